@@ -1,0 +1,52 @@
+# Kaipiao — the two commands a newcomer needs are `make run` and `make test`.
+# Both install what they need first (`make deps`).
+
+GO        ?= go
+STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+BENCHSTAT   = $(GO) run golang.org/x/perf/cmd/benchstat@latest
+FUZZTIME  ?= 5s
+
+.PHONY: all deps build run test vet lint fuzz bench clean
+
+all: build
+
+deps:
+	@./scripts/deps.sh
+
+build: deps
+	$(GO) build -o bin/ ./cmd/...
+
+# Until the desktop GUI lands, `make run` shows the command-line workstation: its help,
+# then a check of an example order.
+run: build
+	./bin/kaipiaoctl help
+	@echo
+	@echo "== kaipiaoctl check docs/examples/01-software-service.json"
+	./bin/kaipiaoctl check docs/examples/01-software-service.json
+
+vet:
+	$(GO) vet ./...
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+	$(STATICCHECK) ./...
+
+# vet, staticcheck, every test, and each fuzz target briefly.
+test: deps vet lint
+	$(GO) test -count=1 ./...
+	./scripts/fuzz.sh $(FUZZTIME)
+
+# Longer fuzzing: `make fuzz FUZZTIME=10m`.
+fuzz: FUZZTIME = 2m
+fuzz: deps
+	./scripts/fuzz.sh $(FUZZTIME)
+
+# Benchmarks, six runs each, summarised by benchstat (medians); copy the figures into
+# BENCHMARKS.md together with the machine line this prints.
+bench: deps
+	@echo "machine: $$(uname -srm), $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $$($(GO) version | cut -d' ' -f3)"
+	$(GO) test -run='^$$' -bench=. -benchmem -count=6 ./... | tee bench.out
+	$(BENCHSTAT) bench.out
+
+clean:
+	rm -rf bin bench.out

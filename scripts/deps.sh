@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what building and testing Kaipiao needs on Debian: the C libraries Fyne links
+# against, and the tools the tests run (PDF checks, a pseudo-terminal bridge, Xvfb for
+# screenshots). Installs as root, or through sudo; otherwise prints the exact command.
+set -euo pipefail
+
+packages=(
+  gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
+  libxinerama-dev libxi-dev libxxf86vm-dev
+  xvfb xauth x11-apps netpbm
+  poppler-utils qpdf zbar-tools
+  socat
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "deps: not a Debian system; install the equivalents of: ${missing[*]}" >&2
+    exit 1
+  fi
+  cmd=(apt-get install -y --no-install-recommends "${missing[@]}")
+  if [ "$(id -u)" = 0 ]; then
+    sudo=()
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo=(sudo)
+  else
+    echo "deps: missing Debian packages. Run as root:" >&2
+    echo "  apt-get update && ${cmd[*]}" >&2
+    exit 1
+  fi
+  echo "deps: installing ${missing[*]}" >&2
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive "${cmd[@]}" >/dev/null
+fi
+
+go mod download

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every fuzz target in the module for the given time each (default 5s).
+# `go test -fuzz` takes one target of one package per run, so this finds them all.
+set -euo pipefail
+fuzztime=${1:-5s}
+cd "$(dirname "$0")/.."
+status=0
+while IFS= read -r file; do
+  pkg="./$(dirname "$file")"
+  for target in $(grep -oE '^func (Fuzz[A-Za-z0-9_]+)\(' "$file" | sed -E 's/^func (Fuzz[A-Za-z0-9_]+)\(/\1/'); do
+    echo "fuzz: $pkg $target for $fuzztime"
+    if ! go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" "$pkg" >/tmp/kaipiao-fuzz.log 2>&1; then
+      cat /tmp/kaipiao-fuzz.log
+      status=1
+    fi
+  done
+done < <(git ls-files '*_test.go' 2>/dev/null; git ls-files --others --exclude-standard '*_test.go' 2>/dev/null)
+exit $status
