@@ -19,9 +19,10 @@ type FieldError struct {
 	English string `json:"-"`
 }
 
-// Error returns the English form, for logs.
+// Error returns the English form, for logs: the rule, and the field where the message
+// does not already name it.
 func (e *FieldError) Error() string {
-	if e.Field == "" {
+	if e.Field == "" || strings.Contains(e.English, e.Field) {
 		return e.Rule + ": " + e.English
 	}
 	return e.Field + ": " + e.Rule + ": " + e.English

@@ -193,6 +193,18 @@ type Invoice struct {
 // IsRed reports whether the invoice reverses another.
 func (inv *Invoice) IsRed() bool { return inv.Red != nil }
 
+// NeedsGoodsList reports whether the invoice's lines overflow its face (8 rows), so that
+// the face shows (详见销货清单) and the lines go to a 销货清单 (rules.md §3).
+func (inv *Invoice) NeedsGoodsList() bool { return len(inv.Lines) > FaceLines }
+
+// GoodsListPages is how many 销货清单 pages the invoice needs, 26 rows a page, or 0.
+func (inv *Invoice) GoodsListPages() int {
+	if !inv.NeedsGoodsList() {
+		return 0
+	}
+	return (len(inv.Lines) + GoodsListRows - 1) / GoodsListRows
+}
+
 // Totals are an invoice's sums: 合计金额, 合计税额 and 价税合计.
 type Totals struct {
 	Amount Money
@@ -236,4 +248,5 @@ const (
 	AmountTolerance     Money = 1    // stated amount vs quantity × unit price
 	MaxLines                  = 2000 // lines of one order, discount lines not counted
 	FaceLines                 = 8    // lines the invoice face holds before a goods list
+	GoodsListRows             = 26   // rows on one page of the goods list
 )

@@ -114,16 +114,6 @@ func mulDivRound(a, b, c int64) int64 {
 	return int64(q)
 }
 
-// mulDivFloor returns ⌊a·b/c⌋ and the remainder for non-negative a, b and positive c.
-func mulDivFloor(a, b, c int64) (q, r int64) {
-	hi, lo := bits.Mul64(uint64(a), uint64(b))
-	if hi >= uint64(c) {
-		panic("invoice: mulDivFloor overflow")
-	}
-	uq, ur := bits.Div64(hi, lo, uint64(c))
-	return int64(uq), int64(ur)
-}
-
 func absU(v int64) uint64 {
 	if v < 0 {
 		return uint64(-v)

@@ -1,0 +1,230 @@
+package invoice
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// The JSON form of an invoice: what `kaipiaoctl check` and `show` print, and what the
+// store and the sync envelope carry. Money, quantities and rates are decimal strings.
+
+type lineJSON struct {
+	Name             string `json:"name"`
+	PrintedName      string `json:"printed_name"`
+	TaxCode          string `json:"tax_code"`
+	Spec             string `json:"spec,omitempty"`
+	Unit             string `json:"unit,omitempty"`
+	Quantity         string `json:"quantity,omitempty"`
+	UnitPrice        string `json:"unit_price,omitempty"`
+	UnitPriceWithTax string `json:"unit_price_with_tax,omitempty"`
+	Amount           string `json:"amount"`
+	TaxRate          string `json:"tax_rate"`
+	Tax              string `json:"tax"`
+	ZeroRate         string `json:"zero_rate,omitempty"`
+	DiscountLine     bool   `json:"discount_line,omitempty"`
+	Of               int    `json:"of,omitempty"`
+}
+
+type redJSON struct {
+	Code   string `json:"code"`
+	Number string `json:"number"`
+	Reason int    `json:"reason"`
+	Notice string `json:"notice,omitempty"`
+}
+
+type totalsJSON struct {
+	Amount       string `json:"amount"`
+	Tax          string `json:"tax"`
+	Total        string `json:"total"`
+	TotalInWords string `json:"total_in_words"`
+}
+
+type invoiceJSON struct {
+	RequestID        string     `json:"request_id"`
+	OrderID          string     `json:"order_id"`
+	Type             Kind       `json:"type"`
+	Code             string     `json:"code,omitempty"`
+	Number           string     `json:"number,omitempty"`
+	Machine          string     `json:"machine,omitempty"`
+	IssuedAt         *time.Time `json:"issued_at,omitempty"`
+	CheckCode        string     `json:"check_code,omitempty"`
+	Cipher           string     `json:"cipher,omitempty"`
+	Signature        string     `json:"signature,omitempty"`
+	Seller           *Party     `json:"seller,omitempty"`
+	Buyer            Party      `json:"buyer"`
+	PriceIncludesTax bool       `json:"price_includes_tax"`
+	Lines            []lineJSON `json:"lines"`
+	Totals           totalsJSON `json:"totals"`
+	Remark           string     `json:"remark,omitempty"`
+	Payee            string     `json:"payee,omitempty"`
+	Reviewer         string     `json:"reviewer,omitempty"`
+	Issuer           string     `json:"issuer,omitempty"`
+	RedOf            *redJSON   `json:"red_of,omitempty"`
+	TaxCodeVersion   string     `json:"tax_code_version,omitempty"`
+}
+
+func decString(d decimal.Decimal) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+// MarshalJSON writes the invoice with its lines, computed totals and 价税合计 in words.
+func (inv *Invoice) MarshalJSON() ([]byte, error) {
+	return json.Marshal(inv.toJSON())
+}
+
+type partJSON struct {
+	RequestID string `json:"request_id"`
+	Rows      int    `json:"rows"`
+	Amount    string `json:"amount"`
+	Tax       string `json:"tax"`
+	Total     string `json:"total"`
+}
+
+// MarshalJSON writes the whole order as an invoice, then "split", the number of invoices
+// it becomes, and when that is more than one, "parts" with each one's request ID, rows
+// and totals.
+func (c *Checked) MarshalJSON() ([]byte, error) {
+	out := struct {
+		invoiceJSON
+		Split int        `json:"split"`
+		Parts []partJSON `json:"parts,omitempty"`
+	}{invoiceJSON: c.Invoice.toJSON(), Split: len(c.Parts)}
+	if len(c.Parts) > 1 {
+		for _, p := range c.Parts {
+			t := p.Totals()
+			out.Parts = append(out.Parts, partJSON{RequestID: p.RequestID, Rows: len(p.Lines),
+				Amount: t.Amount.String(), Tax: t.Tax.String(), Total: t.Total.String()})
+		}
+	}
+	return json.Marshal(out)
+}
+
+func (inv *Invoice) toJSON() invoiceJSON {
+	t := inv.Totals()
+	j := invoiceJSON{
+		RequestID: inv.RequestID, OrderID: inv.OrderID, Type: inv.Kind,
+		Code: inv.Code, Number: inv.Number, Machine: inv.Machine,
+		CheckCode: inv.CheckCode, Cipher: inv.Cipher,
+		Buyer: inv.Buyer, PriceIncludesTax: inv.PriceIncludesTax,
+		Totals: totalsJSON{Amount: t.Amount.String(), Tax: t.Tax.String(), Total: t.Total.String(),
+			TotalInWords: Words(t.Total)},
+		Remark: inv.Remark, Payee: inv.Payee, Reviewer: inv.Reviewer, Issuer: inv.Issuer,
+		TaxCodeVersion: inv.TaxCodeVersion,
+		Lines:          make([]lineJSON, len(inv.Lines)),
+	}
+	if inv.Seller != (Party{}) {
+		seller := inv.Seller
+		j.Seller = &seller
+	}
+	if !inv.IssuedAt.IsZero() {
+		at := inv.IssuedAt
+		j.IssuedAt = &at
+	}
+	if len(inv.Signature) > 0 {
+		j.Signature = hex.EncodeToString(inv.Signature)
+	}
+	if inv.Red != nil {
+		j.RedOf = &redJSON{Code: inv.Red.Code, Number: inv.Red.Number, Reason: int(inv.Red.Reason), Notice: inv.Red.Notice}
+	}
+	for i := range inv.Lines {
+		l := &inv.Lines[i]
+		j.Lines[i] = lineJSON{
+			Name: l.Name, PrintedName: l.PrintedName(), TaxCode: l.TaxCode, Spec: l.Spec, Unit: l.Unit,
+			Quantity: decString(l.Quantity), UnitPrice: decString(l.UnitPrice),
+			UnitPriceWithTax: decString(l.GrossUnitPrice),
+			Amount:           l.Amount.String(), TaxRate: l.Rate.String(), Tax: l.Tax.String(),
+			ZeroRate: string(l.ZeroRate), DiscountLine: l.Discount, Of: l.Of,
+		}
+	}
+	return j
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote. The 简称 comes back from the printed name,
+// so no code table is needed to read a stored invoice.
+func (inv *Invoice) UnmarshalJSON(data []byte) error {
+	var j invoiceJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		return err
+	}
+	*inv = Invoice{
+		RequestID: j.RequestID, OrderID: j.OrderID, Kind: j.Type,
+		Buyer: j.Buyer, PriceIncludesTax: j.PriceIncludesTax,
+		Remark: j.Remark, Payee: j.Payee, Reviewer: j.Reviewer, Issuer: j.Issuer,
+		TaxCodeVersion: j.TaxCodeVersion,
+		Issued:         Issued{Code: j.Code, Number: j.Number, Machine: j.Machine, CheckCode: j.CheckCode, Cipher: j.Cipher},
+	}
+	if j.Seller != nil {
+		inv.Seller = *j.Seller
+	}
+	if j.IssuedAt != nil {
+		inv.IssuedAt = *j.IssuedAt
+	}
+	if j.Signature != "" {
+		sig, err := hex.DecodeString(j.Signature)
+		if err != nil {
+			return fmt.Errorf("invoice signature: %w", err)
+		}
+		inv.Signature = sig
+	}
+	if j.RedOf != nil {
+		inv.Red = &RedLink{Code: j.RedOf.Code, Number: j.RedOf.Number, Reason: RedReason(j.RedOf.Reason), Notice: j.RedOf.Notice}
+	}
+	inv.Lines = make([]Line, len(j.Lines))
+	for i, lj := range j.Lines {
+		l := Line{Name: lj.Name, TaxCode: lj.TaxCode, Spec: lj.Spec, Unit: lj.Unit,
+			ZeroRate: ZeroRate(lj.ZeroRate), Discount: lj.DiscountLine, Of: lj.Of}
+		short, _, ok := cutPrinted(lj.PrintedName, lj.Name)
+		if !ok {
+			return fmt.Errorf("line %d: printed name %q is not *简称*%s", i+1, lj.PrintedName, lj.Name)
+		}
+		l.ShortName = short
+		var err error
+		if l.Quantity, err = optDecimal(lj.Quantity); err != nil {
+			return fmt.Errorf("line %d quantity: %w", i+1, err)
+		}
+		if l.UnitPrice, err = optDecimal(lj.UnitPrice); err != nil {
+			return fmt.Errorf("line %d unit price: %w", i+1, err)
+		}
+		if l.GrossUnitPrice, err = optDecimal(lj.UnitPriceWithTax); err != nil {
+			return fmt.Errorf("line %d unit price with tax: %w", i+1, err)
+		}
+		if l.Amount, err = ParseMoney(lj.Amount); err != nil {
+			return fmt.Errorf("line %d amount: %w", i+1, err)
+		}
+		if l.Tax, err = ParseMoney(lj.Tax); err != nil {
+			return fmt.Errorf("line %d tax: %w", i+1, err)
+		}
+		if l.Rate, err = ParseRate(lj.TaxRate); err != nil {
+			return fmt.Errorf("line %d rate: %w", i+1, err)
+		}
+		inv.Lines[i] = l
+	}
+	return nil
+}
+
+func optDecimal(s string) (decimal.Decimal, error) {
+	if s == "" {
+		return decimal.Decimal{}, nil
+	}
+	return decimal.NewFromString(s)
+}
+
+// cutPrinted splits "*简称*name" into its 简称.
+func cutPrinted(printed, name string) (short, rest string, ok bool) {
+	if len(printed) < 2 || printed[0] != '*' {
+		return "", "", false
+	}
+	body := printed[1:]
+	suffix := "*" + name
+	if len(body) < len(suffix) || body[len(body)-len(suffix):] != suffix {
+		return "", "", false
+	}
+	return body[:len(body)-len(suffix)], name, true
+}

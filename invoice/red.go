@@ -1,0 +1,309 @@
+package invoice
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// redRequest checks the form of a red order: which blue invoice, why, and what to reverse.
+func (c *checker) redRequest(kind Kind) {
+	r := c.o.RedOf
+	if len(c.o.Lines) > 0 && !c.bad["lines"] {
+		c.add("lines", "red.lines_given", "",
+			"红字发票的商品行由对应的蓝字发票生成，不能另行填写 lines；部分冲红请在 red_of.lines 中指定",
+			"a red order takes its lines from the blue invoice; give partial lines in red_of.lines")
+	}
+	if !c.bad["red_of.code"] && !isDigits(r.Code, 12) && !isDigits(r.Code, 10) {
+		c.add("red_of.code", "red.code", r.Code,
+			fmt.Sprintf("蓝字发票代码“%s”应为12位（或旧版10位）数字", r.Code),
+			fmt.Sprintf("red_of.code %q must be 12 (or legacy 10) digits", r.Code))
+	}
+	if !c.bad["red_of.number"] && !isDigits(r.Number, 8) {
+		c.add("red_of.number", "red.number", r.Number,
+			fmt.Sprintf("蓝字发票号码“%s”应为8位数字", r.Number),
+			fmt.Sprintf("red_of.number %q must be 8 digits", r.Number))
+	}
+	if !c.bad["red_of.reason"] && (r.Reason < 0 || r.Reason > 4) {
+		c.add("red_of.reason", "red.reason", fmt.Sprint(r.Reason),
+			fmt.Sprintf("冲红原因“%d”无效：应为 1 开票有误、2 销货退回、3 服务中止、4 销售折让", r.Reason),
+			fmt.Sprintf("red_of.reason %d must be 1-4", r.Reason))
+	}
+	if kind == KindSpecial && !c.bad["red_of.notice"] {
+		c.notice("red_of.notice", r.Notice)
+	}
+	seen := map[int]bool{}
+	for i, rl := range r.Lines {
+		p := fmt.Sprintf("red_of.lines[%d].", i)
+		if !c.bad[p+"line"] {
+			switch {
+			case rl.Line < 1:
+				c.add(p+"line", "red.line", fmt.Sprint(rl.Line),
+					fmt.Sprintf("%s应为蓝字发票的商品行号（从1开始），现为%d", Label(p+"line"), rl.Line),
+					fmt.Sprintf("%sline must be a 1-based goods line of the blue invoice, got %d", p, rl.Line))
+			case seen[rl.Line]:
+				c.add(p+"line", "red.duplicate_line", fmt.Sprint(rl.Line),
+					fmt.Sprintf("蓝字发票第%d行在红冲明细中出现了两次", rl.Line),
+					fmt.Sprintf("%sline %d is listed twice", p, rl.Line))
+			}
+			seen[rl.Line] = true
+		}
+		if rl.Quantity == "" && rl.Amount == "" {
+			c.add(p+"quantity", "red.quantity_or_amount", "",
+				fmt.Sprintf("%s：部分冲红须填写冲红数量或金额", Label(p+"quantity")),
+				fmt.Sprintf("%squantity or amount is required", p))
+		}
+		if rl.Quantity != "" && !c.bad[p+"quantity"] {
+			c.positiveDecimal(p+"quantity", strings.TrimPrefix(rl.Quantity, "-"))
+		}
+		if rl.Amount != "" && !c.bad[p+"amount"] {
+			if m, ok := c.money(p+"amount", rl.Amount); ok && m == 0 {
+				c.add(p+"amount", "amount.positive", rl.Amount,
+					fmt.Sprintf("%s不能为0", Label(p+"amount")), fmt.Sprintf("%samount must not be 0", p))
+			}
+		}
+	}
+}
+
+// notice checks a 红字信息表编号: 16 digits, the last the sum of the first 15 mod 10.
+func (c *checker) notice(path, n string) {
+	switch {
+	case n == "":
+		c.add(path, "field.required", "",
+			"冲红专票须填写红字信息表编号（16位）", "a red e-special invoice needs the 16-digit red notice number")
+	case !isDigits(n, 16):
+		c.add(path, "red.notice_format", n,
+			fmt.Sprintf("红字信息表编号“%s”应为16位数字", n), fmt.Sprintf("%s %q must be 16 digits", path, n))
+	default:
+		sum := 0
+		for i := 0; i < 15; i++ {
+			sum += int(n[i] - '0')
+		}
+		if want := byte('0' + sum%10); n[15] != want {
+			c.add(path, "red.notice_check", n,
+				fmt.Sprintf("红字信息表编号“%s”校验位错误：第16位应为%c", n, want),
+				fmt.Sprintf("%s %q fails its check: the 16th digit should be %c", path, n, want))
+		}
+	}
+}
+
+// Reverse derives the red invoice that a red order asks for against blue, given the red
+// invoices already issued against it (rules.md §7). Without red_of.lines it reverses all
+// that remains of every goods line; with them, the quantities or amounts they name. It
+// never reverses more than remains of a line (quantity, amount and tax), a reversal of
+// all that remains takes the remaining amount and tax exactly, and discount lines are
+// merged into their goods line (a red invoice has none). The remark starts with the
+// phrase rules.md prescribes, then the order's remark on a new line.
+func Reverse(blue *Invoice, earlier []*Invoice, o *Order, cfg Config) (*Invoice, Errors) {
+	c := &checker{o: o, cfg: cfg, bad: map[string]bool{}}
+	for _, e := range o.DecodeErrors {
+		c.bad[e.Field] = true
+	}
+	c.errs.es = append(c.errs.es, o.DecodeErrors...)
+	if o.RedOf == nil {
+		c.add("red_of", "field.required", "", "红字发票须指定对应的蓝字发票（red_of）", "red_of is required")
+		return nil, c.result()
+	}
+	c.redRequest(blue.Kind)
+	switch {
+	case blue.IsRed():
+		c.add("red_of", "red.of_red", blue.Code+":"+blue.Number,
+			fmt.Sprintf("发票 %s 号码 %s 本身是红字发票，不能再冲红", blue.Code, blue.Number),
+			fmt.Sprintf("invoice %s:%s is itself red", blue.Code, blue.Number))
+	case blue.Code != o.RedOf.Code || blue.Number != o.RedOf.Number:
+		c.add("red_of", "red.blue_mismatch", o.RedOf.Code+":"+o.RedOf.Number,
+			fmt.Sprintf("红冲请求指向 %s:%s，但给出的蓝字发票是 %s:%s", o.RedOf.Code, o.RedOf.Number, blue.Code, blue.Number),
+			fmt.Sprintf("red_of names %s:%s but the blue invoice is %s:%s", o.RedOf.Code, o.RedOf.Number, blue.Code, blue.Number))
+	}
+	if len(c.errs.es) > 0 {
+		return nil, c.result()
+	}
+
+	rest := remaining(blue, earlier)
+	reason := RedReason(o.RedOf.Reason)
+	if reason == 0 {
+		reason = ReasonError
+	}
+	red := &Invoice{
+		RequestID: o.OrderID, OrderID: o.OrderID, Kind: blue.Kind,
+		Seller: blue.Seller, Buyer: blue.Buyer,
+		Payee: o.Payee, Reviewer: o.Reviewer, Issuer: o.Issuer,
+		Red:            &RedLink{Code: blue.Code, Number: blue.Number, Reason: reason, Notice: o.RedOf.Notice},
+		TaxCodeVersion: blue.TaxCodeVersion,
+	}
+	if red.Issuer == "" {
+		red.Issuer = cfg.Operator
+	}
+	if o.OrderID == "" {
+		c.required("order_id")
+	}
+	c.remark("remark", o.Remark)
+	red.Remark = redRemark(red, o.Remark)
+	c.textLimit("remark", red.Remark, cfg.Limits.RemarkBytes, false, true)
+
+	if len(o.RedOf.Lines) == 0 {
+		for n, r := range rest {
+			if r.amount != 0 || r.tax != 0 || r.quantity.IsPositive() {
+				red.Lines = append(red.Lines, r.reverseAll(n+1))
+			}
+		}
+		if len(red.Lines) == 0 {
+			c.add("red_of", "red.nothing_left", blue.Code+":"+blue.Number,
+				fmt.Sprintf("发票 %s 号码 %s 已全部冲红，没有可冲红的余额", blue.Code, blue.Number),
+				fmt.Sprintf("invoice %s:%s is fully reversed already", blue.Code, blue.Number))
+		}
+	}
+	for i, rl := range o.RedOf.Lines {
+		p := fmt.Sprintf("red_of.lines[%d].", i)
+		if rl.Line < 1 || rl.Line > len(rest) {
+			c.add(p+"line", "red.line", fmt.Sprint(rl.Line),
+				fmt.Sprintf("蓝字发票没有第%d个商品行（共%d行）", rl.Line, len(rest)),
+				fmt.Sprintf("%sline %d: the blue invoice has %d goods lines", p, rl.Line, len(rest)))
+			continue
+		}
+		if l, ok := c.reversePart(p, rest[rl.Line-1], rl); ok {
+			l.Of = rl.Line
+			red.Lines = append(red.Lines, l)
+		}
+	}
+	if len(c.errs.es) > 0 {
+		return nil, c.result()
+	}
+	return red, nil
+}
+
+// redRemark is the printed remark of a red invoice: the prescribed phrase, then the
+// user's own remark on a new line.
+func redRemark(red *Invoice, user string) string {
+	var phrase string
+	if red.Kind == KindSpecial {
+		phrase = redRemarkSpecial + red.Red.Notice
+	} else {
+		phrase = fmt.Sprintf("%s%s号码:%s", redRemarkOrdinary, red.Red.Code, red.Red.Number)
+	}
+	if user == "" {
+		return phrase
+	}
+	return phrase + "\n" + user
+}
+
+// lineRest is what remains to reverse of one goods line of a blue invoice, its discount
+// merged in.
+type lineRest struct {
+	goods    Line            // the blue goods line
+	quantity decimal.Decimal // remaining quantity; zero when the line has none
+	amount   Money           // remaining amount before tax, net of discount
+	tax      Money           // remaining tax, net of discount
+	netPrice decimal.Decimal // net amount ÷ quantity, the price a partial reversal uses
+}
+
+// remaining computes, per goods line of blue, what the earlier red invoices left.
+func remaining(blue *Invoice, earlier []*Invoice) []lineRest {
+	var rest []lineRest
+	for i := 0; i < len(blue.Lines); i++ {
+		l := blue.Lines[i]
+		r := lineRest{goods: l, quantity: l.Quantity, amount: l.Amount, tax: l.Tax}
+		if i+1 < len(blue.Lines) && blue.Lines[i+1].Discount {
+			r.amount += blue.Lines[i+1].Amount
+			r.tax += blue.Lines[i+1].Tax
+			i++
+		}
+		if l.HasQuantity() {
+			r.netPrice = decimal.New(int64(r.amount), -2).DivRound(l.Quantity, maxFracDigits)
+		}
+		rest = append(rest, r)
+	}
+	for _, red := range earlier {
+		for _, rl := range red.Lines {
+			if rl.Of < 1 || rl.Of > len(rest) {
+				continue
+			}
+			r := &rest[rl.Of-1]
+			r.quantity = r.quantity.Add(rl.Quantity) // red quantities are negative
+			r.amount += rl.Amount
+			r.tax += rl.Tax
+		}
+	}
+	return rest
+}
+
+// reverseAll reverses everything that remains of a goods line.
+func (r lineRest) reverseAll(n int) Line {
+	l := r.redLine(n)
+	if r.quantity.IsPositive() {
+		l.Quantity = r.quantity.Neg()
+	} else {
+		l.Quantity, l.UnitPrice = decimal.Decimal{}, decimal.Decimal{}
+	}
+	l.Amount, l.Tax = -r.amount, -r.tax
+	return l
+}
+
+// redLine starts the red line for goods line n: same name, code, rate and price.
+func (r lineRest) redLine(n int) Line {
+	g := r.goods
+	l := Line{Name: g.Name, TaxCode: g.TaxCode, ShortName: g.ShortName, Spec: g.Spec, Unit: g.Unit,
+		Rate: g.Rate, ZeroRate: g.ZeroRate, UnitPrice: g.UnitPrice, Of: n}
+	if r.amount != g.Amount && g.HasQuantity() { // discounted: the net price
+		l.UnitPrice = r.netPrice
+	}
+	return l
+}
+
+// reversePart reverses the quantity or amount a red order names, within what remains.
+func (c *checker) reversePart(p string, r lineRest, rl RedLineRequest) (Line, bool) {
+	l := r.redLine(0)
+	var q decimal.Decimal
+	if rl.Quantity != "" {
+		if !r.goods.HasQuantity() {
+			c.add(p+"quantity", "red.no_quantity", rl.Quantity,
+				fmt.Sprintf("蓝字发票第%d行没有数量，只能按金额冲红", rl.Line),
+				fmt.Sprintf("%squantity: blue line %d has no quantity; reverse by amount", p, rl.Line))
+			return l, false
+		}
+		q, _ = decimal.NewFromString(strings.TrimPrefix(rl.Quantity, "-"))
+		if q.GreaterThan(r.quantity) {
+			c.add(p+"quantity", "red.quantity_exceeds", rl.Quantity,
+				fmt.Sprintf("冲红数量%s超过蓝字发票第%d行尚可冲红的数量%s", q, rl.Line, r.quantity),
+				fmt.Sprintf("%squantity %s exceeds the %s left on blue line %d", p, q, r.quantity, rl.Line))
+			return l, false
+		}
+	}
+	var amount Money
+	switch {
+	case rl.Amount != "":
+		a, _ := ParseMoney(strings.TrimPrefix(rl.Amount, "-"))
+		amount = a
+		if !q.IsZero() {
+			exact := q.Mul(r.netPrice)
+			if decimal.New(int64(a), -2).Sub(exact).Abs().GreaterThanOrEqual(oneFen) && !(q.Equal(r.quantity) && a == r.amount) {
+				c.add(p+"amount", "amount.mismatch", rl.Amount,
+					fmt.Sprintf("冲红金额%s与冲红数量×单价（%s）不符", a, exact.StringFixed(2)),
+					fmt.Sprintf("%samount %s does not match quantity × price = %s", p, a, exact))
+				return l, false
+			}
+		}
+	case q.Equal(r.quantity):
+		amount = r.amount
+	default:
+		amount = Money(q.Mul(r.netPrice).Shift(2).Round(0).IntPart())
+	}
+	if amount > r.amount {
+		c.add(p+"amount", "red.amount_exceeds", amount.String(),
+			fmt.Sprintf("冲红金额%s超过蓝字发票第%d行尚可冲红的金额%s", amount, rl.Line, r.amount),
+			fmt.Sprintf("%samount %s exceeds the %s left on blue line %d", p, amount, r.amount, rl.Line))
+		return l, false
+	}
+	tax := r.goods.Rate.TaxOn(amount)
+	if amount == r.amount || tax > r.tax {
+		tax = r.tax // the last reversal takes exactly what is left
+	}
+	if q.IsZero() {
+		l.UnitPrice = decimal.Decimal{}
+	} else {
+		l.Quantity = q.Neg()
+	}
+	l.Amount, l.Tax = -amount, -tax
+	return l, true
+}

@@ -1,0 +1,243 @@
+package invoice
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// A table column: its English and Chinese header names (docs/order.md, "Tables"), and
+// where its value goes.
+type column struct {
+	en, zh string
+	order  func(o *Order) *string     // an order-level field, or nil
+	line   func(l *OrderLine) *string // a line field, or nil
+	path   string                     // the field path errors use
+}
+
+var columns = []column{
+	{en: "order_id", zh: "订单号", path: "order_id", order: func(o *Order) *string { return &o.OrderID }},
+	{en: "type", zh: "发票类型", path: "type", order: func(o *Order) *string { return &o.Type }},
+	{en: "buyer_name", zh: "购买方名称", path: "buyer.name", order: func(o *Order) *string { return &o.Buyer.Name }},
+	{en: "buyer_tax_id", zh: "购买方纳税人识别号", path: "buyer.tax_id", order: func(o *Order) *string { return &o.Buyer.TaxID }},
+	{en: "buyer_address_phone", zh: "购买方地址电话", path: "buyer.address_phone", order: func(o *Order) *string { return &o.Buyer.AddressPhone }},
+	{en: "buyer_bank_account", zh: "购买方开户行及账号", path: "buyer.bank_account", order: func(o *Order) *string { return &o.Buyer.BankAccount }},
+	{en: "buyer_email", zh: "购买方邮箱", path: "buyer.email", order: func(o *Order) *string { return &o.Buyer.Email }},
+	{en: "price_includes_tax", zh: "含税", path: "price_includes_tax"},
+	{en: "name", zh: "项目名称", path: "name", line: func(l *OrderLine) *string { return &l.Name }},
+	{en: "tax_code", zh: "税收分类编码", path: "tax_code", line: func(l *OrderLine) *string { return &l.TaxCode }},
+	{en: "spec", zh: "规格型号", path: "spec", line: func(l *OrderLine) *string { return &l.Spec }},
+	{en: "unit", zh: "单位", path: "unit", line: func(l *OrderLine) *string { return &l.Unit }},
+	{en: "quantity", zh: "数量", path: "quantity", line: func(l *OrderLine) *string { return &l.Quantity }},
+	{en: "unit_price", zh: "单价", path: "unit_price", line: func(l *OrderLine) *string { return &l.UnitPrice }},
+	{en: "amount", zh: "金额", path: "amount", line: func(l *OrderLine) *string { return &l.Amount }},
+	{en: "tax_rate", zh: "税率", path: "tax_rate", line: func(l *OrderLine) *string { return &l.TaxRate }},
+	{en: "tax", zh: "税额", path: "tax", line: func(l *OrderLine) *string { return &l.Tax }},
+	{en: "zero_rate", zh: "零税率标识", path: "zero_rate", line: func(l *OrderLine) *string { return &l.ZeroRate }},
+	{en: "discount", zh: "折扣金额", path: "discount", line: func(l *OrderLine) *string { return &l.Discount }},
+	{en: "remark", zh: "备注", path: "remark", order: func(o *Order) *string { return &o.Remark }},
+	{en: "payee", zh: "收款人", path: "payee", order: func(o *Order) *string { return &o.Payee }},
+	{en: "reviewer", zh: "复核", path: "reviewer", order: func(o *Order) *string { return &o.Reviewer }},
+	{en: "issuer", zh: "开票人", path: "issuer", order: func(o *Order) *string { return &o.Issuer }},
+}
+
+// DecodeCSV reads orders from a CSV table in UTF-8 (with or without a byte-order mark) or
+// GBK, as Excel in a Chinese locale saves it. See DecodeTable.
+func DecodeCSV(data []byte) ([]*Order, error) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if !utf8.Valid(data) {
+		// GB18030 decodes every GBK file. It does not fail on bytes that are neither: it
+		// substitutes U+FFFD, so that (and NUL, never in a text table) marks a wrong guess.
+		utf, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+		if err != nil || bytes.ContainsRune(utf, utf8.RuneError) || bytes.IndexByte(utf, 0) >= 0 {
+			return nil, Errors{{Rule: "table.encoding", Message: "CSV文件既不是UTF-8也不是GBK编码，请另存为UTF-8或GBK",
+				English: "the CSV file is neither UTF-8 nor GBK"}}
+		}
+		data = utf
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = false
+	rows, err := r.ReadAll()
+	if err != nil {
+		return nil, Errors{{Rule: "table.csv", Value: err.Error(),
+			Message: fmt.Sprintf("CSV格式错误：%v", err), English: fmt.Sprintf("malformed CSV: %v", err)}}
+	}
+	return DecodeTable(rows)
+}
+
+// DecodeTable reads orders from the rows of a table (docs/order.md, "Tables"): the first
+// row names the columns, in English or Chinese, in any order; each later row is one line;
+// rows with the same order_id form one order, in row order. Order-level columns are taken
+// from an order's first row; a later row of the same order that gives a different value
+// is an error. Errors name their cell as row:N/COLUMN, N the row number counting the
+// header as row 1. A problem with the header itself is returned as the error; problems
+// with rows are recorded in each order's DecodeErrors.
+func DecodeTable(rows [][]string) ([]*Order, error) {
+	if len(rows) == 0 {
+		return nil, Errors{{Rule: "table.empty", Message: "表格为空", English: "the table is empty"}}
+	}
+	header := rows[0]
+	idx := make([]int, len(columns)) // column index → cell index, -1 when absent
+	for i := range idx {
+		idx[i] = -1
+	}
+	chinese := false
+	var headErrs errList
+	for cell, name := range header {
+		name = strings.TrimSpace(strings.TrimPrefix(name, "\ufeff"))
+		if name == "" {
+			continue
+		}
+		found := false
+		for i, c := range columns {
+			if name == c.en || name == c.zh {
+				if idx[i] >= 0 {
+					headErrs.add(fmt.Sprintf("row:1/%s", name), "table.duplicate_column", name,
+						fmt.Sprintf("表头中“%s”列出现了两次", name), fmt.Sprintf("column %q appears twice", name))
+				}
+				idx[i], found = cell, true
+				chinese = chinese || name == c.zh
+			}
+		}
+		if !found {
+			headErrs.add(fmt.Sprintf("row:1/%s", name), "table.unknown_column", name,
+				fmt.Sprintf("未知的列“%s”：列名应为 docs/order.md 中的英文或中文列名", name),
+				fmt.Sprintf("unknown column %q", name))
+		}
+	}
+	if idx[0] < 0 {
+		headErrs.add("row:1/order_id", "table.missing_column", "order_id",
+			"表格缺少“订单号”（order_id）列", "the table has no order_id column")
+	}
+	if len(headErrs.es) > 0 {
+		return nil, headErrs.es
+	}
+	colName := func(i int) string {
+		if idx[i] >= 0 {
+			return strings.TrimSpace(strings.TrimPrefix(header[idx[i]], "\ufeff"))
+		}
+		if chinese {
+			return columns[i].zh
+		}
+		return columns[i].en
+	}
+
+	var orders []*Order
+	byID := map[string]*Order{}
+	firstRow := map[*Order][]string{}
+	for r := 1; r < len(rows); r++ {
+		row := rows[r]
+		cell := func(i int) string {
+			if idx[i] < 0 || idx[i] >= len(row) {
+				return ""
+			}
+			return strings.TrimSpace(row[idx[i]])
+		}
+		if blank(row) {
+			continue
+		}
+		rowNo := r + 1
+		id := cell(0)
+		o := byID[id]
+		if o == nil {
+			o = &Order{OrderID: id, Places: map[string]string{}}
+			byID[id] = o
+			orders = append(orders, o)
+			firstRow[o] = row
+			for i, c := range columns {
+				o.Places[c.path] = fmt.Sprintf("row:%d/%s", rowNo, colName(i))
+			}
+			// Whole-order errors point at the order's first row.
+			o.Places["lines"] = fmt.Sprintf("row:%d/%s", rowNo, colName(columnIndex("name")))
+			o.Places["totals.tax"] = fmt.Sprintf("row:%d/%s", rowNo, colName(columnIndex("tax")))
+		}
+		first := o.Places["order_id"] == fmt.Sprintf("row:%d/%s", rowNo, colName(0))
+		// Order-level values.
+		for i, c := range columns {
+			if c.line != nil || i == 0 {
+				continue
+			}
+			v := cell(i)
+			place := fmt.Sprintf("row:%d/%s", rowNo, colName(i))
+			if c.path == "price_includes_tax" {
+				if v == "" {
+					continue
+				}
+				b, ok := parseTableBool(v)
+				if !ok {
+					o.DecodeErrors = append(o.DecodeErrors, &FieldError{Field: place, Rule: "field.type", Value: v,
+						Message: fmt.Sprintf("含税列应为 true/false 或 是/否，实为“%s”", v),
+						English: fmt.Sprintf("price_includes_tax must be true/false or 是/否, got %q", v)})
+					continue
+				}
+				if first {
+					o.PriceIncludesTax = b
+				} else if b != o.PriceIncludesTax {
+					o.DecodeErrors = append(o.DecodeErrors, inconsistent(place, v, id))
+				}
+				continue
+			}
+			dst := c.order(o)
+			switch {
+			case first:
+				*dst = v
+			case v != "" && v != *dst:
+				o.DecodeErrors = append(o.DecodeErrors, inconsistent(place, v, id))
+			}
+		}
+		// Line values.
+		n := len(o.Lines)
+		o.Lines = append(o.Lines, OrderLine{})
+		for i, c := range columns {
+			if c.line == nil {
+				continue
+			}
+			*c.line(&o.Lines[n]) = cell(i)
+			o.Places[fmt.Sprintf("lines[%d].%s", n, c.path)] = fmt.Sprintf("row:%d/%s", rowNo, colName(i))
+		}
+	}
+	if len(orders) == 0 {
+		return nil, Errors{{Field: "row:2", Rule: "table.no_rows", Message: "表格只有表头，没有订单行",
+			English: "the table has a header but no rows"}}
+	}
+	return orders, nil
+}
+
+func columnIndex(en string) int {
+	for i, c := range columns {
+		if c.en == en {
+			return i
+		}
+	}
+	panic("invoice: no column " + en)
+}
+
+func inconsistent(place, v, id string) *FieldError {
+	return &FieldError{Field: place, Rule: "table.inconsistent", Value: v,
+		Message: fmt.Sprintf("订单“%s”的整单信息应与该订单第一行一致，此处为“%s”", id, v),
+		English: fmt.Sprintf("order %q: an order-level value differs from the order's first row: %q", id, v)}
+}
+
+func parseTableBool(v string) (bool, bool) {
+	switch strings.ToLower(v) {
+	case "true", "是":
+		return true, true
+	case "false", "否":
+		return false, true
+	}
+	return false, false
+}
+
+func blank(row []string) bool {
+	for _, c := range row {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}

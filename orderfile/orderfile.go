@@ -1,0 +1,96 @@
+// Package orderfile reads order files of every kind the workstation accepts: JSON (one
+// order or an array), CSV tables (UTF-8 or GBK) and Excel workbooks, into the orders of
+// the invoice package. It is the one place that knows file formats; the GUI's import,
+// kaipiaoctl and the platform's order queue all read through it.
+package orderfile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/xuri/excelize/v2"
+)
+
+// Format is the kind of an order file.
+type Format string
+
+// The formats Decode reads.
+const (
+	JSON Format = "json"
+	CSV  Format = "csv"
+	XLSX Format = "xlsx"
+)
+
+// ErrUnknownFormat is returned for a file whose name and content match no format.
+var ErrUnknownFormat = errors.New("unknown order file format: use .json, .csv or .xlsx")
+
+// Detect chooses the format from the file name's extension, or for a name without one
+// (standard input), from the content: a zip archive is a workbook, JSON starts with
+// { or [, anything else is read as CSV.
+func Detect(name string, data []byte) (Format, error) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".json":
+		return JSON, nil
+	case ".csv":
+		return CSV, nil
+	case ".xlsx":
+		return XLSX, nil
+	case "":
+		trimmed := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\ufeff")))
+		switch {
+		case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+			return XLSX, nil
+		case len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '['):
+			return JSON, nil
+		}
+		return CSV, nil
+	}
+	return "", fmt.Errorf("%s: %w", name, ErrUnknownFormat)
+}
+
+// Decode reads the orders of a file. Problems inside an order are in its DecodeErrors;
+// the error is for a file that cannot be read as orders at all, and is an invoice.Errors
+// when it is the file's content that is wrong (so the caller can show it to the clerk).
+func Decode(name string, data []byte) ([]*invoice.Order, error) {
+	format, err := Detect(name, data)
+	if err != nil {
+		return nil, err
+	}
+	switch format {
+	case JSON:
+		orders, err := invoice.DecodeOrders(data)
+		if err != nil {
+			return nil, invoice.Errors{{Rule: "json.syntax", Value: err.Error(),
+				Message: "订单文件不是有效的JSON：" + err.Error(), English: err.Error()}}
+		}
+		return orders, nil
+	case CSV:
+		return invoice.DecodeCSV(data)
+	default:
+		return decodeXLSX(data)
+	}
+}
+
+// decodeXLSX reads the first sheet of a workbook as a table.
+func decodeXLSX(data []byte) ([]*invoice.Order, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, invoice.Errors{{Rule: "table.xlsx", Value: err.Error(),
+			Message: "无法读取Excel文件：" + err.Error(), English: "cannot read the workbook: " + err.Error()}}
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, invoice.Errors{{Rule: "table.empty", Message: "Excel文件没有工作表", English: "the workbook has no sheet"}}
+	}
+	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, invoice.Errors{{Rule: "table.xlsx", Value: err.Error(),
+			Message: "无法读取Excel工作表：" + err.Error(), English: "cannot read the sheet: " + err.Error()}}
+	}
+	return invoice.DecodeTable(rows)
+}
