@@ -1,0 +1,252 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/kaipiao/kaipiao/invoice"
+	bolt "go.etcd.io/bbolt"
+)
+
+// More errors of the issuing verbs.
+var (
+	// ErrIntentConflict: an open intent for the request ID carries a different invoice.
+	ErrIntentConflict = errors.New("an open intent for this request carries a different invoice")
+	// ErrIssuedConflict: the request ID, or the code and number, already belong to a
+	// different invoice. It means the store and the device disagree: reconcile.
+	ErrIssuedConflict = errors.New("the store already holds a different invoice for this request or number")
+)
+
+// SyncState is where an invoice is on its way to the service platform.
+type SyncState string
+
+// The sync states.
+const (
+	SyncQueued SyncState = "queued" // in the outbox
+	SyncAcked  SyncState = "acked"  // the platform's signed acknowledgement is stored
+	SyncDead   SyncState = "dead"   // refused for good; waits for the clerk
+)
+
+// Record is an issued invoice as the store keeps it.
+type Record struct {
+	ID      uint64           `json:"-"`
+	Invoice *invoice.Invoice `json:"invoice"`
+	// Counter is the device's journal counter for the invoice (gapless per device).
+	Counter uint64 `json:"counter"`
+	// Imported marks an invoice taken from the device's journal by reconciliation rather
+	// than committed by this workstation after issuing it.
+	Imported  bool      `json:"imported,omitempty"`
+	StoredAt  time.Time `json:"stored_at"`
+	Sync      SyncState `json:"sync"`
+	SyncError string    `json:"sync_error,omitempty"`
+	AckedAt   time.Time `json:"acked_at,omitzero"`
+	// Ack is the platform's signed acknowledgement, kept as evidence.
+	Ack []byte `json:"ack,omitempty"`
+}
+
+// Intent is written, and fsynced, before the device is asked to issue: after a crash it
+// says which requests may have reached the device, to be resolved by request ID.
+type Intent struct {
+	RequestID      string           `json:"request_id"`
+	OrderID        string           `json:"order_id"`
+	PayloadHash    string           `json:"payload_hash"`
+	ExpectedCode   string           `json:"expected_code,omitempty"`
+	ExpectedNumber string           `json:"expected_number"`
+	Operator       string           `json:"operator"`
+	Created        time.Time        `json:"created"`
+	Draft          *invoice.Invoice `json:"draft"`
+}
+
+// Issued is what the engine commits once the device has issued an invoice.
+type Issued struct {
+	Invoice *invoice.Invoice // with its Issued fields from the device
+	Counter uint64           // the device's journal counter
+}
+
+// BeginIssue writes the intents, in one fsynced transaction. A request that already has
+// an identical open intent is left as it is; one already issued, or with an open intent
+// for a different payload, is refused.
+func (s *DB) BeginIssue(intents ...Intent) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for i := range intents {
+			in := &intents[i]
+			if id := tx.Bucket(bByRequest).Get([]byte(in.RequestID)); id != nil {
+				return fmt.Errorf("store: request %s is already issued: %w", in.RequestID, ErrIssuedConflict)
+			}
+			if raw := tx.Bucket(bIntents).Get([]byte(in.RequestID)); raw != nil {
+				var old Intent
+				if err := json.Unmarshal(raw, &old); err != nil {
+					return fmt.Errorf("store: intent %s: %w", in.RequestID, err)
+				}
+				if old.PayloadHash != in.PayloadHash {
+					return fmt.Errorf("store: request %s: %w", in.RequestID, ErrIntentConflict)
+				}
+				continue
+			}
+			if in.Created.IsZero() {
+				in.Created = s.now()
+			}
+			raw, err := json.Marshal(in)
+			if err != nil {
+				return err
+			}
+			if err := tx.Bucket(bIntents).Put([]byte(in.RequestID), raw); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// OpenIntents lists the intents not yet committed or abandoned, oldest first.
+func (s *DB) OpenIntents() ([]Intent, error) {
+	var out []Intent
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bIntents).ForEach(func(_, v []byte) error {
+			var in Intent
+			if err := json.Unmarshal(v, &in); err != nil {
+				return err
+			}
+			out = append(out, in)
+			return nil
+		})
+	})
+	slices.SortFunc(out, func(a, b Intent) int { return a.Created.Compare(b.Created) })
+	return out, err
+}
+
+// Intent returns the open intent for a request.
+func (s *DB) Intent(requestID string) (Intent, error) {
+	var in Intent
+	err := s.db.View(func(tx *bolt.Tx) error {
+		raw := tx.Bucket(bIntents).Get([]byte(requestID))
+		if raw == nil {
+			return ErrNotFound
+		}
+		return json.Unmarshal(raw, &in)
+	})
+	return in, err
+}
+
+// AbandonIntent removes an intent whose request the device definitely refused or never
+// received, and records why in the audit log.
+func (s *DB) AbandonIntent(requestID, operator, reason string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bIntents).Get([]byte(requestID)) == nil {
+			return nil
+		}
+		if err := tx.Bucket(bIntents).Delete([]byte(requestID)); err != nil {
+			return err
+		}
+		return s.appendAudit(tx, operator, "abandon", requestID, reason)
+	})
+}
+
+// CommitIssued stores invoices the device has issued, each in its intent's place: in one
+// transaction the invoice and its indexes are written, it joins the outbox, its intent
+// is closed and the audit log records it. Committing the same invoice again is a no-op;
+// a different invoice under the same request ID or number is ErrIssuedConflict.
+func (s *DB) CommitIssued(issued ...Issued) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, is := range issued {
+			operator := "system"
+			if raw := tx.Bucket(bIntents).Get([]byte(is.Invoice.RequestID)); raw != nil {
+				var in Intent
+				if err := json.Unmarshal(raw, &in); err == nil {
+					operator = in.Operator
+				}
+			}
+			if err := s.put(tx, is, false, operator); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ImportIssued stores invoices found in the device's journal that the store lacked (a
+// crash between the device's answer and the commit, or another workstation on the same
+// device). Like CommitIssued, and the records are marked Imported.
+func (s *DB) ImportIssued(issued ...Issued) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, is := range issued {
+			if err := s.put(tx, is, true, "reconcile"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// numberKey is the number index's key: number first, so that a search by number alone
+// is a prefix scan; then the code, which makes it unique.
+func numberKey(code, number string) []byte { return []byte(number + code) }
+
+func (s *DB) put(tx *bolt.Tx, is Issued, imported bool, operator string) error {
+	inv := is.Invoice
+	if inv.Code == "" || inv.Number == "" || inv.RequestID == "" {
+		return fmt.Errorf("store: invoice %q:%q of request %q lacks its code, number or request", inv.Code, inv.Number, inv.RequestID)
+	}
+	numKey := numberKey(inv.Code, inv.Number)
+	byReq, byNum := tx.Bucket(bByRequest).Get([]byte(inv.RequestID)), tx.Bucket(bByNumber).Get(numKey)
+	switch {
+	case byReq != nil && byNum != nil && bytes.Equal(byReq, byNum):
+		return tx.Bucket(bIntents).Delete([]byte(inv.RequestID)) // already stored: idempotent
+	case byReq != nil || byNum != nil:
+		return fmt.Errorf("store: %s:%s for request %s: %w", inv.Code, inv.Number, inv.RequestID, ErrIssuedConflict)
+	}
+	b := tx.Bucket(bInvoices)
+	id, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	rec := Record{Invoice: inv, Counter: is.Counter, Imported: imported, StoredAt: s.now(), Sync: SyncQueued}
+	raw, err := json.Marshal(&rec)
+	if err != nil {
+		return err
+	}
+	idk := be64(id)
+	if err := b.Put(idk, raw); err != nil {
+		return err
+	}
+	buyer := join([]byte(inv.Buyer.Name), []byte(inv.Buyer.TaxID))
+	puts := []struct {
+		bucket, key, value []byte
+	}{
+		{bByRequest, []byte(inv.RequestID), idk},
+		{bByNumber, numKey, idk},
+		{bByOrder, join([]byte(inv.OrderID), idk), nil},
+		{bByDate, append(be64(uint64(inv.IssuedAt.UnixNano())), idk...), nil},
+		{bByBuyer, join(buyer, idk), nil},
+		{bOutbox, idk, []byte(inv.RequestID)},
+	}
+	if inv.Red != nil {
+		puts = append(puts, struct{ bucket, key, value []byte }{bRedsOf, append([]byte(inv.Red.Code+inv.Red.Number), idk...), nil})
+	}
+	for _, p := range puts {
+		v := p.value
+		if v == nil {
+			v = []byte{}
+		}
+		if err := tx.Bucket(p.bucket).Put(p.key, v); err != nil {
+			return err
+		}
+	}
+	count := tx.Bucket(bBuyers).Get(buyer)
+	if err := tx.Bucket(bBuyers).Put(buyer, be64(u64(count)+1)); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bIntents).Delete([]byte(inv.RequestID)); err != nil {
+		return err
+	}
+	action := "issue"
+	if imported {
+		action = "import"
+	}
+	return s.appendAudit(tx, operator, action, inv.RequestID,
+		fmt.Sprintf("%s:%s total %s", inv.Code, inv.Number, inv.Totals().Total))
+}
