@@ -13,6 +13,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // SchemaVersion is the layout this code writes. Open migrates an older file forward, in
@@ -83,7 +84,7 @@ func Open(path string, opts Options) (*DB, error) {
 		// Freelist as a hash map: the file of a busy year has many free pages, and the
 		// array type makes each commit scan them all.
 		FreelistType: bolt.FreelistMapType})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("store: %s: %w", path, ErrLocked)
 	}
 	if err != nil {
