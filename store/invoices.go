@@ -39,7 +39,10 @@ type Record struct {
 	Counter uint64 `json:"counter"`
 	// Imported marks an invoice taken from the device's journal by reconciliation rather
 	// than committed by this workstation after issuing it.
-	Imported  bool      `json:"imported,omitempty"`
+	Imported bool `json:"imported,omitempty"`
+	// PayloadHash is the hash of the draft the intent carried (empty for imports): a
+	// repeated order is the same order only if its draft hashes the same.
+	PayloadHash string    `json:"payload_hash,omitempty"`
 	StoredAt  time.Time `json:"stored_at"`
 	Sync      SyncState `json:"sync"`
 	SyncError string    `json:"sync_error,omitempty"`
@@ -48,29 +51,10 @@ type Record struct {
 	Ack []byte `json:"ack,omitempty"`
 }
 
-// Intent is written, and fsynced, before the device is asked to issue: after a crash it
-// says which requests may have reached the device, to be resolved by request ID.
-type Intent struct {
-	RequestID      string           `json:"request_id"`
-	OrderID        string           `json:"order_id"`
-	PayloadHash    string           `json:"payload_hash"`
-	ExpectedCode   string           `json:"expected_code,omitempty"`
-	ExpectedNumber string           `json:"expected_number"`
-	Operator       string           `json:"operator"`
-	Created        time.Time        `json:"created"`
-	Draft          *invoice.Invoice `json:"draft"`
-}
-
-// Issued is what the engine commits once the device has issued an invoice.
-type Issued struct {
-	Invoice *invoice.Invoice // with its Issued fields from the device
-	Counter uint64           // the device's journal counter
-}
-
 // BeginIssue writes the intents, in one fsynced transaction. A request that already has
 // an identical open intent is left as it is; one already issued, or with an open intent
 // for a different payload, is refused.
-func (s *DB) BeginIssue(intents ...Intent) error {
+func (s *DB) BeginIssue(intents ...invoice.Intent) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		for i := range intents {
 			in := &intents[i]
@@ -78,7 +62,7 @@ func (s *DB) BeginIssue(intents ...Intent) error {
 				return fmt.Errorf("store: request %s is already issued: %w", in.RequestID, ErrIssuedConflict)
 			}
 			if raw := tx.Bucket(bIntents).Get([]byte(in.RequestID)); raw != nil {
-				var old Intent
+				var old invoice.Intent
 				if err := json.Unmarshal(raw, &old); err != nil {
 					return fmt.Errorf("store: intent %s: %w", in.RequestID, err)
 				}
@@ -103,11 +87,11 @@ func (s *DB) BeginIssue(intents ...Intent) error {
 }
 
 // OpenIntents lists the intents not yet committed or abandoned, oldest first.
-func (s *DB) OpenIntents() ([]Intent, error) {
-	var out []Intent
+func (s *DB) OpenIntents() ([]invoice.Intent, error) {
+	var out []invoice.Intent
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bIntents).ForEach(func(_, v []byte) error {
-			var in Intent
+			var in invoice.Intent
 			if err := json.Unmarshal(v, &in); err != nil {
 				return err
 			}
@@ -115,13 +99,13 @@ func (s *DB) OpenIntents() ([]Intent, error) {
 			return nil
 		})
 	})
-	slices.SortFunc(out, func(a, b Intent) int { return a.Created.Compare(b.Created) })
+	slices.SortFunc(out, func(a, b invoice.Intent) int { return a.Created.Compare(b.Created) })
 	return out, err
 }
 
 // Intent returns the open intent for a request.
-func (s *DB) Intent(requestID string) (Intent, error) {
-	var in Intent
+func (s *DB) Intent(requestID string) (invoice.Intent, error) {
+	var in invoice.Intent
 	err := s.db.View(func(tx *bolt.Tx) error {
 		raw := tx.Bucket(bIntents).Get([]byte(requestID))
 		if raw == nil {
@@ -150,17 +134,17 @@ func (s *DB) AbandonIntent(requestID, operator, reason string) error {
 // transaction the invoice and its indexes are written, it joins the outbox, its intent
 // is closed and the audit log records it. Committing the same invoice again is a no-op;
 // a different invoice under the same request ID or number is ErrIssuedConflict.
-func (s *DB) CommitIssued(issued ...Issued) error {
+func (s *DB) CommitIssued(issued ...invoice.Receipt) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		for _, is := range issued {
-			operator := "system"
+			operator, hash := "system", ""
 			if raw := tx.Bucket(bIntents).Get([]byte(is.Invoice.RequestID)); raw != nil {
-				var in Intent
+				var in invoice.Intent
 				if err := json.Unmarshal(raw, &in); err == nil {
-					operator = in.Operator
+					operator, hash = in.Operator, in.PayloadHash
 				}
 			}
-			if err := s.put(tx, is, false, operator); err != nil {
+			if err := s.put(tx, is, false, operator, hash); err != nil {
 				return err
 			}
 		}
@@ -171,10 +155,10 @@ func (s *DB) CommitIssued(issued ...Issued) error {
 // ImportIssued stores invoices found in the device's journal that the store lacked (a
 // crash between the device's answer and the commit, or another workstation on the same
 // device). Like CommitIssued, and the records are marked Imported.
-func (s *DB) ImportIssued(issued ...Issued) error {
+func (s *DB) ImportIssued(issued ...invoice.Receipt) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		for _, is := range issued {
-			if err := s.put(tx, is, true, "reconcile"); err != nil {
+			if err := s.put(tx, is, true, "reconcile", ""); err != nil {
 				return err
 			}
 		}
@@ -186,7 +170,7 @@ func (s *DB) ImportIssued(issued ...Issued) error {
 // is a prefix scan; then the code, which makes it unique.
 func numberKey(code, number string) []byte { return []byte(number + code) }
 
-func (s *DB) put(tx *bolt.Tx, is Issued, imported bool, operator string) error {
+func (s *DB) put(tx *bolt.Tx, is invoice.Receipt, imported bool, operator string, hash string) error {
 	inv := is.Invoice
 	if inv.Code == "" || inv.Number == "" || inv.RequestID == "" {
 		return fmt.Errorf("store: invoice %q:%q of request %q lacks its code, number or request", inv.Code, inv.Number, inv.RequestID)
@@ -204,7 +188,8 @@ func (s *DB) put(tx *bolt.Tx, is Issued, imported bool, operator string) error {
 	if err != nil {
 		return err
 	}
-	rec := Record{Invoice: inv, Counter: is.Counter, Imported: imported, StoredAt: s.now(), Sync: SyncQueued}
+	rec := Record{Invoice: inv, Counter: is.Counter, Imported: imported, StoredAt: s.now(), Sync: SyncQueued,
+		PayloadHash: hash}
 	raw, err := json.Marshal(&rec)
 	if err != nil {
 		return err

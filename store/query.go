@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -258,4 +259,30 @@ func (s *DB) listByNumber(tx *bolt.Tx, q Query, page *Page) error {
 
 func sortNewestFirst(recs []*Record) {
 	slices.SortFunc(recs, func(a, b *Record) int { return bytes.Compare(dateKey(b), dateKey(a)) })
+}
+
+// IssuedFor returns the invoice stored for a request ID and the hash of the draft it was
+// issued from; found is false when there is none. (The issuing engine's view.)
+func (s *DB) IssuedFor(requestID string) (*invoice.Invoice, string, bool, error) {
+	rec, err := s.ByRequest(requestID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, "", false, nil
+	}
+	if err != nil {
+		return nil, "", false, err
+	}
+	return rec.Invoice, rec.PayloadHash, true, nil
+}
+
+// IssuedByNumber returns the invoice with the given code and number; found is false
+// when the store has none.
+func (s *DB) IssuedByNumber(code, number string) (*invoice.Invoice, bool, error) {
+	rec, err := s.ByNumber(code, number)
+	if errors.Is(err, ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return rec.Invoice, true, nil
 }

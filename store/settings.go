@@ -36,3 +36,23 @@ func (s *DB) SetSeller(p invoice.Party, operator string) error {
 		return s.appendAudit(tx, operator, "settings", "seller", p.Name+" "+p.TaxID)
 	})
 }
+
+func journalKey(machine string) []byte { return []byte("journal_through/" + machine) }
+
+// JournalThrough is the device journal counter up to which this store is known to hold
+// every invoice the device (by machine number) issued: reconciliation reads on from it.
+func (s *DB) JournalThrough(machine string) (uint64, error) {
+	var n uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = u64(tx.Bucket(bMeta).Get(journalKey(machine)))
+		return nil
+	})
+	return n, err
+}
+
+// SetJournalThrough records how far reconciliation has compared the device's journal.
+func (s *DB) SetJournalThrough(machine string, counter uint64) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bMeta).Put(journalKey(machine), be64(counter))
+	})
+}

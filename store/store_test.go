@@ -26,18 +26,18 @@ func openTemp(t *testing.T) *DB {
 var t0 = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 
 // issued makes an issued invoice: request ID, code/number, buyer, one line.
-func issued(req string, n int, buyer string, at time.Time) Issued {
+func issued(req string, n int, buyer string, at time.Time) invoice.Receipt {
 	inv := &invoice.Invoice{RequestID: req, OrderID: req, Kind: invoice.KindOrdinary,
 		Buyer: invoice.Party{Name: buyer, TaxID: "91350200776049653A"},
 		Lines: []invoice.Line{{Name: "服务", ShortName: "信息技术服务", TaxCode: "3040201010000000000",
 			Amount: invoice.Money(10000 + n), Rate: invoice.Rate6, Tax: invoice.Rate6.TaxOn(invoice.Money(10000 + n))}}}
 	inv.Code, inv.Number, inv.IssuedAt = "035020026011", fmt.Sprintf("%08d", n), at
 	inv.CheckCode, inv.Machine = "12345678901234567890", "661234567890"
-	return Issued{Invoice: inv, Counter: uint64(n)}
+	return invoice.Receipt{Invoice: inv, Counter: uint64(n)}
 }
 
-func intentFor(is Issued) Intent {
-	return Intent{RequestID: is.Invoice.RequestID, OrderID: is.Invoice.OrderID, PayloadHash: "h-" + is.Invoice.RequestID,
+func intentFor(is invoice.Receipt) invoice.Intent {
+	return invoice.Intent{RequestID: is.Invoice.RequestID, OrderID: is.Invoice.OrderID, PayloadHash: "h-" + is.Invoice.RequestID,
 		ExpectedCode: is.Invoice.Code, ExpectedNumber: is.Invoice.Number, Operator: "张三", Draft: is.Invoice}
 }
 
@@ -133,7 +133,7 @@ func TestSplitOrderAndReds(t *testing.T) {
 
 func TestListNewestFirstWithFiltersAndPages(t *testing.T) {
 	db := openTemp(t)
-	var all []Issued
+	var all []invoice.Receipt
 	for i := 1; i <= 25; i++ {
 		buyer := "厦门示例科技有限公司"
 		if i%5 == 0 {

@@ -1,0 +1,338 @@
+package invoice
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Engine issues invoices exactly once, online or offline, following "the life of an
+// invoice" (DESIGN.md): validate, write an intent (fsynced), ask the device with the
+// request ID and the expected number, then store the result and queue it for sync in one
+// transaction. A lost answer is never retried blindly: it is resolved by request ID.
+//
+// An Engine serialises its work: the device issues one invoice at a time anyway, and
+// red invoices must see every red before them.
+type Engine struct {
+	Device   Device
+	Store    Store
+	Codes    *TaxCodes
+	Seller   Party
+	Operator string // who is issuing: the audit log's operator and the default 开票人
+	// BatchWindow is how many invoices of a batch share one intent transaction and one
+	// commit transaction. Default 32.
+	BatchWindow int
+	// ResolveTries bounds how often a lost answer is looked up before giving up and
+	// leaving the intent for the next reconciliation. Default 5.
+	ResolveTries int
+	// ResolveWait is the pause between those look-ups. Default 200 ms.
+	ResolveWait time.Duration
+
+	mu     sync.Mutex
+	limits *Limits
+}
+
+// Outcome is one issued invoice, and whether it was issued before (a repeated order).
+type Outcome struct {
+	Invoice  *Invoice
+	Replayed bool
+}
+
+// ErrOrderChanged: an order ID already issued comes again with different content.
+var ErrOrderChanged = errors.New("this order was issued before with different content")
+
+// ErrBlueNotFound: the invoice a red order names is not in the store.
+var ErrBlueNotFound = errors.New("the blue invoice to reverse is not in this workstation's store")
+
+func (e *Engine) config(ctx context.Context) (Config, error) {
+	if e.limits == nil {
+		l, err := e.Device.Limits(ctx)
+		if err != nil {
+			return Config{}, fmt.Errorf("reading the device's limits: %w", err)
+		}
+		e.limits = &l
+	}
+	return Config{Codes: e.Codes, Limits: *e.limits, Seller: e.Seller, Operator: e.Operator}, nil
+}
+
+// Issue checks an order and issues it: one invoice, or the parts of an order over the
+// per-invoice limit. An order issued before returns the same invoices with Replayed set.
+// A rule error is returned as Errors; a device error as it came, wrapping ErrRefused or
+// ErrOutcomeUnknown.
+func (e *Engine) Issue(ctx context.Context, o *Order) ([]Outcome, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if o.RedOf != nil {
+		out, err := e.red(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		return []Outcome{out}, nil
+	}
+	cfg, err := e.config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	checked, errs := Check(o, cfg)
+	if errs != nil {
+		return nil, errs
+	}
+	return e.issueParts(ctx, checked.Parts)
+}
+
+// red derives and issues a red invoice against a stored blue one.
+func (e *Engine) red(ctx context.Context, o *Order) (Outcome, error) {
+	// A red order's request ID is its order ID; the red stored under it answers a repeat.
+	if done, _, found, err := e.Store.IssuedFor(o.OrderID); err != nil {
+		return Outcome{}, err
+	} else if found && o.OrderID != "" {
+		return Outcome{Invoice: done, Replayed: true}, nil
+	}
+	cfg, err := e.config(ctx)
+	if err != nil {
+		return Outcome{}, err
+	}
+	r := o.RedOf
+	blue, found, err := e.Store.IssuedByNumber(r.Code, r.Number)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if !found {
+		return Outcome{}, fmt.Errorf("%s:%s: %w", r.Code, r.Number, ErrBlueNotFound)
+	}
+	earlier, err := e.Store.RedsOf(r.Code, r.Number)
+	if err != nil {
+		return Outcome{}, err
+	}
+	// A red whose answer was lost still counts against the blue until it is resolved.
+	intents, err := e.Store.OpenIntents()
+	if err != nil {
+		return Outcome{}, err
+	}
+	for _, in := range intents {
+		if in.Draft != nil && in.Draft.Red != nil && in.Draft.Red.Code == r.Code && in.Draft.Red.Number == r.Number {
+			earlier = append(earlier, in.Draft)
+		}
+	}
+	red, errs := Reverse(blue, earlier, o, cfg)
+	if errs != nil {
+		return Outcome{}, errs
+	}
+	outs, err := e.issueParts(ctx, []*Invoice{red})
+	if err != nil {
+		return Outcome{}, err
+	}
+	return outs[0], nil
+}
+
+// issueParts issues drafts in order, each exactly once.
+func (e *Engine) issueParts(ctx context.Context, parts []*Invoice) ([]Outcome, error) {
+	outs := make([]Outcome, 0, len(parts))
+	var todo []*Invoice
+	for _, p := range parts {
+		done, hash, found, err := e.Store.IssuedFor(p.RequestID)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			todo = append(todo, p)
+			continue
+		}
+		if hash != "" && hash != PayloadHash(p) {
+			return nil, fmt.Errorf("order %s (request %s, invoice %s:%s): %w", p.OrderID, p.RequestID, done.Code, done.Number, ErrOrderChanged)
+		}
+		outs = append(outs, Outcome{Invoice: done, Replayed: true})
+	}
+	issued, err := e.issueDrafts(ctx, todo)
+	for _, inv := range issued {
+		outs = append(outs, Outcome{Invoice: inv})
+	}
+	return outs, err
+}
+
+// issueDrafts issues drafts not yet in the store, a window at a time: the window's
+// intents in one transaction, each through the device, the window's results in one
+// transaction. The intents make this safe: a crash anywhere leaves every request either
+// committed or open, and an open one is resolved by request ID.
+func (e *Engine) issueDrafts(ctx context.Context, drafts []*Invoice) ([]*Invoice, error) {
+	window := e.BatchWindow
+	if window <= 0 {
+		window = 32
+	}
+	var issued []*Invoice
+	// Requests left open by a crash are settled first; those the device had issued are
+	// now in the store and need no second try.
+	if err := e.resolveOpen(ctx, drafts); err != nil {
+		return nil, err
+	}
+	var todo []*Invoice
+	for _, d := range drafts {
+		inv, _, found, err := e.Store.IssuedFor(d.RequestID)
+		switch {
+		case err != nil:
+			return nil, err
+		case found:
+			issued = append(issued, inv)
+		default:
+			todo = append(todo, d)
+		}
+	}
+	for mismatches := 0; len(todo) > 0; {
+		next, err := e.Device.Next(ctx)
+		if err != nil {
+			return issued, fmt.Errorf("reading the device's stock: %w", err)
+		}
+		if next.Code == "" || next.Remaining <= 0 {
+			return issued, fmt.Errorf("%w: no invoice numbers left in stock (发票库存不足，请领购发票)", ErrRefused)
+		}
+		n := min(window, len(todo), next.Remaining)
+		intents, err := e.planWindow(todo[:n], next)
+		if err != nil {
+			return issued, err
+		}
+		if err := e.Store.BeginIssue(intents...); err != nil {
+			return issued, fmt.Errorf("writing the intents: %w", err)
+		}
+		receipts, sent, sendErr := e.sendWindow(ctx, intents)
+		if len(receipts) > 0 {
+			if err := e.Store.CommitIssued(receipts...); err != nil {
+				// The device has issued them; their intents stay open, and the next
+				// reconciliation commits them from the device's journal.
+				return issued, fmt.Errorf("storing %d issued invoices: %w", len(receipts), err)
+			}
+			for _, r := range receipts {
+				issued = append(issued, r.Invoice)
+			}
+		}
+		// Intents after the one that failed were never sent: close them.
+		for _, in := range intents[sent:] {
+			if err := e.Store.AbandonIntent(in.RequestID, e.Operator, "not sent: an earlier invoice of the batch failed"); err != nil {
+				return issued, err
+			}
+		}
+		if sendErr == nil {
+			todo = todo[n:]
+			continue
+		}
+		failed := intents[sent-1]
+		switch {
+		case errors.Is(sendErr, ErrNumberMismatch) && mismatches < 3:
+			// The device issued something this store does not know: the device refused
+			// this request; take the unknown invoice from its journal and plan again.
+			mismatches++
+			if err := e.Store.AbandonIntent(failed.RequestID, e.Operator, sendErr.Error()); err != nil {
+				return issued, err
+			}
+			if _, err := e.reconcileJournal(ctx, false); err != nil {
+				return issued, err
+			}
+			todo = todo[sent-1:]
+		case errors.Is(sendErr, ErrRefused) || errors.Is(sendErr, ErrNumberMismatch):
+			if err := e.Store.AbandonIntent(failed.RequestID, e.Operator, sendErr.Error()); err != nil {
+				return issued, err
+			}
+			return issued, fmt.Errorf("request %s: %w", failed.RequestID, sendErr)
+		default:
+			inv, err := e.resolve(ctx, failed)
+			if err != nil {
+				return issued, fmt.Errorf("request %s: %w (%v; then %v)", failed.RequestID, ErrOutcomeUnknown, sendErr, err)
+			}
+			if inv == nil {
+				// Settled: the device never issued it, so the loss is no longer unknown.
+				return issued, fmt.Errorf("request %s was not issued (the device did not receive it: %v); it can be issued again", failed.RequestID, sendErr)
+			}
+			issued = append(issued, inv)
+			todo = todo[sent:]
+		}
+	}
+	return issued, nil
+}
+
+// planWindow gives each draft its intent with consecutive expected numbers.
+func (e *Engine) planWindow(drafts []*Invoice, next NextNumber) ([]Intent, error) {
+	var start int
+	if _, err := fmt.Sscanf(next.Number, "%d", &start); err != nil {
+		return nil, fmt.Errorf("the device's next number %q: %w", next.Number, err)
+	}
+	intents := make([]Intent, len(drafts))
+	for i, d := range drafts {
+		intents[i] = Intent{RequestID: d.RequestID, OrderID: d.OrderID, PayloadHash: PayloadHash(d),
+			ExpectedCode: next.Code, ExpectedNumber: fmt.Sprintf("%08d", start+i), Operator: e.Operator,
+			Created: time.Now(), Draft: d}
+	}
+	return intents, nil
+}
+
+// sendWindow asks the device for each intent in turn and stops at the first error. sent
+// counts the intents handed to the device, the failed one included.
+func (e *Engine) sendWindow(ctx context.Context, intents []Intent) (receipts []Receipt, sent int, err error) {
+	for i := range intents {
+		in := &intents[i]
+		r, err := e.Device.Issue(ctx, in.RequestID, in.ExpectedCode, in.ExpectedNumber, in.Draft)
+		if err != nil {
+			return receipts, i + 1, err
+		}
+		receipts = append(receipts, r)
+	}
+	return receipts, len(intents), nil
+}
+
+// resolve settles one intent whose answer was lost: ask the device for the request ID,
+// a few times if the link is down. It returns the invoice when the device issued it
+// (committed to the store), nil when it did not (intent abandoned), or an error when the
+// device could not be asked (intent left open).
+func (e *Engine) resolve(ctx context.Context, in Intent) (*Invoice, error) {
+	tries, wait := e.ResolveTries, e.ResolveWait
+	if tries <= 0 {
+		tries = 5
+	}
+	if wait <= 0 {
+		wait = 200 * time.Millisecond
+	}
+	var lastErr error
+	for t := 0; t < tries; t++ {
+		if t > 0 {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(wait):
+			}
+		}
+		r, found, err := e.Device.Lookup(ctx, in.RequestID)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		if !found {
+			return nil, e.Store.AbandonIntent(in.RequestID, e.Operator, "the device never issued it")
+		}
+		if err := e.Store.CommitIssued(r); err != nil {
+			return nil, err
+		}
+		return r.Invoice, nil
+	}
+	return nil, lastErr
+}
+
+// resolveOpen settles the open intents of these drafts before they are tried again.
+func (e *Engine) resolveOpen(ctx context.Context, drafts []*Invoice) error {
+	open, err := e.Store.OpenIntents()
+	if err != nil || len(open) == 0 {
+		return err
+	}
+	want := make(map[string]bool, len(drafts))
+	for _, d := range drafts {
+		want[d.RequestID] = true
+	}
+	for _, in := range open {
+		if !want[in.RequestID] {
+			continue
+		}
+		if _, err := e.resolve(ctx, in); err != nil {
+			return fmt.Errorf("request %s from before: %w (%v)", in.RequestID, ErrOutcomeUnknown, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,100 @@
+package invoice
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// Intent is written, and fsynced, before the device is asked to issue: after a crash it
+// says which requests may have reached the device, to be resolved by request ID.
+type Intent struct {
+	RequestID      string    `json:"request_id"`
+	OrderID        string    `json:"order_id"`
+	PayloadHash    string    `json:"payload_hash"`
+	ExpectedCode   string    `json:"expected_code,omitempty"`
+	ExpectedNumber string    `json:"expected_number"`
+	Operator       string    `json:"operator"`
+	Created        time.Time `json:"created"`
+	Draft          *Invoice  `json:"draft"`
+}
+
+// Receipt is an invoice the device has issued, with its place in the device's journal.
+type Receipt struct {
+	Invoice *Invoice // with its Issued fields from the device
+	Counter uint64   // the device's journal counter: 1, 2, … gapless over its life
+}
+
+// PayloadHash identifies a draft's content (everything but the device's fields), so
+// that the same order sent twice is recognised and a changed one is not mistaken for it.
+func PayloadHash(draft *Invoice) string {
+	d := *draft
+	d.Issued = Issued{}
+	raw, _ := json.Marshal(&d)
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:])
+}
+
+// Errors a Device returns, so the engine can tell what happened to a request.
+var (
+	// ErrOutcomeUnknown: the request may or may not have been carried out (the answer
+	// was lost). Never retried blindly: resolved by asking for the request ID.
+	ErrOutcomeUnknown = errors.New("the device's answer was lost: outcome unknown")
+	// ErrRefused: the device definitely did not issue (stock exhausted, an offline limit,
+	// locked for the month, PIN): the error wrapping it says which, for the clerk.
+	ErrRefused = errors.New("refused by the tax-control device")
+	// ErrNumberMismatch: the device's next number is not the one expected: it issued
+	// something this store does not know yet. Reconcile, then try again.
+	ErrNumberMismatch = errors.New("the device's next invoice number is not the expected one")
+)
+
+// NextNumber is where the device's stock stands: the code and number the next invoice
+// takes, and how many numbers remain in that roll. An empty Code means no stock.
+type NextNumber struct {
+	Code      string
+	Number    string
+	Remaining int
+}
+
+// Device is what the issuing engine needs of the tax-control device. Implementations
+// wrap their errors around ErrOutcomeUnknown, ErrRefused or ErrNumberMismatch.
+type Device interface {
+	// Machine is the device's 机器编号, known once connected.
+	Machine() string
+	// Limits are the device's rule limits.
+	Limits(ctx context.Context) (Limits, error)
+	// Next tells where the stock stands.
+	Next(ctx context.Context) (NextNumber, error)
+	// Issue asks the device to issue draft (blue, or red when draft.Red is set) under
+	// requestID, taking the expected code and number. A repeated request ID returns the
+	// invoice already issued for it.
+	Issue(ctx context.Context, requestID, expectedCode, expectedNumber string, draft *Invoice) (Receipt, error)
+	// Lookup returns what the device issued for a request ID; found is false when it
+	// never issued it.
+	Lookup(ctx context.Context, requestID string) (r Receipt, found bool, err error)
+	// Journal reads up to n entries of the device's journal from counter from on.
+	Journal(ctx context.Context, from uint64, n int) ([]Receipt, error)
+}
+
+// Store is what the issuing engine needs of the store.
+type Store interface {
+	// IssuedFor returns the invoice stored for a request ID and the hash of the draft it
+	// was issued from (empty for imports); found is false when there is none.
+	IssuedFor(requestID string) (inv *Invoice, payloadHash string, found bool, err error)
+	// IssuedByNumber returns a stored invoice by code and number.
+	IssuedByNumber(code, number string) (*Invoice, bool, error)
+	// RedsOf returns the red invoices stored against a blue one.
+	RedsOf(code, number string) ([]*Invoice, error)
+	BeginIssue(intents ...Intent) error
+	CommitIssued(receipts ...Receipt) error
+	ImportIssued(receipts ...Receipt) error
+	AbandonIntent(requestID, operator, reason string) error
+	OpenIntents() ([]Intent, error)
+	// JournalThrough is the device journal counter up to which the store is known to
+	// hold everything the device issued; SetJournalThrough moves it.
+	JournalThrough(machine string) (uint64, error)
+	SetJournalThrough(machine string, counter uint64) error
+}
