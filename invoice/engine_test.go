@@ -56,7 +56,9 @@ func (d *memDevice) loadRoll() {
 
 func (d *memDevice) Machine() string { return d.machine }
 
-func (d *memDevice) Limits(context.Context) (invoice.Limits, error) { return invoice.DefaultLimits, nil }
+func (d *memDevice) Limits(context.Context) (invoice.Limits, error) {
+	return invoice.DefaultLimits, nil
+}
 
 func (d *memDevice) Next(context.Context) (invoice.NextNumber, error) {
 	d.mu.Lock()

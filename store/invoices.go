@@ -43,10 +43,10 @@ type Record struct {
 	// PayloadHash is the hash of the draft the intent carried (empty for imports): a
 	// repeated order is the same order only if its draft hashes the same.
 	PayloadHash string    `json:"payload_hash,omitempty"`
-	StoredAt  time.Time `json:"stored_at"`
-	Sync      SyncState `json:"sync"`
-	SyncError string    `json:"sync_error,omitempty"`
-	AckedAt   time.Time `json:"acked_at,omitzero"`
+	StoredAt    time.Time `json:"stored_at"`
+	Sync        SyncState `json:"sync"`
+	SyncError   string    `json:"sync_error,omitempty"`
+	AckedAt     time.Time `json:"acked_at,omitzero"`
 	// Ack is the platform's signed acknowledgement, kept as evidence.
 	Ack []byte `json:"ack,omitempty"`
 }
