@@ -26,9 +26,9 @@ type enc struct {
 	err error
 }
 
-func (e *enc) byte(v byte)     { e.b = append(e.b, v) }
-func (e *enc) uint(v uint64)   { e.b = binary.AppendUvarint(e.b, v) }
-func (e *enc) int(v int64)     { e.b = binary.AppendVarint(e.b, v) }
+func (e *enc) byte(v byte)   { e.b = append(e.b, v) }
+func (e *enc) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *enc) int(v int64)   { e.b = binary.AppendVarint(e.b, v) }
 func (e *enc) bool(v bool) {
 	if v {
 		e.byte(1)
@@ -36,8 +36,8 @@ func (e *enc) bool(v bool) {
 		e.byte(0)
 	}
 }
-func (e *enc) raw(v []byte)    { e.uint(uint64(len(v))); e.b = append(e.b, v...) }
-func (e *enc) fixed(v []byte)  { e.b = append(e.b, v...) }
+func (e *enc) raw(v []byte)     { e.uint(uint64(len(v))); e.b = append(e.b, v...) }
+func (e *enc) fixed(v []byte)   { e.b = append(e.b, v...) }
 func (e *enc) time(t time.Time) { e.int(unixOrZero(t)) }
 func (e *enc) dec(d decimal.Decimal) {
 	if d.IsZero() {
