@@ -53,8 +53,10 @@ func (e *enc) invoice(inv *invoice.Invoice) {
 	e.party("buyer", inv.Buyer)
 	e.bool(inv.PriceIncludesTax)
 	e.uint(uint64(len(inv.Lines)))
+	var prev *invoice.Line
 	for i := range inv.Lines {
-		e.line(i, &inv.Lines[i])
+		e.line(i, &inv.Lines[i], prev)
+		prev = &inv.Lines[i]
 	}
 	e.text("remark", inv.Remark)
 	e.text("payee", inv.Payee)
@@ -72,7 +74,18 @@ func (e *enc) invoice(inv *invoice.Invoice) {
 	e.text("tax_code_version", inv.TaxCodeVersion)
 }
 
-func (e *enc) line(i int, l *invoice.Line) {
+// Line flags: a discount line, and which text fields repeat the previous line's (an
+// invoice's lines mostly share tax code, short name and unit), so that 8 lines stay in
+// a few hundred bytes.
+const (
+	flagDiscount  = 1 << 0
+	flagSameCode  = 1 << 1
+	flagSameShort = 1 << 2
+	flagSameSpec  = 1 << 3
+	flagSameUnit  = 1 << 4
+)
+
+func (e *enc) line(i int, l, prev *invoice.Line) {
 	f := fmt.Sprintf("lines[%d]", i)
 	z, ok := zeroRateCodes[l.ZeroRate]
 	if !ok && e.err == nil {
@@ -81,11 +94,34 @@ func (e *enc) line(i int, l *invoice.Line) {
 	if (l.Rate < 0 || l.Of < 0) && e.err == nil {
 		e.err = fmt.Errorf("device: %s has a negative rate %d or red reference %d", f, l.Rate, l.Of)
 	}
+	var flags byte
+	if l.Discount {
+		flags |= flagDiscount
+	}
+	if prev != nil {
+		for _, c := range []struct {
+			same bool
+			flag byte
+		}{{l.TaxCode == prev.TaxCode, flagSameCode}, {l.ShortName == prev.ShortName, flagSameShort}, {l.Spec == prev.Spec, flagSameSpec}, {l.Unit == prev.Unit, flagSameUnit}} {
+			if c.same {
+				flags |= c.flag
+			}
+		}
+	}
+	e.byte(flags)
 	e.text(f+".name", l.Name)
-	e.digits(l.TaxCode)
-	e.text(f+".short_name", l.ShortName)
-	e.text(f+".spec", l.Spec)
-	e.text(f+".unit", l.Unit)
+	if flags&flagSameCode == 0 {
+		e.digits(l.TaxCode)
+	}
+	if flags&flagSameShort == 0 {
+		e.text(f+".short_name", l.ShortName)
+	}
+	if flags&flagSameSpec == 0 {
+		e.text(f+".spec", l.Spec)
+	}
+	if flags&flagSameUnit == 0 {
+		e.text(f+".unit", l.Unit)
+	}
 	e.dec(l.Quantity)
 	e.dec(l.UnitPrice)
 	e.dec(l.GrossUnitPrice)
@@ -93,7 +129,6 @@ func (e *enc) line(i int, l *invoice.Line) {
 	e.uint(uint64(l.Rate))
 	e.int(int64(l.Tax))
 	e.byte(z)
-	e.bool(l.Discount)
 	e.uint(uint64(l.Of))
 }
 
@@ -110,17 +145,19 @@ func (d *dec) invoice() invoice.Invoice {
 	inv.Buyer = d.party()
 	inv.PriceIncludesTax = d.bool()
 	n := d.uint()
-	// Every line takes at least 14 bytes, so a count beyond that is a lie to refuse
+	// Every line takes at least 10 bytes, so a count beyond that is a lie to refuse
 	// before allocating.
-	if n > uint64(len(d.b))/14+1 {
+	if n > uint64(len(d.b))/10+1 {
 		d.fail("line count")
 		return inv
 	}
 	if n > 0 {
 		inv.Lines = make([]invoice.Line, 0, n)
 	}
+	var prev *invoice.Line
 	for i := uint64(0); i < n && d.err == nil; i++ {
-		inv.Lines = append(inv.Lines, d.line())
+		inv.Lines = append(inv.Lines, d.line(prev))
+		prev = &inv.Lines[len(inv.Lines)-1]
 	}
 	inv.Remark = d.text()
 	inv.Payee = d.text()
@@ -139,13 +176,35 @@ func (d *dec) invoice() invoice.Invoice {
 	return inv
 }
 
-func (d *dec) line() invoice.Line {
+func (d *dec) line(prev *invoice.Line) invoice.Line {
 	var l invoice.Line
+	flags := d.byte()
+	if flags > 0x1F || (prev == nil && flags&^flagDiscount != 0) {
+		d.fail("line flags")
+		return l
+	}
+	l.Discount = flags&flagDiscount != 0
 	l.Name = d.text()
-	l.TaxCode = d.digits()
-	l.ShortName = d.text()
-	l.Spec = d.text()
-	l.Unit = d.text()
+	if flags&flagSameCode != 0 {
+		l.TaxCode = prev.TaxCode
+	} else {
+		l.TaxCode = d.digits()
+	}
+	if flags&flagSameShort != 0 {
+		l.ShortName = prev.ShortName
+	} else {
+		l.ShortName = d.text()
+	}
+	if flags&flagSameSpec != 0 {
+		l.Spec = prev.Spec
+	} else {
+		l.Spec = d.text()
+	}
+	if flags&flagSameUnit != 0 {
+		l.Unit = prev.Unit
+	} else {
+		l.Unit = d.text()
+	}
 	l.Quantity = d.dec()
 	l.UnitPrice = d.dec()
 	l.GrossUnitPrice = d.dec()
@@ -161,7 +220,6 @@ func (d *dec) line() invoice.Line {
 		d.fail("zero-rate flag")
 	}
 	l.ZeroRate = z
-	l.Discount = d.bool()
 	of := d.uint()
 	if of > invoice.MaxLines {
 		d.fail("red line reference")

@@ -246,3 +246,12 @@ func PacketSigned(p *UploadPacket) []byte {
 	b = binary.BigEndian.AppendUint64(b, p.Through)
 	return append(b, p.Digest[:]...)
 }
+
+// CipherLines splits a 108-symbol 密码区 into the 4 printed lines of 27.
+func CipherLines(cipher string) [4]string {
+	var out [4]string
+	for i := 0; i < 4 && i*27 < len(cipher); i++ {
+		out[i] = cipher[i*27 : min(len(cipher), (i+1)*27)]
+	}
+	return out
+}
