@@ -17,7 +17,7 @@ import (
 // rig is a simulated device served on a real pseudo-terminal and a client that opens the
 // pty's slave through tarm/serial, as it would a USB port.
 type rig struct {
-	t      *testing.T
+	t      testing.TB
 	cfg    sim.Config
 	dev    *sim.Device
 	pty    *sim.PTY
@@ -28,7 +28,7 @@ type rig struct {
 	next   int // request IDs
 }
 
-func newRig(t *testing.T, cfg sim.Config, baud int) *rig {
+func newRig(t testing.TB, cfg sim.Config, baud int) *rig {
 	t.Helper()
 	if cfg.StatePath == "" {
 		cfg.StatePath = filepath.Join(t.TempDir(), "device.db")
