@@ -175,6 +175,11 @@ func (d *Device) create() (*persisted, error) {
 		Period: month(d.cfg.Clock.Now()), PINSalt: h[16:32],
 	}
 	st.PINHash = sm3Sum(append(append([]byte{}, st.PINSalt...), d.cfg.PIN...))
+	if st.StockLeft > 0 { // the first roll is loaded at issue of the device (发行)
+		if _, err := d.nextRoll(st, d.cfg.Clock.Now()); err != nil {
+			return nil, err
+		}
+	}
 	if d.cfg.Identity == nil {
 		key, cert, err := newIdentity(machine, seed)
 		if err != nil {

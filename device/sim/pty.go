@@ -59,3 +59,38 @@ func Link(path, target string) error {
 	}
 	return nil
 }
+
+// Running is a simulated device serving on its own pseudo-terminal, in this process.
+type Running struct {
+	Device *Device
+	PTY    *PTY
+	done   chan error
+}
+
+// StartPTY opens the device's state and serves it on a new pseudo-terminal at baud
+// (0 unpaced). A client opens r.PTY.Path.
+func StartPTY(cfg Config, baud int) (*Running, error) {
+	dev, err := Open(cfg)
+	if err != nil {
+		return nil, err
+	}
+	p, err := OpenPTY()
+	if err != nil {
+		dev.Close()
+		return nil, err
+	}
+	r := &Running{Device: dev, PTY: p, done: make(chan error, 1)}
+	srv := &Server{Device: dev, Link: p, Baud: baud, Faults: cfg.Faults}
+	go func() { r.done <- srv.Serve() }()
+	return r, nil
+}
+
+// Close stops serving and closes the state file.
+func (r *Running) Close() error {
+	err := r.PTY.Close()
+	<-r.done
+	if e := r.Device.Close(); err == nil {
+		err = e
+	}
+	return err
+}
