@@ -97,9 +97,6 @@ func EncodeFrame(f Frame) ([]byte, error) {
 // payload) so that the receiver can NAK that sequence number.
 var ErrPayloadCRC = errors.New("device: frame payload CRC mismatch")
 
-// errIncomplete is Decoder.Next's "feed me more bytes".
-var errIncomplete = errors.New("device: incomplete frame")
-
 // Decoder turns a byte stream into frames. It never returns a frame whose checks failed:
 // after a bad header it discards one byte and hunts for the next magic; after a bad
 // payload CRC it reports ErrPayloadCRC and also resumes one byte after that frame's magic,

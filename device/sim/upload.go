@@ -1,10 +1,7 @@
 package sim
 
 import (
-	"time"
-
 	"github.com/kaipiao/kaipiao/device"
-	"github.com/kaipiao/kaipiao/invoice"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -199,12 +196,3 @@ func (d *Device) clear(session uint32, payload []byte, args device.Args) ([]byte
 	s := d.status()
 	return s.MarshalBinary()
 }
-
-// pendingAmount is used by tests to see the counters without a client.
-func (d *Device) pendingAmount() invoice.Money {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.st.PendingAmount
-}
-
-var _ = time.Second
