@@ -182,7 +182,20 @@ func (c *Client) Connect(ctx context.Context) (Hello, error) {
 	return c.hello, nil
 }
 
+// handshake runs HELLO, CAPS and the PIN, starting over when the device restarts in the
+// middle of it.
 func (c *Client) handshake(ctx context.Context) error {
+	for attempt := 0; ; attempt++ {
+		err := c.handshakeOnce(ctx)
+		if errors.Is(err, CodeNoSession) && attempt < 5 {
+			c.stats.SessionLosses++
+			continue
+		}
+		return err
+	}
+}
+
+func (c *Client) handshakeOnce(ctx context.Context) error {
 	var nonce [4]byte
 	_, _ = rand.Read(nonce[:])
 	c.session = 0
