@@ -44,6 +44,13 @@ func (d *Device) helloLocked() device.Hello {
 	return device.Hello{Protocol: device.Version, BootID: d.bootID, Session: d.session, NextSeq: 1, Machine: d.st.Machine, Firmware: "kaipiao-devsim 1"}
 }
 
+// BootID changes at every boot and Reboot.
+func (d *Device) BootID() [16]byte {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.bootID
+}
+
 // Session is the current session ID (0 when none).
 func (d *Device) Session() uint32 {
 	d.mu.Lock()

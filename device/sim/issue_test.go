@@ -6,6 +6,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/device/sim"
+	"github.com/kaipiao/kaipiao/invoice"
 )
 
 func TestIssueOverPseudoTerminal(t *testing.T) {
@@ -80,5 +81,37 @@ func TestRequestIDMakesIssueIdempotent(t *testing.T) {
 	})
 	if recs := r.checkJournal(); len(recs) != 1 {
 		t.Fatalf("journal has %d invoices, want 1", len(recs))
+	}
+}
+
+func TestRedInvoiceReversesABlueOneOfThisDevice(t *testing.T) {
+	r := newRig(t, sim.Config{}, 0)
+	blueReq := r.request(2)
+	blue, err := r.client.Issue(r.ctx(), blueReq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	redReq := r.request(2)
+	for i := range redReq.Invoice.Lines {
+		l := &redReq.Invoice.Lines[i]
+		l.Quantity, l.Amount, l.Tax, l.Of = l.Quantity.Neg(), -l.Amount, -l.Tax, i+1
+	}
+	redReq.Invoice.Red = &invoice.RedLink{Code: blue.Code, Number: blue.Number, Reason: invoice.ReasonReturn}
+	red, err := r.client.IssueRecord(r.ctx(), redReq)
+	if err != nil {
+		t.Fatalf("ISSUE_RED: %v", err)
+	}
+	if red.Invoice.Red == nil || red.Invoice.Red.Number != blue.Number || red.Invoice.Totals().Amount != -600000 {
+		t.Fatalf("red record %+v", red.Invoice.Red)
+	}
+	orphan := r.request(1)
+	orphan.Invoice.Lines[0].Amount, orphan.Invoice.Lines[0].Tax = -300000, -39000
+	orphan.Invoice.Red = &invoice.RedLink{Code: blue.Code, Number: "99999999", Reason: invoice.ReasonError}
+	_, err = r.client.Issue(r.ctx(), orphan)
+	if !errors.Is(err, device.CodeBlueNotFound) {
+		t.Fatalf("red of an unknown invoice: %v, want CodeBlueNotFound", err)
+	}
+	if recs := r.checkJournal(); len(recs) != 2 {
+		t.Fatalf("journal has %d invoices, want 2", len(recs))
 	}
 }

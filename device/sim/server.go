@@ -30,6 +30,7 @@ type Server struct {
 // cached is the last answer, resent verbatim for a repeated sequence number: the device
 // never executes a sequence number twice.
 type cached struct {
+	boot    [16]byte // the answer is forgotten when the device reboots
 	session uint32
 	seq     uint32
 	cmd     device.Command
@@ -138,6 +139,9 @@ func (s *Server) handle(f device.Frame, ferr error) error {
 		return nil
 	}
 	s.deviceFaults(faults)
+	if s.last.boot != s.Device.BootID() {
+		s.last, s.prev = cached{}, nil
+	}
 	if f.Session == s.last.session && f.Seq == s.last.seq && f.Cmd == s.last.cmd && s.last.frame != nil {
 		s.emit(s.last.frame, faults)
 		return nil
@@ -160,7 +164,7 @@ func (s *Server) handle(f device.Frame, ferr error) error {
 	if s.last.frame != nil {
 		s.prev = s.last.frame
 	}
-	s.last = cached{session: f.Session, seq: f.Seq, cmd: f.Cmd, frame: out}
+	s.last = cached{boot: s.Device.BootID(), session: f.Session, seq: f.Seq, cmd: f.Cmd, frame: out}
 	deadline := s.Device.cfg.Deadlines[f.Cmd]
 	switch {
 	case faults[FaultDropResponse]:

@@ -164,7 +164,7 @@ func (d *Device) clear(session uint32, payload []byte, args device.Args) ([]byte
 	if period == "" {
 		period = d.st.Period
 	}
-	out, err := d.idempotent(device.CmdClear, args.Text(0), []byte(period), func(tx *bolt.Tx, st *persisted) ([]byte, error) {
+	_, err := d.idempotent(device.CmdClear, args.Text(0), []byte(period), func(tx *bolt.Tx, st *persisted) ([]byte, error) {
 		if st.Period != period || st.Reported != period {
 			return nil, refuse(device.CodeNotReported, "period %s: open period %s, reported %q", period, st.Period, st.Reported)
 		}
@@ -192,7 +192,6 @@ func (d *Device) clear(session uint32, payload []byte, args device.Args) ([]byte
 	if err != nil {
 		return nil, err
 	}
-	_ = out
 	s := d.status()
 	return s.MarshalBinary()
 }
