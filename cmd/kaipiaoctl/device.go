@@ -20,7 +20,7 @@ import (
 func init() {
 	commands["device"] = command{
 		usage: "device status|report|clear",
-		brief: "the tax-control device: identity, stock, offline counters, locks",
+		brief: "the tax-control device: status (identity, stock, offline counters, locks), monthly report (抄报), clear (清卡)",
 		run:   runDevice,
 	}
 }
@@ -33,13 +33,24 @@ func runDevice(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "usage: kaipiaoctl device status|report|clear")
 		return exitUsage
 	}
+	var do func(ctx context.Context, c *device.Client) (any, error)
 	switch args[0] {
 	case "status":
-	case "report", "clear":
-		fmt.Fprintf(e.stderr, "kaipiaoctl: device %s is not yet available in this version; the device supports it (REPORT/CLEAR), the command line does not yet\n", args[0])
-		return exitUsage
+		do = func(ctx context.Context, c *device.Client) (any, error) { return deviceStatus(ctx, c) }
+	case "report":
+		do = deviceReport
+	case "clear":
+		do = deviceClear
 	default:
 		fmt.Fprintf(e.stderr, "kaipiaoctl: unknown device command %q; use status, report or clear\n", args[0])
+		return exitUsage
+	}
+	pin := os.Getenv("KAIPIAO_DEVICE_PIN")
+	if pin == "" && e.device == "sim" {
+		pin = sim.DefaultPIN
+	}
+	if pin == "" && args[0] != "status" {
+		fmt.Fprintf(e.stderr, "kaipiaoctl: device %s needs the device PIN: set KAIPIAO_DEVICE_PIN\n", args[0])
 		return exitUsage
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -50,20 +61,66 @@ func runDevice(e *env, args []string) int {
 		return exitUsage
 	}
 	defer closeAll()
-	out, err := deviceStatus(ctx, client)
+	if args[0] != "status" {
+		err = client.VerifyPIN(ctx, pin)
+	}
+	var out any
+	if err == nil {
+		out, err = do(ctx, client)
+	}
 	if err != nil {
 		var de *device.Error
 		if errors.As(err, &de) {
 			fmt.Fprintf(e.stderr, "kaipiaoctl: %s (%v)\n", de.Message(), err)
 			return exitRefused
 		}
-		fmt.Fprintf(e.stderr, "kaipiaoctl: device status: %v\n", err)
+		fmt.Fprintf(e.stderr, "kaipiaoctl: device %s: %v\n", args[0], err)
 		return exitUsage
 	}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(out)
 	return exitOK
+}
+
+// reportJSON is what `device report` prints.
+type reportJSON struct {
+	Period    string `json:"period"`
+	Count     int    `json:"count"`
+	RedCount  int    `json:"red_count"`
+	Amount    string `json:"amount"`
+	Tax       string `json:"tax"`
+	RedAmount string `json:"red_amount"`
+	RedTax    string `json:"red_tax"`
+	First     uint64 `json:"first_counter"`
+	Last      uint64 `json:"last_counter"`
+}
+
+// deviceReport makes the open period's 抄报. Its request ID names the period, so running
+// it again prints the same report instead of making another.
+func deviceReport(ctx context.Context, c *device.Client) (any, error) {
+	st, err := c.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.Report(ctx, "kaipiaoctl-report-"+st.Period, st.Period)
+	if err != nil {
+		return nil, err
+	}
+	return reportJSON{Period: r.Period, Count: r.Count, RedCount: r.RedCount, Amount: r.Amount.String(), Tax: r.Tax.String(),
+		RedAmount: r.RedAmount.String(), RedTax: r.RedTax.String(), First: r.First, Last: r.Last}, nil
+}
+
+// deviceClear closes the reported period (清卡) and prints the status after.
+func deviceClear(ctx context.Context, c *device.Client) (any, error) {
+	st, err := c.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.Clear(ctx, "kaipiaoctl-clear-"+st.Period, st.Period); err != nil {
+		return nil, err
+	}
+	return deviceStatus(ctx, c)
 }
 
 // connectDevice reaches the device --device names: "sim" starts the built-in simulator

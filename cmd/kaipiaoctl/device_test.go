@@ -35,11 +35,14 @@ func TestDeviceStatusOnTheBuiltInSimulator(t *testing.T) {
 	}
 }
 
-func TestDeviceReportAndClearAreNotYetAvailable(t *testing.T) {
-	for _, sub := range []string{"report", "clear"} {
+// A fresh device's month has not ended: REPORT and CLEAR are refused with the device's
+// own reason, exit 1.
+func TestDeviceReportAndClearRefusedInAnOpenMonth(t *testing.T) {
+	data := t.TempDir()
+	for sub, want := range map[string]string{"report": "本月尚未结束", "clear": "本期未抄报"} {
 		var out, errOut bytes.Buffer
-		code := run([]string{"--data", t.TempDir(), "device", sub}, nil, &out, &errOut)
-		if code != exitUsage || !strings.Contains(errOut.String(), "not yet available") || out.Len() != 0 {
+		code := run([]string{"--data", data, "--device", "sim", "device", sub}, nil, &out, &errOut)
+		if code != exitRefused || !strings.Contains(errOut.String(), want) || out.Len() != 0 {
 			t.Fatalf("device %s: exit %d, stderr %q", sub, code, errOut.String())
 		}
 	}

@@ -33,7 +33,7 @@ type Config struct {
 	OfflineAmount invoice.Money
 	Limits        invoice.Limits
 	DeadlineDay   int
-	PIN           string // the initial PIN; "88888888"
+	PIN           string // the initial PIN; DefaultPIN
 	Clock         *Clock
 	// Identity replaces the built-in self-signed key and certificate.
 	Identity *Identity
@@ -48,6 +48,9 @@ type Config struct {
 	// Faults injects device faults (crashes around the commit) and link faults.
 	Faults *Faults
 }
+
+// DefaultPIN is a new simulated device's PIN, as on many real devices when delivered.
+const DefaultPIN = "88888888"
 
 // Device is one simulated tax-control device. Its methods are safe for concurrent use.
 type Device struct {
@@ -128,7 +131,7 @@ func applyDefaults(c *Config) {
 		c.DeadlineDay = 15
 	}
 	if c.PIN == "" {
-		c.PIN = "88888888"
+		c.PIN = DefaultPIN
 	}
 	if c.Clock == nil {
 		c.Clock = &Clock{}

@@ -173,7 +173,7 @@ func (s *Server) handle(f device.Frame, ferr error) error {
 			s.write(frame(device.TypeBusy, f.Cmd, f.Session, f.Seq, nil))
 			time.Sleep(s.Device.cfg.BusyInterval)
 		}
-		s.muteUntil = time.Now().Add(deadline + 2*time.Second)
+		s.muteUntil = time.Now().Add(deadline + time.Second)
 	case faults[FaultLate]:
 		time.Sleep(deadline + 2*time.Second)
 		s.emit(out, faults)
