@@ -1,0 +1,257 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/device/sim"
+)
+
+func init() {
+	commands["device"] = command{
+		usage: "device status|report|clear",
+		brief: "the tax-control device: status (identity, stock, offline counters, locks), monthly report (抄报), clear (清卡)",
+		run:   runDevice,
+	}
+}
+
+// simStateFile is the built-in simulator's state inside the --data folder.
+const simStateFile = "devsim.db"
+
+func runDevice(e *env, args []string) int {
+	if len(args) != 1 {
+		fmt.Fprintln(e.stderr, "usage: kaipiaoctl device status|report|clear")
+		return exitUsage
+	}
+	var do func(ctx context.Context, c *device.Client) (any, error)
+	switch args[0] {
+	case "status":
+		do = func(ctx context.Context, c *device.Client) (any, error) { return deviceStatus(ctx, c) }
+	case "report":
+		do = deviceReport
+	case "clear":
+		do = deviceClear
+	default:
+		fmt.Fprintf(e.stderr, "kaipiaoctl: unknown device command %q; use status, report or clear\n", args[0])
+		return exitUsage
+	}
+	pin := os.Getenv("KAIPIAO_DEVICE_PIN")
+	if pin == "" && e.device == "sim" {
+		pin = sim.DefaultPIN
+	}
+	if pin == "" && args[0] != "status" {
+		fmt.Fprintf(e.stderr, "kaipiaoctl: device %s needs the device PIN: set KAIPIAO_DEVICE_PIN\n", args[0])
+		return exitUsage
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client, closeAll, err := connectDevice(ctx, e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl: %v\n", err)
+		return exitUsage
+	}
+	defer closeAll()
+	if args[0] != "status" {
+		err = client.VerifyPIN(ctx, pin)
+	}
+	var out any
+	if err == nil {
+		out, err = do(ctx, client)
+	}
+	if err != nil {
+		var de *device.Error
+		if errors.As(err, &de) {
+			fmt.Fprintf(e.stderr, "kaipiaoctl: %s (%v)\n", de.Message(), err)
+			return exitRefused
+		}
+		fmt.Fprintf(e.stderr, "kaipiaoctl: device %s: %v\n", args[0], err)
+		return exitUsage
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(out)
+	return exitOK
+}
+
+// reportJSON is what `device report` prints.
+type reportJSON struct {
+	Period    string `json:"period"`
+	Count     int    `json:"count"`
+	RedCount  int    `json:"red_count"`
+	Amount    string `json:"amount"`
+	Tax       string `json:"tax"`
+	RedAmount string `json:"red_amount"`
+	RedTax    string `json:"red_tax"`
+	First     uint64 `json:"first_counter"`
+	Last      uint64 `json:"last_counter"`
+}
+
+// deviceReport makes the open period's 抄报. Its request ID names the period, so running
+// it again prints the same report instead of making another.
+func deviceReport(ctx context.Context, c *device.Client) (any, error) {
+	st, err := c.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.Report(ctx, "kaipiaoctl-report-"+st.Period, st.Period)
+	if err != nil {
+		return nil, err
+	}
+	return reportJSON{Period: r.Period, Count: r.Count, RedCount: r.RedCount, Amount: r.Amount.String(), Tax: r.Tax.String(),
+		RedAmount: r.RedAmount.String(), RedTax: r.RedTax.String(), First: r.First, Last: r.Last}, nil
+}
+
+// deviceClear closes the reported period (清卡) and prints the status after.
+func deviceClear(ctx context.Context, c *device.Client) (any, error) {
+	st, err := c.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.Clear(ctx, "kaipiaoctl-clear-"+st.Period, st.Period); err != nil {
+		return nil, err
+	}
+	return deviceStatus(ctx, c)
+}
+
+// connectDevice reaches the device --device names: "sim" starts the built-in simulator
+// on a pseudo-terminal with its state in the --data folder; anything else is a serial
+// port path with an optional ?baud=N.
+func connectDevice(ctx context.Context, e *env) (*device.Client, func(), error) {
+	if e.device == "sim" {
+		if err := os.MkdirAll(e.data, 0o700); err != nil {
+			return nil, nil, fmt.Errorf("data folder %s: %w", e.data, err)
+		}
+		running, err := sim.StartPTY(sim.Config{StatePath: filepath.Join(e.data, simStateFile)}, 0)
+		if err != nil {
+			return nil, nil, fmt.Errorf("built-in simulator: %w", err)
+		}
+		c, err := device.Dial(ctx, device.SerialConfig{Path: running.PTY.Path}, device.Options{})
+		if err != nil {
+			running.Close()
+			return nil, nil, fmt.Errorf("built-in simulator on %s: %w", running.PTY.Path, err)
+		}
+		return c, func() { c.Close(); running.Close() }, nil
+	}
+	path, query, _ := strings.Cut(e.device, "?")
+	cfg := device.SerialConfig{Path: path}
+	if query != "" {
+		q, err := url.ParseQuery(query)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--device %q: %w", e.device, err)
+		}
+		if b := q.Get("baud"); b != "" {
+			if cfg.Baud, err = strconv.Atoi(b); err != nil || cfg.Baud <= 0 {
+				return nil, nil, fmt.Errorf("--device %q: baud %q is not a positive number", e.device, b)
+			}
+		}
+	}
+	c, err := device.Dial(ctx, cfg, device.Options{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("device %s: %w", e.device, err)
+	}
+	return c, func() { c.Close() }, nil
+}
+
+type lockJSON struct {
+	Code    uint16 `json:"code"`
+	Reason  string `json:"reason"`
+	Message string `json:"message"`
+}
+
+type rollJSON struct {
+	Code      string `json:"code"`
+	Start     string `json:"start"`
+	Count     uint32 `json:"count"`
+	Remaining uint32 `json:"remaining"`
+	Next      string `json:"next,omitempty"`
+}
+
+// statusJSON is what `device status` prints. Money is a string with two decimals.
+type statusJSON struct {
+	Machine     string `json:"machine"`
+	SellerTaxID string `json:"seller_tax_id"`
+	BootID      string `json:"boot_id"`
+	Clock       string `json:"clock"`
+	Period      string `json:"period"`
+	Reported    bool   `json:"reported"`
+	Issued      uint64 `json:"issued"`
+	NextCode    string `json:"next_code,omitempty"`
+	NextNumber  string `json:"next_number,omitempty"`
+	PIN         struct {
+		Locked    bool `json:"locked"`
+		TriesLeft int  `json:"tries_left"`
+	} `json:"pin"`
+	Stock   []rollJSON `json:"stock"`
+	Offline struct {
+		HoursLimit      int    `json:"hours_limit"`
+		AmountLimit     string `json:"amount_limit"`
+		Pending         int    `json:"pending"`
+		PendingAmount   string `json:"pending_amount"`
+		OldestPending   string `json:"oldest_pending,omitempty"`
+		UploadedThrough uint64 `json:"uploaded_through"`
+		DeadlineDay     int    `json:"deadline_day"`
+	} `json:"offline"`
+	Limits struct {
+		InvoiceLimit     string `json:"invoice_limit"`
+		LineTaxTolerance string `json:"line_tax_tolerance"`
+		RemarkBytes      int    `json:"remark_bytes"`
+	} `json:"limits"`
+	Locked bool       `json:"locked"`
+	Locks  []lockJSON `json:"locks"`
+}
+
+func deviceStatus(ctx context.Context, c *device.Client) (*statusJSON, error) {
+	st, err := c.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rolls, err := c.Stock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	off, err := c.Offline(ctx)
+	if err != nil {
+		return nil, err
+	}
+	caps, err := c.Caps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &statusJSON{
+		Machine: st.Machine, SellerTaxID: st.SellerTaxID, BootID: hex.EncodeToString(st.BootID[:]),
+		Clock: st.Clock.Format(time.RFC3339), Period: st.Period, Reported: st.Reported, Issued: st.Issued,
+		NextCode: st.NextCode, NextNumber: st.NextNumber, Stock: []rollJSON{}, Locks: []lockJSON{},
+	}
+	out.PIN.Locked, out.PIN.TriesLeft = st.PINLocked, st.PINTriesLeft
+	for _, r := range rolls {
+		rj := rollJSON{Code: r.Code, Start: fmt.Sprintf("%08d", r.Start), Count: r.Count, Remaining: r.Remaining}
+		if r.Remaining > 0 {
+			rj.Next = r.Next()
+		}
+		out.Stock = append(out.Stock, rj)
+	}
+	o := &out.Offline
+	o.HoursLimit, o.AmountLimit, o.Pending = off.HoursLimit, off.AmountLimit.String(), off.Pending
+	o.PendingAmount, o.UploadedThrough, o.DeadlineDay = off.PendingAmount.String(), off.UploadedThrough, off.DeadlineDay
+	if !off.OldestPending.IsZero() {
+		o.OldestPending = off.OldestPending.Format(time.RFC3339)
+	}
+	out.Limits.InvoiceLimit = caps.Limits.InvoiceLimit.String()
+	out.Limits.LineTaxTolerance = caps.Limits.LineTaxTolerance.String()
+	out.Limits.RemarkBytes = caps.Limits.RemarkBytes
+	for _, l := range st.Locks {
+		out.Locks = append(out.Locks, lockJSON{Code: uint16(l), Reason: l.Error(), Message: l.Message()})
+	}
+	out.Locked = len(out.Locks) > 0
+	return out, nil
+}

@@ -1,0 +1,380 @@
+package device
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Options tune a Client. The zero value is usable.
+type Options struct {
+	// ResponseTimeout is how long the client waits for any frame about its request before
+	// sending it again under the same sequence number (the device answers a repeat from
+	// its cache, never executing twice). 1 s when zero; the request's wire time is added.
+	ResponseTimeout time.Duration
+	// IdleTimeout is how long a BUSY keeps the client waiting before it re-sends.
+	// Three busy intervals (from CAPS), at least 500 ms, when zero.
+	IdleTimeout time.Duration
+	// Baud lets the client add the frames' wire time (10 bits a byte) to its timers.
+	// Zero adds nothing (pseudo-terminals, pipes).
+	Baud int
+	// Logf, when set, receives one line per retransmission and discarded frame.
+	Logf func(format string, args ...any)
+}
+
+// Stats counts what the link did, for tests and diagnostics.
+type Stats struct {
+	Requests      int // commands started
+	Retransmits   int // same-sequence re-sends (timeouts and NAKs)
+	BadFrames     int // frames that failed a CRC
+	StaleFrames   int // valid frames for another session or sequence number
+	Busy          int // BUSY frames received
+	Handshakes    int // HELLOs completed
+	SessionLosses int // CodeNoSession answers (the device restarted)
+}
+
+// Client talks to one device, one command at a time. Its methods are safe for concurrent
+// use; they are serialised. Every method takes a context whose cancellation ends the
+// wait (for a mutating command, with ErrOutcomeUnknown).
+type Client struct {
+	port Port
+	opts Options
+
+	rx      chan rxFrame
+	done    chan struct{}
+	readErr chan struct{}
+	dec     Decoder
+
+	mu       sync.Mutex
+	closed   bool
+	session  uint32
+	seq      uint32
+	hello    Hello
+	caps     Caps
+	haveCaps bool
+	pin      string
+	stats    Stats
+	lastRx   time.Time
+	rxMu     sync.Mutex
+}
+
+type rxFrame struct {
+	f       Frame
+	corrupt bool
+}
+
+// NewClient starts a client on an open port; no byte is sent until the first command (or
+// Connect), which performs the HELLO handshake.
+func NewClient(port Port, opts Options) *Client {
+	if opts.ResponseTimeout <= 0 {
+		opts.ResponseTimeout = time.Second
+	}
+	c := &Client{port: port, opts: opts, rx: make(chan rxFrame, 256), done: make(chan struct{}), readErr: make(chan struct{})}
+	go c.readLoop()
+	return c
+}
+
+// Dial opens a serial port, starts a client on it and performs the handshake.
+func Dial(ctx context.Context, cfg SerialConfig, opts Options) (*Client, error) {
+	if opts.Baud == 0 {
+		opts.Baud = cfg.Baud
+	}
+	p, err := OpenSerial(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := NewClient(p, opts)
+	if _, err := c.Connect(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Close stops the client and closes its port.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil
+	}
+	c.closed = true
+	close(c.done)
+	c.mu.Unlock()
+	err := c.port.Close()
+	<-c.readErr
+	return err
+}
+
+// Stats returns the link counters so far.
+func (c *Client) Stats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stats
+}
+
+func (c *Client) logf(format string, args ...any) {
+	if c.opts.Logf != nil {
+		c.opts.Logf(format, args...)
+	}
+}
+
+func (c *Client) readLoop() {
+	defer close(c.readErr)
+	buf := make([]byte, 4096)
+	for {
+		select {
+		case <-c.done:
+			return
+		default:
+		}
+		n, err := c.port.Read(buf)
+		if errors.Is(err, ErrClosed) {
+			return
+		}
+		if n == 0 {
+			continue // nothing yet: a read timeout, or a port being reopened
+		}
+		c.rxMu.Lock()
+		c.lastRx = time.Now()
+		c.rxMu.Unlock()
+		c.dec.Write(buf[:n])
+		for {
+			f, ok, err := c.dec.Next()
+			if !ok {
+				break
+			}
+			select {
+			case c.rx <- rxFrame{f: f, corrupt: err != nil}:
+			case <-c.done:
+				return
+			}
+		}
+	}
+}
+
+// receiving reports whether bytes arrived very recently: a long frame is on its way.
+func (c *Client) receiving() bool {
+	c.rxMu.Lock()
+	defer c.rxMu.Unlock()
+	return time.Since(c.lastRx) < 200*time.Millisecond
+}
+
+func (c *Client) wire(n int) time.Duration {
+	if c.opts.Baud <= 0 {
+		return 0
+	}
+	return time.Duration(n) * 10 * time.Second / time.Duration(c.opts.Baud)
+}
+
+// Connect performs the HELLO handshake (and reads CAPS the first time, or after the
+// device rebooted). Commands call it themselves when there is no session.
+func (c *Client) Connect(ctx context.Context) (Hello, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.handshake(ctx); err != nil {
+		return Hello{}, err
+	}
+	return c.hello, nil
+}
+
+// handshake runs HELLO, CAPS and the PIN, starting over when the device restarts in the
+// middle of it.
+func (c *Client) handshake(ctx context.Context) error {
+	for attempt := 0; ; attempt++ {
+		err := c.handshakeOnce(ctx)
+		if errors.Is(err, CodeNoSession) && attempt < 5 {
+			c.stats.SessionLosses++
+			continue
+		}
+		return err
+	}
+}
+
+func (c *Client) handshakeOnce(ctx context.Context) error {
+	var nonce [4]byte
+	_, _ = rand.Read(nonce[:])
+	c.session = 0
+	c.seq = binary.BigEndian.Uint32(nonce[:])
+	body, err := c.exchange(ctx, CmdHello, nil, "")
+	if err != nil {
+		return err
+	}
+	var h Hello
+	if err := h.UnmarshalBinary(body); err != nil {
+		return fmt.Errorf("device: HELLO answer: %w", err)
+	}
+	if h.Protocol != Version {
+		return fmt.Errorf("device: protocol version %d, this client speaks %d", h.Protocol, Version)
+	}
+	rebooted := h.BootID != c.hello.BootID
+	c.hello, c.session, c.seq = h, h.Session, h.NextSeq
+	c.stats.Handshakes++
+	if rebooted || !c.haveCaps {
+		body, err := c.exchange(ctx, CmdCaps, nil, "")
+		if err != nil {
+			c.session = 0
+			return err
+		}
+		var caps Caps
+		if err := caps.UnmarshalBinary(body); err != nil {
+			c.session = 0
+			return fmt.Errorf("device: CAPS answer: %w", err)
+		}
+		c.caps, c.haveCaps = caps, true
+	}
+	if c.pin != "" {
+		if _, err := c.exchange(ctx, CmdPINVerify, mustArgs(Args{Texts: []string{c.pin}}), ""); err != nil {
+			c.session = 0
+			return err
+		}
+	}
+	return nil
+}
+
+func mustArgs(a Args) []byte {
+	b, err := a.MarshalBinary()
+	if err != nil {
+		panic(err) // only texts that are not GBK fail, and callers pass ASCII here
+	}
+	return b
+}
+
+// call runs one command: it handshakes when there is no session, and again (then
+// re-sends) when the device answers that it lost the session. Re-sending a mutating
+// command in a new session is safe only because it carries its request ID.
+func (c *Client) call(ctx context.Context, cmd Command, payload []byte, requestID string) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil, ErrClosed
+	}
+	c.stats.Requests++
+	for attempt := 0; ; attempt++ {
+		if c.session == 0 {
+			if err := c.handshake(ctx); err != nil {
+				if cmd.Mutating() && attempt > 0 {
+					return nil, fmt.Errorf("%w: %s request %q: reconnecting: %w", ErrOutcomeUnknown, cmd, requestID, err)
+				}
+				return nil, err
+			}
+		}
+		body, err := c.exchange(ctx, cmd, payload, requestID)
+		var de *Error
+		if errors.As(err, &de) && de.Code == CodeNoSession && attempt < 3 {
+			c.stats.SessionLosses++
+			c.session = 0
+			continue
+		}
+		return body, err
+	}
+}
+
+// exchange sends one request and waits for its answer, re-sending the same sequence
+// number on silence and on NAK, until the command's deadline.
+func (c *Client) exchange(ctx context.Context, cmd Command, payload []byte, requestID string) ([]byte, error) {
+	seq := c.seq
+	c.seq++
+	session := c.session
+	frame, err := EncodeFrame(Frame{Type: TypeRequest, Cmd: cmd, Session: session, Seq: seq, Payload: payload})
+	if err != nil {
+		return nil, err
+	}
+	deadline := c.caps.Deadline(cmd) + c.opts.ResponseTimeout + c.wire(len(frame))
+	if !c.haveCaps {
+		deadline = DefaultDeadline + c.wire(len(frame))
+	}
+	maxStretch := c.wire(MaxPayload) + deadline
+	start := time.Now()
+	dl := time.NewTimer(deadline)
+	defer dl.Stop()
+	retry := time.NewTimer(c.opts.ResponseTimeout + c.wire(len(frame)))
+	defer retry.Stop()
+	sent := false
+	send := func(f []byte) {
+		if _, err := c.port.Write(f); err == nil {
+			sent = true
+		} else {
+			c.logf("device: %s seq %d: %v", cmd, seq, err)
+		}
+	}
+	send(frame)
+	unknown := func(why error) error {
+		if cmd.Mutating() && sent {
+			return fmt.Errorf("%w: %s request %q (seq %d) after %v: %w", ErrOutcomeUnknown, cmd, requestID, seq, time.Since(start).Round(time.Millisecond), why)
+		}
+		return fmt.Errorf("device: %s (seq %d) after %v: %w", cmd, seq, time.Since(start).Round(time.Millisecond), why)
+	}
+	for {
+		select {
+		case <-c.done:
+			return nil, unknown(ErrClosed)
+		case <-ctx.Done():
+			return nil, unknown(ctx.Err())
+		case <-dl.C:
+			// A long answer still streaming in is not late: give it its wire time.
+			if c.receiving() && time.Since(start) < maxStretch {
+				dl.Reset(200 * time.Millisecond)
+				continue
+			}
+			return nil, unknown(ErrTimeout)
+		case <-retry.C:
+			c.stats.Retransmits++
+			c.logf("device: %s seq %d: no answer, sending again", cmd, seq)
+			send(frame)
+			retry.Reset(c.opts.ResponseTimeout + c.wire(len(frame)))
+		case rf := <-c.rx:
+			f := rf.f
+			if rf.corrupt {
+				c.stats.BadFrames++
+				if f.Session == session && f.Seq == seq {
+					nak, _ := EncodeFrame(Frame{Type: TypeNAK, Cmd: cmd, Session: session, Seq: seq})
+					send(nak)
+				}
+				continue
+			}
+			if f.Session != session || f.Seq != seq || f.Cmd != cmd {
+				c.stats.StaleFrames++
+				c.logf("device: %s seq %d: ignoring %s for session %d seq %d", cmd, seq, f.Type, f.Session, f.Seq)
+				continue
+			}
+			switch f.Type {
+			case TypeBusy:
+				c.stats.Busy++
+				retry.Reset(c.idleTimeout())
+			case TypeNAK:
+				c.stats.Retransmits++
+				send(frame)
+				retry.Reset(c.opts.ResponseTimeout + c.wire(len(frame)))
+			case TypeResponse:
+				code, detail, body, err := ParseResponse(f.Payload)
+				if err != nil {
+					// The CRC passed but the payload is not ours to trust: ask again.
+					c.stats.BadFrames++
+					continue
+				}
+				if code != CodeOK {
+					return nil, &Error{Cmd: cmd, Code: code, Detail: detail}
+				}
+				return body, nil
+			default:
+				c.stats.StaleFrames++
+			}
+		}
+	}
+}
+
+func (c *Client) idleTimeout() time.Duration {
+	if c.opts.IdleTimeout > 0 {
+		return c.opts.IdleTimeout
+	}
+	d := 3 * c.caps.BusyInterval
+	if d < 500*time.Millisecond {
+		d = 500 * time.Millisecond
+	}
+	return d
+}

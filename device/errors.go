@@ -1,0 +1,125 @@
+package device
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code is an error code the device returns in a response (PROTOCOL.md §6). A Code is
+// itself an error so that callers can test for one with errors.Is(err, device.CodeXxx),
+// whatever wrapping the error went through.
+type Code uint16
+
+// The device's error codes. Their values are part of the wire protocol: never renumber.
+const (
+	CodeOK              Code = 0
+	CodeBadRequest      Code = 1  // the payload could not be decoded
+	CodeUnknownCommand  Code = 2  // the command byte is not in the command set
+	CodeNoSession       Code = 3  // the session is unknown (the device rebooted): HELLO again
+	CodePINRequired     Code = 4  // the command needs a verified PIN in this session
+	CodePINWrong        Code = 5  // wrong PIN; the detail says how many tries are left
+	CodePINLocked       Code = 6  // five wrong PINs: the device refuses PINs for good
+	CodeNotFound        Code = 7  // no invoice or record matches the query
+	CodeStockExhausted  Code = 10 // no invoice numbers left in any roll
+	CodeNumberMismatch  Code = 11 // the host's expected next number is not the device's
+	CodeRequestReused   Code = 12 // the request ID was used before with a different payload
+	CodeInvoiceLimit    Code = 13 // the invoice's total before tax is over 单张限额
+	CodeOfflineHours    Code = 14 // the oldest un-uploaded invoice is older than the offline hours
+	CodeOfflineAmount   Code = 15 // un-uploaded positive invoices would exceed the offline amount
+	CodeMonthLocked     Code = 16 // past the issuing deadline: report (抄报) and clear (清卡) first
+	CodeClockBackwards  Code = 17 // the device clock is earlier than its last invoice
+	CodeBadAck          Code = 18 // the upload acknowledgement's signature or range is invalid
+	CodeNotReported     Code = 19 // CLEAR before the period's REPORT, or with invoices not uploaded
+	CodePeriodOpen      Code = 20 // REPORT of a month that has not ended
+	CodeInternal        Code = 21 // the device failed (storage); the command did not take effect
+	CodeBadInvoice      Code = 22 // the invoice is malformed (no lines, wrong seller, totals)
+	CodeBlueNotFound    Code = 23 // ISSUE_RED names a blue invoice the device never issued
+	CodeSequenceStale   Code = 24 // the sequence number is older than the session's last
+	CodePayloadTooLarge Code = 25 // the frame's payload exceeds the device's maximum
+)
+
+var codeText = map[Code][2]string{
+	CodeOK:              {"ok", "成功"},
+	CodeBadRequest:      {"malformed request", "请求格式错误"},
+	CodeUnknownCommand:  {"unknown command", "设备不支持该命令"},
+	CodeNoSession:       {"no such session (device restarted)", "会话已失效（设备已重启），请重新连接"},
+	CodePINRequired:     {"PIN not verified", "请先输入设备口令"},
+	CodePINWrong:        {"wrong PIN", "设备口令错误"},
+	CodePINLocked:       {"PIN locked after five wrong tries", "设备口令连续输错五次，已锁定，请联系税务机关解锁"},
+	CodeNotFound:        {"not found", "设备中没有该发票"},
+	CodeStockExhausted:  {"invoice stock exhausted", "发票已用完，请领购发票"},
+	CodeNumberMismatch:  {"invoice number mismatch", "发票号码与设备不一致，请先同步设备"},
+	CodeRequestReused:   {"request ID reused with a different payload", "请求号已用于另一张发票"},
+	CodeInvoiceLimit:    {"over the per-invoice limit", "超过单张开票限额"},
+	CodeOfflineHours:    {"offline hours limit reached", "离线开票时长已到，请上传发票"},
+	CodeOfflineAmount:   {"offline amount limit reached", "离线开票累计金额已到上限，请上传发票"},
+	CodeMonthLocked:     {"locked past the monthly issuing deadline", "已过开票截止时间，请抄报并清卡"},
+	CodeClockBackwards:  {"device clock went backwards", "设备时钟早于上一张发票的开票时间"},
+	CodeBadAck:          {"invalid upload acknowledgement", "上传回执无效"},
+	CodeNotReported:     {"period not reported or not uploaded", "本期未抄报或发票未全部上传，不能清卡"},
+	CodePeriodOpen:      {"period has not ended", "本月尚未结束，不能抄报"},
+	CodeInternal:        {"device internal failure", "设备内部错误"},
+	CodeBadInvoice:      {"malformed invoice", "发票内容不符合设备要求"},
+	CodeBlueNotFound:    {"blue invoice not found", "设备中没有被冲红的蓝字发票"},
+	CodeSequenceStale:   {"stale sequence number", "过期的帧序号"},
+	CodePayloadTooLarge: {"payload too large", "数据超过设备上限"},
+}
+
+// Error returns the code's English text, for logs.
+func (c Code) Error() string {
+	if t, ok := codeText[c]; ok {
+		return t[0]
+	}
+	return fmt.Sprintf("device error %d", uint16(c))
+}
+
+// Message returns the code's Chinese text for the clerk.
+func (c Code) Message() string {
+	if t, ok := codeText[c]; ok {
+		return t[1]
+	}
+	return fmt.Sprintf("设备错误 %d", uint16(c))
+}
+
+// Error is a refusal the device answered with: the command did not take effect. Detail is
+// the device's English explanation (for example the device's next number on
+// CodeNumberMismatch).
+type Error struct {
+	Cmd    Command
+	Code   Code
+	Detail string
+}
+
+// Error returns the English form, for logs.
+func (e *Error) Error() string {
+	s := fmt.Sprintf("device refused %s: %s (code %d)", e.Cmd, e.Code.Error(), uint16(e.Code))
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	return s
+}
+
+// Message returns the Chinese text for the clerk.
+func (e *Error) Message() string { return e.Code.Message() }
+
+// Is makes errors.Is(err, CodeXxx) true for an *Error carrying that code.
+func (e *Error) Is(target error) bool {
+	c, ok := target.(Code)
+	return ok && c == e.Code
+}
+
+// ErrOutcomeUnknown means a mutating command was (perhaps) delivered but no valid answer
+// came before its deadline: the device may or may not have executed it. Never retry with a
+// new request ID; resolve it with QueryByRequestID (or retry with the same request ID,
+// which the device answers with the stored result).
+var ErrOutcomeUnknown = errors.New("device: outcome unknown")
+
+// ErrTimeout means a read-only command got no valid answer before its deadline. Nothing
+// changed on the device; the command may be retried.
+var ErrTimeout = errors.New("device: no answer before the deadline")
+
+// ErrClosed is returned by a Client after Close.
+var ErrClosed = errors.New("device: client closed")
+
+// ErrDisconnected is returned by a Port's Write while the device is unplugged.
+var ErrDisconnected = errors.New("device: port disconnected")

@@ -1,0 +1,231 @@
+package sim
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/invoice"
+	bolt "go.etcd.io/bbolt"
+)
+
+// issue runs ISSUE and ISSUE_RED: the request ID check, the locks, the number check, then
+// the journal entry, the number, the request ID and the counters in one transaction.
+func (d *Device) issue(session uint32, cmd device.Command, payload []byte) ([]byte, error) {
+	var req device.IssueRequest
+	if err := req.UnmarshalBinary(payload); err != nil {
+		return nil, err
+	}
+	if err := d.needPIN(session); err != nil {
+		return nil, err
+	}
+	canon, err := device.MarshalInvoice(&req.Invoice)
+	if err != nil {
+		return nil, refuse(device.CodeBadInvoice, "%v", err)
+	}
+	crashAfter := false
+	out, err := d.idempotent(cmd, req.RequestID, canon, func(tx *bolt.Tx, st *persisted) ([]byte, error) {
+		now := d.cfg.Clock.Now().Truncate(time.Second)
+		inv := req.Invoice
+		if err := d.admit(tx, st, cmd, &inv, now); err != nil {
+			return nil, err
+		}
+		roll, err := d.nextRoll(st, now)
+		if err != nil {
+			return nil, err
+		}
+		number := fmt.Sprintf("%08d", roll.Start+roll.Used)
+		if number != req.ExpectedNumber || (req.ExpectedCode != "" && req.ExpectedCode != roll.Code) {
+			return nil, refuse(device.CodeNumberMismatch, "next invoice is %s/%s, host expected %s/%s", roll.Code, number, req.ExpectedCode, req.ExpectedNumber)
+		}
+		roll.Used++
+		st.Counter++
+		inv.Issued = invoice.Issued{Code: roll.Code, Number: number, Machine: st.Machine, IssuedAt: now.In(beijingZone)}
+		if err := device.Seal(d.ident.Signer, &inv); err != nil {
+			return nil, err
+		}
+		rec := device.Record{Counter: st.Counter, RequestID: req.RequestID, Invoice: inv}
+		if err := putRecord(tx, &rec); err != nil {
+			return nil, err
+		}
+		if st.OldestPending == 0 {
+			st.OldestPending = now.Unix()
+		}
+		if amount := inv.Totals().Amount; amount > 0 {
+			st.PendingAmount += amount
+		}
+		st.LastIssue = now.Unix()
+		if d.cfg.Faults.commit(FaultCrashBeforeCommit) {
+			return nil, errCrash
+		}
+		crashAfter = d.cfg.Faults.commit(FaultCrashAfterCommit)
+		return rec.MarshalBinary()
+	})
+	if err == nil && crashAfter {
+		return nil, ErrCrashed
+	}
+	return out, err
+}
+
+// admit applies every check an invoice must pass before it takes a number.
+func (d *Device) admit(tx *bolt.Tx, st *persisted, cmd device.Command, inv *invoice.Invoice, now time.Time) error {
+	if len(inv.Lines) == 0 {
+		return refuse(device.CodeBadInvoice, "invoice has no lines")
+	}
+	if inv.Seller.TaxID == "" {
+		inv.Seller.TaxID = st.Seller
+	}
+	if inv.Seller.TaxID != st.Seller {
+		return refuse(device.CodeBadInvoice, "seller %s is not this device's %s", inv.Seller.TaxID, st.Seller)
+	}
+	t := inv.Totals()
+	if (cmd == device.CmdIssueRed) != (inv.Red != nil) {
+		return refuse(device.CodeBadInvoice, "%s with red link %v", cmd, inv.Red != nil)
+	}
+	if inv.Red != nil {
+		if t.Amount >= 0 {
+			return refuse(device.CodeBadInvoice, "red invoice total %s is not negative", t.Amount)
+		}
+		if _, ok, err := byNumber(tx, inv.Red.Code, inv.Red.Number); err != nil || !ok {
+			return refuse(device.CodeBlueNotFound, "blue invoice %s/%s", inv.Red.Code, inv.Red.Number)
+		}
+	}
+	for _, c := range d.locks(st, now) {
+		if c != device.CodeStockExhausted {
+			return refuse(c, "%s", d.lockDetail(c, st, now))
+		}
+	}
+	if t.Amount.Abs() > d.cfg.Limits.InvoiceLimit {
+		return refuse(device.CodeInvoiceLimit, "total before tax %s over %s", t.Amount.Abs(), d.cfg.Limits.InvoiceLimit)
+	}
+	if t.Amount > 0 && st.PendingAmount+t.Amount > d.cfg.OfflineAmount {
+		return refuse(device.CodeOfflineAmount, "pending %s + %s over %s", st.PendingAmount, t.Amount, d.cfg.OfflineAmount)
+	}
+	return nil
+}
+
+// locks lists every reason the device refuses to issue now.
+func (d *Device) locks(st *persisted, now time.Time) []device.Code {
+	var out []device.Code
+	if st.PINLocked {
+		out = append(out, device.CodePINLocked)
+	}
+	if now.Unix() < st.LastIssue {
+		out = append(out, device.CodeClockBackwards)
+	}
+	cur, open := monthIndex(month(now)), monthIndex(st.Period)
+	if cur > open+1 || (cur == open+1 && now.In(beijingZone).Day() > d.cfg.DeadlineDay) {
+		out = append(out, device.CodeMonthLocked)
+	}
+	if st.OldestPending != 0 && now.Sub(time.Unix(st.OldestPending, 0)) >= time.Duration(d.cfg.OfflineHours)*time.Hour {
+		out = append(out, device.CodeOfflineHours)
+	}
+	if st.PendingAmount >= d.cfg.OfflineAmount {
+		out = append(out, device.CodeOfflineAmount)
+	}
+	if st.StockLeft == 0 && (len(st.Rolls) == 0 || st.Rolls[len(st.Rolls)-1].Used >= st.Rolls[len(st.Rolls)-1].Count) {
+		out = append(out, device.CodeStockExhausted)
+	}
+	return out
+}
+
+func (d *Device) lockDetail(c device.Code, st *persisted, now time.Time) string {
+	switch c {
+	case device.CodeClockBackwards:
+		return fmt.Sprintf("clock %s is before the last invoice %s", now.Format(time.RFC3339), time.Unix(st.LastIssue, 0).Format(time.RFC3339))
+	case device.CodeMonthLocked:
+		return fmt.Sprintf("period %s not reported and cleared, deadline day %d", st.Period, d.cfg.DeadlineDay)
+	case device.CodeOfflineHours:
+		return fmt.Sprintf("oldest un-uploaded invoice from %s, limit %d h", time.Unix(st.OldestPending, 0).Format(time.RFC3339), d.cfg.OfflineHours)
+	case device.CodeOfflineAmount:
+		return fmt.Sprintf("pending %s, limit %s", st.PendingAmount, d.cfg.OfflineAmount)
+	}
+	return ""
+}
+
+// nextRoll returns the roll the next invoice takes, opening a new one from the stock
+// when the current one is used up.
+func (d *Device) nextRoll(st *persisted, now time.Time) (*rollState, error) {
+	if n := len(st.Rolls); n > 0 && st.Rolls[n-1].Used < st.Rolls[n-1].Count {
+		return &st.Rolls[n-1], nil
+	}
+	if st.StockLeft <= 0 {
+		return nil, refuse(device.CodeStockExhausted, "all %d rolls used", len(st.Rolls))
+	}
+	st.Rolls = append(st.Rolls, d.peekRoll(st, now))
+	r := &st.Rolls[len(st.Rolls)-1]
+	st.Batch++
+	st.StockLeft -= int(r.Count)
+	return r, nil
+}
+
+// peekRoll is the roll nextRoll would open: code 0 + region + year + batch + 11
+// (rules.md §1), numbers following the previous roll's.
+func (d *Device) peekRoll(st *persisted, now time.Time) rollState {
+	count := min(st.StockLeft, d.cfg.RollSize)
+	start := uint32(1)
+	if n := len(st.Rolls); n > 0 {
+		start = st.Rolls[n-1].Start + st.Rolls[n-1].Count
+	}
+	code := fmt.Sprintf("0%s%s%03d11", st.Region, now.In(beijingZone).Format("06"), st.Batch%1000+1)
+	return rollState{Code: code, Start: start, Count: uint32(count)}
+}
+
+// ExhaustStock drops every unused invoice (a fault, and a test aid).
+func (d *Device) ExhaustStock() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.update(func(_ *bolt.Tx, st *persisted) error {
+		st.StockLeft = 0
+		for i := range st.Rolls {
+			st.Rolls[i].Count = st.Rolls[i].Used
+		}
+		return nil
+	})
+}
+
+func (d *Device) status() device.Status {
+	now := d.cfg.Clock.Now()
+	st := d.st
+	s := device.Status{
+		Machine: st.Machine, SellerTaxID: st.Seller, BootID: d.bootID, Clock: now.Truncate(time.Second),
+		PINVerified: d.pinSession != 0 && d.pinSession == d.session, PINLocked: st.PINLocked,
+		PINTriesLeft: max(0, 5-st.PINTries), Period: st.Period, Reported: st.Reported == st.Period,
+		Issued: st.Counter, Locks: d.locks(st, now),
+	}
+	cp := *st
+	cp.Rolls = append([]rollState(nil), st.Rolls...)
+	if r, err := d.nextRoll(&cp, now); err == nil {
+		s.NextCode, s.NextNumber = r.Code, fmt.Sprintf("%08d", r.Start+r.Used)
+	}
+	return s
+}
+
+func (d *Device) rolls() []device.Roll {
+	out := make([]device.Roll, 0, len(d.st.Rolls))
+	for _, r := range d.st.Rolls {
+		out = append(out, device.Roll{Code: r.Code, Start: r.Start, Count: r.Count, Remaining: r.Count - r.Used})
+	}
+	return out
+}
+
+func (d *Device) offline() device.Offline {
+	st := d.st
+	o := device.Offline{
+		HoursLimit: d.cfg.OfflineHours, AmountLimit: d.cfg.OfflineAmount, InvoiceLimit: d.cfg.Limits.InvoiceLimit,
+		DeadlineDay: d.cfg.DeadlineDay, Pending: int(st.Counter - st.UploadedThrough), PendingAmount: st.PendingAmount,
+		UploadedThrough: st.UploadedThrough, Period: st.Period, Locks: d.locks(st, d.cfg.Clock.Now()),
+	}
+	if st.OldestPending != 0 {
+		o.OldestPending = time.Unix(st.OldestPending, 0).In(beijingZone)
+	}
+	return o
+}
+
+// FillOffline raises the pending amount to the offline limit (a fault, and a test aid):
+// the next positive invoice is refused with CodeOfflineAmount.
+func (d *Device) FillOffline() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.update(func(_ *bolt.Tx, st *persisted) error { st.PendingAmount = d.cfg.OfflineAmount; return nil })
+}

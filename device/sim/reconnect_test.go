@@ -1,0 +1,58 @@
+package sim_test
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/device/sim"
+)
+
+// USB re-enumeration: the device comes back under another node while the port reads
+// nothing (exactly like a timeout). The port notices by probing its path, and reopens.
+func TestPortFollowsItsPathToANewNode(t *testing.T) {
+	dir := t.TempDir()
+	dev, err := sim.Open(sim.Config{StatePath: filepath.Join(dir, "device.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dev.Close()
+	serve := func() *sim.PTY {
+		p, err := sim.OpenPTY()
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- (&sim.Server{Device: dev, Link: p}).Serve() }()
+		t.Cleanup(func() { p.Close(); <-done })
+		return p
+	}
+	link := filepath.Join(dir, "by-id")
+	if err := sim.Link(link, serve().Path); err != nil {
+		t.Fatal(err)
+	}
+	port, err := device.OpenSerial(device.SerialConfig{Path: link, ProbeEvery: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := device.NewClient(port, device.Options{ResponseTimeout: 300 * time.Millisecond})
+	defer c.Close()
+	before, err := c.Connect(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := serve()
+	if err := sim.Link(link, second.Path); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); port.Opens() < 2; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the port never followed its path to the new node")
+		}
+	}
+	st, err := c.Status(t.Context())
+	if err != nil || st.Machine != before.Machine {
+		t.Fatalf("Status over the new node: %v, machine %s", err, st.Machine)
+	}
+}

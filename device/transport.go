@@ -1,0 +1,205 @@
+package device
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/tarm/serial"
+)
+
+// Port is the byte stream to a device. Read must return within a short time (the port's
+// read timeout) even when nothing arrives; it may then return (0, nil) or (0, io.EOF),
+// both meaning "nothing yet" (tarm/serial returns the latter on Linux). Any other error
+// is a broken link.
+type Port interface {
+	io.ReadWriteCloser
+}
+
+// SerialConfig says how to reach a device on a serial line.
+type SerialConfig struct {
+	// Path is the port, e.g. /dev/ttyUSB0, /dev/serial/by-id/usb-...-if00, or a symlink to
+	// a simulator's pseudo-terminal. Symlinks are resolved at every (re)open, so a by-id
+	// path follows the device across USB re-enumeration.
+	Path string
+	// USBSerial, when set, finds the port by the device's USB serial number instead,
+	// at every (re)open (see FindByUSBSerial).
+	USBSerial string
+	Baud      int // 115200 when zero
+	// ReadTimeout bounds each read; tarm/serial counts it in 0.1 s steps. 100 ms when zero.
+	ReadTimeout time.Duration
+	// ProbeEvery is how long reads may stay empty before the port's presence is checked:
+	// after an unplug a read returns 0 bytes exactly like a timeout. 1 s when zero.
+	ProbeEvery time.Duration
+}
+
+// SerialPort is a Port over tarm/serial that survives unplugging: when the port breaks or
+// disappears it is closed, and reopened (found again by path or USB serial number) as
+// soon as it is back. While it is away, Read reports "nothing yet" and Write fails with
+// ErrDisconnected.
+type SerialPort struct {
+	cfg SerialConfig
+
+	mu       sync.Mutex
+	port     *serial.Port
+	target   string // the resolved device node the open port is
+	lastData time.Time
+	lastTry  time.Time
+	closed   bool
+	opens    int
+}
+
+// OpenSerial opens the port once; it fails if the device is not there now.
+func OpenSerial(cfg SerialConfig) (*SerialPort, error) {
+	if cfg.Baud == 0 {
+		cfg.Baud = 115200
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = 100 * time.Millisecond
+	}
+	if cfg.ProbeEvery <= 0 {
+		cfg.ProbeEvery = time.Second
+	}
+	p := &SerialPort{cfg: cfg}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.reopenLocked(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// locate returns the device node the config names now.
+func (p *SerialPort) locate() (string, error) {
+	path := p.cfg.Path
+	if p.cfg.USBSerial != "" {
+		info, err := FindByUSBSerial(p.cfg.USBSerial)
+		if err != nil {
+			return "", err
+		}
+		path = info.Name
+	}
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", fmt.Errorf("device: port %s: %w", path, err)
+	}
+	return target, nil
+}
+
+func (p *SerialPort) reopenLocked() error {
+	p.lastTry = time.Now()
+	target, err := p.locate()
+	if err != nil {
+		return err
+	}
+	sp, err := serial.OpenPort(&serial.Config{Name: target, Baud: p.cfg.Baud, ReadTimeout: p.cfg.ReadTimeout})
+	if err != nil {
+		return fmt.Errorf("device: open %s (%s): %w", p.cfg.Path, target, err)
+	}
+	p.port, p.target, p.lastData = sp, target, time.Now()
+	p.opens++
+	return nil
+}
+
+// Opens counts successful opens: more than one means the port was lost and found again.
+func (p *SerialPort) Opens() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.opens
+}
+
+// current returns the open port, reopening it (at most every read timeout) when away.
+func (p *SerialPort) current() *serial.Port {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return nil
+	}
+	if p.port == nil && time.Since(p.lastTry) >= p.cfg.ReadTimeout {
+		_ = p.reopenLocked()
+	}
+	return p.port
+}
+
+// drop closes a broken port so that the next Read reopens it.
+func (p *SerialPort) drop(sp *serial.Port) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.port == sp && sp != nil {
+		_ = sp.Close()
+		p.port = nil
+	}
+}
+
+// Read implements Port.
+func (p *SerialPort) Read(b []byte) (int, error) {
+	sp := p.current()
+	if sp == nil {
+		p.mu.Lock()
+		closed := p.closed
+		p.mu.Unlock()
+		if closed {
+			return 0, ErrClosed
+		}
+		time.Sleep(p.cfg.ReadTimeout)
+		return 0, nil
+	}
+	n, err := sp.Read(b)
+	if n > 0 {
+		p.mu.Lock()
+		p.lastData = time.Now()
+		p.mu.Unlock()
+		return n, nil
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		p.drop(sp)
+		time.Sleep(p.cfg.ReadTimeout) // a dead pty fails at once; do not spin
+		return 0, nil
+	}
+	p.mu.Lock()
+	stale := time.Since(p.lastData) >= p.cfg.ProbeEvery
+	if stale {
+		p.lastData = time.Now()
+	}
+	target := p.target
+	p.mu.Unlock()
+	if stale {
+		if now, err := p.locate(); err != nil || now != target {
+			p.drop(sp) // unplugged, or the path now names another node
+		} else if _, err := os.Stat(target); err != nil {
+			p.drop(sp)
+		}
+	}
+	return 0, nil
+}
+
+// Write implements Port.
+func (p *SerialPort) Write(b []byte) (int, error) {
+	sp := p.current()
+	if sp == nil {
+		return 0, fmt.Errorf("%w: %s", ErrDisconnected, p.cfg.Path)
+	}
+	n, err := sp.Write(b)
+	if err != nil {
+		p.drop(sp)
+		return n, fmt.Errorf("%w: write %s: %v", ErrDisconnected, p.cfg.Path, err)
+	}
+	return n, nil
+}
+
+// Close closes the port for good. It returns within the read timeout.
+func (p *SerialPort) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.closed = true
+	if p.port == nil {
+		return nil
+	}
+	err := p.port.Close()
+	p.port = nil
+	return err
+}
