@@ -1,6 +1,7 @@
 package invoice
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -76,7 +77,19 @@ func decString(d decimal.Decimal) string {
 
 // MarshalJSON writes the invoice with its lines, computed totals and 价税合计 in words.
 func (inv *Invoice) MarshalJSON() ([]byte, error) {
-	return json.Marshal(inv.toJSON())
+	return marshalPlain(inv.toJSON())
+}
+
+// marshalPlain is json.Marshal without HTML escaping: the cipher text's < and > stay
+// readable instead of becoming \u003c and \u003e.
+func marshalPlain(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 type partJSON struct {
@@ -103,7 +116,7 @@ func (c *Checked) MarshalJSON() ([]byte, error) {
 				Amount: t.Amount.String(), Tax: t.Tax.String(), Total: t.Total.String()})
 		}
 	}
-	return json.Marshal(out)
+	return marshalPlain(out)
 }
 
 func (inv *Invoice) toJSON() invoiceJSON {

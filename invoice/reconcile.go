@@ -101,9 +101,8 @@ func (e *Engine) reconcileJournal(ctx context.Context, full bool) (ReconcileRepo
 				return rep, err
 			}
 		}
-		if len(page) < journalPage {
-			break
-		}
+		// A short page is not the end (the device may fill a frame early): only an
+		// empty one is.
 	}
 	return rep, nil
 }

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/orderfile"
+)
+
+func init() {
+	commands["issue"] = command{
+		usage: "issue FILE",
+		brief: "issue each order of a file (.json, .csv, .xlsx; - for stdin); an order issued before is not issued again",
+		run:   runIssue,
+	}
+	commands["red"] = command{
+		usage: "red --of CODE:NUMBER [--reason N] [--lines FILE]",
+		brief: "issue a red invoice against a blue one, in full or for the lines of FILE",
+		run:   runRed,
+	}
+	commands["reconcile"] = command{
+		usage: "reconcile",
+		brief: "compare the device's journal with the store and repair what can be repaired",
+		run:   runReconcile,
+	}
+}
+
+// issuedJSON is one line of `issue` and `red` output (docs/cli.md).
+type issuedJSON struct {
+	OrderID   string `json:"order_id"`
+	Code      string `json:"code"`
+	Number    string `json:"number"`
+	CheckCode string `json:"check_code"`
+	IssuedAt  string `json:"issued_at"`
+	Amount    string `json:"amount"`
+	Tax       string `json:"tax"`
+	Total     string `json:"total"`
+	Replayed  bool   `json:"replayed"`
+}
+
+func issuedLine(o invoice.Outcome) issuedJSON {
+	inv, t := o.Invoice, o.Invoice.Totals()
+	return issuedJSON{OrderID: inv.OrderID, Code: inv.Code, Number: inv.Number, CheckCode: inv.CheckCode,
+		IssuedAt: inv.IssuedAt.Format(time.RFC3339), Amount: t.Amount.String(), Tax: t.Tax.String(),
+		Total: t.Total.String(), Replayed: o.Replayed}
+}
+
+func runIssue(e *env, args []string) int {
+	if len(args) != 1 {
+		fmt.Fprintln(e.stderr, "usage: kaipiaoctl issue FILE   (FILE may be - for standard input)")
+		return exitUsage
+	}
+	name, data, err := readInput(e, args[0])
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl issue: %v\n", err)
+		return exitUsage
+	}
+	orders, err := orderfile.Decode(name, data)
+	if err != nil {
+		var errs invoice.Errors
+		if errors.As(err, &errs) {
+			writeJSON(e.stdout, map[string]any{"errors": errs}, false)
+			fmt.Fprintf(e.stderr, "kaipiaoctl issue: %s: %v\n", args[0], err)
+			return exitRefused
+		}
+		fmt.Fprintf(e.stderr, "kaipiaoctl issue: %v\n", err)
+		return exitUsage
+	}
+	ctx := context.Background()
+	w, err := openWorkstation(ctx, e, true)
+	if err != nil {
+		return refusal(e, "issue", err)
+	}
+	defer w.close()
+	status := exitOK
+	for _, o := range orders {
+		outs, err := w.engine.Issue(ctx, o)
+		for _, out := range outs {
+			writeJSON(e.stdout, issuedLine(out), false)
+		}
+		var errs invoice.Errors
+		switch {
+		case errors.As(err, &errs):
+			// A rule error concerns this order alone: report it and go on with the rest.
+			writeJSON(e.stdout, map[string]any{"order_id": o.OrderID, "errors": errs}, false)
+			fmt.Fprintf(e.stderr, "order %q: %v\n", o.OrderID, errs)
+			status = exitRefused
+		case err != nil:
+			// A device or store error stops the file: the orders after it would meet it too.
+			return refusal(e, "issue", fmt.Errorf("order %q: %w", o.OrderID, err))
+		}
+	}
+	return status
+}
+
+func runRed(e *env, args []string) int {
+	fs := flag.NewFlagSet("red", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	of := fs.String("of", "", "the blue invoice, CODE:NUMBER")
+	reason := fs.Int("reason", 1, "1 开票有误, 2 销货退回, 3 服务中止, 4 销售折让")
+	linesFile := fs.String("lines", "", `JSON file of the lines to reverse: [{"line": 1, "quantity": "2"}, ...]`)
+	remark := fs.String("remark", "", "the clerk's remark, printed after the red-invoice phrase")
+	notice := fs.String("notice", "", "红字信息表编号, to reverse an e-special invoice")
+	id := fs.String("order-id", "", "the red order's ID; by default derived from the request, so a repeat replays")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+		return exitUsage
+	}
+	code, number, ok := strings.Cut(*of, ":")
+	if !ok {
+		fmt.Fprintln(e.stderr, "usage: kaipiaoctl red --of CODE:NUMBER [--reason N] [--lines FILE]")
+		return exitUsage
+	}
+	red := &invoice.RedRequest{Code: code, Number: number, Reason: *reason, Notice: *notice}
+	if *linesFile != "" {
+		data, err := os.ReadFile(*linesFile)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "kaipiaoctl red: %v\n", err)
+			return exitUsage
+		}
+		if err := json.Unmarshal(data, &red.Lines); err != nil {
+			fmt.Fprintf(e.stderr, "kaipiaoctl red: %s: %v\n", *linesFile, err)
+			return exitRefused
+		}
+	}
+	o := &invoice.Order{OrderID: *id, RedOf: red, Remark: *remark}
+	if o.OrderID == "" {
+		o.OrderID = redOrderID(red, *remark)
+	}
+	ctx := context.Background()
+	w, err := openWorkstation(ctx, e, true)
+	if err != nil {
+		return refusal(e, "red", err)
+	}
+	defer w.close()
+	outs, err := w.engine.Issue(ctx, o)
+	if err != nil {
+		var errs invoice.Errors
+		if errors.As(err, &errs) {
+			writeJSON(e.stdout, map[string]any{"order_id": o.OrderID, "errors": errs}, false)
+		}
+		return refusal(e, "red", err)
+	}
+	for _, out := range outs {
+		writeJSON(e.stdout, issuedLine(out), false)
+	}
+	return exitOK
+}
+
+// redOrderID derives a red order's ID from what it asks, so that running the same
+// command again (after a crash, say) replays the red invoice instead of issuing a
+// second one. A second, identical partial red needs its own --order-id.
+func redOrderID(r *invoice.RedRequest, remark string) string {
+	raw, _ := json.Marshal(struct {
+		R      *invoice.RedRequest
+		Remark string
+	}{r, remark})
+	sum := sha256.Sum256(raw)
+	return "RED-" + r.Number + "-" + hex.EncodeToString(sum[:6])
+}
+
+func runReconcile(e *env, args []string) int {
+	if len(args) != 0 {
+		fmt.Fprintln(e.stderr, "usage: kaipiaoctl reconcile")
+		return exitUsage
+	}
+	ctx := context.Background()
+	w, err := openWorkstation(ctx, e, false)
+	if err != nil {
+		return refusal(e, "reconcile", err)
+	}
+	defer w.close()
+	rep, err := w.engine.Reconcile(ctx, true)
+	if err != nil {
+		return refusal(e, "reconcile", err)
+	}
+	n, err := w.db.Count()
+	if err != nil {
+		return refusal(e, "reconcile", err)
+	}
+	if rep.Mismatches == nil {
+		rep.Mismatches = []string{}
+	}
+	writeJSON(e.stdout, struct {
+		invoice.ReconcileReport
+		StoreCount int `json:"store_count"`
+	}{rep, n}, true)
+	if len(rep.Mismatches) > 0 {
+		return exitRefused
+	}
+	return exitOK
+}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/store"
+)
+
+func init() {
+	commands["list"] = command{
+		usage: "list [--from DATE] [--to DATE] [--buyer TEXT] [--status S] [--red]",
+		brief: "list invoices, newest first (dates YYYY-MM-DD; status issued, queued, acked or dead)",
+		run:   runList,
+	}
+	commands["show"] = command{
+		usage: "show CODE:NUMBER | ORDER_ID",
+		brief: "one invoice with its lines, status and sync state (every part of a split order)",
+		run:   runShow,
+	}
+	commands["seller"] = command{
+		usage: "seller set --name N --tax-id ID [...]",
+		brief: "set the enterprise's details printed on its invoices (`seller` alone prints them)",
+		run:   runSeller,
+	}
+}
+
+// listedJSON is one line of `list`: the fields of `issue` with the status, the sync
+// state and the blue invoice a red one reverses.
+type listedJSON struct {
+	issuedJSON
+	Status    string `json:"status"`
+	Sync      string `json:"sync"`
+	SyncError string `json:"sync_error,omitempty"`
+	Buyer     string `json:"buyer"`
+	RedOf     string `json:"red_of,omitempty"`
+}
+
+func listed(rec *store.Record) listedJSON {
+	l := listedJSON{issuedJSON: issuedLine(invoice.Outcome{Invoice: rec.Invoice}), Status: "issued",
+		Sync: string(rec.Sync), SyncError: rec.SyncError, Buyer: rec.Invoice.Buyer.Name}
+	if r := rec.Invoice.Red; r != nil {
+		l.RedOf = r.Code + ":" + r.Number
+	}
+	return l
+}
+
+func runList(e *env, args []string) int {
+	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	from := fs.String("from", "", "issued on or after this day, YYYY-MM-DD")
+	to := fs.String("to", "", "issued on or before this day, YYYY-MM-DD")
+	buyer := fs.String("buyer", "", "part of the buyer's name or tax ID")
+	status := fs.String("status", "", "issued (all), queued, acked or dead")
+	red := fs.Bool("red", false, "red invoices only")
+	limit := fs.Int("limit", 1000, "at most this many")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+		return exitUsage
+	}
+	q := store.Query{Buyer: *buyer, Limit: *limit}
+	for _, d := range []struct {
+		flag, value string
+		dst         *time.Time
+		next        bool
+	}{{"--from", *from, &q.From, false}, {"--to", *to, &q.To, true}} {
+		if d.value == "" {
+			continue
+		}
+		day, err := time.ParseInLocation("2006-01-02", d.value, time.Local)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "kaipiaoctl list: %s %q is not a date YYYY-MM-DD\n", d.flag, d.value)
+			return exitUsage
+		}
+		if d.next {
+			day = day.AddDate(0, 0, 1) // --to is inclusive
+		}
+		*d.dst = day
+	}
+	switch *status {
+	case "", "issued":
+	case string(store.SyncQueued), string(store.SyncAcked), string(store.SyncDead):
+		q.Sync = store.SyncState(*status)
+	default:
+		fmt.Fprintf(e.stderr, "kaipiaoctl list: --status %q: use issued, queued, acked or dead\n", *status)
+		return exitUsage
+	}
+	if *red {
+		q.Red = red
+	}
+	db, err := openStore(e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl list: %v\n", err)
+		return exitUsage
+	}
+	defer db.Close()
+	page, err := db.List(q)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl list: %v\n", err)
+		return exitUsage
+	}
+	for _, rec := range page.Records {
+		writeJSON(e.stdout, listed(rec), false)
+	}
+	return exitOK
+}
+
+// shownJSON is `show`: the whole invoice with its status and sync state.
+type shownJSON struct {
+	Invoice   *invoice.Invoice `json:"invoice"`
+	Status    string           `json:"status"`
+	Sync      string           `json:"sync"`
+	SyncError string           `json:"sync_error,omitempty"`
+	Counter   uint64           `json:"device_counter"`
+	Imported  bool             `json:"imported,omitempty"`
+	Reds      []string         `json:"reds,omitempty"`
+}
+
+func runShow(e *env, args []string) int {
+	if len(args) != 1 {
+		fmt.Fprintln(e.stderr, "usage: kaipiaoctl show CODE:NUMBER | ORDER_ID")
+		return exitUsage
+	}
+	db, err := openStore(e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl show: %v\n", err)
+		return exitUsage
+	}
+	defer db.Close()
+	var recs []*store.Record
+	if code, number, ok := strings.Cut(args[0], ":"); ok {
+		rec, err := db.ByNumber(code, number)
+		if err == nil {
+			recs = append(recs, rec)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			fmt.Fprintf(e.stderr, "kaipiaoctl show: %v\n", err)
+			return exitUsage
+		}
+	} else if recs, err = db.ByOrder(args[0]); err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl show: %v\n", err)
+		return exitUsage
+	}
+	if len(recs) == 0 {
+		fmt.Fprintf(e.stderr, "kaipiaoctl show: no invoice %s in %s\n", args[0], e.data)
+		return exitRefused
+	}
+	for _, rec := range recs {
+		out := shownJSON{Invoice: rec.Invoice, Status: "issued", Sync: string(rec.Sync), SyncError: rec.SyncError,
+			Counter: rec.Counter, Imported: rec.Imported}
+		reds, err := db.RedsOf(rec.Invoice.Code, rec.Invoice.Number)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "kaipiaoctl show: %v\n", err)
+			return exitUsage
+		}
+		for _, r := range reds {
+			out.Reds = append(out.Reds, r.Code+":"+r.Number)
+		}
+		writeJSON(e.stdout, out, len(recs) == 1)
+	}
+	return exitOK
+}
+
+func runSeller(e *env, args []string) int {
+	db, err := openStore(e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl seller: %v\n", err)
+		return exitUsage
+	}
+	defer db.Close()
+	if len(args) == 0 {
+		p, err := db.Seller()
+		if err != nil {
+			fmt.Fprintf(e.stderr, "kaipiaoctl seller: %v\n", err)
+			return exitUsage
+		}
+		writeJSON(e.stdout, p, true)
+		return exitOK
+	}
+	if args[0] != "set" {
+		fmt.Fprintln(e.stderr, "usage: kaipiaoctl seller [set --name N --tax-id ID [--address-phone T] [--bank-account T]]")
+		return exitUsage
+	}
+	fs := flag.NewFlagSet("seller set", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var p invoice.Party
+	fs.StringVar(&p.Name, "name", "", "the enterprise's name")
+	fs.StringVar(&p.TaxID, "tax-id", "", "its unified social credit code")
+	fs.StringVar(&p.AddressPhone, "address-phone", "", "地址、电话")
+	fs.StringVar(&p.BankAccount, "bank-account", "", "开户行及账号")
+	if err := fs.Parse(args[1:]); err != nil || p.Name == "" || p.TaxID == "" {
+		fmt.Fprintln(e.stderr, "kaipiaoctl seller set: --name and --tax-id are required")
+		return exitUsage
+	}
+	if problem, _ := invoice.CheckTaxID(p.TaxID); problem != "" {
+		fmt.Fprintf(e.stderr, "kaipiaoctl seller set: --tax-id %q: %s\n", p.TaxID, problem)
+		return exitRefused
+	}
+	if err := db.SetSeller(p, "kaipiaoctl"); err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl seller set: %v\n", err)
+		return exitUsage
+	}
+	writeJSON(e.stdout, p, true)
+	return exitOK
+}
