@@ -145,7 +145,7 @@ func (e *Engine) issueParts(ctx context.Context, parts []*Invoice) ([]Outcome, e
 		}
 		outs = append(outs, Outcome{Invoice: done, Replayed: true})
 	}
-	issued, err := e.issueDrafts(ctx, todo)
+	issued, err := e.issueDrafts(ctx, todo, nil)
 	for _, inv := range issued {
 		outs = append(outs, Outcome{Invoice: inv})
 	}
@@ -156,12 +156,19 @@ func (e *Engine) issueParts(ctx context.Context, parts []*Invoice) ([]Outcome, e
 // intents in one transaction, each through the device, the window's results in one
 // transaction. The intents make this safe: a crash anywhere leaves every request either
 // committed or open, and an open one is resolved by request ID.
-func (e *Engine) issueDrafts(ctx context.Context, drafts []*Invoice) ([]*Invoice, error) {
+//
+// committed, when not nil, is told of each invoice as soon as it is in the store.
+func (e *Engine) issueDrafts(ctx context.Context, drafts []*Invoice, committed func(*Invoice)) (issued []*Invoice, _ error) {
 	window := e.BatchWindow
 	if window <= 0 {
 		window = 32
 	}
-	var issued []*Invoice
+	add := func(inv *Invoice) {
+		issued = append(issued, inv)
+		if committed != nil {
+			committed(inv)
+		}
+	}
 	// Requests left open by a crash are settled first; those the device had issued are
 	// now in the store and need no second try.
 	if err := e.resolveOpen(ctx, drafts); err != nil {
@@ -174,7 +181,7 @@ func (e *Engine) issueDrafts(ctx context.Context, drafts []*Invoice) ([]*Invoice
 		case err != nil:
 			return nil, err
 		case found:
-			issued = append(issued, inv)
+			add(inv)
 		default:
 			todo = append(todo, d)
 		}
@@ -203,7 +210,7 @@ func (e *Engine) issueDrafts(ctx context.Context, drafts []*Invoice) ([]*Invoice
 				return issued, fmt.Errorf("storing %d issued invoices: %w", len(receipts), err)
 			}
 			for _, r := range receipts {
-				issued = append(issued, r.Invoice)
+				add(r.Invoice)
 			}
 		}
 		// Intents after the one that failed were never sent: close them.
@@ -215,6 +222,10 @@ func (e *Engine) issueDrafts(ctx context.Context, drafts []*Invoice) ([]*Invoice
 		if sendErr == nil {
 			todo = todo[n:]
 			continue
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(sendErr, ctxErr) && sent < len(intents) {
+			// Cancelled between invoices: every unsent intent is closed above.
+			return issued, sendErr
 		}
 		failed := intents[sent-1]
 		switch {
@@ -243,7 +254,7 @@ func (e *Engine) issueDrafts(ctx context.Context, drafts []*Invoice) ([]*Invoice
 				// Settled: the device never issued it, so the loss is no longer unknown.
 				return issued, fmt.Errorf("request %s was not issued (the device did not receive it: %v); it can be issued again", failed.RequestID, sendErr)
 			}
-			issued = append(issued, inv)
+			add(inv)
 			todo = todo[sent:]
 		}
 	}
@@ -270,6 +281,10 @@ func (e *Engine) planWindow(drafts []*Invoice, next NextNumber) ([]Intent, error
 func (e *Engine) sendWindow(ctx context.Context, intents []Intent) (receipts []Receipt, sent int, err error) {
 	for i := range intents {
 		in := &intents[i]
+		if err := ctx.Err(); err != nil {
+			// Cancelled between invoices: this one was never sent, like the rest.
+			return receipts, i, fmt.Errorf("cancelled after %d of %d: %w", i, len(intents), err)
+		}
 		r, err := e.Device.Issue(ctx, in.RequestID, in.ExpectedCode, in.ExpectedNumber, in.Draft)
 		if err != nil {
 			return receipts, i + 1, err

@@ -447,3 +447,79 @@ func TestRedInvoices(t *testing.T) {
 	}
 	agree(t, dev, db)
 }
+
+func TestIssueBatch(t *testing.T) {
+	dev := newMemDevice(1000)
+	eng, db := newEngine(t, dev)
+	eng.BatchWindow = 8
+	ctx := context.Background()
+	orders := []*invoice.Order{example(t, "01-software-service.json"), example(t, "e01-bad-credit-code.json"),
+		example(t, "06-over-limit-one-line.json")}
+	for i := 0; i < 30; i++ {
+		orders = append(orders, order(fmt.Sprintf("B-%02d", i), "10.00"))
+	}
+	dev.loseAnswer[5] = true
+	var results []invoice.BatchResult
+	if err := eng.IssueBatch(ctx, orders, func(r invoice.BatchResult) { results = append(results, r) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != len(orders) {
+		t.Fatalf("%d results for %d orders", len(results), len(orders))
+	}
+	var errs invoice.Errors
+	if !errors.As(results[1].Err, &errs) || results[0].Err != nil || len(results[2].Outcomes) != 3 {
+		t.Fatalf("results %+v", results[:3])
+	}
+	for i, r := range results {
+		if i != 1 && (r.Err != nil || len(r.Outcomes) == 0 || r.Outcomes[0].Invoice.OrderID != r.Order.OrderID) {
+			t.Fatalf("order %d: %+v", i, r)
+		}
+	}
+	agree(t, dev, db)
+	// The same batch again replays every invoice.
+	eng.IssueBatch(ctx, orders, func(r invoice.BatchResult) {
+		for _, o := range r.Outcomes {
+			if !o.Replayed {
+				t.Errorf("%s issued again", o.Invoice.RequestID)
+			}
+		}
+	})
+	agree(t, dev, db)
+}
+
+func TestIssueBatchCancelledBetweenInvoices(t *testing.T) {
+	dev := newMemDevice(1000)
+	eng, db := newEngine(t, dev)
+	ctx, cancel := context.WithCancel(context.Background())
+	var orders []*invoice.Order
+	for i := 0; i < 20; i++ {
+		orders = append(orders, order(fmt.Sprintf("C-%02d", i), "10.00"))
+	}
+	n := 0
+	err := eng.IssueBatch(ctx, orders, func(r invoice.BatchResult) {
+		if r.Err == nil {
+			n++
+		}
+	})
+	if err != nil || n != 20 {
+		t.Fatalf("uncancelled: %v %d", err, n)
+	}
+	more := []*invoice.Order{}
+	for i := 0; i < 20; i++ {
+		more = append(more, order(fmt.Sprintf("D-%02d", i), "10.00"))
+	}
+	eng.BatchWindow = 4
+	issued := 0
+	err = eng.IssueBatch(ctx, more, func(r invoice.BatchResult) {
+		if r.Err == nil {
+			issued++
+			if issued == 6 {
+				cancel()
+			}
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("want context.Canceled, got %v", err)
+	}
+	agree(t, dev, db)
+}

@@ -206,7 +206,7 @@ func (s *DB) put(tx *bolt.Tx, is invoice.Receipt, imported bool, operator string
 		{bByNumber, numKey, idk},
 		{bByOrder, join([]byte(inv.OrderID), idk), nil},
 		{bByDate, append(be64(uint64(inv.IssuedAt.UnixNano())), idk...), nil},
-		{bByBuyer, join(buyer, idk), nil},
+		{bByBuyer, append(append(buyer, 0), dateKeyOf(inv.IssuedAt, id)...), nil},
 		{bOutbox, idk, []byte(inv.RequestID)},
 	}
 	if inv.Red != nil {

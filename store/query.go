@@ -199,42 +199,83 @@ func seekBefore(c *bolt.Cursor, key []byte) []byte {
 	return k
 }
 
-func dateKey(rec *Record) []byte {
-	return append(be64(uint64(rec.Invoice.IssuedAt.UnixNano())), be64(rec.ID)...)
+func dateKey(rec *Record) []byte { return dateKeyOf(rec.Invoice.IssuedAt, rec.ID) }
+
+// dateKeyOf orders invoices by issue time, then by id: the date index's key, and the
+// tail of the buyer index's.
+func dateKeyOf(at time.Time, id uint64) []byte {
+	return append(be64(uint64(at.UnixNano())), be64(id)...)
 }
 
-// listByBuyer gathers the invoices of every buyer whose name or tax ID contains the
-// text: the buyers bucket has one key per buyer, far fewer than invoices.
+// listByBuyer lists the invoices of every buyer whose name or tax ID contains the text.
+// The buyers bucket has one key per buyer, far fewer than invoices, and each buyer's
+// invoices are indexed by date; so it gathers, keys only, up to a page of the newest
+// from each matching buyer, merges them newest first, and reads records only for the
+// page. Filters that reject records make it go back for more.
 func (s *DB) listByBuyer(tx *bolt.Tx, q Query, page *Page) error {
-	var matches []*Record
 	needle := []byte(q.Buyer)
-	err := tx.Bucket(bBuyers).ForEach(func(buyer, _ []byte) error {
-		if !bytes.Contains(buyer, needle) {
-			return nil
+	var buyers [][]byte
+	if err := tx.Bucket(bBuyers).ForEach(func(buyer, _ []byte) error {
+		if bytes.Contains(buyer, needle) {
+			buyers = append(buyers, append([]byte{}, buyer...))
 		}
-		prefix := append(append([]byte{}, buyer...), 0)
+		return nil
+	}); err != nil {
+		return err
+	}
+	upper := []byte(q.Before)
+	if len(upper) == 0 && !q.To.IsZero() {
+		upper = be64(uint64(q.To.UnixNano()))
+	}
+	var lower []byte
+	if !q.From.IsZero() {
+		lower = be64(uint64(q.From.UnixNano()))
+	}
+	for per := q.Limit; ; per *= 2 {
+		var keys [][]byte // date keys, newest first per buyer
+		truncated := false
 		c := tx.Bucket(bByBuyer).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			rec, err := getRecord(tx, k[len(prefix):])
+		for _, buyer := range buyers {
+			prefix := append(append([]byte{}, buyer...), 0)
+			end := append(append([]byte{}, prefix...), 0xff)
+			if len(upper) > 0 {
+				end = append(append([]byte{}, prefix...), upper...)
+			}
+			n := 0
+			for k := seekBefore(c, end); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
+				dk := k[len(prefix):]
+				if len(dk) != 16 || (lower != nil && bytes.Compare(dk[:8], lower) < 0) {
+					break
+				}
+				if n == per {
+					truncated = true
+					break
+				}
+				keys = append(keys, dk)
+				n++
+			}
+		}
+		slices.SortFunc(keys, func(a, b []byte) int { return bytes.Compare(b, a) })
+		page.Records = page.Records[:0]
+		for _, dk := range keys {
+			rec, err := getRecord(tx, dk[8:])
 			if err != nil {
 				return err
 			}
-			if q.matches(rec) && (q.Before == "" || string(dateKey(rec)) < q.Before) {
-				matches = append(matches, rec)
+			if !q.matches(rec) {
+				continue
 			}
+			if len(page.Records) == q.Limit {
+				page.Cursor = string(dateKey(page.Records[len(page.Records)-1]))
+				return nil
+			}
+			page.Records = append(page.Records, rec)
 		}
-		return nil
-	})
-	if err != nil {
-		return err
+		if !truncated {
+			page.Cursor = ""
+			return nil
+		}
 	}
-	sortNewestFirst(matches)
-	if len(matches) > q.Limit {
-		matches = matches[:q.Limit]
-		page.Cursor = string(dateKey(matches[len(matches)-1]))
-	}
-	page.Records = matches
-	return nil
 }
 
 // listByNumber finds an invoice by its number, or by code:number.

@@ -39,7 +39,7 @@ var (
 	bByOrder   = []byte("by_order")   // order ID + 0 + id → empty
 	bByDate    = []byte("by_date")    // issued-at (8-byte BE unix ns) + id → empty
 	bBuyers    = []byte("buyers")     // buyer name + 0 + tax ID → invoice count (8-byte BE)
-	bByBuyer   = []byte("by_buyer")   // buyer name + 0 + tax ID + 0 + id → empty
+	bByBuyer   = []byte("by_buyer")   // buyer name + 0 + tax ID + 0 + issued-at + id → empty
 	bRedsOf    = []byte("reds_of")    // blue code + number + id of red → empty
 	bIntents   = []byte("intents")    // request ID → intent JSON
 	bOutbox    = []byte("outbox")     // id → outbox entry JSON

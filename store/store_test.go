@@ -267,3 +267,42 @@ func TestSecondProcessIsToldTheStoreIsOpen(t *testing.T) {
 		t.Fatalf("the child should get ErrLocked (exit 3), got %v", err)
 	}
 }
+
+func TestBuyerSearchPagesNewestFirst(t *testing.T) {
+	db := openTemp(t)
+	var all []invoice.Receipt
+	for i := 1; i <= 30; i++ {
+		buyer := []string{"厦门示例科技有限公司", "厦门另一家公司", "深圳示例贸易有限公司"}[i%3]
+		all = append(all, issued(fmt.Sprintf("SO-%d", i), i, buyer, t0.Add(time.Duration(i)*time.Minute)))
+	}
+	db.ImportIssued(all...)
+	var got []string
+	for q := (Query{Buyer: "厦门", Limit: 7}); ; {
+		p, err := db.List(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range p.Records {
+			got = append(got, r.Invoice.RequestID)
+		}
+		if p.Cursor == "" {
+			break
+		}
+		q.Before = p.Cursor
+	}
+	if len(got) != 20 {
+		t.Fatalf("%d invoices of the two 厦门 buyers, want 20: %v", len(got), got)
+	}
+	for i := 1; i < len(got); i++ {
+		a, _ := db.ByRequest(got[i-1])
+		b, _ := db.ByRequest(got[i])
+		if !a.Invoice.IssuedAt.After(b.Invoice.IssuedAt) {
+			t.Fatalf("not newest first at %d: %v", i, got)
+		}
+	}
+	// A tax ID matches too, and a date range narrows the search.
+	p, _ := db.List(Query{Buyer: "91350200776049653A", From: t0.Add(10 * time.Minute), To: t0.Add(20 * time.Minute)})
+	if len(p.Records) != 10 {
+		t.Fatalf("tax ID and dates: %d", len(p.Records))
+	}
+}

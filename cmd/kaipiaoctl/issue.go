@@ -82,22 +82,21 @@ func runIssue(e *env, args []string) int {
 	}
 	defer w.close()
 	status := exitOK
-	for _, o := range orders {
-		outs, err := w.engine.Issue(ctx, o)
-		for _, out := range outs {
+	err = w.engine.IssueBatch(ctx, orders, func(r invoice.BatchResult) {
+		for _, out := range r.Outcomes {
 			writeJSON(e.stdout, issuedLine(out), false)
 		}
 		var errs invoice.Errors
-		switch {
-		case errors.As(err, &errs):
-			// A rule error concerns this order alone: report it and go on with the rest.
-			writeJSON(e.stdout, map[string]any{"order_id": o.OrderID, "errors": errs}, false)
-			fmt.Fprintf(e.stderr, "order %q: %v\n", o.OrderID, errs)
+		if errors.As(r.Err, &errs) {
+			// A rule error concerns this order alone: the batch goes on with the rest.
+			writeJSON(e.stdout, map[string]any{"order_id": r.Order.OrderID, "errors": errs}, false)
+			fmt.Fprintf(e.stderr, "order %q: %v\n", r.Order.OrderID, errs)
 			status = exitRefused
-		case err != nil:
-			// A device or store error stops the file: the orders after it would meet it too.
-			return refusal(e, "issue", fmt.Errorf("order %q: %w", o.OrderID, err))
 		}
+	})
+	if err != nil {
+		// A device or store error stops the batch: the orders after it would meet it too.
+		return refusal(e, "issue", err)
 	}
 	return status
 }

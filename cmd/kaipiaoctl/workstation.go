@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/device/sim"
@@ -130,6 +131,12 @@ func refusal(e *env, what string, err error) int {
 	case errors.Is(err, invoice.ErrOutcomeUnknown):
 		fmt.Fprintf(e.stderr, "kaipiaoctl %s: %v\nThe device may have issued it; run `kaipiaoctl reconcile` once the device answers.\n", what, err)
 		return exitRefused
+	}
+	if errors.Is(err, syscall.ENOSPC) {
+		fmt.Fprintf(e.stderr, "kaipiaoctl %s: the disk holding %s is full: %v\n"+
+			"Free some space and run the command again: what the device issued meanwhile is recovered from its journal.\n",
+			what, e.data, err)
+		return exitUsage
 	}
 	fmt.Fprintf(e.stderr, "kaipiaoctl %s: %v\n", what, err)
 	return exitUsage
