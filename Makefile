@@ -16,13 +16,26 @@ deps:
 build: deps
 	$(GO) build -o bin/ ./cmd/...
 
-# Until the desktop GUI lands, `make run` shows the command-line workstation: its help,
-# then a check of an example order.
+# Until the desktop window lands, `make run` shows the workstation from the command line:
+# it issues the example orders through the built-in device simulator into a local data
+# folder (again and again: a repeated order is replayed, never issued twice), lists them,
+# reverses one, and shows the device.
+RUN_DATA ?= .kaipiao-data
+KCTL      = ./bin/kaipiaoctl --data $(RUN_DATA)
+
 run: build
-	./bin/kaipiaoctl help
-	@echo
 	@echo "== kaipiaoctl check docs/examples/01-software-service.json"
-	./bin/kaipiaoctl check docs/examples/01-software-service.json
+	@./bin/kaipiaoctl check docs/examples/01-software-service.json | head -12; echo "   ..."
+	@echo "== kaipiaoctl issue docs/examples/07-orders.csv   (data in $(RUN_DATA)/)"
+	@$(KCTL) issue docs/examples/07-orders.csv
+	@echo "== kaipiaoctl issue docs/examples/06-over-limit-one-line.json   (split over the limit)"
+	@$(KCTL) issue docs/examples/06-over-limit-one-line.json
+	@echo "== kaipiaoctl red --of <the first invoice>"
+	@$(KCTL) red --of "$$($(KCTL) list --buyer 厦门 --limit 1000 | tail -1 | sed -E 's/.*"code":"([0-9]+)","number":"([0-9]+)".*/\1:\2/')"
+	@echo "== kaipiaoctl list"
+	@$(KCTL) list --limit 10
+	@echo "== kaipiaoctl device status"
+	@$(KCTL) device status
 
 vet:
 	$(GO) vet ./...
