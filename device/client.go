@@ -22,6 +22,10 @@ type Options struct {
 	// Baud lets the client add the frames' wire time (10 bits a byte) to its timers.
 	// Zero adds nothing (pseudo-terminals, pipes).
 	Baud int
+	// Machine pins the device: when set, a device answering HELLO with another machine
+	// number is refused (ErrDeviceChanged). When empty, the first handshake's machine
+	// number is pinned for the client's life.
+	Machine string
 	// Logf, when set, receives one line per retransmission and discarded frame.
 	Logf func(format string, args ...any)
 }
@@ -210,6 +214,12 @@ func (c *Client) handshakeOnce(ctx context.Context) error {
 	}
 	if h.Protocol != Version {
 		return fmt.Errorf("device: protocol version %d, this client speaks %d", h.Protocol, Version)
+	}
+	if c.opts.Machine == "" {
+		c.opts.Machine = h.Machine
+	}
+	if h.Machine != c.opts.Machine {
+		return fmt.Errorf("%w: machine %s on the port, this client serves %s", ErrDeviceChanged, h.Machine, c.opts.Machine)
 	}
 	rebooted := h.BootID != c.hello.BootID
 	c.hello, c.session, c.seq = h, h.Session, h.NextSeq

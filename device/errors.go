@@ -118,6 +118,11 @@ var ErrOutcomeUnknown = errors.New("device: outcome unknown")
 // changed on the device; the command may be retried.
 var ErrTimeout = errors.New("device: no answer before the deadline")
 
+// ErrDeviceChanged means another device (another machine number) answered on the port:
+// after a re-enumeration or a swapped cable the path may name a different device. The
+// client refuses to talk to it; nothing was sent to it but the handshake.
+var ErrDeviceChanged = errors.New("device: a different device answered")
+
 // ErrClosed is returned by a Client after Close.
 var ErrClosed = errors.New("device: client closed")
 

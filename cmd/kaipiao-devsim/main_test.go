@@ -114,6 +114,23 @@ func request(t *testing.T, c *device.Client, id string) device.IssueRequest {
 	return device.IssueRequest{RequestID: id, ExpectedCode: st.NextCode, ExpectedNumber: st.NextNumber, Invoice: inv}
 }
 
+// resolve re-sends a request whose outcome is unknown, as the engine's reconciliation
+// will. While the restarted device is not yet back on the path (the link may briefly name
+// a pseudo-terminal number another test took over: ErrDeviceChanged), it tries again.
+func resolve(t *testing.T, c *device.Client, req device.IssueRequest) invoice.Issued {
+	t.Helper()
+	for attempt := 0; ; attempt++ {
+		got, err := c.Issue(ctx(t), req)
+		if err == nil {
+			return got
+		}
+		if attempt == 20 || !(errors.Is(err, device.ErrDeviceChanged) || errors.Is(err, device.ErrOutcomeUnknown)) {
+			t.Fatalf("resolving %s after the restart: %v", req.RequestID, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // checkJournal asserts that numbers are gapless and unique, and returns request → number.
 func checkJournal(t *testing.T, c *device.Client) map[string]string {
 	t.Helper()
@@ -160,9 +177,8 @@ func TestCrashAfterCommitThenRestart(t *testing.T) {
 		t.Fatalf("kaipiao-devsim exited %d, want %d", code, exitCrashed)
 	}
 	startSim(t, "--state", state, "--pty", "--link", link, "--baud", "0")
-	got, err := c.Issue(ctx(t), req)
-	if err != nil || got.Number != req.ExpectedNumber {
-		t.Fatalf("the same request after the restart: %v, number %s want %s", err, got.Number, req.ExpectedNumber)
+	if got := resolve(t, c, req); got.Number != req.ExpectedNumber {
+		t.Fatalf("the same request after the restart got number %s, want %s", got.Number, req.ExpectedNumber)
 	}
 	if _, err := c.Issue(ctx(t), request(t, c, "ORD-3")); err != nil {
 		t.Fatal(err)
@@ -208,6 +224,8 @@ func TestSIGKILLWhileIssuing(t *testing.T) {
 			case errors.Is(err, device.ErrOutcomeUnknown):
 				pending = &req
 				break issuing
+			case errors.Is(err, device.ErrDeviceChanged):
+				break issuing // only the handshake went out, to another device
 			default:
 				t.Fatalf("Issue %s: %v", req.RequestID, err)
 			}
@@ -216,23 +234,19 @@ func TestSIGKILLWhileIssuing(t *testing.T) {
 		p.wait(t)
 		p = startSim(t, args...)
 		if pending != nil {
-			got, err := c.Issue(ctx(t), *pending)
-			if err != nil {
-				t.Fatalf("resolving %s after SIGKILL: %v", pending.RequestID, err)
-			}
-			known[pending.RequestID] = got.Number
+			known[pending.RequestID] = resolve(t, c, *pending).Number
 		}
 	}
 	if n < 10 {
 		t.Fatalf("only %d invoices attempted: the kills came too early to test anything", n)
 	}
 	journal := checkJournal(t, c)
-	if len(journal) != len(known) {
-		t.Fatalf("journal has %d invoices, the client knows %d", len(journal), len(known))
-	}
 	for req, num := range known {
 		if journal[req] != num {
-			t.Fatalf("%s: client has %s, journal %s", req, num, journal[req])
+			t.Errorf("%s: client has %q, journal %q", req, num, journal[req])
 		}
+	}
+	if len(journal) != len(known) {
+		t.Fatalf("journal has %d invoices, the client knows %d", len(journal), len(known))
 	}
 }
