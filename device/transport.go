@@ -45,13 +45,13 @@ type SerialConfig struct {
 type SerialPort struct {
 	cfg SerialConfig
 
-	mu       sync.Mutex
-	port     *serial.Port
+	mu        sync.Mutex
+	port      *serial.Port
 	target    string // the resolved device node the open port is
 	lastProbe time.Time
 	lastTry   time.Time
-	closed   bool
-	opens    int
+	closed    bool
+	opens     int
 }
 
 // OpenSerial opens the port once; it fails if the device is not there now.
