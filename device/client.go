@@ -268,7 +268,7 @@ func (c *Client) call(ctx context.Context, cmd Command, payload []byte, requestI
 		if c.session == 0 {
 			if err := c.handshake(ctx); err != nil {
 				if cmd.Mutating() && attempt > 0 {
-					return nil, fmt.Errorf("%w: %s request %q: reconnecting: %w", ErrOutcomeUnknown, cmd, requestID, err)
+					return nil, &OutcomeError{Cmd: cmd, RequestID: requestID, Cause: fmt.Errorf("reconnecting: %w", err)}
 				}
 				return nil, err
 			}
@@ -315,7 +315,7 @@ func (c *Client) exchange(ctx context.Context, cmd Command, payload []byte, requ
 	send(frame)
 	unknown := func(why error) error {
 		if cmd.Mutating() && sent {
-			return fmt.Errorf("%w: %s request %q (seq %d) after %v: %w", ErrOutcomeUnknown, cmd, requestID, seq, time.Since(start).Round(time.Millisecond), why)
+			return &OutcomeError{Cmd: cmd, RequestID: requestID, Cause: fmt.Errorf("seq %d, after %v: %w", seq, time.Since(start).Round(time.Millisecond), why)}
 		}
 		return fmt.Errorf("device: %s (seq %d) after %v: %w", cmd, seq, time.Since(start).Round(time.Millisecond), why)
 	}
