@@ -250,3 +250,40 @@ func TestSIGKILLWhileIssuing(t *testing.T) {
 		t.Fatalf("journal has %d invoices, the client knows %d", len(journal), len(known))
 	}
 }
+
+// --port: the simulator on one end of a socat pseudo-terminal pair, the client on the
+// other, both through tarm/serial.
+func TestServesASerialPortThroughSocat(t *testing.T) {
+	socat, err := exec.LookPath("socat")
+	if err != nil {
+		t.Skip("socat not installed (make deps installs it)")
+	}
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	pair := exec.Command(socat, "pty,raw,echo=0,link="+a, "pty,raw,echo=0,link="+b)
+	if err := pair.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pair.Process.Kill(); pair.Wait() })
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		_, ea := os.Stat(a)
+		_, eb := os.Stat(b)
+		if ea == nil && eb == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("socat did not make its pseudo-terminals")
+		}
+	}
+	sim := exec.Command(os.Args[0], "--state", filepath.Join(dir, "d.db"), "--port", a, "--baud", "0")
+	sim.Env = append(os.Environ(), childEnv+"=1")
+	if err := sim.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Process.Kill(); sim.Wait() })
+	c := dial(t, b)
+	got, err := c.Issue(ctx(t), request(t, c, "ORD-SOCAT"))
+	if err != nil || got.Number != "00000001" {
+		t.Fatalf("Issue through socat: %v, number %s", err, got.Number)
+	}
+}
