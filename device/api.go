@@ -35,6 +35,34 @@ func (c *Client) Caps(ctx context.Context) (Caps, error) {
 	return c.caps, nil
 }
 
+// Limits returns the rule limits the device reports (per-invoice limit, line tax
+// tolerance, remark bytes), for the engine's validation and splitting.
+func (c *Client) Limits(ctx context.Context) (invoice.Limits, error) {
+	caps, err := c.Caps(ctx)
+	return caps.Limits, err
+}
+
+// NextNumber returns the code and number the next ISSUE will take, which the engine
+// writes into its intent before issuing. Both are empty when the stock is exhausted.
+func (c *Client) NextNumber(ctx context.Context) (code, number string, err error) {
+	st, err := c.Status(ctx)
+	return st.NextCode, st.NextNumber, err
+}
+
+// IssuedFor resolves an unknown outcome: the invoice issued for requestID, with its
+// Issued fields, and true; or false when the device never committed it (then the request
+// may be sent again with the same ID).
+func (c *Client) IssuedFor(ctx context.Context, requestID string) (invoice.Invoice, bool, error) {
+	rec, err := c.QueryByRequestID(ctx, requestID)
+	if errors.Is(err, CodeNotFound) {
+		return invoice.Invoice{}, false, nil
+	}
+	if err != nil {
+		return invoice.Invoice{}, false, err
+	}
+	return rec.Invoice, true, nil
+}
+
 // Status returns the device's identity and state.
 func (c *Client) Status(ctx context.Context) (Status, error) {
 	var s Status

@@ -22,6 +22,10 @@ type Options struct {
 	// Baud lets the client add the frames' wire time (10 bits a byte) to its timers.
 	// Zero adds nothing (pseudo-terminals, pipes).
 	Baud int
+	// Machine pins the device: when set, a device answering HELLO with another machine
+	// number is refused (ErrDeviceChanged). When empty, the first handshake's machine
+	// number is pinned for the client's life.
+	Machine string
 	// Logf, when set, receives one line per retransmission and discarded frame.
 	Logf func(format string, args ...any)
 }
@@ -211,6 +215,12 @@ func (c *Client) handshakeOnce(ctx context.Context) error {
 	if h.Protocol != Version {
 		return fmt.Errorf("device: protocol version %d, this client speaks %d", h.Protocol, Version)
 	}
+	if c.opts.Machine == "" {
+		c.opts.Machine = h.Machine
+	}
+	if h.Machine != c.opts.Machine {
+		return fmt.Errorf("%w: machine %s on the port, this client serves %s", ErrDeviceChanged, h.Machine, c.opts.Machine)
+	}
 	rebooted := h.BootID != c.hello.BootID
 	c.hello, c.session, c.seq = h, h.Session, h.NextSeq
 	c.stats.Handshakes++
@@ -258,7 +268,7 @@ func (c *Client) call(ctx context.Context, cmd Command, payload []byte, requestI
 		if c.session == 0 {
 			if err := c.handshake(ctx); err != nil {
 				if cmd.Mutating() && attempt > 0 {
-					return nil, fmt.Errorf("%w: %s request %q: reconnecting: %w", ErrOutcomeUnknown, cmd, requestID, err)
+					return nil, &OutcomeError{Cmd: cmd, RequestID: requestID, Cause: fmt.Errorf("reconnecting: %w", err)}
 				}
 				return nil, err
 			}
@@ -305,7 +315,7 @@ func (c *Client) exchange(ctx context.Context, cmd Command, payload []byte, requ
 	send(frame)
 	unknown := func(why error) error {
 		if cmd.Mutating() && sent {
-			return fmt.Errorf("%w: %s request %q (seq %d) after %v: %w", ErrOutcomeUnknown, cmd, requestID, seq, time.Since(start).Round(time.Millisecond), why)
+			return &OutcomeError{Cmd: cmd, RequestID: requestID, Cause: fmt.Errorf("seq %d, after %v: %w", seq, time.Since(start).Round(time.Millisecond), why)}
 		}
 		return fmt.Errorf("device: %s (seq %d) after %v: %w", cmd, seq, time.Since(start).Round(time.Millisecond), why)
 	}

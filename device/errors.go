@@ -114,9 +114,34 @@ func (e *Error) Is(target error) bool {
 // which the device answers with the stored result).
 var ErrOutcomeUnknown = errors.New("device: outcome unknown")
 
+// OutcomeError is the ErrOutcomeUnknown of one command: errors.Is(err,
+// ErrOutcomeUnknown) holds for it, and so does the behaviour test
+// `interface{ OutcomeUnknown() bool }`, which lets the issuing engine recognise it without
+// importing this package.
+type OutcomeError struct {
+	Cmd       Command
+	RequestID string
+	Cause     error // why no answer came: the deadline, a cancelled context, a lost port
+}
+
+func (e *OutcomeError) Error() string {
+	return fmt.Sprintf("device: outcome unknown: %s request %q: %v", e.Cmd, e.RequestID, e.Cause)
+}
+
+// Unwrap exposes both the sentinel and the cause.
+func (e *OutcomeError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.Cause} }
+
+// OutcomeUnknown is always true: the behaviour the engine tests for.
+func (e *OutcomeError) OutcomeUnknown() bool { return true }
+
 // ErrTimeout means a read-only command got no valid answer before its deadline. Nothing
 // changed on the device; the command may be retried.
 var ErrTimeout = errors.New("device: no answer before the deadline")
+
+// ErrDeviceChanged means another device (another machine number) answered on the port:
+// after a re-enumeration or a swapped cable the path may name a different device. The
+// client refuses to talk to it; nothing was sent to it but the handshake.
+var ErrDeviceChanged = errors.New("device: a different device answered")
 
 // ErrClosed is returned by a Client after Close.
 var ErrClosed = errors.New("device: client closed")

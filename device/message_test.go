@@ -74,3 +74,11 @@ func FuzzMessages(f *testing.F) {
 		_, _, _, _ = ParseResponse(b)
 	})
 }
+
+func TestOutcomeUnknownIsRecognisableWithoutThisPackage(t *testing.T) {
+	var err error = fmt.Errorf("issuing: %w", &OutcomeError{Cmd: CmdIssue, RequestID: "ORD-1", Cause: ErrTimeout})
+	var behaviour interface{ OutcomeUnknown() bool }
+	if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, ErrTimeout) || !errors.As(err, &behaviour) || !behaviour.OutcomeUnknown() {
+		t.Fatalf("%v is not recognisable as outcome unknown", err)
+	}
+}

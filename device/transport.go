@@ -32,8 +32,9 @@ type SerialConfig struct {
 	Baud      int // 115200 when zero
 	// ReadTimeout bounds each read; tarm/serial counts it in 0.1 s steps. 100 ms when zero.
 	ReadTimeout time.Duration
-	// ProbeEvery is how long reads may stay empty before the port's presence is checked:
-	// after an unplug a read returns 0 bytes exactly like a timeout. 1 s when zero.
+	// ProbeEvery is how often the port's presence is checked: after an unplug a read
+	// returns 0 bytes exactly like a timeout, and after a re-enumeration the path may
+	// name another node. 1 s when zero.
 	ProbeEvery time.Duration
 }
 
@@ -44,13 +45,13 @@ type SerialConfig struct {
 type SerialPort struct {
 	cfg SerialConfig
 
-	mu       sync.Mutex
-	port     *serial.Port
-	target   string // the resolved device node the open port is
-	lastData time.Time
-	lastTry  time.Time
-	closed   bool
-	opens    int
+	mu        sync.Mutex
+	port      *serial.Port
+	target    string // the resolved device node the open port is
+	lastProbe time.Time
+	lastTry   time.Time
+	closed    bool
+	opens     int
 }
 
 // OpenSerial opens the port once; it fails if the device is not there now.
@@ -100,7 +101,7 @@ func (p *SerialPort) reopenLocked() error {
 	if err != nil {
 		return fmt.Errorf("device: open %s (%s): %w", p.cfg.Path, target, err)
 	}
-	p.port, p.target, p.lastData = sp, target, time.Now()
+	p.port, p.target, p.lastProbe = sp, target, time.Now()
 	p.opens++
 	return nil
 }
@@ -149,32 +150,27 @@ func (p *SerialPort) Read(b []byte) (int, error) {
 		return 0, nil
 	}
 	n, err := sp.Read(b)
-	if n > 0 {
-		p.mu.Lock()
-		p.lastData = time.Now()
-		p.mu.Unlock()
-		return n, nil
-	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		p.drop(sp)
 		time.Sleep(p.cfg.ReadTimeout) // a dead pty fails at once; do not spin
-		return 0, nil
+		return n, nil
 	}
 	p.mu.Lock()
-	stale := time.Since(p.lastData) >= p.cfg.ProbeEvery
-	if stale {
-		p.lastData = time.Now()
+	due := time.Since(p.lastProbe) >= p.cfg.ProbeEvery
+	if due {
+		p.lastProbe = time.Now()
 	}
 	target := p.target
 	p.mu.Unlock()
-	if stale {
+	if due {
+		// Probe even while data flows: a path re-pointed at another node must be followed.
 		if now, err := p.locate(); err != nil || now != target {
-			p.drop(sp) // unplugged, or the path now names another node
+			p.drop(sp)
 		} else if _, err := os.Stat(target); err != nil {
 			p.drop(sp)
 		}
 	}
-	return 0, nil
+	return n, nil
 }
 
 // Write implements Port.

@@ -41,7 +41,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	hours := fs.Int("offline-hours", 0, "offline issuing hours limit; default 72")
 	amount := fs.String("offline-amount", "", "offline positive amount limit in yuan, e.g. 50000.00; default 1000000.00")
 	faultSpec := fs.String("fault", "", "faults to inject, e.g. crash-after-commit@3 or random:0.1")
-	seed := fs.Uint64("seed", 1, "seed for the faults and a new device's identity")
+	seed := fs.Uint64("seed", 1, "seed for the faults and, when given, a new device's identity")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -58,7 +58,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kaipiao-devsim: --fault: %v\n", err)
 		return 2
 	}
-	cfg := sim.Config{StatePath: *state, SellerTaxID: *seller, Stock: *stock, OfflineHours: *hours, Seed: *seed, Faults: faults}
+	cfg := sim.Config{StatePath: *state, SellerTaxID: *seller, Stock: *stock, OfflineHours: *hours, Faults: faults}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "seed" { // a new device's identity is reproducible only when asked
+			cfg.Seed = *seed
+		}
+	})
 	if *amount != "" {
 		if cfg.OfflineAmount, err = invoice.ParseMoney(*amount); err != nil || cfg.OfflineAmount <= 0 {
 			fmt.Fprintf(stderr, "kaipiao-devsim: --offline-amount %q: want a positive amount in yuan\n", *amount)

@@ -48,6 +48,20 @@ func TestIssueOverPseudoTerminal(t *testing.T) {
 	if _, err := r.client.QueryByRequestID(r.ctx(), "never-sent"); !errors.Is(err, device.CodeNotFound) {
 		t.Fatalf("QueryByRequestID of an unknown ID: %v, want CodeNotFound", err)
 	}
+	t.Run("the engine's calls", func(t *testing.T) {
+		if inv, ok, err := r.client.IssuedFor(r.ctx(), issued[2].RequestID); err != nil || !ok || inv.Number != issued[2].Invoice.Number {
+			t.Fatalf("IssuedFor an issued request: %v %v %s", err, ok, inv.Number)
+		}
+		if _, ok, err := r.client.IssuedFor(r.ctx(), "never-sent"); err != nil || ok {
+			t.Fatalf("IssuedFor an unknown request: %v %v", err, ok)
+		}
+		if l, err := r.client.Limits(r.ctx()); err != nil || l != invoice.DefaultLimits {
+			t.Fatalf("Limits: %v %+v", err, l)
+		}
+		if code, number, err := r.client.NextNumber(r.ctx()); err != nil || code != issued[2].Invoice.Code || num(number) != num(issued[2].Invoice.Number)+1 {
+			t.Fatalf("NextNumber: %v %s/%s", err, code, number)
+		}
+	})
 }
 
 func TestRequestIDMakesIssueIdempotent(t *testing.T) {

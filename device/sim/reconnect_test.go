@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -54,5 +55,43 @@ func TestPortFollowsItsPathToANewNode(t *testing.T) {
 	st, err := c.Status(t.Context())
 	if err != nil || st.Machine != before.Machine {
 		t.Fatalf("Status over the new node: %v, machine %s", err, st.Machine)
+	}
+}
+
+// Two devices, one path: the client pinned to the first refuses to talk to the second.
+func TestClientRefusesAnotherDeviceOnItsPath(t *testing.T) {
+	dir := t.TempDir()
+	first, err := sim.StartPTY(sim.Config{StatePath: filepath.Join(dir, "a.db")}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	second, err := sim.StartPTY(sim.Config{StatePath: filepath.Join(dir, "b.db")}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	link := filepath.Join(dir, "by-id")
+	if err := sim.Link(link, first.PTY.Path); err != nil {
+		t.Fatal(err)
+	}
+	c, err := device.Dial(t.Context(), device.SerialConfig{Path: link, ProbeEvery: 100 * time.Millisecond},
+		device.Options{ResponseTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := sim.Link(link, second.PTY.Path); err != nil {
+		t.Fatal(err)
+	}
+	second.Device.Reboot() // so that no session number could match by chance
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		_, err := c.Status(t.Context())
+		if errors.Is(err, device.ErrDeviceChanged) {
+			break
+		}
+		if err != nil || time.Now().After(deadline) {
+			t.Fatalf("Status with another device on the path: %v, want ErrDeviceChanged", err)
+		}
 	}
 }
