@@ -13,7 +13,7 @@ import (
 func eightLines() invoice.Invoice {
 	inv := invoice.Invoice{
 		RequestID: "ORD-2026-000123", OrderID: "ORD-2026-000123", Kind: invoice.KindOrdinary,
-		Seller: invoice.Party{Name: "厦门开票软件有限公司", TaxID: "91350200MA2Y0XXK3B"},
+		Seller: invoice.Party{Name: "厦门开票软件有限公司", TaxID: "91350200MA2Y0XXK5W"},
 		Buyer:  invoice.Party{Name: "北京某某科技有限公司", TaxID: "91110108MA01ABCD2X", Email: "ap@example.com"},
 		Remark: "合同 HT-0042", Issuer: "张三", PriceIncludesTax: true,
 	}

@@ -13,7 +13,7 @@ import (
 func TestMessagesRoundTrip(t *testing.T) {
 	caps := &Caps{Limits: invoice.DefaultLimits, MaxPayload: MaxPayload, BusyInterval: 200 * time.Millisecond,
 		Deadlines: map[Command]time.Duration{CmdIssue: 5 * time.Second, CmdStatus: time.Second}, Certificate: []byte{0x30, 1}}
-	st := &Status{Machine: "661234567890", SellerTaxID: "91350200MA2Y0XXK3B", Clock: time.Unix(1773000000, 0).In(beijing),
+	st := &Status{Machine: "661234567890", SellerTaxID: "91350200MA2Y0XXK5W", Clock: time.Unix(1773000000, 0).In(beijing),
 		PINTriesLeft: 5, Period: "202603", Issued: 9, NextCode: "035022600111", NextNumber: "00000010", Locks: []Code{CodeOfflineHours}}
 	off := &Offline{HoursLimit: 72, AmountLimit: 100_000_000, InvoiceLimit: 9_999_999, DeadlineDay: 15, Pending: 2,
 		PendingAmount: 600_000, OldestPending: time.Unix(1773000000, 0).In(beijing), UploadedThrough: 7, Period: "202603"}

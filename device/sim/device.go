@@ -110,7 +110,7 @@ func applyDefaults(c *Config) {
 		c.Region = "3502"
 	}
 	if c.SellerTaxID == "" {
-		c.SellerTaxID = "91350200MA2Y0XXK3B"
+		c.SellerTaxID = "91350200MA2Y0XXK5W"
 	}
 	if c.Stock == 0 {
 		c.Stock = 1000

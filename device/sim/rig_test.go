@@ -126,7 +126,7 @@ func (r *rig) request(lines int) device.IssueRequest {
 func sampleInvoice(order string, n int) invoice.Invoice {
 	inv := invoice.Invoice{
 		RequestID: order, OrderID: order, Kind: invoice.KindOrdinary,
-		Seller: invoice.Party{Name: "厦门开票软件有限公司", TaxID: "91350200MA2Y0XXK3B"},
+		Seller: invoice.Party{Name: "厦门开票软件有限公司", TaxID: "91350200MA2Y0XXK5W"},
 		Buyer:  invoice.Party{Name: "北京某某科技有限公司", TaxID: "91110108MA01ABCD2X", Email: "ap@example.com"},
 		Remark: "订单 " + order, Issuer: "张三",
 	}
