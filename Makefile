@@ -6,7 +6,7 @@ STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   = $(GO) run golang.org/x/perf/cmd/benchstat@latest
 FUZZTIME  ?= 5s
 
-.PHONY: all deps build run test vet lint fuzz bench clean
+.PHONY: all deps build run test vet lint fuzz soak bench clean
 
 all: build
 
@@ -53,6 +53,11 @@ test: deps vet lint
 fuzz: FUZZTIME = 2m
 fuzz: deps
 	./scripts/fuzz.sh $(FUZZTIME)
+
+# The device link's long seeded fault run: over 10,000 frames with random faults, then
+# the device's journal and the client's view must be identical (about two minutes).
+soak: deps
+	$(GO) test -count=1 -run Soak ./device/sim/ -args -long
 
 # Benchmarks, six runs each, summarised by benchstat (medians); copy the figures into
 # BENCHMARKS.md together with the machine line this prints.
