@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"container/heap"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -209,20 +210,11 @@ func dateKeyOf(at time.Time, id uint64) []byte {
 
 // listByBuyer lists the invoices of every buyer whose name or tax ID contains the text.
 // The buyers bucket has one key per buyer, far fewer than invoices, and each buyer's
-// invoices are indexed by date; so it gathers, keys only, up to a page of the newest
-// from each matching buyer, merges them newest first, and reads records only for the
-// page. Filters that reject records make it go back for more.
+// invoices are indexed by date: so it opens a cursor at the newest invoice of each
+// matching buyer and merges them newest first, reading only as many entries as the page
+// needs, however many invoices or matching buyers there are.
 func (s *DB) listByBuyer(tx *bolt.Tx, q Query, page *Page) error {
 	needle := []byte(q.Buyer)
-	var buyers [][]byte
-	if err := tx.Bucket(bBuyers).ForEach(func(buyer, _ []byte) error {
-		if bytes.Contains(buyer, needle) {
-			buyers = append(buyers, append([]byte{}, buyer...))
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
 	upper := []byte(q.Before)
 	if len(upper) == 0 && !q.To.IsZero() {
 		upper = be64(uint64(q.To.UnixNano()))
@@ -231,51 +223,77 @@ func (s *DB) listByBuyer(tx *bolt.Tx, q Query, page *Page) error {
 	if !q.From.IsZero() {
 		lower = be64(uint64(q.From.UnixNano()))
 	}
-	for per := q.Limit; ; per *= 2 {
-		var keys [][]byte // date keys, newest first per buyer
-		truncated := false
-		c := tx.Bucket(bByBuyer).Cursor()
-		for _, buyer := range buyers {
-			prefix := append(append([]byte{}, buyer...), 0)
-			end := append(append([]byte{}, prefix...), 0xff)
-			if len(upper) > 0 {
-				end = append(append([]byte{}, prefix...), upper...)
-			}
-			n := 0
-			for k := seekBefore(c, end); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
-				dk := k[len(prefix):]
-				if len(dk) != 16 || (lower != nil && bytes.Compare(dk[:8], lower) < 0) {
-					break
-				}
-				if n == per {
-					truncated = true
-					break
-				}
-				keys = append(keys, dk)
-				n++
-			}
-		}
-		slices.SortFunc(keys, func(a, b []byte) int { return bytes.Compare(b, a) })
-		page.Records = page.Records[:0]
-		for _, dk := range keys {
-			rec, err := getRecord(tx, dk[8:])
-			if err != nil {
-				return err
-			}
-			if !q.matches(rec) {
-				continue
-			}
-			if len(page.Records) == q.Limit {
-				page.Cursor = string(dateKey(page.Records[len(page.Records)-1]))
-				return nil
-			}
-			page.Records = append(page.Records, rec)
-		}
-		if !truncated {
-			page.Cursor = ""
+	var heads buyerHeap
+	err := tx.Bucket(bBuyers).ForEach(func(buyer, _ []byte) error {
+		if !bytes.Contains(buyer, needle) {
 			return nil
 		}
+		h := &buyerHead{c: tx.Bucket(bByBuyer).Cursor(), prefix: append(append([]byte{}, buyer...), 0), lower: lower}
+		end := append(append([]byte{}, h.prefix...), 0xff)
+		if len(upper) > 0 {
+			end = append(append([]byte{}, h.prefix...), upper...)
+		}
+		if h.set(seekBefore(h.c, end)) {
+			heads = append(heads, h)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
+	heap.Init(&heads)
+	for heads.Len() > 0 {
+		h := heads[0]
+		rec, err := getRecord(tx, h.date[8:])
+		if err != nil {
+			return err
+		}
+		if k, _ := h.c.Prev(); h.set(k) {
+			heap.Fix(&heads, 0)
+		} else {
+			heap.Pop(&heads)
+		}
+		if !q.matches(rec) {
+			continue
+		}
+		if len(page.Records) == q.Limit {
+			page.Cursor = string(dateKey(page.Records[len(page.Records)-1]))
+			return nil
+		}
+		page.Records = append(page.Records, rec)
+	}
+	return nil
+}
+
+// buyerHead is one matching buyer's cursor in the merge: date is the date key it is on.
+type buyerHead struct {
+	c      *bolt.Cursor
+	prefix []byte
+	lower  []byte
+	date   []byte
+}
+
+// set moves the head to key k; false when k is past this buyer's invoices or the range.
+func (h *buyerHead) set(k []byte) bool {
+	if k == nil || !bytes.HasPrefix(k, h.prefix) || len(k)-len(h.prefix) != 16 {
+		return false
+	}
+	h.date = k[len(h.prefix):]
+	return h.lower == nil || bytes.Compare(h.date[:8], h.lower) >= 0
+}
+
+// buyerHeap orders the heads newest first.
+type buyerHeap []*buyerHead
+
+func (b buyerHeap) Len() int           { return len(b) }
+func (b buyerHeap) Less(i, j int) bool { return bytes.Compare(b[i].date, b[j].date) > 0 }
+func (b buyerHeap) Swap(i, j int)      { b[i], b[j] = b[j], b[i] }
+func (b *buyerHeap) Push(x any)        { *b = append(*b, x.(*buyerHead)) }
+func (b *buyerHeap) Pop() any {
+	old := *b
+	h := old[len(old)-1]
+	*b = old[:len(old)-1]
+	return h
 }
 
 // listByNumber finds an invoice by its number, or by code:number.

@@ -218,6 +218,7 @@ func BenchmarkStoreMillion(b *testing.B) {
 			}
 			db.Close()
 		}
+		b.ReportMetric(rssMB(), "rss-MB")
 	})
 	db, err := store.Open(path, store.Options{})
 	if err != nil {
@@ -231,6 +232,7 @@ func BenchmarkStoreMillion(b *testing.B) {
 				b.Fatalf("%d %v", len(page.Records), err)
 			}
 		}
+		b.ReportMetric(rssMB(), "rss-MB")
 	})
 	b.Run("SearchBuyerBroad", func(b *testing.B) {
 		for b.Loop() {
@@ -239,6 +241,6 @@ func BenchmarkStoreMillion(b *testing.B) {
 				b.Fatalf("%d %v", len(page.Records), err)
 			}
 		}
+		b.ReportMetric(rssMB(), "rss-MB")
 	})
-	b.ReportMetric(rssMB(), "rss-MB")
 }
