@@ -59,6 +59,10 @@ func widthOf(cols []column, i int) float64 {
 func facePage(fs *fontSet, inv *invoice.Invoice, o *Options) (Page, error) {
 	p := Page{Width: pageW, Height: pageH}
 	b := &builder{fs: fs, page: &p}
+	if o.Seal {
+		// First, so that the text drawn after stays legible on top of it.
+		seal(b, 200, frameTop+partyH+headH+itemsH+sumH+totalH+partyH/2+2, inv.Seller)
+	}
 	header(b, inv, o)
 
 	buyerTop := frameTop
@@ -129,9 +133,6 @@ func facePage(fs *fontSet, inv *invoice.Invoice, o *Options) (Page, error) {
 	b.text(118, footer, labelSize, "开票人：", formColor, left)
 	b.text(118+b.fs.width("开票人：", labelSize), footer, dataSize, inv.Issuer, dataColor, left)
 	b.text(168, footer, labelSize, "销售方：（章）", formColor, left)
-	if o.Seal {
-		seal(b, 200, sellerTop+partyH/2+2, inv.Seller)
-	}
 	return p, b.err
 }
 

@@ -37,10 +37,10 @@ func listPages(fs *fontSet, inv *invoice.Invoice, o *Options) ([]Page, error) {
 		b := &builder{fs: fs, page: &p}
 		from := k * invoice.GoodsListRows
 		to := min(from+invoice.GoodsListRows, len(inv.Lines))
-		listPage(b, inv, k, n, inv.Lines[from:to], from)
 		if o.Seal {
-			seal(b, 205, 118, inv.Seller)
+			seal(b, 205, 118, inv.Seller) // first, under the text
 		}
+		listPage(b, inv, k, n, inv.Lines[from:to], from)
 		if b.err != nil {
 			return nil, b.err
 		}

@@ -127,7 +127,7 @@ func Long(n int, number string) (*invoice.Invoice, error) {
 	}
 	names := []string{"计算机配件", "固态硬盘（企业级，带断电保护）", "显示器支架", "机械键盘（青轴，全尺寸，一百零四键，白色背光）"}
 	specs := []string{"", "A1", "SSD-3840G-U.2 NVMe PCIe4.0", "KB-104"}
-	prices := []string{"120.5", "3.33333333", "19.9", "1288"}
+	prices := []string{"120.5", "3.33333333", "19.9", "128.8"}
 	quantities := []string{"1", "3", "2.5", "12"}
 	for i := range n {
 		o.Lines = append(o.Lines, invoice.OrderLine{

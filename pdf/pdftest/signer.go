@@ -10,14 +10,14 @@ import (
 	"crypto/x509/pkix"
 	"math/big"
 	"time"
-
-	"github.com/kaipiao/kaipiao/pdf"
 )
 
-// Credentials are a throw-away CA and a seal certificate it issued to the sample seller.
+// Credentials are a throw-away CA and a seal certificate it issued to the sample
+// seller, with the seal's key: what pdf.Signer takes.
 type Credentials struct {
-	CA     *x509.Certificate
-	Signer pdf.Signer
+	CA   *x509.Certificate
+	Cert *x509.Certificate
+	Key  crypto.Signer
 }
 
 // NewCredentials makes a CA and a seal certificate, with RSA-2048 keys (ecdsa false)
@@ -75,11 +75,5 @@ func NewCredentials(useECDSA bool) (*Credentials, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Credentials{CA: ca, Signer: pdf.Signer{
-		Key:         sealKey,
-		Certificate: seal,
-		Chain:       []*x509.Certificate{ca},
-		Reason:      "电子发票签章",
-		Location:    "厦门",
-	}}, nil
+	return &Credentials{CA: ca, Cert: seal, Key: sealKey}, nil
 }
