@@ -88,6 +88,16 @@ func (b *builder) rotated(cx, cy, size float64, s string, c color.RGBA, angle fl
 // it fits. Text too long even at minSize is drawn at minSize and may run past the
 // box's bottom; the order rules' length limits keep every field short enough.
 func (b *builder) box(x, y, w, h float64, s string, maxSize float64, c color.RGBA, a align) {
+	b.fit(x, y, w, h, s, maxSize, c, a, false)
+}
+
+// topBox is box with the text set from the box's top instead of centred: the 备注,
+// whose first lines must stay clear of the seal below them.
+func (b *builder) topBox(x, y, w, h float64, s string, maxSize float64, c color.RGBA, a align) {
+	b.fit(x, y, w, h, s, maxSize, c, a, true)
+}
+
+func (b *builder) fit(x, y, w, h float64, s string, maxSize float64, c color.RGBA, a align, top bool) {
 	if s == "" || b.err != nil {
 		return
 	}
@@ -99,6 +109,9 @@ func (b *builder) box(x, y, w, h float64, s string, maxSize float64, c color.RGB
 		if float64(len(lines))*size*mmPerPt*leading <= h || size-0.5 < minSize {
 			break
 		}
+	}
+	if top {
+		h = float64(len(lines)) * size * mmPerPt * leading
 	}
 	b.lines(x, y, w, h, lines, size, c, a)
 }

@@ -61,7 +61,7 @@ func facePage(fs *fontSet, inv *invoice.Invoice, o *Options) (Page, error) {
 	b := &builder{fs: fs, page: &p}
 	if o.Seal {
 		// First, so that the text drawn after stays legible on top of it.
-		seal(b, 200, frameTop+partyH+headH+itemsH+sumH+totalH+partyH/2+2, inv.Seller)
+		seal(b, 207, frameTop+partyH+headH+itemsH+sumH+totalH+partyH/2+4.5, inv.Seller)
 	}
 	header(b, inv, o)
 
@@ -123,7 +123,7 @@ func facePage(fs *fontSet, inv *invoice.Invoice, o *Options) (Page, error) {
 	b.text(columns[5].x+20, totalBase, dataSize+1, yuan(t.Total), dataColor, left)
 
 	b.vertical(midX, midLabelW, sellerTop+4, sellerTop+partyH-4, "备注", labelSize, formColor)
-	b.box(midX+midLabelW+1.5, sellerTop+1, frameR-midX-midLabelW-3, partyH-2, inv.Remark, dataSize, dataColor, left)
+	b.topBox(midX+midLabelW+1.5, sellerTop+1, frameR-midX-midLabelW-3, partyH-2, inv.Remark, dataSize, dataColor, left)
 
 	footer := frameBottom + 4.2
 	b.text(frameL+4, footer, labelSize, "收款人：", formColor, left)
