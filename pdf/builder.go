@@ -84,9 +84,10 @@ func (b *builder) rotated(cx, cy, size float64, s string, c color.RGBA, angle fl
 }
 
 // box draws s inside the w × h box at (x, y), wrapped to the box's width and centred
-// vertically, at the largest size from maxSize down to minSize (0.5 pt steps) at which
-// it fits. Text too long even at minSize is drawn at minSize and may run past the
-// box's bottom; the order rules' length limits keep every field short enough.
+// vertically, at the largest size from maxSize down (0.5 pt steps) at which it fits.
+// The order rules' length limits keep every field readable at 4 pt or more in its
+// cell; text that still does not fit (36 W's in a spec cell of the goods list) goes
+// smaller rather than past the cell's edge, down to 2 pt.
 func (b *builder) box(x, y, w, h float64, s string, maxSize float64, c color.RGBA, a align) {
 	b.fit(x, y, w, h, s, maxSize, c, a, false)
 }
@@ -101,7 +102,7 @@ func (b *builder) fit(x, y, w, h float64, s string, maxSize float64, c color.RGB
 	if s == "" || b.err != nil {
 		return
 	}
-	const minSize = 4
+	const minSize = 2
 	size := maxSize
 	var lines []string
 	for ; ; size -= 0.5 {

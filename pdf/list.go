@@ -17,14 +17,14 @@ const (
 
 var listColumns = []column{
 	{frameL, "序号", center},
-	{20, "货物（劳务）名称", left},
-	{80, "规格型号", left},
-	{104, "单位", center},
-	{114, "数量", right},
-	{134, "单价", right},
+	{18, "货物（劳务）名称", left},
+	{78, "规格型号", left},
+	{106, "单位", center},
+	{116, "数量", right},
+	{136, "单价", right},
 	{158, "金额", right},
-	{186, "税率", center},
-	{198, "税额", right},
+	{184, "税率", center},
+	{196, "税额", right},
 }
 
 // listPages lays out the goods list of an invoice with more lines than its face holds.
