@@ -1,9 +1,9 @@
 package pdf
 
 import (
+	"html"
 	"image"
 	"image/color"
-	"html"
 	"math"
 	"regexp"
 	"strconv"

@@ -239,7 +239,7 @@ func writeFont(tables sfntTables) []byte {
 		}
 		e := out[dir+16*i:]
 		copy(e, tag)
-		binary.BigEndian.PutUint32(e[4:], checksum(out[off:len(out)]))
+		binary.BigEndian.PutUint32(e[4:], checksum(out[off:]))
 		binary.BigEndian.PutUint32(e[8:], uint32(off))
 		binary.BigEndian.PutUint32(e[12:], uint32(len(data)))
 	}
