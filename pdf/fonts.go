@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 
@@ -37,7 +38,7 @@ type fontSet struct {
 
 // ErrMissingGlyph is wrapped by the error of a render whose text holds a character no
 // embedded font can draw: the invoice would otherwise print a blank or a box.
-var ErrMissingGlyph = fmt.Errorf("pdf: character not in the invoice fonts")
+var ErrMissingGlyph = errors.New("pdf: character not in the invoice fonts")
 
 var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 	return newFontSet(
