@@ -217,7 +217,7 @@ func lineCells(l invoice.Line) []string {
 // left-aligned, numbers right-aligned, rates centred, as on the real invoice.
 func row(b *builder, cols []column, top, h float64, cells []string) {
 	for i, s := range cells {
-		b.box(cols[i].x+0.8, top, widthOf(cols, i)-1.6, h, s, rowSize, dataColor, cols[i].align)
+		b.box(cols[i].x+1.2, top, widthOf(cols, i)-2.4, h, s, rowSize, dataColor, cols[i].align)
 	}
 }
 

@@ -15,23 +15,16 @@ func seal(b *builder, cx, cy float64, seller invoice.Party) {
 	b.page.Ellipses = append(b.page.Ellipses, Ellipse{CX: cx, CY: cy, RX: rx, RY: ry, Width: 0.8, Color: sealColor})
 
 	// The name runs clockwise over the top, from lower left to lower right, each
-	// character upright to the rim. Long names get smaller characters.
+	// character upright to the rim and the characters evenly spaced along the arc (not
+	// by angle: on an oval that crowds the ends). Long names get smaller characters.
 	name := []rune(seller.Name)
 	if n := len(name); n > 0 {
 		const from, to = 195.0, -15.0 // degrees, counter-clockwise from 3 o'clock
 		arx, ary := rx-3.6, ry-3.6    // the arc the characters' centres follow
-		arc := arcLength(arx, ary, from, to)
-		size := math.Min(11, arc/float64(n)*0.92/mmPerPt)
-		step := (from - to) / float64(n)
-		if n == 1 {
-			step = 0
-		}
+		at := arcPositions(arx, ary, from, to, n)
+		size := math.Min(11, arcLength(arx, ary, from, to)/float64(n)*0.92/mmPerPt)
 		for i, r := range name {
-			deg := from - step*(float64(i)+0.5)
-			if n == 1 {
-				deg = 90
-			}
-			t := deg * math.Pi / 180
+			t := at[i] * math.Pi / 180
 			px, py := cx+arx*math.Cos(t), cy-ary*math.Sin(t)
 			// The character's up points along the ellipse's outward normal.
 			nx, ny := math.Cos(t)/arx, math.Sin(t)/ary
@@ -44,6 +37,29 @@ func seal(b *builder, cx, cy float64, seller invoice.Party) {
 		b.text(cx, cy+1.5, size, seller.TaxID, sealColor, center)
 	}
 	b.text(cx, cy+8.5, 10, "发票专用章", sealColor, center)
+}
+
+// arcPositions are the angles (degrees) of n points spaced evenly by length along the
+// elliptic arc from one angle to the other, each in the middle of its share.
+func arcPositions(rx, ry, from, to float64, n int) []float64 {
+	const steps = 720
+	total := arcLength(rx, ry, from, to)
+	out := make([]float64, 0, n)
+	var l float64
+	px, py := rx*math.Cos(from*math.Pi/180), ry*math.Sin(from*math.Pi/180)
+	for i := 1; i <= steps && len(out) < n; i++ {
+		deg := from + (to-from)*float64(i)/steps
+		x, y := rx*math.Cos(deg*math.Pi/180), ry*math.Sin(deg*math.Pi/180)
+		l += math.Hypot(x-px, y-py)
+		px, py = x, y
+		for len(out) < n && l >= total*(float64(len(out))+0.5)/float64(n) {
+			out = append(out, deg)
+		}
+	}
+	for len(out) < n { // rounding at the arc's end
+		out = append(out, to)
+	}
+	return out
 }
 
 // arcLength approximates the length of the elliptic arc between two angles (degrees).
