@@ -59,6 +59,28 @@ func set(parts ...[]byte) []byte {
 // RSA keys sign with PKCS #1 v1.5, which is deterministic; ECDSA signatures are
 // randomised, so the same input signs to different bytes.
 func signedData(digest []byte, key crypto.Signer, cert *x509.Certificate, chain []*x509.Certificate, at time.Time) ([]byte, error) {
+	return cmsWith(digest, key, cert, chain, at, func(h []byte) ([]byte, error) {
+		return key.Sign(rand.Reader, h, crypto.SHA256)
+	})
+}
+
+// cmsSize is the length signedData's result has, or for ECDSA at most has: its
+// signature's DER length varies by a byte or two with the values of r and s.
+func cmsSize(key crypto.Signer, cert *x509.Certificate, chain []*x509.Certificate, at time.Time) (int, error) {
+	n := 0
+	switch k := key.Public().(type) {
+	case *rsa.PublicKey:
+		n = k.Size()
+	case *ecdsa.PublicKey:
+		n = 2*((k.Curve.Params().BitSize+7)/8) + 8 // SEQUENCE of two INTEGERs, each maybe 0-padded
+	}
+	b, err := cmsWith(make([]byte, sha256.Size), key, cert, chain, at, func([]byte) ([]byte, error) {
+		return make([]byte, n), nil
+	})
+	return len(b), err
+}
+
+func cmsWith(digest []byte, key crypto.Signer, cert *x509.Certificate, chain []*x509.Certificate, at time.Time, sign func([]byte) ([]byte, error)) ([]byte, error) {
 	var sigAlg []byte
 	switch key.Public().(type) {
 	case *rsa.PublicKey:
@@ -80,7 +102,7 @@ func signedData(digest []byte, key crypto.Signer, cert *x509.Certificate, chain 
 	// under the implicit tag [0] with the same content.
 	signed := set(attrs...)
 	h := sha256.Sum256(signed)
-	sig, err := key.Sign(rand.Reader, h[:], crypto.SHA256)
+	sig, err := sign(h[:])
 	if err != nil {
 		return nil, fmt.Errorf("pdf: signing: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf16"
 
@@ -57,27 +58,70 @@ var (
 // Sign appends a signature to a PDF that Render made, as an incremental update: the
 // original bytes stay as they are, followed by the signature dictionary, an invisible
 // signature field on the first page, the catalog's AcroForm, and a new xref section.
+//
+// The signature's /Contents is exactly as long as the signature: the usual zero
+// padding is outside what the signature covers, so a byte changed there would go
+// unnoticed. With it gone, changing any byte of the file breaks the signature, except
+// inside the certificates /Contents carries: those no PDF signature covers, and a
+// change there shows when a reader validates the certificate instead.
 func Sign(doc []byte, s Signer) ([]byte, error) {
 	if s.Key == nil || s.Certificate == nil {
 		return nil, errors.New("pdf: signing needs a key and a certificate")
 	}
+	u, err := newUpdate(doc)
+	if err != nil {
+		return nil, err
+	}
+	n, err := cmsSize(s.Key, s.Certificate, s.Chain, s.Time)
+	if err != nil {
+		return nil, err
+	}
+	// RSA signatures have the size reckoned; an ECDSA one may come out a byte or two
+	// shorter, and the file is then laid out again for that size and signed anew.
+	for range 32 {
+		out, at, end := u.assemble(&s, n)
+		h := sha256.New()
+		h.Write(out[:at])
+		h.Write(out[end:])
+		cms, err := signedData(h.Sum(nil), s.Key, s.Certificate, s.Chain, s.Time)
+		if err != nil {
+			return nil, err
+		}
+		if len(cms) == n {
+			hex.Encode(out[at+1:], cms)
+			return out, nil
+		}
+		n = len(cms)
+	}
+	return nil, errors.New("pdf: the signature's size did not settle")
+}
+
+// incremental is what an incremental update of a gopdf file needs from it.
+type incremental struct {
+	doc, trailer, catalog, page []byte
+	prev                        int // offset of the file's xref table
+	pageID, sigID, fieldID      int
+}
+
+func newUpdate(doc []byte) (*incremental, error) {
 	m := reStartXref.FindSubmatch(doc)
 	trailerAt := bytes.LastIndex(doc, []byte("trailer"))
 	if m == nil || trailerAt < 0 {
 		return nil, errors.New("pdf: no trailer to sign after")
 	}
-	prev, _ := strconv.Atoi(string(m[1]))
-	trailer := doc[trailerAt:]
-	sm := reSize.FindSubmatch(trailer)
+	u := &incremental{doc: doc, trailer: doc[trailerAt:]}
+	u.prev, _ = strconv.Atoi(string(m[1]))
+	sm := reSize.FindSubmatch(u.trailer)
 	if sm == nil {
 		return nil, errors.New("pdf: trailer without /Size")
 	}
 	size, _ := strconv.Atoi(string(sm[1]))
-	catalog, err := object(doc, prev, 1)
-	if err != nil {
+	u.sigID, u.fieldID = size, size+1
+	var err error
+	if u.catalog, err = object(doc, u.prev, 1); err != nil {
 		return nil, err
 	}
-	pages, err := object(doc, prev, 2)
+	pages, err := object(doc, u.prev, 2)
 	if err != nil {
 		return nil, err
 	}
@@ -85,88 +129,67 @@ func Sign(doc []byte, s Signer) ([]byte, error) {
 	if km == nil {
 		return nil, errors.New("pdf: no first page")
 	}
-	pageID, _ := strconv.Atoi(string(km[1]))
-	page, err := object(doc, prev, pageID)
-	if err != nil {
+	u.pageID, _ = strconv.Atoi(string(km[1]))
+	if u.page, err = object(doc, u.prev, u.pageID); err != nil {
 		return nil, err
 	}
-	sigID, fieldID := size, size+1
+	return u, nil
+}
 
-	// The signature's contents are reserved before signing: twice the DER size (hex)
-	// with room for the certificates, the signature and the attributes.
-	reserve := 2 * (len(s.Certificate.Raw) + 1024)
-	for _, c := range s.Chain {
-		reserve += 2 * len(c.Raw)
-	}
+// assemble writes the file with the update appended and room for a signature of n
+// bytes, its /ByteRange filled in. It returns the file and where the /Contents hex
+// string (with its angle brackets) starts and ends.
+func (u *incremental) assemble(s *Signer, n int) (out []byte, contentsAt, contentsEnd int) {
 	const rangeHole = "[0 0000000000 0000000000 0000000000]"
-
-	var out bytes.Buffer
-	out.Write(doc)
-	if doc[len(doc)-1] != '\n' {
-		out.WriteByte('\n')
+	var b bytes.Buffer
+	b.Write(u.doc)
+	if u.doc[len(u.doc)-1] != '\n' {
+		b.WriteByte('\n')
 	}
 	offsets := map[int]int{}
 	begin := func(id int) {
-		offsets[id] = out.Len()
-		fmt.Fprintf(&out, "%d 0 obj\n", id)
+		offsets[id] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n", id)
 	}
-	begin(sigID)
-	out.WriteString("<<\n/Type /Sig\n/Filter /Adobe.PPKLite\n/SubFilter /adbe.pkcs7.detached\n")
-	out.WriteString("/ByteRange ")
-	rangeAt := out.Len()
-	out.WriteString(rangeHole + "\n/Contents ")
-	contentsAt := out.Len()
-	out.WriteString("<" + string(bytes.Repeat([]byte("0"), reserve)) + ">")
-	contentsEnd := out.Len()
-	fmt.Fprintf(&out, "\n/M (%s)\n/Name %s\n", pdfDate(s.Time), pdfText(s.Certificate.Subject.CommonName))
+	begin(u.sigID)
+	b.WriteString("<<\n/Type /Sig\n/Filter /Adobe.PPKLite\n/SubFilter /adbe.pkcs7.detached\n/ByteRange ")
+	rangeAt := b.Len()
+	b.WriteString(rangeHole + "\n/Contents ")
+	contentsAt = b.Len()
+	b.WriteString("<" + strings.Repeat("0", 2*n) + ">")
+	contentsEnd = b.Len()
+	fmt.Fprintf(&b, "\n/M (%s)\n/Name %s\n", pdfDate(s.Time), pdfText(s.Certificate.Subject.CommonName))
 	if s.Reason != "" {
-		fmt.Fprintf(&out, "/Reason %s\n", pdfText(s.Reason))
+		fmt.Fprintf(&b, "/Reason %s\n", pdfText(s.Reason))
 	}
 	if s.Location != "" {
-		fmt.Fprintf(&out, "/Location %s\n", pdfText(s.Location))
+		fmt.Fprintf(&b, "/Location %s\n", pdfText(s.Location))
 	}
-	out.WriteString(">>\nendobj\n")
+	b.WriteString(">>\nendobj\n")
 
-	begin(fieldID)
-	fmt.Fprintf(&out, "<<\n/Type /Annot\n/Subtype /Widget\n/FT /Sig\n/T (Seal)\n/F 132\n/Rect [0 0 0 0]\n/V %d 0 R\n/P %d 0 R\n>>\nendobj\n", sigID, pageID)
-
+	begin(u.fieldID)
+	fmt.Fprintf(&b, "<<\n/Type /Annot\n/Subtype /Widget\n/FT /Sig\n/T (Seal)\n/F 132\n/Rect [0 0 0 0]\n/V %d 0 R\n/P %d 0 R\n>>\nendobj\n", u.sigID, u.pageID)
 	begin(1)
-	out.Write(insertBeforeEnd(catalog, fmt.Sprintf("/AcroForm << /Fields [%d 0 R] /SigFlags 3 >>\n", fieldID)))
-	out.WriteString("\nendobj\n")
-	begin(pageID)
-	out.Write(insertBeforeEnd(page, fmt.Sprintf("/Annots [%d 0 R]\n", fieldID)))
-	out.WriteString("\nendobj\n")
+	b.Write(insertBeforeEnd(u.catalog, fmt.Sprintf("/AcroForm << /Fields [%d 0 R] /SigFlags 3 >>\n", u.fieldID)))
+	b.WriteString("\nendobj\n")
+	begin(u.pageID)
+	b.Write(insertBeforeEnd(u.page, fmt.Sprintf("/Annots [%d 0 R]\n", u.fieldID)))
+	b.WriteString("\nendobj\n")
 
-	xrefAt := out.Len()
-	out.WriteString("xref\n0 1\n0000000000 65535 f \n")
-	for _, id := range []int{1, pageID, sigID} {
-		if id == sigID {
-			fmt.Fprintf(&out, "%d 2\n%010d 00000 n \n%010d 00000 n \n", id, offsets[sigID], offsets[fieldID])
-			continue
-		}
-		fmt.Fprintf(&out, "%d 1\n%010d 00000 n \n", id, offsets[id])
+	xrefAt := b.Len()
+	b.WriteString("xref\n0 1\n0000000000 65535 f \n")
+	fmt.Fprintf(&b, "1 1\n%010d 00000 n \n", offsets[1])
+	fmt.Fprintf(&b, "%d 1\n%010d 00000 n \n", u.pageID, offsets[u.pageID])
+	fmt.Fprintf(&b, "%d 2\n%010d 00000 n \n%010d 00000 n \n", u.sigID, offsets[u.sigID], offsets[u.fieldID])
+	fmt.Fprintf(&b, "trailer\n<<\n/Size %d\n/Root 1 0 R\n/Prev %d\n", u.fieldID+1, u.prev)
+	if im := reInfo.FindSubmatch(u.trailer); im != nil {
+		fmt.Fprintf(&b, "/Info %s\n", im[1])
 	}
-	fmt.Fprintf(&out, "trailer\n<<\n/Size %d\n/Root 1 0 R\n/Prev %d\n", fieldID+1, prev)
-	if im := reInfo.FindSubmatch(trailer); im != nil {
-		fmt.Fprintf(&out, "/Info %s\n", im[1])
-	}
-	fmt.Fprintf(&out, ">>\nstartxref\n%d\n%%%%EOF\n", xrefAt)
+	fmt.Fprintf(&b, ">>\nstartxref\n%d\n%%%%EOF\n", xrefAt)
 
-	signed := out.Bytes()
-	byteRange := fmt.Sprintf("[0 %010d %010d %010d]", contentsAt, contentsEnd, len(signed)-contentsEnd)
-	copy(signed[rangeAt:], byteRange)
-	h := sha256.New()
-	h.Write(signed[:contentsAt])
-	h.Write(signed[contentsEnd:])
-	cms, err := signedData(h.Sum(nil), s.Key, s.Certificate, s.Chain, s.Time)
-	if err != nil {
-		return nil, err
-	}
-	if 2*len(cms) > reserve {
-		return nil, fmt.Errorf("pdf: signature of %d bytes exceeds the %d reserved", len(cms), reserve/2)
-	}
-	hex.Encode(signed[contentsAt+1:], cms)
-	return signed, nil
+	out = b.Bytes()
+	copy(out[rangeAt:], fmt.Sprintf("[0 %010d %010d %010d]", contentsAt, contentsEnd, len(out)-contentsEnd))
+	return out, contentsAt, contentsEnd
 }
 
 // object returns the dictionary of object id, found through the xref table at xref
