@@ -13,6 +13,7 @@ const (
 	listTableTop = 27.5
 	listHeadH    = 4.5
 	listRowH     = 3.4
+	listSealX    = 112.0 // the seal's centre
 )
 
 var listColumns = []column{
@@ -38,7 +39,9 @@ func listPages(fs *fontSet, inv *invoice.Invoice, o *Options) ([]Page, error) {
 		from := k * invoice.GoodsListRows
 		to := min(from+invoice.GoodsListRows, len(inv.Lines))
 		if o.Seal {
-			seal(b, 205, 118, inv.Seller) // first, under the text
+			// First, under the text; over the spec, unit and quantity columns, which
+			// are the emptiest near the page's foot, and beside 销售方（章）.
+			seal(b, listSealX, 124.5, inv.Seller)
 		}
 		listPage(b, inv, k, n, inv.Lines[from:to], from)
 		if b.err != nil {
@@ -102,20 +105,9 @@ func listPage(b *builder, inv *invoice.Invoice, k, n int, lines []invoice.Line, 
 	}
 	b.box(frameL, bottom, widthOf(listColumns, 0), 4, "备注", labelSize-1, formColor, center)
 	b.line(listColumns[1].x, bottom, listColumns[1].x, remarkBottom, 0.3, formColor)
-	b.box(listColumns[1].x+1, bottom, frameR-listColumns[1].x-2, 4, firstLine(inv.Remark), dataSize-1, dataColor, left)
+	b.box(listColumns[1].x+1, bottom, frameR-listColumns[1].x-2, 4, inv.Remark, dataSize-1, dataColor, left)
 
-	b.text(frameL, remarkBottom+4.5, labelSize, "销售方（章）：", formColor, left)
+	b.text(listSealX-20-b.fs.width("销售方（章）：", labelSize), remarkBottom+4.5, labelSize, "销售方（章）：", formColor, left)
 	b.text(150, remarkBottom+4.5, labelSize, "填开日期：", formColor, left)
 	b.text(150+b.fs.width("填开日期：", labelSize), remarkBottom+4.5, dataSize, dateText(inv), dataColor, left)
-}
-
-// firstLine is the remark's first line: the goods list has room for one, and on a red
-// invoice that is the prescribed reference to the blue invoice.
-func firstLine(s string) string {
-	for i, r := range s {
-		if r == '\n' {
-			return s[:i]
-		}
-	}
-	return s
 }
