@@ -16,6 +16,7 @@ import (
 	"github.com/kaipiao/kaipiao/device/sim"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // benchRig is the workstation in one process: the simulator on a pseudo-terminal, the
@@ -42,7 +43,7 @@ func newBenchRig(b *testing.B, baud, stock int) *benchRig {
 	if err := client.VerifyPIN(ctx, sim.DefaultPIN); err != nil {
 		b.Fatal(err)
 	}
-	db, err := store.Open(filepath.Join(dir, storeFile), store.Options{})
+	db, err := store.Open(filepath.Join(dir, workstation.StoreFile), store.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

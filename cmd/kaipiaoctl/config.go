@@ -1,26 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"sync"
-
-	"github.com/kaipiao/kaipiao/assets"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
-var (
-	taxCodesOnce sync.Once
-	taxCodes     *invoice.TaxCodes
-	taxCodesErr  error
-)
-
-// loadTaxCodes parses the embedded code table once per process.
-func loadTaxCodes() (*invoice.TaxCodes, error) {
-	taxCodesOnce.Do(func() {
-		taxCodes, taxCodesErr = invoice.ParseTaxCodes(bytes.NewReader(assets.TaxCodesCSV()), assets.TaxCodesVersion)
-	})
-	return taxCodes, taxCodesErr
-}
+// loadTaxCodes is the embedded code table, parsed once per process.
+func loadTaxCodes() (*invoice.TaxCodes, error) { return workstation.TaxCodes() }
 
 // checkConfig is the configuration `check` uses: the embedded code table and the
 // simulator's default limits, since check touches neither the device nor the store.

@@ -237,7 +237,7 @@ func TestIssuingSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 	resolved := 0
 	for _, line := range strings.Split(recoveries.String(), "\n") {
 		var n, m int
-		if _, err := fmt.Sscanf(line, "kaipiaoctl: recovered from an interrupted run: %d open request(s) resolved with the device, %d", &n, &m); err == nil {
+		if _, err := fmt.Sscanf(line, "kaipiao: recovered from an interrupted run: %d open request(s) resolved with the device, %d", &n, &m); err == nil {
 			resolved += n
 		}
 	}

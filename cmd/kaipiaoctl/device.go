@@ -6,11 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/kaipiao/kaipiao/device"
@@ -24,9 +20,6 @@ func init() {
 		run:   runDevice,
 	}
 }
-
-// simStateFile is the built-in simulator's state inside the --data folder.
-const simStateFile = "devsim.db"
 
 func runDevice(e *env, args []string) int {
 	if len(args) != 1 {
@@ -121,45 +114,6 @@ func deviceClear(ctx context.Context, c *device.Client) (any, error) {
 		return nil, err
 	}
 	return deviceStatus(ctx, c)
-}
-
-// connectDevice reaches the device --device names: "sim" starts the built-in simulator
-// on a pseudo-terminal with its state in the --data folder; anything else is a serial
-// port path with an optional ?baud=N.
-func connectDevice(ctx context.Context, e *env) (*device.Client, func(), error) {
-	if e.device == "sim" {
-		if err := os.MkdirAll(e.data, 0o700); err != nil {
-			return nil, nil, fmt.Errorf("data folder %s: %w", e.data, err)
-		}
-		running, err := sim.StartPTY(sim.Config{StatePath: filepath.Join(e.data, simStateFile)}, 0)
-		if err != nil {
-			return nil, nil, fmt.Errorf("built-in simulator: %w", err)
-		}
-		c, err := device.Dial(ctx, device.SerialConfig{Path: running.PTY.Path}, device.Options{})
-		if err != nil {
-			running.Close()
-			return nil, nil, fmt.Errorf("built-in simulator on %s: %w", running.PTY.Path, err)
-		}
-		return c, func() { c.Close(); running.Close() }, nil
-	}
-	path, query, _ := strings.Cut(e.device, "?")
-	cfg := device.SerialConfig{Path: path}
-	if query != "" {
-		q, err := url.ParseQuery(query)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--device %q: %w", e.device, err)
-		}
-		if b := q.Get("baud"); b != "" {
-			if cfg.Baud, err = strconv.Atoi(b); err != nil || cfg.Baud <= 0 {
-				return nil, nil, fmt.Errorf("--device %q: baud %q is not a positive number", e.device, b)
-			}
-		}
-	}
-	c, err := device.Dial(ctx, cfg, device.Options{})
-	if err != nil {
-		return nil, nil, fmt.Errorf("device %s: %w", e.device, err)
-	}
-	return c, func() { c.Close() }, nil
 }
 
 type lockJSON struct {

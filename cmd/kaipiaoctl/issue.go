@@ -80,9 +80,9 @@ func runIssue(e *env, args []string) int {
 	if err != nil {
 		return refusal(e, "issue", err)
 	}
-	defer w.close()
+	defer w.Close()
 	status := exitOK
-	err = w.engine.IssueBatch(ctx, orders, func(r invoice.BatchResult) {
+	err = w.Engine.IssueBatch(ctx, orders, func(r invoice.BatchResult) {
 		for _, out := range r.Outcomes {
 			writeJSON(e.stdout, issuedLine(out), false)
 		}
@@ -139,8 +139,8 @@ func runRed(e *env, args []string) int {
 	if err != nil {
 		return refusal(e, "red", err)
 	}
-	defer w.close()
-	outs, err := w.engine.Issue(ctx, o)
+	defer w.Close()
+	outs, err := w.Engine.Issue(ctx, o)
 	if err != nil {
 		var errs invoice.Errors
 		if errors.As(err, &errs) {
@@ -176,12 +176,12 @@ func runReconcile(e *env, args []string) int {
 	if err != nil {
 		return refusal(e, "reconcile", err)
 	}
-	defer w.close()
-	rep, err := w.engine.Reconcile(ctx, true)
+	defer w.Close()
+	rep, err := w.Engine.Reconcile(ctx, true)
 	if err != nil {
 		return refusal(e, "reconcile", err)
 	}
-	n, err := w.db.Count()
+	n, err := w.Store.Count()
 	if err != nil {
 		return refusal(e, "reconcile", err)
 	}

@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/store"
+)
+
+// homeScreen shows the state of the device and of the sync at a glance, and today's
+// invoices.
+type homeScreen struct {
+	u       *UI
+	content fyne.CanvasObject
+
+	device, stock, locks *widget.Label
+	offline              *widget.ProgressBar
+	offlineText          *widget.Label
+	queue, today         *widget.Label
+}
+
+func newHomeScreen(u *UI) *homeScreen {
+	h := &homeScreen{u: u, device: widget.NewLabel(""), stock: widget.NewLabel(""), locks: widget.NewLabel(""),
+		offline: widget.NewProgressBar(), offlineText: widget.NewLabel(""), queue: widget.NewLabel(""),
+		today: widget.NewLabel("")}
+	h.locks.Importance = widget.DangerImportance
+	h.locks.Wrapping = fyne.TextWrapWord
+	h.offline.TextFormatter = func() string { return fmt.Sprintf("%.0f%%", h.offline.Value*100) }
+	refresh := widget.NewButton("刷新", h.refresh)
+	h.content = container.NewVBox(
+		widget.NewCard("税控设备", "", container.NewVBox(h.device, h.stock, h.offlineText, h.offline, h.locks)),
+		widget.NewCard("数据同步", "", h.queue),
+		widget.NewCard("今日开票", "", h.today),
+		container.NewHBox(refresh),
+	)
+	return h
+}
+
+// refresh reads the device and the store in the background and shows what it found.
+func (h *homeScreen) refresh() {
+	ws := h.u.ws
+	go func() {
+		var devText, stockText, offText, lockText string
+		var offFrac float64
+		if ws.DeviceState != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			st, err := ws.DeviceState(ctx)
+			cancel()
+			if err != nil {
+				devText = "未连接：" + err.Error()
+			} else {
+				devText = fmt.Sprintf("已连接  机器编号 %s  下一张 %s", st.Machine, st.NextNumber)
+				stockText = fmt.Sprintf("剩余发票 %d 张", st.StockLeft)
+				offText = fmt.Sprintf("离线开票金额 ¥%s / ¥%s，离线时长上限 %d 小时", st.OfflineAmount, st.OfflineLimit, st.OfflineHours)
+				if !st.OldestPending.IsZero() {
+					offText += fmt.Sprintf("，最早未上传 %s", st.OldestPending.Format("01-02 15:04"))
+				}
+				if st.OfflineLimit > 0 {
+					offFrac = float64(st.OfflineAmount) / float64(st.OfflineLimit)
+				}
+				if len(st.Locks) > 0 {
+					lockText = "已锁定：" + strings.Join(st.Locks, "；")
+				}
+			}
+		}
+		queued, dead, qerr := ws.Store.PendingCount()
+		queueText := fmt.Sprintf("待上传 %d 张，失败 %d 张", queued, dead)
+		if qerr != nil {
+			queueText = qerr.Error()
+		}
+		now := ws.Now()
+		day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+		page, err := ws.Store.List(store.Query{From: day, To: day.AddDate(0, 0, 1), Limit: 10000})
+		todayText := ""
+		if err != nil {
+			todayText = err.Error()
+		} else {
+			var red int
+			for _, r := range page.Records {
+				if r.Invoice.IsRed() {
+					red++
+				}
+			}
+			todayText = fmt.Sprintf("蓝字 %d 张，红字 %d 张", len(page.Records)-red, red)
+		}
+		fyne.Do(func() {
+			h.device.SetText(devText)
+			h.stock.SetText(stockText)
+			h.offlineText.SetText(offText)
+			h.offline.SetValue(offFrac)
+			h.locks.SetText(lockText)
+			h.queue.SetText(queueText)
+			h.today.SetText(todayText)
+		})
+	}()
+}

@@ -1,0 +1,185 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/store"
+)
+
+// invoiceList is the invoice search: a filter, a page of invoices newest first, the
+// selected invoice's details and its actions.
+type invoiceList struct {
+	u       *UI
+	content fyne.CanvasObject
+
+	buyer    *widget.Entry
+	redOnly  *widget.Check
+	table    *widget.Table
+	records  []*store.Record
+	cursor   string
+	more     *widget.Button
+	detail   *widget.Label
+	redBtn   *widget.Button
+	selected *store.Record
+}
+
+var listColumns = []struct {
+	title string
+	width float32
+	cell  func(r *store.Record) string
+}{
+	{"开票日期", 150, func(r *store.Record) string { return r.Invoice.IssuedAt.Format("2006-01-02 15:04") }},
+	{"发票代码", 130, func(r *store.Record) string { return r.Invoice.Code }},
+	{"发票号码", 100, func(r *store.Record) string { return r.Invoice.Number }},
+	{"购买方", 220, func(r *store.Record) string { return r.Invoice.Buyer.Name }},
+	{"合计金额", 110, func(r *store.Record) string { return r.Invoice.Totals().Amount.String() }},
+	{"合计税额", 100, func(r *store.Record) string { return r.Invoice.Totals().Tax.String() }},
+	{"价税合计", 110, func(r *store.Record) string { return r.Invoice.Totals().Total.String() }},
+	{"同步", 70, func(r *store.Record) string { return syncText[r.Sync] }},
+}
+
+var syncText = map[store.SyncState]string{store.SyncQueued: "待上传", store.SyncAcked: "已上传", store.SyncDead: "失败"}
+
+func newInvoiceList(u *UI) *invoiceList {
+	l := &invoiceList{u: u, buyer: widget.NewEntry(), detail: widget.NewLabel("")}
+	l.buyer.SetPlaceHolder("购买方名称或税号")
+	l.buyer.OnChanged = func(string) { l.reload() }
+	l.redOnly = widget.NewCheck("只看红字", func(bool) { l.reload() })
+	l.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(l.records), len(listColumns) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(listColumns[id.Col].cell(l.records[id.Row]))
+		})
+	l.table.ShowHeaderColumn = false
+	l.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
+	l.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 {
+			o.(*widget.Label).SetText(listColumns[id.Col].title)
+		}
+	}
+	for i, c := range listColumns {
+		l.table.SetColumnWidth(i, c.width)
+	}
+	l.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(l.records) {
+			l.show(l.records[id.Row])
+		}
+	}
+	l.more = widget.NewButton("更多", l.loadMore)
+	l.redBtn = widget.NewButton("全额红冲", l.confirmRed)
+	l.redBtn.Disable()
+	l.detail.Wrapping = fyne.TextWrapWord
+	// The list above, the selected invoice below, the split movable by the clerk.
+	split := container.NewVSplit(
+		container.NewBorder(nil, l.more, nil, nil, l.table),
+		container.NewBorder(nil, container.NewHBox(l.redBtn), nil, nil, container.NewVScroll(l.detail)))
+	split.Offset = 0.6
+	l.content = container.NewBorder(
+		container.NewBorder(nil, nil, widget.NewLabel("查找"), l.redOnly, l.buyer), nil, nil, nil, split)
+	return l
+}
+
+func (l *invoiceList) query() store.Query {
+	q := store.Query{Buyer: strings.TrimSpace(l.buyer.Text), Limit: 100}
+	if l.redOnly.Checked {
+		red := true
+		q.Red = &red
+	}
+	return q
+}
+
+// reload reads the first page again.
+func (l *invoiceList) reload() {
+	l.records, l.cursor = nil, ""
+	l.fetch(l.query())
+}
+
+func (l *invoiceList) loadMore() {
+	if l.cursor == "" {
+		return
+	}
+	q := l.query()
+	q.Before = l.cursor
+	l.fetch(q)
+}
+
+func (l *invoiceList) fetch(q store.Query) {
+	page, err := l.u.ws.Store.List(q)
+	if err != nil {
+		dialog.ShowError(err, l.u.win)
+		return
+	}
+	l.records = append(l.records, page.Records...)
+	l.cursor = page.Cursor
+	if l.cursor == "" {
+		l.more.Disable()
+	} else {
+		l.more.Enable()
+	}
+	l.table.Refresh()
+}
+
+// show puts an invoice's details under the list.
+func (l *invoiceList) show(r *store.Record) {
+	l.selected = r
+	inv := r.Invoice
+	t := inv.Totals()
+	var b strings.Builder
+	title := inv.Kind.Title()
+	if inv.IsRed() {
+		title += "（红字，对应 " + inv.Red.Code + " " + inv.Red.Number + "）"
+	}
+	fmt.Fprintf(&b, "%s  代码 %s  号码 %s  校验码 %s\n", title, inv.Code, inv.Number, inv.CheckCode)
+	fmt.Fprintf(&b, "购买方 %s %s\n", inv.Buyer.Name, inv.Buyer.TaxID)
+	for _, ln := range inv.Lines {
+		fmt.Fprintf(&b, "  %s  %s  %s  %s\n", ln.PrintedName(), ln.Amount, ln.RateText(), ln.TaxText())
+	}
+	fmt.Fprintf(&b, "合计 ¥%s  税额 ¥%s  价税合计 ¥%s（%s）", t.Amount, t.Tax, t.Total, invoice.Words(t.Total))
+	l.detail.SetText(b.String())
+	if inv.IsRed() {
+		l.redBtn.Disable()
+	} else {
+		l.redBtn.Enable()
+	}
+}
+
+func (l *invoiceList) confirmRed() {
+	r := l.selected
+	if r == nil {
+		return
+	}
+	msg := fmt.Sprintf("对发票 %s %s 尚未冲红的全部余额开具红字发票？", r.Invoice.Code, r.Invoice.Number)
+	dialog.ShowConfirm("红冲", msg, func(ok bool) {
+		if ok {
+			l.red(r)
+		}
+	}, l.u.win)
+}
+
+// red issues a full red invoice in the background.
+func (l *invoiceList) red(r *store.Record) {
+	o := &invoice.Order{OrderID: "UI-RED-" + r.Invoice.Code + r.Invoice.Number + "-" + l.u.ws.Now().Format("20060102150405"),
+		RedOf:  &invoice.RedRequest{Code: r.Invoice.Code, Number: r.Invoice.Number, Reason: int(invoice.ReasonError)},
+		Issuer: l.u.ws.Operator}
+	l.redBtn.Disable()
+	go func() {
+		outs, err := l.u.ws.Engine.Issue(context.Background(), o)
+		fyne.Do(func() {
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("红冲失败：%s", clerkMessage(err)), l.u.win)
+				l.redBtn.Enable()
+				return
+			}
+			dialog.ShowInformation("红冲成功", fmt.Sprintf("红字发票 %s %s", outs[0].Invoice.Code, outs[0].Invoice.Number), l.u.win)
+			l.reload()
+		})
+	}()
+}

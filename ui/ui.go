@@ -1,0 +1,89 @@
+// Package ui holds the workstation's screens: the home screen with the device and sync
+// state, the issue form, and the invoice list. It takes a fyne.App and a fyne.Window from
+// main and never imports fyne.io/fyne/v2/app, so its tests run headless, without cgo,
+// on Fyne's test driver.
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/store"
+)
+
+// Workstation is what the screens need of the rest of the program.
+type Workstation struct {
+	Engine   *invoice.Engine
+	Store    *store.DB
+	Limits   invoice.Limits
+	Operator string
+	// DeviceState reads the device's state for the home screen; nil when there is none.
+	DeviceState func(context.Context) (DeviceState, error)
+	// Now is the clock for "today"; time.Now by default.
+	Now func() time.Time
+}
+
+// DeviceState is the device at a glance.
+type DeviceState struct {
+	Machine       string
+	NextNumber    string // code:number the next invoice takes
+	StockLeft     int
+	OfflineAmount invoice.Money // un-uploaded positive total
+	OfflineLimit  invoice.Money
+	OldestPending time.Time
+	OfflineHours  int
+	Locks         []string // why issuing is refused now, in Chinese; empty when it is not
+}
+
+// UI is the main window's content.
+type UI struct {
+	win   fyne.Window
+	ws    *Workstation
+	tabs  *container.AppTabs
+	home  *homeScreen
+	issue *issueForm
+	list  *invoiceList
+}
+
+// New builds the screens into win and binds the keyboard shortcuts: Ctrl+N a new invoice,
+// Ctrl+Enter issue it.
+func New(win fyne.Window, ws *Workstation) *UI {
+	if ws.Now == nil {
+		ws.Now = time.Now
+	}
+	u := &UI{win: win, ws: ws}
+	u.home = newHomeScreen(u)
+	u.issue = newIssueForm(u)
+	u.list = newInvoiceList(u)
+	u.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("首页", theme.HomeIcon(), u.home.content),
+		container.NewTabItemWithIcon("开票", theme.DocumentCreateIcon(), u.issue.content),
+		container.NewTabItemWithIcon("发票查询", theme.ListIcon(), u.list.content),
+	)
+	u.tabs.OnSelected = func(t *container.TabItem) {
+		switch t.Content {
+		case u.home.content:
+			u.home.refresh()
+		case u.list.content:
+			u.list.reload()
+		}
+	}
+	win.SetContent(u.tabs)
+	win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { u.tabs.SelectIndex(1); u.issue.reset() })
+	win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { u.issue.submit() })
+	u.home.refresh()
+	return u
+}
+
+// ShowIssue selects the issue form.
+func (u *UI) ShowIssue() { u.tabs.SelectIndex(1) }
+
+// ShowInvoices selects the invoice list.
+func (u *UI) ShowInvoices() { u.tabs.SelectIndex(2) }

@@ -1,0 +1,209 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/assets"
+	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/device/sim"
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/store"
+)
+
+const testSeller = "91350200776049653A"
+
+// newWorkstation wires real parts: the simulator on a pseudo-terminal, the serial
+// client, a bbolt store and the engine.
+func newWorkstation(t *testing.T) *Workstation {
+	t.Helper()
+	dir := t.TempDir()
+	running, err := sim.StartPTY(sim.Config{StatePath: filepath.Join(dir, "devsim.db"), SellerTaxID: testSeller, Seed: 3}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	client, err := device.Dial(ctx, device.SerialConfig{Path: running.PTY.Path}, device.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.VerifyPIN(ctx, sim.DefaultPIN); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(filepath.Join(dir, "kaipiao.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close(); running.Close(); db.Close() })
+	codes, err := invoice.ParseTaxCodes(bytes.NewReader(assets.TaxCodesCSV()), assets.TaxCodesVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := &invoice.Engine{Device: device.EngineDevice{Client: client}, Store: db, Codes: codes, Operator: "张三",
+		Seller: invoice.Party{Name: "厦门开票示范科技有限公司", TaxID: testSeller, AddressPhone: "厦门市思明区 0592-0000000",
+			BankAccount: "中国银行厦门分行 0000000000"}}
+	return &Workstation{Engine: eng, Store: db, Limits: invoice.DefaultLimits, Operator: "张三",
+		DeviceState: func(ctx context.Context) (DeviceState, error) {
+			st, err := client.Status(ctx)
+			if err != nil {
+				return DeviceState{}, err
+			}
+			off, err := client.Offline(ctx)
+			if err != nil {
+				return DeviceState{}, err
+			}
+			return DeviceState{Machine: st.Machine, NextNumber: st.NextCode + ":" + st.NextNumber, StockLeft: 1000 - int(st.Issued),
+				OfflineAmount: off.PendingAmount, OfflineLimit: off.AmountLimit, OldestPending: off.OldestPending,
+				OfflineHours: off.HoursLimit}, nil
+		}}
+}
+
+func newTestUI(t *testing.T, ws *Workstation) (*UI, fyne.Window) {
+	t.Helper()
+	app := test.NewTempApp(t)
+	app.Settings().SetTheme(NewTheme(false, true))
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 820))
+	return New(w, ws), w
+}
+
+// eventually waits for cond, for work the UI hands to a goroutine.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting: %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// screenshot writes the window to docs/screens/NAME.png when KAIPIAO_SCREENSHOTS is set
+// (make screenshots).
+func screenshot(t *testing.T, w fyne.Window, name string) {
+	t.Helper()
+	if os.Getenv("KAIPIAO_SCREENSHOTS") == "" {
+		return
+	}
+	img := w.Canvas().Capture()
+	f, err := os.Create(filepath.Join("..", "docs", "screens", name+".png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestClerkIssuesFindsAndReversesAnInvoice(t *testing.T) {
+	ws := newWorkstation(t)
+	u, w := newTestUI(t, ws)
+	f := u.issue
+	u.ShowIssue()
+
+	// The clerk types the buyer with a mistyped credit code: the error shows at once.
+	test.Type(f.buyer["buyer.name"], "厦门示例科技有限公司")
+	test.Type(f.buyer["buyer.tax_id"], "91350203M0001QAY9B")
+	l := f.lines[0]
+	test.Type(l.entries["name"], "软件开发服务")
+	test.Type(l.entries["tax_code"], "3040201010000000000")
+	test.Type(l.entries["quantity"], "1")
+	test.Type(l.entries["unit_price"], "10000")
+	l.rate.SetSelected("6%")
+	test.Type(l.entries["discount"], "500.00")
+	if !strings.Contains(f.problems.Text, "校验位") || !f.issueBtn.Disabled() {
+		t.Fatalf("a bad credit code must be shown and block issuing: %q", f.problems.Text)
+	}
+	if f.buyer["buyer.tax_id"].Validate() == nil {
+		t.Error("the tax ID field itself must carry the error")
+	}
+	screenshot(t, w, "issue-errors")
+
+	// Fixed: the totals and the amount in words appear, and issuing is possible.
+	f.buyer["buyer.tax_id"].SetText("91350200776049653A")
+	if f.problems.Text != "" || f.issueBtn.Disabled() {
+		t.Fatalf("still refused: %q", f.problems.Text)
+	}
+	if f.total.Text != "价税合计 ¥10070.00" || f.words.Text != "价税合计（大写）壹万零柒拾圆整" {
+		t.Fatalf("totals %q %q", f.total.Text, f.words.Text)
+	}
+	screenshot(t, w, "issue-form")
+
+	// Ctrl+Enter issues in the background; the invoice lands in the store.
+	press(w, fyne.KeyReturn)
+	eventually(t, "the invoice in the store", func() bool { n, _ := ws.Store.Count(); return n == 1 })
+
+	// The invoice list finds it by buyer; the clerk reverses it in full.
+	u.ShowInvoices()
+	test.Type(u.list.buyer, "厦门示例")
+	eventually(t, "the list", func() bool { return len(u.list.records) == 1 })
+	blue := u.list.records[0]
+	u.list.table.Select(widgetCell(0))
+	if !strings.Contains(u.list.detail.Text, blue.Invoice.Number) || u.list.redBtn.Disabled() {
+		t.Fatalf("detail %q", u.list.detail.Text)
+	}
+	screenshot(t, w, "invoices")
+	u.list.red(blue)
+	eventually(t, "the red invoice", func() bool { n, _ := ws.Store.Count(); return n == 2 })
+	reds, _ := ws.Store.RedsOf(blue.Invoice.Code, blue.Invoice.Number)
+	if len(reds) != 1 || reds[0].Totals().Total != -blue.Invoice.Totals().Total {
+		t.Fatalf("reds %+v", reds)
+	}
+	eventually(t, "both in the list", func() bool { return len(u.list.records) == 2 })
+
+	// The home screen counts them and shows the device.
+	u.tabs.SelectIndex(0)
+	eventually(t, "the home screen", func() bool { return strings.Contains(u.home.today.Text, "蓝字 1 张，红字 1 张") })
+	eventually(t, "the device state", func() bool { return strings.Contains(u.home.device.Text, "已连接") })
+	if !strings.Contains(u.home.queue.Text, "待上传 2 张") {
+		t.Errorf("queue %q", u.home.queue.Text)
+	}
+	screenshot(t, w, "home")
+}
+
+// press types Ctrl+key into the window's shortcuts.
+func press(w fyne.Window, key fyne.KeyName) {
+	w.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault})
+}
+
+// widgetCell is the first column of a row of the invoice table.
+func widgetCell(row int) widget.TableCellID { return widget.TableCellID{Row: row, Col: 0} }
+
+func TestNewInvoiceShortcutClearsTheForm(t *testing.T) {
+	ws := newWorkstation(t)
+	u, w := newTestUI(t, ws)
+	test.Type(u.issue.buyer["buyer.name"], "某某")
+	before := u.issue.orderID
+	u.ShowInvoices()
+	press(w, fyne.KeyN)
+	if u.tabs.SelectedIndex() != 1 || u.issue.buyer["buyer.name"].Text != "" || u.issue.orderID == before {
+		t.Fatalf("Ctrl+N: tab %d, buyer %q", u.tabs.SelectedIndex(), u.issue.buyer["buyer.name"].Text)
+	}
+}
+
+func TestSplitShownBeforeIssuing(t *testing.T) {
+	ws := newWorkstation(t)
+	u, _ := newTestUI(t, ws)
+	f := u.issue
+	test.Type(f.buyer["buyer.name"], "厦门示例科技有限公司")
+	l := f.lines[0]
+	test.Type(l.entries["name"], "工作站")
+	test.Type(l.entries["tax_code"], "1090509010000000000")
+	test.Type(l.entries["quantity"], "100")
+	test.Type(l.entries["unit_price"], "2500")
+	if !strings.Contains(f.split.Text, "拆分为 3 张") {
+		t.Fatalf("split %q", f.split.Text)
+	}
+}
