@@ -1,0 +1,65 @@
+// Command kaipiao is the Kaipiao workstation: the desktop window in which a finance clerk
+// issues VAT electronic invoices through the tax-control device. It wires the store, the
+// device and the engine (package workstation) to the screens (package ui), and is the
+// only importer of fyne.io/fyne/v2/app.
+//
+// Build with -tags migrated_fynedo: the screens update widgets from goroutines through
+// fyne.Do.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"github.com/kaipiao/kaipiao/ui"
+	"github.com/kaipiao/kaipiao/workstation"
+)
+
+func main() {
+	data := flag.String("data", envOr("KAIPIAO_DATA", defaultDataDir()), "the workstation's data folder")
+	dev := flag.String("device", envOr("KAIPIAO_DEVICE", "sim"), "sim, or a serial port path with optional ?baud=N")
+	dark := flag.Bool("dark", false, "the dark theme")
+	light := flag.Bool("light", false, "the light theme (default: the system's)")
+	flag.Parse()
+
+	a := app.NewWithID("com.kaipiao.workstation")
+	a.Settings().SetTheme(ui.NewTheme(*dark, *light))
+	w := a.NewWindow("开票 Kaipiao")
+	w.Resize(fyne.NewSize(1280, 820))
+
+	operator := envOr("KAIPIAO_OPERATOR", "开票员")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ws, err := workstation.Open(ctx, workstation.Config{Data: *data, Device: *dev, PIN: os.Getenv("KAIPIAO_DEVICE_PIN"),
+		Operator: operator, Log: os.Stderr}, true)
+	cancel()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
+		os.Exit(2)
+	}
+	defer ws.Close()
+
+	ui.New(w, &ui.Workstation{Engine: ws.Engine, Store: ws.Store, Limits: ws.Limits, Operator: operator,
+		DeviceState: ws.DeviceState})
+	w.ShowAndRun()
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func defaultDataDir() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "kaipiao-data"
+	}
+	return filepath.Join(dir, "kaipiao")
+}
