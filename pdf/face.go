@@ -115,12 +115,14 @@ func facePage(fs *fontSet, inv *invoice.Invoice, o *Options) (Page, error) {
 		b.text(frameR-1, sumBase, dataSize, yuan(t.Tax), dataColor, right)
 	}
 
+	// The amounts in words and figures shrink rather than run into （小写） or off the
+	// frame, whatever the device's per-invoice limit lets through.
 	totalBase := totalTop + 4.2
 	b.text(frameL+colWidth(0)/2, totalBase, labelSize, "价税合计（大写）", formColor, center)
 	b.text(columns[1].x+3, totalBase, dataSize+1, "ⓧ", dataColor, left)
-	b.text(columns[1].x+8, totalBase, dataSize+1, invoice.Words(t.Total), dataColor, left)
+	b.box(columns[1].x+8, totalTop, columns[5].x+3-columns[1].x-8, totalH, invoice.Words(t.Total), dataSize+1, dataColor, left)
 	b.text(columns[5].x+4, totalBase, labelSize, "（小写）", formColor, left)
-	b.text(columns[5].x+20, totalBase, dataSize+1, yuan(t.Total), dataColor, left)
+	b.box(columns[5].x+20, totalTop, frameR-columns[5].x-21, totalH, yuan(t.Total), dataSize+1, dataColor, left)
 
 	b.vertical(midX, midLabelW, sellerTop+4, sellerTop+partyH-4, "备注", labelSize, formColor)
 	b.topBox(midX+midLabelW+1.5, sellerTop+1, frameR-midX-midLabelW-3, partyH-2, inv.Remark, dataSize, dataColor, left)

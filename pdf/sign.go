@@ -35,7 +35,8 @@ type Signer struct {
 
 // RenderSigned returns the invoice as a PDF signed by s: an adbe.pkcs7.detached
 // signature over the whole file, with the seller's seal drawn at 销售方（章）. Changing
-// any byte outside the signature's own contents makes readers report it invalid.
+// any byte of the file, but for the certificates the signature carries (see Sign),
+// makes readers report it invalid.
 func RenderSigned(inv *invoice.Invoice, opts Options, s Signer) ([]byte, error) {
 	opts.Seal = true
 	doc, err := Render(inv, opts)
