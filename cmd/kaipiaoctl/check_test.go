@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -196,5 +198,34 @@ func TestCheckUsageErrors(t *testing.T) {
 	}
 	if code, out, _ := runCLI(t, "", "help"); code != exitOK || !strings.Contains(out, "check FILE") {
 		t.Errorf("help: exit %d, %s", code, out)
+	}
+}
+
+func TestPDFOfAnIssuedInvoice(t *testing.T) {
+	data := t.TempDir()
+	code, out, stderr := runCLI(t, "", "--data", data, "issue", "../../docs/examples/01-software-service.json")
+	if code != exitOK {
+		t.Fatalf("issue: %d %s", code, stderr)
+	}
+	var issued struct{ Code, Number string }
+	if err := json.Unmarshal([]byte(out), &issued); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "invoice.pdf")
+	code, out, stderr = runCLI(t, "", "--data", data, "pdf", issued.Code+":"+issued.Number, "-o", file)
+	if code != exitOK || strings.TrimSpace(out) != file {
+		t.Fatalf("pdf: %d %q %s", code, out, stderr)
+	}
+	text, err := exec.Command("pdftotext", "-layout", file, "-").Output()
+	if err != nil {
+		t.Skipf("pdftotext: %v", err)
+	}
+	for _, want := range []string{issued.Code, issued.Number, "壹万零柒拾圆整", "*信息技术服务*软件开发服务", "厦门示例科技有限公司"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("the PDF lacks %q", want)
+		}
+	}
+	if code, _, _ := runCLI(t, "", "--data", data, "pdf", "035022600111:99999999", "-o", file); code != exitRefused {
+		t.Errorf("an unknown invoice: exit %d", code)
 	}
 }

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/kaipiao/kaipiao/pdf"
+	"github.com/kaipiao/kaipiao/store"
+)
+
+func init() {
+	commands["pdf"] = command{
+		usage: "pdf CODE:NUMBER -o FILE",
+		brief: "write an invoice's PDF (the layout of the electronic 普票, with its QR code)",
+		run:   runPDF,
+	}
+}
+
+// runPDF renders a stored invoice. The PDF is derived data: rendered from the store on
+// demand, never the record itself. It is unsigned until the workstation has a seal
+// certificate (the PKI set-up); the seller's digital seal then signs it.
+func runPDF(e *env, args []string) int {
+	fs := flag.NewFlagSet("pdf", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	out := fs.String("o", "", "the file to write")
+	// Go's flag package stops at the first operand; accept -o on either side of it.
+	var operands []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return exitUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		operands = append(operands, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	code, number, ok := "", "", len(operands) == 1
+	if ok {
+		code, number, ok = strings.Cut(operands[0], ":")
+	}
+	if !ok || *out == "" {
+		fmt.Fprintln(e.stderr, "usage: kaipiaoctl pdf CODE:NUMBER -o FILE")
+		return exitUsage
+	}
+	db, err := openStore(e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: %v\n", err)
+		return exitUsage
+	}
+	defer db.Close()
+	rec, err := db.ByNumber(code, number)
+	if errors.Is(err, store.ErrNotFound) {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: no invoice %s:%s in %s\n", code, number, e.data)
+		return exitRefused
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: %v\n", err)
+		return exitUsage
+	}
+	doc, err := pdf.Render(rec.Invoice, pdf.Options{})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: %s:%s: %v\n", code, number, err)
+		return exitRefused
+	}
+	if err := writeFileAtomic(*out, doc); err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: %v\n", err)
+		return exitUsage
+	}
+	abs, _ := filepath.Abs(*out)
+	fmt.Fprintln(e.stdout, abs)
+	return exitOK
+}
+
+// writeFileAtomic writes through a temporary file and a rename, so that a reader (an
+// e-mail client, a printer spool) never sees half a PDF.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".kaipiao-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
