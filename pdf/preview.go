@@ -71,7 +71,15 @@ func (p *painter) fill(c color.RGBA, polys [][]pt) {
 		}
 		p.ras.ClosePath()
 	}
-	p.ras.Draw(p.img, box, image.NewUniform(c), image.Point{})
+	if box.In(p.img.Bounds()) {
+		p.ras.Draw(p.img, box, image.NewUniform(c), image.Point{})
+		return
+	}
+	// The shape reaches past the page (the seal near its edge at some resolutions): the
+	// rasterizer does not clip its destination, so draw through a mask, which does.
+	mask := image.NewAlpha(image.Rect(0, 0, box.Dx(), box.Dy()))
+	p.ras.Draw(mask, mask.Bounds(), image.Opaque, image.Point{})
+	draw.DrawMask(p.img, box, image.NewUniform(c), image.Point{}, mask, image.Point{}, draw.Over)
 }
 
 // line strokes a line with butt ends, as the PDF's default line cap does.

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"github.com/kaipiao/kaipiao/pdf/pdftest"
 	"html"
 	"image"
 	"image/color"
@@ -118,5 +119,20 @@ func TestPDFTextSitsWhereTheLayoutPutsIt(t *testing.T) {
 			}
 			t.Logf("%d words compared", matched)
 		})
+	}
+}
+
+// The seal comes close to the page's edge; at some resolutions its box reaches past it.
+// Every resolution a screen may ask for must draw.
+func TestPreviewAtManyResolutions(t *testing.T) {
+	inv, err := pdftest.Example("01-software-service.json", "00000042")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dpi := 60.0; dpi <= 160; dpi += 5 {
+		pages, err := Preview(inv, Options{Seal: true}, dpi)
+		if err != nil || len(pages) == 0 {
+			t.Fatalf("%v dpi: %v", dpi, err)
+		}
 	}
 }

@@ -27,6 +27,7 @@ type invoiceList struct {
 	more     *widget.Button
 	detail   *widget.Label
 	redBtn   *widget.Button
+	actions  []*widget.Button // those that need a selected invoice
 	selected *store.Record
 }
 
@@ -76,11 +77,27 @@ func newInvoiceList(u *UI) *invoiceList {
 	l.more = widget.NewButton("更多", l.loadMore)
 	l.redBtn = widget.NewButton("全额红冲", l.confirmRed)
 	l.redBtn.Disable()
+	l.actions = []*widget.Button{
+		widget.NewButton("预览", func() { showPreview(u.win, "发票预览", l.selected.Invoice) }),
+		widget.NewButton("保存PDF", func() { askSavePDF(u.win, l.selected.Invoice) }),
+		widget.NewButton("打印", func() {
+			if err := printPDF(l.selected.Invoice); err != nil {
+				dialog.ShowError(fmt.Errorf("打印失败：%v", err), u.win)
+			}
+		}),
+		widget.NewButton("复制代码号码", func() {
+			u.win.Clipboard().SetContent(l.selected.Invoice.Code + " " + l.selected.Invoice.Number)
+		}),
+	}
+	for _, b := range l.actions {
+		b.Disable()
+	}
 	l.detail.Wrapping = fyne.TextWrapWord
 	// The list above, the selected invoice below, the split movable by the clerk.
 	split := container.NewVSplit(
 		container.NewBorder(nil, l.more, nil, nil, l.table),
-		container.NewBorder(nil, container.NewHBox(l.redBtn), nil, nil, container.NewVScroll(l.detail)))
+		container.NewBorder(nil, container.NewHBox(append([]fyne.CanvasObject{l.redBtn}, buttons(l.actions)...)...), nil, nil,
+			container.NewVScroll(l.detail)))
 	split.Offset = 0.6
 	l.content = container.NewBorder(
 		container.NewBorder(nil, nil, widget.NewLabel("查找"), l.redOnly, l.buyer), nil, nil, nil, split)
@@ -144,6 +161,9 @@ func (l *invoiceList) show(r *store.Record) {
 	}
 	fmt.Fprintf(&b, "合计 ¥%s  税额 ¥%s  价税合计 ¥%s（%s）", t.Amount, t.Tax, t.Total, invoice.Words(t.Total))
 	l.detail.SetText(b.String())
+	for _, b := range l.actions {
+		b.Enable()
+	}
 	if inv.IsRed() {
 		l.redBtn.Disable()
 	} else {
@@ -182,4 +202,12 @@ func (l *invoiceList) red(r *store.Record) {
 			l.reload()
 		})
 	}()
+}
+
+func buttons(bs []*widget.Button) []fyne.CanvasObject {
+	out := make([]fyne.CanvasObject, len(bs))
+	for i, b := range bs {
+		out[i] = b
+	}
+	return out
 }

@@ -40,9 +40,11 @@ type issueForm struct {
 	problems                         *widget.Label
 	// fieldErr is each entry's current rule error; the entries' validators read it, so
 	// Fyne marks the field (and a form shows the message under it).
-	fieldErr map[*widget.Entry]error
-	issueBtn *widget.Button
-	busy     bool
+	fieldErr   map[*widget.Entry]error
+	issueBtn   *widget.Button
+	previewBtn *widget.Button
+	busy       bool
+	checked    *invoice.Checked // the form as last checked, nil when invalid
 }
 
 // lineRow is one line of the form.
@@ -81,6 +83,7 @@ func newIssueForm(u *UI) *issueForm {
 	f.issueBtn = widget.NewButtonWithIcon("开具 (Ctrl+Enter)", theme.ConfirmIcon(), f.submit)
 	f.issueBtn.Importance = widget.HighImportance
 	newBtn := widget.NewButtonWithIcon("新建 (Ctrl+N)", theme.ContentClearIcon(), f.reset)
+	f.previewBtn = widget.NewButtonWithIcon("预览", theme.VisibilityIcon(), f.preview)
 
 	header := container.NewHBox(widget.NewLabel("发票类型"), f.kind, f.inclusive)
 	totals := container.NewGridWithColumns(3, f.amount, f.tax, f.total)
@@ -88,7 +91,7 @@ func newIssueForm(u *UI) *issueForm {
 		container.NewVBox(header, buyerForm, widget.NewSeparator(), lineHeader()),
 		container.NewVBox(widget.NewSeparator(), totals, f.words, f.split, f.problems,
 			container.NewBorder(nil, nil, widget.NewLabel("备注"), nil, f.remark),
-			container.NewHBox(layout.NewSpacer(), newBtn, f.issueBtn)),
+			container.NewHBox(layout.NewSpacer(), newBtn, f.previewBtn, f.issueBtn)),
 		nil, nil,
 		container.NewVScroll(container.NewVBox(f.linesBox, container.NewHBox(addLine))),
 	)
@@ -222,7 +225,7 @@ func (f *issueForm) field(path string) *widget.Entry {
 // refresh checks the form as it stands: totals when it is valid, otherwise every error
 // at its field and, for errors no field shows, in the list under the totals.
 func (f *issueForm) refresh() {
-	if f.issueBtn == nil {
+	if f.issueBtn == nil || f.previewBtn == nil {
 		return // still being built
 	}
 	cfg := f.u.ws.Engine.Codes
@@ -243,7 +246,9 @@ func (f *issueForm) refresh() {
 		w.SetValidationError(marked[w])
 	}
 	f.problems.SetText(strings.Join(all, "\n"))
+	f.checked = checked
 	if checked == nil {
+		f.previewBtn.Disable()
 		f.amount.SetText("合计金额 —")
 		f.tax.SetText("合计税额 —")
 		f.total.SetText("价税合计 —")
@@ -261,9 +266,18 @@ func (f *issueForm) refresh() {
 	if n := len(checked.Parts); n > 1 {
 		f.split.SetText(fmt.Sprintf("超过单张限额 ¥%s，将拆分为 %d 张发票", f.u.ws.Limits.InvoiceLimit, n))
 	}
+	f.previewBtn.Enable()
 	if !f.busy {
 		f.issueBtn.Enable()
 	}
+}
+
+// preview shows the first invoice the form will become, as it will print.
+func (f *issueForm) preview() {
+	if f.checked == nil {
+		return
+	}
+	showPreview(f.u.win, "开具前预览", draftForPreview(f.checked.Parts[0]))
 }
 
 // submit issues the form's order in the background, keeping the window responsive.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -205,5 +206,42 @@ func TestSplitShownBeforeIssuing(t *testing.T) {
 	test.Type(l.entries["unit_price"], "2500")
 	if !strings.Contains(f.split.Text, "拆分为 3 张") {
 		t.Fatalf("split %q", f.split.Text)
+	}
+}
+
+// The preview is the PDF's own layout; the saved PDF is the invoice.
+func TestPreviewAndSavePDF(t *testing.T) {
+	ws := newWorkstation(t)
+	u, w := newTestUI(t, ws)
+	f := u.issue
+	test.Type(f.buyer["buyer.name"], "厦门示例科技有限公司")
+	l := f.lines[0]
+	test.Type(l.entries["name"], "软件开发服务")
+	test.Type(l.entries["tax_code"], "3040201010000000000")
+	test.Type(l.entries["amount"], "1000.00")
+	l.rate.SetSelected("6%")
+	if f.previewBtn.Disabled() {
+		t.Fatalf("preview is off for a valid form: %q", f.problems.Text)
+	}
+	pages, err := previewPages(draftForPreview(f.checked.Parts[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size := pages.(*container.Scroll).Content.MinSize(); size.Width < 1000 || size.Height < 550 {
+		t.Errorf("the preview is %v; the invoice is 240 × 140 mm, about 1090 × 630 pixels", size)
+	}
+	f.preview()
+	screenshot(t, w, "issue-preview")
+
+	press(w, fyne.KeyReturn)
+	eventually(t, "issued", func() bool { n, _ := ws.Store.Count(); return n == 1 })
+	page, _ := ws.Store.List(store.Query{})
+	file := filepath.Join(t.TempDir(), "invoice.pdf")
+	if err := savePDF(page.Records[0].Invoice, file); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil || !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %v", err)
 	}
 }

@@ -1,0 +1,119 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/pdf"
+)
+
+// previewDPI draws the invoice at screen size: 240 mm is about 1,100 pixels.
+const previewDPI = 115
+
+// previewPages draws the invoice's pages with the PDF's own layout, so that what the
+// clerk sees is what prints.
+func previewPages(inv *invoice.Invoice) (fyne.CanvasObject, error) {
+	// Only an issued invoice carries the seller's seal; a draft shows none.
+	pages, err := pdf.Preview(inv, pdf.Options{Seal: inv.Code != draftCode}, previewDPI)
+	if err != nil {
+		return nil, err
+	}
+	box := container.NewVBox()
+	for _, p := range pages {
+		img := canvas.NewImageFromImage(p)
+		// Sized from the page itself: an original-size image learns its size only when
+		// drawn, which would leave the scroll empty until then.
+		img.FillMode = canvas.ImageFillContain
+		img.SetMinSize(fyne.NewSize(float32(p.Bounds().Dx()), float32(p.Bounds().Dy())))
+		box.Add(img)
+	}
+	return container.NewScroll(box), nil
+}
+
+// showPreview opens the preview of an invoice (or of a draft) in a dialog.
+func showPreview(win fyne.Window, title string, inv *invoice.Invoice) {
+	pages, err := previewPages(inv)
+	if err != nil {
+		dialog.ShowError(fmt.Errorf("无法预览：%v", err), win)
+		return
+	}
+	d := dialog.NewCustom(title, "关闭", pages, win)
+	d.Resize(fyne.NewSize(1180, 700))
+	d.Show()
+}
+
+// draftCode stands for the code a draft does not have yet.
+const draftCode = "000000000000"
+
+// draftForPreview gives a draft the look of an issued invoice: the fields the device
+// fills are shown as placeholders.
+func draftForPreview(d *invoice.Invoice) *invoice.Invoice {
+	p := *d
+	p.Issued = invoice.Issued{Code: draftCode, Number: "00000000", Machine: "000000000000",
+		CheckCode: "00000000000000000000"}
+	return &p
+}
+
+// savePDF writes an invoice's PDF to path.
+func savePDF(inv *invoice.Invoice, path string) error {
+	doc, err := pdf.Render(inv, pdf.Options{Seal: true})
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, doc, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// askSavePDF lets the clerk choose where the PDF goes.
+func askSavePDF(win fyne.Window, inv *invoice.Invoice) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		if err := savePDF(inv, path); err != nil {
+			dialog.ShowError(fmt.Errorf("保存PDF失败：%v", err), win)
+			return
+		}
+		dialog.ShowInformation("已保存", path, win)
+	}, win)
+	d.SetFileName(fmt.Sprintf("发票_%s_%s.pdf", inv.Code, inv.Number))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+	d.Show()
+}
+
+// printPDF hands the PDF to the system's print path: lp on Linux and macOS, the shell's
+// print verb on Windows.
+func printPDF(inv *invoice.Invoice) error {
+	dir, err := os.MkdirTemp("", "kaipiao-print-")
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, fmt.Sprintf("%s_%s.pdf", inv.Code, inv.Number))
+	if err := savePDF(inv, path); err != nil {
+		return err
+	}
+	var cmd *exec.Cmd
+	if runtime.GOOS == "windows" {
+		cmd = exec.Command("powershell", "-NoProfile", "-Command", "Start-Process", "-FilePath", path, "-Verb", "Print")
+	} else {
+		cmd = exec.Command("lp", path)
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%v: %s", err, out)
+	}
+	return nil
+}
