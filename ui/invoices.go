@@ -86,7 +86,7 @@ func newInvoiceList(u *UI) *invoiceList {
 			}
 		}),
 		widget.NewButton("复制代码号码", func() {
-			u.win.Clipboard().SetContent(l.selected.Invoice.Code + " " + l.selected.Invoice.Number)
+			fyne.CurrentApp().Clipboard().SetContent(l.selected.Invoice.Code + " " + l.selected.Invoice.Number)
 		}),
 	}
 	for _, b := range l.actions {
