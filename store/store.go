@@ -18,7 +18,7 @@ import (
 
 // SchemaVersion is the layout this code writes. Open migrates an older file forward, in
 // one transaction, and refuses a newer one.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Errors callers can test with errors.Is.
 var (
@@ -45,6 +45,7 @@ var (
 	bOutbox    = []byte("outbox")     // id → outbox entry JSON
 	bDead      = []byte("dead")       // id → outbox entry JSON, with the reason
 	bAudit     = []byte("audit")      // seq (8-byte BE) → audit entry JSON
+	bOperators = []byte("operators")  // name → operator JSON (argon2id hash), since schema 2
 	allBuckets = [][]byte{bMeta, bInvoices, bByRequest, bByNumber, bByOrder, bByDate, bBuyers, bByBuyer,
 		bRedsOf, bIntents, bOutbox, bDead, bAudit}
 )
@@ -119,6 +120,11 @@ var migrations = []func(tx *bolt.Tx) error{
 			}
 		}
 		return nil
+	},
+	// 2: operators who log in.
+	1: func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bOperators)
+		return err
 	},
 }
 
