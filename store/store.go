@@ -18,7 +18,7 @@ import (
 
 // SchemaVersion is the layout this code writes. Open migrates an older file forward, in
 // one transaction, and refuses a newer one.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Errors callers can test with errors.Is.
 var (
@@ -119,6 +119,11 @@ var migrations = []func(tx *bolt.Tx) error{
 			}
 		}
 		return nil
+	},
+	// 1 → 2: orders pulled from the service platform wait in their own bucket (sync.go).
+	1: func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bPulled)
+		return err
 	},
 }
 
