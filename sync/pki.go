@@ -34,17 +34,17 @@ import (
 // transport CA; everything the tax rules care about (signatures, envelopes, receipts)
 // is SM2 under the SM2 CA.
 const (
-	FileCA            = "ca.crt"             // SM2 root of enterprise, platform and device certificates
-	FileTLSCA         = "tls-ca.crt"         // ECDSA P-256 root the workstation pins for HTTPS
-	FileEnterprise    = "enterprise"         // .crt/.key: the enterprise's SM2 signing identity
-	FilePlatformSign  = "platform-sign"      // .crt/.key: signs receipts
-	FilePlatformEnc   = "platform-enc"       // .crt/.key: envelopes are encrypted to it
-	FilePlatformTLS   = "platform-tls"       // .crt/.key: the HTTPS server, for 127.0.0.1 and localhost
-	FileDevice        = "device"             // .crt/.key: a CA-issued identity for the simulator
-	FileAuthority     = "authority.key"      // the tax authority's SM2 key (acknowledges device uploads)
-	DirDevices        = "devices"            // device certificates the platform trusts as they are
-	FileDemoMarker    = "DEMO"               // present in a demo set: the demo passphrase applies
-	DemoPassphrase    = "kaipiao-demo-only"  // the demo set's passphrase; never for real keys
+	FileCA            = "ca.crt"            // SM2 root of enterprise, platform and device certificates
+	FileTLSCA         = "tls-ca.crt"        // ECDSA P-256 root the workstation pins for HTTPS
+	FileEnterprise    = "enterprise"        // .crt/.key: the enterprise's SM2 signing identity
+	FilePlatformSign  = "platform-sign"     // .crt/.key: signs receipts
+	FilePlatformEnc   = "platform-enc"      // .crt/.key: envelopes are encrypted to it
+	FilePlatformTLS   = "platform-tls"      // .crt/.key: the HTTPS server, for 127.0.0.1 and localhost
+	FileDevice        = "device"            // .crt/.key: a CA-issued identity for the simulator
+	FileAuthority     = "authority.key"     // the tax authority's SM2 key (acknowledges device uploads)
+	DirDevices        = "devices"           // device certificates the platform trusts as they are
+	FileDemoMarker    = "DEMO"              // present in a demo set: the demo passphrase applies
+	DemoPassphrase    = "kaipiao-demo-only" // the demo set's passphrase; never for real keys
 	PassphraseEnv     = "KAIPIAO_KEY_PASSPHRASE"
 	certSuffix        = ".crt"
 	keySuffix         = ".key"
