@@ -2,6 +2,7 @@ package sync_test
 
 import (
 	"context"
+	ksync "github.com/kaipiao/kaipiao/sync"
 	"testing"
 	"time"
 )
@@ -44,7 +45,7 @@ func TestHundredInvoicesIssuedOfflineReachThePlatform(t *testing.T) {
 func BenchmarkSyncThroughput(b *testing.B) {
 	r := newRig(b, rigOptions{})
 	r.issue("BENCH", b.N)
-	s, _ := r.syncer(nil)
+	s, _ := r.syncer(func(c *ksync.Config) { c.BatchSize = 0; c.Device = nil })
 	b.ResetTimer()
 	start := time.Now()
 	c, err := s.Once(context.Background())

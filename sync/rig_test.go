@@ -3,12 +3,16 @@ package sync_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"path/filepath"
 	"strconv"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -43,6 +47,7 @@ type rig struct {
 	srv      *http.Server
 	handler  http.Handler // the platform's handler, wrapped by a test's faults
 	wrap     func(http.Handler) http.Handler
+	http1    bool // serve HTTP/1.1 only, so that a fault can hijack the connection
 	serveErr chan error
 }
 
@@ -145,7 +150,10 @@ func (r *rig) serve(ln net.Listener) {
 		h = r.wrap(h)
 	}
 	r.srv = &http.Server{Handler: h, TLSConfig: (&platform.Server{PKI: r.plat}).TLSConfig(),
-		ErrorLog: nil, ReadHeaderTimeout: 10 * time.Second}
+		ErrorLog: log.New(io.Discard, "", 0), ReadHeaderTimeout: 10 * time.Second}
+	if r.http1 {
+		r.srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){}
+	}
 	r.serveErr = make(chan error, 1)
 	srv := r.srv
 	go func() { r.serveErr <- srv.ServeTLS(ln, "", "") }()
@@ -162,6 +170,13 @@ func (r *rig) stopPlatform() {
 	r.srv = nil
 }
 
+// faults restarts the platform with wrap around its handler (nil: none).
+func (r *rig) faults(wrap func(http.Handler) http.Handler) {
+	r.stopPlatform()
+	r.wrap = wrap
+	r.startPlatform()
+}
+
 // startPlatform (re)starts the platform on the rig's address.
 func (r *rig) startPlatform() {
 	ln, err := net.Listen("tcp", r.addr)
@@ -175,8 +190,14 @@ func (r *rig) startPlatform() {
 // attempts are recorded, not slept: the tests check them, and stay fast.
 func (r *rig) syncer(change func(*ksync.Config)) (*ksync.Syncer, *[]time.Duration) {
 	var slept []time.Duration
+	var mu gosync.Mutex
 	cfg := ksync.Config{Store: r.db, PKI: r.ws, URL: r.url(), Device: r.client, DeviceCert: r.pki.Device.Cert.Raw,
-		BatchSize: 50, Sleep: func(ctx context.Context, d time.Duration) error { slept = append(slept, d); return ctx.Err() }}
+		BatchSize: 50, Sleep: func(ctx context.Context, d time.Duration) error {
+			mu.Lock()
+			defer mu.Unlock()
+			slept = append(slept, d)
+			return ctx.Err()
+		}}
 	if change != nil {
 		change(&cfg)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	gosync "sync"
 	"time"
 
@@ -36,6 +37,8 @@ type Config struct {
 	// with every envelope so that it can check the device's seals.
 	DeviceCert []byte
 	BatchSize  int // invoices per envelope; 200
+	// Parallel is how many envelopes are in flight at once; 2.
+	Parallel int
 	// MaxAttempts is how many times one request is tried before Once gives up and leaves
 	// the entries queued; 6.
 	MaxAttempts int
@@ -78,6 +81,9 @@ func New(cfg Config) (*Syncer, error) {
 	if cfg.BatchSize <= 0 {
 		cfg.BatchSize = 200
 	}
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = 2
+	}
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 6
 	}
@@ -117,19 +123,40 @@ func (s *Syncer) Once(ctx context.Context) (Counts, error) {
 
 func (s *Syncer) uploadAll(ctx context.Context, c *Counts) error {
 	for {
-		recs, err := s.cfg.Store.Pending(s.cfg.BatchSize)
+		recs, err := s.cfg.Store.Pending(s.cfg.BatchSize * s.cfg.Parallel)
 		if err != nil {
 			return err
 		}
 		if len(recs) == 0 {
 			return nil
 		}
-		done, err := s.uploadBatch(ctx, recs, c)
-		if err != nil {
-			return err
+		// Batches in flight together keep both the platform's cores and ours busy: the
+		// platform verifies one while we verify and store the receipts of another. Each
+		// batch's receipts are stored on their own, so a failure of one loses nothing of
+		// the others.
+		var wg gosync.WaitGroup
+		var mu gosync.Mutex
+		var firstErr error
+		done := 0
+		for chunk := range slices.Chunk(recs, s.cfg.BatchSize) {
+			wg.Go(func() {
+				var part Counts
+				n, err := s.uploadBatch(ctx, chunk, &part)
+				mu.Lock()
+				defer mu.Unlock()
+				done += n
+				c.Uploaded, c.Acked, c.Failed = c.Uploaded+part.Uploaded, c.Acked+part.Acked, c.Failed+part.Failed
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+			})
+		}
+		wg.Wait()
+		if firstErr != nil {
+			return firstErr
 		}
 		if done == 0 {
-			return fmt.Errorf("sync: no progress on a batch of %d invoices", len(recs))
+			return fmt.Errorf("sync: no progress on %d invoices", len(recs))
 		}
 	}
 }
