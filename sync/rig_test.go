@@ -211,16 +211,7 @@ func (r *rig) syncer(change func(*ksync.Config)) (*ksync.Syncer, *[]time.Duratio
 // issue issues n eight-line orders offline: the platform plays no part in issuing.
 func (r *rig) issue(prefix string, n int) {
 	r.t.Helper()
-	orders := make([]*invoice.Order, n)
-	for i := range orders {
-		o := &invoice.Order{OrderID: fmt.Sprintf("%s-%04d", prefix, i), Buyer: invoice.OrderBuyer{Name: "厦门示例科技有限公司",
-			TaxID: "91350200776049653A"}}
-		for j := range 8 {
-			o.Lines = append(o.Lines, invoice.OrderLine{Name: fmt.Sprintf("计算机配件%02d", j), TaxCode: "1090509020000000000",
-				Spec: "K14", Unit: "件", Quantity: strconv.Itoa(j + 1), UnitPrice: "120.5", TaxRate: "0.13"})
-		}
-		orders[i] = o
-	}
+	orders := eightLineOrders(prefix, n)
 	issued := 0
 	err := r.engine.IssueBatch(context.Background(), orders, func(res invoice.BatchResult) {
 		if res.Err != nil {
@@ -231,6 +222,21 @@ func (r *rig) issue(prefix string, n int) {
 	if err != nil || issued != n {
 		r.t.Fatalf("issued %d of %d: %v", issued, n, err)
 	}
+}
+
+// eightLineOrders makes n orders of eight lines, 4,338.00 before tax each.
+func eightLineOrders(prefix string, n int) []*invoice.Order {
+	orders := make([]*invoice.Order, n)
+	for i := range orders {
+		o := &invoice.Order{OrderID: fmt.Sprintf("%s-%04d", prefix, i), Buyer: invoice.OrderBuyer{Name: "厦门示例科技有限公司",
+			TaxID: "91350200776049653A"}}
+		for j := range 8 {
+			o.Lines = append(o.Lines, invoice.OrderLine{Name: fmt.Sprintf("计算机配件%02d", j), TaxCode: "1090509020000000000",
+				Spec: "K14", Unit: "件", Quantity: strconv.Itoa(j + 1), UnitPrice: "120.5", TaxRate: "0.13"})
+		}
+		orders[i] = o
+	}
+	return orders
 }
 
 // checkPlatformHoldsExactly checks the invariant: the platform holds each invoice of the
