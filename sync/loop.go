@@ -41,7 +41,10 @@ func (s *Syncer) Start(ctx context.Context, interval time.Duration) {
 	go func() {
 		defer close(l.done)
 		for {
-			_, _ = s.Once(ctx)
+			c, err := s.Once(ctx)
+			if s.cfg.OnPass != nil && ctx.Err() == nil {
+				s.cfg.OnPass(c, err)
+			}
 			select {
 			case <-ctx.Done():
 				return

@@ -45,6 +45,8 @@ type Config struct {
 	Backoff     Backoff                                          // DefaultBackoff
 	Sleep       func(ctx context.Context, d time.Duration) error // waits between attempts; a timer
 	Now         func() time.Time                                 // time.Now
+	// OnPass, when set, is called after every pass of the background loop.
+	OnPass func(Counts, error)
 }
 
 // Counts are what one pass did (the `kaipiaoctl sync` output).
