@@ -1,7 +1,10 @@
 package sync
 
 import (
+	"encoding/pem"
+
 	"errors"
+	"github.com/emmansun/gmsm/smx509"
 	"os"
 	"path/filepath"
 	"testing"
@@ -151,6 +154,21 @@ func TestImportPEM(t *testing.T) {
 	if _, err := ReadIdentity(dst, FileEnterprise, []byte("new"), time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	t.Run("a clear SEC 1 key, as openssl writes it", func(t *testing.T) {
+		der, err := smx509.MarshalSM2PrivateKey(d.Enterprise.SM2())
+		if err != nil {
+			t.Fatal(err)
+		}
+		keyFile := filepath.Join(src, "clear.key")
+		os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}), 0o600)
+		if _, err := Import(dst, "again", filepath.Join(src, "in.crt"), keyFile, nil, []byte("new"), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		id, err := ReadIdentity(dst, "again", []byte("new"), time.Now())
+		if err != nil || id.SM2() == nil {
+			t.Fatalf("%T %v", id.Key, err)
+		}
+	})
 }
 
 // BenchmarkEnvelopeSealOpen: one invoice's envelope sealed and opened. Budget ≤ 2 ms.

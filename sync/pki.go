@@ -242,7 +242,8 @@ func ReadKey(path string, passphrase []byte) (crypto.Signer, error) {
 	case "PRIVATE KEY":
 		key, err = smx509.ParsePKCS8PrivateKey(b.Bytes)
 	case "EC PRIVATE KEY":
-		key, err = smx509.ParseECPrivateKey(b.Bytes)
+		// SM2 keys come back as *sm2.PrivateKey, which signs with SM2; others as ECDSA.
+		key, err = smx509.ParseTypedECPrivateKey(b.Bytes)
 	default:
 		return nil, fmt.Errorf("private key %s: PEM type %q not supported", path, b.Type)
 	}
@@ -273,22 +274,13 @@ func ReadIdentity(dir, base string, passphrase []byte, now time.Time) (Identity,
 	if !samePublic(cert.PublicKey, key.Public()) {
 		return Identity{}, fmt.Errorf("%s%s and %s%s: the key does not belong to the certificate", base, certSuffix, base, keySuffix)
 	}
-	// gmsm hands back SM2 keys read from PKCS#8 as *sm2.PrivateKey already; an ECDSA key on
-	// the SM2 curve (from SEC 1) needs converting to sign with SM2.
-	if ek, ok := key.(*ecdsa.PrivateKey); ok && sm2.IsSM2PublicKey(&ek.PublicKey) {
-		sk, err := sm2.NewPrivateKeyFromInt(ek.D)
-		if err != nil {
-			return Identity{}, err
-		}
-		key = sk
-	}
 	return Identity{Cert: cert, Key: key}, nil
 }
 
 func samePublic(a, b any) bool {
 	pa, ok1 := a.(*ecdsa.PublicKey)
 	pb, ok2 := b.(*ecdsa.PublicKey)
-	return ok1 && ok2 && pa.X.Cmp(pb.X) == 0 && pa.Y.Cmp(pb.Y) == 0
+	return ok1 && ok2 && pa.Equal(pb)
 }
 
 // WriteIdentity writes base.crt and base.key (encrypted) into dir.
