@@ -91,21 +91,12 @@ func TestServerErrorsAndRetryAfter(t *testing.T) {
 func TestTimeoutAfterThePlatformCommitted(t *testing.T) {
 	r := newRig(t, rigOptions{})
 	r.issue("TMO", 20)
-	var once gosync.Once
 	committed := make(chan struct{})
-	r.faults(func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			first := false
-			once.Do(func() { first = req.URL.Path == ksync.PathInvoices })
-			if !first {
-				h.ServeHTTP(w, req)
-				return
-			}
-			h.ServeHTTP(httptest.NewRecorder(), req) // commits; the answer is dropped
-			close(committed)
-			<-req.Context().Done() // until the client gives up
-		})
-	})
+	r.faults(onFirstInvoices(func(h http.Handler, w http.ResponseWriter, req *http.Request) {
+		h.ServeHTTP(httptest.NewRecorder(), req) // commits; the answer is dropped
+		close(committed)
+		<-req.Context().Done() // until the client gives up
+	}))
 	s, _ := r.syncer(func(c *ksync.Config) { c.Client = ksync.NewHTTPClient(r.ws, 2*time.Second) })
 	c, err := s.Once(context.Background())
 	if err != nil || c.Acked != 20 {
@@ -123,6 +114,37 @@ func TestTimeoutAfterThePlatformCommitted(t *testing.T) {
 // a TCP reset: after reading half the request body (before the platform sees it), or
 // after the platform committed and half its answer is written.
 func resetAfter(commit bool) func(http.Handler) http.Handler {
+	return onFirstInvoices(func(h http.Handler, w http.ResponseWriter, req *http.Request) {
+		var answer []byte
+		if commit {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			answer = rec.Body.Bytes()
+		} else {
+			_, _ = io.CopyN(io.Discard, req.Body, req.ContentLength/2)
+		}
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			panic(err)
+		}
+		if commit {
+			buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ")
+			buf.WriteString(strconv.Itoa(len(answer)) + "\r\n\r\n")
+			buf.Write(answer[:len(answer)/2])
+			buf.Flush()
+		}
+		if tc, ok := conn.(interface{ NetConn() net.Conn }); ok {
+			if tcp, ok := tc.NetConn().(*net.TCPConn); ok {
+				_ = tcp.SetLinger(0) // close with RST, not FIN
+			}
+		}
+		conn.Close()
+	})
+}
+
+// onFirstInvoices applies fault to the first request to the invoices endpoint and lets
+// every other request through.
+func onFirstInvoices(fault func(h http.Handler, w http.ResponseWriter, req *http.Request)) func(http.Handler) http.Handler {
 	var once gosync.Once
 	return func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
@@ -132,30 +154,7 @@ func resetAfter(commit bool) func(http.Handler) http.Handler {
 				h.ServeHTTP(w, req)
 				return
 			}
-			var answer []byte
-			if commit {
-				rec := httptest.NewRecorder()
-				h.ServeHTTP(rec, req)
-				answer = rec.Body.Bytes()
-			} else {
-				_, _ = io.CopyN(io.Discard, req.Body, req.ContentLength/2)
-			}
-			conn, buf, err := w.(http.Hijacker).Hijack()
-			if err != nil {
-				panic(err)
-			}
-			if commit {
-				buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ")
-				buf.WriteString(strconv.Itoa(len(answer)) + "\r\n\r\n")
-				buf.Write(answer[:len(answer)/2])
-				buf.Flush()
-			}
-			if tc, ok := conn.(interface{ NetConn() net.Conn }); ok {
-				if tcp, ok := tc.NetConn().(*net.TCPConn); ok {
-					_ = tcp.SetLinger(0) // close with RST, not FIN
-				}
-			}
-			conn.Close()
+			fault(h, w, req)
 		})
 	}
 }
