@@ -149,7 +149,9 @@ func onFirstInvoices(fault func(h http.Handler, w http.ResponseWriter, req *http
 	return func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			first := false
-			once.Do(func() { first = req.URL.Path == ksync.PathInvoices })
+			if req.URL.Path == ksync.PathInvoices {
+				once.Do(func() { first = true })
+			}
 			if !first {
 				h.ServeHTTP(w, req)
 				return

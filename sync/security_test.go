@@ -27,7 +27,9 @@ type flipOneBit struct {
 
 func (f *flipOneBit) RoundTrip(req *http.Request) (*http.Response, error) {
 	flip := false
-	f.once.Do(func() { flip = req.URL.Path == ksync.PathInvoices })
+	if req.URL.Path == ksync.PathInvoices {
+		f.once.Do(func() { flip = true })
+	}
 	if !flip {
 		return f.next.RoundTrip(req)
 	}

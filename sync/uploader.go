@@ -107,10 +107,22 @@ func New(cfg Config) (*Syncer, error) {
 // stored, or, refused for good, into the dead letters.
 func (s *Syncer) Once(ctx context.Context) (Counts, error) {
 	var c Counts
+	// The relay talks to the device and the tax-authority endpoint, the upload to the
+	// platform and the store: they share nothing, so they run side by side.
+	relayed := make(chan error, 1)
+	var rc Counts
+	go func() {
+		if s.cfg.Device == nil {
+			relayed <- nil
+			return
+		}
+		relayed <- s.relay(ctx, &rc)
+	}()
 	err := s.uploadAll(ctx, &c)
-	if err == nil && s.cfg.Device != nil {
-		err = s.relay(ctx, &c)
+	if rerr := <-relayed; err == nil {
+		err = rerr
 	}
+	c.Reported = rc.Reported
 	if err == nil {
 		err = s.pull(ctx, &c)
 	}
