@@ -3,6 +3,7 @@ package sync_test
 import (
 	"context"
 	ksync "github.com/kaipiao/kaipiao/sync"
+	"strings"
 	"testing"
 	"time"
 )
@@ -34,6 +35,12 @@ func TestHundredInvoicesIssuedOfflineReachThePlatform(t *testing.T) {
 	if off.Pending != 0 || off.UploadedThrough != 100 {
 		t.Fatalf("the device still counts %d offline invoices (uploaded through %d)", off.Pending, off.UploadedThrough)
 	}
+	t.Run("the enterprise lists what the platform holds for it", func(t *testing.T) {
+		status, body := r.postRaw(ksync.PathList, r.seal(&ksync.Payload{ID: ksync.NewID(), Kind: ksync.KindList, At: time.Now()}))
+		if status != 200 || strings.Count(string(body), "\n") != 100 {
+			t.Fatalf("HTTP %d, %d lines", status, strings.Count(string(body), "\n"))
+		}
+	})
 	st := s.Status()
 	if st.Queue != 0 || st.LastSuccess.IsZero() || st.Last.Acked != 100 {
 		t.Fatalf("status %+v", st)

@@ -153,3 +153,37 @@ func TestWrongDeviceSignature(t *testing.T) {
 		t.Fatalf("the platform holds %d", n)
 	}
 }
+
+// HTTPS trusts only the platform's transport CA: a server with a certificate from any
+// other CA is not talked to, and since that says nothing about the invoices, they stay
+// queued rather than dead-lettered.
+func TestPlatformTLSCertificateIsPinned(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	r.issue("PIN", 3)
+	other, err := ksync.NewDemoSet(ksync.DemoOptions{TaxID: sellerTaxID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := *r.ws
+	otherWS, err := otherTLSRoots(t, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.TLSRoots = otherWS.TLSRoots
+	s, _ := r.syncer(func(c *ksync.Config) { c.PKI = &ws; c.Device = nil })
+	c, err := s.Once(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "certificate signed by unknown authority") {
+		t.Fatalf("want a certificate error, got %v", err)
+	}
+	if c.Pending != 3 || c.Failed != 0 {
+		t.Fatalf("counts %+v", c)
+	}
+}
+
+func otherTLSRoots(t *testing.T, set *ksync.DemoSet) (*ksync.Workstation, error) {
+	dir := t.TempDir()
+	if _, err := set.WriteWorkstation(dir, []byte("p")); err != nil {
+		return nil, err
+	}
+	return ksync.LoadWorkstation(dir, []byte("p"), time.Now())
+}

@@ -7,6 +7,8 @@
 package platform
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +16,7 @@ import (
 	"path/filepath"
 	"time"
 
+	ksync "github.com/kaipiao/kaipiao/sync"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
@@ -21,6 +24,7 @@ import (
 var (
 	bInvoices  = []byte("invoices")  // device 0 code 0 number → Stored JSON
 	bEnvelopes = []byte("envelopes") // envelope ID → unix ns (8 bytes BE): replay memory
+	bSeenAt    = []byte("seen_at")   // unix ns (8 bytes BE) + envelope ID → empty: to forget old IDs
 	bOrders    = []byte("orders")    // order ID → Order JSON
 	bUploads   = []byte("uploads")   // machine 0 from 0 through (decimal) → UploadAck binary
 )
@@ -48,7 +52,7 @@ func OpenDB(dir string) (*DB, error) {
 		return nil, fmt.Errorf("platform store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bInvoices, bEnvelopes, bOrders, bUploads} {
+		for _, b := range [][]byte{bInvoices, bEnvelopes, bSeenAt, bOrders, bUploads} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -136,18 +140,40 @@ func (d *DB) SeeEnvelope(id string, at time.Time) error {
 	return d.db.Update(func(tx *bolt.Tx) error { return seeEnvelope(tx, id, at) })
 }
 
+// forgetAfter is how long an envelope ID is remembered: an envelope older than MaxSkew is
+// refused as stale anyway, so twice that leaves a margin for the clocks.
+const forgetAfter = 2 * ksync.MaxSkew
+
 func seeEnvelope(tx *bolt.Tx, id string, at time.Time) error {
 	b := tx.Bucket(bEnvelopes)
 	if b.Get([]byte(id)) != nil {
 		return fmt.Errorf("envelope %s: %w", id, errReplay)
 	}
-	var v [8]byte
-	n := uint64(at.UnixNano())
-	for i := 7; i >= 0; i-- {
-		v[i] = byte(n)
-		n >>= 8
+	if err := forgetOld(tx, at.Add(-forgetAfter)); err != nil {
+		return err
 	}
-	return b.Put([]byte(id), v[:])
+	ts := binary.BigEndian.AppendUint64(nil, uint64(at.UnixNano()))
+	if err := tx.Bucket(bSeenAt).Put(append(ts, id...), nil); err != nil {
+		return err
+	}
+	return b.Put([]byte(id), ts)
+}
+
+// forgetOld drops the envelope IDs seen before cutoff, so that the replay
+// memory stays the size of the window rather than of the platform's life.
+func forgetOld(tx *bolt.Tx, cutoff time.Time) error {
+	byTime, ids := tx.Bucket(bSeenAt), tx.Bucket(bEnvelopes)
+	limit := binary.BigEndian.AppendUint64(nil, uint64(cutoff.UnixNano()))
+	c := byTime.Cursor()
+	for k, _ := c.First(); len(k) > 8 && bytes.Compare(k[:8], limit) < 0; k, _ = c.First() {
+		if err := ids.Delete(k[8:]); err != nil {
+			return err
+		}
+		if err := byTime.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Invoices calls f for every invoice held, in key order; sellerTaxID, when not empty,
