@@ -60,9 +60,11 @@ type Counts struct {
 }
 
 // Syncer drains the outbox to the platform, relays the device's upload packets and pulls
-// orders. Once may be called from one goroutine at a time; Start runs it in a loop.
+// orders. Its methods are safe for concurrent use; passes never overlap.
 type Syncer struct {
 	cfg Config
+
+	pass gosync.Mutex // one pass at a time: the loop's and a clerk's "sync now" queue up
 
 	mu     gosync.Mutex
 	status Status
@@ -106,6 +108,8 @@ func New(cfg Config) (*Syncer, error) {
 // so far; nothing is lost: an entry leaves the outbox only with a verified receipt
 // stored, or, refused for good, into the dead letters.
 func (s *Syncer) Once(ctx context.Context) (Counts, error) {
+	s.pass.Lock()
+	defer s.pass.Unlock()
 	var c Counts
 	// The relay talks to the device and the tax-authority endpoint, the upload to the
 	// platform and the store: they share nothing, so they run side by side.
