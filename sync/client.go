@@ -30,6 +30,9 @@ func (e *PermanentError) Error() string {
 	return fmt.Sprintf("the platform refused (HTTP %d): %s", e.Status, e.Reason)
 }
 
+// errTooLarge: the platform would not take a request this big; a batch is split.
+var errTooLarge = errors.New("the request is too large for the platform")
+
 // transientError is a failure worth retrying, with the platform's Retry-After if any.
 type transientError struct {
 	err        error
@@ -89,7 +92,7 @@ func (s *Syncer) post(ctx context.Context, path string, build func() *Payload) (
 			return body, nil
 		}
 		var pe *PermanentError
-		if errors.As(err, &pe) || ctx.Err() != nil {
+		if errors.As(err, &pe) || errors.Is(err, errTooLarge) || ctx.Err() != nil {
 			return nil, err
 		}
 		last = err
@@ -119,6 +122,9 @@ func (s *Syncer) postOnce(ctx context.Context, path string, p *Payload) ([]byte,
 	}
 	if resp.StatusCode == http.StatusOK {
 		return body, nil
+	}
+	if resp.StatusCode == http.StatusRequestEntityTooLarge {
+		return nil, errTooLarge
 	}
 	var eb ErrorBody
 	_ = json.Unmarshal(body, &eb)

@@ -184,3 +184,32 @@ func TestConnectionResetMidBody(t *testing.T) {
 		})
 	}
 }
+
+// A batch over the platform's request limit is split until it fits.
+func TestOversizedBatchIsSplit(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	r.issue("BIG", 20)
+	var mu gosync.Mutex
+	refused := 0
+	r.faults(func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if req.URL.Path == ksync.PathInvoices && req.ContentLength > 20_000 {
+				mu.Lock()
+				refused++
+				mu.Unlock()
+				http.Error(w, `{"error":"too large"}`, http.StatusRequestEntityTooLarge)
+				return
+			}
+			h.ServeHTTP(w, req)
+		})
+	})
+	s, _ := r.syncer(nil)
+	c, err := s.Once(context.Background())
+	if err != nil || c.Acked != 20 || c.Uploaded != 20 {
+		t.Fatalf("%+v %v", c, err)
+	}
+	if refused == 0 {
+		t.Fatal("no batch was too large: the test proves nothing")
+	}
+	r.checkPlatformHoldsExactly(20)
+}

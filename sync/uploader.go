@@ -195,6 +195,21 @@ func (s *Syncer) uploadBatch(ctx context.Context, recs []*store.Record, c *Count
 	body, err := s.post(ctx, PathInvoices, func() *Payload {
 		return &Payload{ID: NewID(), Kind: KindInvoices, At: s.cfg.Now().UTC(), DeviceCert: s.cfg.DeviceCert, Items: items}
 	})
+	if errors.Is(err, errTooLarge) {
+		c.Uploaded -= len(recs)
+		if len(recs) == 1 {
+			err = &PermanentError{Status: http.StatusRequestEntityTooLarge, Reason: "the invoice is too large for the platform"}
+		} else {
+			// Halves, one after the other: the platform's limit is on one request.
+			half := len(recs) / 2
+			n1, err := s.uploadBatch(ctx, recs[:half], c)
+			if err != nil {
+				return n1, err
+			}
+			n2, err := s.uploadBatch(ctx, recs[half:], c)
+			return n1 + n2, err
+		}
+	}
 	var pe *PermanentError
 	if errors.As(err, &pe) {
 		for _, r := range recs {

@@ -80,6 +80,12 @@ type request struct {
 func (s *Server) enveloped(kind string, h func(http.ResponseWriter, *request)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			// Not permanent: the workstation splits the batch.
+			s.fail(w, http.StatusRequestEntityTooLarge, false, fmt.Errorf("request over %d bytes", maxBody))
+			return
+		}
 		if err != nil {
 			s.fail(w, http.StatusBadRequest, false, fmt.Errorf("reading the request: %w", err))
 			return
