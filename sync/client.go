@@ -26,6 +26,7 @@ type PermanentError struct {
 	Reason string
 }
 
+// Error says what the platform refused and why.
 func (e *PermanentError) Error() string {
 	return fmt.Sprintf("the platform refused (HTTP %d): %s", e.Status, e.Reason)
 }
