@@ -18,7 +18,7 @@ import (
 
 // SchemaVersion is the layout this code writes. Open migrates an older file forward, in
 // one transaction, and refuses a newer one.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // Errors callers can test with errors.Is.
 var (
@@ -45,7 +45,7 @@ var (
 	bOutbox    = []byte("outbox")     // id → outbox entry JSON
 	bDead      = []byte("dead")       // id → outbox entry JSON, with the reason
 	bAudit     = []byte("audit")      // seq (8-byte BE) → audit entry JSON
-	bOperators = []byte("operators")  // name → operator JSON (argon2id hash), since schema 2
+	bOperators = []byte("operators")  // name → operator JSON (argon2id hash), since schema 3
 	allBuckets = [][]byte{bMeta, bInvoices, bByRequest, bByNumber, bByOrder, bByDate, bBuyers, bByBuyer,
 		bRedsOf, bIntents, bOutbox, bDead, bAudit}
 )
@@ -121,8 +121,13 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 2: operators who log in.
+	// 1 → 2: orders pulled from the service platform wait in their own bucket (sync.go).
 	1: func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bPulled)
+		return err
+	},
+	// 2 → 3: operators who log in (operators.go).
+	2: func(tx *bolt.Tx) error {
 		_, err := tx.CreateBucketIfNotExists(bOperators)
 		return err
 	},

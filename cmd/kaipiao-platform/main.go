@@ -1,0 +1,140 @@
+// Command kaipiao-platform is the reference electronic-invoice service platform
+// (docs/cli.md): `kaipiao-platform --addr 127.0.0.1:0 --data DIR --pki DIR` serves HTTPS
+// and prints `LISTEN https://127.0.0.1:<port>` as its first stdout line;
+// `kaipiao-platform list --data DIR` (server stopped) prints the invoices it holds as JSON
+// lines. The keys in --pki are read with KAIPIAO_KEY_PASSPHRASE (or the demo passphrase
+// for a demo set made by `kaipiaoctl pki init`).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	ksync "github.com/kaipiao/kaipiao/sync"
+	"github.com/kaipiao/kaipiao/sync/platform"
+)
+
+const (
+	exitOK    = 0
+	exitUsage = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "list" {
+		return list(args[1:], stdout, stderr)
+	}
+	fs := flag.NewFlagSet("kaipiao-platform", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:0", "the address to listen on")
+	data := fs.String("data", "", "the platform's data folder (its bbolt file)")
+	pkiDir := fs.String("pki", "", "the platform's PKI folder (kaipiaoctl pki init DIR)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *data == "" || *pkiDir == "" {
+		fmt.Fprintln(stderr, "kaipiao-platform: --data and --pki are required; make a demo PKI with `kaipiaoctl pki init DIR`")
+		return exitUsage
+	}
+	pass, err := ksync.Passphrase(*pkiDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "kaipiao-platform: %v\n", err)
+		return exitUsage
+	}
+	pki, err := ksync.LoadPlatform(*pkiDir, pass, time.Now())
+	if err != nil {
+		fmt.Fprintf(stderr, "kaipiao-platform: the PKI in %s: %v\n", *pkiDir, err)
+		return exitUsage
+	}
+	for _, id := range []ksync.Identity{pki.Sign, pki.Enc, pki.TLS} {
+		if ksync.ExpiresSoon(id.Cert, time.Now()) {
+			fmt.Fprintf(stderr, "kaipiao-platform: warning: %q expires on %s\n", id.Cert.Subject.CommonName, id.Cert.NotAfter.Format(time.DateOnly))
+		}
+	}
+	db, err := platform.OpenDB(*data)
+	if err != nil {
+		fmt.Fprintf(stderr, "kaipiao-platform: %v\n", err)
+		return exitUsage
+	}
+	defer db.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "kaipiao-platform: listening on %s: %v\n", *addr, err)
+		return exitUsage
+	}
+	s := &platform.Server{DB: db, PKI: pki, Logf: log.New(stderr, "kaipiao-platform: ", log.LstdFlags).Printf}
+	srv := &http.Server{Handler: s.Handler(), TLSConfig: s.TLSConfig(), ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog: log.New(stderr, "kaipiao-platform: ", log.LstdFlags)}
+	fmt.Fprintf(stdout, "LISTEN https://%s\n", ln.Addr())
+	done := make(chan error, 1)
+	go func() { done <- srv.ServeTLS(ln, "", "") }()
+	select {
+	case err := <-done:
+		fmt.Fprintf(stderr, "kaipiao-platform: %v\n", err)
+		return exitUsage
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil {
+		srv.Close()
+	}
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(stderr, "kaipiao-platform: %v\n", err)
+	}
+	return exitOK
+}
+
+// listed is one line of `list`.
+type listed struct {
+	Device  string    `json:"device"`
+	Code    string    `json:"code"`
+	Number  string    `json:"number"`
+	OrderID string    `json:"order_id"`
+	Total   string    `json:"total"`
+	AckedAt time.Time `json:"acked_at"`
+}
+
+func list(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("kaipiao-platform list", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", "", "the platform's data folder")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *data == "" {
+		fmt.Fprintln(stderr, "kaipiao-platform list: --data is required")
+		return exitUsage
+	}
+	db, err := platform.OpenDB(*data)
+	if err != nil {
+		fmt.Fprintf(stderr, "kaipiao-platform list: %v (stop the server first)\n", err)
+		return exitUsage
+	}
+	defer db.Close()
+	enc := json.NewEncoder(stdout)
+	err = db.Invoices("", func(s *platform.Stored) error {
+		return enc.Encode(listed{Device: s.Device, Code: s.Code, Number: s.Number, OrderID: s.OrderID, Total: s.Total, AckedAt: s.AckedAt})
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "kaipiao-platform list: %v\n", err)
+		return exitUsage
+	}
+	return exitOK
+}

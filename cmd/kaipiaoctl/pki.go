@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	ksync "github.com/kaipiao/kaipiao/sync"
+)
+
+// pkiDir is the workstation's PKI folder inside --data.
+const pkiDir = "pki"
+
+func init() {
+	commands["pki"] = command{
+		usage: "pki init DIR | pki show | pki import --name N --cert F --key F",
+		brief: "make a demo PKI (platform's part in DIR, the workstation's in --data), show certificates, import real ones",
+		run:   runPKI,
+	}
+}
+
+func runPKI(e *env, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, "usage: kaipiaoctl pki init DIR | pki show | pki import --name enterprise --cert FILE --key FILE")
+		return exitUsage
+	}
+	switch args[0] {
+	case "init":
+		return pkiInit(e, args[1:])
+	case "show":
+		return pkiShow(e)
+	case "import":
+		return pkiImport(e, args[1:])
+	}
+	fmt.Fprintf(e.stderr, "kaipiaoctl pki: unknown sub-command %q\n", args[0])
+	return exitUsage
+}
+
+// pkiInit makes a demo set for the device this workstation drives: the device's machine
+// number and the enterprise's tax ID come from the device itself. The device's own
+// certificate (the built-in simulator's is self-signed) is registered with the platform,
+// which then verifies its seals; a CA-issued device identity is installed beside it for
+// when the simulator is started with one.
+func pkiInit(e *env, args []string) int {
+	if len(args) != 1 {
+		fmt.Fprintln(e.stderr, "usage: kaipiaoctl pki init DIR   (DIR: the platform's --pki folder)")
+		return exitUsage
+	}
+	dir := args[0]
+	ctx := context.Background()
+	client, closeDevice, err := connectDevice(ctx, e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pki init: %v\n", err)
+		return exitUsage
+	}
+	defer closeDevice()
+	st, err := client.Status(ctx)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pki init: the device's status: %v\n", err)
+		return exitUsage
+	}
+	caps, err := client.Caps(ctx)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pki init: the device's certificate: %v\n", err)
+		return exitUsage
+	}
+	set, err := ksync.NewDemoSet(ksync.DemoOptions{TaxID: st.SellerTaxID, Machine: st.Machine})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pki init: %v\n", err)
+		return exitUsage
+	}
+	pass := []byte(ksync.DemoPassphrase)
+	if p := os.Getenv(ksync.PassphraseEnv); p != "" {
+		pass = []byte(p)
+	}
+	files, err := set.WritePlatform(dir, pass)
+	if err == nil {
+		var trusted string
+		trusted, err = ksync.TrustDevice(dir, st.Machine, caps.Certificate)
+		files = append(files, trusted)
+	}
+	if err == nil {
+		var ws []string
+		ws, err = set.WriteWorkstation(filepath.Join(e.data, pkiDir), pass)
+		files = append(files, ws...)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pki init: %v\n", err)
+		return exitUsage
+	}
+	for _, f := range files {
+		writeJSON(e.stdout, map[string]string{"file": f}, false)
+	}
+	fmt.Fprintf(e.stderr, "demo PKI for %s, device %s; keys encrypted with the demo passphrase unless %s was set; certificates valid until %s\n",
+		st.SellerTaxID, st.Machine, ksync.PassphraseEnv, set.Enterprise.Cert.NotAfter.Format(time.DateOnly))
+	return exitOK
+}
+
+// certJSON is one line of `pki show`.
+type certJSON struct {
+	File        string `json:"file"`
+	Subject     string `json:"subject"`
+	SerialName  string `json:"serial_name,omitempty"`
+	NotAfter    string `json:"not_after"`
+	Expired     bool   `json:"expired"`
+	ExpiresSoon bool   `json:"expires_soon"`
+}
+
+func pkiShow(e *env) int {
+	dir := filepath.Join(e.data, pkiDir)
+	matches, _ := filepath.Glob(filepath.Join(dir, "*.crt"))
+	if len(matches) == 0 {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pki show: no certificates in %s; run `kaipiaoctl pki init DIR` or `pki import`\n", dir)
+		return exitUsage
+	}
+	now := time.Now()
+	for _, m := range matches {
+		c, err := ksync.ReadCert(m)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "kaipiaoctl pki show: %v\n", err)
+			return exitUsage
+		}
+		writeJSON(e.stdout, certJSON{File: m, Subject: c.Subject.CommonName, SerialName: c.Subject.SerialNumber,
+			NotAfter: c.NotAfter.Format(time.RFC3339), Expired: errors.Is(ksync.CheckValidity(c, now), ksync.ErrExpired),
+			ExpiresSoon: ksync.ExpiresSoon(c, now)}, false)
+	}
+	return exitOK
+}
+
+// pkiImport installs a real certificate and key (PEM) in --data/pki, the key encrypted
+// with KAIPIAO_KEY_PASSPHRASE; KAIPIAO_IMPORT_PASSPHRASE opens an encrypted source key.
+func pkiImport(e *env, args []string) int {
+	fs := flag.NewFlagSet("pki import", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	name := fs.String("name", ksync.FileEnterprise, "which identity: enterprise or device")
+	certFile := fs.String("cert", "", "the certificate, PEM or DER")
+	keyFile := fs.String("key", "", "its private key, PEM (PKCS#8, encrypted or not, or SEC 1)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *certFile == "" || *keyFile == "" || (*name != ksync.FileEnterprise && *name != ksync.FileDevice) {
+		fmt.Fprintln(e.stderr, "usage: kaipiaoctl pki import --name enterprise|device --cert FILE --key FILE")
+		return exitUsage
+	}
+	out := os.Getenv(ksync.PassphraseEnv)
+	if out == "" {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pki import: set %s: real keys are never stored under the demo passphrase\n", ksync.PassphraseEnv)
+		return exitUsage
+	}
+	files, err := ksync.Import(filepath.Join(e.data, pkiDir), *name, *certFile, *keyFile,
+		[]byte(os.Getenv("KAIPIAO_IMPORT_PASSPHRASE")), []byte(out), time.Now())
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pki import: %v\n", err)
+		return exitUsage
+	}
+	for _, f := range files {
+		writeJSON(e.stdout, map[string]string{"file": f}, false)
+	}
+	return exitOK
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	ksync "github.com/kaipiao/kaipiao/sync"
+)
+
+func init() {
+	commands["sync"] = command{
+		usage: "sync [--once] [--interval D]",
+		brief: "upload the outbox to the platform, relay the device's records to the tax authority, pull orders",
+		run:   runSync,
+	}
+}
+
+func runSync(e *env, args []string) int {
+	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	once := fs.Bool("once", false, "drain the outbox once and exit")
+	interval := fs.Duration("interval", 30*time.Second, "the pause between passes without --once")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+		return exitUsage
+	}
+	if e.platform == "" {
+		fmt.Fprintln(e.stderr, "kaipiaoctl sync: no platform: give --platform URL (or KAIPIAO_PLATFORM); until then invoices stay queued")
+		return exitUsage
+	}
+	dir := filepath.Join(e.data, pkiDir)
+	pass, err := ksync.Passphrase(dir)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl sync: %v\n", err)
+		return exitUsage
+	}
+	pki, err := ksync.LoadWorkstation(dir, pass, time.Now())
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl sync: the keys in %s: %v\nRun `kaipiaoctl pki init DIR` for a demo set, or `kaipiaoctl pki import`.\n", dir, err)
+		return exitUsage
+	}
+	if c := pki.Enterprise.Cert; ksync.ExpiresSoon(c, time.Now()) {
+		fmt.Fprintf(e.stderr, "kaipiaoctl sync: warning: the enterprise's certificate expires on %s: renew it\n", c.NotAfter.Format(time.DateOnly))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	w, err := openWorkstation(ctx, e, true)
+	if err != nil {
+		return refusal(e, "sync", err)
+	}
+	defer w.Close()
+	caps, err := w.Client.Caps(ctx)
+	if err != nil {
+		return refusal(e, "sync", fmt.Errorf("the device's certificate: %w", err))
+	}
+	cfg := ksync.Config{Store: w.Store, PKI: pki, URL: e.platform, Device: w.Client, DeviceCert: caps.Certificate}
+	if !*once {
+		cfg.OnPass = func(c ksync.Counts, err error) {
+			writeJSON(e.stdout, c, false)
+			if err != nil {
+				fmt.Fprintf(e.stderr, "kaipiaoctl sync: %v\n", err)
+			}
+		}
+	}
+	s, err := ksync.New(cfg)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl sync: %v\n", err)
+		return exitUsage
+	}
+	if !*once {
+		s.Start(ctx, *interval)
+		<-ctx.Done()
+		s.Stop()
+		return exitOK
+	}
+	c, err := s.Once(ctx)
+	writeJSON(e.stdout, c, false)
+	var pe *ksync.PermanentError
+	switch {
+	case errors.As(err, &pe):
+		fmt.Fprintf(e.stderr, "kaipiaoctl sync: %v\n", err)
+		return exitRefused
+	case err != nil:
+		fmt.Fprintf(e.stderr, "kaipiaoctl sync: %v\nThe invoices stay queued; run the sync again when the platform answers.\n", err)
+		return exitUsage
+	case c.Failed > 0:
+		fmt.Fprintf(e.stderr, "kaipiaoctl sync: the platform refused %d invoice(s) for good: see `kaipiaoctl list --status dead`\n", c.Failed)
+		return exitRefused
+	}
+	return exitOK
+}

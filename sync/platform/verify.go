@@ -1,0 +1,121 @@
+package platform
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/emmansun/gmsm/smx509"
+	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/invoice"
+	ksync "github.com/kaipiao/kaipiao/sync"
+	"github.com/shopspring/decimal"
+)
+
+// errArithmetic: the invoice's amounts do not add up under the rules.md §3 tolerances.
+var errArithmetic = errors.New("the invoice's arithmetic does not hold")
+
+// checkArithmetic re-does, on an issued invoice, the sums invoice.Check made on its
+// order: each line's amount against quantity × unit price, each tax against amount ×
+// rate within the device's line tolerance, the taxes' drift over the invoice, and the
+// totals the JSON states against the lines. A workstation with a broken build, or a
+// forged invoice, must not get a receipt.
+func checkArithmetic(inv *invoice.Invoice, raw json.RawMessage) error {
+	var dev invoice.Money
+	oneFen := decimal.New(1, -2)
+	for i := range inv.Lines {
+		l := &inv.Lines[i]
+		if !invoice.ValidRate(l.Rate) {
+			return fmt.Errorf("%w: line %d rate %s", errArithmetic, i+1, l.Rate)
+		}
+		gross := l.Amount
+		expected := l.Rate.TaxOn(l.Amount)
+		if inv.PriceIncludesTax {
+			gross = l.Amount + l.Tax
+			expected = l.Rate.TaxIn(gross)
+		}
+		if d := l.Tax - expected; d.Abs() > invoice.DefaultLimits.LineTaxTolerance {
+			return fmt.Errorf("%w: line %d tax %s, amount × rate %s", errArithmetic, i+1, l.Tax, expected)
+		}
+		dev += l.Tax - expected
+		price := l.UnitPrice
+		if inv.PriceIncludesTax {
+			price = l.GrossUnitPrice
+		}
+		if !l.Discount && !l.Quantity.IsZero() && !price.IsZero() {
+			exact := l.Quantity.Mul(price)
+			if decimal.New(int64(gross), -2).Sub(exact).Abs().GreaterThanOrEqual(oneFen) {
+				return fmt.Errorf("%w: line %d amount %s, quantity × price %s", errArithmetic, i+1, gross, exact)
+			}
+		}
+	}
+	if dev.Abs() > invoice.InvoiceTaxTolerance {
+		return fmt.Errorf("%w: line taxes drift %s from amount × rate", errArithmetic, dev)
+	}
+	var stated struct {
+		Totals struct{ Amount, Tax, Total string } `json:"totals"`
+	}
+	if err := json.Unmarshal(raw, &stated); err != nil {
+		return fmt.Errorf("%w: totals: %v", errArithmetic, err)
+	}
+	t := inv.Totals()
+	if stated.Totals.Amount != t.Amount.String() || stated.Totals.Tax != t.Tax.String() || stated.Totals.Total != t.Total.String() {
+		return fmt.Errorf("%w: stated totals %s + %s = %s, the lines give %s + %s = %s", errArithmetic,
+			stated.Totals.Amount, stated.Totals.Tax, stated.Totals.Total, t.Amount, t.Tax, t.Total)
+	}
+	return nil
+}
+
+// errDevice: no trusted certificate for the invoice's device, or its seal is wrong.
+var errDevice = errors.New("device not trusted")
+
+// deviceCert finds the certificate to verify machine's invoices with: one the platform
+// was configured with, else the one the workstation offered if it chains to the CA and
+// names the machine.
+func (s *Server) deviceCert(machine string, offered *smx509.Certificate) (*smx509.Certificate, error) {
+	if c, ok := s.PKI.Devices[machine]; ok {
+		return c, nil
+	}
+	if offered == nil {
+		return nil, fmt.Errorf("%w: no certificate for machine %s", errDevice, machine)
+	}
+	if offered.Subject.SerialNumber != machine {
+		return nil, fmt.Errorf("%w: the certificate offered names machine %q, the invoice %s", errDevice, offered.Subject.SerialNumber, machine)
+	}
+	if _, err := offered.Verify(smx509.VerifyOptions{Roots: s.PKI.Roots, CurrentTime: s.now(),
+		KeyUsages: []smx509.ExtKeyUsage{smx509.ExtKeyUsageAny}}); err != nil {
+		return nil, fmt.Errorf("%w: machine %s: %v", errDevice, machine, err)
+	}
+	return offered, nil
+}
+
+// verifyItem checks one invoice of an envelope signed by the enterprise taxID and
+// returns what to store.
+func (s *Server) verifyItem(it *ksync.Item, taxID string, offered *smx509.Certificate) (*Stored, error) {
+	var inv invoice.Invoice
+	if err := json.Unmarshal(it.Invoice, &inv); err != nil {
+		return nil, fmt.Errorf("invoice %s: %w", it.RequestID, err)
+	}
+	if inv.RequestID != it.RequestID {
+		return nil, fmt.Errorf("item %s carries invoice %s", it.RequestID, inv.RequestID)
+	}
+	if inv.Seller.TaxID != taxID {
+		return nil, fmt.Errorf("invoice %s: seller %s, but the envelope is signed by %s", it.RequestID, inv.Seller.TaxID, taxID)
+	}
+	if inv.Machine == "" || inv.Code == "" || inv.Number == "" || len(inv.Signature) == 0 {
+		return nil, fmt.Errorf("invoice %s is not issued (no device, code, number or signature)", it.RequestID)
+	}
+	cert, err := s.deviceCert(inv.Machine, offered)
+	if err != nil {
+		return nil, err
+	}
+	if err := device.VerifySeal(cert.Raw, &inv); err != nil {
+		return nil, err
+	}
+	if err := checkArithmetic(&inv, it.Invoice); err != nil {
+		return nil, fmt.Errorf("invoice %s/%s: %w", inv.Code, inv.Number, err)
+	}
+	return &Stored{Device: inv.Machine, Code: inv.Code, Number: inv.Number, OrderID: inv.OrderID,
+		RequestID: inv.RequestID, SellerTaxID: taxID, Total: inv.Totals().Total.String(),
+		Digest: ksync.InvoiceDigest(&inv), Invoice: it.Invoice}, nil
+}
