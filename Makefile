@@ -20,12 +20,12 @@ build: deps gui
 gui: deps
 	$(GO) build -tags migrated_fynedo -o bin/kaipiao .
 
-# The desktop workstation on its embedded defaults: the built-in device simulator and a
-# local data folder. (Sync with the platform comes with its own issue.)
+# The desktop workstation on its embedded defaults: the built-in device simulator, a
+# local data folder, and a local reference platform with demo certificates.
 RUN_DATA ?= .kaipiao-data
 
-run: gui
-	./bin/kaipiao --data $(RUN_DATA)
+run: build
+	RUN_DATA=$(RUN_DATA) ./scripts/run.sh
 
 # The same workstation from the command line: it issues the example orders through the
 # built-in simulator into the local data folder (again and again: a repeated order is

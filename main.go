@@ -17,6 +17,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	ksync "github.com/kaipiao/kaipiao/sync"
 	"github.com/kaipiao/kaipiao/ui"
 	"github.com/kaipiao/kaipiao/workstation"
 )
@@ -24,6 +25,7 @@ import (
 func main() {
 	data := flag.String("data", envOr("KAIPIAO_DATA", defaultDataDir()), "the workstation's data folder")
 	dev := flag.String("device", envOr("KAIPIAO_DEVICE", "sim"), "sim, or a serial port path with optional ?baud=N")
+	platform := flag.String("platform", os.Getenv("KAIPIAO_PLATFORM"), "the service platform's base URL; none: invoices stay queued")
 	dark := flag.Bool("dark", false, "the dark theme")
 	light := flag.Bool("light", false, "the light theme (default: the system's)")
 	flag.Parse()
@@ -44,8 +46,32 @@ func main() {
 	}
 	defer ws.Close()
 
-	ui.New(w, &ui.Workstation{Engine: ws.Engine, Store: ws.Store, Limits: ws.Limits, Operator: operator,
-		DeviceState: ws.DeviceState})
+	screens := &ui.Workstation{Engine: ws.Engine, Store: ws.Store, Limits: ws.Limits, Operator: operator,
+		DeviceState: ws.DeviceState}
+	var u *ui.UI
+	if *platform != "" {
+		// Sync runs in the background while the window is open; each pass refreshes the
+		// home screen.
+		s, err := ws.Syncer(context.Background(), *data, *platform, os.Stderr, func(ksync.Counts, error) {
+			fyne.Do(func() {
+				if u != nil {
+					u.Refresh()
+				}
+			})
+		})
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "kaipiao: sync with %s is off: %v\n", *platform, err)
+		} else {
+			s.Start(context.Background(), 30*time.Second)
+			defer s.Stop()
+			screens.SyncNow = s.Kick
+			screens.Sync = func() ui.SyncState {
+				st := s.Status()
+				return ui.SyncState{Queue: st.Queue, Dead: st.Dead, LastSuccess: st.LastSuccess, LastError: st.LastError}
+			}
+		}
+	}
+	u = ui.New(w, screens)
 	w.ShowAndRun()
 }
 

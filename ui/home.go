@@ -70,8 +70,19 @@ func (h *homeScreen) refresh() {
 		}
 		queued, dead, qerr := ws.Store.PendingCount()
 		queueText := fmt.Sprintf("待上传 %d 张，失败 %d 张", queued, dead)
-		if qerr != nil {
+		switch {
+		case qerr != nil:
 			queueText = qerr.Error()
+		case ws.Sync == nil:
+			queueText += "。未配置服务平台：发票在本机排队，配置后自动上传"
+		default:
+			st := ws.Sync()
+			if !st.LastSuccess.IsZero() {
+				queueText += "。上次同步 " + st.LastSuccess.Format("15:04:05")
+			}
+			if st.LastError != "" {
+				queueText += "\n同步出错：" + st.LastError
+			}
 		}
 		now := ws.Now()
 		day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())

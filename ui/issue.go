@@ -310,6 +310,9 @@ func (f *issueForm) issued(outs []invoice.Outcome, err error) {
 	}
 	dialog.ShowInformation("开票成功", strings.Join(lines, "\n"), f.u.win)
 	f.reset()
+	if f.u.ws.SyncNow != nil {
+		f.u.ws.SyncNow()
+	}
 	f.u.home.refresh()
 }
 

@@ -24,8 +24,19 @@ type Workstation struct {
 	Operator string
 	// DeviceState reads the device's state for the home screen; nil when there is none.
 	DeviceState func(context.Context) (DeviceState, error)
+	// Sync reports the background sync with the platform; nil when none is configured.
+	Sync func() SyncState
+	// SyncNow asks the background sync for a pass at once (after an invoice is issued).
+	SyncNow func()
 	// Now is the clock for "today"; time.Now by default.
 	Now func() time.Time
+}
+
+// SyncState is the background sync at a glance.
+type SyncState struct {
+	Queue, Dead int
+	LastSuccess time.Time
+	LastError   string
 }
 
 // DeviceState is the device at a glance.
@@ -81,6 +92,9 @@ func New(win fyne.Window, ws *Workstation) *UI {
 	u.home.refresh()
 	return u
 }
+
+// Refresh reads the device and the store again for the home screen.
+func (u *UI) Refresh() { u.home.refresh() }
 
 // ShowIssue selects the issue form.
 func (u *UI) ShowIssue() { u.tabs.SelectIndex(1) }

@@ -9,11 +9,13 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/kaipiao/kaipiao/workstation"
+
 	ksync "github.com/kaipiao/kaipiao/sync"
 )
 
 // pkiDir is the workstation's PKI folder inside --data.
-const pkiDir = "pki"
+const pkiDir = workstation.PKIDir
 
 func init() {
 	commands["pki"] = command{

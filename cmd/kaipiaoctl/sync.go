@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
@@ -34,20 +33,6 @@ func runSync(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "kaipiaoctl sync: no platform: give --platform URL (or KAIPIAO_PLATFORM); until then invoices stay queued")
 		return exitUsage
 	}
-	dir := filepath.Join(e.data, pkiDir)
-	pass, err := ksync.Passphrase(dir)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "kaipiaoctl sync: %v\n", err)
-		return exitUsage
-	}
-	pki, err := ksync.LoadWorkstation(dir, pass, time.Now())
-	if err != nil {
-		fmt.Fprintf(e.stderr, "kaipiaoctl sync: the keys in %s: %v\nRun `kaipiaoctl pki init DIR` for a demo set, or `kaipiaoctl pki import`.\n", dir, err)
-		return exitUsage
-	}
-	if c := pki.Enterprise.Cert; ksync.ExpiresSoon(c, time.Now()) {
-		fmt.Fprintf(e.stderr, "kaipiaoctl sync: warning: the enterprise's certificate expires on %s: renew it\n", c.NotAfter.Format(time.DateOnly))
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	w, err := openWorkstation(ctx, e, true)
@@ -55,20 +40,16 @@ func runSync(e *env, args []string) int {
 		return refusal(e, "sync", err)
 	}
 	defer w.Close()
-	caps, err := w.Client.Caps(ctx)
-	if err != nil {
-		return refusal(e, "sync", fmt.Errorf("the device's certificate: %w", err))
-	}
-	cfg := ksync.Config{Store: w.Store, PKI: pki, URL: e.platform, Device: w.Client, DeviceCert: caps.Certificate}
+	var onPass func(ksync.Counts, error)
 	if !*once {
-		cfg.OnPass = func(c ksync.Counts, err error) {
+		onPass = func(c ksync.Counts, err error) {
 			writeJSON(e.stdout, c, false)
 			if err != nil {
 				fmt.Fprintf(e.stderr, "kaipiaoctl sync: %v\n", err)
 			}
 		}
 	}
-	s, err := ksync.New(cfg)
+	s, err := w.Syncer(ctx, e.data, e.platform, e.stderr, onPass)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl sync: %v\n", err)
 		return exitUsage
