@@ -35,7 +35,7 @@ func main() {
 	w := a.NewWindow("开票 Kaipiao")
 	w.Resize(fyne.NewSize(1280, 820))
 
-	operator := envOr("KAIPIAO_OPERATOR", "开票员")
+	operator := "kaipiao" // until someone logs in
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	ws, err := workstation.Open(ctx, workstation.Config{Data: *data, Device: *dev, PIN: os.Getenv("KAIPIAO_DEVICE_PIN"),
 		Operator: operator, Log: os.Stderr}, true)
@@ -71,7 +71,9 @@ func main() {
 			}
 		}
 	}
-	u = ui.New(w, screens)
+	// First run sets up the administrator and the seller; then every session starts
+	// with a log-in, and the screens open for that operator's role.
+	ui.Start(w, screens, func(built *ui.UI) { u = built })
 	w.ShowAndRun()
 }
 

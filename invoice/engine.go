@@ -351,3 +351,17 @@ func (e *Engine) resolveOpen(ctx context.Context, drafts []*Invoice) error {
 	}
 	return nil
 }
+
+// SetSeller changes the seller printed on the invoices issued from now on.
+func (e *Engine) SetSeller(p Party) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.Seller = p
+}
+
+// SetOperator changes who is issuing: the audit log's operator and the default 开票人.
+func (e *Engine) SetOperator(name string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.Operator = name
+}

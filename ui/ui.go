@@ -21,7 +21,8 @@ type Workstation struct {
 	Engine   *invoice.Engine
 	Store    *store.DB
 	Limits   invoice.Limits
-	Operator string
+	Operator string     // who is logged in
+	Role     store.Role // their role: only an administrator sees the settings
 	// DeviceState reads the device's state for the home screen; nil when there is none.
 	DeviceState func(context.Context) (DeviceState, error)
 	// Sync reports the background sync with the platform; nil when none is configured.
@@ -53,12 +54,13 @@ type DeviceState struct {
 
 // UI is the main window's content.
 type UI struct {
-	win   fyne.Window
-	ws    *Workstation
-	tabs  *container.AppTabs
-	home  *homeScreen
-	issue *issueForm
-	list  *invoiceList
+	win      fyne.Window
+	ws       *Workstation
+	tabs     *container.AppTabs
+	home     *homeScreen
+	issue    *issueForm
+	list     *invoiceList
+	settings *settingsScreen // nil for a clerk
 }
 
 // New builds the screens into win and binds the keyboard shortcuts: Ctrl+N a new invoice,
@@ -76,6 +78,10 @@ func New(win fyne.Window, ws *Workstation) *UI {
 		container.NewTabItemWithIcon("开票", theme.DocumentCreateIcon(), u.issue.content),
 		container.NewTabItemWithIcon("发票查询", theme.ListIcon(), u.list.content),
 	)
+	if ws.Role == store.RoleAdmin {
+		u.settings = newSettingsScreen(u)
+		u.tabs.Append(container.NewTabItemWithIcon("设置", theme.SettingsIcon(), u.settings.content))
+	}
 	u.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Content {
 		case u.home.content:
@@ -95,6 +101,15 @@ func New(win fyne.Window, ws *Workstation) *UI {
 
 // Refresh reads the device and the store again for the home screen.
 func (u *UI) Refresh() { u.home.refresh() }
+
+// ShowSettings selects the settings, or refuses: only an administrator may change them.
+func (u *UI) ShowSettings() error {
+	if u.settings == nil {
+		return errNotAdmin
+	}
+	u.tabs.SelectIndex(3)
+	return nil
+}
 
 // ShowIssue selects the issue form.
 func (u *UI) ShowIssue() { u.tabs.SelectIndex(1) }

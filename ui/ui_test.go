@@ -53,7 +53,7 @@ func newWorkstation(t *testing.T) *Workstation {
 	eng := &invoice.Engine{Device: device.EngineDevice{Client: client}, Store: db, Codes: codes, Operator: "张三",
 		Seller: invoice.Party{Name: "厦门开票示范科技有限公司", TaxID: testSeller, AddressPhone: "厦门市思明区 0592-0000000",
 			BankAccount: "中国银行厦门分行 0000000000"}}
-	return &Workstation{Engine: eng, Store: db, Limits: invoice.DefaultLimits, Operator: "张三",
+	return &Workstation{Engine: eng, Store: db, Limits: invoice.DefaultLimits, Operator: "张三", Role: store.RoleAdmin,
 		DeviceState: func(ctx context.Context) (DeviceState, error) {
 			st, err := client.Status(ctx)
 			if err != nil {
@@ -243,5 +243,116 @@ func TestPreviewAndSavePDF(t *testing.T) {
 	data, err := os.ReadFile(file)
 	if err != nil || !bytes.HasPrefix(data, []byte("%PDF-")) {
 		t.Fatalf("not a PDF: %v", err)
+	}
+}
+
+// The first run sets up the administrator and the seller; then everyone logs in, and a
+// clerk is refused the settings.
+func TestFirstRunLogInAndRoles(t *testing.T) {
+	ws := newWorkstation(t)
+	ws.Role = ""
+	app := test.NewTempApp(t)
+	app.Settings().SetTheme(NewTheme(false, true))
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1000, 700))
+	var u *UI
+	Start(w, ws, func(built *UI) { u = built })
+
+	// The set-up screen: a mismatched password and a bad credit code are refused.
+	form := findForm(t, w.Content())
+	entries := formEntries(form)
+	test.Type(entries["密码"], "secret-pass")
+	test.Type(entries["再次输入"], "secret-pasS")
+	entries["销售方名称"].SetText("厦门开票示范科技有限公司")
+	entries["纳税人识别号"].SetText("91350200776049653A")
+	tapButton(t, w.Content(), "完成设置")
+	if has, _ := ws.Store.HasOperators(); has {
+		t.Fatal("a mismatched password must not create the administrator")
+	}
+	entries["再次输入"].SetText("secret-pass")
+	tapButton(t, w.Content(), "完成设置")
+	if has, _ := ws.Store.HasOperators(); !has {
+		t.Fatal("the administrator was not created")
+	}
+	screenshot(t, w, "login")
+
+	// Log in: a wrong password is refused, the right one opens the screens with settings.
+	entries = formEntries(findForm(t, w.Content()))
+	entries["操作员"].SetText("管理员")
+	entries["密码"].SetText("wrong-pass")
+	tapButton(t, w.Content(), "登录")
+	if u != nil {
+		t.Fatal("a wrong password logged in")
+	}
+	entries["密码"].SetText("secret-pass")
+	tapButton(t, w.Content(), "登录")
+	if u == nil || u.ShowSettings() != nil || ws.Engine.Operator != "管理员" {
+		t.Fatalf("the administrator must reach the settings: %+v", u)
+	}
+	screenshot(t, w, "settings")
+
+	// The administrator adds a clerk; the clerk logs in and is refused the settings.
+	if err := ws.Store.CreateOperator("张三", store.RoleClerk, "clerk-pass", "管理员"); err != nil {
+		t.Fatal(err)
+	}
+	u = nil
+	Start(w, ws, func(built *UI) { u = built })
+	entries = formEntries(findForm(t, w.Content()))
+	entries["操作员"].SetText("张三")
+	entries["密码"].SetText("clerk-pass")
+	tapButton(t, w.Content(), "登录")
+	if u == nil || ws.Role != store.RoleClerk {
+		t.Fatal("the clerk could not log in")
+	}
+	if err := u.ShowSettings(); err == nil || len(u.tabs.Items) != 3 {
+		t.Fatalf("a clerk must not reach the settings: %v, %d tabs", err, len(u.tabs.Items))
+	}
+}
+
+// findForm finds the first form in a tree of objects.
+func findForm(t *testing.T, o fyne.CanvasObject) *widget.Form {
+	t.Helper()
+	var found *widget.Form
+	walk(o, func(c fyne.CanvasObject) {
+		if f, ok := c.(*widget.Form); ok && found == nil {
+			found = f
+		}
+	})
+	if found == nil {
+		t.Fatal("no form on the screen")
+	}
+	return found
+}
+
+func formEntries(f *widget.Form) map[string]*widget.Entry {
+	out := map[string]*widget.Entry{}
+	for _, it := range f.Items {
+		if e, ok := it.Widget.(*widget.Entry); ok {
+			out[it.Text] = e
+		}
+	}
+	return out
+}
+
+func tapButton(t *testing.T, o fyne.CanvasObject, label string) {
+	t.Helper()
+	var found *widget.Button
+	walk(o, func(c fyne.CanvasObject) {
+		if b, ok := c.(*widget.Button); ok && b.Text == label {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no button %q", label)
+	}
+	test.Tap(found)
+}
+
+func walk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
+	f(o)
+	if c, ok := o.(*fyne.Container); ok {
+		for _, child := range c.Objects {
+			walk(child, f)
+		}
 	}
 }

@@ -1,0 +1,143 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/store"
+)
+
+// Start shows what a workstation needs before work: the first-run set-up when nobody has
+// been set up yet, otherwise the log-in; then the screens for the operator who logged in.
+// done, when not nil, hears of the main UI once it is built.
+func Start(win fyne.Window, ws *Workstation, done func(*UI)) {
+	has, err := ws.Store.HasOperators()
+	if err != nil {
+		win.SetContent(widget.NewLabel("无法读取操作员：" + err.Error()))
+		return
+	}
+	if !has {
+		showSetup(win, ws, done)
+		return
+	}
+	showLogin(win, ws, done)
+}
+
+// showSetup is the first run: the administrator and the seller.
+func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
+	seller, _ := ws.Store.Seller()
+	admin, pass, again := widget.NewEntry(), widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	admin.SetText("管理员")
+	name, taxID, addr, bank := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	name.SetText(seller.Name)
+	taxID.SetText(seller.TaxID)
+	addr.SetText(seller.AddressPhone)
+	bank.SetText(seller.BankAccount)
+	problem := widget.NewLabel("")
+	problem.Importance = widget.DangerImportance
+	device := "未连接"
+	if ws.DeviceState != nil {
+		if st, err := ws.DeviceState(contextWithTimeout()); err == nil {
+			device = "机器编号 " + st.Machine
+		}
+	}
+	form := widget.NewForm(
+		widget.NewFormItem("管理员", admin),
+		widget.NewFormItem("密码", pass),
+		widget.NewFormItem("再次输入", again),
+		widget.NewFormItem("销售方名称", name),
+		widget.NewFormItem("纳税人识别号", taxID),
+		widget.NewFormItem("地址、电话", addr),
+		widget.NewFormItem("开户行及账号", bank),
+		widget.NewFormItem("税控设备", widget.NewLabel(device)),
+	)
+	finish := widget.NewButton("完成设置", func() {
+		p := invoice.Party{Name: name.Text, TaxID: taxID.Text, AddressPhone: addr.Text, BankAccount: bank.Text}
+		if err := setUp(ws, admin.Text, pass.Text, again.Text, p); err != nil {
+			problem.SetText(err.Error())
+			return
+		}
+		showLogin(win, ws, done)
+	})
+	finish.Importance = widget.HighImportance
+	win.SetContent(container.NewPadded(container.NewVBox(
+		widget.NewLabelWithStyle("首次使用：设置管理员和销售方", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		form, problem, container.NewHBox(layout.NewSpacer(), finish))))
+}
+
+// setUp checks and stores the first run's answers.
+func setUp(ws *Workstation, admin, pass, again string, seller invoice.Party) error {
+	switch {
+	case pass != again:
+		return errors.New("两次输入的密码不一致")
+	case seller.Name == "":
+		return errors.New("请填写销售方名称")
+	}
+	if problem, want := invoice.CheckTaxID(seller.TaxID); problem != "" {
+		if want != "" {
+			return fmt.Errorf("销售方纳税人识别号“%s”校验位错误，应为“%s”", seller.TaxID, want)
+		}
+		return fmt.Errorf("销售方纳税人识别号“%s”格式不正确", seller.TaxID)
+	}
+	if err := ws.Store.CreateOperator(admin, store.RoleAdmin, pass, "setup"); err != nil {
+		return operatorError(err)
+	}
+	if err := ws.Store.SetSeller(seller, admin); err != nil {
+		return err
+	}
+	ws.Engine.SetSeller(seller)
+	return nil
+}
+
+func operatorError(err error) error {
+	switch {
+	case errors.Is(err, store.ErrWeakPassword):
+		return errors.New("密码至少8个字符")
+	case errors.Is(err, store.ErrOperatorExists):
+		return errors.New("已有同名操作员")
+	}
+	return err
+}
+
+// showLogin asks for a name and password.
+func showLogin(win fyne.Window, ws *Workstation, done func(*UI)) {
+	name, pass := widget.NewEntry(), widget.NewPasswordEntry()
+	problem := widget.NewLabel("")
+	problem.Importance = widget.DangerImportance
+	var login func()
+	login = func() {
+		op, err := ws.Store.Authenticate(name.Text, pass.Text)
+		switch {
+		case errors.Is(err, store.ErrBadLogin):
+			problem.SetText("用户名或密码错误")
+			pass.SetText("")
+			return
+		case errors.Is(err, store.ErrOperatorDisable):
+			problem.SetText("该操作员已停用")
+			return
+		case err != nil:
+			problem.SetText(err.Error())
+			return
+		}
+		ws.Operator, ws.Role = op.Name, op.Role
+		ws.Engine.SetOperator(op.Name)
+		u := New(win, ws)
+		if done != nil {
+			done(u)
+		}
+	}
+	pass.OnSubmitted = func(string) { login() }
+	btn := widget.NewButton("登录", login)
+	btn.Importance = widget.HighImportance
+	form := widget.NewForm(widget.NewFormItem("操作员", name), widget.NewFormItem("密码", pass))
+	win.SetContent(container.NewCenter(container.NewVBox(
+		widget.NewLabelWithStyle("开票 Kaipiao", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		container.NewGridWrap(fyne.NewSize(360, form.MinSize().Height), form),
+		problem, container.NewHBox(layout.NewSpacer(), btn))))
+	win.Canvas().Focus(name)
+}

@@ -1,0 +1,105 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/store"
+)
+
+func contextWithTimeout() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	time.AfterFunc(10*time.Second, cancel)
+	return ctx
+}
+
+// settingsScreen is the administrator's: the seller and the operators.
+type settingsScreen struct {
+	u       *UI
+	content fyne.CanvasObject
+
+	name, taxID, addr, bank *widget.Entry
+	operators               *widget.Label
+	status                  *widget.Label
+}
+
+func newSettingsScreen(u *UI) *settingsScreen {
+	s := &settingsScreen{u: u, name: widget.NewEntry(), taxID: widget.NewEntry(), addr: widget.NewEntry(),
+		bank: widget.NewEntry(), operators: widget.NewLabel(""), status: widget.NewLabel("")}
+	seller, _ := u.ws.Store.Seller()
+	s.name.SetText(seller.Name)
+	s.taxID.SetText(seller.TaxID)
+	s.addr.SetText(seller.AddressPhone)
+	s.bank.SetText(seller.BankAccount)
+	sellerForm := widget.NewForm(
+		widget.NewFormItem("销售方名称", s.name), widget.NewFormItem("纳税人识别号", s.taxID),
+		widget.NewFormItem("地址、电话", s.addr), widget.NewFormItem("开户行及账号", s.bank))
+	save := widget.NewButton("保存销售方", s.saveSeller)
+
+	opName, opPass := widget.NewEntry(), widget.NewPasswordEntry()
+	opRole := widget.NewSelect([]string{"开票员", "管理员"}, nil)
+	opRole.SetSelectedIndex(0)
+	add := widget.NewButton("添加操作员", func() {
+		role := store.RoleClerk
+		if opRole.SelectedIndex() == 1 {
+			role = store.RoleAdmin
+		}
+		if err := u.ws.Store.CreateOperator(opName.Text, role, opPass.Text, u.ws.Operator); err != nil {
+			s.status.SetText(operatorError(err).Error())
+			return
+		}
+		s.status.SetText("已添加操作员 " + opName.Text)
+		opName.SetText("")
+		opPass.SetText("")
+		s.listOperators()
+	})
+	s.listOperators()
+	s.content = container.NewVScroll(container.NewVBox(
+		widget.NewCard("销售方", "打印在发票上的开票单位信息", container.NewVBox(sellerForm, container.NewHBox(save))),
+		widget.NewCard("操作员", "", container.NewVBox(s.operators,
+			widget.NewForm(widget.NewFormItem("姓名", opName), widget.NewFormItem("密码", opPass),
+				widget.NewFormItem("角色", opRole)), container.NewHBox(add))),
+		s.status))
+	return s
+}
+
+func (s *settingsScreen) saveSeller() {
+	p := invoice.Party{Name: strings.TrimSpace(s.name.Text), TaxID: strings.TrimSpace(s.taxID.Text),
+		AddressPhone: s.addr.Text, BankAccount: s.bank.Text}
+	if problem, _ := invoice.CheckTaxID(p.TaxID); problem != "" || p.Name == "" {
+		s.status.SetText(fmt.Sprintf("销售方名称和纳税人识别号须正确填写（%s）", problem))
+		return
+	}
+	if err := s.u.ws.Store.SetSeller(p, s.u.ws.Operator); err != nil {
+		s.status.SetText(err.Error())
+		return
+	}
+	s.u.ws.Engine.SetSeller(p)
+	s.status.SetText("已保存销售方")
+}
+
+func (s *settingsScreen) listOperators() {
+	ops, err := s.u.ws.Store.Operators()
+	if err != nil {
+		s.operators.SetText(err.Error())
+		return
+	}
+	var lines []string
+	for _, op := range ops {
+		role := "开票员"
+		if op.Role == store.RoleAdmin {
+			role = "管理员"
+		}
+		lines = append(lines, fmt.Sprintf("%s（%s）", op.Name, role))
+	}
+	s.operators.SetText(strings.Join(lines, "\n"))
+}
+
+var errNotAdmin = errors.New("只有管理员可以修改设置和操作员")
