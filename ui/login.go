@@ -109,8 +109,7 @@ func showLogin(win fyne.Window, ws *Workstation, done func(*UI)) {
 	name, pass := widget.NewEntry(), widget.NewPasswordEntry()
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
-	var login func()
-	login = func() {
+	login := func() {
 		op, err := ws.Store.Authenticate(name.Text, pass.Text)
 		switch {
 		case errors.Is(err, store.ErrBadLogin):
