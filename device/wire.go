@@ -1,6 +1,7 @@
 package device
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -193,6 +194,13 @@ func (d *dec) text() string {
 	}
 	s, err := simplifiedchinese.GBK.NewDecoder().Bytes(b)
 	if err != nil {
+		d.fail("GBK text")
+		return ""
+	}
+	// The decoder does not fail on bytes that are not GBK: it puts U+FFFD in their place.
+	// Accept only text that encodes back to exactly these bytes, so that every text has
+	// one form on the wire (the device's seal is computed over it).
+	if back, err := simplifiedchinese.GBK.NewEncoder().Bytes(s); err != nil || !bytes.Equal(back, b) {
 		d.fail("GBK text")
 		return ""
 	}
