@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -42,9 +44,11 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 	problem.Importance = widget.DangerImportance
 	device := "未连接"
 	if ws.DeviceState != nil {
-		if st, err := ws.DeviceState(contextWithTimeout()); err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if st, err := ws.DeviceState(ctx); err == nil {
 			device = "机器编号 " + st.Machine
 		}
+		cancel()
 	}
 	form := widget.NewForm(
 		widget.NewFormItem("管理员", admin),

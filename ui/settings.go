@@ -1,11 +1,9 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,12 +11,6 @@ import (
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
 )
-
-func contextWithTimeout() context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	time.AfterFunc(10*time.Second, cancel)
-	return ctx
-}
 
 // settingsScreen is the administrator's: the seller and the operators.
 type settingsScreen struct {

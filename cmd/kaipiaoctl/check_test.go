@@ -229,3 +229,29 @@ func TestPDFOfAnIssuedInvoice(t *testing.T) {
 		t.Errorf("an unknown invoice: exit %d", code)
 	}
 }
+
+// Issuing the same file twice prints the same invoices, the second time replayed.
+func TestIssueTheSameFileTwice(t *testing.T) {
+	data := t.TempDir()
+	run := func() []map[string]any {
+		code, out, stderr := runCLI(t, "", "--data", data, "issue", "../../docs/examples/07-orders.csv")
+		if code != exitOK {
+			t.Fatalf("issue: exit %d: %s", code, stderr)
+		}
+		return jsonObjects(t, out)
+	}
+	first, second := run(), run()
+	if len(first) != 2 || len(second) != 2 {
+		t.Fatalf("%d and %d invoices, want 2 and 2", len(first), len(second))
+	}
+	for i := range first {
+		for _, k := range []string{"order_id", "code", "number", "check_code", "issued_at", "total"} {
+			if first[i][k] != second[i][k] {
+				t.Errorf("invoice %d: %s %v then %v", i, k, first[i][k], second[i][k])
+			}
+		}
+		if first[i]["replayed"] != false || second[i]["replayed"] != true {
+			t.Errorf("invoice %d: replayed %v then %v", i, first[i]["replayed"], second[i]["replayed"])
+		}
+	}
+}
