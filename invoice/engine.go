@@ -246,7 +246,9 @@ func (e *Engine) issueDrafts(ctx context.Context, drafts []*Invoice, committed f
 			}
 			return issued, fmt.Errorf("request %s: %w", failed.RequestID, sendErr)
 		default:
-			inv, err := e.resolve(ctx, failed)
+			// Settling a lost answer is the invariant's business, not the caller's: a
+			// cancelled caller must not leave the request open when it could be settled.
+			inv, err := e.resolve(context.WithoutCancel(ctx), failed)
 			if err != nil {
 				return issued, fmt.Errorf("request %s: %w (%v; then %v)", failed.RequestID, ErrOutcomeUnknown, sendErr, err)
 			}
@@ -285,7 +287,9 @@ func (e *Engine) sendWindow(ctx context.Context, intents []Intent) (receipts []R
 			// Cancelled between invoices: this one was never sent, like the rest.
 			return receipts, i, fmt.Errorf("cancelled after %d of %d: %w", i, len(intents), err)
 		}
-		r, err := e.Device.Issue(ctx, in.RequestID, in.ExpectedCode, in.ExpectedNumber, in.Draft)
+		// Once handed to the device, an invoice finishes under the device's own deadline:
+		// cancelling mid-command would only turn a clean answer into a lost one.
+		r, err := e.Device.Issue(context.WithoutCancel(ctx), in.RequestID, in.ExpectedCode, in.ExpectedNumber, in.Draft)
 		if err != nil {
 			return receipts, i + 1, err
 		}

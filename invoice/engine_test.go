@@ -93,7 +93,7 @@ func (d *memDevice) issueLocked(requestID, code, number string, draft *invoice.I
 	return r, nil
 }
 
-func (d *memDevice) Issue(_ context.Context, requestID, code, number string, draft *invoice.Invoice) (invoice.Receipt, error) {
+func (d *memDevice) Issue(ctx context.Context, requestID, code, number string, draft *invoice.Invoice) (invoice.Receipt, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.calls++
@@ -111,12 +111,20 @@ func (d *memDevice) Issue(_ context.Context, requestID, code, number string, dra
 	if err == nil && d.loseAnswer[d.calls] {
 		return invoice.Receipt{}, fmt.Errorf("answer lost: %w", invoice.ErrOutcomeUnknown)
 	}
+	// As the serial client does: a context cancelled while the command is out means the
+	// device may have done it, but its answer is not waited for.
+	if err == nil && ctx.Err() != nil {
+		return invoice.Receipt{}, fmt.Errorf("%w: %w", invoice.ErrOutcomeUnknown, ctx.Err())
+	}
 	return r, err
 }
 
-func (d *memDevice) Lookup(_ context.Context, requestID string) (invoice.Receipt, bool, error) {
+func (d *memDevice) Lookup(ctx context.Context, requestID string) (invoice.Receipt, bool, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return invoice.Receipt{}, false, err
+	}
 	if d.lookupDown > 0 {
 		d.lookupDown--
 		return invoice.Receipt{}, false, errors.New("link down")
@@ -520,6 +528,27 @@ func TestIssueBatchCancelledBetweenInvoices(t *testing.T) {
 	})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("want context.Canceled, got %v", err)
+	}
+	agree(t, dev, db)
+}
+
+// A cancel that arrives while the device is issuing lets that invoice finish and be
+// stored; the batch stops before the next one, and no request is left open.
+func TestCancelDuringADeviceCommandLosesNothing(t *testing.T) {
+	dev := newMemDevice(1000)
+	eng, db := newEngine(t, dev)
+	ctx, cancel := context.WithCancel(context.Background())
+	dev.beforeIssue = cancel // the user cancels while the first ISSUE is on the wire
+	var orders []*invoice.Order
+	for i := 0; i < 10; i++ {
+		orders = append(orders, order(fmt.Sprintf("K-%02d", i), "10.00"))
+	}
+	err := eng.IssueBatch(ctx, orders, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("want context.Canceled, got %v", err)
+	}
+	if len(dev.journal) != 1 {
+		t.Fatalf("the device issued %d, want the one in flight", len(dev.journal))
 	}
 	agree(t, dev, db)
 }

@@ -59,8 +59,11 @@ type UI struct {
 	tabs     *container.AppTabs
 	home     *homeScreen
 	issue    *issueForm
+	inbox    *inbox
 	list     *invoiceList
 	settings *settingsScreen // nil for a clerk
+
+	issueTab, inboxTab, listTab, settingsTab *container.TabItem
 }
 
 // New builds the screens into win and binds the keyboard shortcuts: Ctrl+N a new invoice,
@@ -73,14 +76,18 @@ func New(win fyne.Window, ws *Workstation) *UI {
 	u.home = newHomeScreen(u)
 	u.issue = newIssueForm(u)
 	u.list = newInvoiceList(u)
+	u.inbox = newInbox(u)
+	u.issueTab = container.NewTabItemWithIcon("开票", theme.DocumentCreateIcon(), u.issue.content)
+	u.inboxTab = container.NewTabItemWithIcon("订单", theme.MailComposeIcon(), u.inbox.content)
+	u.listTab = container.NewTabItemWithIcon("发票查询", theme.ListIcon(), u.list.content)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("首页", theme.HomeIcon(), u.home.content),
-		container.NewTabItemWithIcon("开票", theme.DocumentCreateIcon(), u.issue.content),
-		container.NewTabItemWithIcon("发票查询", theme.ListIcon(), u.list.content),
+		u.issueTab, u.inboxTab, u.listTab,
 	)
 	if ws.Role == store.RoleAdmin {
 		u.settings = newSettingsScreen(u)
-		u.tabs.Append(container.NewTabItemWithIcon("设置", theme.SettingsIcon(), u.settings.content))
+		u.settingsTab = container.NewTabItemWithIcon("设置", theme.SettingsIcon(), u.settings.content)
+		u.tabs.Append(u.settingsTab)
 	}
 	u.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Content {
@@ -92,7 +99,7 @@ func New(win fyne.Window, ws *Workstation) *UI {
 	}
 	win.SetContent(u.tabs)
 	win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { u.tabs.SelectIndex(1); u.issue.reset() })
+		func(fyne.Shortcut) { u.tabs.Select(u.issueTab); u.issue.reset() })
 	win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { u.issue.submit() })
 	u.home.refresh()
@@ -107,12 +114,15 @@ func (u *UI) ShowSettings() error {
 	if u.settings == nil {
 		return errNotAdmin
 	}
-	u.tabs.SelectIndex(3)
+	u.tabs.Select(u.settingsTab)
 	return nil
 }
 
 // ShowIssue selects the issue form.
-func (u *UI) ShowIssue() { u.tabs.SelectIndex(1) }
+func (u *UI) ShowIssue() { u.tabs.Select(u.issueTab) }
+
+// ShowInbox selects the orders waiting to be invoiced.
+func (u *UI) ShowInbox() { u.tabs.Select(u.inboxTab) }
 
 // ShowInvoices selects the invoice list.
-func (u *UI) ShowInvoices() { u.tabs.SelectIndex(2) }
+func (u *UI) ShowInvoices() { u.tabs.Select(u.listTab) }

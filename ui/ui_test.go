@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -189,7 +190,7 @@ func TestNewInvoiceShortcutClearsTheForm(t *testing.T) {
 	before := u.issue.orderID
 	u.ShowInvoices()
 	press(w, fyne.KeyN)
-	if u.tabs.SelectedIndex() != 1 || u.issue.buyer["buyer.name"].Text != "" || u.issue.orderID == before {
+	if u.tabs.Selected() != u.issueTab || u.issue.buyer["buyer.name"].Text != "" || u.issue.orderID == before {
 		t.Fatalf("Ctrl+N: tab %d, buyer %q", u.tabs.SelectedIndex(), u.issue.buyer["buyer.name"].Text)
 	}
 }
@@ -304,7 +305,7 @@ func TestFirstRunLogInAndRoles(t *testing.T) {
 	if u == nil || ws.Role != store.RoleClerk {
 		t.Fatal("the clerk could not log in")
 	}
-	if err := u.ShowSettings(); err == nil || len(u.tabs.Items) != 3 {
+	if err := u.ShowSettings(); err == nil || u.settingsTab != nil {
 		t.Fatalf("a clerk must not reach the settings: %v, %d tabs", err, len(u.tabs.Items))
 	}
 }
@@ -354,5 +355,75 @@ func walk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
 		for _, child := range c.Objects {
 			walk(child, f)
 		}
+	}
+}
+
+// Orders imported from a table are checked row by row before anything is issued; the
+// valid ones are issued as one batch with a progress bar.
+func TestInboxImportsChecksAndIssuesABatch(t *testing.T) {
+	ws := newWorkstation(t)
+	u, w := newTestUI(t, ws)
+	u.ShowInbox()
+	b := u.inbox
+	data, err := os.ReadFile("../docs/examples/08-orders-gbk.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.importData("08-orders-gbk.csv", data); err != nil {
+		t.Fatal(err)
+	}
+	bad := "订单号,购买方名称,项目名称,税收分类编码,金额,税率\nX-1,示例公司,服务,304020101,100.00,0.06\n"
+	if err := b.importData("bad.csv", []byte(bad)); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.entries) != 3 || b.entries[2].errs == nil {
+		t.Fatalf("entries %d", len(b.entries))
+	}
+	b.showDetail(b.entries[2])
+	if !strings.Contains(b.detail.Text, "row:2/税收分类编码") {
+		t.Errorf("the error must name its row and column: %q", b.detail.Text)
+	}
+	if !strings.Contains(b.summary.Text, "待开具 2，有错误 1") {
+		t.Errorf("summary %q", b.summary.Text)
+	}
+	screenshot(t, w, "inbox")
+	test.Tap(b.issueBtn)
+	eventually(t, "the batch", func() bool { n, _ := ws.Store.Count(); return n == 2 && b.stop == nil })
+	if b.progress.Value != 1 || b.entries[0].status() != "已开具 1 张" || b.entries[2].status() != "1 处错误" {
+		t.Fatalf("progress %v, statuses %q %q", b.progress.Value, b.entries[0].status(), b.entries[2].status())
+	}
+}
+
+func TestInboxBatchCanBeCancelledBetweenInvoices(t *testing.T) {
+	ws := newWorkstation(t)
+	u, _ := newTestUI(t, ws)
+	b := u.inbox
+	var rows []string
+	rows = append(rows, "order_id,buyer_name,name,tax_code,amount,tax_rate")
+	for i := 0; i < 300; i++ {
+		rows = append(rows, fmt.Sprintf("C-%03d,示例公司,服务,3040201010000000000,100.00,0.06", i))
+	}
+	if err := b.importData("many.csv", []byte(strings.Join(rows, "\n"))); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(b.issueBtn)
+	eventually(t, "some invoices", func() bool { n, _ := ws.Store.Count(); return n >= 5 })
+	test.Tap(b.cancel)
+	eventually(t, "the batch to stop", func() bool { return b.stop == nil })
+	n, _ := ws.Store.Count()
+	if n == 0 || n >= 300 {
+		t.Fatalf("%d issued: the cancel must stop the batch between invoices", n)
+	}
+	issued := 0
+	for _, e := range b.entries {
+		if len(e.issued) > 0 {
+			issued++
+		}
+	}
+	if issued != n {
+		t.Fatalf("the inbox shows %d issued, the store holds %d", issued, n)
+	}
+	if open, _ := ws.Store.OpenIntents(); len(open) != 0 {
+		t.Fatalf("%d intents left open by the cancel", len(open))
 	}
 }

@@ -1,0 +1,272 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/orderfile"
+)
+
+// inbox is the orders waiting to be invoiced: imported from a file, or pulled from the
+// platform. Every order is checked at once, so the clerk sees each row's errors before
+// anything is issued; the valid ones are issued as one batch, with a progress bar that
+// can be cancelled between invoices.
+type inbox struct {
+	u       *UI
+	content fyne.CanvasObject
+
+	entries  []*inboxEntry
+	table    *widget.Table
+	detail   *widget.Label
+	summary  *widget.Label
+	progress *widget.ProgressBar
+	issueBtn *widget.Button
+	cancel   *widget.Button
+	stop     context.CancelFunc // cancels the running batch; nil when none runs
+}
+
+// inboxEntry is one order and what became of it.
+type inboxEntry struct {
+	order   *invoice.Order
+	source  string
+	checked *invoice.Checked
+	errs    invoice.Errors
+	issued  []invoice.Outcome
+	failed  error
+}
+
+func (e *inboxEntry) status() string {
+	switch {
+	case len(e.issued) > 0:
+		if e.issued[0].Replayed {
+			return "已开具（重复订单）"
+		}
+		return fmt.Sprintf("已开具 %d 张", len(e.issued))
+	case e.failed != nil:
+		return "未开具"
+	case e.errs != nil:
+		return fmt.Sprintf("%d 处错误", len(e.errs))
+	case e.checked != nil && len(e.checked.Parts) > 1:
+		return fmt.Sprintf("待开具（拆分 %d 张）", len(e.checked.Parts))
+	}
+	return "待开具"
+}
+
+var inboxColumns = []struct {
+	title string
+	width float32
+	cell  func(e *inboxEntry) string
+}{
+	{"订单号", 180, func(e *inboxEntry) string { return e.order.OrderID }},
+	{"来源", 140, func(e *inboxEntry) string { return e.source }},
+	{"购买方", 240, func(e *inboxEntry) string { return e.order.Buyer.Name }},
+	{"行数", 60, func(e *inboxEntry) string { return fmt.Sprint(len(e.order.Lines)) }},
+	{"价税合计", 120, func(e *inboxEntry) string {
+		if e.checked == nil {
+			return "—"
+		}
+		return e.checked.Invoice.Totals().Total.String()
+	}},
+	{"状态", 180, func(e *inboxEntry) string { return e.status() }},
+}
+
+func newInbox(u *UI) *inbox {
+	b := &inbox{u: u, detail: widget.NewLabel(""), summary: widget.NewLabel(""), progress: widget.NewProgressBar()}
+	b.detail.Wrapping = fyne.TextWrapWord
+	b.detail.Importance = widget.DangerImportance
+	b.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(b.entries), len(inboxColumns) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(inboxColumns[id.Col].cell(b.entries[id.Row]))
+		})
+	b.table.ShowHeaderColumn = false
+	b.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
+	b.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 {
+			o.(*widget.Label).SetText(inboxColumns[id.Col].title)
+		}
+	}
+	for i, c := range inboxColumns {
+		b.table.SetColumnWidth(i, c.width)
+	}
+	b.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(b.entries) {
+			b.showDetail(b.entries[id.Row])
+		}
+	}
+	importBtn := widget.NewButton("导入订单 (Excel/CSV/JSON)", b.askImport)
+	pullBtn := widget.NewButton("平台订单", b.loadPulled)
+	b.issueBtn = widget.NewButton("批量开具", b.issueAll)
+	b.issueBtn.Importance = widget.HighImportance
+	b.cancel = widget.NewButton("取消", func() {
+		if b.stop != nil {
+			b.stop()
+		}
+	})
+	b.cancel.Disable()
+	b.issueBtn.Disable()
+	b.content = container.NewBorder(
+		container.NewHBox(importBtn, pullBtn),
+		container.NewVBox(b.summary, b.progress, container.NewHBox(b.issueBtn, b.cancel),
+			container.NewVScroll(b.detail)),
+		nil, nil, b.table)
+	return b
+}
+
+// askImport lets the clerk choose a file of orders.
+func (b *inbox) askImport() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		defer r.Close()
+		data, err := io.ReadAll(r)
+		if err != nil {
+			dialog.ShowError(err, b.u.win)
+			return
+		}
+		if err := b.importData(r.URI().Name(), data); err != nil {
+			dialog.ShowError(err, b.u.win)
+		}
+	}, b.u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".csv", ".json"}))
+	d.Show()
+}
+
+// importData reads a file of orders into the inbox and checks every one.
+func (b *inbox) importData(name string, data []byte) error {
+	orders, err := orderfile.Decode(name, data)
+	if err != nil {
+		var errs invoice.Errors
+		if errors.As(err, &errs) {
+			return fmt.Errorf("无法导入 %s：%s", name, clerkMessage(errs))
+		}
+		return fmt.Errorf("无法导入 %s：%v", name, err)
+	}
+	b.add(orders, name)
+	return nil
+}
+
+// loadPulled adds the orders pulled from the platform.
+func (b *inbox) loadPulled() {
+	pulled, err := b.u.ws.Store.PulledOrders()
+	if err != nil {
+		dialog.ShowError(err, b.u.win)
+		return
+	}
+	var orders []*invoice.Order
+	for _, p := range pulled {
+		decoded, err := invoice.DecodeOrders(p.Order)
+		if err != nil {
+			continue
+		}
+		orders = append(orders, decoded...)
+	}
+	b.add(orders, "服务平台")
+}
+
+func (b *inbox) add(orders []*invoice.Order, source string) {
+	ws := b.u.ws
+	cfg := invoice.Config{Codes: ws.Engine.Codes, Limits: ws.Limits, Seller: ws.Engine.Seller, Operator: ws.Operator}
+	for _, o := range orders {
+		e := &inboxEntry{order: o, source: source}
+		e.checked, e.errs = invoice.Check(o, cfg)
+		b.entries = append(b.entries, e)
+	}
+	b.refresh()
+}
+
+func (b *inbox) refresh() {
+	ready, bad, done := 0, 0, 0
+	for _, e := range b.entries {
+		switch {
+		case len(e.issued) > 0:
+			done++
+		case e.errs != nil:
+			bad++
+		default:
+			ready++
+		}
+	}
+	b.summary.SetText(fmt.Sprintf("共 %d 个订单：待开具 %d，有错误 %d，已开具 %d", len(b.entries), ready, bad, done))
+	if ready > 0 && b.stop == nil {
+		b.issueBtn.Enable()
+	} else {
+		b.issueBtn.Disable()
+	}
+	b.table.Refresh()
+}
+
+// showDetail lists an order's errors with their place (row and column for a table).
+func (b *inbox) showDetail(e *inboxEntry) {
+	var lines []string
+	for _, fe := range e.errs {
+		lines = append(lines, fmt.Sprintf("%s：%s", fe.Field, fe.Message))
+	}
+	if e.failed != nil {
+		lines = append(lines, clerkMessage(e.failed))
+	}
+	b.detail.SetText(strings.Join(lines, "\n"))
+}
+
+// issueAll issues every valid order not yet issued, in the background. The progress bar
+// moves as each order's invoices are stored; 取消 stops between invoices.
+func (b *inbox) issueAll() {
+	var todo []*inboxEntry
+	var orders []*invoice.Order
+	for _, e := range b.entries {
+		if e.errs == nil && len(e.issued) == 0 {
+			e.failed = nil
+			todo = append(todo, e)
+			orders = append(orders, e.order)
+		}
+	}
+	if len(todo) == 0 {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	b.stop = cancel
+	b.issueBtn.Disable()
+	b.cancel.Enable()
+	b.progress.SetValue(0)
+	byOrder := make(map[*invoice.Order]*inboxEntry, len(todo))
+	for _, e := range todo {
+		byOrder[e.order] = e
+	}
+	go func() {
+		done := 0
+		err := b.u.ws.Engine.IssueBatch(ctx, orders, func(r invoice.BatchResult) {
+			done++
+			n := done
+			fyne.Do(func() {
+				e := byOrder[r.Order]
+				e.issued, e.failed = r.Outcomes, r.Err
+				b.progress.SetValue(float64(n) / float64(len(todo)))
+				b.table.Refresh()
+			})
+		})
+		fyne.Do(func() {
+			cancel()
+			b.stop = nil
+			b.cancel.Disable()
+			b.refresh()
+			if err != nil && !errors.Is(err, context.Canceled) {
+				dialog.ShowError(fmt.Errorf("批量开具中止：%s", clerkMessage(err)), b.u.win)
+			}
+			if b.u.ws.SyncNow != nil {
+				b.u.ws.SyncNow()
+			}
+			b.u.home.refresh()
+		})
+	}()
+}
