@@ -115,11 +115,12 @@ func newInbox(u *UI) *inbox {
 	})
 	b.cancel.Disable()
 	b.issueBtn.Disable()
-	b.content = container.NewBorder(
-		container.NewHBox(importBtn, pullBtn),
-		container.NewVBox(b.summary, b.progress, container.NewHBox(b.issueBtn, b.cancel),
-			container.NewVScroll(b.detail)),
-		nil, nil, b.table)
+	// The orders above, the selected one's errors below, the split movable by the clerk.
+	split := container.NewVSplit(b.table, container.NewBorder(
+		container.NewVBox(b.summary, b.progress, container.NewHBox(b.issueBtn, b.cancel)), nil, nil, nil,
+		container.NewVScroll(b.detail)))
+	split.Offset = 0.65
+	b.content = container.NewBorder(container.NewHBox(importBtn, pullBtn), nil, nil, nil, split)
 	return b
 }
 
