@@ -104,3 +104,20 @@ func (s *DB) updateRecord(id uint64, f func(tx *bolt.Tx, rec *Record) error) err
 		return tx.Bucket(bInvoices).Put(be64(id), raw)
 	})
 }
+
+// DeadLetters lists the invoices the platform refused for good, oldest first, with the
+// reason in each record's SyncError.
+func (s *DB) DeadLetters() ([]*Record, error) {
+	var out []*Record
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bDead).ForEach(func(k, _ []byte) error {
+			rec, err := getRecord(tx, k)
+			if err != nil {
+				return err
+			}
+			out = append(out, rec)
+			return nil
+		})
+	})
+	return out, err
+}

@@ -210,6 +210,9 @@ func TestOutbox(t *testing.T) {
 	if rec.Sync != SyncAcked || string(rec.Ack) != "signed receipt" {
 		t.Fatalf("%+v", rec)
 	}
+	if dead, _ := db.DeadLetters(); len(dead) != 1 || dead[0].SyncError != "certificate expired" {
+		t.Fatalf("dead letters %+v", dead)
+	}
 	if err := db.Retry(pending[1].ID, "张三"); err != nil {
 		t.Fatal(err)
 	}

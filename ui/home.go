@@ -22,6 +22,7 @@ type homeScreen struct {
 	offline              *widget.ProgressBar
 	offlineText          *widget.Label
 	queue, today         *widget.Label
+	retry                *widget.Button // shown when the platform refused invoices
 }
 
 func newHomeScreen(u *UI) *homeScreen {
@@ -32,9 +33,11 @@ func newHomeScreen(u *UI) *homeScreen {
 	h.locks.Wrapping = fyne.TextWrapWord
 	h.offline.TextFormatter = func() string { return fmt.Sprintf("%.0f%%", h.offline.Value*100) }
 	refresh := widget.NewButton("刷新", h.refresh)
+	h.retry = widget.NewButton("重新上传失败的发票", h.retryDead)
+	h.retry.Hide()
 	h.content = container.NewVBox(
 		widget.NewCard("税控设备", "", container.NewVBox(h.device, h.stock, h.offlineText, h.offline, h.locks)),
-		widget.NewCard("数据同步", "", h.queue),
+		widget.NewCard("数据同步", "", container.NewVBox(h.queue, h.retry)),
 		widget.NewCard("今日开票", "", h.today),
 		container.NewHBox(refresh),
 	)
@@ -106,7 +109,31 @@ func (h *homeScreen) refresh() {
 			h.offline.SetValue(offFrac)
 			h.locks.SetText(lockText)
 			h.queue.SetText(queueText)
+			if dead > 0 {
+				h.retry.Show()
+			} else {
+				h.retry.Hide()
+			}
 			h.today.SetText(todayText)
 		})
 	}()
+}
+
+// retryDead puts every dead letter back in the outbox (after the clerk fixed the cause,
+// say a renewed certificate) and asks the sync for a pass.
+func (h *homeScreen) retryDead() {
+	ws := h.u.ws
+	dead, err := ws.Store.DeadLetters()
+	if err != nil {
+		return
+	}
+	for _, rec := range dead {
+		if err := ws.Store.Retry(rec.ID, ws.Operator); err != nil {
+			break
+		}
+	}
+	if ws.SyncNow != nil {
+		ws.SyncNow()
+	}
+	h.refresh()
 }

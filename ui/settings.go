@@ -20,6 +20,7 @@ type settingsScreen struct {
 	name, taxID, addr, bank *widget.Entry
 	operators               *widget.Label
 	status                  *widget.Label
+	audit                   *widget.Label
 }
 
 func newSettingsScreen(u *UI) *settingsScreen {
@@ -53,11 +54,16 @@ func newSettingsScreen(u *UI) *settingsScreen {
 		s.listOperators()
 	})
 	s.listOperators()
+	s.audit = widget.NewLabel("")
+	s.audit.Wrapping = fyne.TextWrapWord
+	verify := widget.NewButton("验证审计日志", s.verifyAudit)
 	s.content = container.NewVScroll(container.NewVBox(
 		widget.NewCard("销售方", "打印在发票上的开票单位信息", container.NewVBox(sellerForm, container.NewHBox(save))),
 		widget.NewCard("操作员", "", container.NewVBox(s.operators,
 			widget.NewForm(widget.NewFormItem("姓名", opName), widget.NewFormItem("密码", opPass),
 				widget.NewFormItem("角色", opRole)), container.NewHBox(add))),
+		widget.NewCard("审计日志", "每条记录以SM3哈希链接：修改或删除任何一条都会被发现",
+			container.NewVBox(container.NewHBox(verify), s.audit)),
 		s.status))
 	return s
 }
@@ -92,6 +98,28 @@ func (s *settingsScreen) listOperators() {
 		lines = append(lines, fmt.Sprintf("%s（%s）", op.Name, role))
 	}
 	s.operators.SetText(strings.Join(lines, "\n"))
+}
+
+// verifyAudit walks the audit log's hash chain and shows its newest entries.
+func (s *settingsScreen) verifyAudit() {
+	n, err := s.u.ws.Store.VerifyAudit()
+	var b strings.Builder
+	if err != nil {
+		fmt.Fprintf(&b, "审计日志校验失败：%v\n", err)
+	} else {
+		fmt.Fprintf(&b, "审计日志完整：共 %d 条，哈希链校验通过\n", n)
+	}
+	from := uint64(1)
+	if n > 20 {
+		from = uint64(n - 19)
+	}
+	entries, _ := s.u.ws.Store.AuditLog(from, 20)
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		fmt.Fprintf(&b, "%d  %s  %s  %s  %s  %s\n", e.Seq, e.At.Local().Format("2006-01-02 15:04:05"), e.Operator,
+			e.Action, e.Subject, e.Detail)
+	}
+	s.audit.SetText(b.String())
 }
 
 var errNotAdmin = errors.New("只有管理员可以修改设置和操作员")

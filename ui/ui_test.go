@@ -290,6 +290,10 @@ func TestFirstRunLogInAndRoles(t *testing.T) {
 	if u == nil || u.ShowSettings() != nil || ws.Engine.Operator != "管理员" {
 		t.Fatalf("the administrator must reach the settings: %+v", u)
 	}
+	u.settings.verifyAudit()
+	if !strings.Contains(u.settings.audit.Text, "哈希链校验通过") || !strings.Contains(u.settings.audit.Text, "login") {
+		t.Errorf("audit: %q", u.settings.audit.Text)
+	}
 	screenshot(t, w, "settings")
 
 	// The administrator adds a clerk; the clerk logs in and is refused the settings.
@@ -426,4 +430,27 @@ func TestInboxBatchCanBeCancelledBetweenInvoices(t *testing.T) {
 	if open, _ := ws.Store.OpenIntents(); len(open) != 0 {
 		t.Fatalf("%d intents left open by the cancel", len(open))
 	}
+}
+
+// Invoices the platform refused are shown with a way to send them again.
+func TestHomeRetriesDeadLetters(t *testing.T) {
+	ws := newWorkstation(t)
+	u, _ := newTestUI(t, ws)
+	outs, err := ws.Engine.Issue(context.Background(), &invoice.Order{OrderID: "D-1", Buyer: invoice.OrderBuyer{Name: "示例公司"},
+		Lines: []invoice.OrderLine{{Name: "服务", TaxCode: "3040201010000000000", Amount: "10.00", TaxRate: "0.06"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _ := ws.Store.ByRequest(outs[0].Invoice.RequestID)
+	if err := ws.Store.DeadLetter(rec.ID, "certificate expired"); err != nil {
+		t.Fatal(err)
+	}
+	u.Refresh()
+	eventually(t, "the retry button", func() bool { return u.home.retry.Visible() })
+	if !strings.Contains(u.home.queue.Text, "失败 1 张") {
+		t.Fatalf("queue %q", u.home.queue.Text)
+	}
+	test.Tap(u.home.retry)
+	eventually(t, "back in the outbox", func() bool { q, d, _ := ws.Store.PendingCount(); return q == 1 && d == 0 })
+	eventually(t, "the button hidden", func() bool { return !u.home.retry.Visible() })
 }
