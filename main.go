@@ -17,6 +17,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"github.com/kaipiao/kaipiao/invoice"
 	ksync "github.com/kaipiao/kaipiao/sync"
 	"github.com/kaipiao/kaipiao/ui"
 	"github.com/kaipiao/kaipiao/workstation"
@@ -47,7 +48,11 @@ func main() {
 	defer ws.Close()
 
 	screens := &ui.Workstation{Engine: ws.Engine, Store: ws.Store, Limits: ws.Limits, Operator: operator,
-		DeviceState: ws.DeviceState}
+		DeviceState: ws.DeviceState,
+		RenderPDF: func(inv *invoice.Invoice) ([]byte, error) {
+			doc, _, err := workstation.RenderPDF(*data, inv)
+			return doc, err
+		}}
 	var u *ui.UI
 	if *platform != "" {
 		// Sync runs in the background while the window is open; each pass refreshes the

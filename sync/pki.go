@@ -41,6 +41,7 @@ const (
 	FilePlatformEnc   = "platform-enc"      // .crt/.key: envelopes are encrypted to it
 	FilePlatformTLS   = "platform-tls"      // .crt/.key: the HTTPS server, for 127.0.0.1 and localhost
 	FileDevice        = "device"            // .crt/.key: a CA-issued identity for the simulator
+	FileSeal          = "seal"              // .crt/.key: the seller's ECDSA P-256 seal for PDF signatures (readers cannot verify SM2)
 	FileAuthority     = "authority.key"     // the tax authority's SM2 key (acknowledges device uploads)
 	DirDevices        = "devices"           // device certificates the platform trusts as they are
 	FileDemoMarker    = "DEMO"              // present in a demo set: the demo passphrase applies
@@ -185,6 +186,20 @@ func newTLS(notBefore time.Time, validity time.Duration) (ca, server Identity, e
 		DNSNames:    []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}}
 	cert, err := issue(tmpl, &key.PublicKey, ca)
 	return ca, Identity{Cert: cert, Key: key}, err
+}
+
+// newSeal makes the seller's seal identity for signing invoice PDFs: ECDSA P-256, issued
+// by the P-256 root, naming the seller's tax ID.
+func newSeal(root Identity, taxID string, notBefore time.Time, validity time.Duration) (Identity, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return Identity{}, err
+	}
+	tmpl := &smx509.Certificate{Subject: pkix.Name{CommonName: "Kaipiao demo seller seal", SerialNumber: taxID},
+		NotBefore: notBefore, NotAfter: notBefore.Add(validity),
+		KeyUsage: smx509.KeyUsageDigitalSignature | smx509.KeyUsageContentCommitment}
+	cert, err := issue(tmpl, &key.PublicKey, root)
+	return Identity{Cert: cert, Key: key}, err
 }
 
 // WriteCert writes a certificate as PEM, mode 0644.

@@ -23,7 +23,10 @@ type DemoSet struct {
 	PlatformSign, PlatformEnc Identity
 	PlatformTLS               Identity
 	Device                    Identity
-	Authority                 *sm2.PrivateKey
+	// Seal signs the invoice PDFs (电子签章): ECDSA P-256 under the transport root, since
+	// PDF readers verify RSA and ECDSA but not SM2.
+	Seal      Identity
+	Authority *sm2.PrivateKey
 }
 
 // DemoOptions name the parties of a demo set.
@@ -67,6 +70,9 @@ func NewDemoSet(o DemoOptions) (*DemoSet, error) {
 	if d.TLSCA, d.PlatformTLS, err = newTLS(o.NotBefore, o.Validity); err != nil {
 		return nil, err
 	}
+	if d.Seal, err = newSeal(d.TLSCA, o.TaxID, o.NotBefore, o.Validity); err != nil {
+		return nil, err
+	}
 	d.Authority = sim.DemoAuthority()
 	return &d, nil
 }
@@ -92,6 +98,11 @@ func (d *DemoSet) WriteWorkstation(dir string, passphrase []byte) ([]string, err
 	if err != nil {
 		return nil, err
 	}
+	seal, err := WriteIdentity(dir, FileSeal, d.Seal, passphrase)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, seal...)
 	for _, c := range []struct {
 		base string
 		id   Identity

@@ -79,9 +79,9 @@ func newInvoiceList(u *UI) *invoiceList {
 	l.redBtn.Disable()
 	l.actions = []*widget.Button{
 		widget.NewButton("预览", func() { showPreview(u.win, "发票预览", l.selected.Invoice) }),
-		widget.NewButton("保存PDF", func() { askSavePDF(u.win, l.selected.Invoice) }),
+		widget.NewButton("保存PDF", func() { askSavePDF(u.win, u.ws, l.selected.Invoice) }),
 		widget.NewButton("打印", func() {
-			if err := printPDF(l.selected.Invoice); err != nil {
+			if err := printPDF(u.ws, l.selected.Invoice); err != nil {
 				dialog.ShowError(fmt.Errorf("打印失败：%v", err), u.win)
 			}
 		}),

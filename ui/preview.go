@@ -64,8 +64,12 @@ func draftForPreview(d *invoice.Invoice) *invoice.Invoice {
 }
 
 // savePDF writes an invoice's PDF to path.
-func savePDF(inv *invoice.Invoice, path string) error {
-	doc, err := pdf.Render(inv, pdf.Options{Seal: true})
+func savePDF(ws *Workstation, inv *invoice.Invoice, path string) error {
+	render := ws.RenderPDF
+	if render == nil {
+		render = func(inv *invoice.Invoice) ([]byte, error) { return pdf.Render(inv, pdf.Options{Seal: true}) }
+	}
+	doc, err := render(inv)
 	if err != nil {
 		return err
 	}
@@ -77,14 +81,14 @@ func savePDF(inv *invoice.Invoice, path string) error {
 }
 
 // askSavePDF lets the clerk choose where the PDF goes.
-func askSavePDF(win fyne.Window, inv *invoice.Invoice) {
+func askSavePDF(win fyne.Window, ws *Workstation, inv *invoice.Invoice) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return
 		}
 		path := w.URI().Path()
 		w.Close()
-		if err := savePDF(inv, path); err != nil {
+		if err := savePDF(ws, inv, path); err != nil {
 			dialog.ShowError(fmt.Errorf("保存PDF失败：%v", err), win)
 			return
 		}
@@ -97,13 +101,13 @@ func askSavePDF(win fyne.Window, inv *invoice.Invoice) {
 
 // printPDF hands the PDF to the system's print path: lp on Linux and macOS, the shell's
 // print verb on Windows.
-func printPDF(inv *invoice.Invoice) error {
+func printPDF(ws *Workstation, inv *invoice.Invoice) error {
 	dir, err := os.MkdirTemp("", "kaipiao-print-")
 	if err != nil {
 		return err
 	}
 	path := filepath.Join(dir, fmt.Sprintf("%s_%s.pdf", inv.Code, inv.Number))
-	if err := savePDF(inv, path); err != nil {
+	if err := savePDF(ws, inv, path); err != nil {
 		return err
 	}
 	var cmd *exec.Cmd

@@ -29,6 +29,9 @@ type Workstation struct {
 	Sync func() SyncState
 	// SyncNow asks the background sync for a pass at once (after an invoice is issued).
 	SyncNow func()
+	// RenderPDF renders an issued invoice's PDF, signed with the seller's seal where the
+	// workstation has one; pdf.Render with the seal drawn when nil.
+	RenderPDF func(*invoice.Invoice) ([]byte, error)
 	// Now is the clock for "today"; time.Now by default.
 	Now func() time.Time
 }

@@ -238,7 +238,7 @@ func TestPreviewAndSavePDF(t *testing.T) {
 	eventually(t, "issued", func() bool { n, _ := ws.Store.Count(); return n == 1 })
 	page, _ := ws.Store.List(store.Query{})
 	file := filepath.Join(t.TempDir(), "invoice.pdf")
-	if err := savePDF(page.Records[0].Invoice, file); err != nil {
+	if err := savePDF(ws, page.Records[0].Invoice, file); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(file)

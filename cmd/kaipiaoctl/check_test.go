@@ -228,6 +228,24 @@ func TestPDFOfAnIssuedInvoice(t *testing.T) {
 	if code, _, _ := runCLI(t, "", "--data", data, "pdf", "035022600111:99999999", "-o", file); code != exitRefused {
 		t.Errorf("an unknown invoice: exit %d", code)
 	}
+	if !strings.Contains(stderr, "unsigned") {
+		t.Errorf("without a seal certificate the PDF is unsigned and says so: %q", stderr)
+	}
+
+	// With the PKI set up, the seller's seal signs the PDF, and pdfsig verifies it.
+	if code, _, stderr := runCLI(t, "", "--data", data, "pki", "init", filepath.Join(t.TempDir(), "platform-pki")); code != exitOK {
+		t.Fatalf("pki init: %d %s", code, stderr)
+	}
+	if code, _, stderr = runCLI(t, "", "--data", data, "pdf", issued.Code+":"+issued.Number, "-o", file); code != exitOK || strings.Contains(stderr, "unsigned") {
+		t.Fatalf("pdf after pki init: %d %s", code, stderr)
+	}
+	sig, err := exec.Command("pdfsig", file).CombinedOutput()
+	if err != nil && len(sig) == 0 {
+		t.Skipf("pdfsig: %v", err)
+	}
+	if !strings.Contains(string(sig), "Signature is Valid") {
+		t.Errorf("pdfsig: %s", sig)
+	}
 }
 
 // Issuing the same file twice prints the same invoices, the second time replayed.

@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/kaipiao/kaipiao/pdf"
 	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 func init() {
@@ -21,8 +21,8 @@ func init() {
 }
 
 // runPDF renders a stored invoice. The PDF is derived data: rendered from the store on
-// demand, never the record itself. It is unsigned until the workstation has a seal
-// certificate (the PKI set-up); the seller's digital seal then signs it.
+// demand, never the record itself. The seller's seal certificate (from the PKI set-up)
+// signs it; without one it is unsigned, and says so.
 func runPDF(e *env, args []string) int {
 	fs := flag.NewFlagSet("pdf", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -62,10 +62,13 @@ func runPDF(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: %v\n", err)
 		return exitUsage
 	}
-	doc, err := pdf.Render(rec.Invoice, pdf.Options{})
+	doc, signed, err := workstation.RenderPDF(e.data, rec.Invoice)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: %s:%s: %v\n", code, number, err)
 		return exitRefused
+	}
+	if !signed {
+		fmt.Fprintln(e.stderr, "kaipiaoctl pdf: unsigned: the data folder has no seal certificate yet (`kaipiaoctl pki init DIR` installs a demo one)")
 	}
 	if err := writeFileAtomic(*out, doc); err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: %v\n", err)
