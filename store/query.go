@@ -177,16 +177,26 @@ func (s *DB) listByDate(tx *bolt.Tx, q Query, page *Page) error {
 		if err != nil {
 			return err
 		}
-		if !q.matches(rec) {
-			continue
-		}
-		if len(page.Records) == q.Limit {
-			page.Cursor = string(dateKey(page.Records[len(page.Records)-1]))
+		if page.offer(q, rec) {
 			return nil
 		}
-		page.Records = append(page.Records, rec)
 	}
 	return nil
+}
+
+// offer adds a record that matches the query to the page, newest-first walks feeding it
+// in order. It reports a full page (and sets the cursor) when one more match arrives
+// after the page reached the limit: only then is there surely more to list.
+func (page *Page) offer(q Query, rec *Record) (full bool) {
+	if !q.matches(rec) {
+		return false
+	}
+	if len(page.Records) == q.Limit {
+		page.Cursor = string(dateKey(page.Records[len(page.Records)-1]))
+		return true
+	}
+	page.Records = append(page.Records, rec)
+	return false
 }
 
 // seekBefore positions c on the last key below key.
@@ -253,14 +263,9 @@ func (s *DB) listByBuyer(tx *bolt.Tx, q Query, page *Page) error {
 		} else {
 			heap.Pop(&heads)
 		}
-		if !q.matches(rec) {
-			continue
-		}
-		if len(page.Records) == q.Limit {
-			page.Cursor = string(dateKey(page.Records[len(page.Records)-1]))
+		if page.offer(q, rec) {
 			return nil
 		}
-		page.Records = append(page.Records, rec)
 	}
 	return nil
 }
