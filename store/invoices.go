@@ -231,6 +231,9 @@ func (s *DB) put(tx *bolt.Tx, is invoice.Receipt, imported bool, operator string
 	if err := keepMasterData(tx, inv); err != nil {
 		return fmt.Errorf("store: master data of %s:%s: %w", inv.Code, inv.Number, err)
 	}
+	if err := queueMail(tx, idk, inv, rec.StoredAt); err != nil {
+		return err
+	}
 	action := "issue"
 	if imported {
 		action = "import"
