@@ -125,3 +125,19 @@ func BenchmarkImportCheck5000(b *testing.B) {
 		})
 	}
 }
+
+// Merged JSON orders: an error in a line that came from a later order names that order
+// and its own line.
+func TestMergeByBuyerJSONPlaces(t *testing.T) {
+	orders, err := Decode("o.json", []byte(`[
+	 {"order_id": "J-1", "buyer": {"name": "厦门示例科技有限公司"}, "lines": [{"name": "服务", "tax_code": "3040201010000000000", "amount": "100", "tax_rate": "0.06"}]},
+	 {"order_id": "J-2", "buyer": {"name": "厦门示例科技有限公司"}, "lines": [{"name": "服务", "tax_code": "304020101000000000", "amount": "100", "tax_rate": "0.06"}]}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged := MergeByBuyer(orders)
+	_, errs := checkAll(t, merged)
+	if want := []string{"J-1 J-2/lines[0].tax_code tax_code.format"}; len(merged) != 1 || !slices.Equal(errs, want) {
+		t.Errorf("%d orders, errors %v, want %v", len(merged), errs, want)
+	}
+}

@@ -44,6 +44,20 @@ func MergeByBuyer(orders []*invoice.Order) []*invoice.Order {
 // appendLines moves o's lines (with their places) to the end of m's.
 func appendLines(m, o *invoice.Order) {
 	base := len(m.Lines)
+	if o.Places == nil {
+		// A JSON order's errors name paths; a merged line's path would point at the
+		// wrong order, so name the order and the line as it was written.
+		if m.Places == nil {
+			m.Places = map[string]string{}
+		}
+		for i := range o.Lines {
+			for _, c := range invoice.TableColumns() {
+				if !c.OrderLevel {
+					m.Places[fmt.Sprintf("lines[%d].%s", base+i, c.EN)] = fmt.Sprintf("%s/lines[%d].%s", o.OrderID, i, c.EN)
+				}
+			}
+		}
+	}
 	for path, place := range o.Places {
 		var i int
 		var rest string
