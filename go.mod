@@ -5,6 +5,8 @@ go 1.26.0
 require (
 	fyne.io/fyne/v2 v2.7.4
 	github.com/creack/pty v1.1.24
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
+	github.com/emersion/go-smtp v0.25.1
 	github.com/emmansun/gmsm v0.44.1
 	github.com/go-json-experiment/json v1.27.2
 	github.com/shopspring/decimal v1.6.0

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/xuri/excelize/v2"
 )
 
 // Format is the kind of an order file.
@@ -68,29 +67,19 @@ func Decode(name string, data []byte) ([]*invoice.Order, error) {
 				Message: "订单文件不是有效的JSON：" + err.Error(), English: err.Error()}}
 		}
 		return orders, nil
-	case CSV:
-		return invoice.DecodeCSV(data)
-	default:
-		return decodeXLSX(data)
 	}
-}
-
-// decodeXLSX reads the first sheet of a workbook as a table.
-func decodeXLSX(data []byte) ([]*invoice.Order, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	rows, err := tableRows(format, data)
 	if err != nil {
-		return nil, invoice.Errors{{Rule: "table.xlsx", Value: err.Error(),
-			Message: "无法读取Excel文件：" + err.Error(), English: "cannot read the workbook: " + err.Error()}}
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, invoice.Errors{{Rule: "table.empty", Message: "Excel文件没有工作表", English: "the workbook has no sheet"}}
-	}
-	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, invoice.Errors{{Rule: "table.xlsx", Value: err.Error(),
-			Message: "无法读取Excel工作表：" + err.Error(), English: "cannot read the sheet: " + err.Error()}}
+		return nil, err
 	}
 	return invoice.DecodeTable(rows)
+}
+
+// tableRows reads a CSV or XLSX table's cells. CSV is read here rather than by
+// invoice.DecodeCSV, which numbers rows without the blank lines (see csvRows).
+func tableRows(format Format, data []byte) ([][]string, error) {
+	if format == CSV {
+		return csvRows(data)
+	}
+	return xlsxRows(data)
 }

@@ -228,6 +228,12 @@ func (s *DB) put(tx *bolt.Tx, is invoice.Receipt, imported bool, operator string
 	if err := tx.Bucket(bIntents).Delete([]byte(inv.RequestID)); err != nil {
 		return err
 	}
+	if err := keepMasterData(tx, inv); err != nil {
+		return fmt.Errorf("store: master data of %s:%s: %w", inv.Code, inv.Number, err)
+	}
+	if err := queueMail(tx, idk, inv, rec.StoredAt); err != nil {
+		return err
+	}
 	action := "issue"
 	if imported {
 		action = "import"

@@ -18,7 +18,7 @@ import (
 
 // SchemaVersion is the layout this code writes. Open migrates an older file forward, in
 // one transaction, and refuses a newer one.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // Errors callers can test with errors.Is.
 var (
@@ -131,6 +131,9 @@ var migrations = []func(tx *bolt.Tx) error{
 		_, err := tx.CreateBucketIfNotExists(bOperators)
 		return err
 	},
+	// 3 → 4: import column mappings, master data (buyers and goods, filled from the
+	// invoices already issued) and the mail outbox (masterdata.go, mail.go).
+	3: migrateMasterData,
 }
 
 // migrate runs every migration the file needs in one transaction, so a crash leaves it

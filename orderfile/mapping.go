@@ -1,0 +1,182 @@
+package orderfile
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// Mapping tells the import which canonical column a file's header means, for files whose
+// headers are neither the English nor the Chinese names of docs/order.md (an ERP's own
+// export: "客户名称" for 购买方名称). Keys are headers as written in the file; values are
+// canonical columns, English or Chinese ("buyer_name" or "购买方名称"). Headers the
+// mapping does not name are read as they are. The clerk adjusts a mapping once and saves
+// it in the store under a name (store.SetColumnMapping).
+type Mapping map[string]string
+
+// Canonical returns the English canonical name of a column given in English or Chinese,
+// and false for a name that is no column.
+func Canonical(column string) (string, bool) {
+	column = strings.TrimSpace(column)
+	for _, c := range invoice.TableColumns() {
+		if column == c.EN || column == c.ZH {
+			return c.EN, true
+		}
+	}
+	return "", false
+}
+
+// Check reports every mapping entry that names no column, or maps two headers onto one
+// column, as errors the clerk can read.
+func (m Mapping) Check() invoice.Errors {
+	var errs invoice.Errors
+	seen := map[string]string{}
+	for _, header := range sortedKeys(m) {
+		canon, ok := Canonical(m[header])
+		switch {
+		case !ok:
+			errs = append(errs, &invoice.FieldError{Field: "mapping/" + header, Rule: "mapping.unknown_column", Value: m[header],
+				Message: fmt.Sprintf("列“%s”对应的“%s”不是 docs/order.md 中的列名", header, m[header]),
+				English: fmt.Sprintf("header %q maps to %q, which is no column", header, m[header])})
+		case seen[canon] != "":
+			errs = append(errs, &invoice.FieldError{Field: "mapping/" + header, Rule: "mapping.duplicate", Value: m[header],
+				Message: fmt.Sprintf("列“%s”和“%s”都对应“%s”，每列只能对应一次", seen[canon], header, m[header]),
+				English: fmt.Sprintf("headers %q and %q both map to %q", seen[canon], header, canon)})
+		default:
+			seen[canon] = header
+		}
+	}
+	return errs
+}
+
+// DecodeMapped reads an order file like Decode, the table's headers translated by m
+// first. Errors still name the header as written in the file: row:5/客户名称.
+func DecodeMapped(name string, data []byte, m Mapping) ([]*invoice.Order, error) {
+	if len(m) == 0 {
+		return Decode(name, data)
+	}
+	if errs := m.Check(); len(errs) > 0 {
+		return nil, errs
+	}
+	format, err := Detect(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if format == JSON {
+		return Decode(name, data) // JSON names its fields; a mapping is for tables
+	}
+	rows, err := tableRows(format, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return invoice.DecodeTable(rows)
+	}
+	written := map[string]string{} // canonical → header as written
+	header := append([]string(nil), rows[0]...)
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if to, ok := m[h]; ok {
+			canon, _ := Canonical(to)
+			header[i], written[canon] = canon, h
+		}
+	}
+	rows[0] = header
+	orders, err := invoice.DecodeTable(rows)
+	if errs, ok := err.(invoice.Errors); ok {
+		renameFields(errs, written)
+	}
+	for _, o := range orders {
+		for path, place := range o.Places {
+			o.Places[path] = renamePlace(place, written)
+		}
+		renameFields(o.DecodeErrors, written)
+	}
+	return orders, err
+}
+
+func renameFields(errs invoice.Errors, written map[string]string) {
+	for _, e := range errs {
+		e.Field = renamePlace(e.Field, written)
+	}
+}
+
+// renamePlace turns row:N/buyer_name back into row:N/客户名称.
+func renamePlace(place string, written map[string]string) string {
+	i := strings.LastIndexByte(place, '/')
+	if i < 0 {
+		return place
+	}
+	if h, ok := written[place[i+1:]]; ok {
+		return place[:i+1] + h
+	}
+	return place
+}
+
+// csvRows reads a CSV table in UTF-8 or GBK, as invoice.DecodeCSV does, into its cells.
+func csvRows(data []byte) ([][]string, error) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if !utf8.Valid(data) {
+		utf, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+		if err != nil || bytes.ContainsRune(utf, utf8.RuneError) || bytes.IndexByte(utf, 0) >= 0 {
+			return nil, invoice.Errors{{Rule: "table.encoding", Message: "CSV文件既不是UTF-8也不是GBK编码，请另存为UTF-8或GBK",
+				English: "the CSV file is neither UTF-8 nor GBK"}}
+		}
+		data = utf
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	var rows [][]string
+	next := 1 // the line the next record starts on when no blank line comes between
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, invoice.Errors{{Rule: "table.csv", Value: err.Error(),
+				Message: fmt.Sprintf("CSV格式错误：%v", err), English: fmt.Sprintf("malformed CSV: %v", err)}}
+		}
+		// encoding/csv skips empty lines; the clerk counts them (the editor and Excel
+		// show them as rows), so keep them as blank rows and row numbers stay true.
+		line, _ := r.FieldPos(0)
+		for ; next < line; next++ {
+			rows = append(rows, nil)
+		}
+		last, _ := r.FieldPos(len(rec) - 1)
+		next = last + 1 + strings.Count(rec[len(rec)-1], "\n")
+		rows = append(rows, rec)
+	}
+}
+
+// xlsxRows reads the first sheet of a workbook, numbers as their raw decimal text (a
+// cell formatted to two places still reads back as the amount typed, never a float).
+func xlsxRows(data []byte) ([][]string, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, invoice.Errors{{Rule: "table.xlsx", Value: err.Error(),
+			Message: "无法读取Excel文件：" + err.Error(), English: "cannot read the workbook: " + err.Error()}}
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, invoice.Errors{{Rule: "table.empty", Message: "Excel文件没有工作表", English: "the workbook has no sheet"}}
+	}
+	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, invoice.Errors{{Rule: "table.xlsx", Value: err.Error(),
+			Message: "无法读取Excel工作表：" + err.Error(), English: "cannot read the sheet: " + err.Error()}}
+	}
+	return rows, nil
+}
+
+func sortedKeys(m Mapping) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,0 +1,94 @@
+package report
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/store"
+)
+
+// Beijing is the tax period's time zone: a month is a month of the device's clock in
+// China, whatever the workstation's own zone.
+var Beijing = time.FixedZone("CST", 8*3600)
+
+// Stats are a month's invoices as the store holds them: counts and totals of blue and
+// red invoices (red amounts negative), and the same by rate.
+type Stats struct {
+	Month     string        `json:"month"` // YYYYMM
+	Count     int           `json:"count"`
+	Amount    invoice.Money `json:"-"`
+	Tax       invoice.Money `json:"-"`
+	RedCount  int           `json:"red_count"`
+	RedAmount invoice.Money `json:"-"`
+	RedTax    invoice.Money `json:"-"`
+	ByRate    []RateTotal   `json:"-"`
+}
+
+// MonthRange is the month's first instant and the next month's, in Beijing time.
+func MonthRange(month string) (from, to time.Time, err error) {
+	from, err = time.ParseInLocation("200601", month, Beijing)
+	if err != nil || len(month) != 6 {
+		return time.Time{}, time.Time{}, fmt.Errorf("月份“%s”应为YYYYMM，如202611", month)
+	}
+	return from, from.AddDate(0, 1, 0), nil
+}
+
+// MonthStats adds up the month's invoices in the store.
+func MonthStats(db *store.DB, month string) (Stats, []*store.Record, error) {
+	from, to, err := MonthRange(month)
+	if err != nil {
+		return Stats{}, nil, err
+	}
+	recs, err := Records(db, from, to)
+	if err != nil {
+		return Stats{}, nil, err
+	}
+	st := Stats{Month: month, ByRate: ByRate(recs)}
+	for _, rec := range recs {
+		t := rec.Invoice.Totals()
+		if rec.Invoice.IsRed() {
+			st.RedCount++
+			st.RedAmount += t.Amount
+			st.RedTax += t.Tax
+			continue
+		}
+		st.Count++
+		st.Amount += t.Amount
+		st.Tax += t.Tax
+	}
+	return st, recs, nil
+}
+
+// Mismatch is one figure where the store and the device's 抄报 differ.
+type Mismatch struct {
+	Field   string `json:"field"`
+	Label   string `json:"label"`
+	Store   string `json:"store"`
+	Device  string `json:"device"`
+	Message string `json:"message"`
+}
+
+// Compare sets the month's statistics against the device's report of the same period.
+// Every differing figure is a mismatch; none means the store holds exactly what the
+// device issued (otherwise reconcile before declaring the month).
+func (s Stats) Compare(rep device.Report) []Mismatch {
+	var out []Mismatch
+	add := func(field, label, store, dev string) {
+		if store != dev {
+			out = append(out, Mismatch{Field: field, Label: label, Store: store, Device: dev,
+				Message: fmt.Sprintf("%s不一致：本机记录%s，税控设备抄报%s；请先运行对账（reconcile）", label, store, dev)})
+		}
+	}
+	if rep.Period != s.Month {
+		add("period", "所属期", s.Month, rep.Period)
+	}
+	add("count", "蓝字发票张数", fmt.Sprint(s.Count), fmt.Sprint(rep.Count))
+	add("amount", "蓝字金额", s.Amount.String(), rep.Amount.String())
+	add("tax", "蓝字税额", s.Tax.String(), rep.Tax.String())
+	add("red_count", "红字发票张数", fmt.Sprint(s.RedCount), fmt.Sprint(rep.RedCount))
+	add("red_amount", "红字金额", s.RedAmount.String(), rep.RedAmount.String())
+	add("red_tax", "红字税额", s.RedTax.String(), rep.RedTax.String())
+	return out
+}
