@@ -48,7 +48,7 @@ func main() {
 	defer ws.Close()
 
 	screens := &ui.Workstation{Engine: ws.Engine, Store: ws.Store, Limits: ws.Limits, Operator: operator,
-		DeviceState: ws.DeviceState,
+		DeviceState: func(ctx context.Context) (ui.DeviceState, error) { return deviceState(ctx, ws) },
 		RenderPDF: func(inv *invoice.Invoice) ([]byte, error) {
 			doc, _, err := workstation.RenderPDF(*data, inv)
 			return doc, err
@@ -95,4 +95,31 @@ func defaultDataDir() string {
 		return "kaipiao-data"
 	}
 	return filepath.Join(dir, "kaipiao")
+}
+
+// deviceState reads the device's state for the home screen: identity, stock, offline
+// counters and why it would refuse to issue now.
+func deviceState(ctx context.Context, w *workstation.Workstation) (ui.DeviceState, error) {
+	st, err := w.Client.Status(ctx)
+	if err != nil {
+		return ui.DeviceState{}, err
+	}
+	rolls, err := w.Client.Stock(ctx)
+	if err != nil {
+		return ui.DeviceState{}, err
+	}
+	off, err := w.Client.Offline(ctx)
+	if err != nil {
+		return ui.DeviceState{}, err
+	}
+	s := ui.DeviceState{Machine: st.Machine, NextNumber: st.NextCode + ":" + st.NextNumber,
+		OfflineAmount: off.PendingAmount, OfflineLimit: off.AmountLimit, OldestPending: off.OldestPending,
+		OfflineHours: off.HoursLimit}
+	for _, r := range rolls {
+		s.StockLeft += int(r.Remaining)
+	}
+	for _, c := range st.Locks {
+		s.Locks = append(s.Locks, c.Message())
+	}
+	return s, nil
 }

@@ -22,7 +22,6 @@ import (
 	"github.com/kaipiao/kaipiao/device/sim"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
-	"github.com/kaipiao/kaipiao/ui"
 )
 
 // Files inside the data folder.
@@ -196,31 +195,4 @@ func (w *Workstation) setUp(ctx context.Context, cfg Config, reconcile bool) err
 			rep.ResolvedIntents, rep.Imported)
 	}
 	return nil
-}
-
-// DeviceState reads the device's state for the home screen: identity, stock, offline
-// counters and why it would refuse to issue now.
-func (w *Workstation) DeviceState(ctx context.Context) (ui.DeviceState, error) {
-	st, err := w.Client.Status(ctx)
-	if err != nil {
-		return ui.DeviceState{}, err
-	}
-	rolls, err := w.Client.Stock(ctx)
-	if err != nil {
-		return ui.DeviceState{}, err
-	}
-	off, err := w.Client.Offline(ctx)
-	if err != nil {
-		return ui.DeviceState{}, err
-	}
-	s := ui.DeviceState{Machine: st.Machine, NextNumber: st.NextCode + ":" + st.NextNumber,
-		OfflineAmount: off.PendingAmount, OfflineLimit: off.AmountLimit, OldestPending: off.OldestPending,
-		OfflineHours: off.HoursLimit}
-	for _, r := range rolls {
-		s.StockLeft += int(r.Remaining)
-	}
-	for _, c := range st.Locks {
-		s.Locks = append(s.Locks, c.Message())
-	}
-	return s, nil
 }

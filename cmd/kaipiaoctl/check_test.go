@@ -273,3 +273,17 @@ func TestIssueTheSameFileTwice(t *testing.T) {
 		}
 	}
 }
+
+// kaipiaoctl is the headless workstation for servers and scripts: it must not link the
+// GUI toolkit (cgo, OpenGL), even through a shared package.
+func TestKaipiaoctlDoesNotLinkTheGUI(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Skipf("go list: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, "fyne.io/") || dep == "github.com/kaipiao/kaipiao/ui" {
+			t.Fatalf("kaipiaoctl depends on %s", dep)
+		}
+	}
+}

@@ -97,7 +97,7 @@ func ctlCmd(ctl, data, link string, args ...string) *exec.Cmd {
 
 // crashOrders makes n seeded orders: most small, every tenth over the per-invoice limit
 // (split), some with discounts and tax-inclusive prices.
-func crashOrders(rng *rand.Rand, n int) []map[string]any {
+func crashOrders(rng *rand.Rand, n int, prefix string) []map[string]any {
 	var orders []map[string]any
 	for i := 0; i < n; i++ {
 		var lines []map[string]string
@@ -115,7 +115,7 @@ func crashOrders(rng *rand.Rand, n int) []map[string]any {
 				"quantity": strconv.Itoa(3 + rng.IntN(5)), "unit_price": "45000", "tax_rate": "0.13"})
 		}
 		orders = append(orders, map[string]any{
-			"order_id":           fmt.Sprintf("CRASH-%04d", i),
+			"order_id":           fmt.Sprintf("%s-%04d", prefix, i),
 			"buyer":              map[string]string{"name": fmt.Sprintf("示例客户%02d有限公司", i%17)},
 			"price_includes_tax": i%3 == 0,
 			"lines":              lines,
@@ -175,6 +175,19 @@ func chaos(t *testing.T, rng *rand.Rand, dev *devsim, kills *int, target int, ne
 // recoveries collects what the runs printed on stderr, among it their recovery notes.
 var recoveries bytes.Buffer
 
+// resolvedSoFar counts the open requests the runs so far resolved at start-up: proof
+// that some kill landed between an intent and its commit.
+func resolvedSoFar() int {
+	resolved := 0
+	for _, line := range strings.Split(recoveries.String(), "\n") {
+		var n, m int
+		if _, err := fmt.Sscanf(line, "kaipiao: recovered from an interrupted run: %d open request(s) resolved with the device, %d", &n, &m); err == nil {
+			resolved += n
+		}
+	}
+	return resolved
+}
+
 type listLine struct {
 	OrderID string `json:"order_id"`
 	Code    string `json:"code"`
@@ -199,21 +212,28 @@ func TestIssuingSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 		"--tax-id", crashSellerTaxID).CombinedOutput(); err != nil {
 		t.Fatalf("seller set: %v %s", err, out)
 	}
-	orders := crashOrders(rng, 220)
-	raw, _ := json.Marshal(orders)
-	ordersFile := filepath.Join(dir, "orders.json")
-	os.WriteFile(ordersFile, raw, 0o600)
-
-	// Phase 1: the batch, killed 40 times.
+	// Phase 1: a batch of 220 orders, killed 40 times. The kills must land at least once
+	// between an intent and its commit, or the test proves little; on a loaded machine
+	// they can all miss it, so another batch of fresh orders runs under the same chaos
+	// until one has (five batches at most).
+	var orders []map[string]any
 	kills := 0
-	out := chaos(t, rng, dev, &kills, 40, func() *exec.Cmd { return ctlCmd(ctl, data, dev.link, "issue", ordersFile) })
-	issuedLines := bytes.Count(out, []byte("\n"))
+	var issuedLines, lastBatch int
+	for batch := 0; batch < 5 && (batch == 0 || resolvedSoFar() == 0); batch++ {
+		more := crashOrders(rng, 220, fmt.Sprintf("CRASH%d", batch))
+		orders = append(orders, more...)
+		raw, _ := json.Marshal(more)
+		ordersFile := filepath.Join(dir, fmt.Sprintf("orders-%d.json", batch))
+		os.WriteFile(ordersFile, raw, 0o600)
+		out := chaos(t, rng, dev, &kills, kills+40, func() *exec.Cmd { return ctlCmd(ctl, data, dev.link, "issue", ordersFile) })
+		issuedLines, lastBatch = bytes.Count(out, []byte("\n")), len(orders)-len(more)
+	}
 
 	// Phase 2: red invoices against some of them, killed 15 more times.
 	list := listAll(t, ctl, data, dev.link)
 	var blues []listLine
 	for _, l := range list {
-		if len(blues) < 12 && l.RedOf == "" && strings.HasPrefix(l.OrderID, "CRASH-") {
+		if len(blues) < 12 && l.RedOf == "" && strings.HasPrefix(l.OrderID, "CRASH") {
 			blues = append(blues, l)
 		}
 	}
@@ -233,16 +253,9 @@ func TestIssuingSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 	if kills < 50 {
 		t.Fatalf("only %d kills", kills)
 	}
-	// The kills must have hit between an intent and its commit, or the test proves little.
-	resolved := 0
-	for _, line := range strings.Split(recoveries.String(), "\n") {
-		var n, m int
-		if _, err := fmt.Sscanf(line, "kaipiao: recovered from an interrupted run: %d open request(s) resolved with the device, %d", &n, &m); err == nil {
-			resolved += n
-		}
-	}
+	resolved := resolvedSoFar()
 	if resolved == 0 {
-		t.Fatalf("no run had to resolve an open request: the kills missed the window between intent and commit")
+		t.Fatalf("no run had to resolve an open request in five batches: the kills missed the window between intent and commit")
 	}
 
 	// The device's journal and the store: a full reconciliation finds nothing to import
@@ -289,8 +302,8 @@ func TestIssuingSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 	}
 	codes, _ := loadTaxCodes()
 	cfg := invoice.Config{Codes: codes, Limits: invoice.DefaultLimits}
-	wantTotal := 0
-	for _, o := range orders {
+	wantTotal := 0 // of the last batch, which its last run printed in full
+	for i, o := range orders {
 		raw, _ := json.Marshal(o)
 		dec, _ := invoice.DecodeOrders(raw)
 		checked, errs := invoice.Check(dec[0], cfg)
@@ -301,7 +314,9 @@ func TestIssuingSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 		if byOrder[id] != len(checked.Parts) {
 			t.Errorf("order %s: %d invoices, want %d", id, byOrder[id], len(checked.Parts))
 		}
-		wantTotal += len(checked.Parts)
+		if i >= lastBatch {
+			wantTotal += len(checked.Parts)
+		}
 	}
 	if issuedLines != wantTotal {
 		t.Errorf("the last run printed %d invoices, the orders make %d", issuedLines, wantTotal)

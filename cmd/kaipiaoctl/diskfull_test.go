@@ -38,7 +38,7 @@ func TestIssuingStopsCleanlyWhenTheDiskIsFull(t *testing.T) {
 		"--tax-id", crashSellerTaxID).CombinedOutput(); err != nil {
 		t.Fatalf("seller set: %v %s", err, out)
 	}
-	orders := crashOrders(rand.New(rand.NewPCG(7, 7)), 150)
+	orders := crashOrders(rand.New(rand.NewPCG(7, 7)), 150, "FULL")
 	raw, _ := json.Marshal(orders)
 	ordersFile := filepath.Join(dir, "orders.json")
 	os.WriteFile(ordersFile, raw, 0o600)
