@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +14,7 @@ import (
 
 func init() {
 	commands["check"] = command{
-		usage: "check FILE",
+		usage: "check [--merge-by-buyer] FILE",
 		brief: "validate and compute orders (.json, .csv, .xlsx; - for stdin), touching no device or store",
 		run:   runCheck,
 	}
@@ -22,10 +23,14 @@ func init() {
 // runCheck prints each order's normalised invoice, or its errors. A file holding one JSON
 // object prints one indented object; a file of several orders prints one line per order.
 func runCheck(e *env, args []string) int {
-	if len(args) != 1 {
-		fmt.Fprintln(e.stderr, "usage: kaipiaoctl check FILE   (FILE may be - for standard input)")
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	merge := fs.Bool("merge-by-buyer", false, "merge the orders of one buyer into one order")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+		fmt.Fprintln(e.stderr, "usage: kaipiaoctl check [--merge-by-buyer] FILE   (FILE may be - for standard input)")
 		return exitUsage
 	}
+	args = fs.Args()
 	name, data, err := readInput(e, args[0])
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl check: %v\n", err)
@@ -46,6 +51,9 @@ func runCheck(e *env, args []string) int {
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl check: %v\n", err)
 		return exitUsage
+	}
+	if *merge {
+		orders = orderfile.MergeByBuyer(orders)
 	}
 	single := len(orders) == 1 && isSingleObject(name, data)
 	status := exitOK

@@ -196,7 +196,7 @@ func TestCheckUsageErrors(t *testing.T) {
 	if code, _, _ := runCLI(t, "", "frobnicate"); code != exitUsage {
 		t.Errorf("unknown command: exit %d", code)
 	}
-	if code, out, _ := runCLI(t, "", "help"); code != exitOK || !strings.Contains(out, "check FILE") {
+	if code, out, _ := runCLI(t, "", "help"); code != exitOK || !strings.Contains(out, "check [--merge-by-buyer] FILE") {
 		t.Errorf("help: exit %d, %s", code, out)
 	}
 }
@@ -285,5 +285,30 @@ func TestKaipiaoctlDoesNotLinkTheGUI(t *testing.T) {
 		if strings.HasPrefix(dep, "fyne.io/") || dep == "github.com/kaipiao/kaipiao/ui" {
 			t.Fatalf("kaipiaoctl depends on %s", dep)
 		}
+	}
+}
+
+// A table with an ERP's own headers is issued through a saved mapping, and one buyer's
+// orders merged into one invoice.
+func TestIssueThroughAMappingMergedByBuyer(t *testing.T) {
+	data := t.TempDir()
+	mapping := filepath.Join(t.TempDir(), "erp.json")
+	os.WriteFile(mapping, []byte(`{"单号": "order_id", "客户": "buyer_name", "品名": "name", "编码": "tax_code", "金额": "amount", "税率": "tax_rate"}`), 0o600)
+	if code, _, stderr := runCLI(t, "", "--data", data, "mapping", "set", "erp", mapping); code != exitOK {
+		t.Fatalf("mapping set: %d %s", code, stderr)
+	}
+	table := "单号,客户,品名,编码,金额,税率\nA-1,示例公司,服务,3040201010000000000,100.00,0.06\nA-2,示例公司,维护,3040201030000000000,50.00,0.06\n"
+	file := filepath.Join(t.TempDir(), "erp.csv")
+	os.WriteFile(file, []byte(table), 0o600)
+	code, out, stderr := runCLI(t, "", "--data", data, "issue", "--mapping", "erp", "--merge-by-buyer", file)
+	if code != exitOK {
+		t.Fatalf("issue: %d %s", code, stderr)
+	}
+	objs := jsonObjects(t, out)
+	if len(objs) != 1 || objs[0]["total"] != "159.00" {
+		t.Fatalf("want one merged invoice of 159.00, got %v", objs)
+	}
+	if code, _, _ := runCLI(t, "", "--data", data, "issue", file); code != exitRefused {
+		t.Errorf("without the mapping the ERP's headers are unknown columns: exit %d", code)
 	}
 }

@@ -18,7 +18,7 @@ import (
 
 func init() {
 	commands["issue"] = command{
-		usage: "issue FILE",
+		usage: "issue [--mapping NAME] [--merge-by-buyer] FILE",
 		brief: "issue each order of a file (.json, .csv, .xlsx; - for stdin); an order issued before is not issued again",
 		run:   runIssue,
 	}
@@ -55,25 +55,45 @@ func issuedLine(o invoice.Outcome) issuedJSON {
 }
 
 func runIssue(e *env, args []string) int {
-	if len(args) != 1 {
-		fmt.Fprintln(e.stderr, "usage: kaipiaoctl issue FILE   (FILE may be - for standard input)")
+	fs := flag.NewFlagSet("issue", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	mapping := fs.String("mapping", "", "read a table through the saved column mapping NAME (see `kaipiaoctl mapping`)")
+	merge := fs.Bool("merge-by-buyer", false, "merge the orders of one buyer into one order")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+		fmt.Fprintln(e.stderr, "usage: kaipiaoctl issue [--mapping NAME] [--merge-by-buyer] FILE   (FILE may be - for standard input)")
 		return exitUsage
 	}
-	name, data, err := readInput(e, args[0])
+	name, data, err := readInput(e, fs.Arg(0))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl issue: %v\n", err)
 		return exitUsage
 	}
-	orders, err := orderfile.Decode(name, data)
+	var m orderfile.Mapping
+	if *mapping != "" {
+		db, err := openStore(e)
+		if err != nil {
+			return refusal(e, "issue", err)
+		}
+		m, err = db.ColumnMapping(*mapping)
+		db.Close()
+		if err != nil {
+			fmt.Fprintf(e.stderr, "kaipiaoctl issue: mapping %q: %v\n", *mapping, err)
+			return exitUsage
+		}
+	}
+	orders, err := orderfile.DecodeMapped(name, data, m)
 	if err != nil {
 		var errs invoice.Errors
 		if errors.As(err, &errs) {
 			writeJSON(e.stdout, map[string]any{"errors": errs}, false)
-			fmt.Fprintf(e.stderr, "kaipiaoctl issue: %s: %v\n", args[0], err)
+			fmt.Fprintf(e.stderr, "kaipiaoctl issue: %s: %v\n", fs.Arg(0), err)
 			return exitRefused
 		}
 		fmt.Fprintf(e.stderr, "kaipiaoctl issue: %v\n", err)
 		return exitUsage
+	}
+	if *merge {
+		orders = orderfile.MergeByBuyer(orders)
 	}
 	ctx := context.Background()
 	w, err := openWorkstation(ctx, e, true)
