@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -48,6 +49,17 @@ var columns = []column{
 // DecodeCSV reads orders from a CSV table in UTF-8 (with or without a byte-order mark) or
 // GBK, as Excel in a Chinese locale saves it. See DecodeTable.
 func DecodeCSV(data []byte) ([]*Order, error) {
+	rows, err := CSVRows(data)
+	if err != nil {
+		return nil, err
+	}
+	return DecodeTable(rows)
+}
+
+// CSVRows reads a CSV table's cells, in UTF-8 (with or without a byte-order mark) or
+// GBK. Blank lines are kept as empty rows, so that row numbers in errors are the ones the
+// clerk's editor shows.
+func CSVRows(data []byte) ([][]string, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if !utf8.Valid(data) {
 		// GB18030 decodes every GBK file. It does not fail on bytes that are neither: it
@@ -61,13 +73,27 @@ func DecodeCSV(data []byte) ([]*Order, error) {
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
-	r.LazyQuotes = false
-	rows, err := r.ReadAll()
-	if err != nil {
-		return nil, Errors{{Rule: "table.csv", Value: err.Error(),
-			Message: fmt.Sprintf("CSV格式错误：%v", err), English: fmt.Sprintf("malformed CSV: %v", err)}}
+	var rows [][]string
+	next := 1 // the line the next record starts on when no blank line comes between
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, Errors{{Rule: "table.csv", Value: err.Error(),
+				Message: fmt.Sprintf("CSV格式错误：%v", err), English: fmt.Sprintf("malformed CSV: %v", err)}}
+		}
+		// encoding/csv skips empty lines; the clerk counts them (the editor and Excel
+		// show them as rows), so keep them as blank rows and row numbers stay true.
+		line, _ := r.FieldPos(0)
+		for ; next < line; next++ {
+			rows = append(rows, nil)
+		}
+		last, _ := r.FieldPos(len(rec) - 1)
+		next = last + 1 + strings.Count(rec[len(rec)-1], "\n")
+		rows = append(rows, rec)
 	}
-	return DecodeTable(rows)
 }
 
 // DecodeTable reads orders from the rows of a table (docs/order.md, "Tables"): the first

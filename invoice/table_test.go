@@ -113,3 +113,15 @@ func TestTableMixedHeadersAndBooleans(t *testing.T) {
 		t.Errorf("bad boolean: %v", errs)
 	}
 }
+
+// A blank line is a row the clerk sees: errors after it name the row the editor shows.
+func TestCSVRowNumbersCountBlankLines(t *testing.T) {
+	data := "order_id,buyer_name,name,tax_code,amount,tax_rate\n\nA,示例公司,服务,3040201010000000000,100.00,0.07\n"
+	orders, err := DecodeCSV([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errs := Check(orders[0], testConfig()); !errs.Has("row:3/tax_rate", "tax_rate.unknown") {
+		t.Fatalf("the rate is on row 3 (after a blank row 2): %v", errs)
+	}
+}

@@ -2,17 +2,13 @@ package orderfile
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // Mapping tells the import which canonical column a file's header means, for files whose
@@ -120,42 +116,6 @@ func renamePlace(place string, written map[string]string) string {
 		return place[:i+1] + h
 	}
 	return place
-}
-
-// csvRows reads a CSV table in UTF-8 or GBK, as invoice.DecodeCSV does, into its cells.
-func csvRows(data []byte) ([][]string, error) {
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	if !utf8.Valid(data) {
-		utf, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
-		if err != nil || bytes.ContainsRune(utf, utf8.RuneError) || bytes.IndexByte(utf, 0) >= 0 {
-			return nil, invoice.Errors{{Rule: "table.encoding", Message: "CSV文件既不是UTF-8也不是GBK编码，请另存为UTF-8或GBK",
-				English: "the CSV file is neither UTF-8 nor GBK"}}
-		}
-		data = utf
-	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	var rows [][]string
-	next := 1 // the line the next record starts on when no blank line comes between
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, invoice.Errors{{Rule: "table.csv", Value: err.Error(),
-				Message: fmt.Sprintf("CSV格式错误：%v", err), English: fmt.Sprintf("malformed CSV: %v", err)}}
-		}
-		// encoding/csv skips empty lines; the clerk counts them (the editor and Excel
-		// show them as rows), so keep them as blank rows and row numbers stay true.
-		line, _ := r.FieldPos(0)
-		for ; next < line; next++ {
-			rows = append(rows, nil)
-		}
-		last, _ := r.FieldPos(len(rec) - 1)
-		next = last + 1 + strings.Count(rec[len(rec)-1], "\n")
-		rows = append(rows, rec)
-	}
 }
 
 // xlsxRows reads the first sheet of a workbook, numbers as their raw decimal text (a

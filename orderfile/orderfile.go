@@ -75,11 +75,10 @@ func Decode(name string, data []byte) ([]*invoice.Order, error) {
 	return invoice.DecodeTable(rows)
 }
 
-// tableRows reads a CSV or XLSX table's cells. CSV is read here rather than by
-// invoice.DecodeCSV, which numbers rows without the blank lines (see csvRows).
+// tableRows reads a CSV or XLSX table's cells.
 func tableRows(format Format, data []byte) ([][]string, error) {
 	if format == CSV {
-		return csvRows(data)
+		return invoice.CSVRows(data)
 	}
 	return xlsxRows(data)
 }
