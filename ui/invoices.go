@@ -27,6 +27,8 @@ type invoiceList struct {
 	more     *widget.Button
 	detail   *widget.Label
 	redBtn   *widget.Button
+	partBtn  *widget.Button   // partial red: only for a blue invoice
+	redsBtn  *widget.Button   // its reds: only for a blue invoice
 	actions  []*widget.Button // those that need a selected invoice
 	selected *store.Record
 }
@@ -77,6 +79,10 @@ func newInvoiceList(u *UI) *invoiceList {
 	l.more = widget.NewButton("更多", l.loadMore)
 	l.redBtn = widget.NewButton("全额红冲", l.confirmRed)
 	l.redBtn.Disable()
+	l.partBtn = widget.NewButton("部分红冲", func() { l.showPartialRed() })
+	l.partBtn.Disable()
+	l.redsBtn = widget.NewButton("查看红字发票", func() { l.showReds() })
+	l.redsBtn.Disable()
 	l.actions = []*widget.Button{
 		widget.NewButton("预览", func() { showPreview(u.win, "发票预览", l.selected.Invoice) }),
 		widget.NewButton("保存PDF", func() { askSavePDF(u.win, u.ws, l.selected.Invoice) }),
@@ -96,7 +102,7 @@ func newInvoiceList(u *UI) *invoiceList {
 	// The list above, the selected invoice below, the split movable by the clerk.
 	split := container.NewVSplit(
 		container.NewBorder(nil, l.more, nil, nil, l.table),
-		container.NewBorder(nil, container.NewHBox(append([]fyne.CanvasObject{l.redBtn}, buttons(l.actions)...)...), nil, nil,
+		container.NewBorder(nil, container.NewHBox(append([]fyne.CanvasObject{l.redBtn, l.partBtn, l.redsBtn}, buttons(l.actions)...)...), nil, nil,
 			container.NewVScroll(l.detail)))
 	split.Offset = 0.6
 	l.content = container.NewBorder(
@@ -164,10 +170,12 @@ func (l *invoiceList) show(r *store.Record) {
 	for _, b := range l.actions {
 		b.Enable()
 	}
-	if inv.IsRed() {
-		l.redBtn.Disable()
-	} else {
-		l.redBtn.Enable()
+	for _, b := range []*widget.Button{l.redBtn, l.partBtn, l.redsBtn} {
+		if inv.IsRed() {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
 	}
 }
 
