@@ -53,6 +53,9 @@ func main() {
 			doc, _, err := workstation.RenderPDF(*data, inv)
 			return doc, err
 		}}
+	if ws.Client != nil { // a nil *device.Client in the interface would not read as nil
+		screens.Device = ws.Client
+	}
 	var u *ui.UI
 	if *platform != "" {
 		// Sync runs in the background while the window is open; each pass refreshes the

@@ -32,6 +32,9 @@ type Workstation struct {
 	// RenderPDF renders an issued invoice's PDF, signed with the seller's seal where the
 	// workstation has one; pdf.Render with the seal drawn when nil.
 	RenderPDF func(*invoice.Invoice) ([]byte, error)
+	// Device is the tax-control device for the administrator's device panel (stock,
+	// offline counters, 抄报, 清卡, PIN); nil hides the panel. main wires ws.Client.
+	Device DevicePanel
 	// Now is the clock for "today"; time.Now by default.
 	Now func() time.Time
 }
@@ -65,8 +68,9 @@ type UI struct {
 	inbox    *inbox
 	list     *invoiceList
 	settings *settingsScreen // nil for a clerk
+	device   *deviceScreen   // nil for a clerk, or without a device
 
-	issueTab, inboxTab, listTab, settingsTab *container.TabItem
+	issueTab, inboxTab, listTab, settingsTab, deviceTab *container.TabItem
 }
 
 // New builds the screens into win and binds the keyboard shortcuts: Ctrl+N a new invoice,
@@ -91,6 +95,11 @@ func New(win fyne.Window, ws *Workstation) *UI {
 		u.settings = newSettingsScreen(u)
 		u.settingsTab = container.NewTabItemWithIcon("设置", theme.SettingsIcon(), u.settings.content)
 		u.tabs.Append(u.settingsTab)
+		if ws.Device != nil {
+			u.device = newDeviceScreen(u)
+			u.deviceTab = container.NewTabItemWithIcon("税控设备", theme.StorageIcon(), u.device.content)
+			u.tabs.Append(u.deviceTab)
+		}
 	}
 	u.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Content {
@@ -98,6 +107,9 @@ func New(win fyne.Window, ws *Workstation) *UI {
 			u.home.refresh()
 		case u.list.content:
 			u.list.reload()
+		}
+		if u.device != nil && t == u.deviceTab {
+			u.device.refresh()
 		}
 	}
 	win.SetContent(u.tabs)
@@ -118,6 +130,16 @@ func (u *UI) ShowSettings() error {
 		return errNotAdmin
 	}
 	u.tabs.Select(u.settingsTab)
+	return nil
+}
+
+// ShowDevice selects the device panel, or refuses: only an administrator manages the
+// device.
+func (u *UI) ShowDevice() error {
+	if u.device == nil {
+		return errNotAdmin
+	}
+	u.tabs.Select(u.deviceTab)
 	return nil
 }
 

@@ -29,8 +29,14 @@ const testSeller = "91350200776049653A"
 // client, a bbolt store and the engine.
 func newWorkstation(t *testing.T) *Workstation {
 	t.Helper()
+	return newWorkstationAt(t, nil)
+}
+
+// newWorkstationAt is newWorkstation with the device's clock, for month ends.
+func newWorkstationAt(t *testing.T, clock *sim.Clock) *Workstation {
+	t.Helper()
 	dir := t.TempDir()
-	running, err := sim.StartPTY(sim.Config{StatePath: filepath.Join(dir, "devsim.db"), SellerTaxID: testSeller, Seed: 3}, 0)
+	running, err := sim.StartPTY(sim.Config{StatePath: filepath.Join(dir, "devsim.db"), SellerTaxID: testSeller, Seed: 3, Clock: clock}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +60,7 @@ func newWorkstation(t *testing.T) *Workstation {
 	eng := &invoice.Engine{Device: device.EngineDevice{Client: client}, Store: db, Codes: codes, Operator: "张三",
 		Seller: invoice.Party{Name: "厦门开票示范科技有限公司", TaxID: testSeller, AddressPhone: "厦门市思明区 0592-0000000",
 			BankAccount: "中国银行厦门分行 0000000000"}}
-	return &Workstation{Engine: eng, Store: db, Limits: invoice.DefaultLimits, Operator: "张三", Role: store.RoleAdmin,
+	return &Workstation{Engine: eng, Store: db, Limits: invoice.DefaultLimits, Operator: "张三", Role: store.RoleAdmin, Device: client,
 		DeviceState: func(ctx context.Context) (DeviceState, error) {
 			st, err := client.Status(ctx)
 			if err != nil {

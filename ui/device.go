@@ -1,0 +1,271 @@
+package ui
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/device"
+)
+
+// DevicePanel is what the administrator's device panel asks of the tax-control device.
+// *device.Client has these methods; main wires the workstation's client.
+type DevicePanel interface {
+	Status(ctx context.Context) (device.Status, error)
+	Stock(ctx context.Context) ([]device.Roll, error)
+	Offline(ctx context.Context) (device.Offline, error)
+	// Report makes the monthly summary (抄报) of the open period; Clear closes it (清卡).
+	// The request ID makes a repeat return the first answer instead of acting twice.
+	Report(ctx context.Context, requestID, period string) (device.Report, error)
+	Clear(ctx context.Context, requestID, period string) (device.Status, error)
+	ChangePIN(ctx context.Context, requestID, oldPIN, newPIN string) error
+}
+
+// deviceScreen is the administrator's view of the device: invoice stock, the offline
+// counters and when they lock issuing, the monthly report and clear, and the PIN.
+type deviceScreen struct {
+	u       *UI
+	dev     DevicePanel
+	content fyne.CanvasObject
+
+	identity, stock, offline, period *widget.Label
+	locks, result                    *widget.Label
+	report, clear                    *widget.Button
+	oldPIN, newPIN, again            *widget.Entry
+	pinBtn                           *widget.Button
+	pinResult                        *widget.Label
+
+	st device.Status // as last read; the period the buttons act on
+}
+
+func newDeviceScreen(u *UI) *deviceScreen {
+	s := &deviceScreen{u: u, dev: u.ws.Device, identity: widget.NewLabel(""), stock: widget.NewLabel(""),
+		offline: widget.NewLabel(""), period: widget.NewLabel(""), locks: widget.NewLabel(""), result: widget.NewLabel(""),
+		oldPIN: widget.NewPasswordEntry(), newPIN: widget.NewPasswordEntry(), again: widget.NewPasswordEntry(),
+		pinResult: widget.NewLabel("")}
+	s.locks.Importance = widget.DangerImportance
+	for _, l := range []*widget.Label{s.locks, s.result, s.offline, s.pinResult} {
+		l.Wrapping = fyne.TextWrapWord
+	}
+	s.report = widget.NewButton("抄报", func() { s.confirm("抄报", "对本期（%s）进行抄报？", s.doReport) })
+	s.clear = widget.NewButton("清卡", func() {
+		s.confirm("清卡", "对本期（%s）进行清卡？清卡后开始新的开票期。", s.doClear)
+	})
+	s.pinBtn = widget.NewButton("修改设备口令", s.changePIN)
+	pinForm := widget.NewForm(widget.NewFormItem("原口令", s.oldPIN), widget.NewFormItem("新口令", s.newPIN),
+		widget.NewFormItem("再次输入", s.again))
+	s.content = container.NewVScroll(container.NewVBox(
+		widget.NewCard("税控设备", "", container.NewVBox(s.identity, s.locks)),
+		widget.NewCard("发票库存", "", s.stock),
+		widget.NewCard("离线开票", "", s.offline),
+		widget.NewCard("抄报与清卡", "", container.NewVBox(s.period, container.NewHBox(s.report, s.clear), s.result)),
+		widget.NewCard("设备口令", "", container.NewVBox(pinForm, container.NewHBox(s.pinBtn), s.pinResult)),
+		container.NewHBox(widget.NewButton("刷新", s.refresh)),
+	))
+	return s
+}
+
+// deviceMessage is a device error as the clerk reads it: the device's reason in Chinese.
+func deviceMessage(err error) string {
+	var de *device.Error
+	if errors.As(err, &de) {
+		return de.Message()
+	}
+	return err.Error()
+}
+
+// refresh reads the device in the background and shows what it found.
+func (s *deviceScreen) refresh() {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		st, err := s.dev.Status(ctx)
+		var rolls []device.Roll
+		var off device.Offline
+		if err == nil {
+			rolls, err = s.dev.Stock(ctx)
+		}
+		if err == nil {
+			off, err = s.dev.Offline(ctx)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				s.identity.SetText("未连接：" + deviceMessage(err))
+				s.report.Disable()
+				s.clear.Disable()
+				return
+			}
+			s.show(st, rolls, off)
+		})
+	}()
+}
+
+// show puts a reading of the device on the screen.
+func (s *deviceScreen) show(st device.Status, rolls []device.Roll, off device.Offline) {
+	s.st = st
+	pin := "已验证"
+	switch {
+	case st.PINLocked:
+		pin = "已锁定"
+	case !st.PINVerified:
+		pin = fmt.Sprintf("未验证（还可尝试 %d 次）", st.PINTriesLeft)
+	}
+	s.identity.SetText(fmt.Sprintf("机器编号 %s  纳税人识别号 %s  设备时间 %s  口令%s", st.Machine, st.SellerTaxID,
+		st.Clock.Format("2006-01-02 15:04"), pin))
+	var locks []string
+	for _, c := range st.Locks {
+		locks = append(locks, c.Message())
+	}
+	s.locks.SetText("")
+	if len(locks) > 0 {
+		s.locks.SetText("开票已锁定：" + strings.Join(locks, "；"))
+	}
+	s.stock.SetText(stockText(rolls))
+	s.offline.SetText(offlineText(off))
+	reported := "未抄报"
+	if st.Reported {
+		reported = "已抄报"
+	}
+	s.period.SetText(fmt.Sprintf("本期 %s：%s", st.Period, reported))
+	s.report.Enable()
+	s.clear.Enable()
+	s.content.Refresh() // the cards grow with their text
+}
+
+// stockText is one line per roll of invoice numbers (发票卷), then the total left.
+func stockText(rolls []device.Roll) string {
+	if len(rolls) == 0 {
+		return "设备中没有发票，请领购"
+	}
+	var b strings.Builder
+	left := 0
+	for _, r := range rolls {
+		fmt.Fprintf(&b, "代码 %s  号码 %08d–%08d  剩余 %d 张", r.Code, r.Start, r.Start+r.Count-1, r.Remaining)
+		if r.Remaining > 0 {
+			fmt.Fprintf(&b, "  下一张 %s", r.Next())
+		}
+		b.WriteString("\n")
+		left += int(r.Remaining)
+	}
+	fmt.Fprintf(&b, "共剩余 %d 张", left)
+	return b.String()
+}
+
+// offlineText shows the offline counters against their limits and when issuing locks:
+// the oldest un-uploaded invoice plus the allowed offline hours.
+func offlineText(off device.Offline) string {
+	s := fmt.Sprintf("未上传 %d 张，金额 ¥%s / 上限 ¥%s；离线时长上限 %d 小时；单张限额 ¥%s",
+		off.Pending, off.PendingAmount, off.AmountLimit, off.HoursLimit, off.InvoiceLimit)
+	if off.OldestPending.IsZero() {
+		return s + "\n没有未上传的发票"
+	}
+	lock := off.OldestPending.Add(time.Duration(off.HoursLimit) * time.Hour)
+	return s + fmt.Sprintf("\n最早未上传 %s；若仍未上传，将于 %s 锁定开票", off.OldestPending.Format("2006-01-02 15:04"),
+		lock.Format("2006-01-02 15:04"))
+}
+
+// confirm asks before a report or a clear: both change the device for good.
+func (s *deviceScreen) confirm(title, question string, do func()) {
+	dialog.ShowConfirm(title, fmt.Sprintf(question, s.st.Period), func(ok bool) {
+		if ok {
+			do()
+		}
+	}, s.u.win)
+}
+
+// doReport makes the open period's 抄报. The request ID names the period, so doing it
+// again shows the same report instead of making another.
+func (s *deviceScreen) doReport() {
+	period := s.st.Period
+	s.act(func(ctx context.Context) (string, error) {
+		r, err := s.dev.Report(ctx, "ui-report-"+period, period)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s 抄报完成：蓝字 %d 张，金额 ¥%s，税额 ¥%s；红字 %d 张，金额 ¥%s，税额 ¥%s", r.Period, r.Count,
+			r.Amount, r.Tax, r.RedCount, r.RedAmount, r.RedTax), nil
+	})
+}
+
+// doClear closes the reported period (清卡).
+func (s *deviceScreen) doClear() {
+	period := s.st.Period
+	s.act(func(ctx context.Context) (string, error) {
+		st, err := s.dev.Clear(ctx, "ui-clear-"+period, period)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s 清卡完成，当前开票期 %s", period, st.Period), nil
+	})
+}
+
+// act runs a report or a clear in the background and shows its outcome.
+func (s *deviceScreen) act(do func(context.Context) (string, error)) {
+	s.report.Disable()
+	s.clear.Disable()
+	s.result.Importance = widget.MediumImportance
+	s.result.SetText("正在与税控设备通信…")
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		text, err := do(ctx)
+		fyne.Do(func() {
+			if err != nil {
+				s.result.Importance = widget.DangerImportance
+				text = "失败：" + deviceMessage(err)
+			}
+			s.result.SetText(text)
+			s.refresh()
+		})
+	}()
+}
+
+// changePIN changes the device PIN after checking the two new entries agree.
+func (s *deviceScreen) changePIN() {
+	old, pin := s.oldPIN.Text, s.newPIN.Text
+	switch {
+	case old == "" || pin == "":
+		s.pinFailed("请填写原口令和新口令")
+		return
+	case pin != s.again.Text:
+		s.pinFailed("两次输入的新口令不一致")
+		return
+	case len(pin) < 6:
+		s.pinFailed("新口令至少 6 位")
+		return
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	id := "ui-pin-" + hex.EncodeToString(b[:])
+	s.pinBtn.Disable()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err := s.dev.ChangePIN(ctx, id, old, pin)
+		fyne.Do(func() {
+			s.pinBtn.Enable()
+			if err != nil {
+				s.pinFailed("修改失败：" + deviceMessage(err))
+				return
+			}
+			for _, e := range []*widget.Entry{s.oldPIN, s.newPIN, s.again} {
+				e.SetText("")
+			}
+			s.pinResult.Importance = widget.SuccessImportance
+			s.pinResult.SetText("设备口令已修改；请同时更新 KAIPIAO_DEVICE_PIN")
+		})
+	}()
+}
+
+func (s *deviceScreen) pinFailed(why string) {
+	s.pinResult.Importance = widget.DangerImportance
+	s.pinResult.SetText(why)
+}
