@@ -44,7 +44,11 @@ type issueForm struct {
 	issueBtn   *widget.Button
 	previewBtn *widget.Button
 	busy       bool
-	checked    *invoice.Checked // the form as last checked, nil when invalid
+	// filling is set while a chosen buyer or goods fills the form, so that filling does
+	// not offer suggestions again.
+	filling      bool
+	buyerSuggest *suggestBox
+	checked      *invoice.Checked // the form as last checked, nil when invalid
 }
 
 // lineRow is one line of the form.
@@ -52,6 +56,7 @@ type lineRow struct {
 	entries  map[string]*widget.Entry // name, tax_code, spec, unit, quantity, unit_price, amount, discount
 	rate     *widget.Select
 	zeroRate *widget.Select
+	suggest  *suggestBox // saved goods matching the name being typed
 	row      fyne.CanvasObject
 }
 
@@ -72,6 +77,9 @@ func newIssueForm(u *UI) *issueForm {
 		f.buyer[b.path] = e
 		buyerForm.Append(b.label, e)
 	}
+	f.buyerSuggest = newSuggestBox(f.relayout)
+	name := f.buyer["buyer.name"]
+	name.OnChanged = func(text string) { f.refresh(); f.offerBuyers(text) }
 	f.remark = f.entry("备注")
 	f.linesBox = container.NewVBox()
 	addLine := widget.NewButtonWithIcon("添加商品行", theme.ContentAddIcon(), func() { f.addLine(); f.refresh() })
@@ -88,7 +96,7 @@ func newIssueForm(u *UI) *issueForm {
 	header := container.NewHBox(widget.NewLabel("发票类型"), f.kind, f.inclusive)
 	totals := container.NewGridWithColumns(3, f.amount, f.tax, f.total)
 	f.content = container.NewBorder(
-		container.NewVBox(header, buyerForm, widget.NewSeparator(), lineHeader()),
+		container.NewVBox(header, buyerForm, f.buyerSuggest.box, widget.NewSeparator(), lineHeader()),
 		container.NewVBox(widget.NewSeparator(), totals, f.words, f.split, f.problems,
 			container.NewBorder(nil, nil, widget.NewLabel("备注"), nil, f.remark),
 			container.NewHBox(layout.NewSpacer(), newBtn, f.previewBtn, f.issueBtn)),
@@ -97,6 +105,13 @@ func newIssueForm(u *UI) *issueForm {
 	)
 	f.reset()
 	return f
+}
+
+// relayout lays the form out again after a part of it changed height.
+func (f *issueForm) relayout() {
+	if f.content != nil {
+		f.content.Refresh()
+	}
 }
 
 func (f *issueForm) entry(hint string) *widget.Entry {
@@ -119,12 +134,13 @@ func lineHeader() fyne.CanvasObject {
 		cells = append(cells, widget.NewLabelWithStyle(lf.label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
 	cells = append(cells, widget.NewLabelWithStyle("税率", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabelWithStyle("零税率", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewLabel(""))
+		widget.NewLabelWithStyle("零税率", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewLabel(""),
+		widget.NewLabel(""), widget.NewLabel(""))
 	return container.New(lineWeights, cells...)
 }
 
 func (f *issueForm) addLine() *lineRow {
-	l := &lineRow{entries: map[string]*widget.Entry{}}
+	l := &lineRow{entries: map[string]*widget.Entry{}, suggest: newSuggestBox(f.relayout)}
 	var cells []fyne.CanvasObject
 	for _, lf := range lineFields {
 		e := f.entry("")
@@ -135,10 +151,12 @@ func (f *issueForm) addLine() *lineRow {
 	l.rate.SetSelected("13%")
 	l.zeroRate = widget.NewSelect([]string{"", "免税", "不征税", "出口退税", "普通零税率"}, func(string) { f.refresh() })
 	l.zeroRate.PlaceHolder = "—"
-	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), nil)
-	cells = append(cells, l.rate, l.zeroRate, remove)
-	l.row = container.New(lineWeights, cells...)
-	remove.OnTapped = func() { f.removeLine(l) }
+	l.entries["name"].OnChanged = func(text string) { f.refresh(); f.offerGoods(l, text) }
+	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { f.removeLine(l) })
+	up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { f.moveLine(l, -1) })
+	down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { f.moveLine(l, +1) })
+	cells = append(cells, l.rate, l.zeroRate, up, down, remove)
+	l.row = container.NewVBox(container.New(lineWeights, cells...), l.suggest.box)
 	f.lines = append(f.lines, l)
 	f.linesBox.Add(l.row)
 	return l

@@ -35,6 +35,12 @@ type Workstation struct {
 	// Device is the tax-control device for the administrator's device panel (stock,
 	// offline counters, 抄报, 清卡, PIN); nil hides the panel. main wires ws.Client.
 	Device DevicePanel
+	// SuggestBuyers returns the saved buyers matching what the clerk types as the buyer's
+	// name (store.SearchBuyers); nil offers none.
+	SuggestBuyers func(text string) []invoice.Party
+	// SuggestGoods returns the saved goods matching what the clerk types as a line's name
+	// (store.SearchGoods); nil offers none.
+	SuggestGoods func(text string) []Goods
 	// Now is the clock for "today"; time.Now by default.
 	Now func() time.Time
 }
