@@ -29,7 +29,11 @@ func main() {
 	platform := flag.String("platform", os.Getenv("KAIPIAO_PLATFORM"), "the service platform's base URL; none: invoices stay queued")
 	dark := flag.Bool("dark", false, "the dark theme")
 	light := flag.Bool("light", false, "the light theme (default: the system's)")
+	language := flag.String("lang", envOr("KAIPIAO_LANG", "zh"), "the screens' language: zh (Chinese) or en (English)")
 	flag.Parse()
+	if err := ui.SetLanguage(*language); err != nil {
+		fmt.Fprintf(os.Stderr, "kaipiao: translations: %v\n", err)
+	}
 
 	a := app.NewWithID("com.kaipiao.workstation")
 	a.Settings().SetTheme(ui.NewTheme(*dark, *light))

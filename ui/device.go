@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/device"
 )
@@ -55,20 +56,20 @@ func newDeviceScreen(u *UI) *deviceScreen {
 	for _, l := range []*widget.Label{s.locks, s.result, s.offline, s.pinResult} {
 		l.Wrapping = fyne.TextWrapWord
 	}
-	s.report = widget.NewButton("抄报", func() { s.confirm("抄报", "对本期（%s）进行抄报？", s.doReport) })
-	s.clear = widget.NewButton("清卡", func() {
+	s.report = widget.NewButton(lang.L("抄报"), func() { s.confirm("抄报", "对本期（%s）进行抄报？", s.doReport) })
+	s.clear = widget.NewButton(lang.L("清卡"), func() {
 		s.confirm("清卡", "对本期（%s）进行清卡？清卡后开始新的开票期。", s.doClear)
 	})
-	s.pinBtn = widget.NewButton("修改设备口令", s.changePIN)
-	pinForm := widget.NewForm(widget.NewFormItem("原口令", s.oldPIN), widget.NewFormItem("新口令", s.newPIN),
-		widget.NewFormItem("再次输入", s.again))
+	s.pinBtn = widget.NewButton(lang.L("修改设备口令"), s.changePIN)
+	pinForm := widget.NewForm(widget.NewFormItem(lang.L("原口令"), s.oldPIN), widget.NewFormItem(lang.L("新口令"), s.newPIN),
+		widget.NewFormItem(lang.L("再次输入"), s.again))
 	s.content = container.NewVScroll(container.NewVBox(
-		widget.NewCard("税控设备", "", container.NewVBox(s.identity, s.locks)),
-		widget.NewCard("发票库存", "", s.stock),
-		widget.NewCard("离线开票", "", s.offline),
-		widget.NewCard("抄报与清卡", "", container.NewVBox(s.period, container.NewHBox(s.report, s.clear), s.result)),
-		widget.NewCard("设备口令", "", container.NewVBox(pinForm, container.NewHBox(s.pinBtn), s.pinResult)),
-		container.NewHBox(widget.NewButton("刷新", s.refresh)),
+		widget.NewCard(lang.L("税控设备"), "", container.NewVBox(s.identity, s.locks)),
+		widget.NewCard(lang.L("发票库存"), "", s.stock),
+		widget.NewCard(lang.L("离线开票"), "", s.offline),
+		widget.NewCard(lang.L("抄报与清卡"), "", container.NewVBox(s.period, container.NewHBox(s.report, s.clear), s.result)),
+		widget.NewCard(lang.L("设备口令"), "", container.NewVBox(pinForm, container.NewHBox(s.pinBtn), s.pinResult)),
+		container.NewHBox(widget.NewButton(lang.L("刷新"), s.refresh)),
 	))
 	return s
 }

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/store"
 )
@@ -32,13 +33,13 @@ func newHomeScreen(u *UI) *homeScreen {
 	h.locks.Importance = widget.DangerImportance
 	h.locks.Wrapping = fyne.TextWrapWord
 	h.offline.TextFormatter = func() string { return fmt.Sprintf("%.0f%%", h.offline.Value*100) }
-	refresh := widget.NewButton("刷新", h.refresh)
-	h.retry = widget.NewButton("重新上传失败的发票", h.retryDead)
+	refresh := widget.NewButton(lang.L("刷新"), h.refresh)
+	h.retry = widget.NewButton(lang.L("重新上传失败的发票"), h.retryDead)
 	h.retry.Hide()
 	h.content = container.NewVBox(
-		widget.NewCard("税控设备", "", container.NewVBox(h.device, h.stock, h.offlineText, h.offline, h.locks)),
-		widget.NewCard("数据同步", "", container.NewVBox(h.queue, h.retry)),
-		widget.NewCard("今日开票", "", h.today),
+		widget.NewCard(lang.L("税控设备"), "", container.NewVBox(h.device, h.stock, h.offlineText, h.offline, h.locks)),
+		widget.NewCard(lang.L("数据同步"), "", container.NewVBox(h.queue, h.retry)),
+		widget.NewCard(lang.L("今日开票"), "", h.today),
 		container.NewHBox(refresh),
 	)
 	return h

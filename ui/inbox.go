@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
@@ -93,7 +94,7 @@ func newInbox(u *UI) *inbox {
 	b.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
 	b.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Row < 0 && id.Col >= 0 {
-			o.(*widget.Label).SetText(inboxColumns[id.Col].title)
+			o.(*widget.Label).SetText(lang.L(inboxColumns[id.Col].title))
 		}
 	}
 	for i, c := range inboxColumns {
@@ -104,11 +105,11 @@ func newInbox(u *UI) *inbox {
 			b.showDetail(b.entries[id.Row])
 		}
 	}
-	importBtn := widget.NewButton("导入订单 (Excel/CSV/JSON)", b.askImport)
-	pullBtn := widget.NewButton("平台订单", b.loadPulled)
-	b.issueBtn = widget.NewButton("批量开具", b.issueAll)
+	importBtn := widget.NewButton(lang.L("导入订单 (Excel/CSV/JSON)"), b.askImport)
+	pullBtn := widget.NewButton(lang.L("平台订单"), b.loadPulled)
+	b.issueBtn = widget.NewButton(lang.L("批量开具"), b.issueAll)
 	b.issueBtn.Importance = widget.HighImportance
-	b.cancel = widget.NewButton("取消", func() {
+	b.cancel = widget.NewButton(lang.L("取消"), func() {
 		if b.stop != nil {
 			b.stop()
 		}

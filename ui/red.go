@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
@@ -114,12 +115,12 @@ func (l *invoiceList) showPartialRed() *redDialog {
 	row := func(left fyne.CanvasObject, q, a fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, nil, container.NewHBox(container.NewGridWrap(cell, q), container.NewGridWrap(cell, a)), left)
 	}
-	rowsBox := container.NewVBox(row(widget.NewLabel("商品行（勾选要冲红的行）"), widget.NewLabel("冲红数量"), widget.NewLabel("或冲红金额")))
+	rowsBox := container.NewVBox(row(widget.NewLabel(lang.L("商品行（勾选要冲红的行）")), widget.NewLabel(lang.L("冲红数量")), widget.NewLabel(lang.L("或冲红金额"))))
 	for _, left := range linesLeft(r.Invoice, reds) {
 		rr := &redRow{left: left, pick: widget.NewCheck(left.describe(), func(bool) { rd.problem.SetText("") }),
 			quantity: widget.NewEntry(), amount: widget.NewEntry()}
-		rr.quantity.SetPlaceHolder("数量")
-		rr.amount.SetPlaceHolder("不含税金额")
+		rr.quantity.SetPlaceHolder(lang.L("数量"))
+		rr.amount.SetPlaceHolder(lang.L("不含税金额"))
 		if !left.goods.HasQuantity() {
 			rr.quantity.Disable()
 		}
@@ -129,19 +130,19 @@ func (l *invoiceList) showPartialRed() *redDialog {
 		rd.rows = append(rd.rows, rr)
 		rowsBox.Add(row(rr.pick, rr.quantity, rr.amount))
 	}
-	form := widget.NewForm(widget.NewFormItem("冲红原因", rd.reason))
+	form := widget.NewForm(widget.NewFormItem(lang.L("冲红原因"), rd.reason))
 	if r.Invoice.Kind == invoice.KindSpecial {
-		rd.notice.SetPlaceHolder("16位数字")
-		form.Append("红字信息表编号", rd.notice)
+		rd.notice.SetPlaceHolder(lang.L("16位数字"))
+		form.Append(lang.L("红字信息表编号"), rd.notice)
 	}
 	head := widget.NewLabel(fmt.Sprintf("蓝字发票 %s %s  %s  已开红字 %d 张。数量与金额都不填的行，冲红其全部剩余。",
 		r.Invoice.Code, r.Invoice.Number, r.Invoice.Buyer.Name, len(reds)))
 	head.Wrapping = fyne.TextWrapWord
 	content := container.NewBorder(container.NewVBox(head, form), rd.problem, nil, nil, container.NewVScroll(rowsBox))
-	rd.d = dialog.NewCustomWithoutButtons("部分红冲", content, l.u.win)
-	rd.ok = widget.NewButton("开具红字发票", rd.submit)
+	rd.d = dialog.NewCustomWithoutButtons(lang.L("部分红冲"), content, l.u.win)
+	rd.ok = widget.NewButton(lang.L("开具红字发票"), rd.submit)
 	rd.ok.Importance = widget.HighImportance
-	rd.d.SetButtons([]fyne.CanvasObject{widget.NewButton("取消", rd.d.Hide), rd.ok})
+	rd.d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.L("取消"), rd.d.Hide), rd.ok})
 	rd.d.Resize(fyne.NewSize(900, 520))
 	rd.d.Show()
 	return rd
@@ -192,7 +193,7 @@ func (rd *redDialog) submit() {
 				return
 			}
 			rd.d.Hide()
-			dialog.ShowInformation("红冲成功", fmt.Sprintf("红字发票 %s %s，价税合计 ¥%s", outs[0].Invoice.Code,
+			dialog.ShowInformation(lang.L("红冲成功"), fmt.Sprintf("红字发票 %s %s，价税合计 ¥%s", outs[0].Invoice.Code,
 				outs[0].Invoice.Number, outs[0].Invoice.Totals().Total), rd.l.u.win)
 			rd.l.reload()
 		})

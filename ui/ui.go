@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
@@ -90,20 +91,20 @@ func New(win fyne.Window, ws *Workstation) *UI {
 	u.issue = newIssueForm(u)
 	u.list = newInvoiceList(u)
 	u.inbox = newInbox(u)
-	u.issueTab = container.NewTabItemWithIcon("开票", theme.DocumentCreateIcon(), u.issue.content)
-	u.inboxTab = container.NewTabItemWithIcon("订单", theme.MailComposeIcon(), u.inbox.content)
-	u.listTab = container.NewTabItemWithIcon("发票查询", theme.ListIcon(), u.list.content)
+	u.issueTab = container.NewTabItemWithIcon(lang.L("开票"), theme.DocumentCreateIcon(), u.issue.content)
+	u.inboxTab = container.NewTabItemWithIcon(lang.L("订单"), theme.MailComposeIcon(), u.inbox.content)
+	u.listTab = container.NewTabItemWithIcon(lang.L("发票查询"), theme.ListIcon(), u.list.content)
 	u.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("首页", theme.HomeIcon(), u.home.content),
+		container.NewTabItemWithIcon(lang.L("首页"), theme.HomeIcon(), u.home.content),
 		u.issueTab, u.inboxTab, u.listTab,
 	)
 	if ws.Role == store.RoleAdmin {
 		u.settings = newSettingsScreen(u)
-		u.settingsTab = container.NewTabItemWithIcon("设置", theme.SettingsIcon(), u.settings.content)
+		u.settingsTab = container.NewTabItemWithIcon(lang.L("设置"), theme.SettingsIcon(), u.settings.content)
 		u.tabs.Append(u.settingsTab)
 		if ws.Device != nil {
 			u.device = newDeviceScreen(u)
-			u.deviceTab = container.NewTabItemWithIcon("税控设备", theme.StorageIcon(), u.device.content)
+			u.deviceTab = container.NewTabItemWithIcon(lang.L("税控设备"), theme.StorageIcon(), u.device.content)
 			u.tabs.Append(u.deviceTab)
 		}
 	}
