@@ -30,9 +30,13 @@ func main() {
 	dark := flag.Bool("dark", false, "the dark theme")
 	light := flag.Bool("light", false, "the light theme (default: the system's)")
 	language := flag.String("lang", envOr("KAIPIAO_LANG", "zh"), "the screens' language: zh (Chinese) or en (English)")
+	selftest := flag.Int("selftest-latency", 0, "") // hidden: scripts/gui-latency.sh
 	flag.Parse()
 	if err := ui.SetLanguage(*language); err != nil {
 		fmt.Fprintf(os.Stderr, "kaipiao: translations: %v\n", err)
+	}
+	if *selftest > 0 {
+		os.Exit(selfTestLatency(*selftest))
 	}
 
 	a := app.NewWithID("com.kaipiao.workstation")

@@ -150,6 +150,18 @@ func (u *UI) ShowDevice() error {
 	return nil
 }
 
+// ImportOrders adds a file's orders to the inbox, as the clerk's import does; name's
+// extension says the kind (.xlsx, .csv, .json).
+func (u *UI) ImportOrders(name string, data []byte) error { return u.inbox.importData(name, data) }
+
+// IssueInbox starts issuing the inbox's valid orders, as the batch button does; done runs
+// on the UI goroutine when the batch ends. It reports whether a batch started.
+func (u *UI) IssueInbox(done func()) bool {
+	u.inbox.batchDone = done
+	u.inbox.issueAll()
+	return u.inbox.stop != nil
+}
+
 // ShowIssue selects the issue form.
 func (u *UI) ShowIssue() { u.tabs.Select(u.issueTab) }
 
