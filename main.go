@@ -17,6 +17,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"github.com/kaipiao/kaipiao/assets"
 	"github.com/kaipiao/kaipiao/invoice"
 	ksync "github.com/kaipiao/kaipiao/sync"
 	"github.com/kaipiao/kaipiao/ui"
@@ -40,6 +41,7 @@ func main() {
 	}
 
 	a := app.NewWithID("com.kaipiao.workstation")
+	a.SetIcon(fyne.NewStaticResource("kaipiao.png", assets.Icon()))
 	a.Settings().SetTheme(ui.NewTheme(*dark, *light))
 	w := a.NewWindow("开票 Kaipiao")
 	w.Resize(fyne.NewSize(1280, 820))
