@@ -31,7 +31,8 @@ func main() {
 	dark := flag.Bool("dark", false, "the dark theme")
 	light := flag.Bool("light", false, "the light theme (default: the system's)")
 	language := flag.String("lang", envOr("KAIPIAO_LANG", "zh"), "the screens' language: zh (Chinese) or en (English)")
-	selftest := flag.Int("selftest-latency", 0, "") // hidden: scripts/gui-latency.sh
+	selftest := flag.Int("selftest-latency", 0, "") // for scripts/gui-latency.sh; not in -help
+	flag.Usage = usage
 	flag.Parse()
 	if err := ui.SetLanguage(*language); err != nil {
 		fmt.Fprintf(os.Stderr, "kaipiao: translations: %v\n", err)
@@ -93,6 +94,22 @@ func main() {
 	// with a log-in, and the screens open for that operator's role.
 	ui.Start(w, screens, func(built *ui.UI) { u = built })
 	w.ShowAndRun()
+}
+
+// usage is flag's usage without the self-test's flag, which is for scripts.
+func usage() {
+	out := flag.CommandLine.Output()
+	fmt.Fprintf(out, "Usage of %s:\n", os.Args[0])
+	flag.VisitAll(func(f *flag.Flag) {
+		if f.Name == "selftest-latency" {
+			return
+		}
+		fmt.Fprintf(out, "  -%s\n    \t%s", f.Name, f.Usage)
+		if f.DefValue != "" && f.DefValue != "false" {
+			fmt.Fprintf(out, " (default %q)", f.DefValue)
+		}
+		fmt.Fprintln(out)
+	})
 }
 
 func envOr(key, def string) string {
