@@ -162,6 +162,7 @@ func TestClerkIssuesFindsAndReversesAnInvoice(t *testing.T) {
 	if !strings.Contains(u.list.detail.Text, blue.Invoice.Number) || u.list.redBtn.Disabled() {
 		t.Fatalf("detail %q", u.list.detail.Text)
 	}
+	dismissDialogs(w) // the clerk has read "开票成功"
 	screenshot(t, w, "invoices")
 	u.list.red(blue)
 	eventually(t, "the red invoice", func() bool { n, _ := ws.Store.Count(); return n == 2 })
@@ -179,6 +180,13 @@ func TestClerkIssuesFindsAndReversesAnInvoice(t *testing.T) {
 		t.Errorf("queue %q", u.home.queue.Text)
 	}
 	screenshot(t, w, "home")
+}
+
+// dismissDialogs closes what is open over the window, as the clerk's OK would.
+func dismissDialogs(w fyne.Window) {
+	for o := w.Canvas().Overlays().Top(); o != nil; o = w.Canvas().Overlays().Top() {
+		w.Canvas().Overlays().Remove(o)
+	}
 }
 
 // press types Ctrl+key into the window's shortcuts.
