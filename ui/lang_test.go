@@ -33,7 +33,7 @@ func TestEveryLabelHasItsEnglish(t *testing.T) {
 	}
 	// lang.L("…") calls, and the Chinese in the rows of the label tables (columns, line
 	// fields, buyer fields), which are translated where they are shown.
-	call := regexp.MustCompile(`lang\.L\("([^"]*)"\)`)
+	call := regexp.MustCompile(`lang\.L\("([^"]*)"[,)]`)
 	han := regexp.MustCompile(`"([^"]*\p{Han}[^"]*)"`)
 	files, _ := filepath.Glob("*.go")
 	n := 0
@@ -94,6 +94,10 @@ func TestScreensInEnglish(t *testing.T) {
 	}
 	if u.issue.issueBtn.Text != "Issue (Ctrl+Enter)" || u.list.partBtn.Text != "Reverse in part" {
 		t.Errorf("buttons %q %q", u.issue.issueBtn.Text, u.list.partBtn.Text)
+	}
+	eventually(t, "the home screen", func() bool { return u.home.today.Text != "" })
+	if u.home.today.Text != "0 blue, 0 red" || !strings.HasPrefix(u.home.queue.Text, "0 to upload, 0 failed") {
+		t.Errorf("home %q %q", u.home.today.Text, u.home.queue.Text)
 	}
 	u.ShowIssue()
 	screenshot(t, w, "issue-english")
