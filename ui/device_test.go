@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/device/sim"
 	"github.com/kaipiao/kaipiao/store"
@@ -34,8 +36,15 @@ func TestAdministratorManagesTheDevice(t *testing.T) {
 	}
 	screenshot(t, w, "device")
 
+	// The report asks first; "不" leaves the device alone.
+	test.Tap(s.report)
+	tapDialogButton(t, w, "不")
+	if s.result.Text != "" {
+		t.Fatalf("a declined report reached the device: %q", s.result.Text)
+	}
 	// The month has not ended: the device refuses the report, and says why.
-	s.doReport()
+	test.Tap(s.report)
+	tapDialogButton(t, w, "是")
 	eventually(t, "the refusal", func() bool { return strings.HasPrefix(s.result.Text, "失败") })
 	if !strings.Contains(s.result.Text, "本月尚未结束") {
 		t.Errorf("report in an open month: %q", s.result.Text)
@@ -81,4 +90,20 @@ func TestClerkHasNoDevicePanel(t *testing.T) {
 	if err := u.ShowDevice(); err == nil || u.deviceTab != nil {
 		t.Fatal("a clerk must not reach the device panel")
 	}
+}
+
+// tapDialogButton taps a button of the dialog on top of the window, as the clerk answers it.
+func tapDialogButton(t *testing.T, w fyne.Window, label string) {
+	t.Helper()
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog is open")
+	}
+	for _, o := range test.LaidOutObjects(top) {
+		if b, ok := o.(*widget.Button); ok && b.Text == label {
+			test.Tap(b)
+			return
+		}
+	}
+	t.Fatalf("the dialog has no button %q", label)
 }
