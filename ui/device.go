@@ -74,6 +74,10 @@ func newDeviceScreen(u *UI) *deviceScreen {
 	return s
 }
 
+// errDeviceNotAdmin refuses a clerk the device panel: 抄报, 清卡 and the PIN are the
+// administrator's.
+var errDeviceNotAdmin = errors.New("只有管理员可以管理税控设备")
+
 // deviceMessage is a device error as the clerk reads it: the device's reason in Chinese.
 func deviceMessage(err error) string {
 	var de *device.Error

@@ -141,10 +141,10 @@ func (u *UI) ShowSettings() error {
 }
 
 // ShowDevice selects the device panel, or refuses: only an administrator manages the
-// device.
+// device (and there is no panel without one).
 func (u *UI) ShowDevice() error {
 	if u.device == nil {
-		return errNotAdmin
+		return errDeviceNotAdmin
 	}
 	u.tabs.Select(u.deviceTab)
 	return nil
