@@ -56,9 +56,9 @@ func newDeviceScreen(u *UI) *deviceScreen {
 	for _, l := range []*widget.Label{s.locks, s.result, s.offline, s.pinResult} {
 		l.Wrapping = fyne.TextWrapWord
 	}
-	s.report = widget.NewButton(lang.L("抄报"), func() { s.confirm("抄报", "对本期（%s）进行抄报？", s.doReport) })
+	s.report = widget.NewButton(lang.L("抄报"), func() { s.confirm(lang.L("抄报"), "对本期（{{.Period}}）进行抄报？", s.doReport) })
 	s.clear = widget.NewButton(lang.L("清卡"), func() {
-		s.confirm("清卡", "对本期（%s）进行清卡？清卡后开始新的开票期。", s.doClear)
+		s.confirm(lang.L("清卡"), "对本期（{{.Period}}）进行清卡？清卡后开始新的开票期。", s.doClear)
 	})
 	s.pinBtn = widget.NewButton(lang.L("修改设备口令"), s.changePIN)
 	pinForm := widget.NewForm(widget.NewFormItem(lang.L("原口令"), s.oldPIN), widget.NewFormItem(lang.L("新口令"), s.newPIN),
@@ -103,7 +103,7 @@ func (s *deviceScreen) refresh() {
 		}
 		fyne.Do(func() {
 			if err != nil {
-				s.identity.SetText("未连接：" + deviceMessage(err))
+				s.identity.SetText(lang.L("未连接：") + deviceMessage(err))
 				s.report.Disable()
 				s.clear.Disable()
 				return
@@ -116,30 +116,30 @@ func (s *deviceScreen) refresh() {
 // show puts a reading of the device on the screen.
 func (s *deviceScreen) show(st device.Status, rolls []device.Roll, off device.Offline) {
 	s.st = st
-	pin := "已验证"
+	pin := lang.L("已验证")
 	switch {
 	case st.PINLocked:
-		pin = "已锁定"
+		pin = lang.L("已锁定")
 	case !st.PINVerified:
-		pin = fmt.Sprintf("未验证（还可尝试 %d 次）", st.PINTriesLeft)
+		pin = lang.L("未验证（还可尝试 {{.N}} 次）", map[string]any{"N": st.PINTriesLeft})
 	}
-	s.identity.SetText(fmt.Sprintf("机器编号 %s  纳税人识别号 %s  设备时间 %s  口令%s", st.Machine, st.SellerTaxID,
-		st.Clock.Format("2006-01-02 15:04"), pin))
+	s.identity.SetText(lang.L("机器编号 {{.Machine}}  纳税人识别号 {{.TaxID}}  设备时间 {{.Clock}}  口令{{.PIN}}", map[string]any{
+		"Machine": st.Machine, "TaxID": st.SellerTaxID, "Clock": st.Clock.Format("2006-01-02 15:04"), "PIN": pin}))
 	var locks []string
 	for _, c := range st.Locks {
 		locks = append(locks, c.Message())
 	}
 	s.locks.SetText("")
 	if len(locks) > 0 {
-		s.locks.SetText("开票已锁定：" + strings.Join(locks, "；"))
+		s.locks.SetText(lang.L("开票已锁定：") + strings.Join(locks, "；"))
 	}
 	s.stock.SetText(stockText(rolls))
 	s.offline.SetText(offlineText(off))
-	reported := "未抄报"
+	reported := lang.L("未抄报")
 	if st.Reported {
-		reported = "已抄报"
+		reported = lang.L("已抄报")
 	}
-	s.period.SetText(fmt.Sprintf("本期 %s：%s", st.Period, reported))
+	s.period.SetText(lang.L("本期 {{.Period}}：{{.State}}", map[string]any{"Period": st.Period, "State": reported}))
 	s.report.Enable()
 	s.clear.Enable()
 	s.content.Refresh() // the cards grow with their text
@@ -148,38 +148,40 @@ func (s *deviceScreen) show(st device.Status, rolls []device.Roll, off device.Of
 // stockText is one line per roll of invoice numbers (发票卷), then the total left.
 func stockText(rolls []device.Roll) string {
 	if len(rolls) == 0 {
-		return "设备中没有发票，请领购"
+		return lang.L("设备中没有发票，请领购")
 	}
 	var b strings.Builder
 	left := 0
 	for _, r := range rolls {
-		fmt.Fprintf(&b, "代码 %s  号码 %08d–%08d  剩余 %d 张", r.Code, r.Start, r.Start+r.Count-1, r.Remaining)
+		b.WriteString(lang.L("代码 {{.Code}}  号码 {{.From}}–{{.To}}  剩余 {{.Left}} 张", map[string]any{"Code": r.Code,
+			"From": fmt.Sprintf("%08d", r.Start), "To": fmt.Sprintf("%08d", r.Start+r.Count-1), "Left": r.Remaining}))
 		if r.Remaining > 0 {
-			fmt.Fprintf(&b, "  下一张 %s", r.Next())
+			b.WriteString(lang.L("  下一张 {{.Next}}", map[string]any{"Next": r.Next()}))
 		}
 		b.WriteString("\n")
 		left += int(r.Remaining)
 	}
-	fmt.Fprintf(&b, "共剩余 %d 张", left)
+	b.WriteString(lang.L("共剩余 {{.Left}} 张", map[string]any{"Left": left}))
 	return b.String()
 }
 
 // offlineText shows the offline counters against their limits and when issuing locks:
 // the oldest un-uploaded invoice plus the allowed offline hours.
 func offlineText(off device.Offline) string {
-	s := fmt.Sprintf("未上传 %d 张，金额 ¥%s / 上限 ¥%s；离线时长上限 %d 小时；单张限额 ¥%s",
-		off.Pending, off.PendingAmount, off.AmountLimit, off.HoursLimit, off.InvoiceLimit)
+	s := lang.L("未上传 {{.N}} 张，金额 ¥{{.Amount}} / 上限 ¥{{.Limit}}；离线时长上限 {{.Hours}} 小时；单张限额 ¥{{.PerInvoice}}", map[string]any{
+		"N": off.Pending, "Amount": off.PendingAmount.String(), "Limit": off.AmountLimit.String(), "Hours": off.HoursLimit,
+		"PerInvoice": off.InvoiceLimit.String()})
 	if off.OldestPending.IsZero() {
-		return s + "\n没有未上传的发票"
+		return s + "\n" + lang.L("没有未上传的发票")
 	}
 	lock := off.OldestPending.Add(time.Duration(off.HoursLimit) * time.Hour)
-	return s + fmt.Sprintf("\n最早未上传 %s；若仍未上传，将于 %s 锁定开票", off.OldestPending.Format("2006-01-02 15:04"),
-		lock.Format("2006-01-02 15:04"))
+	return s + "\n" + lang.L("最早未上传 {{.Oldest}}；若仍未上传，将于 {{.Lock}} 锁定开票", map[string]any{
+		"Oldest": off.OldestPending.Format("2006-01-02 15:04"), "Lock": lock.Format("2006-01-02 15:04")})
 }
 
 // confirm asks before a report or a clear: both change the device for good.
 func (s *deviceScreen) confirm(title, question string, do func()) {
-	dialog.ShowConfirm(title, fmt.Sprintf(question, s.st.Period), func(ok bool) {
+	dialog.ShowConfirm(title, lang.L(question, map[string]any{"Period": s.st.Period}), func(ok bool) {
 		if ok {
 			do()
 		}
@@ -195,8 +197,9 @@ func (s *deviceScreen) doReport() {
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("%s 抄报完成：蓝字 %d 张，金额 ¥%s，税额 ¥%s；红字 %d 张，金额 ¥%s，税额 ¥%s", r.Period, r.Count,
-			r.Amount, r.Tax, r.RedCount, r.RedAmount, r.RedTax), nil
+		return lang.L("{{.Period}} 抄报完成：蓝字 {{.Count}} 张，金额 ¥{{.Amount}}，税额 ¥{{.Tax}}；红字 {{.RedCount}} 张，金额 ¥{{.RedAmount}}，税额 ¥{{.RedTax}}",
+			map[string]any{"Period": r.Period, "Count": r.Count, "Amount": r.Amount.String(), "Tax": r.Tax.String(),
+				"RedCount": r.RedCount, "RedAmount": r.RedAmount.String(), "RedTax": r.RedTax.String()}), nil
 	})
 }
 
@@ -208,7 +211,7 @@ func (s *deviceScreen) doClear() {
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("%s 清卡完成，当前开票期 %s", period, st.Period), nil
+		return lang.L("{{.Period}} 清卡完成，当前开票期 {{.Open}}", map[string]any{"Period": period, "Open": st.Period}), nil
 	})
 }
 
@@ -217,7 +220,7 @@ func (s *deviceScreen) act(do func(context.Context) (string, error)) {
 	s.report.Disable()
 	s.clear.Disable()
 	s.result.Importance = widget.MediumImportance
-	s.result.SetText("正在与税控设备通信…")
+	s.result.SetText(lang.L("正在与税控设备通信…"))
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -225,7 +228,7 @@ func (s *deviceScreen) act(do func(context.Context) (string, error)) {
 		fyne.Do(func() {
 			if err != nil {
 				s.result.Importance = widget.DangerImportance
-				text = "失败：" + deviceMessage(err)
+				text = lang.L("失败：") + deviceMessage(err)
 			}
 			s.result.SetText(text)
 			s.refresh()
@@ -238,13 +241,13 @@ func (s *deviceScreen) changePIN() {
 	old, pin := s.oldPIN.Text, s.newPIN.Text
 	switch {
 	case old == "" || pin == "":
-		s.pinFailed("请填写原口令和新口令")
+		s.pinFailed(lang.L("请填写原口令和新口令"))
 		return
 	case pin != s.again.Text:
-		s.pinFailed("两次输入的新口令不一致")
+		s.pinFailed(lang.L("两次输入的新口令不一致"))
 		return
 	case len(pin) < 6:
-		s.pinFailed("新口令至少 6 位")
+		s.pinFailed(lang.L("新口令至少 6 位"))
 		return
 	}
 	var b [6]byte
@@ -258,14 +261,14 @@ func (s *deviceScreen) changePIN() {
 		fyne.Do(func() {
 			s.pinBtn.Enable()
 			if err != nil {
-				s.pinFailed("修改失败：" + deviceMessage(err))
+				s.pinFailed(lang.L("修改失败：") + deviceMessage(err))
 				return
 			}
 			for _, e := range []*widget.Entry{s.oldPIN, s.newPIN, s.again} {
 				e.SetText("")
 			}
 			s.pinResult.Importance = widget.SuccessImportance
-			s.pinResult.SetText("设备口令已修改；请同时更新 KAIPIAO_DEVICE_PIN")
+			s.pinResult.SetText(lang.L("设备口令已修改；请同时更新 KAIPIAO_DEVICE_PIN"))
 		})
 	}()
 }

@@ -99,6 +99,13 @@ func TestScreensInEnglish(t *testing.T) {
 	if u.home.today.Text != "0 blue, 0 red" || !strings.HasPrefix(u.home.queue.Text, "0 to upload, 0 failed") {
 		t.Errorf("home %q %q", u.home.today.Text, u.home.queue.Text)
 	}
+	if err := u.ShowDevice(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the device panel", func() bool { return u.device.stock.Text != "" })
+	if !strings.HasSuffix(u.device.stock.Text, "100 invoices left in all") || !strings.HasPrefix(u.device.period.Text, "Period ") {
+		t.Errorf("device panel %q %q", u.device.stock.Text, u.device.period.Text)
+	}
 	u.ShowIssue()
 	screenshot(t, w, "issue-english")
 
