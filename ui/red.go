@@ -55,11 +55,12 @@ func linesLeft(blue *invoice.Invoice, reds []*invoice.Invoice) []lineLeft {
 
 // describe is the line as the clerk chooses it: the goods, what it was, what is left.
 func (r lineLeft) describe() string {
-	s := fmt.Sprintf("%d. %s  原金额 ¥%s", r.line, r.goods.PrintedName(), r.goods.Amount)
+	s := fmt.Sprintf("%d. %s  ", r.line, r.goods.PrintedName()) + lang.L("原金额 ¥{{.Amount}}", map[string]any{"Amount": r.goods.Amount.String()})
 	if r.goods.HasQuantity() {
-		s += fmt.Sprintf("（%s%s）  剩余 %s%s  ¥%s", r.goods.Quantity, r.goods.Unit, r.quantity, r.goods.Unit, r.amount)
+		s += lang.L("（{{.Quantity}}{{.Unit}}）  剩余 {{.Left}}{{.Unit}}  ¥{{.Amount}}", map[string]any{"Quantity": r.goods.Quantity.String(),
+			"Unit": r.goods.Unit, "Left": r.quantity.String(), "Amount": r.amount.String()})
 	} else {
-		s += fmt.Sprintf("  剩余 ¥%s", r.amount)
+		s += lang.L("  剩余 ¥{{.Amount}}", map[string]any{"Amount": r.amount.String()})
 	}
 	return s
 }
@@ -106,7 +107,7 @@ func (l *invoiceList) showPartialRed() *redDialog {
 	rd.problem.Wrapping = fyne.TextWrapWord
 	var reasons []string
 	for _, rs := range redReasons {
-		reasons = append(reasons, fmt.Sprintf("%d %s", rs, rs.Text()))
+		reasons = append(reasons, fmt.Sprintf("%d %s", rs, lang.L(rs.Text())))
 	}
 	rd.reason = widget.NewSelect(reasons, nil)
 	rd.reason.SetSelectedIndex(0)
@@ -135,8 +136,8 @@ func (l *invoiceList) showPartialRed() *redDialog {
 		rd.notice.SetPlaceHolder(lang.L("16位数字"))
 		form.Append(lang.L("红字信息表编号"), rd.notice)
 	}
-	head := widget.NewLabel(fmt.Sprintf("蓝字发票 %s %s  %s  已开红字 %d 张。数量与金额都不填的行，冲红其全部剩余。",
-		r.Invoice.Code, r.Invoice.Number, r.Invoice.Buyer.Name, len(reds)))
+	head := widget.NewLabel(lang.L("蓝字发票 {{.Code}} {{.Number}}  {{.Buyer}}  已开红字 {{.Reds}} 张。数量与金额都不填的行，冲红其全部剩余。",
+		map[string]any{"Code": r.Invoice.Code, "Number": r.Invoice.Number, "Buyer": r.Invoice.Buyer.Name, "Reds": len(reds)}))
 	head.Wrapping = fyne.TextWrapWord
 	content := container.NewBorder(container.NewVBox(head, form), rd.problem, nil, nil, container.NewVScroll(rowsBox))
 	rd.d = dialog.NewCustomWithoutButtons(lang.L("部分红冲"), content, l.u.win)
@@ -169,7 +170,7 @@ func (rd *redDialog) order() (*invoice.Order, string) {
 		req.Lines = append(req.Lines, rl)
 	}
 	if len(req.Lines) == 0 {
-		return nil, "请勾选要冲红的商品行"
+		return nil, lang.L("请勾选要冲红的商品行")
 	}
 	return &invoice.Order{OrderID: rd.orderID, RedOf: req, Issuer: rd.l.u.ws.Operator}, ""
 }
@@ -182,19 +183,20 @@ func (rd *redDialog) submit() {
 		rd.problem.SetText(why)
 		return
 	}
-	rd.problem.SetText("正在开具…")
+	rd.problem.SetText(lang.L("正在开具…"))
 	rd.ok.Disable()
 	go func() {
 		outs, err := rd.l.u.ws.Engine.Issue(context.Background(), o)
 		fyne.Do(func() {
 			rd.ok.Enable()
 			if err != nil {
-				rd.problem.SetText("红冲失败：" + clerkMessage(err))
+				rd.problem.SetText(lang.L("红冲失败：") + clerkMessage(err))
 				return
 			}
 			rd.d.Hide()
-			dialog.ShowInformation(lang.L("红冲成功"), fmt.Sprintf("红字发票 %s %s，价税合计 ¥%s", outs[0].Invoice.Code,
-				outs[0].Invoice.Number, outs[0].Invoice.Totals().Total), rd.l.u.win)
+			red := outs[0].Invoice
+			dialog.ShowInformation(lang.L("红冲成功"), lang.L("红字发票 {{.Code}} {{.Number}}，价税合计 ¥{{.Total}}", map[string]any{
+				"Code": red.Code, "Number": red.Number, "Total": red.Totals().Total.String()}), rd.l.u.win)
 			rd.l.reload()
 		})
 	}()
@@ -213,7 +215,7 @@ func (l *invoiceList) showReds() string {
 	}
 	text := redsText(r.Invoice, reds)
 	msg := widget.NewLabel(text)
-	d := dialog.NewCustom(fmt.Sprintf("%s %s 的红字发票", r.Invoice.Code, r.Invoice.Number), "关闭",
+	d := dialog.NewCustom(lang.L("{{.Code}} {{.Number}} 的红字发票", map[string]any{"Code": r.Invoice.Code, "Number": r.Invoice.Number}), lang.L("关闭"),
 		container.NewVScroll(msg), l.u.win)
 	d.Resize(fyne.NewSize(760, 320))
 	d.Show()
@@ -223,16 +225,17 @@ func (l *invoiceList) showReds() string {
 // redsText is one line per red invoice, then what is left of the blue one.
 func redsText(blue *invoice.Invoice, reds []*invoice.Invoice) string {
 	if len(reds) == 0 {
-		return "尚未开具红字发票"
+		return lang.L("尚未开具红字发票")
 	}
 	var b strings.Builder
 	var sum invoice.Money
 	for _, red := range reds {
 		t := red.Totals()
 		sum += t.Total
-		fmt.Fprintf(&b, "%s  %s %s  %s  价税合计 ¥%s\n", red.IssuedAt.Format("2006-01-02 15:04"), red.Code, red.Number,
-			red.Red.Reason.Text(), t.Total)
+		fmt.Fprintf(&b, "%s  %s %s  %s  %s\n", red.IssuedAt.Format("2006-01-02 15:04"), red.Code, red.Number,
+			lang.L(red.Red.Reason.Text()), lang.L("价税合计 ¥{{.Total}}", map[string]any{"Total": t.Total.String()}))
 	}
-	fmt.Fprintf(&b, "共 %d 张，合计 ¥%s；蓝字发票剩余 ¥%s", len(reds), sum, blue.Totals().Total+sum)
+	b.WriteString(lang.L("共 {{.N}} 张，合计 ¥{{.Sum}}；蓝字发票剩余 ¥{{.Left}}", map[string]any{"N": len(reds), "Sum": sum.String(),
+		"Left": (blue.Totals().Total + sum).String()}))
 	return b.String()
 }
