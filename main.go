@@ -17,6 +17,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"github.com/kaipiao/kaipiao/assets"
 	"github.com/kaipiao/kaipiao/invoice"
 	ksync "github.com/kaipiao/kaipiao/sync"
 	"github.com/kaipiao/kaipiao/ui"
@@ -29,9 +30,19 @@ func main() {
 	platform := flag.String("platform", os.Getenv("KAIPIAO_PLATFORM"), "the service platform's base URL; none: invoices stay queued")
 	dark := flag.Bool("dark", false, "the dark theme")
 	light := flag.Bool("light", false, "the light theme (default: the system's)")
+	language := flag.String("lang", envOr("KAIPIAO_LANG", "zh"), "the screens' language: zh (Chinese) or en (English)")
+	selftest := flag.Int("selftest-latency", 0, "") // for scripts/gui-latency.sh; not in -help
+	flag.Usage = usage
 	flag.Parse()
+	if err := ui.SetLanguage(*language); err != nil {
+		fmt.Fprintf(os.Stderr, "kaipiao: translations: %v\n", err)
+	}
+	if *selftest > 0 {
+		os.Exit(selfTestLatency(*selftest))
+	}
 
 	a := app.NewWithID("com.kaipiao.workstation")
+	a.SetIcon(fyne.NewStaticResource("kaipiao.png", assets.Icon()))
 	a.Settings().SetTheme(ui.NewTheme(*dark, *light))
 	w := a.NewWindow("开票 Kaipiao")
 	w.Resize(fyne.NewSize(1280, 820))
@@ -53,6 +64,9 @@ func main() {
 			doc, _, err := workstation.RenderPDF(*data, inv)
 			return doc, err
 		}}
+	if ws.Client != nil { // a nil *device.Client in the interface would not read as nil
+		screens.Device = ws.Client
+	}
 	var u *ui.UI
 	if *platform != "" {
 		// Sync runs in the background while the window is open; each pass refreshes the
@@ -80,6 +94,22 @@ func main() {
 	// with a log-in, and the screens open for that operator's role.
 	ui.Start(w, screens, func(built *ui.UI) { u = built })
 	w.ShowAndRun()
+}
+
+// usage is flag's usage without the self-test's flag, which is for scripts.
+func usage() {
+	out := flag.CommandLine.Output()
+	fmt.Fprintf(out, "Usage of %s:\n", os.Args[0])
+	flag.VisitAll(func(f *flag.Flag) {
+		if f.Name == "selftest-latency" {
+			return
+		}
+		fmt.Fprintf(out, "  -%s\n    \t%s", f.Name, f.Usage)
+		if f.DefValue != "" && f.DefValue != "false" {
+			fmt.Fprintf(out, " (default %q)", f.DefValue)
+		}
+		fmt.Fprintln(out)
+	})
 }
 
 func envOr(key, def string) string {

@@ -7,8 +7,8 @@ import "fyne.io/fyne/v2"
 type columns []float32
 
 // lineWeights are the widths of a line's cells: the fields of lineFields, then rate,
-// zero-rate flag and the remove button.
-var lineWeights = columns{3, 2.6, 1.4, 0.9, 1.1, 1.4, 1.4, 1.1, 1.1, 1.4, 0.5}
+// zero-rate flag, and the move up, move down and remove buttons.
+var lineWeights = columns{3, 2.6, 1.4, 0.9, 1.1, 1.4, 1.4, 1.1, 1.1, 1.4, 0.5, 0.5, 0.5}
 
 func (c columns) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	var total float32

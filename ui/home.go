@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/store"
 )
@@ -32,13 +33,13 @@ func newHomeScreen(u *UI) *homeScreen {
 	h.locks.Importance = widget.DangerImportance
 	h.locks.Wrapping = fyne.TextWrapWord
 	h.offline.TextFormatter = func() string { return fmt.Sprintf("%.0f%%", h.offline.Value*100) }
-	refresh := widget.NewButton("刷新", h.refresh)
-	h.retry = widget.NewButton("重新上传失败的发票", h.retryDead)
+	refresh := widget.NewButton(lang.L("刷新"), h.refresh)
+	h.retry = widget.NewButton(lang.L("重新上传失败的发票"), h.retryDead)
 	h.retry.Hide()
 	h.content = container.NewVBox(
-		widget.NewCard("税控设备", "", container.NewVBox(h.device, h.stock, h.offlineText, h.offline, h.locks)),
-		widget.NewCard("数据同步", "", container.NewVBox(h.queue, h.retry)),
-		widget.NewCard("今日开票", "", h.today),
+		widget.NewCard(lang.L("税控设备"), "", container.NewVBox(h.device, h.stock, h.offlineText, h.offline, h.locks)),
+		widget.NewCard(lang.L("数据同步"), "", container.NewVBox(h.queue, h.retry)),
+		widget.NewCard(lang.L("今日开票"), "", h.today),
 		container.NewHBox(refresh),
 	)
 	return h
@@ -55,36 +56,37 @@ func (h *homeScreen) refresh() {
 			st, err := ws.DeviceState(ctx)
 			cancel()
 			if err != nil {
-				devText = "未连接：" + err.Error()
+				devText = lang.L("未连接：") + err.Error()
 			} else {
-				devText = fmt.Sprintf("已连接  机器编号 %s  下一张 %s", st.Machine, st.NextNumber)
-				stockText = fmt.Sprintf("剩余发票 %d 张", st.StockLeft)
-				offText = fmt.Sprintf("离线开票金额 ¥%s / ¥%s，离线时长上限 %d 小时", st.OfflineAmount, st.OfflineLimit, st.OfflineHours)
+				devText = lang.L("已连接  机器编号 {{.Machine}}  下一张 {{.Next}}", map[string]any{"Machine": st.Machine, "Next": st.NextNumber})
+				stockText = lang.L("剩余发票 {{.N}} 张", map[string]any{"N": st.StockLeft})
+				offText = lang.L("离线开票金额 ¥{{.Amount}} / ¥{{.Limit}}，离线时长上限 {{.Hours}} 小时",
+					map[string]any{"Amount": st.OfflineAmount.String(), "Limit": st.OfflineLimit.String(), "Hours": st.OfflineHours})
 				if !st.OldestPending.IsZero() {
-					offText += fmt.Sprintf("，最早未上传 %s", st.OldestPending.Format("01-02 15:04"))
+					offText += lang.L("，最早未上传 {{.At}}", map[string]any{"At": st.OldestPending.Format("01-02 15:04")})
 				}
 				if st.OfflineLimit > 0 {
 					offFrac = float64(st.OfflineAmount) / float64(st.OfflineLimit)
 				}
 				if len(st.Locks) > 0 {
-					lockText = "已锁定：" + strings.Join(st.Locks, "；")
+					lockText = lang.L("已锁定：") + strings.Join(st.Locks, "；")
 				}
 			}
 		}
 		queued, dead, qerr := ws.Store.PendingCount()
-		queueText := fmt.Sprintf("待上传 %d 张，失败 %d 张", queued, dead)
+		queueText := lang.L("待上传 {{.Queued}} 张，失败 {{.Dead}} 张", map[string]any{"Queued": queued, "Dead": dead})
 		switch {
 		case qerr != nil:
 			queueText = qerr.Error()
 		case ws.Sync == nil:
-			queueText += "。未配置服务平台：发票在本机排队，配置后自动上传"
+			queueText += lang.L("。未配置服务平台：发票在本机排队，配置后自动上传")
 		default:
 			st := ws.Sync()
 			if !st.LastSuccess.IsZero() {
-				queueText += "。上次同步 " + st.LastSuccess.Format("15:04:05")
+				queueText += lang.L("。上次同步 ") + st.LastSuccess.Format("15:04:05")
 			}
 			if st.LastError != "" {
-				queueText += "\n同步出错：" + st.LastError
+				queueText += "\n" + lang.L("同步出错：") + st.LastError
 			}
 		}
 		now := ws.Now()
@@ -100,7 +102,7 @@ func (h *homeScreen) refresh() {
 					red++
 				}
 			}
-			todayText = fmt.Sprintf("蓝字 %d 张，红字 %d 张", len(page.Records)-red, red)
+			todayText = lang.L("蓝字 {{.Blue}} 张，红字 {{.Red}} 张", map[string]any{"Blue": len(page.Records) - red, "Red": red})
 		}
 		fyne.Do(func() {
 			h.device.SetText(devText)

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
@@ -27,6 +28,8 @@ type invoiceList struct {
 	more     *widget.Button
 	detail   *widget.Label
 	redBtn   *widget.Button
+	partBtn  *widget.Button   // partial red: only for a blue invoice
+	redsBtn  *widget.Button   // its reds: only for a blue invoice
 	actions  []*widget.Button // those that need a selected invoice
 	selected *store.Record
 }
@@ -50,9 +53,9 @@ var syncText = map[store.SyncState]string{store.SyncQueued: "待上传", store.S
 
 func newInvoiceList(u *UI) *invoiceList {
 	l := &invoiceList{u: u, buyer: widget.NewEntry(), detail: widget.NewLabel("")}
-	l.buyer.SetPlaceHolder("购买方名称或税号")
+	l.buyer.SetPlaceHolder(lang.L("购买方名称或税号"))
 	l.buyer.OnChanged = func(string) { l.reload() }
-	l.redOnly = widget.NewCheck("只看红字", func(bool) { l.reload() })
+	l.redOnly = widget.NewCheck(lang.L("只看红字"), func(bool) { l.reload() })
 	l.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(l.records), len(listColumns) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
@@ -63,7 +66,7 @@ func newInvoiceList(u *UI) *invoiceList {
 	l.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
 	l.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Row < 0 && id.Col >= 0 {
-			o.(*widget.Label).SetText(listColumns[id.Col].title)
+			o.(*widget.Label).SetText(lang.L(listColumns[id.Col].title))
 		}
 	}
 	for i, c := range listColumns {
@@ -74,18 +77,22 @@ func newInvoiceList(u *UI) *invoiceList {
 			l.show(l.records[id.Row])
 		}
 	}
-	l.more = widget.NewButton("更多", l.loadMore)
-	l.redBtn = widget.NewButton("全额红冲", l.confirmRed)
+	l.more = widget.NewButton(lang.L("更多"), l.loadMore)
+	l.redBtn = widget.NewButton(lang.L("全额红冲"), l.confirmRed)
 	l.redBtn.Disable()
+	l.partBtn = widget.NewButton(lang.L("部分红冲"), func() { l.showPartialRed() })
+	l.partBtn.Disable()
+	l.redsBtn = widget.NewButton(lang.L("查看红字发票"), func() { l.showReds() })
+	l.redsBtn.Disable()
 	l.actions = []*widget.Button{
-		widget.NewButton("预览", func() { showPreview(u.win, "发票预览", l.selected.Invoice) }),
-		widget.NewButton("保存PDF", func() { askSavePDF(u.win, u.ws, l.selected.Invoice) }),
-		widget.NewButton("打印", func() {
+		widget.NewButton(lang.L("预览"), func() { showPreview(u.win, "发票预览", l.selected.Invoice) }),
+		widget.NewButton(lang.L("保存PDF"), func() { askSavePDF(u.win, u.ws, l.selected.Invoice) }),
+		widget.NewButton(lang.L("打印"), func() {
 			if err := printPDF(u.ws, l.selected.Invoice); err != nil {
 				dialog.ShowError(fmt.Errorf("打印失败：%v", err), u.win)
 			}
 		}),
-		widget.NewButton("复制代码号码", func() {
+		widget.NewButton(lang.L("复制代码号码"), func() {
 			fyne.CurrentApp().Clipboard().SetContent(l.selected.Invoice.Code + " " + l.selected.Invoice.Number)
 		}),
 	}
@@ -96,11 +103,11 @@ func newInvoiceList(u *UI) *invoiceList {
 	// The list above, the selected invoice below, the split movable by the clerk.
 	split := container.NewVSplit(
 		container.NewBorder(nil, l.more, nil, nil, l.table),
-		container.NewBorder(nil, container.NewHBox(append([]fyne.CanvasObject{l.redBtn}, buttons(l.actions)...)...), nil, nil,
+		container.NewBorder(nil, container.NewHBox(append([]fyne.CanvasObject{l.redBtn, l.partBtn, l.redsBtn}, buttons(l.actions)...)...), nil, nil,
 			container.NewVScroll(l.detail)))
 	split.Offset = 0.6
 	l.content = container.NewBorder(
-		container.NewBorder(nil, nil, widget.NewLabel("查找"), l.redOnly, l.buyer), nil, nil, nil, split)
+		container.NewBorder(nil, nil, widget.NewLabel(lang.L("查找")), l.redOnly, l.buyer), nil, nil, nil, split)
 	return l
 }
 
@@ -164,10 +171,12 @@ func (l *invoiceList) show(r *store.Record) {
 	for _, b := range l.actions {
 		b.Enable()
 	}
-	if inv.IsRed() {
-		l.redBtn.Disable()
-	} else {
-		l.redBtn.Enable()
+	for _, b := range []*widget.Button{l.redBtn, l.partBtn, l.redsBtn} {
+		if inv.IsRed() {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
 	}
 }
 
@@ -177,7 +186,7 @@ func (l *invoiceList) confirmRed() {
 		return
 	}
 	msg := fmt.Sprintf("对发票 %s %s 尚未冲红的全部余额开具红字发票？", r.Invoice.Code, r.Invoice.Number)
-	dialog.ShowConfirm("红冲", msg, func(ok bool) {
+	dialog.ShowConfirm(lang.L("红冲"), msg, func(ok bool) {
 		if ok {
 			l.red(r)
 		}
@@ -198,7 +207,7 @@ func (l *invoiceList) red(r *store.Record) {
 				l.redBtn.Enable()
 				return
 			}
-			dialog.ShowInformation("红冲成功", fmt.Sprintf("红字发票 %s %s", outs[0].Invoice.Code, outs[0].Invoice.Number), l.u.win)
+			dialog.ShowInformation(lang.L("红冲成功"), fmt.Sprintf("红字发票 %s %s", outs[0].Invoice.Code, outs[0].Invoice.Number), l.u.win)
 			l.reload()
 		})
 	}()

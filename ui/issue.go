@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -44,7 +45,11 @@ type issueForm struct {
 	issueBtn   *widget.Button
 	previewBtn *widget.Button
 	busy       bool
-	checked    *invoice.Checked // the form as last checked, nil when invalid
+	// filling is set while a chosen buyer or goods fills the form, so that filling does
+	// not offer suggestions again.
+	filling      bool
+	buyerSuggest *suggestBox
+	checked      *invoice.Checked // the form as last checked, nil when invalid
 }
 
 // lineRow is one line of the form.
@@ -52,6 +57,7 @@ type lineRow struct {
 	entries  map[string]*widget.Entry // name, tax_code, spec, unit, quantity, unit_price, amount, discount
 	rate     *widget.Select
 	zeroRate *widget.Select
+	suggest  *suggestBox // saved goods matching the name being typed
 	row      fyne.CanvasObject
 }
 
@@ -59,7 +65,7 @@ func newIssueForm(u *UI) *issueForm {
 	f := &issueForm{u: u, buyer: map[string]*widget.Entry{}, fieldErr: map[*widget.Entry]error{}}
 	f.kind = widget.NewSelect([]string{"电子普通发票", "电子专用发票"}, func(string) { f.refresh() })
 	f.kind.SetSelectedIndex(0)
-	f.inclusive = widget.NewCheck("单价和金额含税", func(bool) { f.refresh() })
+	f.inclusive = widget.NewCheck(lang.L("单价和金额含税"), func(bool) { f.refresh() })
 	buyerForm := widget.NewForm()
 	for _, b := range []struct{ path, label, hint string }{
 		{"buyer.name", "购买方名称", "必填"},
@@ -68,35 +74,45 @@ func newIssueForm(u *UI) *issueForm {
 		{"buyer.bank_account", "开户行及账号", ""},
 		{"buyer.email", "邮箱", "发送电子发票"},
 	} {
-		e := f.entry(b.hint)
+		e := f.entry(localized(b.hint))
 		f.buyer[b.path] = e
-		buyerForm.Append(b.label, e)
+		buyerForm.Append(lang.L(b.label), e)
 	}
-	f.remark = f.entry("备注")
+	f.buyerSuggest = newSuggestBox(f.relayout)
+	name := f.buyer["buyer.name"]
+	name.OnChanged = func(text string) { f.refresh(); f.offerBuyers(text) }
+	f.remark = f.entry(lang.L("备注"))
 	f.linesBox = container.NewVBox()
-	addLine := widget.NewButtonWithIcon("添加商品行", theme.ContentAddIcon(), func() { f.addLine(); f.refresh() })
+	addLine := widget.NewButtonWithIcon(lang.L("添加商品行"), theme.ContentAddIcon(), func() { f.addLine(); f.refresh() })
 	f.amount, f.tax, f.total = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 	f.words, f.split = widget.NewLabel(""), widget.NewLabel("")
 	f.problems = widget.NewLabel("")
 	f.problems.Wrapping = fyne.TextWrapWord
 	f.problems.Importance = widget.DangerImportance
-	f.issueBtn = widget.NewButtonWithIcon("开具 (Ctrl+Enter)", theme.ConfirmIcon(), f.submit)
+	f.issueBtn = widget.NewButtonWithIcon(lang.L("开具 (Ctrl+Enter)"), theme.ConfirmIcon(), f.submit)
 	f.issueBtn.Importance = widget.HighImportance
-	newBtn := widget.NewButtonWithIcon("新建 (Ctrl+N)", theme.ContentClearIcon(), f.reset)
-	f.previewBtn = widget.NewButtonWithIcon("预览", theme.VisibilityIcon(), f.preview)
+	newBtn := widget.NewButtonWithIcon(lang.L("新建 (Ctrl+N)"), theme.ContentClearIcon(), f.reset)
+	f.previewBtn = widget.NewButtonWithIcon(lang.L("预览"), theme.VisibilityIcon(), f.preview)
 
-	header := container.NewHBox(widget.NewLabel("发票类型"), f.kind, f.inclusive)
+	header := container.NewHBox(widget.NewLabel(lang.L("发票类型")), f.kind, f.inclusive)
 	totals := container.NewGridWithColumns(3, f.amount, f.tax, f.total)
 	f.content = container.NewBorder(
-		container.NewVBox(header, buyerForm, widget.NewSeparator(), lineHeader()),
+		container.NewVBox(header, buyerForm, f.buyerSuggest.box, widget.NewSeparator(), lineHeader()),
 		container.NewVBox(widget.NewSeparator(), totals, f.words, f.split, f.problems,
-			container.NewBorder(nil, nil, widget.NewLabel("备注"), nil, f.remark),
+			container.NewBorder(nil, nil, widget.NewLabel(lang.L("备注")), nil, f.remark),
 			container.NewHBox(layout.NewSpacer(), newBtn, f.previewBtn, f.issueBtn)),
 		nil, nil,
 		container.NewVScroll(container.NewVBox(f.linesBox, container.NewHBox(addLine))),
 	)
 	f.reset()
 	return f
+}
+
+// relayout lays the form out again after a part of it changed height.
+func (f *issueForm) relayout() {
+	if f.content != nil {
+		f.content.Refresh()
+	}
 }
 
 func (f *issueForm) entry(hint string) *widget.Entry {
@@ -116,15 +132,16 @@ var lineFields = []struct{ key, label string }{
 func lineHeader() fyne.CanvasObject {
 	var cells []fyne.CanvasObject
 	for _, lf := range lineFields {
-		cells = append(cells, widget.NewLabelWithStyle(lf.label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		cells = append(cells, widget.NewLabelWithStyle(lang.L(lf.label), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
-	cells = append(cells, widget.NewLabelWithStyle("税率", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabelWithStyle("零税率", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewLabel(""))
+	cells = append(cells, widget.NewLabelWithStyle(lang.L("税率"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("零税率"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewLabel(""),
+		widget.NewLabel(""), widget.NewLabel(""))
 	return container.New(lineWeights, cells...)
 }
 
 func (f *issueForm) addLine() *lineRow {
-	l := &lineRow{entries: map[string]*widget.Entry{}}
+	l := &lineRow{entries: map[string]*widget.Entry{}, suggest: newSuggestBox(f.relayout)}
 	var cells []fyne.CanvasObject
 	for _, lf := range lineFields {
 		e := f.entry("")
@@ -135,10 +152,12 @@ func (f *issueForm) addLine() *lineRow {
 	l.rate.SetSelected("13%")
 	l.zeroRate = widget.NewSelect([]string{"", "免税", "不征税", "出口退税", "普通零税率"}, func(string) { f.refresh() })
 	l.zeroRate.PlaceHolder = "—"
-	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), nil)
-	cells = append(cells, l.rate, l.zeroRate, remove)
-	l.row = container.New(lineWeights, cells...)
-	remove.OnTapped = func() { f.removeLine(l) }
+	l.entries["name"].OnChanged = func(text string) { f.refresh(); f.offerGoods(l, text) }
+	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { f.removeLine(l) })
+	up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { f.moveLine(l, -1) })
+	down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { f.moveLine(l, +1) })
+	cells = append(cells, l.rate, l.zeroRate, up, down, remove)
+	l.row = container.NewVBox(container.New(lineWeights, cells...), l.suggest.box)
 	f.lines = append(f.lines, l)
 	f.linesBox.Add(l.row)
 	return l
@@ -308,7 +327,7 @@ func (f *issueForm) issued(outs []invoice.Outcome, err error) {
 		t := o.Invoice.Totals()
 		lines = append(lines, fmt.Sprintf("发票代码 %s  号码 %s  价税合计 ¥%s", o.Invoice.Code, o.Invoice.Number, t.Total))
 	}
-	dialog.ShowInformation("开票成功", strings.Join(lines, "\n"), f.u.win)
+	dialog.ShowInformation(lang.L("开票成功"), strings.Join(lines, "\n"), f.u.win)
 	f.reset()
 	if f.u.ws.SyncNow != nil {
 		f.u.ws.SyncNow()

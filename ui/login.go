@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
@@ -20,7 +21,7 @@ import (
 func Start(win fyne.Window, ws *Workstation, done func(*UI)) {
 	has, err := ws.Store.HasOperators()
 	if err != nil {
-		win.SetContent(widget.NewLabel("无法读取操作员：" + err.Error()))
+		win.SetContent(widget.NewLabel(lang.L("无法读取操作员：") + err.Error()))
 		return
 	}
 	if !has {
@@ -51,16 +52,16 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 		cancel()
 	}
 	form := widget.NewForm(
-		widget.NewFormItem("管理员", admin),
-		widget.NewFormItem("密码", pass),
-		widget.NewFormItem("再次输入", again),
-		widget.NewFormItem("销售方名称", name),
-		widget.NewFormItem("纳税人识别号", taxID),
-		widget.NewFormItem("地址、电话", addr),
-		widget.NewFormItem("开户行及账号", bank),
-		widget.NewFormItem("税控设备", widget.NewLabel(device)),
+		widget.NewFormItem(lang.L("管理员"), admin),
+		widget.NewFormItem(lang.L("密码"), pass),
+		widget.NewFormItem(lang.L("再次输入"), again),
+		widget.NewFormItem(lang.L("销售方名称"), name),
+		widget.NewFormItem(lang.L("纳税人识别号"), taxID),
+		widget.NewFormItem(lang.L("地址、电话"), addr),
+		widget.NewFormItem(lang.L("开户行及账号"), bank),
+		widget.NewFormItem(lang.L("税控设备"), widget.NewLabel(device)),
 	)
-	finish := widget.NewButton("完成设置", func() {
+	finish := widget.NewButton(lang.L("完成设置"), func() {
 		p := invoice.Party{Name: name.Text, TaxID: taxID.Text, AddressPhone: addr.Text, BankAccount: bank.Text}
 		if err := setUp(ws, admin.Text, pass.Text, again.Text, p); err != nil {
 			problem.SetText(err.Error())
@@ -70,7 +71,7 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 	})
 	finish.Importance = widget.HighImportance
 	win.SetContent(container.NewPadded(container.NewVBox(
-		widget.NewLabelWithStyle("首次使用：设置管理员和销售方", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("首次使用：设置管理员和销售方"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		form, problem, container.NewHBox(layout.NewSpacer(), finish))))
 }
 
@@ -135,11 +136,11 @@ func showLogin(win fyne.Window, ws *Workstation, done func(*UI)) {
 		}
 	}
 	pass.OnSubmitted = func(string) { login() }
-	btn := widget.NewButton("登录", login)
+	btn := widget.NewButton(lang.L("登录"), login)
 	btn.Importance = widget.HighImportance
-	form := widget.NewForm(widget.NewFormItem("操作员", name), widget.NewFormItem("密码", pass))
+	form := widget.NewForm(widget.NewFormItem(lang.L("操作员"), name), widget.NewFormItem(lang.L("密码"), pass))
 	win.SetContent(container.NewCenter(container.NewVBox(
-		widget.NewLabelWithStyle("开票 Kaipiao", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("开票 Kaipiao"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
 		container.NewGridWrap(fyne.NewSize(360, form.MinSize().Height), form),
 		problem, container.NewHBox(layout.NewSpacer(), btn))))
 	win.Canvas().Focus(name)

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pdf"
@@ -92,7 +93,7 @@ func askSavePDF(win fyne.Window, ws *Workstation, inv *invoice.Invoice) {
 			dialog.ShowError(fmt.Errorf("保存PDF失败：%v", err), win)
 			return
 		}
-		dialog.ShowInformation("已保存", path, win)
+		dialog.ShowInformation(lang.L("已保存"), path, win)
 	}, win)
 	d.SetFileName(fmt.Sprintf("发票_%s_%s.pdf", inv.Code, inv.Number))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))

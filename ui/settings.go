@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
@@ -32,14 +33,14 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	s.addr.SetText(seller.AddressPhone)
 	s.bank.SetText(seller.BankAccount)
 	sellerForm := widget.NewForm(
-		widget.NewFormItem("销售方名称", s.name), widget.NewFormItem("纳税人识别号", s.taxID),
-		widget.NewFormItem("地址、电话", s.addr), widget.NewFormItem("开户行及账号", s.bank))
-	save := widget.NewButton("保存销售方", s.saveSeller)
+		widget.NewFormItem(lang.L("销售方名称"), s.name), widget.NewFormItem(lang.L("纳税人识别号"), s.taxID),
+		widget.NewFormItem(lang.L("地址、电话"), s.addr), widget.NewFormItem(lang.L("开户行及账号"), s.bank))
+	save := widget.NewButton(lang.L("保存销售方"), s.saveSeller)
 
 	opName, opPass := widget.NewEntry(), widget.NewPasswordEntry()
 	opRole := widget.NewSelect([]string{"开票员", "管理员"}, nil)
 	opRole.SetSelectedIndex(0)
-	add := widget.NewButton("添加操作员", func() {
+	add := widget.NewButton(lang.L("添加操作员"), func() {
 		role := store.RoleClerk
 		if opRole.SelectedIndex() == 1 {
 			role = store.RoleAdmin
@@ -56,13 +57,13 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	s.listOperators()
 	s.audit = widget.NewLabel("")
 	s.audit.Wrapping = fyne.TextWrapWord
-	verify := widget.NewButton("验证审计日志", s.verifyAudit)
+	verify := widget.NewButton(lang.L("验证审计日志"), s.verifyAudit)
 	s.content = container.NewVScroll(container.NewVBox(
-		widget.NewCard("销售方", "打印在发票上的开票单位信息", container.NewVBox(sellerForm, container.NewHBox(save))),
-		widget.NewCard("操作员", "", container.NewVBox(s.operators,
-			widget.NewForm(widget.NewFormItem("姓名", opName), widget.NewFormItem("密码", opPass),
-				widget.NewFormItem("角色", opRole)), container.NewHBox(add))),
-		widget.NewCard("审计日志", "每条记录以SM3哈希链接：修改或删除任何一条都会被发现",
+		widget.NewCard(lang.L("销售方"), "打印在发票上的开票单位信息", container.NewVBox(sellerForm, container.NewHBox(save))),
+		widget.NewCard(lang.L("操作员"), "", container.NewVBox(s.operators,
+			widget.NewForm(widget.NewFormItem(lang.L("姓名"), opName), widget.NewFormItem(lang.L("密码"), opPass),
+				widget.NewFormItem(lang.L("角色"), opRole)), container.NewHBox(add))),
+		widget.NewCard(lang.L("审计日志"), "每条记录以SM3哈希链接：修改或删除任何一条都会被发现",
 			container.NewVBox(container.NewHBox(verify), s.audit)),
 		s.status))
 	return s

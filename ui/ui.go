@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
@@ -32,6 +33,15 @@ type Workstation struct {
 	// RenderPDF renders an issued invoice's PDF, signed with the seller's seal where the
 	// workstation has one; pdf.Render with the seal drawn when nil.
 	RenderPDF func(*invoice.Invoice) ([]byte, error)
+	// Device is the tax-control device for the administrator's device panel (stock,
+	// offline counters, 抄报, 清卡, PIN); nil hides the panel. main wires ws.Client.
+	Device DevicePanel
+	// SuggestBuyers returns the saved buyers matching what the clerk types as the buyer's
+	// name (store.SearchBuyers); nil offers none.
+	SuggestBuyers func(text string) []invoice.Party
+	// SuggestGoods returns the saved goods matching what the clerk types as a line's name
+	// (store.SearchGoods); nil offers none.
+	SuggestGoods func(text string) []Goods
 	// Now is the clock for "today"; time.Now by default.
 	Now func() time.Time
 }
@@ -65,8 +75,9 @@ type UI struct {
 	inbox    *inbox
 	list     *invoiceList
 	settings *settingsScreen // nil for a clerk
+	device   *deviceScreen   // nil for a clerk, or without a device
 
-	issueTab, inboxTab, listTab, settingsTab *container.TabItem
+	issueTab, inboxTab, listTab, settingsTab, deviceTab *container.TabItem
 }
 
 // New builds the screens into win and binds the keyboard shortcuts: Ctrl+N a new invoice,
@@ -80,17 +91,22 @@ func New(win fyne.Window, ws *Workstation) *UI {
 	u.issue = newIssueForm(u)
 	u.list = newInvoiceList(u)
 	u.inbox = newInbox(u)
-	u.issueTab = container.NewTabItemWithIcon("开票", theme.DocumentCreateIcon(), u.issue.content)
-	u.inboxTab = container.NewTabItemWithIcon("订单", theme.MailComposeIcon(), u.inbox.content)
-	u.listTab = container.NewTabItemWithIcon("发票查询", theme.ListIcon(), u.list.content)
+	u.issueTab = container.NewTabItemWithIcon(lang.L("开票"), theme.DocumentCreateIcon(), u.issue.content)
+	u.inboxTab = container.NewTabItemWithIcon(lang.L("订单"), theme.MailComposeIcon(), u.inbox.content)
+	u.listTab = container.NewTabItemWithIcon(lang.L("发票查询"), theme.ListIcon(), u.list.content)
 	u.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("首页", theme.HomeIcon(), u.home.content),
+		container.NewTabItemWithIcon(lang.L("首页"), theme.HomeIcon(), u.home.content),
 		u.issueTab, u.inboxTab, u.listTab,
 	)
 	if ws.Role == store.RoleAdmin {
 		u.settings = newSettingsScreen(u)
-		u.settingsTab = container.NewTabItemWithIcon("设置", theme.SettingsIcon(), u.settings.content)
+		u.settingsTab = container.NewTabItemWithIcon(lang.L("设置"), theme.SettingsIcon(), u.settings.content)
 		u.tabs.Append(u.settingsTab)
+		if ws.Device != nil {
+			u.device = newDeviceScreen(u)
+			u.deviceTab = container.NewTabItemWithIcon(lang.L("税控设备"), theme.StorageIcon(), u.device.content)
+			u.tabs.Append(u.deviceTab)
+		}
 	}
 	u.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Content {
@@ -98,6 +114,9 @@ func New(win fyne.Window, ws *Workstation) *UI {
 			u.home.refresh()
 		case u.list.content:
 			u.list.reload()
+		}
+		if u.device != nil && t == u.deviceTab {
+			u.device.refresh()
 		}
 	}
 	win.SetContent(u.tabs)
@@ -119,6 +138,28 @@ func (u *UI) ShowSettings() error {
 	}
 	u.tabs.Select(u.settingsTab)
 	return nil
+}
+
+// ShowDevice selects the device panel, or refuses: only an administrator manages the
+// device (and there is no panel without one).
+func (u *UI) ShowDevice() error {
+	if u.device == nil {
+		return errDeviceNotAdmin
+	}
+	u.tabs.Select(u.deviceTab)
+	return nil
+}
+
+// ImportOrders adds a file's orders to the inbox, as the clerk's import does; name's
+// extension says the kind (.xlsx, .csv, .json).
+func (u *UI) ImportOrders(name string, data []byte) error { return u.inbox.importData(name, data) }
+
+// IssueInbox starts issuing the inbox's valid orders, as the batch button does; done runs
+// on the UI goroutine when the batch ends. It reports whether a batch started.
+func (u *UI) IssueInbox(done func()) bool {
+	u.inbox.batchDone = done
+	u.inbox.issueAll()
+	return u.inbox.stop != nil
 }
 
 // ShowIssue selects the issue form.

@@ -29,8 +29,14 @@ const testSeller = "91350200776049653A"
 // client, a bbolt store and the engine.
 func newWorkstation(t *testing.T) *Workstation {
 	t.Helper()
+	return newWorkstationAt(t, nil)
+}
+
+// newWorkstationAt is newWorkstation with the device's clock, for month ends.
+func newWorkstationAt(t *testing.T, clock *sim.Clock) *Workstation {
+	t.Helper()
 	dir := t.TempDir()
-	running, err := sim.StartPTY(sim.Config{StatePath: filepath.Join(dir, "devsim.db"), SellerTaxID: testSeller, Seed: 3}, 0)
+	running, err := sim.StartPTY(sim.Config{StatePath: filepath.Join(dir, "devsim.db"), SellerTaxID: testSeller, Seed: 3, Clock: clock}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +60,7 @@ func newWorkstation(t *testing.T) *Workstation {
 	eng := &invoice.Engine{Device: device.EngineDevice{Client: client}, Store: db, Codes: codes, Operator: "张三",
 		Seller: invoice.Party{Name: "厦门开票示范科技有限公司", TaxID: testSeller, AddressPhone: "厦门市思明区 0592-0000000",
 			BankAccount: "中国银行厦门分行 0000000000"}}
-	return &Workstation{Engine: eng, Store: db, Limits: invoice.DefaultLimits, Operator: "张三", Role: store.RoleAdmin,
+	return &Workstation{Engine: eng, Store: db, Limits: invoice.DefaultLimits, Operator: "张三", Role: store.RoleAdmin, Device: client,
 		DeviceState: func(ctx context.Context) (DeviceState, error) {
 			st, err := client.Status(ctx)
 			if err != nil {
@@ -156,6 +162,7 @@ func TestClerkIssuesFindsAndReversesAnInvoice(t *testing.T) {
 	if !strings.Contains(u.list.detail.Text, blue.Invoice.Number) || u.list.redBtn.Disabled() {
 		t.Fatalf("detail %q", u.list.detail.Text)
 	}
+	dismissDialogs(w) // the clerk has read "开票成功"
 	screenshot(t, w, "invoices")
 	u.list.red(blue)
 	eventually(t, "the red invoice", func() bool { n, _ := ws.Store.Count(); return n == 2 })
@@ -173,6 +180,13 @@ func TestClerkIssuesFindsAndReversesAnInvoice(t *testing.T) {
 		t.Errorf("queue %q", u.home.queue.Text)
 	}
 	screenshot(t, w, "home")
+}
+
+// dismissDialogs closes what is open over the window, as the clerk's OK would.
+func dismissDialogs(w fyne.Window) {
+	for o := w.Canvas().Overlays().Top(); o != nil; o = w.Canvas().Overlays().Top() {
+		w.Canvas().Overlays().Remove(o)
+	}
 }
 
 // press types Ctrl+key into the window's shortcuts.

@@ -1,0 +1,279 @@
+package ui
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/device"
+)
+
+// DevicePanel is what the administrator's device panel asks of the tax-control device.
+// *device.Client has these methods; main wires the workstation's client.
+type DevicePanel interface {
+	Status(ctx context.Context) (device.Status, error)
+	Stock(ctx context.Context) ([]device.Roll, error)
+	Offline(ctx context.Context) (device.Offline, error)
+	// Report makes the monthly summary (抄报) of the open period; Clear closes it (清卡).
+	// The request ID makes a repeat return the first answer instead of acting twice.
+	Report(ctx context.Context, requestID, period string) (device.Report, error)
+	Clear(ctx context.Context, requestID, period string) (device.Status, error)
+	ChangePIN(ctx context.Context, requestID, oldPIN, newPIN string) error
+}
+
+// deviceScreen is the administrator's view of the device: invoice stock, the offline
+// counters and when they lock issuing, the monthly report and clear, and the PIN.
+type deviceScreen struct {
+	u       *UI
+	dev     DevicePanel
+	content fyne.CanvasObject
+
+	identity, stock, offline, period *widget.Label
+	locks, result                    *widget.Label
+	report, clear                    *widget.Button
+	oldPIN, newPIN, again            *widget.Entry
+	pinBtn                           *widget.Button
+	pinResult                        *widget.Label
+
+	st device.Status // as last read; the period the buttons act on
+}
+
+func newDeviceScreen(u *UI) *deviceScreen {
+	s := &deviceScreen{u: u, dev: u.ws.Device, identity: widget.NewLabel(""), stock: widget.NewLabel(""),
+		offline: widget.NewLabel(""), period: widget.NewLabel(""), locks: widget.NewLabel(""), result: widget.NewLabel(""),
+		oldPIN: widget.NewPasswordEntry(), newPIN: widget.NewPasswordEntry(), again: widget.NewPasswordEntry(),
+		pinResult: widget.NewLabel("")}
+	s.locks.Importance = widget.DangerImportance
+	for _, l := range []*widget.Label{s.locks, s.result, s.offline, s.pinResult} {
+		l.Wrapping = fyne.TextWrapWord
+	}
+	s.report = widget.NewButton(lang.L("抄报"), func() { s.confirm(lang.L("抄报"), "对本期（{{.Period}}）进行抄报？", s.doReport) })
+	s.clear = widget.NewButton(lang.L("清卡"), func() {
+		s.confirm(lang.L("清卡"), "对本期（{{.Period}}）进行清卡？清卡后开始新的开票期。", s.doClear)
+	})
+	s.pinBtn = widget.NewButton(lang.L("修改设备口令"), s.changePIN)
+	pinForm := widget.NewForm(widget.NewFormItem(lang.L("原口令"), s.oldPIN), widget.NewFormItem(lang.L("新口令"), s.newPIN),
+		widget.NewFormItem(lang.L("再次输入"), s.again))
+	s.content = container.NewVScroll(container.NewVBox(
+		widget.NewCard(lang.L("税控设备"), "", container.NewVBox(s.identity, s.locks)),
+		widget.NewCard(lang.L("发票库存"), "", s.stock),
+		widget.NewCard(lang.L("离线开票"), "", s.offline),
+		widget.NewCard(lang.L("抄报与清卡"), "", container.NewVBox(s.period, container.NewHBox(s.report, s.clear), s.result)),
+		widget.NewCard(lang.L("设备口令"), "", container.NewVBox(pinForm, container.NewHBox(s.pinBtn), s.pinResult)),
+		container.NewHBox(widget.NewButton(lang.L("刷新"), s.refresh)),
+	))
+	return s
+}
+
+// errDeviceNotAdmin refuses a clerk the device panel: 抄报, 清卡 and the PIN are the
+// administrator's.
+var errDeviceNotAdmin = errors.New("只有管理员可以管理税控设备")
+
+// deviceMessage is a device error as the clerk reads it: the device's reason in Chinese.
+func deviceMessage(err error) string {
+	var de *device.Error
+	if errors.As(err, &de) {
+		return de.Message()
+	}
+	return err.Error()
+}
+
+// refresh reads the device in the background and shows what it found.
+func (s *deviceScreen) refresh() {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		st, err := s.dev.Status(ctx)
+		var rolls []device.Roll
+		var off device.Offline
+		if err == nil {
+			rolls, err = s.dev.Stock(ctx)
+		}
+		if err == nil {
+			off, err = s.dev.Offline(ctx)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				s.identity.SetText(lang.L("未连接：") + deviceMessage(err))
+				s.report.Disable()
+				s.clear.Disable()
+				return
+			}
+			s.show(st, rolls, off)
+		})
+	}()
+}
+
+// show puts a reading of the device on the screen.
+func (s *deviceScreen) show(st device.Status, rolls []device.Roll, off device.Offline) {
+	s.st = st
+	pin := lang.L("已验证")
+	switch {
+	case st.PINLocked:
+		pin = lang.L("已锁定")
+	case !st.PINVerified:
+		pin = lang.L("未验证（还可尝试 {{.N}} 次）", map[string]any{"N": st.PINTriesLeft})
+	}
+	s.identity.SetText(lang.L("机器编号 {{.Machine}}  纳税人识别号 {{.TaxID}}  设备时间 {{.Clock}}  口令{{.PIN}}", map[string]any{
+		"Machine": st.Machine, "TaxID": st.SellerTaxID, "Clock": st.Clock.Format("2006-01-02 15:04"), "PIN": pin}))
+	var locks []string
+	for _, c := range st.Locks {
+		locks = append(locks, c.Message())
+	}
+	s.locks.SetText("")
+	if len(locks) > 0 {
+		s.locks.SetText(lang.L("开票已锁定：") + strings.Join(locks, "；"))
+	}
+	s.stock.SetText(stockText(rolls))
+	s.offline.SetText(offlineText(off))
+	reported := lang.L("未抄报")
+	if st.Reported {
+		reported = lang.L("已抄报")
+	}
+	s.period.SetText(lang.L("本期 {{.Period}}：{{.State}}", map[string]any{"Period": st.Period, "State": reported}))
+	s.report.Enable()
+	s.clear.Enable()
+	s.content.Refresh() // the cards grow with their text
+}
+
+// stockText is one line per roll of invoice numbers (发票卷), then the total left.
+func stockText(rolls []device.Roll) string {
+	if len(rolls) == 0 {
+		return lang.L("设备中没有发票，请领购")
+	}
+	var b strings.Builder
+	left := 0
+	for _, r := range rolls {
+		b.WriteString(lang.L("代码 {{.Code}}  号码 {{.From}}–{{.To}}  剩余 {{.Left}} 张", map[string]any{"Code": r.Code,
+			"From": fmt.Sprintf("%08d", r.Start), "To": fmt.Sprintf("%08d", r.Start+r.Count-1), "Left": r.Remaining}))
+		if r.Remaining > 0 {
+			b.WriteString(lang.L("  下一张 {{.Next}}", map[string]any{"Next": r.Next()}))
+		}
+		b.WriteString("\n")
+		left += int(r.Remaining)
+	}
+	b.WriteString(lang.L("共剩余 {{.Left}} 张", map[string]any{"Left": left}))
+	return b.String()
+}
+
+// offlineText shows the offline counters against their limits and when issuing locks:
+// the oldest un-uploaded invoice plus the allowed offline hours.
+func offlineText(off device.Offline) string {
+	s := lang.L("未上传 {{.N}} 张，金额 ¥{{.Amount}} / 上限 ¥{{.Limit}}；离线时长上限 {{.Hours}} 小时；单张限额 ¥{{.PerInvoice}}", map[string]any{
+		"N": off.Pending, "Amount": off.PendingAmount.String(), "Limit": off.AmountLimit.String(), "Hours": off.HoursLimit,
+		"PerInvoice": off.InvoiceLimit.String()})
+	if off.OldestPending.IsZero() {
+		return s + "\n" + lang.L("没有未上传的发票")
+	}
+	lock := off.OldestPending.Add(time.Duration(off.HoursLimit) * time.Hour)
+	return s + "\n" + lang.L("最早未上传 {{.Oldest}}；若仍未上传，将于 {{.Lock}} 锁定开票", map[string]any{
+		"Oldest": off.OldestPending.Format("2006-01-02 15:04"), "Lock": lock.Format("2006-01-02 15:04")})
+}
+
+// confirm asks before a report or a clear: both change the device for good.
+func (s *deviceScreen) confirm(title, question string, do func()) {
+	dialog.ShowConfirm(title, lang.L(question, map[string]any{"Period": s.st.Period}), func(ok bool) {
+		if ok {
+			do()
+		}
+	}, s.u.win)
+}
+
+// doReport makes the open period's 抄报. The request ID names the period, so doing it
+// again shows the same report instead of making another.
+func (s *deviceScreen) doReport() {
+	period := s.st.Period
+	s.act(func(ctx context.Context) (string, error) {
+		r, err := s.dev.Report(ctx, "ui-report-"+period, period)
+		if err != nil {
+			return "", err
+		}
+		return lang.L("{{.Period}} 抄报完成：蓝字 {{.Count}} 张，金额 ¥{{.Amount}}，税额 ¥{{.Tax}}；红字 {{.RedCount}} 张，金额 ¥{{.RedAmount}}，税额 ¥{{.RedTax}}",
+			map[string]any{"Period": r.Period, "Count": r.Count, "Amount": r.Amount.String(), "Tax": r.Tax.String(),
+				"RedCount": r.RedCount, "RedAmount": r.RedAmount.String(), "RedTax": r.RedTax.String()}), nil
+	})
+}
+
+// doClear closes the reported period (清卡).
+func (s *deviceScreen) doClear() {
+	period := s.st.Period
+	s.act(func(ctx context.Context) (string, error) {
+		st, err := s.dev.Clear(ctx, "ui-clear-"+period, period)
+		if err != nil {
+			return "", err
+		}
+		return lang.L("{{.Period}} 清卡完成，当前开票期 {{.Open}}", map[string]any{"Period": period, "Open": st.Period}), nil
+	})
+}
+
+// act runs a report or a clear in the background and shows its outcome.
+func (s *deviceScreen) act(do func(context.Context) (string, error)) {
+	s.report.Disable()
+	s.clear.Disable()
+	s.result.Importance = widget.MediumImportance
+	s.result.SetText(lang.L("正在与税控设备通信…"))
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		text, err := do(ctx)
+		fyne.Do(func() {
+			if err != nil {
+				s.result.Importance = widget.DangerImportance
+				text = lang.L("失败：") + deviceMessage(err)
+			}
+			s.result.SetText(text)
+			s.refresh()
+		})
+	}()
+}
+
+// changePIN changes the device PIN after checking the two new entries agree.
+func (s *deviceScreen) changePIN() {
+	old, pin := s.oldPIN.Text, s.newPIN.Text
+	switch {
+	case old == "" || pin == "":
+		s.pinFailed(lang.L("请填写原口令和新口令"))
+		return
+	case pin != s.again.Text:
+		s.pinFailed(lang.L("两次输入的新口令不一致"))
+		return
+	case len(pin) < 6:
+		s.pinFailed(lang.L("新口令至少 6 位"))
+		return
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	id := "ui-pin-" + hex.EncodeToString(b[:])
+	s.pinBtn.Disable()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err := s.dev.ChangePIN(ctx, id, old, pin)
+		fyne.Do(func() {
+			s.pinBtn.Enable()
+			if err != nil {
+				s.pinFailed(lang.L("修改失败：") + deviceMessage(err))
+				return
+			}
+			for _, e := range []*widget.Entry{s.oldPIN, s.newPIN, s.again} {
+				e.SetText("")
+			}
+			s.pinResult.Importance = widget.SuccessImportance
+			s.pinResult.SetText(lang.L("设备口令已修改；请同时更新 KAIPIAO_DEVICE_PIN"))
+		})
+	}()
+}
+
+func (s *deviceScreen) pinFailed(why string) {
+	s.pinResult.Importance = widget.DangerImportance
+	s.pinResult.SetText(why)
+}

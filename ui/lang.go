@@ -1,0 +1,48 @@
+package ui
+
+import (
+	"os"
+	"runtime"
+
+	"fyne.io/fyne/v2/lang"
+	"github.com/kaipiao/kaipiao/assets"
+	"github.com/kaipiao/kaipiao/ui/locale"
+)
+
+// SetLanguage chooses the screens' language, "zh" (the default) or "en", for the screens
+// built after it. Fyne's lang package picks the translation closest to the system's
+// locales whenever translations are added, and has no other switch. On Unix the locales
+// come from the environment, so this sets LANGUAGE (replacing a C locale first: LANGUAGE
+// counts only when the locale is not C) and Fyne's own texts follow too. Windows and
+// macOS ask the system instead, so there the chosen file is also registered under the
+// system's locale, which the matcher then picks (untested here: no Windows machine).
+func SetLanguage(code string) error {
+	if code != "en" {
+		code = "zh"
+	}
+	locale.FixC()
+	os.Setenv("LANGUAGE", code)
+	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
+		return err
+	}
+	if runtime.GOOS != "windows" && runtime.GOOS != "darwin" {
+		return nil
+	}
+	file := "translations/en.json"
+	if code == "zh" {
+		file = "translations/zh_Hans.json"
+	}
+	data, err := assets.Translations.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	return lang.AddTranslationsForLocale(data, lang.SystemLocale())
+}
+
+// localized translates a text that may be empty (an entry without a hint).
+func localized(s string) string {
+	if s == "" {
+		return ""
+	}
+	return lang.L(s)
+}

@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/invoice"
+)
+
+// Goods is an item saved in the master data that the clerk can pick for a line.
+type Goods struct {
+	Name, TaxCode, ShortName string
+	Rate                     invoice.Rate
+	ZeroRate                 invoice.ZeroRate
+	Unit, Spec               string
+	Price                    string // unit price before tax, as typed; empty when none is saved
+}
+
+// maxSuggestions keeps the list short enough to read at a glance.
+const maxSuggestions = 6
+
+// suggestBox lists, right under the field being typed, the saved buyers or goods that
+// match; a tap fills the form. It lives in the form rather than in a pop-up because an
+// overlay takes the keyboard focus away from the entry the clerk is typing in.
+type suggestBox struct {
+	box   *fyne.Container
+	items []*widget.Button // as shown, for tests
+	// relayout lays the screen out again: the box changes height, and the containers
+	// around it do not notice on every driver.
+	relayout func()
+}
+
+func newSuggestBox(relayout func()) *suggestBox {
+	s := &suggestBox{box: container.NewVBox(), relayout: relayout}
+	s.box.Hide()
+	return s
+}
+
+// show lists the suggestions, or hides the box when there are none.
+func (s *suggestBox) show(labels []string, pick func(i int)) {
+	s.box.RemoveAll()
+	s.items = nil
+	for i, text := range labels {
+		if i == maxSuggestions {
+			break
+		}
+		b := widget.NewButton(text, func() { s.hide(); pick(i) })
+		b.Alignment = widget.ButtonAlignLeading
+		b.Importance = widget.LowImportance
+		s.items = append(s.items, b)
+		s.box.Add(b)
+	}
+	if len(s.items) == 0 {
+		s.hide()
+		return
+	}
+	s.box.Show()
+	s.relayout()
+}
+
+func (s *suggestBox) hide() {
+	if !s.box.Visible() {
+		return
+	}
+	s.box.RemoveAll()
+	s.items = nil
+	s.box.Hide()
+	s.relayout()
+}
+
+// offerBuyers suggests saved buyers as the clerk types the buyer's name.
+func (f *issueForm) offerBuyers(text string) {
+	text = strings.TrimSpace(text)
+	if f.filling || f.u.ws.SuggestBuyers == nil || text == "" {
+		f.buyerSuggest.hide()
+		return
+	}
+	parties := f.u.ws.SuggestBuyers(text)
+	var labels []string
+	for _, p := range parties {
+		if p.Name == text {
+			f.buyerSuggest.hide() // already chosen or typed in full
+			return
+		}
+		labels = append(labels, strings.TrimSpace(p.Name+"  "+p.TaxID))
+	}
+	f.buyerSuggest.show(labels, func(i int) { f.fillBuyer(parties[i]) })
+}
+
+// fillBuyer puts a saved buyer into the form.
+func (f *issueForm) fillBuyer(p invoice.Party) {
+	f.filling = true
+	defer func() { f.filling = false }()
+	for path, v := range map[string]string{"buyer.name": p.Name, "buyer.tax_id": p.TaxID,
+		"buyer.address_phone": p.AddressPhone, "buyer.bank_account": p.BankAccount, "buyer.email": p.Email} {
+		f.buyer[path].SetText(v)
+	}
+	f.refresh()
+}
+
+// offerGoods suggests saved goods as the clerk types a line's name.
+func (f *issueForm) offerGoods(l *lineRow, text string) {
+	text = strings.TrimSpace(text)
+	if f.filling || f.u.ws.SuggestGoods == nil || text == "" {
+		l.suggest.hide()
+		return
+	}
+	goods := f.u.ws.SuggestGoods(text)
+	var labels []string
+	for _, g := range goods {
+		if g.Name == text {
+			l.suggest.hide()
+			return
+		}
+		label := fmt.Sprintf("*%s*%s  %s  %s", g.ShortName, g.Name, g.TaxCode, g.Rate.Percent())
+		if g.Price != "" {
+			label += fmt.Sprintf("  ¥%s/%s", g.Price, g.Unit)
+		}
+		labels = append(labels, label)
+	}
+	l.suggest.show(labels, func(i int) { f.fillGoods(l, goods[i]) })
+}
+
+// fillGoods puts saved goods into a line, leaving the quantity and amount to the clerk.
+func (f *issueForm) fillGoods(l *lineRow, g Goods) {
+	f.filling = true
+	defer func() { f.filling = false }()
+	for key, v := range map[string]string{"name": g.Name, "tax_code": g.TaxCode, "unit": g.Unit, "spec": g.Spec,
+		"unit_price": g.Price} {
+		l.entries[key].SetText(v)
+	}
+	l.rate.SetSelected(g.Rate.Percent())
+	zero := ""
+	for text, code := range zeroRateChoices {
+		if code == string(g.ZeroRate) {
+			zero = text
+		}
+	}
+	l.zeroRate.SetSelected(zero)
+	f.refresh()
+}
+
+// moveLine moves a line up (-1) or down (+1); the invoice prints its lines in this order.
+func (f *issueForm) moveLine(l *lineRow, delta int) {
+	for i, x := range f.lines {
+		j := i + delta
+		if x != l || j < 0 || j >= len(f.lines) {
+			continue
+		}
+		f.lines[i], f.lines[j] = f.lines[j], f.lines[i]
+		f.linesBox.RemoveAll()
+		for _, r := range f.lines {
+			f.linesBox.Add(r.row)
+		}
+		f.refresh()
+		return
+	}
+}
