@@ -60,7 +60,7 @@ demo: build
 
 # Screenshots of every screen, from Fyne's test driver, and of the real window under Xvfb.
 screenshots: gui
-	KAIPIAO_SCREENSHOTS=1 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestClerk|TestFirstRun|TestPreview|TestInboxImports' ./ui
+	KAIPIAO_SCREENSHOTS=1 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestClerk|TestFirstRun|TestPreview|TestInboxImports|TestAdministrator|TestScreensInEnglish' ./ui
 	./scripts/gui-smoke.sh docs/screens/gui-xvfb.png
 
 vet:
@@ -75,6 +75,8 @@ lint:
 test: deps vet lint gui
 	$(GO) test -count=1 ./...
 	./scripts/gui-smoke.sh $$(mktemp --suffix=.png)
+	./scripts/gui-latency.sh 500
+	$(MAKE) --no-print-directory windows
 	./scripts/fuzz.sh $(FUZZTIME)
 
 # Longer fuzzing: `make fuzz FUZZTIME=10m`.

@@ -58,15 +58,7 @@ func main() {
 	}
 	defer ws.Close()
 
-	screens := &ui.Workstation{Engine: ws.Engine, Store: ws.Store, Limits: ws.Limits, Operator: operator,
-		DeviceState: func(ctx context.Context) (ui.DeviceState, error) { return deviceState(ctx, ws) },
-		RenderPDF: func(inv *invoice.Invoice) ([]byte, error) {
-			doc, _, err := workstation.RenderPDF(*data, inv)
-			return doc, err
-		}}
-	if ws.Client != nil { // a nil *device.Client in the interface would not read as nil
-		screens.Device = ws.Client
-	}
+	screens := screensFor(ws, *data, operator)
 	var u *ui.UI
 	if *platform != "" {
 		// Sync runs in the background while the window is open; each pass refreshes the
@@ -152,4 +144,37 @@ func deviceState(ctx context.Context, w *workstation.Workstation) (ui.DeviceStat
 		s.Locks = append(s.Locks, c.Message())
 	}
 	return s, nil
+}
+
+// screensFor is what the screens get of an open workstation: the engine and the store,
+// the device, signed PDFs, and the buyers and goods kept from earlier invoices for the
+// suggestions as the clerk types.
+func screensFor(ws *workstation.Workstation, data, operator string) *ui.Workstation {
+	screens := &ui.Workstation{Engine: ws.Engine, Store: ws.Store, Limits: ws.Limits, Operator: operator,
+		DeviceState: func(ctx context.Context) (ui.DeviceState, error) { return deviceState(ctx, ws) },
+		RenderPDF: func(inv *invoice.Invoice) ([]byte, error) {
+			doc, _, err := workstation.RenderPDF(data, inv)
+			return doc, err
+		},
+		SuggestBuyers: func(text string) []invoice.Party {
+			buyers, _ := ws.Store.SearchBuyers(text, 8)
+			return buyers
+		},
+		SuggestGoods: func(text string) []ui.Goods {
+			goods, _ := ws.Store.SearchGoods(text, 8)
+			out := make([]ui.Goods, len(goods))
+			for i, g := range goods {
+				out[i] = ui.Goods{Name: g.Name, TaxCode: g.TaxCode, ShortName: g.ShortName, Rate: g.Rate,
+					ZeroRate: g.ZeroRate, Unit: g.Unit, Spec: g.Spec}
+				if !g.Price.IsZero() {
+					out[i].Price = g.Price.String()
+				}
+			}
+			return out
+		},
+	}
+	if ws.Client != nil { // a nil *device.Client in the interface would not read as nil
+		screens.Device = ws.Client
+	}
+	return screens
 }

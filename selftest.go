@@ -45,8 +45,9 @@ func selfTestLatency(n int) int {
 	a := app.NewWithID("com.kaipiao.selftest")
 	w := a.NewWindow("开票 Kaipiao — latency self-test")
 	w.Resize(fyne.NewSize(1280, 820))
-	u := ui.New(w, &ui.Workstation{Engine: ws.Engine, Store: ws.Store, Limits: ws.Limits, Operator: "selftest",
-		Role: store.RoleAdmin, DeviceState: ws.DeviceState})
+	screens := screensFor(ws, data, "selftest")
+	screens.Role = store.RoleAdmin
+	u := ui.New(w, screens)
 
 	var (
 		mu      sync.Mutex

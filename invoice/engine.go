@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // Engine issues invoices exactly once, online or offline, following "the life of an
@@ -84,10 +87,14 @@ func (e *Engine) Issue(ctx context.Context, o *Order) ([]Outcome, error) {
 
 // red derives and issues a red invoice against a stored blue one.
 func (e *Engine) red(ctx context.Context, o *Order) (Outcome, error) {
-	// A red order's request ID is its order ID; the red stored under it answers a repeat.
+	// A red order's request ID is its order ID; the red stored under it answers a repeat
+	// of the same request, and a different request under that ID is refused.
 	if done, _, found, err := e.Store.IssuedFor(o.OrderID); err != nil {
 		return Outcome{}, err
 	} else if found && o.OrderID != "" {
+		if !sameRedRequest(done, o.RedOf) {
+			return Outcome{}, fmt.Errorf("red order %s (invoice %s:%s): %w", o.OrderID, done.Code, done.Number, ErrOrderChanged)
+		}
 		return Outcome{Invoice: done, Replayed: true}, nil
 	}
 	cfg, err := e.config(ctx)
@@ -368,4 +375,42 @@ func (e *Engine) SetOperator(name string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.Operator = name
+}
+
+// sameRedRequest reports whether a stored red invoice answers the request r: the same
+// blue invoice and reason, and for a partial request, the same lines, quantities and
+// amounts. (A full reversal's lines depend on what remained then, so they are not compared.)
+func sameRedRequest(red *Invoice, r *RedRequest) bool {
+	reason := RedReason(r.Reason)
+	if reason == 0 {
+		reason = ReasonError
+	}
+	if red.Red == nil || red.Red.Code != r.Code || red.Red.Number != r.Number || red.Red.Reason != reason {
+		return false
+	}
+	if len(r.Lines) == 0 {
+		return true
+	}
+	if len(r.Lines) != len(red.Lines) {
+		return false
+	}
+	for _, rl := range r.Lines {
+		matched := false
+		for _, l := range red.Lines {
+			if l.Of != rl.Line {
+				continue
+			}
+			matched = true
+			if q, err := decimal.NewFromString(strings.TrimPrefix(rl.Quantity, "-")); rl.Quantity != "" && (err != nil || !l.Quantity.Abs().Equal(q)) {
+				return false
+			}
+			if a, err := ParseMoney(strings.TrimPrefix(rl.Amount, "-")); rl.Amount != "" && (err != nil || l.Amount.Abs() != a) {
+				return false
+			}
+		}
+		if !matched {
+			return false
+		}
+	}
+	return true
 }

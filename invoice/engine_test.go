@@ -446,6 +446,14 @@ func TestRedInvoices(t *testing.T) {
 	if again, err := red("R-3"); err != nil || again.Number != r3.Number {
 		t.Fatalf("a repeated red order replays: %v", err)
 	}
+	// The same red order ID asking for something else is refused, not answered with
+	// the earlier red invoice.
+	if again, err := red("R-1", invoice.RedLineRequest{Line: 1, Quantity: "1"}); err != nil || again.Number != r1.Number {
+		t.Fatalf("the same partial request replays: %v", err)
+	}
+	if _, err := red("R-1", invoice.RedLineRequest{Line: 2, Quantity: "1"}); !errors.Is(err, invoice.ErrOrderChanged) {
+		t.Fatalf("a different request under R-1: want ErrOrderChanged, got %v", err)
+	}
 	if _, err := red("R-4"); err == nil {
 		t.Fatal("nothing is left to reverse")
 	}

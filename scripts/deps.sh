@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Kaipiao needs on Debian: the C libraries Fyne links
 # against, and the tools the tests run (PDF checks, a pseudo-terminal bridge, Xvfb for
-# screenshots). Installs as root, or through sudo; otherwise prints the exact command.
+# screenshots), and mingw-w64 for the Windows build. Installs as root, or through sudo; otherwise prints the exact command.
 set -euo pipefail
 
 packages=(
@@ -10,6 +10,7 @@ packages=(
   xvfb xauth x11-apps netpbm
   poppler-utils qpdf zbar-tools
   socat
+  gcc-mingw-w64-x86-64
 )
 
 missing=()
