@@ -53,7 +53,7 @@ func TestRecordRoundTripKeepsIssuedFields(t *testing.T) {
 	inv := eightLines()
 	inv.Red = &invoice.RedLink{Code: "035022600111", Number: "00000007", Reason: invoice.ReasonReturn}
 	inv.Issued = invoice.Issued{Code: "035022600111", Number: "00000008", Machine: "661234567890",
-		IssuedAt: time.Date(2026, 3, 10, 10, 0, 0, 0, beijing), CheckCode: "01234567890123456789",
+		IssuedAt: time.Date(2026, 3, 10, 10, 0, 0, 0, invoice.Beijing), CheckCode: "01234567890123456789",
 		Cipher: "0123456789+-*/<>", Signature: []byte{1, 2, 3}}
 	in := Record{Counter: 8, RequestID: "R-8", Invoice: inv}
 	b, err := in.MarshalBinary()

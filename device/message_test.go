@@ -13,11 +13,11 @@ import (
 func TestMessagesRoundTrip(t *testing.T) {
 	caps := &Caps{Limits: invoice.DefaultLimits, MaxPayload: MaxPayload, BusyInterval: 200 * time.Millisecond,
 		Deadlines: map[Command]time.Duration{CmdIssue: 5 * time.Second, CmdStatus: time.Second}, Certificate: []byte{0x30, 1}}
-	st := &Status{Machine: "661234567890", SellerTaxID: "91350200MA2Y0XXK5W", Clock: time.Unix(1773000000, 0).In(beijing),
+	st := &Status{Machine: "661234567890", SellerTaxID: "91350200MA2Y0XXK5W", Clock: time.Unix(1773000000, 0).In(invoice.Beijing),
 		PINTriesLeft: 5, Period: "202603", Issued: 9, NextCode: "035022600111", NextNumber: "00000010", Locks: []Code{CodeOfflineHours}}
 	off := &Offline{HoursLimit: 72, AmountLimit: 100_000_000, InvoiceLimit: 9_999_999, DeadlineDay: 15, Pending: 2,
-		PendingAmount: 600_000, OldestPending: time.Unix(1773000000, 0).In(beijing), UploadedThrough: 7, Period: "202603"}
-	ack := &UploadAck{RequestID: "A-1", Machine: "661234567890", From: 1, Through: 9, Digest: [32]byte{1}, AckedAt: time.Unix(1773000000, 0).In(beijing), Signature: []byte{9}}
+		PendingAmount: 600_000, OldestPending: time.Unix(1773000000, 0).In(invoice.Beijing), UploadedThrough: 7, Period: "202603"}
+	ack := &UploadAck{RequestID: "A-1", Machine: "661234567890", From: 1, Through: 9, Digest: [32]byte{1}, AckedAt: time.Unix(1773000000, 0).In(invoice.Beijing), Signature: []byte{9}}
 	rep := &Report{Period: "202603", Count: 9, RedCount: 1, Amount: 1000, Tax: 130, RedAmount: -100, RedTax: -13, First: 1, Last: 10}
 	for _, m := range []interface {
 		MarshalBinary() ([]byte, error)

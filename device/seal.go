@@ -38,7 +38,7 @@ func putStr(b []byte, s string) []byte {
 func putI64(b []byte, v int64) []byte { return binary.BigEndian.AppendUint64(b, uint64(v)) }
 
 // SealTime is the issue time as sealed: YYYYMMDDhhmmss in Beijing time.
-func SealTime(t time.Time) string { return t.In(beijing).Format("20060102150405") }
+func SealTime(t time.Time) string { return t.In(invoice.Beijing).Format("20060102150405") }
 
 // CoreFields returns the canonical bytes the device signs (PROTOCOL.md §7.1): the invoice's
 // identity, parties' tax IDs, totals and a digest of its lines. inv.Issued must carry
@@ -152,7 +152,7 @@ func Cipher(core, sig []byte, inv *invoice.Invoice) string {
 	var num uint64
 	fmt.Sscan(inv.Number, &num)
 	plain = binary.BigEndian.AppendUint32(plain, uint32(num))
-	y, m, d := inv.IssuedAt.In(beijing).Date()
+	y, m, d := inv.IssuedAt.In(invoice.Beijing).Date()
 	days := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Sub(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)) / (24 * time.Hour)
 	plain = binary.BigEndian.AppendUint16(plain, uint16(days))
 	var ks []byte

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/shopspring/decimal"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -18,9 +19,6 @@ import (
 
 // ErrMalformed is wrapped by every payload decoding failure.
 var ErrMalformed = errors.New("device: malformed payload")
-
-// beijing is the zone the device prints dates in (UTC+8, no daylight saving).
-var beijing = time.FixedZone("CST", 8*3600)
 
 type enc struct {
 	b   []byte
@@ -171,7 +169,7 @@ func (d *dec) time() time.Time {
 	if v == 0 {
 		return time.Time{}
 	}
-	return time.Unix(v, 0).In(beijing)
+	return time.Unix(v, 0).In(invoice.Beijing)
 }
 
 func (d *dec) dec() decimal.Decimal {

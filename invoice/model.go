@@ -6,6 +6,10 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// Beijing is the time zone of invoice dates: the tax-control device's clock, the printed
+// 开票日期, and the months it reports, whatever the zone of the computer around it.
+var Beijing = time.FixedZone("CST", 8*3600)
+
 // Kind is the type of invoice being issued.
 type Kind string
 

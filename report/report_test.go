@@ -12,7 +12,7 @@ import (
 
 func rec(red bool, lines ...invoice.Line) *store.Record {
 	inv := &invoice.Invoice{Kind: invoice.KindOrdinary, Lines: lines}
-	inv.Code, inv.Number, inv.IssuedAt = "035020026011", "00000001", time.Date(2026, 3, 3, 9, 0, 0, 0, Beijing)
+	inv.Code, inv.Number, inv.IssuedAt = "035020026011", "00000001", time.Date(2026, 3, 3, 9, 0, 0, 0, invoice.Beijing)
 	if red {
 		inv.Red = &invoice.RedLink{Code: "035020026011", Number: "00000001", Reason: invoice.ReasonError}
 	}
@@ -42,7 +42,7 @@ func TestByRate(t *testing.T) {
 		t.Errorf("by rate:\n%s\nwant:\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
 	}
 	var buf bytes.Buffer
-	if err := WriteListCSV(&buf, recs, Beijing); err != nil {
+	if err := WriteListCSV(&buf, recs, invoice.Beijing); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), ",红字,") || !strings.Contains(buf.String(), "2026-03-03 09:00:00") {

@@ -9,10 +9,6 @@ import (
 	"github.com/kaipiao/kaipiao/store"
 )
 
-// Beijing is the tax period's time zone: a month is a month of the device's clock in
-// China, whatever the workstation's own zone.
-var Beijing = time.FixedZone("CST", 8*3600)
-
 // Stats are a month's invoices as the store holds them: counts and totals of blue and
 // red invoices (red amounts negative), and the same by rate.
 type Stats struct {
@@ -26,9 +22,9 @@ type Stats struct {
 	ByRate    []RateTotal   `json:"-"`
 }
 
-// MonthRange is the month's first instant and the next month's, in Beijing time.
+// MonthRange is the month's first instant and the next month's, in invoice.Beijing time.
 func MonthRange(month string) (from, to time.Time, err error) {
-	from, err = time.ParseInLocation("200601", month, Beijing)
+	from, err = time.ParseInLocation("200601", month, invoice.Beijing)
 	if err != nil || len(month) != 6 {
 		return time.Time{}, time.Time{}, fmt.Errorf("月份“%s”应为YYYYMM，如202611", month)
 	}

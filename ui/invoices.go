@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -22,6 +23,11 @@ type invoiceList struct {
 
 	buyer    *widget.Entry
 	redOnly  *widget.Check
+	// The other filters: issue dates (YYYY-MM-DD, both inclusive), the invoice number,
+	// the sync state.
+	from, to, number *widget.Entry
+	syncState        *widget.Select
+	filterErr        *widget.Label
 	table    *widget.Table
 	records  []*store.Record
 	cursor   string
@@ -106,18 +112,60 @@ func newInvoiceList(u *UI) *invoiceList {
 		container.NewBorder(nil, container.NewHBox(append([]fyne.CanvasObject{l.redBtn, l.partBtn, l.redsBtn}, buttons(l.actions)...)...), nil, nil,
 			container.NewVScroll(l.detail)))
 	split.Offset = 0.6
+	l.from, l.to, l.number = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	l.from.SetPlaceHolder("2026-11-01")
+	l.to.SetPlaceHolder("2026-11-30")
+	l.number.SetPlaceHolder(lang.L("发票号码"))
+	for _, e := range []*widget.Entry{l.from, l.to, l.number} {
+		e.OnChanged = func(string) { l.reload() }
+	}
+	l.filterErr = widget.NewLabel("")
+	l.filterErr.Importance = widget.DangerImportance
+	l.syncState = widget.NewSelect([]string{lang.L("全部"), lang.L("待上传"), lang.L("已上传"), lang.L("失败")}, func(string) { l.reload() })
+	l.syncState.SetSelectedIndex(0)
+	filters := container.NewHBox(widget.NewLabel(lang.L("开票日期")), sized(l.from, 130), widget.NewLabel("—"), sized(l.to, 130),
+		widget.NewLabel(lang.L("号码")), sized(l.number, 130), widget.NewLabel(lang.L("同步")), l.syncState, l.filterErr)
 	l.content = container.NewBorder(
-		container.NewBorder(nil, nil, widget.NewLabel(lang.L("查找")), l.redOnly, l.buyer), nil, nil, nil, split)
+		container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("查找")), l.redOnly, l.buyer), filters),
+		nil, nil, nil, split)
 	return l
 }
 
 func (l *invoiceList) query() store.Query {
-	q := store.Query{Buyer: strings.TrimSpace(l.buyer.Text), Limit: 100}
+	q := store.Query{Buyer: strings.TrimSpace(l.buyer.Text), Limit: 100, Number: strings.TrimSpace(l.number.Text)}
 	if l.redOnly.Checked {
 		red := true
 		q.Red = &red
 	}
+	q.Sync = map[int]store.SyncState{1: store.SyncQueued, 2: store.SyncAcked, 3: store.SyncDead}[l.syncState.SelectedIndex()]
+	l.filterErr.SetText("")
+	for _, d := range []struct {
+		e    *widget.Entry
+		dst  *time.Time
+		next bool
+	}{{l.from, &q.From, false}, {l.to, &q.To, true}} {
+		text := strings.TrimSpace(d.e.Text)
+		if text == "" {
+			continue
+		}
+		// Dates are the invoice's own, Beijing time, whatever the computer's zone.
+		day, err := time.ParseInLocation("2006-01-02", text, invoice.Beijing)
+		if err != nil {
+			// Half-typed dates are normal while typing: filter without them, and say so.
+			l.filterErr.SetText(lang.L("日期格式应为 2026-11-26"))
+			continue
+		}
+		if d.next {
+			day = day.AddDate(0, 0, 1) // the end day is included
+		}
+		*d.dst = day
+	}
 	return q
+}
+
+// sized gives an entry a fixed width in a row of filters.
+func sized(o fyne.CanvasObject, width float32) fyne.CanvasObject {
+	return container.NewGridWrap(fyne.NewSize(width, o.MinSize().Height), o)
 }
 
 // reload reads the first page again.

@@ -468,3 +468,50 @@ func TestHomeRetriesDeadLetters(t *testing.T) {
 	eventually(t, "back in the outbox", func() bool { q, d, _ := ws.Store.PendingCount(); return q == 1 && d == 0 })
 	eventually(t, "the button hidden", func() bool { return !u.home.retry.Visible() })
 }
+
+// The invoice list narrows by issue date, number and sync state as well as by buyer.
+func TestInvoiceListFilters(t *testing.T) {
+	ws := newWorkstation(t)
+	u, _ := newTestUI(t, ws)
+	for i := 0; i < 3; i++ {
+		if _, err := ws.Engine.Issue(context.Background(), &invoice.Order{OrderID: fmt.Sprintf("F-%d", i),
+			Buyer: invoice.OrderBuyer{Name: "示例公司"}, Lines: []invoice.OrderLine{{Name: "服务",
+				TaxCode: "3040201010000000000", Amount: "10.00", TaxRate: "0.06"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := u.list
+	u.ShowInvoices()
+	eventually(t, "three invoices", func() bool { return len(l.records) == 3 })
+	num := l.records[1].Invoice.Number
+	l.number.SetText(num)
+	if len(l.records) != 1 || l.records[0].Invoice.Number != num {
+		t.Fatalf("by number %s: %d", num, len(l.records))
+	}
+	l.number.SetText("")
+	today := l.records[0].Invoice.IssuedAt.Format("2006-01-02")
+	l.from.SetText(today)
+	l.to.SetText(today)
+	if len(l.records) != 3 {
+		t.Fatalf("today: %d", len(l.records))
+	}
+	l.from.SetText("2001-01-01")
+	l.to.SetText("2001-12-31")
+	if len(l.records) != 0 {
+		t.Fatalf("2001: %d", len(l.records))
+	}
+	l.to.SetText("2001-13")
+	if l.filterErr.Text == "" {
+		t.Error("a malformed date must be pointed out")
+	}
+	l.from.SetText("")
+	l.to.SetText("")
+	l.syncState.SetSelectedIndex(3) // 失败
+	if len(l.records) != 0 {
+		t.Fatalf("failed: %d", len(l.records))
+	}
+	l.syncState.SetSelectedIndex(1) // 待上传
+	if len(l.records) != 3 {
+		t.Fatalf("queued: %d", len(l.records))
+	}
+}

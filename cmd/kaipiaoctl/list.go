@@ -70,7 +70,8 @@ func runList(e *env, args []string) int {
 		if d.value == "" {
 			continue
 		}
-		day, err := time.ParseInLocation("2006-01-02", d.value, time.Local)
+		// Dates are the invoice's own, Beijing time, whatever the computer's zone.
+		day, err := time.ParseInLocation("2006-01-02", d.value, invoice.Beijing)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl list: %s %q is not a date YYYY-MM-DD\n", d.flag, d.value)
 			return exitUsage

@@ -86,7 +86,7 @@ func seededMonthOrders(rng *rand.Rand, n int) []*invoice.Order {
 // simulator; once the month has ended, the store's statistics equal the device's 抄报.
 // An invoice the store never heard of shows as a mismatch until reconciliation.
 func TestMonthStatisticsEqualTheDevicesReport(t *testing.T) {
-	r := newMonthRig(t, time.Date(2026, 3, 3, 9, 0, 0, 0, report.Beijing))
+	r := newMonthRig(t, time.Date(2026, 3, 3, 9, 0, 0, 0, invoice.Beijing))
 	ctx := context.Background()
 	var blues []*invoice.Invoice
 	err := r.engine.IssueBatch(ctx, seededMonthOrders(rand.New(rand.NewPCG(8, 8)), 30), func(res invoice.BatchResult) {
@@ -119,7 +119,7 @@ func TestMonthStatisticsEqualTheDevicesReport(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	r.clock.Set(time.Date(2026, 4, 2, 9, 0, 0, 0, report.Beijing))
+	r.clock.Set(time.Date(2026, 4, 2, 9, 0, 0, 0, invoice.Beijing))
 	rep, err := r.client.Report(ctx, "stats-test-202603", "202603")
 	if err != nil {
 		t.Fatal(err)

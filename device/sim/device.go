@@ -239,9 +239,7 @@ func (d *Device) update(f func(tx *bolt.Tx, st *persisted) error) error {
 	return err
 }
 
-func month(t time.Time) string { return t.In(beijingZone).Format("200601") }
-
-var beijingZone = time.FixedZone("CST", 8*3600)
+func month(t time.Time) string { return t.In(invoice.Beijing).Format("200601") }
 
 // monthIndex counts months from year 0, so that periods compare and add.
 func monthIndex(period string) int {

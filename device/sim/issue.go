@@ -40,7 +40,7 @@ func (d *Device) issue(session uint32, cmd device.Command, payload []byte) ([]by
 		}
 		roll.Used++
 		st.Counter++
-		inv.Issued = invoice.Issued{Code: roll.Code, Number: number, Machine: st.Machine, IssuedAt: now.In(beijingZone)}
+		inv.Issued = invoice.Issued{Code: roll.Code, Number: number, Machine: st.Machine, IssuedAt: now.In(invoice.Beijing)}
 		if err := device.Seal(d.ident.Signer, &inv); err != nil {
 			return nil, err
 		}
@@ -114,7 +114,7 @@ func (d *Device) locks(st *persisted, now time.Time) []device.Code {
 		out = append(out, device.CodeClockBackwards)
 	}
 	cur, open := monthIndex(month(now)), monthIndex(st.Period)
-	if cur > open+1 || (cur == open+1 && now.In(beijingZone).Day() > d.cfg.DeadlineDay) {
+	if cur > open+1 || (cur == open+1 && now.In(invoice.Beijing).Day() > d.cfg.DeadlineDay) {
 		out = append(out, device.CodeMonthLocked)
 	}
 	if st.OldestPending != 0 && now.Sub(time.Unix(st.OldestPending, 0)) >= time.Duration(d.cfg.OfflineHours)*time.Hour {
@@ -167,7 +167,7 @@ func (d *Device) peekRoll(st *persisted, now time.Time) rollState {
 	if n := len(st.Rolls); n > 0 {
 		start = st.Rolls[n-1].Start + st.Rolls[n-1].Count
 	}
-	code := fmt.Sprintf("0%s%s%03d11", st.Region, now.In(beijingZone).Format("06"), st.Batch%1000+1)
+	code := fmt.Sprintf("0%s%s%03d11", st.Region, now.In(invoice.Beijing).Format("06"), st.Batch%1000+1)
 	return rollState{Code: code, Start: start, Count: uint32(count)}
 }
 
@@ -217,7 +217,7 @@ func (d *Device) offline() device.Offline {
 		UploadedThrough: st.UploadedThrough, Period: st.Period, Locks: d.locks(st, d.cfg.Clock.Now()),
 	}
 	if st.OldestPending != 0 {
-		o.OldestPending = time.Unix(st.OldestPending, 0).In(beijingZone)
+		o.OldestPending = time.Unix(st.OldestPending, 0).In(invoice.Beijing)
 	}
 	return o
 }
