@@ -21,23 +21,23 @@ type invoiceList struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	buyer    *widget.Entry
-	redOnly  *widget.Check
+	buyer   *widget.Entry
+	redOnly *widget.Check
 	// The other filters: issue dates (YYYY-MM-DD, both inclusive), the invoice number,
 	// the sync state.
 	from, to, number *widget.Entry
 	syncState        *widget.Select
 	filterErr        *widget.Label
-	table    *widget.Table
-	records  []*store.Record
-	cursor   string
-	more     *widget.Button
-	detail   *widget.Label
-	redBtn   *widget.Button
-	partBtn  *widget.Button   // partial red: only for a blue invoice
-	redsBtn  *widget.Button   // its reds: only for a blue invoice
-	actions  []*widget.Button // those that need a selected invoice
-	selected *store.Record
+	table            *widget.Table
+	records          []*store.Record
+	cursor           string
+	more             *widget.Button
+	detail           *widget.Label
+	redBtn           *widget.Button
+	partBtn          *widget.Button   // partial red: only for a blue invoice
+	redsBtn          *widget.Button   // its reds: only for a blue invoice
+	actions          []*widget.Button // those that need a selected invoice
+	selected         *store.Record
 }
 
 var listColumns = []struct {
