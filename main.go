@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/app"
 	"github.com/kaipiao/kaipiao/assets"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/mail"
 	ksync "github.com/kaipiao/kaipiao/sync"
 	"github.com/kaipiao/kaipiao/ui"
 	"github.com/kaipiao/kaipiao/workstation"
@@ -82,6 +83,12 @@ func main() {
 			}
 		}
 	}
+	// The buyers' PDFs go out by e-mail in the background once the mail server is set
+	// (settings); each invoice's mail is queued when it is issued, retried on failure.
+	mailCtx, stopMail := context.WithCancel(context.Background())
+	defer stopMail()
+	go mailLoop(mailCtx, &mail.Mailer{DB: ws.Store, Render: screens.RenderPDF}, time.Minute)
+
 	// First run sets up the administrator and the seller; then every session starts
 	// with a log-in, and the screens open for that operator's role.
 	ui.Start(w, screens, func(built *ui.UI) { u = built })
@@ -177,4 +184,19 @@ func screensFor(ws *workstation.Workstation, data, operator string) *ui.Workstat
 		screens.Device = ws.Client
 	}
 	return screens
+}
+
+// mailLoop sends the due mails every interval until ctx ends. A pass that cannot run
+// (no mail server set yet) waits for the next; each mail's own failure is on the mail.
+func mailLoop(ctx context.Context, m *mail.Mailer, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			m.Once(ctx)
+		}
+	}
 }

@@ -515,3 +515,32 @@ func TestInvoiceListFilters(t *testing.T) {
 		t.Fatalf("queued: %d", len(l.records))
 	}
 }
+
+// The administrator sets where the buyers' PDFs are mailed from; a bad port is refused
+// and the password, once saved, is never shown again.
+func TestMailSettings(t *testing.T) {
+	ws := newWorkstation(t)
+	u, _ := newTestUI(t, ws)
+	s := u.settings
+	f := s.mailFields
+	f["host"].SetText("smtp.example.com")
+	f["port"].SetText("99999")
+	f["from"].SetText("invoices@example.com")
+	f["password"].SetText("s3cret")
+	test.Tap(s.mailSave)
+	if m, _ := ws.Store.MailSettings(); m.Host != "" {
+		t.Fatal("a bad port must not be saved")
+	}
+	f["port"].SetText("587")
+	test.Tap(s.mailSave)
+	m, _ := ws.Store.MailSettings()
+	if m.Host != "smtp.example.com" || m.Port != 587 || m.Password != "s3cret" || f["password"].Text != "" {
+		t.Fatalf("saved %+v, password field %q", m, f["password"].Text)
+	}
+	// Saving again without typing a password keeps the saved one.
+	f["from"].SetText("fapiao@example.com")
+	test.Tap(s.mailSave)
+	if m, _ := ws.Store.MailSettings(); m.Password != "s3cret" || m.From != "fapiao@example.com" {
+		t.Fatalf("resaved %+v", m)
+	}
+}
