@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"github.com/kaipiao/kaipiao/assets"
+	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/mail"
 	ksync "github.com/kaipiao/kaipiao/sync"
@@ -27,14 +28,23 @@ import (
 
 func main() {
 	data := flag.String("data", envOr("KAIPIAO_DATA", defaultDataDir()), "the workstation's data folder")
-	dev := flag.String("device", envOr("KAIPIAO_DEVICE", "sim"), "sim, or a serial port path with optional ?baud=N")
-	platform := flag.String("platform", os.Getenv("KAIPIAO_PLATFORM"), "the service platform's base URL; none: invoices stay queued")
+	dev := flag.String("device", "", "sim, or a serial port path with optional ?baud=N (default: as saved in the settings, else sim)")
+	platform := flag.String("platform", "", "the service platform's base URL (default: as saved in the settings; none: invoices stay queued)")
 	dark := flag.Bool("dark", false, "the dark theme")
 	light := flag.Bool("light", false, "the light theme (default: the system's)")
 	language := flag.String("lang", envOr("KAIPIAO_LANG", "zh"), "the screens' language: zh (Chinese) or en (English)")
 	selftest := flag.Int("selftest-latency", 0, "") // for scripts/gui-latency.sh; not in -help
 	flag.Usage = usage
 	flag.Parse()
+	// The device and the platform: a flag, else what the first run or the settings
+	// saved, else the environment, else the built-in simulator and no platform.
+	if saved, err := workstation.ReadConnection(*data); err == nil {
+		*dev = firstOf(*dev, saved.Device, os.Getenv("KAIPIAO_DEVICE"), "sim")
+		*platform = firstOf(*platform, saved.Platform, os.Getenv("KAIPIAO_PLATFORM"))
+	} else {
+		fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
+		os.Exit(2)
+	}
 	if err := ui.SetLanguage(*language); err != nil {
 		fmt.Fprintf(os.Stderr, "kaipiao: translations: %v\n", err)
 	}
@@ -183,7 +193,40 @@ func screensFor(ws *workstation.Workstation, data, operator string) *ui.Workstat
 	if ws.Client != nil { // a nil *device.Client in the interface would not read as nil
 		screens.Device = ws.Client
 	}
+	screens.Ports = func() []ui.PortChoice {
+		ports, _ := device.ListPorts()
+		out := make([]ui.PortChoice, 0, len(ports))
+		for _, p := range ports {
+			addr := firstOf(p.ByID, p.Name)
+			label := addr
+			if p.IsUSB {
+				label += fmt.Sprintf(" (USB %s:%s %s %s)", p.VendorID, p.ProductID, p.Product, p.Serial)
+			}
+			out = append(out, ui.PortChoice{Address: addr, Label: label})
+		}
+		return out
+	}
+	screens.DemoPKI = func() (string, error) {
+		dir := filepath.Join(data, "platform-pki")
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		files, err := workstation.DemoPKI(ctx, ws.Client, data, dir)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("已生成演示证书（%d个文件）；服务平台的部分在 %s", len(files), dir), nil
+	}
 	return screens
+}
+
+// firstOf returns the first non-empty string.
+func firstOf(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // mailLoop sends the due mails every interval until ctx ends. A pass that cannot run

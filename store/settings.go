@@ -56,3 +56,40 @@ func (s *DB) SetJournalThrough(machine string, counter uint64) error {
 		return tx.Bucket(bMeta).Put(journalKey(machine), be64(counter))
 	})
 }
+
+var keyConnection = []byte("connection")
+
+// Connection is where the workstation's device and platform are: the device address
+// ("sim", or a serial port path with an optional ?baud=N) and the platform's base URL.
+// Command-line flags override it; the first run and the settings save it.
+type Connection struct {
+	Device   string `json:"device"`
+	Platform string `json:"platform,omitempty"`
+}
+
+// Connection returns the saved connection; the zero value until one is saved.
+func (s *DB) Connection() (Connection, error) {
+	var c Connection
+	err := s.db.View(func(tx *bolt.Tx) error {
+		raw := tx.Bucket(bMeta).Get(keyConnection)
+		if raw == nil {
+			return nil
+		}
+		return json.Unmarshal(raw, &c)
+	})
+	return c, err
+}
+
+// SetConnection saves where the device and the platform are, with an audit entry.
+func (s *DB) SetConnection(c Connection, operator string) error {
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bMeta).Put(keyConnection, raw); err != nil {
+			return err
+		}
+		return s.appendAudit(tx, operator, "settings", "connection", c.Device+" "+c.Platform)
+	})
+}

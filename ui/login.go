@@ -1,10 +1,8 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -43,14 +41,7 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 	bank.SetText(seller.BankAccount)
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
-	device := "未连接"
-	if ws.DeviceState != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		if st, err := ws.DeviceState(ctx); err == nil {
-			device = "机器编号 " + st.Machine
-		}
-		cancel()
-	}
+	conn := newConnectionForm(ws)
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("管理员"), admin),
 		widget.NewFormItem(lang.L("密码"), pass),
@@ -59,11 +50,18 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 		widget.NewFormItem(lang.L("纳税人识别号"), taxID),
 		widget.NewFormItem(lang.L("地址、电话"), addr),
 		widget.NewFormItem(lang.L("开户行及账号"), bank),
-		widget.NewFormItem(lang.L("税控设备"), widget.NewLabel(device)),
 	)
+	for _, it := range conn.items() {
+		form.AppendItem(it)
+	}
 	finish := widget.NewButton(lang.L("完成设置"), func() {
 		p := invoice.Party{Name: name.Text, TaxID: taxID.Text, AddressPhone: addr.Text, BankAccount: bank.Text}
 		if err := setUp(ws, admin.Text, pass.Text, again.Text, p); err != nil {
+			problem.SetText(err.Error())
+			return
+		}
+		// The device and the platform chosen take effect at the next start.
+		if err := ws.Store.SetConnection(conn.connection(), admin.Text); err != nil {
 			problem.SetText(err.Error())
 			return
 		}

@@ -23,6 +23,7 @@ type settingsScreen struct {
 	status                  *widget.Label
 	audit                   *widget.Label
 	mailSave                *widget.Button
+	conn                    *connectionForm
 	mailFields              map[string]*widget.Entry
 }
 
@@ -65,6 +66,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 		widget.NewCard(lang.L("操作员"), "", container.NewVBox(s.operators,
 			widget.NewForm(widget.NewFormItem(lang.L("姓名"), opName), widget.NewFormItem(lang.L("密码"), opPass),
 				widget.NewFormItem(lang.L("角色"), opRole)), container.NewHBox(add))),
+		s.connectionCard(),
 		s.mailCard(),
 		widget.NewCard(lang.L("审计日志"), "每条记录以SM3哈希链接：修改或删除任何一条都会被发现",
 			container.NewVBox(container.NewHBox(verify), s.audit)),

@@ -42,6 +42,11 @@ type Workstation struct {
 	// SuggestGoods returns the saved goods matching what the clerk types as a line's name
 	// (store.SearchGoods); nil offers none.
 	SuggestGoods func(text string) []Goods
+	// Ports lists the serial ports the device may be on; nil offers the simulator only.
+	Ports func() []PortChoice
+	// DemoPKI installs demo certificates for the platform and says what it did; nil
+	// hides the button.
+	DemoPKI func() (string, error)
 	// Now is the clock for "today"; time.Now by default.
 	Now func() time.Time
 }

@@ -285,9 +285,13 @@ func TestFirstRunLogInAndRoles(t *testing.T) {
 		t.Fatal("a mismatched password must not create the administrator")
 	}
 	entries["再次输入"].SetText("secret-pass")
+	entries["服务平台"].SetText("https://platform.example.com")
 	tapButton(t, w.Content(), "完成设置")
 	if has, _ := ws.Store.HasOperators(); !has {
 		t.Fatal("the administrator was not created")
+	}
+	if c, _ := ws.Store.Connection(); c.Device != "sim" || c.Platform != "https://platform.example.com" {
+		t.Fatalf("the first run saves the device and the platform: %+v", c)
 	}
 	screenshot(t, w, "login")
 
@@ -369,9 +373,20 @@ func tapButton(t *testing.T, o fyne.CanvasObject, label string) {
 
 func walk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
 	f(o)
-	if c, ok := o.(*fyne.Container); ok {
+	switch c := o.(type) {
+	case *fyne.Container:
 		for _, child := range c.Objects {
 			walk(child, f)
+		}
+	case *container.Scroll:
+		walk(c.Content, f)
+	case *widget.Card:
+		if c.Content != nil {
+			walk(c.Content, f)
+		}
+	case *widget.Form:
+		for _, it := range c.Items {
+			walk(it.Widget, f)
 		}
 	}
 }
@@ -542,5 +557,36 @@ func TestMailSettings(t *testing.T) {
 	test.Tap(s.mailSave)
 	if m, _ := ws.Store.MailSettings(); m.Password != "s3cret" || m.From != "fapiao@example.com" {
 		t.Fatalf("resaved %+v", m)
+	}
+}
+
+// The administrator chooses the device among the discovered ports and the platform's
+// address; they are saved for the next start.
+func TestConnectionSettings(t *testing.T) {
+	ws := newWorkstation(t)
+	ws.Ports = func() []PortChoice {
+		return []PortChoice{{Address: "/dev/serial/by-id/usb-Aisino_TC-1234", Label: "/dev/ttyUSB0 (USB 1a86:7523 税控盘 1234)"}}
+	}
+	pki := 0
+	ws.DemoPKI = func() (string, error) { pki++; return "已生成演示证书", nil }
+	u, _ := newTestUI(t, ws)
+	c := u.settings.conn
+	if len(c.device.Options) != 2 || c.device.SelectedIndex() != 0 {
+		t.Fatalf("options %v, selected %d", c.device.Options, c.device.SelectedIndex())
+	}
+	c.device.SetSelectedIndex(1)
+	c.platform.SetText("https://127.0.0.1:8443")
+	tapButton(t, u.settings.content, "保存")
+	saved, _ := ws.Store.Connection()
+	if saved.Device != "/dev/serial/by-id/usb-Aisino_TC-1234" || saved.Platform != "https://127.0.0.1:8443" {
+		t.Fatalf("saved %+v", saved)
+	}
+	tapButton(t, u.settings.content, "生成演示证书")
+	if pki != 1 || !strings.Contains(u.settings.status.Text, "演示证书") {
+		t.Fatalf("demo PKI: %d, %q", pki, u.settings.status.Text)
+	}
+	// A new screen shows what was saved.
+	if again := newConnectionForm(ws); again.device.SelectedIndex() != 1 || again.platform.Text != "https://127.0.0.1:8443" {
+		t.Fatalf("reopened: %d %q", again.device.SelectedIndex(), again.platform.Text)
 	}
 }

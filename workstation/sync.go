@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/store"
 	ksync "github.com/kaipiao/kaipiao/sync"
 )
 
@@ -41,4 +44,55 @@ func (w *Workstation) Syncer(ctx context.Context, data, url string, log io.Write
 	}
 	return ksync.New(ksync.Config{Store: w.Store, PKI: pki, URL: url, Device: w.Client, DeviceCert: caps.Certificate,
 		OnPass: onPass})
+}
+
+// DemoPKI makes a demo certificate set for the device this workstation drives (its
+// machine number and the enterprise's tax ID come from the device), writes the
+// platform's part into platformDir (for `kaipiao-platform --pki`), registers the device's
+// own certificate with it, and installs the workstation's part in the data folder. Keys
+// are encrypted with KAIPIAO_KEY_PASSPHRASE, or the demo passphrase.
+func DemoPKI(ctx context.Context, client *device.Client, data, platformDir string) ([]string, error) {
+	st, err := client.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("the device's status: %w", err)
+	}
+	caps, err := client.Caps(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("the device's certificate: %w", err)
+	}
+	set, err := ksync.NewDemoSet(ksync.DemoOptions{TaxID: st.SellerTaxID, Machine: st.Machine})
+	if err != nil {
+		return nil, err
+	}
+	pass := []byte(ksync.DemoPassphrase)
+	if p := os.Getenv(ksync.PassphraseEnv); p != "" {
+		pass = []byte(p)
+	}
+	files, err := set.WritePlatform(platformDir, pass)
+	if err != nil {
+		return nil, err
+	}
+	trusted, err := ksync.TrustDevice(platformDir, st.Machine, caps.Certificate)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := set.WriteWorkstation(filepath.Join(data, PKIDir), pass)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(files, trusted), ws...), nil
+}
+
+// ReadConnection reads the saved device and platform from a data folder that is not
+// open yet (the program needs the device address to open it).
+func ReadConnection(data string) (store.Connection, error) {
+	if _, err := os.Stat(filepath.Join(data, StoreFile)); errors.Is(err, os.ErrNotExist) {
+		return store.Connection{}, nil
+	}
+	db, err := OpenStore(data)
+	if err != nil {
+		return store.Connection{}, err
+	}
+	defer db.Close()
+	return db.Connection()
 }

@@ -60,36 +60,7 @@ func pkiInit(e *env, args []string) int {
 		return exitUsage
 	}
 	defer closeDevice()
-	st, err := client.Status(ctx)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "kaipiaoctl pki init: the device's status: %v\n", err)
-		return exitUsage
-	}
-	caps, err := client.Caps(ctx)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "kaipiaoctl pki init: the device's certificate: %v\n", err)
-		return exitUsage
-	}
-	set, err := ksync.NewDemoSet(ksync.DemoOptions{TaxID: st.SellerTaxID, Machine: st.Machine})
-	if err != nil {
-		fmt.Fprintf(e.stderr, "kaipiaoctl pki init: %v\n", err)
-		return exitUsage
-	}
-	pass := []byte(ksync.DemoPassphrase)
-	if p := os.Getenv(ksync.PassphraseEnv); p != "" {
-		pass = []byte(p)
-	}
-	files, err := set.WritePlatform(dir, pass)
-	if err == nil {
-		var trusted string
-		trusted, err = ksync.TrustDevice(dir, st.Machine, caps.Certificate)
-		files = append(files, trusted)
-	}
-	if err == nil {
-		var ws []string
-		ws, err = set.WriteWorkstation(filepath.Join(e.data, pkiDir), pass)
-		files = append(files, ws...)
-	}
+	files, err := workstation.DemoPKI(ctx, client, e.data, dir)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl pki init: %v\n", err)
 		return exitUsage
@@ -97,8 +68,8 @@ func pkiInit(e *env, args []string) int {
 	for _, f := range files {
 		writeJSON(e.stdout, map[string]string{"file": f}, false)
 	}
-	fmt.Fprintf(e.stderr, "demo PKI for %s, device %s; keys encrypted with the demo passphrase unless %s was set; certificates valid until %s\n",
-		st.SellerTaxID, st.Machine, ksync.PassphraseEnv, set.Enterprise.Cert.NotAfter.Format(time.DateOnly))
+	fmt.Fprintf(e.stderr, "demo PKI for the device at %s; keys encrypted with the demo passphrase unless %s was set; see `kaipiaoctl pki show`\n",
+		e.device, ksync.PassphraseEnv)
 	return exitOK
 }
 
