@@ -206,6 +206,13 @@ func screensFor(ws *workstation.Workstation, data, operator string) *ui.Workstat
 		}
 		return out
 	}
+	screens.ImportPKI = func(name, certFile, keyFile, keyPass string) (string, error) {
+		files, err := workstation.ImportPKI(data, name, certFile, keyFile, []byte(keyPass))
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("已导入证书（%d个文件）", len(files)), nil
+	}
 	screens.DemoPKI = func() (string, error) {
 		dir := filepath.Join(data, "platform-pki")
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

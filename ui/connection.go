@@ -3,6 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/store"
@@ -71,6 +72,9 @@ func (s *settingsScreen) connectionCard() fyne.CanvasObject {
 		s.status.SetText(lang.L("已保存，重新启动后生效"))
 	})
 	buttons := container.NewHBox(save)
+	if ws.ImportPKI != nil {
+		buttons.Add(widget.NewButton(lang.L("导入证书"), s.showImport))
+	}
 	if ws.DemoPKI != nil {
 		buttons.Add(widget.NewButton(lang.L("生成演示证书"), func() {
 			msg, err := ws.DemoPKI()
@@ -81,6 +85,40 @@ func (s *settingsScreen) connectionCard() fyne.CanvasObject {
 			s.status.SetText(msg)
 		}))
 	}
-	return widget.NewCard(lang.L("设备与服务平台"), lang.L("更换后重新启动生效；真实证书用 kaipiaoctl pki import 导入"),
+	return widget.NewCard(lang.L("设备与服务平台"), lang.L("更换后重新启动生效"),
 		container.NewVBox(widget.NewForm(s.conn.items()...), buttons))
+}
+
+// identities are what a certificate can be imported as, in the order the dialog lists.
+var identities = []struct{ name, label string }{
+	{"enterprise", "企业签名证书（上传发票）"}, {"seal", "电子签章证书（PDF签名，RSA或ECDSA）"}, {"device", "税控设备证书"},
+}
+
+// showImport asks for a certificate and its key, and installs them.
+func (s *settingsScreen) showImport() {
+	labels := make([]string, len(identities))
+	for i, id := range identities {
+		labels[i] = lang.L(id.label)
+	}
+	which := widget.NewSelect(labels, nil)
+	which.SetSelectedIndex(0)
+	cert, key, pass := widget.NewEntry(), widget.NewEntry(), widget.NewPasswordEntry()
+	cert.SetPlaceHolder("/path/to/cert.pem")
+	key.SetPlaceHolder("/path/to/key.pem")
+	pass.SetPlaceHolder(lang.L("私钥已加密时填写"))
+	items := []*widget.FormItem{widget.NewFormItem(lang.L("用途"), which), widget.NewFormItem(lang.L("证书文件"), cert),
+		widget.NewFormItem(lang.L("私钥文件"), key), widget.NewFormItem(lang.L("私钥口令"), pass)}
+	s.importForm = dialog.NewForm(lang.L("导入证书"), lang.L("导入"), lang.L("取消"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		msg, err := s.u.ws.ImportPKI(identities[which.SelectedIndex()].name, cert.Text, key.Text, pass.Text)
+		if err != nil {
+			s.status.SetText(lang.L("导入失败：") + err.Error())
+			return
+		}
+		s.status.SetText(msg)
+	}, s.u.win)
+	s.importForm.Resize(fyne.NewSize(640, 320))
+	s.importForm.Show()
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
 )
 
@@ -22,8 +23,12 @@ type homeScreen struct {
 	device, stock, locks *widget.Label
 	offline              *widget.ProgressBar
 	offlineText          *widget.Label
-	queue, today         *widget.Label
-	retry                *widget.Button // shown when the platform refused invoices
+	// offlineTime is how much of the offline hours the oldest un-uploaded invoice has
+	// used; the label beside it says when issuing locks.
+	offlineTime     *widget.ProgressBar
+	offlineTimeText *widget.Label
+	queue, today    *widget.Label
+	retry           *widget.Button // shown when the platform refused invoices
 }
 
 func newHomeScreen(u *UI) *homeScreen {
@@ -33,11 +38,13 @@ func newHomeScreen(u *UI) *homeScreen {
 	h.locks.Importance = widget.DangerImportance
 	h.locks.Wrapping = fyne.TextWrapWord
 	h.offline.TextFormatter = func() string { return fmt.Sprintf("%.0f%%", h.offline.Value*100) }
+	h.offlineTime, h.offlineTimeText = widget.NewProgressBar(), widget.NewLabel("")
+	h.offlineTime.TextFormatter = func() string { return fmt.Sprintf("%.0f%%", h.offlineTime.Value*100) }
 	refresh := widget.NewButton(lang.L("刷新"), h.refresh)
 	h.retry = widget.NewButton(lang.L("重新上传失败的发票"), h.retryDead)
 	h.retry.Hide()
 	h.content = container.NewVBox(
-		widget.NewCard(lang.L("税控设备"), "", container.NewVBox(h.device, h.stock, h.offlineText, h.offline, h.locks)),
+		widget.NewCard(lang.L("税控设备"), "", container.NewVBox(h.device, h.stock, h.offlineText, h.offline, h.offlineTimeText, h.offlineTime, h.locks)),
 		widget.NewCard(lang.L("数据同步"), "", container.NewVBox(h.queue, h.retry)),
 		widget.NewCard(lang.L("今日开票"), "", h.today),
 		container.NewHBox(refresh),
@@ -49,8 +56,8 @@ func newHomeScreen(u *UI) *homeScreen {
 func (h *homeScreen) refresh() {
 	ws := h.u.ws
 	go func() {
-		var devText, stockText, offText, lockText string
-		var offFrac float64
+		var devText, stockText, offText, lockText, timeText string
+		var offFrac, timeFrac float64
 		if ws.DeviceState != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			st, err := ws.DeviceState(ctx)
@@ -67,6 +74,14 @@ func (h *homeScreen) refresh() {
 				}
 				if st.OfflineLimit > 0 {
 					offFrac = float64(st.OfflineAmount) / float64(st.OfflineLimit)
+				}
+				if !st.OldestPending.IsZero() && st.OfflineHours > 0 {
+					limit := time.Duration(st.OfflineHours) * time.Hour
+					lockAt := st.OldestPending.Add(limit)
+					timeFrac = min(1, float64(ws.Now().Sub(st.OldestPending))/float64(limit))
+					timeText = lang.L("离线时长：若仍未上传，将于 {{.At}} 锁定开票", map[string]any{"At": lockAt.In(invoice.Beijing).Format("2006-01-02 15:04")})
+				} else {
+					timeText = lang.L("离线时长：没有未上传的发票")
 				}
 				if len(st.Locks) > 0 {
 					lockText = lang.L("已锁定：") + strings.Join(st.Locks, "；")
@@ -89,8 +104,9 @@ func (h *homeScreen) refresh() {
 				queueText += "\n" + lang.L("同步出错：") + st.LastError
 			}
 		}
-		now := ws.Now()
-		day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+		// Today as the invoices count it: the Beijing day, whatever the computer's zone.
+		now := ws.Now().In(invoice.Beijing)
+		day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, invoice.Beijing)
 		page, err := ws.Store.List(store.Query{From: day, To: day.AddDate(0, 0, 1), Limit: 10000})
 		todayText := ""
 		if err != nil {
@@ -109,6 +125,8 @@ func (h *homeScreen) refresh() {
 			h.stock.SetText(stockText)
 			h.offlineText.SetText(offText)
 			h.offline.SetValue(offFrac)
+			h.offlineTimeText.SetText(timeText)
+			h.offlineTime.SetValue(timeFrac)
 			h.locks.SetText(lockText)
 			h.queue.SetText(queueText)
 			if dead > 0 {

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
@@ -24,6 +25,7 @@ type settingsScreen struct {
 	audit                   *widget.Label
 	mailSave                *widget.Button
 	conn                    *connectionForm
+	importForm              dialog.Dialog // the certificate import, while open
 	mailFields              map[string]*widget.Entry
 }
 

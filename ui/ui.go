@@ -47,6 +47,10 @@ type Workstation struct {
 	// DemoPKI installs demo certificates for the platform and says what it did; nil
 	// hides the button.
 	DemoPKI func() (string, error)
+	// ImportPKI installs a real certificate and key as the enterprise's, the seal's or the
+	// device's identity (name enterprise, seal or device), keyPass opening an encrypted
+	// key; it says what it did. nil hides the button.
+	ImportPKI func(name, certFile, keyFile, keyPass string) (string, error)
 	// Now is the clock for "today"; time.Now by default.
 	Now func() time.Time
 }

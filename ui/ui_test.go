@@ -176,6 +176,10 @@ func TestClerkIssuesFindsAndReversesAnInvoice(t *testing.T) {
 	u.tabs.SelectIndex(0)
 	eventually(t, "the home screen", func() bool { return strings.Contains(u.home.today.Text, "蓝字 1 张，红字 1 张") })
 	eventually(t, "the device state", func() bool { return strings.Contains(u.home.device.Text, "已连接") })
+	eventually(t, "the offline time", func() bool { return strings.Contains(u.home.offlineTimeText.Text, "锁定开票") })
+	if v := u.home.offlineTime.Value; v < 0 || v > 0.1 {
+		t.Errorf("minutes after issuing, the offline time used is %v of 72 hours", v)
+	}
 	if !strings.Contains(u.home.queue.Text, "待上传 2 张") {
 		t.Errorf("queue %q", u.home.queue.Text)
 	}

@@ -96,3 +96,20 @@ func ReadConnection(data string) (store.Connection, error) {
 	defer db.Close()
 	return db.Connection()
 }
+
+// ImportPKI installs a real certificate and its key as the enterprise's, the seal's or the
+// device's identity (name: ksync.FileEnterprise, FileSeal or FileDevice). keyPass opens an
+// encrypted key file; the stored key is encrypted with KAIPIAO_KEY_PASSPHRASE, which must
+// be set: real keys are never stored under the demo passphrase.
+func ImportPKI(data, name, certFile, keyFile string, keyPass []byte) ([]string, error) {
+	switch name {
+	case ksync.FileEnterprise, ksync.FileSeal, ksync.FileDevice:
+	default:
+		return nil, fmt.Errorf("identity %q: enterprise, seal or device", name)
+	}
+	out := os.Getenv(ksync.PassphraseEnv)
+	if out == "" {
+		return nil, fmt.Errorf("set %s first: real keys are never stored under the demo passphrase", ksync.PassphraseEnv)
+	}
+	return ksync.Import(filepath.Join(data, PKIDir), name, certFile, keyFile, keyPass, []byte(out), time.Now())
+}

@@ -19,7 +19,7 @@ const pkiDir = workstation.PKIDir
 
 func init() {
 	commands["pki"] = command{
-		usage: "pki init DIR | pki show | pki import --name N --cert F --key F",
+		usage: "pki init DIR | pki show | pki import --name enterprise|seal|device --cert F --key F",
 		brief: "make a demo PKI (platform's part in DIR, the workstation's in --data), show certificates, import real ones",
 		run:   runPKI,
 	}
@@ -109,23 +109,17 @@ func pkiShow(e *env) int {
 func pkiImport(e *env, args []string) int {
 	fs := flag.NewFlagSet("pki import", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	name := fs.String("name", ksync.FileEnterprise, "which identity: enterprise or device")
+	name := fs.String("name", ksync.FileEnterprise, "which identity: enterprise, seal (signs the PDFs) or device")
 	certFile := fs.String("cert", "", "the certificate, PEM or DER")
 	keyFile := fs.String("key", "", "its private key, PEM (PKCS#8, encrypted or not, or SEC 1)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	if *certFile == "" || *keyFile == "" || (*name != ksync.FileEnterprise && *name != ksync.FileDevice) {
-		fmt.Fprintln(e.stderr, "usage: kaipiaoctl pki import --name enterprise|device --cert FILE --key FILE")
+	if *certFile == "" || *keyFile == "" {
+		fmt.Fprintln(e.stderr, "usage: kaipiaoctl pki import --name enterprise|seal|device --cert FILE --key FILE")
 		return exitUsage
 	}
-	out := os.Getenv(ksync.PassphraseEnv)
-	if out == "" {
-		fmt.Fprintf(e.stderr, "kaipiaoctl pki import: set %s: real keys are never stored under the demo passphrase\n", ksync.PassphraseEnv)
-		return exitUsage
-	}
-	files, err := ksync.Import(filepath.Join(e.data, pkiDir), *name, *certFile, *keyFile,
-		[]byte(os.Getenv("KAIPIAO_IMPORT_PASSPHRASE")), []byte(out), time.Now())
+	files, err := workstation.ImportPKI(e.data, *name, *certFile, *keyFile, []byte(os.Getenv("KAIPIAO_IMPORT_PASSPHRASE")))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl pki import: %v\n", err)
 		return exitUsage
