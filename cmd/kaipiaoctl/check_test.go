@@ -312,3 +312,20 @@ func TestIssueThroughAMappingMergedByBuyer(t *testing.T) {
 		t.Errorf("without the mapping the ERP's headers are unknown columns: exit %d", code)
 	}
 }
+
+// An invoice whose buyer gave an e-mail address is queued for mail, and list and show
+// say so.
+func TestListAndShowTheMailState(t *testing.T) {
+	data := t.TempDir()
+	if code, _, stderr := runCLI(t, "", "--data", data, "issue", "../../docs/examples/01-software-service.json"); code != exitOK {
+		t.Fatalf("issue: %s", stderr)
+	}
+	code, out, _ := runCLI(t, "", "--data", data, "list")
+	if code != exitOK || !strings.Contains(out, `"mail":"queued"`) {
+		t.Fatalf("list: %s", out)
+	}
+	code, out, _ = runCLI(t, "", "--data", data, "show", "SO-20261126-0001")
+	if code != exitOK || !strings.Contains(out, `"to": "finance@example.com"`) {
+		t.Fatalf("show: %s", out)
+	}
+}

@@ -38,6 +38,7 @@ type listedJSON struct {
 	SyncError string `json:"sync_error,omitempty"`
 	Buyer     string `json:"buyer"`
 	RedOf     string `json:"red_of,omitempty"`
+	Mail      string `json:"mail,omitempty"` // the PDF's e-mail to the buyer: queued, sent or failed
 }
 
 func listed(rec *store.Record) listedJSON {
@@ -104,7 +105,11 @@ func runList(e *env, args []string) int {
 		return exitUsage
 	}
 	for _, rec := range page.Records {
-		writeJSON(e.stdout, listed(rec), false)
+		l := listed(rec)
+		if m, err := db.MailStatusOf(rec.ID); err == nil {
+			l.Mail = string(m.State)
+		}
+		writeJSON(e.stdout, l, false)
 	}
 	return exitOK
 }
@@ -118,6 +123,8 @@ type shownJSON struct {
 	Counter   uint64           `json:"device_counter"`
 	Imported  bool             `json:"imported,omitempty"`
 	Reds      []string         `json:"reds,omitempty"`
+	// Mail is the PDF's e-mail to the buyer, when there is one.
+	Mail *store.MailStatus `json:"mail,omitempty"`
 }
 
 func runShow(e *env, args []string) int {
@@ -150,6 +157,7 @@ func runShow(e *env, args []string) int {
 	}
 	for _, rec := range recs {
 		out := shownJSON{Invoice: rec.Invoice, Status: "issued", Sync: string(rec.Sync), SyncError: rec.SyncError,
+			Mail: mailOf(db, rec.ID),
 			Counter: rec.Counter, Imported: rec.Imported}
 		reds, err := db.RedsOf(rec.Invoice.Code, rec.Invoice.Number)
 		if err != nil {
@@ -205,4 +213,13 @@ func runSeller(e *env, args []string) int {
 	}
 	writeJSON(e.stdout, p, true)
 	return exitOK
+}
+
+// mailOf is an invoice's e-mail status, nil when it has none.
+func mailOf(db *store.DB, id uint64) *store.MailStatus {
+	m, err := db.MailStatusOf(id)
+	if err != nil || m.State == store.MailNone {
+		return nil
+	}
+	return &m
 }
