@@ -157,7 +157,7 @@ func runShow(e *env, args []string) int {
 	}
 	for _, rec := range recs {
 		out := shownJSON{Invoice: rec.Invoice, Status: "issued", Sync: string(rec.Sync), SyncError: rec.SyncError,
-			Mail: mailOf(db, rec.ID),
+			Mail:    mailOf(db, rec.ID),
 			Counter: rec.Counter, Imported: rec.Imported}
 		reds, err := db.RedsOf(rec.Invoice.Code, rec.Invoice.Number)
 		if err != nil {
