@@ -27,12 +27,12 @@ import (
 )
 
 func main() {
-	data := flag.String("data", envOr("KAIPIAO_DATA", defaultDataDir()), "the workstation's data folder")
+	data := flag.String("data", workstation.DataDir(), "the workstation's data folder")
 	dev := flag.String("device", "", "sim, or a serial port path with optional ?baud=N (default: as saved in the settings, else sim)")
 	platform := flag.String("platform", "", "the service platform's base URL (default: as saved in the settings; none: invoices stay queued)")
 	dark := flag.Bool("dark", false, "the dark theme")
 	light := flag.Bool("light", false, "the light theme (default: the system's)")
-	language := flag.String("lang", envOr("KAIPIAO_LANG", "zh"), "the screens' language: zh (Chinese) or en (English)")
+	language := flag.String("lang", firstOf(os.Getenv("KAIPIAO_LANG"), "zh"), "the screens' language: zh (Chinese) or en (English)")
 	selftest := flag.Int("selftest-latency", 0, "") // for scripts/gui-latency.sh; not in -help
 	flag.Usage = usage
 	flag.Parse()
@@ -119,21 +119,6 @@ func usage() {
 		}
 		fmt.Fprintln(out)
 	})
-}
-
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
-}
-
-func defaultDataDir() string {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "kaipiao-data"
-	}
-	return filepath.Join(dir, "kaipiao")
 }
 
 // deviceState reads the device's state for the home screen: identity, stock, offline

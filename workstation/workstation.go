@@ -24,6 +24,19 @@ import (
 	"github.com/kaipiao/kaipiao/store"
 )
 
+// DataDir is the data folder the programs use without --data: KAIPIAO_DATA, else the
+// user's configuration folder + /kaipiao.
+func DataDir() string {
+	if v := os.Getenv("KAIPIAO_DATA"); v != "" {
+		return v
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "kaipiao-data"
+	}
+	return filepath.Join(dir, "kaipiao")
+}
+
 // Files inside the data folder.
 const (
 	StoreFile    = "kaipiao.db" // the workstation's bbolt file

@@ -10,8 +10,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
+
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // Exit codes of docs/cli.md.
@@ -48,7 +49,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("kaipiaoctl", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&e.data, "data", envOr("KAIPIAO_DATA", defaultDataDir()), "the workstation's data folder")
+	fs.StringVar(&e.data, "data", workstation.DataDir(), "the workstation's data folder")
 	fs.StringVar(&e.device, "device", envOr("KAIPIAO_DEVICE", "sim"), "sim, or a serial port path with optional ?baud=N")
 	fs.StringVar(&e.platform, "platform", os.Getenv("KAIPIAO_PLATFORM"), "the service platform's base URL")
 	fs.Usage = func() { usage(stderr) }
@@ -99,12 +100,4 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
-}
-
-func defaultDataDir() string {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "kaipiao-data"
-	}
-	return filepath.Join(dir, "kaipiao")
 }
