@@ -123,6 +123,8 @@ func New(win fyne.Window, ws *Workstation) *UI {
 			u.home.refresh()
 		case u.list.content:
 			u.list.reload()
+		case u.inbox.content:
+			u.inbox.reloadMappings()
 		}
 		if u.device != nil && t == u.deviceTab {
 			u.device.refresh()
