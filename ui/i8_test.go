@@ -1,10 +1,17 @@
 package ui
 
 import (
+	"archive/zip"
+	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/report"
+	"github.com/kaipiao/kaipiao/store"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -51,5 +58,124 @@ func TestInboxImportsThroughAMappingAndMerges(t *testing.T) {
 	f.Close()
 	if _, err := os.Stat(path + ".tmp"); err == nil {
 		t.Error("temporary file left behind")
+	}
+}
+
+func issueFor(t *testing.T, ws *Workstation, id, buyer, email string) {
+	t.Helper()
+	if _, err := ws.Engine.Issue(context.Background(), &invoice.Order{OrderID: id,
+		Buyer: invoice.OrderBuyer{Name: buyer, Email: email}, Lines: []invoice.OrderLine{{Name: "服务",
+			TaxCode: "3040201010000000000", Amount: "10.00", TaxRate: "0.06"}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The list's filtered invoices, all pages, go to Excel, CSV and a zip of their PDFs.
+func TestInvoiceListExports(t *testing.T) {
+	ws := newWorkstation(t)
+	u, w := newTestUI(t, ws)
+	issueFor(t, ws, "X-1", "示例公司", "")
+	issueFor(t, ws, "X-2", "示例公司", "")
+	issueFor(t, ws, "X-3", "另一家公司", "")
+	l := u.list
+	u.ShowInvoices()
+	l.buyer.SetText("示例")
+	eventually(t, "two invoices", func() bool { return len(l.records) == 2 })
+	screenshot(t, w, "invoices-export")
+	dir := t.TempDir()
+	for _, kind := range []string{exportXLSX, exportCSV, exportPDF} {
+		path := filepath.Join(dir, "list."+kind)
+		if kind == exportPDF {
+			path = filepath.Join(dir, "pdfs.zip")
+		}
+		n, err := l.exportTo(path, kind)
+		if err != nil || n != 2 {
+			t.Fatalf("%s: %d, %v", kind, n, err)
+		}
+	}
+	csvData, err := os.ReadFile(filepath.Join(dir, "list.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range l.records {
+		if !strings.Contains(string(csvData), r.Invoice.Number) {
+			t.Errorf("csv lacks %s", r.Invoice.Number)
+		}
+	}
+	if strings.Contains(string(csvData), "另一家公司") {
+		t.Error("csv holds an invoice the filter leaves out")
+	}
+	f, err := excelize.OpenFile(filepath.Join(dir, "list.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(f.GetSheetList()[0])
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sheet strings.Builder
+	for _, row := range rows {
+		sheet.WriteString(strings.Join(row, ",") + "\n")
+	}
+	for _, r := range l.records {
+		if !strings.Contains(sheet.String(), r.Invoice.Number) {
+			t.Errorf("xlsx lacks %s:\n%s", r.Invoice.Number, sheet.String())
+		}
+	}
+	z, err := zip.OpenReader(filepath.Join(dir, "pdfs.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	names := map[string]bool{}
+	for _, f := range z.File {
+		names[f.Name] = true
+	}
+	for _, r := range l.records {
+		if !names[report.PDFName(r.Invoice)] {
+			t.Errorf("zip lacks %s: %v", report.PDFName(r.Invoice), names)
+		}
+	}
+	if len(z.File) != 2 {
+		t.Errorf("zip holds %d files", len(z.File))
+	}
+}
+
+// The detail shows an invoice's e-mail; 发送邮件 queues it to the address the clerk gives,
+// the buyer's by default.
+func TestInvoiceMail(t *testing.T) {
+	ws := newWorkstation(t)
+	u, w := newTestUI(t, ws)
+	issueFor(t, ws, "M-1", "示例公司", "")
+	l := u.list
+	u.ShowInvoices()
+	eventually(t, "the invoice", func() bool { return len(l.records) == 1 })
+	l.show(l.records[0])
+	if !strings.Contains(l.detail.Text, "邮件：未发送") {
+		t.Fatalf("detail %q", l.detail.Text)
+	}
+	mailBtn := l.actions[len(l.actions)-1]
+	if mailBtn.Text != "发送邮件" || mailBtn.Disabled() {
+		t.Fatalf("button %q", mailBtn.Text)
+	}
+	test.Tap(mailBtn)
+	if l.mailForm == nil {
+		t.Fatal("no address asked")
+	}
+	screenshot(t, w, "invoice-mail")
+	l.mailForm.Hide()
+	if err := l.queueMail(l.records[0], "not an address"); err == nil {
+		t.Error("a bad address must be refused")
+	}
+	if err := l.queueMail(l.records[0], "finance@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(l.detail.Text, "邮件：待发送至 finance@example.com") {
+		t.Fatalf("detail %q", l.detail.Text)
+	}
+	st, err := ws.Store.MailStatusOf(l.records[0].ID)
+	if err != nil || st.State != store.MailQueued || st.To != "finance@example.com" {
+		t.Fatalf("status %+v, %v", st, err)
 	}
 }
