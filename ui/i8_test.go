@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/report"
 	"github.com/kaipiao/kaipiao/store"
@@ -177,5 +178,85 @@ func TestInvoiceMail(t *testing.T) {
 	st, err := ws.Store.MailStatusOf(l.records[0].ID)
 	if err != nil || st.State != store.MailQueued || st.To != "finance@example.com" {
 		t.Fatalf("status %+v, %v", st, err)
+	}
+}
+
+// The administrator edits, deletes, exports and imports buyers and goods.
+func TestMasterDataEditDeleteImport(t *testing.T) {
+	ws := newWorkstation(t)
+	if err := ws.Store.PutBuyers("张三", invoice.Party{Name: "示例公司", TaxID: testSeller},
+		invoice.Party{Name: "另一家公司"}); err != nil {
+		t.Fatal(err)
+	}
+	u, w := newTestUI(t, ws)
+	m := u.master
+	u.tabs.Select(u.masterTab)
+	if len(m.buyers) != 2 {
+		t.Fatalf("buyers %d", len(m.buyers))
+	}
+	row := 0
+	if m.buyers[0].Name != "示例公司" {
+		row = 1
+	}
+	m.buyerTable.Select(widget.TableCellID{Row: row})
+	if m.buyerSel != row || m.buyerAction[0].Disabled() {
+		t.Fatal("selecting a buyer enables its actions")
+	}
+	test.Tap(m.buyerAction[0])
+	if m.form == nil {
+		t.Fatal("no form")
+	}
+	m.fields["邮箱"].SetText("finance@example.com")
+	m.fields["购买方名称"].SetText("示例有限公司")
+	screenshot(t, w, "masterdata-edit")
+	m.form.Submit()
+	var found bool
+	for _, p := range m.buyers {
+		if p.Name == "示例公司" {
+			t.Error("the old name stays after a rename")
+		}
+		found = found || p.Name == "示例有限公司" && p.Email == "finance@example.com" && p.TaxID == testSeller
+	}
+	if !found || len(m.buyers) != 2 {
+		t.Fatalf("buyers %+v", m.buyers)
+	}
+	m.buyerTable.Select(widget.TableCellID{Row: 0})
+	if err := m.deleteSelected(true); err != nil || len(m.buyers) != 1 {
+		t.Fatalf("delete: %v, %d", err, len(m.buyers))
+	}
+	// Goods: a new item through the form, a bad rate refused.
+	m.askGoods(-1)
+	for k, v := range map[string]string{"商品名称": "软件开发服务", "税收分类编码": "3040201010000000000", "税率": "6%",
+		"单位": "项", "单价（不含税）": "1000.50"} {
+		m.fields[k].SetText(v)
+	}
+	m.form.Submit()
+	if len(m.goods) != 1 || m.goods[0].Price.String() != "1000.5" || m.goods[0].ShortName == "" {
+		t.Fatalf("goods %+v", m.goods)
+	}
+	// Export both and import them into a second workstation.
+	dir := t.TempDir()
+	if err := m.exportTo(true, filepath.Join(dir, "b.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.exportTo(false, filepath.Join(dir, "g.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	ws2 := newWorkstation(t)
+	u2, _ := newTestUI(t, ws2)
+	for i, f := range []string{"b.xlsx", "g.xlsx"} {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := u2.master.importData(i == 0, data); err != nil || n != 1 {
+			t.Fatalf("%s: %d, %v", f, n, err)
+		}
+	}
+	if len(u2.master.buyers) != 1 || len(u2.master.goods) != 1 || u2.master.goods[0].Rate.Percent() != "6%" {
+		t.Fatalf("imported %+v %+v", u2.master.buyers, u2.master.goods)
+	}
+	if _, err := u2.master.importData(false, []byte("not a workbook")); err == nil {
+		t.Error("a bad file must be refused")
 	}
 }

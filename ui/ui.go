@@ -84,9 +84,10 @@ type UI struct {
 	inbox    *inbox
 	list     *invoiceList
 	settings *settingsScreen // nil for a clerk
+	master   *masterScreen   // nil for a clerk
 	device   *deviceScreen   // nil for a clerk, or without a device
 
-	issueTab, inboxTab, listTab, settingsTab, deviceTab *container.TabItem
+	issueTab, inboxTab, listTab, settingsTab, deviceTab, masterTab *container.TabItem
 }
 
 // New builds the screens into win and binds the keyboard shortcuts: Ctrl+N a new invoice,
@@ -111,6 +112,9 @@ func New(win fyne.Window, ws *Workstation) *UI {
 		u.settings = newSettingsScreen(u)
 		u.settingsTab = container.NewTabItemWithIcon(lang.L("设置"), theme.SettingsIcon(), u.settings.content)
 		u.tabs.Append(u.settingsTab)
+		u.master = newMasterScreen(u)
+		u.masterTab = container.NewTabItemWithIcon(lang.L("客户与商品"), theme.AccountIcon(), u.master.content)
+		u.tabs.Append(u.masterTab)
 		if ws.Device != nil {
 			u.device = newDeviceScreen(u)
 			u.deviceTab = container.NewTabItemWithIcon(lang.L("税控设备"), theme.StorageIcon(), u.device.content)
@@ -125,6 +129,9 @@ func New(win fyne.Window, ws *Workstation) *UI {
 			u.list.reload()
 		case u.inbox.content:
 			u.inbox.reloadMappings()
+		}
+		if u.master != nil && t == u.masterTab {
+			u.master.reload()
 		}
 		if u.device != nil && t == u.deviceTab {
 			u.device.refresh()
