@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/device/sim"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/report"
 	"github.com/kaipiao/kaipiao/store"
@@ -258,5 +260,46 @@ func TestMasterDataEditDeleteImport(t *testing.T) {
 	}
 	if _, err := u2.master.importData(false, []byte("not a workbook")); err == nil {
 		t.Error("a bad file must be refused")
+	}
+}
+
+// The month's figures by rate, and, once the device has made the month's 抄报, the
+// comparison with it.
+func TestMonthlyStatistics(t *testing.T) {
+	clock := &sim.Clock{}
+	ws := newWorkstationAt(t, clock)
+	issueFor(t, ws, "S-1", "示例公司", "")
+	issueFor(t, ws, "S-2", "示例公司", "")
+	u, w := newTestUI(t, ws)
+	s := u.stats
+	month := time.Now().In(invoice.Beijing).Format("200601")
+	if s.month.Text != month {
+		t.Fatalf("month %q", s.month.Text)
+	}
+	u.tabs.Select(u.statsTab)
+	if !strings.Contains(s.summary.Text, "蓝字 2 张，金额 ¥20.00，税额 ¥1.20，价税合计 ¥21.20") || len(s.rates) != 1 ||
+		s.rates[0].Rate != "6%" || s.rates[0].BlueCount != 2 {
+		t.Fatalf("summary %q, rates %+v", s.summary.Text, s.rates)
+	}
+	// The month is still open: the device has no 抄报 to compare with yet.
+	test.Tap(s.check)
+	eventually(t, "the comparison", func() bool { return !s.check.Disabled() && !strings.HasPrefix(s.compared.Text, "正在") })
+	if !strings.Contains(s.compared.Text, "尚未抄报") {
+		t.Fatalf("compared %q", s.compared.Text)
+	}
+	clock.Advance(32 * 24 * time.Hour)
+	if _, err := ws.Device.Report(context.Background(), "ui-report-"+month, month); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(s.check)
+	eventually(t, "the comparison", func() bool { return !s.check.Disabled() && !strings.HasPrefix(s.compared.Text, "正在") })
+	if s.compared.Text != "与税控设备抄报一致：蓝字 2 张，红字 0 张。" {
+		t.Fatalf("compared %q", s.compared.Text)
+	}
+	screenshot(t, w, "statistics")
+	s.month.SetText("2026-11")
+	s.refresh()
+	if !strings.Contains(s.summary.Text, "YYYYMM") {
+		t.Errorf("a malformed month: %q", s.summary.Text)
 	}
 }

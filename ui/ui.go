@@ -85,9 +85,10 @@ type UI struct {
 	list     *invoiceList
 	settings *settingsScreen // nil for a clerk
 	master   *masterScreen   // nil for a clerk
-	device   *deviceScreen   // nil for a clerk, or without a device
+	stats    *statsScreen
+	device   *deviceScreen // nil for a clerk, or without a device
 
-	issueTab, inboxTab, listTab, settingsTab, deviceTab, masterTab *container.TabItem
+	issueTab, inboxTab, listTab, settingsTab, deviceTab, masterTab, statsTab *container.TabItem
 }
 
 // New builds the screens into win and binds the keyboard shortcuts: Ctrl+N a new invoice,
@@ -104,9 +105,11 @@ func New(win fyne.Window, ws *Workstation) *UI {
 	u.issueTab = container.NewTabItemWithIcon(lang.L("开票"), theme.DocumentCreateIcon(), u.issue.content)
 	u.inboxTab = container.NewTabItemWithIcon(lang.L("订单"), theme.MailComposeIcon(), u.inbox.content)
 	u.listTab = container.NewTabItemWithIcon(lang.L("发票查询"), theme.ListIcon(), u.list.content)
+	u.stats = newStatsScreen(u)
+	u.statsTab = container.NewTabItemWithIcon(lang.L("月度统计"), theme.GridIcon(), u.stats.content)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("首页"), theme.HomeIcon(), u.home.content),
-		u.issueTab, u.inboxTab, u.listTab,
+		u.issueTab, u.inboxTab, u.listTab, u.statsTab,
 	)
 	if ws.Role == store.RoleAdmin {
 		u.settings = newSettingsScreen(u)
@@ -129,6 +132,8 @@ func New(win fyne.Window, ws *Workstation) *UI {
 			u.list.reload()
 		case u.inbox.content:
 			u.inbox.reloadMappings()
+		case u.stats.content:
+			u.stats.refresh()
 		}
 		if u.master != nil && t == u.masterTab {
 			u.master.reload()
