@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -51,6 +52,7 @@ func (l *invoiceList) askMail() {
 				dialog.ShowError(err, l.u.win)
 			}
 		}, l.u.win)
+	l.mailForm.Resize(fyne.NewSize(480, 0))
 	l.mailForm.Show()
 }
 
