@@ -303,3 +303,21 @@ func TestMonthlyStatistics(t *testing.T) {
 		t.Errorf("a malformed month: %q", s.summary.Text)
 	}
 }
+
+func TestMailText(t *testing.T) {
+	at := time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		st   store.MailStatus
+		want string
+	}{
+		{store.MailStatus{}, "邮件：未发送"},
+		{store.MailStatus{State: store.MailSent, To: "a@b.cn", SentAt: at}, "邮件：已于 2026-11-26 10:00 发送至 a@b.cn"},
+		{store.MailStatus{State: store.MailFailed, To: "a@b.cn", Error: "550 no such user"}, "邮件：发送至 a@b.cn 失败：550 no such user"},
+		{store.MailStatus{State: store.MailQueued, To: "a@b.cn", Attempts: 2, NextAt: at, Error: "421 busy"},
+			"邮件：待发送至 a@b.cn（已尝试 2 次，下次 11-26 10:00）：421 busy"},
+	} {
+		if got := mailText(c.st); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.st, got, c.want)
+		}
+	}
+}
