@@ -42,10 +42,15 @@ func (l *invoiceList) allRecords() ([]*store.Record, error) {
 	}
 }
 
-// exportTo writes the filtered invoices to path: an Excel or CSV list (kind xlsx, csv;
-// the sheet adds the totals by rate), or their PDFs (kind pdf) into a folder or a .zip.
-// It returns how many invoices it wrote.
-func (l *invoiceList) exportTo(path, kind string) (int, error) {
+// exportTo writes the filtered invoices, all pages, to path: an Excel or CSV list (kind
+// xlsx, csv), or their PDFs (kind pdf) into a folder or a .zip.
+func (l *invoiceList) exportTo(path, kind string) error {
+	_, err := l.exportCount(path, kind)
+	return err
+}
+
+// exportCount is exportTo, returning how many invoices it wrote.
+func (l *invoiceList) exportCount(path, kind string) (int, error) {
 	recs, err := l.allRecords()
 	if err != nil {
 		return 0, err
@@ -140,7 +145,7 @@ func (l *invoiceList) askExportPDF() {
 
 // export writes the export and tells the clerk where it went.
 func (l *invoiceList) export(path, kind string) {
-	n, err := l.exportTo(path, kind)
+	n, err := l.exportCount(path, kind)
 	if err != nil {
 		dialog.ShowError(fmt.Errorf("导出失败：%v", err), l.u.win)
 		return

@@ -91,10 +91,16 @@ func TestInvoiceListExports(t *testing.T) {
 		if kind == exportPDF {
 			path = filepath.Join(dir, "pdfs.zip")
 		}
-		n, err := l.exportTo(path, kind)
+		n, err := l.exportCount(path, kind)
 		if err != nil || n != 2 {
 			t.Fatalf("%s: %d, %v", kind, n, err)
 		}
+	}
+	if err := l.exportTo(filepath.Join(dir, "folder"), exportPDF); err != nil {
+		t.Fatal(err)
+	}
+	if files, _ := os.ReadDir(filepath.Join(dir, "folder")); len(files) != 2 {
+		t.Errorf("folder holds %d files", len(files))
 	}
 	csvData, err := os.ReadFile(filepath.Join(dir, "list.csv"))
 	if err != nil {
