@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +37,10 @@ type inbox struct {
 	issueBtn *widget.Button
 	cancel   *widget.Button
 	stop     context.CancelFunc // cancels the running batch; nil when none runs
+	// mapping is the saved column mapping the import uses (the first choice: the file's
+	// own headers); merge joins one buyer's orders into one invoice.
+	mapping *widget.Select
+	merge   *widget.Check
 	// batchDone, when set, runs on the UI goroutine after each batch ends (IssueInbox).
 	batchDone func()
 }
@@ -125,7 +131,12 @@ func newInbox(u *UI) *inbox {
 		container.NewVBox(b.summary, b.progress, container.NewHBox(b.issueBtn, b.cancel)), nil, nil, nil,
 		container.NewVScroll(b.detail)))
 	split.Offset = 0.65
-	b.content = container.NewBorder(container.NewHBox(importBtn, pullBtn), nil, nil, nil, split)
+	b.mapping = widget.NewSelect(nil, nil)
+	b.reloadMappings()
+	b.merge = widget.NewCheck(lang.L("按购买方合并"), nil)
+	templateBtn := widget.NewButton(lang.L("下载模板"), b.askTemplate)
+	b.content = container.NewBorder(container.NewHBox(importBtn, widget.NewLabel(lang.L("列对应")), b.mapping, b.merge,
+		templateBtn, pullBtn), nil, nil, nil, split)
 	return b
 }
 
@@ -149,9 +160,72 @@ func (b *inbox) askImport() {
 	d.Show()
 }
 
-// importData reads a file of orders into the inbox and checks every one.
+// reloadMappings reads the saved column mappings' names for the select, keeping the
+// clerk's choice when it is still there.
+func (b *inbox) reloadMappings() {
+	names, _ := b.u.ws.Store.ColumnMappings()
+	old := b.mapping.Selected
+	b.mapping.SetOptions(append([]string{lang.L("文件原表头")}, names...))
+	if old != "" && slices.Contains(b.mapping.Options, old) {
+		b.mapping.SetSelected(old)
+	} else {
+		b.mapping.SetSelectedIndex(0)
+	}
+}
+
+// askTemplate saves the order template where the clerk chooses.
+func (b *inbox) askTemplate() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		if err := saveTemplate(path); err != nil {
+			dialog.ShowError(fmt.Errorf("保存模板失败：%v", err), b.u.win)
+			return
+		}
+		dialog.ShowInformation(lang.L("已保存"), path, b.u.win)
+	}, b.u.win)
+	d.SetFileName(lang.L("开票订单模板") + ".xlsx")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
+	d.Show()
+}
+
+// saveTemplate writes orderfile.Template to path.
+func saveTemplate(path string) error {
+	data, err := orderfile.Template()
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(path, data)
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames it, so a
+// failure leaves no half file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// importData reads a file of orders into the inbox and checks every one: the headers
+// translated by the chosen column mapping, one buyer's orders merged when asked.
 func (b *inbox) importData(name string, data []byte) error {
-	orders, err := orderfile.Decode(name, data)
+	var m orderfile.Mapping
+	if i := b.mapping.SelectedIndex(); i > 0 {
+		saved, err := b.u.ws.Store.ColumnMapping(b.mapping.Selected)
+		if err != nil {
+			return fmt.Errorf("无法读取列对应“%s”：%v", b.mapping.Selected, err)
+		}
+		m = saved
+	}
+	orders, err := orderfile.DecodeMapped(name, data, m)
+	if err == nil && b.merge.Checked {
+		orders = orderfile.MergeByBuyer(orders)
+	}
 	if err != nil {
 		var errs invoice.Errors
 		if errors.As(err, &errs) {

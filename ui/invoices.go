@@ -38,6 +38,7 @@ type invoiceList struct {
 	redsBtn          *widget.Button   // its reds: only for a blue invoice
 	actions          []*widget.Button // those that need a selected invoice
 	selected         *store.Record
+	mailForm         dialog.Dialog // the address asked for 发送邮件, while open
 }
 
 var listColumns = []struct {
@@ -101,6 +102,7 @@ func newInvoiceList(u *UI) *invoiceList {
 		widget.NewButton(lang.L("复制代码号码"), func() {
 			fyne.CurrentApp().Clipboard().SetContent(l.selected.Invoice.Code + " " + l.selected.Invoice.Number)
 		}),
+		widget.NewButton(lang.L("发送邮件"), l.askMail),
 	}
 	for _, b := range l.actions {
 		b.Disable()
@@ -126,7 +128,8 @@ func newInvoiceList(u *UI) *invoiceList {
 	filters := container.NewHBox(widget.NewLabel(lang.L("开票日期")), sized(l.from, 130), widget.NewLabel("—"), sized(l.to, 130),
 		widget.NewLabel(lang.L("号码")), sized(l.number, 130), widget.NewLabel(lang.L("同步")), l.syncState, l.filterErr)
 	l.content = container.NewBorder(
-		container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("查找")), l.redOnly, l.buyer), filters),
+		container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("查找")),
+			container.NewHBox(append([]fyne.CanvasObject{l.redOnly}, l.exportButtons()...)...), l.buyer), filters),
 		nil, nil, nil, split)
 	return l
 }
@@ -215,6 +218,9 @@ func (l *invoiceList) show(r *store.Record) {
 		fmt.Fprintf(&b, "  %s  %s  %s  %s\n", ln.PrintedName(), ln.Amount, ln.RateText(), ln.TaxText())
 	}
 	fmt.Fprintf(&b, "合计 ¥%s  税额 ¥%s  价税合计 ¥%s（%s）", t.Amount, t.Tax, t.Total, invoice.Words(t.Total))
+	if st, err := l.u.ws.Store.MailStatusOf(r.ID); err == nil {
+		b.WriteString("\n" + mailText(st))
+	}
 	l.detail.SetText(b.String())
 	for _, b := range l.actions {
 		b.Enable()

@@ -89,7 +89,7 @@ func TestScreensInEnglish(t *testing.T) {
 	for _, it := range u.tabs.Items {
 		tabs = append(tabs, it.Text)
 	}
-	if got := strings.Join(tabs, ","); got != "Home,Issue,Orders,Invoices,Settings,Tax device" {
+	if got := strings.Join(tabs, ","); got != "Home,Issue,Orders,Invoices,Monthly statistics,Settings,Buyers and goods,Tax device" {
 		t.Fatalf("tabs %s", got)
 	}
 	if u.issue.issueBtn.Text != "Issue (Ctrl+Enter)" || u.list.partBtn.Text != "Reverse in part" {

@@ -84,9 +84,11 @@ type UI struct {
 	inbox    *inbox
 	list     *invoiceList
 	settings *settingsScreen // nil for a clerk
-	device   *deviceScreen   // nil for a clerk, or without a device
+	master   *masterScreen   // nil for a clerk
+	stats    *statsScreen
+	device   *deviceScreen // nil for a clerk, or without a device
 
-	issueTab, inboxTab, listTab, settingsTab, deviceTab *container.TabItem
+	issueTab, inboxTab, listTab, settingsTab, deviceTab, masterTab, statsTab *container.TabItem
 }
 
 // New builds the screens into win and binds the keyboard shortcuts: Ctrl+N a new invoice,
@@ -103,14 +105,19 @@ func New(win fyne.Window, ws *Workstation) *UI {
 	u.issueTab = container.NewTabItemWithIcon(lang.L("开票"), theme.DocumentCreateIcon(), u.issue.content)
 	u.inboxTab = container.NewTabItemWithIcon(lang.L("订单"), theme.MailComposeIcon(), u.inbox.content)
 	u.listTab = container.NewTabItemWithIcon(lang.L("发票查询"), theme.ListIcon(), u.list.content)
+	u.stats = newStatsScreen(u)
+	u.statsTab = container.NewTabItemWithIcon(lang.L("月度统计"), theme.GridIcon(), u.stats.content)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("首页"), theme.HomeIcon(), u.home.content),
-		u.issueTab, u.inboxTab, u.listTab,
+		u.issueTab, u.inboxTab, u.listTab, u.statsTab,
 	)
 	if ws.Role == store.RoleAdmin {
 		u.settings = newSettingsScreen(u)
 		u.settingsTab = container.NewTabItemWithIcon(lang.L("设置"), theme.SettingsIcon(), u.settings.content)
 		u.tabs.Append(u.settingsTab)
+		u.master = newMasterScreen(u)
+		u.masterTab = container.NewTabItemWithIcon(lang.L("客户与商品"), theme.AccountIcon(), u.master.content)
+		u.tabs.Append(u.masterTab)
 		if ws.Device != nil {
 			u.device = newDeviceScreen(u)
 			u.deviceTab = container.NewTabItemWithIcon(lang.L("税控设备"), theme.StorageIcon(), u.device.content)
@@ -123,6 +130,13 @@ func New(win fyne.Window, ws *Workstation) *UI {
 			u.home.refresh()
 		case u.list.content:
 			u.list.reload()
+		case u.inbox.content:
+			u.inbox.reloadMappings()
+		case u.stats.content:
+			u.stats.refresh()
+		}
+		if u.master != nil && t == u.masterTab {
+			u.master.reload()
 		}
 		if u.device != nil && t == u.deviceTab {
 			u.device.refresh()

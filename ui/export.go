@@ -1,0 +1,154 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/pdf"
+	"github.com/kaipiao/kaipiao/report"
+	"github.com/kaipiao/kaipiao/store"
+)
+
+// Export kinds of the invoice list.
+const (
+	exportXLSX = "xlsx"
+	exportCSV  = "csv"
+	exportPDF  = "pdf" // a folder, or a .zip when the path ends so
+)
+
+// allRecords is every invoice the list's filter selects, all pages, newest first.
+func (l *invoiceList) allRecords() ([]*store.Record, error) {
+	q := l.query()
+	q.Limit = 500
+	var all []*store.Record
+	for {
+		page, err := l.u.ws.Store.List(q)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page.Records...)
+		if page.Cursor == "" {
+			return all, nil
+		}
+		q.Before = page.Cursor
+	}
+}
+
+// exportTo writes the filtered invoices, all pages, to path: an Excel or CSV list (kind
+// xlsx, csv), or their PDFs (kind pdf) into a folder or a .zip.
+func (l *invoiceList) exportTo(path, kind string) error {
+	_, err := l.exportCount(path, kind)
+	return err
+}
+
+// exportCount is exportTo, returning how many invoices it wrote.
+func (l *invoiceList) exportCount(path, kind string) (int, error) {
+	recs, err := l.allRecords()
+	if err != nil {
+		return 0, err
+	}
+	if len(recs) == 0 {
+		return 0, fmt.Errorf("没有符合条件的发票")
+	}
+	switch kind {
+	case exportXLSX, exportCSV:
+		var buf bytes.Buffer
+		if kind == exportXLSX {
+			err = report.WriteListXLSX(&buf, recs, invoice.Beijing)
+		} else {
+			err = report.WriteListCSV(&buf, recs, invoice.Beijing)
+		}
+		if err != nil {
+			return 0, err
+		}
+		return len(recs), writeFileAtomic(path, buf.Bytes())
+	case exportPDF:
+		_, err := report.WritePDFs(path, recs, renderer(l.u.ws))
+		return len(recs), err
+	}
+	return 0, fmt.Errorf("unknown export kind %q", kind)
+}
+
+// renderer is the workstation's PDF renderer, or pdf.Render with the seal drawn.
+func renderer(ws *Workstation) report.Render {
+	if ws.RenderPDF != nil {
+		return ws.RenderPDF
+	}
+	return func(inv *invoice.Invoice) ([]byte, error) { return pdf.Render(inv, pdf.Options{Seal: true}) }
+}
+
+// exportButtons are the list's export buttons: Excel, CSV, PDF.
+func (l *invoiceList) exportButtons() []fyne.CanvasObject {
+	return []fyne.CanvasObject{
+		widget.NewButton(lang.L("导出Excel"), func() { l.askExportFile(exportXLSX) }),
+		widget.NewButton(lang.L("导出CSV"), func() { l.askExportFile(exportCSV) }),
+		widget.NewButton(lang.L("导出PDF"), l.askExportPDF),
+	}
+}
+
+// askExportFile asks where the list goes and writes it.
+func (l *invoiceList) askExportFile(kind string) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		l.export(path, kind)
+	}, l.u.win)
+	d.SetFileName(l.u.ws.Now().In(invoice.Beijing).Format("发票清单_20060102") + "." + kind)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + kind}))
+	d.Show()
+}
+
+// askExportPDF asks whether the PDFs go into a .zip or a folder, then where.
+func (l *invoiceList) askExportPDF() {
+	var choice dialog.Dialog
+	zipBtn := widget.NewButton(lang.L("压缩包 (.zip)"), func() {
+		choice.Hide()
+		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err != nil || w == nil {
+				return
+			}
+			path := w.URI().Path()
+			w.Close()
+			if !strings.HasSuffix(strings.ToLower(path), ".zip") {
+				path += ".zip"
+			}
+			l.export(path, exportPDF)
+		}, l.u.win)
+		d.SetFileName(l.u.ws.Now().In(invoice.Beijing).Format("发票PDF_20060102") + ".zip")
+		d.SetFilter(storage.NewExtensionFileFilter([]string{".zip"}))
+		d.Show()
+	})
+	folderBtn := widget.NewButton(lang.L("文件夹"), func() {
+		choice.Hide()
+		dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+			if err != nil || dir == nil {
+				return
+			}
+			l.export(dir.Path(), exportPDF)
+		}, l.u.win)
+	})
+	choice = dialog.NewCustom(lang.L("导出PDF"), lang.L("取消"), container.NewVBox(
+		widget.NewLabel(lang.L("筛选出的发票的PDF导出到：")), container.NewHBox(zipBtn, folderBtn)), l.u.win)
+	choice.Show()
+}
+
+// export writes the export and tells the clerk where it went.
+func (l *invoiceList) export(path, kind string) {
+	n, err := l.exportCount(path, kind)
+	if err != nil {
+		dialog.ShowError(fmt.Errorf("导出失败：%v", err), l.u.win)
+		return
+	}
+	dialog.ShowInformation(lang.L("已导出"), fmt.Sprintf("%d 张发票 → %s", n, path), l.u.win)
+}

@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/report"
+)
+
+// statsScreen is a month's invoices at a glance: counts and totals of blue and red
+// invoices, by rate, as the store holds them; and, where the device has made the month's
+// 抄报, the store's figures set against the device's.
+type statsScreen struct {
+	u       *UI
+	content fyne.CanvasObject
+
+	month    *widget.Entry
+	summary  *widget.Label
+	rates    []report.RateTotal
+	table    *widget.Table
+	check    *widget.Button // 与税控设备核对; nil without a device
+	compared *widget.Label
+	stats    report.Stats // as last counted
+}
+
+var rateColumns = []struct {
+	title string
+	width float32
+	cell  func(r report.RateTotal) string
+}{
+	{"税率", 90, func(r report.RateTotal) string { return r.Rate }},
+	{"蓝字张数", 90, func(r report.RateTotal) string { return fmt.Sprint(r.BlueCount) }},
+	{"蓝字金额", 140, func(r report.RateTotal) string { return r.Amount.String() }},
+	{"蓝字税额", 130, func(r report.RateTotal) string { return r.Tax.String() }},
+	{"红字张数", 90, func(r report.RateTotal) string { return fmt.Sprint(r.RedCount) }},
+	{"红字金额", 140, func(r report.RateTotal) string { return r.RedAmount.String() }},
+	{"红字税额", 130, func(r report.RateTotal) string { return r.RedTax.String() }},
+}
+
+func newStatsScreen(u *UI) *statsScreen {
+	s := &statsScreen{u: u, month: widget.NewEntry(), summary: widget.NewLabel(""), compared: widget.NewLabel("")}
+	s.month.SetText(u.ws.Now().In(invoice.Beijing).Format("200601"))
+	s.month.SetPlaceHolder("202611")
+	s.month.OnSubmitted = func(string) { s.refresh() }
+	s.table = newTable(func() int { return len(s.rates) }, len(rateColumns),
+		func(r, c int) string { return rateColumns[c].cell(s.rates[r]) },
+		func(c int) (string, float32) { return rateColumns[c].title, rateColumns[c].width },
+		func(int) {})
+	s.compared.Wrapping = fyne.TextWrapWord
+	bar := []fyne.CanvasObject{widget.NewLabel(lang.L("月份 (YYYYMM)")), sized(s.month, 110),
+		widget.NewButton(lang.L("统计"), s.refresh)}
+	if u.ws.Device != nil {
+		s.check = widget.NewButton(lang.L("与税控设备核对"), s.compare)
+		bar = append(bar, s.check)
+	} else {
+		s.compared.SetText(lang.L("未连接税控设备：只显示本机记录的数字。"))
+	}
+	s.content = container.NewBorder(
+		container.NewVBox(container.NewHBox(bar...), s.summary),
+		s.compared, nil, nil, s.table)
+	return s
+}
+
+// refresh counts the chosen month's invoices in the store.
+func (s *statsScreen) refresh() {
+	st, _, err := report.MonthStats(s.u.ws.Store, strings.TrimSpace(s.month.Text))
+	if err != nil {
+		s.summary.SetText(err.Error())
+		s.summary.Importance = widget.DangerImportance
+		s.rates = nil
+		s.table.Refresh()
+		return
+	}
+	s.stats = st
+	s.summary.Importance = widget.MediumImportance
+	s.summary.SetText(fmt.Sprintf("%s 本机记录：蓝字 %d 张，金额 ¥%s，税额 ¥%s，价税合计 ¥%s；红字 %d 张，金额 ¥%s，税额 ¥%s，价税合计 ¥%s",
+		st.Month, st.Count, st.Amount, st.Tax, st.Amount+st.Tax, st.RedCount, st.RedAmount, st.RedTax, st.RedAmount+st.RedTax))
+	s.rates = st.ByRate
+	s.table.Refresh()
+	if s.check != nil {
+		s.compared.SetText("")
+	}
+}
+
+// compare sets the month's store figures against the device's 抄报 of the same month.
+// The device gives its figures only for the open period once it is reported (the 抄报
+// itself changes the device, so it is made on the device panel, never here); a reported
+// period's 抄报 asked again returns the same figures.
+func (s *statsScreen) compare() {
+	s.refresh()
+	if s.summary.Importance == widget.DangerImportance {
+		return
+	}
+	st := s.stats
+	s.check.Disable()
+	s.compared.SetText(lang.L("正在读取税控设备……"))
+	dev := s.u.ws.Device
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		text := ""
+		status, err := dev.Status(ctx)
+		switch {
+		case err != nil:
+			text = "无法读取税控设备：" + clerkMessage(err)
+		case status.Period != st.Month:
+			text = fmt.Sprintf("税控设备只提供当前所属期 %s 的抄报数据；%s 只显示本机记录。", status.Period, st.Month)
+		case !status.Reported:
+			text = fmt.Sprintf("所属期 %s 尚未抄报：请在“税控设备”页抄报后再核对。", st.Month)
+		default:
+			rep, err := dev.Report(ctx, "ui-report-"+st.Month, st.Month)
+			if err != nil {
+				text = "无法读取抄报数据：" + clerkMessage(err)
+				break
+			}
+			text = compareText(rep.Count, rep.RedCount, st.Compare(rep))
+		}
+		fyne.Do(func() {
+			s.compared.SetText(text)
+			s.check.Enable()
+		})
+	}()
+}
+
+// compareText says whether the store and the device agree, and where they do not.
+func compareText(count, red int, ms []report.Mismatch) string {
+	if len(ms) == 0 {
+		return fmt.Sprintf("与税控设备抄报一致：蓝字 %d 张，红字 %d 张。", count, red)
+	}
+	lines := []string{"与税控设备抄报不一致："}
+	for _, m := range ms {
+		lines = append(lines, m.Message)
+	}
+	return strings.Join(lines, "\n")
+}
