@@ -19,6 +19,10 @@ import (
 // it in the store under a name (store.SetColumnMapping).
 type Mapping map[string]string
 
+// Ignore, as a mapping's column, leaves that header's column out of the import: an ERP's
+// export often carries columns an invoice has no place for.
+const Ignore = "-"
+
 // Canonical returns the English canonical name of a column given in English or Chinese,
 // and false for a name that is no column.
 func Canonical(column string) (string, bool) {
@@ -37,6 +41,9 @@ func (m Mapping) Check() invoice.Errors {
 	var errs invoice.Errors
 	seen := map[string]string{}
 	for _, header := range sortedKeys(m) {
+		if m[header] == Ignore {
+			continue
+		}
 		canon, ok := Canonical(m[header])
 		switch {
 		case !ok:
@@ -82,6 +89,10 @@ func DecodeMapped(name string, data []byte, m Mapping) ([]*invoice.Order, error)
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		if to, ok := m[h]; ok {
+			if to == Ignore {
+				header[i] = "" // a column without a header is not read
+				continue
+			}
 			canon, _ := Canonical(to)
 			header[i], written[canon] = canon, h
 		}
@@ -140,3 +151,31 @@ func xlsxRows(data []byte) ([][]string, error) {
 }
 
 func sortedKeys(m Mapping) []string { return slices.Sorted(maps.Keys(m)) }
+
+// Headers returns a table file's header row (its first non-blank row), for setting up a
+// column mapping. JSON has no headers: an error.
+func Headers(name string, data []byte) ([]string, error) {
+	format, err := Detect(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if format == JSON {
+		return nil, fmt.Errorf("%s: JSON orders name their fields; a column mapping is for tables", name)
+	}
+	rows, err := tableRows(format, data)
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range rows {
+		var out []string
+		for _, cell := range row {
+			if h := strings.TrimSpace(strings.TrimPrefix(cell, "\ufeff")); h != "" {
+				out = append(out, h)
+			}
+		}
+		if len(out) > 0 {
+			return out, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: the table is empty", name)
+}

@@ -74,3 +74,20 @@ func TestDecodeReportsBadContentAsErrors(t *testing.T) {
 		t.Errorf("GBK CSV from stdin: %v", err)
 	}
 }
+
+// A mapping can leave an ERP's extra columns out instead of failing on them.
+func TestMappingIgnoresAColumn(t *testing.T) {
+	table := "单号,客户,品名,编码,金额,税率,内部备注\nA-1,示例公司,服务,3040201010000000000,100.00,0.06,x\n"
+	m := Mapping{"单号": "order_id", "客户": "buyer_name", "品名": "name", "编码": "tax_code", "金额": "amount", "税率": "tax_rate"}
+	if _, err := DecodeMapped("erp.csv", []byte(table), m); err == nil {
+		t.Fatal("an unmapped, unknown column must be refused")
+	}
+	m["内部备注"] = Ignore
+	orders, err := DecodeMapped("erp.csv", []byte(table), m)
+	if err != nil || len(orders) != 1 || orders[0].DecodeErrors != nil {
+		t.Fatalf("%v %+v", err, orders)
+	}
+	if h, err := Headers("erp.csv", []byte(table)); err != nil || len(h) != 7 || h[6] != "内部备注" {
+		t.Fatalf("headers %v %v", h, err)
+	}
+}

@@ -135,7 +135,8 @@ func newInbox(u *UI) *inbox {
 	b.reloadMappings()
 	b.merge = widget.NewCheck(lang.L("按购买方合并"), nil)
 	templateBtn := widget.NewButton(lang.L("下载模板"), b.askTemplate)
-	b.content = container.NewBorder(container.NewHBox(importBtn, widget.NewLabel(lang.L("列对应")), b.mapping, b.merge,
+	editMapping := widget.NewButton(lang.L("设置列对应"), b.askMappingFile)
+	b.content = container.NewBorder(container.NewHBox(importBtn, widget.NewLabel(lang.L("列对应")), b.mapping, editMapping, b.merge,
 		templateBtn, pullBtn), nil, nil, nil, split)
 	return b
 }

@@ -594,3 +594,50 @@ func TestConnectionSettings(t *testing.T) {
 		t.Fatalf("reopened: %d %q", again.device.SelectedIndex(), again.platform.Text)
 	}
 }
+
+// The clerk sets up a column mapping from an ERP's own export: headers that are column
+// names already are matched, the others chosen; the mapping is saved and imports through.
+func TestClerkSetsUpAColumnMapping(t *testing.T) {
+	ws := newWorkstation(t)
+	u, _ := newTestUI(t, ws)
+	b := u.inbox
+	table := "单号,客户,品名,税收分类编码,金额,税率,内部备注\nE-1,示例公司,服务,3040201010000000000,100.00,0.06,x\n"
+	ed, err := b.editMapping("erp.csv", []byte(table))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ed.choices[3].SelectedIndex() == 0 || ed.choices[0].SelectedIndex() != 0 {
+		t.Fatalf("税收分类编码 is a column name and 单号 is not: %d %d", ed.choices[3].SelectedIndex(), ed.choices[0].SelectedIndex())
+	}
+	pick := func(i int, en string) {
+		for k, c := range invoice.TableColumns() {
+			if c.EN == en {
+				ed.choices[i].SetSelectedIndex(k + 1)
+			}
+		}
+	}
+	pick(0, "order_id")
+	pick(1, "buyer_name")
+	pick(2, "name")
+	if err := ed.save(); err == nil {
+		t.Fatal("a mapping without a name must be refused")
+	}
+	ed.name.SetText("ERP")
+	pick(2, "buyer_name") // two headers onto one column
+	if err := ed.save(); err == nil {
+		t.Fatal("two headers mapped onto one column must be refused")
+	}
+	pick(2, "name")
+	if err := ed.save(); err != nil {
+		t.Fatal(err)
+	}
+	if b.mapping.Selected != "ERP" {
+		t.Fatalf("the new mapping is chosen: %q", b.mapping.Selected)
+	}
+	if err := b.importData("erp.csv", []byte(table)); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.entries) != 1 || b.entries[0].errs != nil || b.entries[0].order.OrderID != "E-1" {
+		t.Fatalf("imported through the mapping: %+v", b.entries)
+	}
+}
