@@ -94,27 +94,10 @@ func newInbox(u *UI) *inbox {
 	b := &inbox{u: u, detail: widget.NewLabel(""), summary: widget.NewLabel(""), progress: widget.NewProgressBar()}
 	b.detail.Wrapping = fyne.TextWrapWord
 	b.detail.Importance = widget.DangerImportance
-	b.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(b.entries), len(inboxColumns) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(inboxColumns[id.Col].cell(b.entries[id.Row]))
-		})
-	b.table.ShowHeaderColumn = false
-	b.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
-	b.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 {
-			o.(*widget.Label).SetText(lang.L(inboxColumns[id.Col].title))
-		}
-	}
-	for i, c := range inboxColumns {
-		b.table.SetColumnWidth(i, c.width)
-	}
-	b.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(b.entries) {
-			b.showDetail(b.entries[id.Row])
-		}
-	}
+	b.table = newTable(func() int { return len(b.entries) }, len(inboxColumns),
+		func(r, c int) string { return inboxColumns[c].cell(b.entries[r]) },
+		func(c int) (string, float32) { return inboxColumns[c].title, inboxColumns[c].width },
+		func(r int) { b.showDetail(b.entries[r]) })
 	importBtn := widget.NewButton(lang.L("导入订单 (Excel/CSV/JSON)"), b.askImport)
 	pullBtn := widget.NewButton(lang.L("平台订单"), b.loadPulled)
 	b.issueBtn = widget.NewButton(lang.L("批量开具"), b.issueAll)

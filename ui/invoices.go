@@ -63,27 +63,10 @@ func newInvoiceList(u *UI) *invoiceList {
 	l.buyer.SetPlaceHolder(lang.L("购买方名称或税号"))
 	l.buyer.OnChanged = func(string) { l.reload() }
 	l.redOnly = widget.NewCheck(lang.L("只看红字"), func(bool) { l.reload() })
-	l.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(l.records), len(listColumns) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(listColumns[id.Col].cell(l.records[id.Row]))
-		})
-	l.table.ShowHeaderColumn = false
-	l.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
-	l.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 {
-			o.(*widget.Label).SetText(lang.L(listColumns[id.Col].title))
-		}
-	}
-	for i, c := range listColumns {
-		l.table.SetColumnWidth(i, c.width)
-	}
-	l.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(l.records) {
-			l.show(l.records[id.Row])
-		}
-	}
+	l.table = newTable(func() int { return len(l.records) }, len(listColumns),
+		func(r, c int) string { return listColumns[c].cell(l.records[r]) },
+		func(c int) (string, float32) { return listColumns[c].title, listColumns[c].width },
+		func(r int) { l.show(l.records[r]) })
 	l.more = widget.NewButton(lang.L("更多"), l.loadMore)
 	l.redBtn = widget.NewButton(lang.L("全额红冲"), l.confirmRed)
 	l.redBtn.Disable()

@@ -1,0 +1,34 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+)
+
+// newTable is a table of rows and text cells under translated headers.
+func newTable(rows func() int, cols int, cell func(r, c int) string, head func(c int) (string, float32),
+	selected func(r int)) *widget.Table {
+	t := widget.NewTableWithHeaders(
+		func() (int, int) { return rows(), cols },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(cell(id.Row, id.Col)) })
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 {
+			title, _ := head(id.Col)
+			o.(*widget.Label).SetText(lang.L(title))
+		}
+	}
+	for c := 0; c < cols; c++ {
+		_, w := head(c)
+		t.SetColumnWidth(c, w)
+	}
+	t.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < rows() {
+			selected(id.Row)
+		}
+	}
+	return t
+}
