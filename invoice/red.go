@@ -198,6 +198,27 @@ type lineRest struct {
 	netPrice decimal.Decimal // net amount ÷ quantity, the price a partial reversal uses
 }
 
+// LineLeft is what remains to reverse of one goods line of a blue invoice after the red
+// invoices already issued against it, its discount line merged in.
+type LineLeft struct {
+	Line     int             // 1-based goods line, as red_of.lines counts them
+	Goods    Line            // the blue goods line
+	Quantity decimal.Decimal // remaining quantity; zero when the line has none
+	Amount   Money           // remaining amount before tax, net of discount
+	Tax      Money           // remaining tax, net of discount
+}
+
+// Remaining is, per goods line of blue, what the earlier red invoices left to reverse:
+// the same accounting Reverse enforces, for a screen to show before the clerk chooses.
+func Remaining(blue *Invoice, earlier []*Invoice) []LineLeft {
+	rest := remaining(blue, earlier)
+	out := make([]LineLeft, len(rest))
+	for i, r := range rest {
+		out[i] = LineLeft{Line: i + 1, Goods: r.goods, Quantity: r.quantity, Amount: r.amount, Tax: r.tax}
+	}
+	return out
+}
+
 // remaining computes, per goods line of blue, what the earlier red invoices left.
 func remaining(blue *Invoice, earlier []*Invoice) []lineRest {
 	var rest []lineRest

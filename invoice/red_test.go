@@ -176,3 +176,16 @@ func TestRedOrderIsCheckedForFormOnly(t *testing.T) {
 	o.Lines = []OrderLine{{Name: "x"}}
 	refused(t, o, "lines", "red.lines_given")
 }
+
+func TestRemainingIsWhatReverseEnforces(t *testing.T) {
+	blue := issuedBlue(t)
+	r1 := reverse(t, blue, nil, redOrder("R-1", RedLineRequest{Line: 1, Quantity: "4"}))
+	left := Remaining(blue, []*Invoice{r1})
+	if len(left) != 3 || left[0].Line != 1 || left[0].Quantity.String() != "6" || left[0].Amount != 30000+r1.Lines[0].Amount {
+		t.Fatalf("line 1 after 4 of 10 reversed: %+v", left[0])
+	}
+	// Reversing exactly what Remaining shows passes; a fen more is refused.
+	reverse(t, blue, []*Invoice{r1}, redOrder("R-2", RedLineRequest{Line: 1, Amount: left[0].Amount.String()}))
+	reverseRefused(t, blue, []*Invoice{r1}, redOrder("R-2", RedLineRequest{Line: 1, Amount: (left[0].Amount + 1).String()}),
+		"red_of.lines[0].amount", "red.amount_exceeds")
+}

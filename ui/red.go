@@ -14,60 +14,26 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
-	"github.com/shopspring/decimal"
 )
 
 // redReasons are the 冲红原因 in the order of their codes 1–4.
 var redReasons = []invoice.RedReason{invoice.ReasonError, invoice.ReasonReturn, invoice.ReasonStopped, invoice.ReasonDiscount}
 
-// lineLeft is what is left to reverse of one goods line of a blue invoice after the
-// red invoices already issued against it, its discount line merged in.
-type lineLeft struct {
-	line     int // 1-based goods line, as red_of.lines counts them
-	goods    invoice.Line
-	quantity decimal.Decimal // zero when the line has none
-	amount   invoice.Money   // net of discount, before tax
-}
-
-// linesLeft mirrors the engine's own accounting (invoice.Reverse) so that the clerk sees,
-// before choosing, the same remainder the engine will enforce.
-func linesLeft(blue *invoice.Invoice, reds []*invoice.Invoice) []lineLeft {
-	var out []lineLeft
-	for i := 0; i < len(blue.Lines); i++ {
-		l := blue.Lines[i]
-		r := lineLeft{line: len(out) + 1, goods: l, quantity: l.Quantity, amount: l.Amount}
-		if i+1 < len(blue.Lines) && blue.Lines[i+1].Discount {
-			r.amount += blue.Lines[i+1].Amount
-			i++
-		}
-		out = append(out, r)
-	}
-	for _, red := range reds {
-		for _, rl := range red.Lines {
-			if rl.Of >= 1 && rl.Of <= len(out) {
-				out[rl.Of-1].quantity = out[rl.Of-1].quantity.Add(rl.Quantity) // red quantities are negative
-				out[rl.Of-1].amount += rl.Amount
-			}
-		}
-	}
-	return out
-}
-
 // describe is the line as the clerk chooses it: the goods, what it was, what is left.
-func (r lineLeft) describe() string {
-	s := fmt.Sprintf("%d. %s  ", r.line, r.goods.PrintedName()) + lang.L("原金额 ¥{{.Amount}}", map[string]any{"Amount": r.goods.Amount.String()})
-	if r.goods.HasQuantity() {
-		s += lang.L("（{{.Quantity}}{{.Unit}}）  剩余 {{.Left}}{{.Unit}}  ¥{{.Amount}}", map[string]any{"Quantity": r.goods.Quantity.String(),
-			"Unit": r.goods.Unit, "Left": r.quantity.String(), "Amount": r.amount.String()})
+func describe(r invoice.LineLeft) string {
+	s := fmt.Sprintf("%d. %s  ", r.Line, r.Goods.PrintedName()) + lang.L("原金额 ¥{{.Amount}}", map[string]any{"Amount": r.Goods.Amount.String()})
+	if r.Goods.HasQuantity() {
+		s += lang.L("（{{.Quantity}}{{.Unit}}）  剩余 {{.Left}}{{.Unit}}  ¥{{.Amount}}", map[string]any{"Quantity": r.Goods.Quantity.String(),
+			"Unit": r.Goods.Unit, "Left": r.Quantity.String(), "Amount": r.Amount.String()})
 	} else {
-		s += lang.L("  剩余 ¥{{.Amount}}", map[string]any{"Amount": r.amount.String()})
+		s += lang.L("  剩余 ¥{{.Amount}}", map[string]any{"Amount": r.Amount.String()})
 	}
 	return s
 }
 
 // redRow is one goods line in the partial-red dialog.
 type redRow struct {
-	left             lineLeft
+	left             invoice.LineLeft
 	pick             *widget.Check
 	quantity, amount *widget.Entry
 }
@@ -117,15 +83,16 @@ func (l *invoiceList) showPartialRed() *redDialog {
 		return container.NewBorder(nil, nil, nil, container.NewHBox(container.NewGridWrap(cell, q), container.NewGridWrap(cell, a)), left)
 	}
 	rowsBox := container.NewVBox(row(widget.NewLabel(lang.L("商品行（勾选要冲红的行）")), widget.NewLabel(lang.L("冲红数量")), widget.NewLabel(lang.L("或冲红金额"))))
-	for _, left := range linesLeft(r.Invoice, reds) {
-		rr := &redRow{left: left, pick: widget.NewCheck(left.describe(), func(bool) { rd.problem.SetText("") }),
+	// The engine's own accounting, so the clerk sees the remainder it will enforce.
+	for _, left := range invoice.Remaining(r.Invoice, reds) {
+		rr := &redRow{left: left, pick: widget.NewCheck(describe(left), func(bool) { rd.problem.SetText("") }),
 			quantity: widget.NewEntry(), amount: widget.NewEntry()}
 		rr.quantity.SetPlaceHolder(lang.L("数量"))
 		rr.amount.SetPlaceHolder(lang.L("不含税金额"))
-		if !left.goods.HasQuantity() {
+		if !left.Goods.HasQuantity() {
 			rr.quantity.Disable()
 		}
-		if left.amount <= 0 {
+		if left.Amount <= 0 {
 			rr.pick.Disable() // nothing left of this line
 		}
 		rd.rows = append(rd.rows, rr)
@@ -158,13 +125,13 @@ func (rd *redDialog) order() (*invoice.Order, string) {
 		if !row.pick.Checked {
 			continue
 		}
-		rl := invoice.RedLineRequest{Line: row.left.line, Quantity: strings.TrimSpace(row.quantity.Text),
+		rl := invoice.RedLineRequest{Line: row.left.Line, Quantity: strings.TrimSpace(row.quantity.Text),
 			Amount: strings.TrimSpace(row.amount.Text)}
 		if rl.Quantity == "" && rl.Amount == "" {
-			if row.left.goods.HasQuantity() {
-				rl.Quantity = row.left.quantity.String()
+			if row.left.Goods.HasQuantity() {
+				rl.Quantity = row.left.Quantity.String()
 			} else {
-				rl.Amount = row.left.amount.String()
+				rl.Amount = row.left.Amount.String()
 			}
 		}
 		req.Lines = append(req.Lines, rl)
