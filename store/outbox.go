@@ -13,11 +13,15 @@ import (
 // refused for good (DeadLetter).
 
 // Pending returns up to n records still to sync, oldest first.
-func (s *DB) Pending(n int) ([]*Record, error) {
+func (s *DB) Pending(n int) ([]*Record, error) { return s.recordsIn(bOutbox, n) }
+
+// recordsIn reads up to n (n < 0: all) of the records a bucket keyed by invoice id
+// lists, oldest first.
+func (s *DB) recordsIn(bucket []byte, n int) ([]*Record, error) {
 	var out []*Record
 	err := s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bOutbox).Cursor()
-		for k, _ := c.First(); k != nil && len(out) < n; k, _ = c.Next() {
+		c := tx.Bucket(bucket).Cursor()
+		for k, _ := c.First(); k != nil && (n < 0 || len(out) < n); k, _ = c.Next() {
 			rec, err := getRecord(tx, k)
 			if err != nil {
 				return err
@@ -107,17 +111,4 @@ func (s *DB) updateRecord(id uint64, f func(tx *bolt.Tx, rec *Record) error) err
 
 // DeadLetters lists the invoices the platform refused for good, oldest first, with the
 // reason in each record's SyncError.
-func (s *DB) DeadLetters() ([]*Record, error) {
-	var out []*Record
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bDead).ForEach(func(k, _ []byte) error {
-			rec, err := getRecord(tx, k)
-			if err != nil {
-				return err
-			}
-			out = append(out, rec)
-			return nil
-		})
-	})
-	return out, err
-}
+func (s *DB) DeadLetters() ([]*Record, error) { return s.recordsIn(bDead, -1) }

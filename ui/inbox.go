@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
@@ -126,22 +125,7 @@ func newInbox(u *UI) *inbox {
 
 // askImport lets the clerk choose a file of orders.
 func (b *inbox) askImport() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		defer r.Close()
-		data, err := io.ReadAll(r)
-		if err != nil {
-			dialog.ShowError(err, b.u.win)
-			return
-		}
-		if err := b.importData(r.URI().Name(), data); err != nil {
-			dialog.ShowError(err, b.u.win)
-		}
-	}, b.u.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".csv", ".json"}))
-	d.Show()
+	openFile(b.u.win, []string{".xlsx", ".csv", ".json"}, b.importData)
 }
 
 // reloadMappings reads the saved column mappings' names for the select, keeping the

@@ -2,14 +2,12 @@ package ui
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/orderfile"
@@ -38,21 +36,10 @@ func columnChoices() []string {
 
 // askMappingFile asks for an example file of the ERP's, whose headers are to be mapped.
 func (b *inbox) askMappingFile() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		defer r.Close()
-		data, err := io.ReadAll(r)
-		if err == nil {
-			_, err = b.editMapping(r.URI().Name(), data)
-		}
-		if err != nil {
-			dialog.ShowError(err, b.u.win)
-		}
-	}, b.u.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".csv"}))
-	d.Show()
+	openFile(b.u.win, []string{".xlsx", ".csv"}, func(name string, data []byte) error {
+		_, err := b.editMapping(name, data)
+		return err
+	})
 }
 
 // editMapping opens the editor for a file's headers, each preset to the column of the

@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -293,23 +292,14 @@ func (m *masterScreen) exportTo(buyer bool, path string) error {
 }
 
 func (m *masterScreen) askImport(buyer bool) {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
+	openFile(m.u.win, []string{".xlsx"}, func(name string, data []byte) error {
+		n, err := m.importData(buyer, data)
+		if err != nil {
+			return fmt.Errorf("无法导入 %s：%v", name, err)
 		}
-		defer r.Close()
-		data, err := io.ReadAll(r)
-		if err == nil {
-			var n int
-			if n, err = m.importData(buyer, data); err == nil {
-				dialog.ShowInformation(lang.L("已导入"), fmt.Sprintf("%d 条", n), m.u.win)
-				return
-			}
-		}
-		dialog.ShowError(fmt.Errorf("无法导入 %s：%v", r.URI().Name(), err), m.u.win)
-	}, m.u.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
-	d.Show()
+		dialog.ShowInformation(lang.L("已导入"), fmt.Sprintf("%d 条", n), m.u.win)
+		return nil
+	})
 }
 
 func (m *masterScreen) askExport(buyer bool) {

@@ -172,6 +172,28 @@ func chaos(t *testing.T, rng *rand.Rand, dev *devsim, kills *int, target int, ne
 	return nil
 }
 
+// reconcileReport is what `kaipiaoctl reconcile` prints.
+type reconcileReport struct {
+	DeviceCount uint64   `json:"device_count"`
+	StoreCount  int      `json:"store_count"`
+	Imported    int      `json:"imported"`
+	Mismatches  []string `json:"mismatches"`
+}
+
+// reconcile runs a full reconciliation and reads its report.
+func reconcile(t *testing.T, ctl, data, link string) reconcileReport {
+	t.Helper()
+	out, err := ctlCmd(ctl, data, link, "reconcile").Output()
+	if err != nil {
+		t.Fatalf("reconcile: %v %s", err, out)
+	}
+	var rep reconcileReport
+	if err := json.Unmarshal(out, &rep); err != nil {
+		t.Fatalf("reconcile printed %q: %v", out, err)
+	}
+	return rep
+}
+
 // recoveries collects what the runs printed on stderr, among it their recovery notes.
 var recoveries bytes.Buffer
 
@@ -260,19 +282,7 @@ func TestIssuingSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 
 	// The device's journal and the store: a full reconciliation finds nothing to import
 	// and nothing that disagrees, and both count the same invoices.
-	recOut, err := ctlCmd(ctl, data, dev.link, "reconcile").Output()
-	if err != nil {
-		t.Fatalf("reconcile: %v %s", err, recOut)
-	}
-	var rep struct {
-		DeviceCount uint64   `json:"device_count"`
-		StoreCount  int      `json:"store_count"`
-		Imported    int      `json:"imported"`
-		Mismatches  []string `json:"mismatches"`
-	}
-	if err := json.Unmarshal(recOut, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := reconcile(t, ctl, data, dev.link)
 	if rep.DeviceCount != uint64(rep.StoreCount) || len(rep.Mismatches) != 0 || rep.Imported != 0 {
 		t.Fatalf("device and store disagree: %+v", rep)
 	}

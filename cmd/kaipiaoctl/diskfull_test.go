@@ -82,16 +82,7 @@ func TestIssuingStopsCleanlyWhenTheDiskIsFull(t *testing.T) {
 	if len(ids) != len(orders) {
 		t.Fatalf("%d of %d orders issued", len(ids), len(orders))
 	}
-	recOut, err := ctlCmd(ctl, data, dev.link, "reconcile").Output()
-	if err != nil {
-		t.Fatalf("reconcile: %v %s", err, recOut)
-	}
-	var rep struct {
-		DeviceCount uint64   `json:"device_count"`
-		StoreCount  int      `json:"store_count"`
-		Mismatches  []string `json:"mismatches"`
-	}
-	json.Unmarshal(recOut, &rep)
+	rep := reconcile(t, ctl, data, dev.link)
 	if rep.DeviceCount != uint64(rep.StoreCount) || len(rep.Mismatches) != 0 {
 		t.Fatalf("device and store disagree after the disk filled: %+v", rep)
 	}

@@ -1,0 +1,29 @@
+package ui
+
+import (
+	"io"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+)
+
+// openFile asks the clerk for a file with one of the extensions, reads it whole and hands
+// its name and bytes to use; an error reading it, or from use, is shown in a dialog.
+func openFile(win fyne.Window, exts []string, use func(name string, data []byte) error) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		defer r.Close()
+		data, err := io.ReadAll(r)
+		if err == nil {
+			err = use(r.URI().Name(), data)
+		}
+		if err != nil {
+			dialog.ShowError(err, win)
+		}
+	}, win)
+	d.SetFilter(storage.NewExtensionFileFilter(exts))
+	d.Show()
+}
