@@ -81,10 +81,10 @@ func runCheck(e *env, args []string) int {
 // readInput reads a file, or standard input for "-".
 func readInput(e *env, path string) (name string, data []byte, err error) {
 	if path == "-" {
-		data, err = io.ReadAll(e.stdin)
+		data, err = orderfile.ReadAll("-", e.stdin)
 		return "", data, err
 	}
-	data, err = os.ReadFile(path)
+	data, err = orderfile.ReadFile(path)
 	return path, data, err
 }
 

@@ -189,7 +189,7 @@ func (s *Server) upload(w http.ResponseWriter, r *request) {
 	if len(r.p.DeviceCert) > 0 {
 		offered, _ = smx509.ParseCertificate(r.p.DeviceCert)
 	}
-	cert, err := s.deviceCert(p.Machine, offered)
+	cert, err := s.deviceCert(p.Machine, r.taxID, offered)
 	if err != nil {
 		s.fail(w, http.StatusBadRequest, true, err)
 		return
