@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pdf"
+	"github.com/kaipiao/kaipiao/report"
 )
 
 // previewDPI draws the invoice at screen size: 240 mm is about 1,100 pixels.
@@ -75,7 +76,7 @@ func savePDF(ws *Workstation, inv *invoice.Invoice, path string) error {
 		return err
 	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, doc, 0o644); err != nil {
+	if err := os.WriteFile(tmp, doc, report.ExportMode); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)
@@ -107,7 +108,13 @@ func printPDF(ws *Workstation, inv *invoice.Invoice) error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(dir, fmt.Sprintf("%s_%s.pdf", inv.Code, inv.Number))
+	// The name is made from the code and number checked to be digits: the path goes to
+	// lp, and to PowerShell on Windows.
+	name, err := report.PDFName(inv)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, name)
 	if err := savePDF(ws, inv, path); err != nil {
 		return err
 	}

@@ -1,0 +1,44 @@
+package report
+
+import (
+	"archive/zip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/store"
+)
+
+// A record whose code climbs out of the folder (one stored before codes were checked, or
+// a damaged file) gets no file, in a folder or a zip: the export stops with an error
+// naming the code.
+func TestPDFNamesAreMadeOfDigitsOnly(t *testing.T) {
+	base := t.TempDir()
+	dst := filepath.Join(base, "out", "pdfs")
+	good := &invoice.Invoice{Issued: invoice.Issued{Code: "035020026011", Number: "00000001"}}
+	bad := &invoice.Invoice{Issued: invoice.Issued{Code: "../../../x", Number: "00000002"}}
+	render := func(*invoice.Invoice) ([]byte, error) { return []byte("%PDF-1.7"), nil }
+	recs := []*store.Record{{Invoice: good}, {Invoice: bad}}
+	names, err := WritePDFs(dst, recs, render)
+	if err == nil || !strings.Contains(err.Error(), "发票代码") || len(names) != 1 {
+		t.Fatalf("folder: %v, %v", names, err)
+	}
+	if _, err := os.Stat(filepath.Join(base, "x_00000002.pdf")); !os.IsNotExist(err) {
+		t.Fatal("a file was written outside the folder")
+	}
+	if st, err := os.Stat(names[0]); err != nil || st.Mode().Perm() != ExportMode {
+		t.Fatalf("the good PDF: %v %v", st, err)
+	}
+	zipPath := filepath.Join(base, "pdfs.zip")
+	if _, err := WritePDFs(zipPath, recs, render); err == nil {
+		t.Fatal("the zip export took a ../ name")
+	}
+	if _, err := zip.OpenReader(zipPath); err == nil {
+		t.Fatal("a zip was left behind")
+	}
+	if _, err := PDFName(&invoice.Invoice{Issued: invoice.Issued{Code: "035020026011", Number: "0000001/"}}); err == nil {
+		t.Fatal("a number with a slash made a name")
+	}
+}
