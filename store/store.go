@@ -61,12 +61,16 @@ type Options struct {
 	NoSync bool
 	// Now is the clock for audit entries; default time.Now.
 	Now func() time.Time
+	// AuditKey, when set, seals every new audit entry (HMAC-SM3); kept outside the data
+	// folder (workstation.AuditKeyPath).
+	AuditKey []byte
 }
 
 // DB is an open store. It is safe for concurrent use.
 type DB struct {
-	db  *bolt.DB
-	now func() time.Time
+	db       *bolt.DB
+	now      func() time.Time
+	auditKey []byte
 }
 
 // Open opens (creating if needed) the store at path, mode 0600, and brings its schema up
@@ -97,10 +101,14 @@ func Open(path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	s := &DB{db: db, now: opts.Now}
+	s := &DB{db: db, now: opts.Now, auditKey: opts.AuditKey}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if err := s.sealHead(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: sealing the audit log: %w", err)
 	}
 	return s, nil
 }

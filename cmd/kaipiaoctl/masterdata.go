@@ -74,7 +74,7 @@ func runMasterData(e *env, what string, args []string) int {
 			fmt.Fprintf(e.stderr, "kaipiaoctl %s import: %v\n", what, err)
 			return exitUsage
 		}
-		if n, err = importMasterData(db, what, data, operatorName()); err != nil {
+		if n, err = importMasterData(db, what, data, operatorName(e)); err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl %s import: %s: %v\n", what, file, err)
 			return exitRefused
 		}
@@ -131,10 +131,11 @@ func importMasterData(db *store.DB, what string, data []byte, operator string) (
 	return len(gs), db.PutGoods(operator, gs...)
 }
 
-// operatorName is who the audit log names for a command's edits.
-func operatorName() string {
-	if op := os.Getenv("KAIPIAO_OPERATOR"); op != "" {
-		return op
+// operatorName is who the audit log names for a command's edits: the authenticated
+// operator (auth.go).
+func operatorName(e *env) string {
+	if e.operator != "" {
+		return e.operator
 	}
-	return "kaipiaoctl"
+	return envOr(envOperator, "kaipiaoctl")
 }
