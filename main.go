@@ -42,8 +42,7 @@ func main() {
 		*dev = firstOf(*dev, saved.Device, os.Getenv("KAIPIAO_DEVICE"), "sim")
 		*platform = firstOf(*platform, saved.Platform, os.Getenv("KAIPIAO_PLATFORM"))
 	} else {
-		fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
-		os.Exit(2)
+		exitOnOpenError(*data, err)
 	}
 	if err := ui.SetLanguage(*language); err != nil {
 		fmt.Fprintf(os.Stderr, "kaipiao: translations: %v\n", err)
@@ -64,8 +63,7 @@ func main() {
 		Operator: operator, Log: os.Stderr}, true)
 	cancel()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
-		os.Exit(2)
+		exitOnOpenError(*data, err)
 	}
 	defer ws.Close()
 
