@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/orderfile"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/xuri/excelize/v2"
 )
@@ -203,16 +203,8 @@ func writeSheet(f *excelize.File, sheet string, rows [][]string, numeric map[int
 	return nil
 }
 
-// readSheet reads a workbook's first sheet, numbers as their stored decimal text.
+// readSheet reads a workbook's first sheet, numbers as their stored decimal text, within
+// the order import's limits (size, unzipped size, rows, cell length).
 func readSheet(data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("无法读取Excel文件：%w", err)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, fmt.Errorf("Excel文件没有工作表")
-	}
-	return f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	return orderfile.XLSXRows(data)
 }

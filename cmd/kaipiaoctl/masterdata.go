@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/kaipiao/kaipiao/orderfile"
@@ -70,7 +69,7 @@ func runMasterData(e *env, what string, args []string) int {
 		n, err = exportMasterData(db, what, file)
 	} else {
 		var data []byte
-		if data, err = os.ReadFile(file); err != nil {
+		if data, err = orderfile.ReadFile(file); err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl %s import: %v\n", what, err)
 			return exitUsage
 		}
