@@ -42,7 +42,7 @@ func main() {
 		*dev = firstOf(*dev, saved.Device, os.Getenv("KAIPIAO_DEVICE"), "sim")
 		*platform = firstOf(*platform, saved.Platform, os.Getenv("KAIPIAO_PLATFORM"))
 	} else {
-		exitOnOpenError(*data, err)
+		exitOnOpenError(*data, err, ui.NewTheme(*dark, *light))
 	}
 	if err := ui.SetLanguage(*language); err != nil {
 		fmt.Fprintf(os.Stderr, "kaipiao: translations: %v\n", err)
@@ -63,7 +63,7 @@ func main() {
 		Operator: operator, Log: os.Stderr}, true)
 	cancel()
 	if err != nil {
-		exitOnOpenError(*data, err)
+		exitOnOpenError(*data, err, ui.NewTheme(*dark, *light))
 	}
 	defer ws.Close()
 
