@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"math"
 	"os"
 	"runtime/debug"
 
@@ -110,7 +111,7 @@ func preflight(path string) error {
 		return err
 	}
 	best, found := uint64(0), false
-	var need int64
+	var need uint64
 	buf := make([]byte, metaOffset+metaLen)
 	for _, off := range []int64{0, -1} {
 		if off == -1 {
@@ -133,13 +134,16 @@ func preflight(path string) error {
 		}
 		pageSize, pgid, txid := binary.LittleEndian.Uint32(m[8:]), binary.LittleEndian.Uint64(m[40:]), binary.LittleEndian.Uint64(m[48:])
 		if !found || txid > best {
-			best, found, need = txid, true, int64(pgid)*int64(pageSize)
+			if pageSize == 0 || pgid > math.MaxInt64/uint64(pageSize) {
+				continue // a checksummed meta with absurd numbers: treat as unreadable
+			}
+			best, found, need = txid, true, pgid*uint64(pageSize)
 		}
 	}
 	if !found {
 		return fmt.Errorf("store: %s: neither meta page is valid: %w", path, ErrDamaged)
 	}
-	if st.Size() < need {
+	if uint64(st.Size()) < need { // #nosec G115 -- a file's size is not negative
 		return fmt.Errorf("store: %s is %d bytes, its pages reach %d (the file was cut short): %w", path, st.Size(), need, ErrDamaged)
 	}
 	return nil

@@ -165,7 +165,12 @@ func (s *DB) migrate() error {
 		v := 0
 		if meta := tx.Bucket(bMeta); meta != nil {
 			if raw := meta.Get(keySchema); raw != nil {
-				v = int(u64(raw))
+				// Compared before the conversion: a damaged version must not wrap round
+				// to a negative migration index.
+				if u := u64(raw); u > SchemaVersion || len(raw) > 8 {
+					return fmt.Errorf("store: schema %d, this program knows %d: %w", u, SchemaVersion, ErrNewerSchema)
+				}
+				v = int(u64(raw)) // #nosec G115 -- at most SchemaVersion, checked above
 			}
 		}
 		if v > SchemaVersion {
