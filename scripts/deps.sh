@@ -10,6 +10,7 @@ packages=(
   xvfb xauth x11-apps netpbm
   poppler-utils qpdf zbar-tools
   socat
+  util-linux
   gcc-mingw-w64-x86-64
 )
 
