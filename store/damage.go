@@ -196,3 +196,47 @@ func (s *DB) Check() ([]Problem, error) {
 func allBucketNames() [][]byte {
 	return append(append([][]byte{}, allBuckets...), bPulled, bOperators, bMDBuyers, bMDGoods, bMappings, bMail)
 }
+
+// keyInUse is set in the meta bucket while a program has the store open and removed when
+// it closes it: found at open, it means the last program did not close the file (a crash,
+// a kill, a power cut), and the whole file is checked before it is used.
+var keyInUse = []byte("in_use")
+
+// checkOnSuspicion reads the whole file (Check) when the last program did not close it,
+// and refuses a damaged one with ErrDamaged; then it marks the file in use. Failing to
+// write the mark (a full disk) is not an error: it only makes the next check less likely.
+func (s *DB) checkOnSuspicion() error {
+	var suspect bool
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		suspect = tx.Bucket(bMeta).Get(keyInUse) != nil
+		return nil
+	}); err != nil {
+		return err
+	}
+	if suspect {
+		all, err := s.Check()
+		if err != nil {
+			return err
+		}
+		// A broken audit chain is tampering, not damage: VerifyAudit reports it; it must
+		// not stop the workstation.
+		var problems []Problem
+		for _, p := range all {
+			if p.Bucket != string(bAudit) {
+				problems = append(problems, p)
+			}
+		}
+		if len(problems) > 0 {
+			p := problems[0]
+			return fmt.Errorf("store: the last program did not close the file, and it has %d problem(s), the first: bucket %q key %q: %s: %w",
+				len(problems), p.Bucket, p.Key, p.What, ErrDamaged)
+		}
+	}
+	_ = s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(keyInUse, []byte{1}) })
+	return nil
+}
+
+// markClosed removes the in-use mark (best effort: see checkOnSuspicion).
+func (s *DB) markClosed() {
+	_ = s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Delete(keyInUse) })
+}

@@ -113,6 +113,10 @@ func Open(path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.checkOnSuspicion(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := s.sealHead(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: sealing the audit log: %w", err)
@@ -128,7 +132,10 @@ func openBolt(path string, o *bolt.Options) (db *bolt.DB, err error) {
 }
 
 // Close releases the file.
-func (s *DB) Close() error { return s.db.Close() }
+func (s *DB) Close() error {
+	s.markClosed()
+	return s.db.Close()
+}
 
 // Path is the file's path.
 func (s *DB) Path() string { return s.db.Path() }
