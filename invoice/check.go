@@ -1,6 +1,7 @@
 package invoice
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -67,6 +68,12 @@ func Check(o *Order, cfg Config) (*Checked, Errors) {
 		return nil, c.result()
 	}
 	parts, err := Split(inv, cfg.Limits.InvoiceLimit)
+	if errors.Is(err, ErrPriceUnprintable) {
+		c.add("lines", "price.unprintable", "",
+			fmt.Sprintf("按单张限额%s拆分后，有商品行无法用不超过%d位有效数字的单价打印为“数量×单价=金额”（误差须小于0.01），请调整数量", cfg.Limits.InvoiceLimit, MaxPriceDigits),
+			fmt.Sprintf("split over the limit %s, a piece has no unit price of at most %d significant digits giving its amount within 0.01", cfg.Limits.InvoiceLimit, MaxPriceDigits))
+		return nil, c.result()
+	}
 	if err != nil {
 		t := inv.Totals()
 		c.add("totals.amount", "split.too_many", t.Amount.String(),

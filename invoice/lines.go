@@ -171,9 +171,15 @@ func (c *checker) line(lines []Line, i int, ol *OrderLine, inclusive bool) []Lin
 		l.Quantity = q
 		l.UnitPrice = price
 		if inclusive {
-			// The invoice prints the price before tax: amount ÷ quantity, to 8 places.
+			// The invoice prints the price before tax: amount ÷ quantity, with the digits
+			// it takes for quantity × price to give the amount (docs/rules.md).
 			l.GrossUnitPrice = price
-			l.UnitPrice = decimal.New(int64(l.Amount), -2).DivRound(q, maxFracDigits)
+			net, err := PrintedPrice(l.Amount, q, decimal.Decimal{})
+			if err != nil {
+				c.printedPriceError(p+"unit_price", l.Amount, q)
+				return lines
+			}
+			l.UnitPrice = net
 		}
 	}
 	lines = append(lines, l)

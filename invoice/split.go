@@ -126,6 +126,11 @@ func divide(u []Line, limit Money) ([][]Line, error) {
 			p := l
 			p.Quantity = qs[i]
 			p.Amount = amounts[i]
+			// A piece's amount is its share of the line's, so the line's price may
+			// miss it by a fen: print the price that gives it (docs/rules.md).
+			if p.UnitPrice, err = PrintedPrice(p.Amount, p.Quantity, l.UnitPrice); err != nil {
+				return nil, err
+			}
 			pieces[i] = []Line{p}
 		}
 		return finishPieces(u, pieces, amounts), nil
