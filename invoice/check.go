@@ -125,7 +125,7 @@ func (c *checker) header() *Invoice {
 		Issuer:           o.Issuer,
 		Remark:           o.Remark,
 		Buyer: Party{
-			Name:         o.Buyer.Name,
+			Name:         strings.TrimSpace(o.Buyer.Name),
 			TaxID:        o.Buyer.TaxID,
 			AddressPhone: o.Buyer.AddressPhone,
 			BankAccount:  o.Buyer.BankAccount,
@@ -173,7 +173,7 @@ func (c *checker) header() *Invoice {
 // buyer checks the buyer's details; a 专票 needs all of them.
 func (c *checker) buyer(special bool) {
 	o := c.o
-	c.text("buyer.name", o.Buyer.Name, maxPartyBytes, true)
+	c.text("buyer.name", strings.TrimSpace(o.Buyer.Name), maxPartyBytes, true)
 	if o.Buyer.TaxID == "" {
 		if special {
 			c.requiredFor("buyer.tax_id", "专票")

@@ -64,13 +64,28 @@ func (c *checker) invoiceTolerance(inv *Invoice, which string) {
 // lines. Errors are recorded; the returned lines are only used when there are none.
 func (c *checker) line(lines []Line, i int, ol *OrderLine, inclusive bool) []Line {
 	p := fmt.Sprintf("lines[%d].", i)
-	l := Line{Name: ol.Name, TaxCode: ol.TaxCode, Spec: ol.Spec, Unit: ol.Unit, ZeroRate: ZeroRate(ol.ZeroRate)}
+	// Printed texts lose the spaces around them; one of spaces only is empty
+	// (docs/rules.md "Texts"). A name may come with its *简称* already written.
+	given, name := splitShortName(strings.TrimSpace(ol.Name))
+	l := Line{Name: name, TaxCode: ol.TaxCode, Spec: strings.TrimSpace(ol.Spec), Unit: strings.TrimSpace(ol.Unit),
+		ZeroRate: ZeroRate(ol.ZeroRate)}
 
-	c.text(p+"name", ol.Name, maxPrintedNameBytes, true)
+	c.text(p+"name", l.Name, maxPrintedNameBytes, true)
 	c.taxCode(p, &l)
-	c.text(p+"spec", ol.Spec, maxSpecBytes, false)
-	c.text(p+"unit", ol.Unit, maxUnitBytes, false)
+	if given != "" && l.ShortName != "" && given != l.ShortName && !c.bad[p+"name"] {
+		c.add(p+"name", "name.short_name", ol.Name,
+			fmt.Sprintf("%s“%s”中的简称“*%s*”与税收分类编码%s的简称“*%s*”不符：请去掉简称或改用相符的编码", Label(p+"name"), ol.Name, given, l.TaxCode, l.ShortName),
+			fmt.Sprintf("%s %q carries the short name *%s*, but tax code %s has *%s*", p+"name", ol.Name, given, l.TaxCode, l.ShortName))
+	}
+	c.text(p+"spec", l.Spec, maxSpecBytes, false)
+	c.text(p+"unit", l.Unit, maxUnitBytes, false)
 	rateOK := c.rate(p, ol, &l)
+	if rateOK && c.o.Type == string(KindSpecial) && (l.ZeroRate == ZeroExempt || l.ZeroRate == ZeroNotTaxable) {
+		c.add(p+"zero_rate", "special.exempt", ol.ZeroRate,
+			fmt.Sprintf("%s：免税、不征税项目不能开具增值税专用发票，请改开电子普通发票", Label(p+"zero_rate")),
+			fmt.Sprintf("%s %s: a VAT special invoice may not be issued for exempt or not-taxable sales", p+"zero_rate", ol.ZeroRate))
+		rateOK = false
+	}
 
 	// Quantity and unit price come together or not at all.
 	var q, price decimal.Decimal
@@ -254,6 +269,17 @@ func (c *checker) taxCode(p string, l *Line) {
 			fmt.Sprintf("税收分类编码“%s”不在编码表（版本%s）中", code, c.cfg.Codes.Version),
 			fmt.Sprintf("%s %s is not in the code table version %s", f, code, c.cfg.Codes.Version))
 		return
+	case c.cfg.Codes.IsSummary(code):
+		leaves, _ := c.cfg.Codes.Leaves(code, 3)
+		var named []string
+		for _, lc := range leaves {
+			lt, _ := c.cfg.Codes.Lookup(lc)
+			named = append(named, fmt.Sprintf("%s（%s）", lc, lt.ShortName))
+		}
+		c.add(f, "tax_code.summary", code,
+			fmt.Sprintf("税收分类编码“%s”（%s）是汇总项，不能用于开票，请选用其下的具体编码，如%s", code, tc.Name, strings.Join(named, "、")),
+			fmt.Sprintf("%s %s (%s) is a summary node of the code table, not for invoices; codes under it: %s", f, code, tc.Name, strings.Join(leaves, ", ")))
+		return
 	case tc.ShortName == "":
 		c.add(f, "tax_code.superseded", code,
 			fmt.Sprintf("税收分类编码“%s”（%s）已停用，编码表中没有简称，请改用现行编码", code, tc.Name),
@@ -310,4 +336,18 @@ func (c *checker) rate(p string, ol *OrderLine, l *Line) bool {
 		return false
 	}
 	return true
+}
+
+// splitShortName separates a *简称* the clerk already wrote before a name: "*信息技术服务*
+// 软件开发服务" gives "信息技术服务" and "软件开发服务". A name without one is returned as
+// it is, with an empty short name.
+func splitShortName(s string) (short, name string) {
+	if !strings.HasPrefix(s, "*") {
+		return "", s
+	}
+	short, rest, ok := strings.Cut(s[1:], "*")
+	if !ok || strings.TrimSpace(short) == "" {
+		return "", s
+	}
+	return strings.TrimSpace(short), strings.TrimSpace(rest)
 }
