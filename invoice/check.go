@@ -70,8 +70,8 @@ func Check(o *Order, cfg Config) (*Checked, Errors) {
 	parts, err := Split(inv, cfg.Limits.InvoiceLimit)
 	if errors.Is(err, ErrPriceUnprintable) {
 		c.add("lines", "price.unprintable", "",
-			fmt.Sprintf("按单张限额%s拆分后，有商品行无法用不超过%d位有效数字的单价打印为“数量×单价=金额”（误差须小于0.01），请调整数量", cfg.Limits.InvoiceLimit, MaxPriceDigits),
-			fmt.Sprintf("split over the limit %s, a piece has no unit price of at most %d significant digits giving its amount within 0.01", cfg.Limits.InvoiceLimit, MaxPriceDigits))
+			fmt.Sprintf("按单张限额%s拆分后，有商品行无法用税控设备可接受的单价（最多%d位小数、%d个字符）打印为“数量×单价=金额”（误差须小于0.01），请调整数量", cfg.Limits.InvoiceLimit, MaxPricePlaces, MaxPriceChars),
+			fmt.Sprintf("split over the limit %s, a piece has no unit price of at most %d places and %d characters giving its amount within 0.01", cfg.Limits.InvoiceLimit, MaxPricePlaces, MaxPriceChars))
 		return nil, c.result()
 	}
 	if err != nil {

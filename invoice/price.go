@@ -7,12 +7,12 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// MaxPriceDigits is the most significant digits a printed unit price may carry: the
-// device's quantity and price fields (device/PROTOCOL.md, canonical decimal strings)
-// and the printed column hold 15. Fifteen digits suffice for every amount a line may
-// carry (docs/rules.md "Printed unit price"), so a line is refused only at the edge of
-// the range.
-const MaxPriceDigits = 15
+// The device's bounds on a unit price (docs/rules.md "Printed unit price"): 金税盘-class
+// devices take at most 15 decimal places and 20 characters in all.
+const (
+	MaxPricePlaces = 15
+	MaxPriceChars  = 20
+)
 
 // ErrPriceUnprintable is returned for a line whose amount no printable unit price
 // reproduces within 0.01 (docs/rules.md "Printed unit price").
@@ -32,7 +32,7 @@ func PriceConsistent(q, price decimal.Decimal, amount Money) bool {
 // or the blue invoice's) when that price is consistent; otherwise it takes amount ÷ q
 // rounded half-up to 8 decimal places, and, where that is not consistent (large
 // quantities make each step of the 8th decimal worth more than a fen), to as many more
-// places as it takes, up to MaxPriceDigits significant digits. It returns
+// places as it takes, up to MaxPricePlaces and MaxPriceChars. It returns
 // ErrPriceUnprintable when none is consistent.
 func PrintedPrice(amount Money, q, prefer decimal.Decimal) (decimal.Decimal, error) {
 	q = q.Abs()
@@ -42,14 +42,14 @@ func PrintedPrice(amount Money, q, prefer decimal.Decimal) (decimal.Decimal, err
 	if amount == 0 {
 		return decimal.Decimal{}, nil // nothing left of a line: no price to print
 	}
-	if prefer.IsPositive() && significantDigits(prefer) <= MaxPriceDigits && PriceConsistent(q, prefer, amount) {
+	if prefer.IsPositive() && priceFits(prefer) && PriceConsistent(q, prefer, amount) {
 		return prefer, nil
 	}
 	a := decimal.New(int64(amount.Abs()), -2)
-	for places := int32(maxFracDigits); places < 40; places++ {
+	for places := int32(maxFracDigits); places <= MaxPricePlaces; places++ {
 		p := a.DivRound(q, places)
-		if significantDigits(p) > MaxPriceDigits {
-			return decimal.Decimal{}, ErrPriceUnprintable
+		if !priceFits(p) {
+			break
 		}
 		if p.IsPositive() && PriceConsistent(q, p, amount) {
 			return p, nil
@@ -58,31 +58,17 @@ func PrintedPrice(amount Money, q, prefer decimal.Decimal) (decimal.Decimal, err
 	return decimal.Decimal{}, ErrPriceUnprintable
 }
 
-// significantDigits counts d's digits from the first non-zero one to the last one
-// written, trailing zeros after the point dropped: 0.00008849558 has 7, 120.5 has 4.
-func significantDigits(d decimal.Decimal) int {
-	s := d.Abs().String() // canonical: no exponent, no trailing fractional zeros
-	n, started := 0, false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			continue
-		}
-		if c != '0' {
-			started = true
-		}
-		if started {
-			n++
-		}
-	}
-	return n
+// priceFits reports whether the device takes p as a unit price: at most MaxPricePlaces
+// decimal places and MaxPriceChars characters as written.
+func priceFits(p decimal.Decimal) bool {
+	return -p.Exponent() <= MaxPricePlaces && len(p.String()) <= MaxPriceChars
 }
 
 // printedPriceError records the field error for a line that no printable price reproduces.
 func (c *checker) printedPriceError(field string, amount Money, q decimal.Decimal) {
 	c.add(field, "price.unprintable", q.String(),
-		fmt.Sprintf("%s：数量%s与金额%s无法用不超过%d位有效数字的单价打印为“数量×单价=金额”（误差须小于0.01），请调整数量或金额",
-			Label(field), q, amount, MaxPriceDigits),
-		fmt.Sprintf("%s: no unit price of at most %d significant digits gives quantity %s × price = amount %s within 0.01",
-			field, MaxPriceDigits, q, amount))
+		fmt.Sprintf("%s：数量%s与金额%s无法用税控设备可接受的单价（最多%d位小数、%d个字符）打印为“数量×单价=金额”（误差须小于0.01），请调整数量或金额",
+			Label(field), q, amount, MaxPricePlaces, MaxPriceChars),
+		fmt.Sprintf("%s: no unit price of at most %d places and %d characters gives quantity %s × price = amount %s within 0.01",
+			field, MaxPricePlaces, MaxPriceChars, q, amount))
 }

@@ -10,7 +10,7 @@ import (
 
 // printedLinesConsistent asserts the rule of docs/rules.md "Printed unit price" on every
 // line of an invoice: the printed quantity × the printed unit price is within 0.01 of the
-// printed amount, and the price has at most MaxPriceDigits significant digits.
+// printed amount, and the price is one the device takes.
 func printedLinesConsistent(t *testing.T, inv *Invoice) {
 	t.Helper()
 	for i, l := range inv.Lines {
@@ -21,8 +21,8 @@ func printedLinesConsistent(t *testing.T, inv *Invoice) {
 			t.Fatalf("line %d prints %s × %s = %s, amount %s", i+1, l.Quantity, l.UnitPrice,
 				l.Quantity.Mul(l.UnitPrice), l.Amount)
 		}
-		if n := significantDigits(l.UnitPrice); n > MaxPriceDigits {
-			t.Fatalf("line %d prints the price %s with %d significant digits", i+1, l.UnitPrice, n)
+		if !priceFits(l.UnitPrice) {
+			t.Fatalf("line %d prints the price %s, beyond the device's %d places and %d characters", i+1, l.UnitPrice, MaxPricePlaces, MaxPriceChars)
 		}
 	}
 }
@@ -62,10 +62,10 @@ func TestPrintedPriceKeepsEightPlacesWhereTheyGiveTheAmount(t *testing.T) {
 	}
 }
 
-// A line no price of at most 15 significant digits can reproduce is refused, never
-// printed inconsistently.
+// A line no price the device takes can reproduce is refused, never printed
+// inconsistently.
 func TestPrintedPriceUnprintableIsRefused(t *testing.T) {
-	// 1.00000001 × 999,999,999,999.99 needs a price of more than 15 digits.
+	// 999,999,999,999.99 ÷ 3.00000001 needs more than 20 characters.
 	_, err := PrintedPrice(MaxLineAmount, decimal.RequireFromString("3.00000001"), decimal.Decimal{})
 	if err != ErrPriceUnprintable {
 		t.Fatalf("want ErrPriceUnprintable, got %v", err)
@@ -144,8 +144,8 @@ func TestPrintedPriceProperty_RandomLines(t *testing.T) {
 			}
 		}
 	}
-	// Fifteen digits suffice below the line maximum: refusals stay the exception (they
-	// were a third of these lines with prices cut to 8 places).
+	// The device's 15 places suffice below the line maximum: refusals stay the
+	// exception (they were a third of these lines with prices cut to 8 places).
 	if refusedN > n/200 {
 		t.Errorf("%d of %d random lines refused as unprintable", refusedN, n)
 	}
