@@ -36,9 +36,11 @@ func (c *checker) lines(inv *Invoice) {
 }
 
 // expectedTax is the tax a line would carry if none were stated: round2(amount × rate),
-// or for tax-inclusive prices the tax contained in the gross amount.
+// or for tax-inclusive prices the tax contained in the gross amount. The device checks a
+// discount line against round2(amount × rate) whatever the prices (docs/rules.md
+// "Discount lines").
 func expectedTax(l *Line, inclusive bool) Money {
-	if inclusive {
+	if inclusive && !l.Discount {
 		return l.Rate.TaxIn(l.Amount + l.Tax)
 	}
 	return l.Rate.TaxOn(l.Amount)
@@ -219,7 +221,11 @@ func (c *checker) line(lines []Line, i int, ol *OrderLine, inclusive bool) []Lin
 }
 
 // discountLine makes the 折扣行 for a discount d given in the order's price basis: a
-// negative amount, the same rate and code, and tax = round2(amount × rate).
+// negative amount, the same rate and code. With prices before tax its tax is
+// round2(amount × rate); with prices including tax, d is split as a goods line's gross
+// is — tax = round2(d × rate ÷ (1 + rate)), amount = d − tax — which is within one fen
+// of round2(amount × rate) (docs/rules.md "Discount lines": for a small d no split of d
+// meets it exactly, e.g. 0.04 at 13 %).
 func discountLine(of *Line, d Money, inclusive bool) Line {
 	dl := Line{Name: of.Name, TaxCode: of.TaxCode, ShortName: of.ShortName, Rate: of.Rate,
 		ZeroRate: of.ZeroRate, Discount: true}

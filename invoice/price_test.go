@@ -159,3 +159,7 @@ func pow10(n int32) int64 {
 	}
 	return v
 }
+
+func newRand(seed int64) *rand.Rand { return rand.New(rand.NewSource(seed)) }
+
+func itoa(n int) string { return fmt.Sprint(n) }

@@ -93,3 +93,100 @@ func TestExistingShortNameAcceptedWhenItMatchesTheTaxCode(t *testing.T) {
 	o.Lines[0].Name = "*信息技术服务*  "
 	refused(t, o, "lines[0].name", "field.required")
 }
+
+// docs/rules.md "Discount lines": with prices before tax a discount line's tax is
+// round2(amount × rate) exactly; with prices including tax the gross discount splits as
+// a goods line's gross does, within one fen of round2(amount × rate) — the review's
+// −0.04 at 13 % gets tax 0.00, and no split of 0.04 meets round2(amount × rate).
+func TestDiscountLineTax_RoundAmountTimesRate(t *testing.T) {
+	o := validOrder()
+	o.Lines[0] = OrderLine{Name: "鼠标", TaxCode: "1090509010000000000", Quantity: "10", UnitPrice: "33.9",
+		TaxRate: "0.13", Discount: "0.04"}
+	d := passes(t, o).Invoice.Lines[1]
+	if !d.Discount || d.Amount != -4 || d.Tax != Rate13.TaxOn(-4) || d.Tax != -1 {
+		t.Errorf("discount 0.04 before tax at 13%%: amount %s tax %s, want -0.04 and -0.01", d.Amount, d.Tax)
+	}
+	o.PriceIncludesTax = true
+	d = passes(t, o).Invoice.Lines[1]
+	if d.Amount != -4 || d.Tax != 0 {
+		t.Errorf("discount 0.04 incl. 13%%: amount %s tax %s, want -0.04 and 0.00", d.Amount, d.Tax)
+	}
+	for a := Money(0); a <= 4; a++ { // every split of 0.04 into amount + tax
+		if Rate13.TaxOn(a) == 4-a {
+			t.Errorf("0.04 = %s + %s meets round2(amount × rate); take it", a, 4-a)
+		}
+	}
+}
+
+// docs/rules.md "Discount lines": over random discounts, prices with and without tax and
+// every rate, split over random limits, every discount line's tax is within one fen of
+// round2(amount × rate) (exactly it, before tax and unsplit), and the pieces add up.
+func TestDiscountLineTaxProperty_SplitPieces(t *testing.T) {
+	rng := newRand(7)
+	for i := 0; i < 3000; i++ {
+		o := validOrder()
+		o.PriceIncludesTax = rng.Intn(2) == 0
+		rate := fuzzRates[rng.Intn(len(fuzzRates))]
+		q := rng.Intn(5000) + 1
+		o.Lines[0] = OrderLine{Name: "鼠标", TaxCode: "1090509010000000000", Quantity: itoa(q), UnitPrice: "33.99",
+			TaxRate: rate, Discount: Money(rng.Int63n(int64(q)*3399) + 1).String()}
+		cfg := testConfig()
+		split := rng.Intn(2) == 0
+		cfg.Limits.InvoiceLimit = 0
+		if split {
+			cfg.Limits.InvoiceLimit = Money(int64(q)*3399/int64(rng.Intn(20)+2) + 5000)
+		}
+		c, errs := Check(o, cfg)
+		if errs != nil {
+			t.Fatalf("%+v: %v", o.Lines[0], errs)
+		}
+		// The pieces are off round2(amount × rate) by no more fen in all than the
+		// discount's whole tax forces: |Σ tax − Σ round2(amount × rate)|.
+		var sumTax, sumRound, off Money
+		for _, p := range c.Parts {
+			for _, l := range p.Lines {
+				if !l.Discount {
+					continue
+				}
+				want := l.Rate.TaxOn(l.Amount)
+				sumTax, sumRound, off = sumTax+l.Tax, sumRound+want, off+(l.Tax-want).Abs()
+				if dev := (l.Tax - want).Abs(); dev > 1 || (!o.PriceIncludesTax && len(c.Parts) == 1 && dev != 0) {
+					t.Fatalf("discount %s at %s (incl. %v, %d parts): tax %s, round2(amount × rate) %s",
+						l.Amount, rate, o.PriceIncludesTax, len(c.Parts), l.Tax, want)
+				}
+			}
+		}
+		if !o.PriceIncludesTax && off != (sumTax-sumRound).Abs() {
+			t.Fatalf("%s × 33.99 less %s at %s over %d parts of %s: the pieces are %s off round2(amount × rate), %s would do", o.Lines[0].Quantity,
+				o.Lines[0].Discount, rate, len(c.Parts), cfg.Limits.InvoiceLimit, off, (sumTax - sumRound).Abs())
+		}
+		invariants(t, c, cfg.Limits.InvoiceLimit)
+	}
+}
+
+// docs/rules.md "Discount lines": a discount spread over the pieces of a split line is
+// no further from round2(amount × rate), piece by piece, than its whole tax forces. A
+// proportional share of the tax put three pieces of this one a fen off where one need be.
+func TestDiscountLineTax_SplitPiecesStayOnRoundAmountTimesRate(t *testing.T) {
+	o := validOrder()
+	o.Lines[0] = OrderLine{Name: "鼠标", TaxCode: "1090509010000000000", Quantity: "3459", UnitPrice: "33.99",
+		TaxRate: "0.06", Discount: "47050.99"}
+	cfg := testConfig()
+	cfg.Limits.InvoiceLimit = money(t, "8447.95")
+	c, errs := Check(o, cfg)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	var sumTax, sumRound, off Money
+	for _, p := range c.Parts {
+		for _, l := range p.Lines {
+			if l.Discount {
+				want := l.Rate.TaxOn(l.Amount)
+				sumTax, sumRound, off = sumTax+l.Tax, sumRound+want, off+(l.Tax-want).Abs()
+			}
+		}
+	}
+	if len(c.Parts) != 14 || off != (sumTax-sumRound).Abs() || off > 1 {
+		t.Fatalf("%d parts; the discount pieces are %s off round2(amount × rate), %s forced", len(c.Parts), off, (sumTax - sumRound).Abs())
+	}
+}
