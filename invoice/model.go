@@ -27,12 +27,38 @@ func (k Kind) Title() string {
 	return "电子普通发票"
 }
 
-// QRType is the kind's two-digit type code in the QR payload (rules.md §2).
+// Kinds are the kinds of invoice, in the order screens list them.
+var Kinds = []Kind{KindOrdinary, KindSpecial}
+
+// QRType is the kind's two-digit type code in the QR payload (docs/rules.md "QR code").
 func (k Kind) QRType() string {
 	if k == KindSpecial {
 		return "08"
 	}
 	return "10"
+}
+
+// CodeType is the kind's type digits, the 11th and 12th of its 12-digit 发票代码
+// (docs/rules.md "Invoice code"): 11 电子普通发票, 13 电子专用发票.
+func (k Kind) CodeType() string {
+	if k == KindSpecial {
+		return "13"
+	}
+	return "11"
+}
+
+// KindOfCode is the kind a 12-digit invoice code's type digits name; ok is false for a
+// code of another length or type.
+func KindOfCode(code string) (k Kind, ok bool) {
+	if len(code) != 12 {
+		return "", false
+	}
+	for _, k := range Kinds {
+		if code[10:] == k.CodeType() {
+			return k, true
+		}
+	}
+	return "", false
 }
 
 // ZeroRate says why a line's tax rate is zero (rules.md §3). It is empty on lines with a
