@@ -36,7 +36,7 @@ type persisted struct {
 	// rolls, told apart by the code's type digits (docs/rules.md "Invoice code").
 	SpecialLeft int
 	Batch       int
-	Counter   uint64 // last document counter used
+	Counter     uint64 // last document counter used
 	// UploadedThrough is the last counter the tax authority acknowledged; PendingAmount and
 	// OldestPending describe the records after it.
 	UploadedThrough uint64
