@@ -60,3 +60,21 @@ func cipherLines(s string) []string {
 func title(region string, k invoice.Kind) string {
 	return region + "增值税" + k.Title()
 }
+
+// remarkText is the remark as printed: the red invoice's reference to the blue one
+// breaks before 号码 rather than inside the 12-digit code, so that both numbers read
+// whole beside the seal.
+func remarkText(s string) string {
+	const code, number = "对应正数发票代码:", "号码:"
+	if !strings.HasPrefix(s, code) {
+		return s
+	}
+	first, rest, _ := strings.Cut(s, "\n")
+	if i := strings.Index(first, number); i > 0 {
+		first = first[:i] + "\n" + first[i:]
+	}
+	if rest != "" {
+		return first + "\n" + rest
+	}
+	return first
+}
