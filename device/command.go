@@ -148,7 +148,7 @@ func (r Roll) Kind() invoice.Kind {
 	return k
 }
 
-// Offline is the device's offline-issuing state (rules.md §9).
+// Offline is the device's offline-issuing state (docs/rules.md "Offline limits").
 type Offline struct {
 	HoursLimit      int           // 离线开票时长
 	AmountLimit     invoice.Money // 离线正数累计金额

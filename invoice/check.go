@@ -24,7 +24,7 @@ type Checked struct {
 	Parts   []*Invoice
 }
 
-// Text limits in GBK bytes (rules.md §4, docs/order.md).
+// Text limits in GBK bytes (docs/rules.md "Texts", docs/order.md).
 const (
 	maxPartyBytes       = 100 // buyer name, 地址电话, 开户行及账号
 	maxPrintedNameBytes = 92  // *简称*名称
@@ -34,7 +34,7 @@ const (
 	maxFracDigits       = 8  // quantity and unit price
 )
 
-// The phrases a red invoice's remark begins with; a user may not type them (rules.md §7).
+// The phrases a red invoice's remark begins with; a user may not type them (docs/rules.md "Red invoices").
 const (
 	redRemarkOrdinary = "对应正数发票代码:"
 	redRemarkSpecial  = "开具红字增值税专用发票信息表编号"
@@ -45,7 +45,7 @@ var orderIDRE = regexp.MustCompile(`^[A-Za-z0-9_.\-]{1,40}$`)
 // maxQuantity bounds quantities and unit prices so their product stays in range.
 var maxQuantity = decimal.New(1, 12)
 
-// Check applies every rule of docs/order.md and rules.md to an order and computes its
+// Check applies every rule of docs/order.md and docs/rules.md to an order and computes its
 // invoice: line amounts and taxes (prices with or without tax), discount lines, totals,
 // and the split over the per-invoice limit. It reports every error found, each with the
 // field, the rule and a Chinese message; on any error it returns no invoice.

@@ -47,7 +47,7 @@ func expectedTax(l *Line, inclusive bool) Money {
 }
 
 // invoiceTolerance checks that the stated taxes of an invoice's lines do not drift from
-// the computed ones by more than ±1.27 in all (rules.md §3). which names the invoice in
+// the computed ones by more than ±1.27 in all (docs/rules.md "Amounts and tax"). which names the invoice in
 // the message when it is one part of a split order.
 func (c *checker) invoiceTolerance(inv *Invoice, which string) {
 	var dev Money

@@ -61,7 +61,7 @@ func KindOfCode(code string) (k Kind, ok bool) {
 	return "", false
 }
 
-// ZeroRate says why a line's tax rate is zero (rules.md §3). It is empty on lines with a
+// ZeroRate says why a line's tax rate is zero (docs/rules.md "Amounts and tax"). It is empty on lines with a
 // non-zero rate.
 type ZeroRate string
 
@@ -150,7 +150,7 @@ func (l Line) TaxText() string {
 	return l.Tax.String()
 }
 
-// RedReason is why a red invoice reverses a blue one (rules.md §7).
+// RedReason is why a red invoice reverses a blue one (docs/rules.md "Red invoices").
 type RedReason int
 
 // The red-invoice reasons.
@@ -224,7 +224,7 @@ type Invoice struct {
 func (inv *Invoice) IsRed() bool { return inv.Red != nil }
 
 // NeedsGoodsList reports whether the invoice's lines overflow its face (8 rows), so that
-// the face shows (详见销货清单) and the lines go to a 销货清单 (rules.md §3).
+// the face shows (详见销货清单) and the lines go to a 销货清单 (docs/rules.md "Amounts and tax").
 func (inv *Invoice) NeedsGoodsList() bool { return len(inv.Lines) > FaceLines }
 
 // GoodsListPages is how many 销货清单 pages the invoice needs, 26 rows a page, or 0.
@@ -272,7 +272,7 @@ var DefaultLimits = Limits{
 	RemarkBytes:      230,
 }
 
-// The fixed limits of rules.md §3 and §4.
+// The fixed limits of docs/rules.md "Amounts and tax" and "Texts".
 const (
 	InvoiceTaxTolerance Money = 127  // Σ(stated − computed tax) over an invoice
 	AmountTolerance     Money = 1    // stated amount vs quantity × unit price

@@ -89,12 +89,12 @@ func (c *checker) notice(path, n string) {
 }
 
 // Reverse derives the red invoice that a red order asks for against blue, given the red
-// invoices already issued against it (rules.md §7). Without red_of.lines it reverses all
+// invoices already issued against it (docs/rules.md "Red invoices"). Without red_of.lines it reverses all
 // that remains of every goods line; with them, the quantities or amounts they name. It
 // never reverses more than remains of a line (quantity, amount and tax), a reversal of
 // all that remains takes the remaining amount and tax exactly, and discount lines are
 // merged into their goods line (a red invoice has none). The remark starts with the
-// phrase rules.md prescribes, then the order's remark on a new line.
+// phrase docs/rules.md "Red invoices" prescribes, then the order's remark on a new line.
 func Reverse(blue *Invoice, earlier []*Invoice, o *Order, cfg Config) (*Invoice, Errors) {
 	c := &checker{o: o, cfg: cfg, bad: map[string]bool{}}
 	for _, e := range o.DecodeErrors {

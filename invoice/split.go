@@ -22,7 +22,7 @@ const MaxSplitParts = 1000
 var ErrTooManyParts = errors.New("the order would split into more invoices than allowed")
 
 // Split divides an invoice whose total before tax exceeds the per-invoice limit into
-// invoices that each stay within it (rules.md §3). Lines are kept whole and in order
+// invoices that each stay within it (docs/rules.md "Amounts and tax"). Lines are kept whole and in order
 // where they fit; a line, with its discount line, is never separated from its discount;
 // a line larger than the limit is divided by quantity (whole units when its quantity is
 // whole) or, without a quantity, by amount, so that its parts' amounts and taxes add up

@@ -42,7 +42,7 @@ func checkCodeText(s string) string {
 	return b.String()
 }
 
-// cipherLines cuts the 108-character 密码区 into its 4 printed lines of 27 (rules.md §1).
+// cipherLines cuts the 108-character 密码区 into its 4 printed lines of 27 (docs/rules.md "Invoice code").
 // A cipher of another length is still printed, 27 to a line.
 func cipherLines(s string) []string {
 	var out []string

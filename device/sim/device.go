@@ -29,7 +29,7 @@ type Config struct {
 	Stock        int
 	SpecialStock int
 	RollSize     int
-	// Offline limits (rules.md §9): 72 hours, 1,000,000.00 yuan; the per-invoice limit and
+	// Offline limits (docs/rules.md "Offline limits"): 72 hours, 1,000,000.00 yuan; the per-invoice limit and
 	// tolerances come from Limits (invoice.DefaultLimits). DeadlineDay is the day of month
 	// after which an unreported past month locks issuing: 15.
 	OfflineHours  int
