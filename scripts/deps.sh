@@ -23,7 +23,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "deps: not a Debian system; install the equivalents of: ${missing[*]}" >&2
     exit 1
   fi
-  cmd=(apt-get install -y --no-install-recommends "${missing[@]}")
+  cmd=(apt-get install -y -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}")
   if [ "$(id -u)" = 0 ]; then
     sudo=()
   elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
