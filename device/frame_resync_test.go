@@ -166,4 +166,3 @@ func garbageOf(kind string, size int) []byte {
 	}
 	return out[:size]
 }
-
