@@ -133,6 +133,15 @@ func (c *Client) Close() error {
 	return err
 }
 
+// Connected reports whether the port is there now (see SerialPort.Connected); a port that
+// cannot tell is taken to be.
+func (c *Client) Connected() bool {
+	if p, ok := c.port.(interface{ Connected() bool }); ok {
+		return p.Connected()
+	}
+	return true
+}
+
 // Stats returns the link counters so far.
 func (c *Client) Stats() Stats {
 	c.mu.Lock()
