@@ -39,6 +39,7 @@ type invoiceList struct {
 	actions          []*widget.Button // those that need a selected invoice
 	selected         *store.Record
 	mailForm         dialog.Dialog // the address asked for 发送邮件, while open
+	partial          *partialStrip // the partly issued orders, with "issue the rest"
 }
 
 var listColumns = []struct {
@@ -59,7 +60,7 @@ var listColumns = []struct {
 var syncText = map[store.SyncState]string{store.SyncQueued: "待上传", store.SyncAcked: "已上传", store.SyncDead: "失败"}
 
 func newInvoiceList(u *UI) *invoiceList {
-	l := &invoiceList{u: u, buyer: widget.NewEntry(), detail: widget.NewLabel("")}
+	l := &invoiceList{u: u, buyer: widget.NewEntry(), detail: widget.NewLabel(""), partial: newPartialStrip(u)}
 	l.buyer.SetPlaceHolder(lang.L("购买方名称或税号"))
 	l.buyer.OnChanged = func(string) { l.reload() }
 	l.redOnly = widget.NewCheck(lang.L("只看红字"), func(bool) { l.reload() })
@@ -112,7 +113,7 @@ func newInvoiceList(u *UI) *invoiceList {
 		widget.NewLabel(lang.L("号码")), sized(l.number, 130), widget.NewLabel(lang.L("同步")), l.syncState, l.filterErr)
 	l.content = container.NewBorder(
 		container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("查找")),
-			container.NewHBox(append([]fyne.CanvasObject{l.redOnly}, l.exportButtons()...)...), l.buyer), filters),
+			container.NewHBox(append([]fyne.CanvasObject{l.redOnly}, l.exportButtons()...)...), l.buyer), filters, l.partial.content),
 		nil, nil, nil, split)
 	return l
 }
@@ -156,6 +157,7 @@ func sized(o fyne.CanvasObject, width float32) fyne.CanvasObject {
 
 // reload reads the first page again.
 func (l *invoiceList) reload() {
+	l.partial.reload()
 	l.records, l.cursor = nil, ""
 	l.fetch(l.query())
 }

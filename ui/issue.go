@@ -286,8 +286,10 @@ func (f *issueForm) refresh() {
 		f.split.SetText(fmt.Sprintf("超过单张限额 ¥%s，将拆分为 %d 张发票", f.u.ws.Limits.InvoiceLimit, n))
 	}
 	f.previewBtn.Enable()
-	if !f.busy {
+	if !f.busy && f.u.deviceReady() { // without the device the banner says why
 		f.issueBtn.Enable()
+	} else {
+		f.issueBtn.Disable()
 	}
 }
 
@@ -301,7 +303,7 @@ func (f *issueForm) preview() {
 
 // submit issues the form's order in the background, keeping the window responsive.
 func (f *issueForm) submit() {
-	if f.busy || f.issueBtn.Disabled() {
+	if f.busy || f.issueBtn.Disabled() || !f.u.deviceReady() {
 		return
 	}
 	f.busy = true
@@ -317,6 +319,11 @@ func (f *issueForm) submit() {
 }
 
 func (f *issueForm) issued(outs []invoice.Outcome, err error) {
+	if err != nil && len(outs) > 0 {
+		showPartlyIssued(f.u, outs, err) // never hide an issued invoice
+		f.refresh()
+		return
+	}
 	if err != nil {
 		dialog.ShowError(fmt.Errorf("开票失败：%s", clerkMessage(err)), f.u.win)
 		f.refresh()

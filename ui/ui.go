@@ -51,6 +51,13 @@ type Workstation struct {
 	// device's identity (name enterprise, seal or device), keyPass opening an encrypted
 	// key; it says what it did. nil hides the button.
 	ImportPKI func(name, certFile, keyFile, keyPass string) (string, error)
+	// Link reports the device's connection at start; nil means always connected (tests).
+	// main then calls UI.SetLink at every change.
+	Link func() LinkState
+	// RetryDevice asks for a new attempt to reach the device now; ChooseDevice moves it
+	// to another port ("sim" for the built-in simulator). nil hides the buttons.
+	RetryDevice  func()
+	ChooseDevice func(addr string)
 	// Now is the clock for "today"; time.Now by default.
 	Now func() time.Time
 }
@@ -87,6 +94,8 @@ type UI struct {
 	master   *masterScreen   // nil for a clerk
 	stats    *statsScreen
 	device   *deviceScreen // nil for a clerk, or without a device
+	banner   *deviceBanner
+	link     LinkState
 
 	issueTab, inboxTab, listTab, settingsTab, deviceTab, masterTab, statsTab *container.TabItem
 }
@@ -97,7 +106,11 @@ func New(win fyne.Window, ws *Workstation) *UI {
 	if ws.Now == nil {
 		ws.Now = time.Now
 	}
-	u := &UI{win: win, ws: ws}
+	u := &UI{win: win, ws: ws, link: LinkState{Connected: true}}
+	if ws.Link != nil {
+		u.link = ws.Link()
+	}
+	u.banner = newDeviceBanner(u)
 	u.home = newHomeScreen(u)
 	u.issue = newIssueForm(u)
 	u.list = newInvoiceList(u)
@@ -142,7 +155,8 @@ func New(win fyne.Window, ws *Workstation) *UI {
 			u.device.refresh()
 		}
 	}
-	win.SetContent(u.tabs)
+	win.SetContent(container.NewBorder(u.banner.content, nil, nil, nil, u.tabs))
+	u.SetLink(u.link)
 	win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { u.tabs.Select(u.issueTab); u.issue.reset() })
 	win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault},
