@@ -1,6 +1,7 @@
 package invoice
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -67,6 +68,12 @@ func Check(o *Order, cfg Config) (*Checked, Errors) {
 		return nil, c.result()
 	}
 	parts, err := Split(inv, cfg.Limits.InvoiceLimit)
+	if errors.Is(err, ErrPriceUnprintable) {
+		c.add("lines", "price.unprintable", "",
+			fmt.Sprintf("按单张限额%s拆分后，有商品行无法用税控设备可接受的单价（最多%d位小数、%d个字符）打印为“数量×单价=金额”（误差须小于0.01），请调整数量", cfg.Limits.InvoiceLimit, MaxPricePlaces, MaxPriceChars),
+			fmt.Sprintf("split over the limit %s, a piece has no unit price of at most %d places and %d characters giving its amount within 0.01", cfg.Limits.InvoiceLimit, MaxPricePlaces, MaxPriceChars))
+		return nil, c.result()
+	}
 	if err != nil {
 		t := inv.Totals()
 		c.add("totals.amount", "split.too_many", t.Amount.String(),
@@ -118,7 +125,7 @@ func (c *checker) header() *Invoice {
 		Issuer:           o.Issuer,
 		Remark:           o.Remark,
 		Buyer: Party{
-			Name:         o.Buyer.Name,
+			Name:         strings.TrimSpace(o.Buyer.Name),
 			TaxID:        o.Buyer.TaxID,
 			AddressPhone: o.Buyer.AddressPhone,
 			BankAccount:  o.Buyer.BankAccount,
@@ -166,7 +173,7 @@ func (c *checker) header() *Invoice {
 // buyer checks the buyer's details; a 专票 needs all of them.
 func (c *checker) buyer(special bool) {
 	o := c.o
-	c.text("buyer.name", o.Buyer.Name, maxPartyBytes, true)
+	c.text("buyer.name", strings.TrimSpace(o.Buyer.Name), maxPartyBytes, true)
 	if o.Buyer.TaxID == "" {
 		if special {
 			c.requiredFor("buyer.tax_id", "专票")

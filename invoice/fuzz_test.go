@@ -30,6 +30,7 @@ func invariants(t *testing.T, c *Checked, limit Money) {
 		amount += tot.Amount
 		tax += tot.Tax
 		rows += len(p.Lines)
+		printedLinesConsistent(t, p)
 	}
 	if amount != whole.Amount || tax != whole.Tax {
 		t.Fatalf("parts add up to %s + %s, the order is %s + %s", amount, tax, whole.Amount, whole.Tax)

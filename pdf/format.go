@@ -7,13 +7,15 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// decimalText prints a quantity or unit price with up to 8 decimals and no trailing
-// zeros (rules.md §10); zero prints as nothing, as a line without quantity shows blank.
+// decimalText prints a quantity or unit price as the invoice holds it, without trailing
+// zeros: up to 8 decimals, more where a price needs them to give its line's amount
+// (docs/rules.md "Printed unit price"); zero prints as nothing, as a line without quantity
+// shows blank.
 func decimalText(d decimal.Decimal) string {
 	if d.IsZero() {
 		return ""
 	}
-	return d.Round(8).String()
+	return d.String()
 }
 
 // yuan prints an amount with the currency sign, a red invoice's minus after it: ¥-113.00.
