@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/printing"
 	"github.com/kaipiao/kaipiao/store"
 )
 
@@ -51,6 +52,8 @@ type Workstation struct {
 	// device's identity (name enterprise, seal or device), keyPass opening an encrypted
 	// key; it says what it did. nil hides the button.
 	ImportPKI func(name, certFile, keyFile, keyPass string) (string, error)
+	// Printing is the print spooler; the system's (CUPS, or the Windows spooler) when nil.
+	Printing printing.Spooler
 	// Now is the clock for "today"; time.Now by default.
 	Now func() time.Time
 }
