@@ -3,6 +3,7 @@ package pdf
 import (
 	"fmt"
 	"image"
+	"math"
 	"time"
 )
 
@@ -70,4 +71,18 @@ func DrawPage(p *Page, dpi float64) (*image.RGBA, error) {
 		return nil, err
 	}
 	return drawImage(fs, p, dpi), nil
+}
+
+// DrawBand renders the pixel rows [top, top+rows) of a page at dpi dots per inch: a
+// printer at 600 dpi takes an A4 sheet in bands rather than as one 140 MB image. The
+// band's bounds are in the whole page's pixels; joined, the bands are DrawPage's image.
+func DrawBand(p *Page, dpi float64, top, rows int) (*image.RGBA, error) {
+	fs, err := loadFonts()
+	if err != nil {
+		return nil, err
+	}
+	s := dpi / 25.4
+	img := image.NewRGBA(image.Rect(0, top, int(math.Ceil(p.Width*s)), top+rows))
+	drawInto(fs, p, s, img)
+	return img, nil
 }
