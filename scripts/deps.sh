@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Kaipiao needs on Debian: the C libraries Fyne links
 # against, and the tools the tests run (PDF checks, a pseudo-terminal bridge, Xvfb for
-# screenshots), and mingw-w64 for the Windows build. Installs as root, or through sudo; otherwise prints the exact command.
+# screenshots, a private CUPS scheduler with the cups-pdf virtual printer for the print
+# tests), and mingw-w64 for the Windows build. Installs as root, or through sudo; otherwise prints the exact command.
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,7 @@ packages=(
   xvfb xauth x11-apps netpbm
   poppler-utils qpdf zbar-tools
   socat
+  cups-daemon cups-client cups-filters printer-driver-cups-pdf
   gcc-mingw-w64-x86-64
 )
 

@@ -78,11 +78,7 @@ func newInvoiceList(u *UI) *invoiceList {
 	l.actions = []*widget.Button{
 		widget.NewButton(lang.L("预览"), func() { showPreview(u.win, "发票预览", l.selected.Invoice) }),
 		widget.NewButton(lang.L("保存PDF"), func() { askSavePDF(u.win, u.ws, l.selected.Invoice) }),
-		widget.NewButton(lang.L("打印"), func() {
-			if err := printPDF(u.ws, l.selected.Invoice); err != nil {
-				dialog.ShowError(fmt.Errorf("打印失败：%v", err), u.win)
-			}
-		}),
+		widget.NewButton(lang.L("打印"), func() { l.showPrint(false) }),
 		widget.NewButton(lang.L("复制代码号码"), func() {
 			fyne.CurrentApp().Clipboard().SetContent(l.selected.Invoice.Code + " " + l.selected.Invoice.Number)
 		}),
@@ -113,7 +109,7 @@ func newInvoiceList(u *UI) *invoiceList {
 		widget.NewLabel(lang.L("号码")), sized(l.number, 130), widget.NewLabel(lang.L("同步")), l.syncState, l.filterErr)
 	l.content = container.NewBorder(
 		container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("查找")),
-			container.NewHBox(append([]fyne.CanvasObject{l.redOnly}, l.exportButtons()...)...), l.buyer), filters, l.partial.content),
+			container.NewHBox(append([]fyne.CanvasObject{l.redOnly, l.printButton()}, l.exportButtons()...)...), l.buyer), filters, l.partial.content),
 		nil, nil, nil, split)
 	return l
 }

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/printing"
 	"github.com/kaipiao/kaipiao/store"
 )
 
@@ -58,6 +59,8 @@ type Workstation struct {
 	// to another port ("sim" for the built-in simulator). nil hides the buttons.
 	RetryDevice  func()
 	ChooseDevice func(addr string)
+	// Printing is the print spooler; the system's (CUPS, or the Windows spooler) when nil.
+	Printing printing.Spooler
 	// Now is the clock for "today"; time.Now by default.
 	Now func() time.Time
 }
