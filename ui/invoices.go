@@ -21,14 +21,14 @@ type invoiceList struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	buyer   *widget.Entry
+	buyer   *entry
 	redOnly *widget.Check
 	// The other filters: issue dates (YYYY-MM-DD, both inclusive), the invoice number,
 	// the sync state.
 	from, to, number *widget.Entry
 	syncState        *widget.Select
 	filterErr        *widget.Label
-	table            *widget.Table
+	table            *selectTable
 	records          []*store.Record
 	cursor           string
 	more             *widget.Button
@@ -37,7 +37,8 @@ type invoiceList struct {
 	partBtn          *widget.Button   // partial red: only for a blue invoice
 	redsBtn          *widget.Button   // its reds: only for a blue invoice
 	actions          []*widget.Button // those that need a selected invoice
-	selected         *store.Record
+	selected         *store.Record // the highlighted row: what the details show and every action acts on
+	redNote          *widget.Label // why the red actions are off for the selected invoice
 	mailForm         dialog.Dialog // the address asked for 发送邮件, while open
 }
 
@@ -59,11 +60,12 @@ var listColumns = []struct {
 var syncText = map[store.SyncState]string{store.SyncQueued: "待上传", store.SyncAcked: "已上传", store.SyncDead: "失败"}
 
 func newInvoiceList(u *UI) *invoiceList {
-	l := &invoiceList{u: u, buyer: widget.NewEntry(), detail: widget.NewLabel("")}
+	l := &invoiceList{u: u, buyer: newEntry(), detail: widget.NewLabel(""), redNote: widget.NewLabel("")}
+	l.redNote.Importance = widget.WarningImportance
 	l.buyer.SetPlaceHolder(lang.L("购买方名称或税号"))
 	l.buyer.OnChanged = func(string) { l.reload() }
 	l.redOnly = widget.NewCheck(lang.L("只看红字"), func(bool) { l.reload() })
-	l.table = newTable(func() int { return len(l.records) }, len(listColumns),
+	l.table = newSelectTable(func() int { return len(l.records) }, len(listColumns),
 		func(r, c int) string { return listColumns[c].cell(l.records[r]) },
 		func(c int) (string, float32) { return listColumns[c].title, listColumns[c].width },
 		func(r int) { l.show(l.records[r]) })
@@ -94,7 +96,7 @@ func newInvoiceList(u *UI) *invoiceList {
 	// The list above, the selected invoice below, the split movable by the clerk.
 	split := container.NewVSplit(
 		container.NewBorder(nil, l.more, nil, nil, l.table),
-		container.NewBorder(nil, container.NewHBox(append([]fyne.CanvasObject{l.redBtn, l.partBtn, l.redsBtn}, buttons(l.actions)...)...), nil, nil,
+		container.NewBorder(nil, container.NewHBox(append([]fyne.CanvasObject{l.redBtn, l.partBtn, l.redsBtn}, append(buttons(l.actions), l.redNote)...)...), nil, nil,
 			container.NewVScroll(l.detail)))
 	split.Offset = 0.6
 	l.from, l.to, l.number = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
@@ -154,10 +156,18 @@ func sized(o fyne.CanvasObject, width float32) fyne.CanvasObject {
 	return container.NewGridWrap(fyne.NewSize(width, o.MinSize().Height), o)
 }
 
-// reload reads the first page again.
+// reload reads the first page again. The selected invoice stays selected, read afresh,
+// when it is still listed; otherwise nothing is.
 func (l *invoiceList) reload() {
+	var id uint64
+	if l.selected != nil {
+		id = l.selected.ID
+	}
 	l.records, l.cursor = nil, ""
 	l.fetch(l.query())
+	if id == 0 || !l.selectWhere(func(r *store.Record) bool { return r.ID == id }) {
+		l.clearSelection()
+	}
 }
 
 func (l *invoiceList) loadMore() {
@@ -205,16 +215,7 @@ func (l *invoiceList) show(r *store.Record) {
 		b.WriteString("\n" + mailText(st))
 	}
 	l.detail.SetText(b.String())
-	for _, b := range l.actions {
-		b.Enable()
-	}
-	for _, b := range []*widget.Button{l.redBtn, l.partBtn, l.redsBtn} {
-		if inv.IsRed() {
-			b.Disable()
-		} else {
-			b.Enable()
-		}
-	}
+	l.enableActions(r)
 }
 
 func (l *invoiceList) confirmRed() {
@@ -223,11 +224,7 @@ func (l *invoiceList) confirmRed() {
 		return
 	}
 	msg := fmt.Sprintf("对发票 %s %s 尚未冲红的全部余额开具红字发票？", r.Invoice.Code, r.Invoice.Number)
-	dialog.ShowConfirm(lang.L("红冲"), msg, func(ok bool) {
-		if ok {
-			l.red(r)
-		}
-	}, l.u.win)
+	showConfirm(l.u.win, lang.L("红冲"), msg, lang.L("开具红字发票"), nil, func() { l.red(r) })
 }
 
 // red issues a full red invoice in the background.
@@ -241,11 +238,16 @@ func (l *invoiceList) red(r *store.Record) {
 		fyne.Do(func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("红冲失败：%s", clerkMessage(err)), l.u.win)
-				l.redBtn.Enable()
+				if l.selected != nil {
+					l.enableActions(l.selected)
+				}
 				return
 			}
-			dialog.ShowInformation(lang.L("红冲成功"), fmt.Sprintf("红字发票 %s %s", outs[0].Invoice.Code, outs[0].Invoice.Number), l.u.win)
+			showInfo(l.u.win, lang.L("红冲成功"), fmt.Sprintf("红字发票 %s %s", outs[0].Invoice.Code, outs[0].Invoice.Number))
 			l.reload()
+			// The new red invoice is what the clerk looks at next: select it, so that the
+			// details and every action are the red one's.
+			l.selectInvoice(outs[0].Invoice.Code, outs[0].Invoice.Number)
 		})
 	}()
 }

@@ -162,9 +162,10 @@ func (rd *redDialog) submit() {
 			}
 			rd.d.Hide()
 			red := outs[0].Invoice
-			dialog.ShowInformation(lang.L("红冲成功"), lang.L("红字发票 {{.Code}} {{.Number}}，价税合计 ¥{{.Total}}", map[string]any{
-				"Code": red.Code, "Number": red.Number, "Total": red.Totals().Total.String()}), rd.l.u.win)
+			showInfo(rd.l.u.win, lang.L("红冲成功"), lang.L("红字发票 {{.Code}} {{.Number}}，价税合计 ¥{{.Total}}", map[string]any{
+				"Code": red.Code, "Number": red.Number, "Total": red.Totals().Total.String()}))
 			rd.l.reload()
+			rd.l.selectInvoice(red.Code, red.Number)
 		})
 	}()
 }
