@@ -37,9 +37,9 @@ type invoiceList struct {
 	partBtn          *widget.Button   // partial red: only for a blue invoice
 	redsBtn          *widget.Button   // its reds: only for a blue invoice
 	actions          []*widget.Button // those that need a selected invoice
-	selected         *store.Record // the highlighted row: what the details show and every action acts on
-	redNote          *widget.Label // why the red actions are off for the selected invoice
-	mailForm         dialog.Dialog // the address asked for 发送邮件, while open
+	selected         *store.Record    // the highlighted row: what the details show and every action acts on
+	redNote          *widget.Label    // why the red actions are off for the selected invoice
+	mailForm         dialog.Dialog    // the address asked for 发送邮件, while open
 }
 
 var listColumns = []struct {
