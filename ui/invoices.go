@@ -77,7 +77,7 @@ func newInvoiceList(u *UI) *invoiceList {
 	l.redsBtn = widget.NewButton(lang.L("查看红字发票"), func() { l.showReds() })
 	l.redsBtn.Disable()
 	l.actions = []*widget.Button{
-		widget.NewButton(lang.L("预览"), func() { showPreview(u.win, "发票预览", l.selected.Invoice) }),
+		widget.NewButton(lang.L("预览"), func() { showPreview(u.win, "发票预览", l.selected.Invoice, nil) }),
 		widget.NewButton(lang.L("保存PDF"), func() { askSavePDF(u.win, u.ws, l.selected.Invoice) }),
 		widget.NewButton(lang.L("打印"), func() {
 			if err := printPDF(u.ws, l.selected.Invoice); err != nil {

@@ -151,6 +151,8 @@ type keyDialog struct {
 	d      *dialog.CustomDialog
 	canvas fyne.Canvas
 	cancel func()
+	// onClosed runs when the dialog closes, however it does.
+	onClosed func()
 }
 
 // dialogs are the open keyboard dialogs, the newest last.
@@ -186,6 +188,9 @@ func showKeyDialog(win fyne.Window, title string, content fyne.CanvasObject, foc
 				dialogs = append(dialogs[:i], dialogs[i+1:]...)
 				break
 			}
+		}
+		if kd.onClosed != nil {
+			kd.onClosed()
 		}
 	})
 	dialogs = append(dialogs, kd)

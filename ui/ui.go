@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"github.com/kaipiao/kaipiao/invoice"
@@ -51,6 +50,9 @@ type Workstation struct {
 	// device's identity (name enterprise, seal or device), keyPass opening an encrypted
 	// key; it says what it did. nil hides the button.
 	ImportPKI func(name, certFile, keyFile, keyPass string) (string, error)
+	// Platform is the service platform's address the program runs with (a flag or the
+	// environment); the first run offers it. Empty when there is none.
+	Platform string
 	// Now is the clock for "today"; time.Now by default.
 	Now func() time.Time
 }
@@ -92,7 +94,7 @@ type UI struct {
 }
 
 // New builds the screens into win and binds the keyboard shortcuts: Ctrl+N a new invoice,
-// Ctrl+Enter issue it.
+// Ctrl+Enter issue it (after a confirmation), Ctrl+1…9 the tabs, Ctrl+Q quit.
 func New(win fyne.Window, ws *Workstation) *UI {
 	if ws.Now == nil {
 		ws.Now = time.Now
@@ -128,6 +130,8 @@ func New(win fyne.Window, ws *Workstation) *UI {
 		switch t.Content {
 		case u.home.content:
 			u.home.refresh()
+		case u.issue.content:
+			u.issue.focusFirst()
 		case u.list.content:
 			u.list.reload()
 		case u.inbox.content:
@@ -143,10 +147,7 @@ func New(win fyne.Window, ws *Workstation) *UI {
 		}
 	}
 	win.SetContent(u.tabs)
-	win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { u.tabs.Select(u.issueTab); u.issue.reset() })
-	win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { u.issue.submit() })
+	bindWindowKeys(win, u)
 	u.home.refresh()
 	return u
 }
