@@ -45,8 +45,7 @@ type issueForm struct {
 	// problems is the compact summary of the errors shown, in a scroll of fixed height
 	// under the totals: it never takes the grid's room, and the layout never jumps.
 	problems *widget.Label
-	// fieldErr is each entry's current rule error; the entries' validators read it, so
-	// Fyne marks the field.
+	// fieldErr is each entry's current rule error, shown at the field.
 	fieldErr map[*entry]error
 	// left are the fields the clerk has left since the form was new; asked is set once
 	// the clerk asked to preview or issue. Errors show for those only.
@@ -152,7 +151,9 @@ func (f *issueForm) relayout() {
 func (f *issueForm) entry(hint string) *entry {
 	e := newEntry()
 	e.SetPlaceHolder(hint)
-	e.Validator = func(string) error { return f.fieldErr[e] }
+	// The form sets each field's error itself (no validator: a validator would also put
+	// a tick in every valid cell, taking the room of the 19-digit tax code).
+	e.AlwaysShowValidationError = true
 	e.OnChanged = func(string) { f.refresh() }
 	e.left = func() {
 		if !f.left[e] {
@@ -329,9 +330,11 @@ func (f *issueForm) refresh() {
 		f.words.SetText("（大写）" + invoice.Words(t.Total))
 	}
 	f.split.SetText("")
+	f.split.Hide()
 	if checked != nil && len(checked.Parts) > 1 {
 		f.split.SetText(lang.L("超过单张限额 {{.Limit}}，将拆分为 {{.N}} 张发票", map[string]any{
 			"Limit": yuan(f.u.ws.Limits.InvoiceLimit, true), "N": len(checked.Parts)}))
+		f.split.Show()
 	}
 	if f.busy {
 		f.issueBtn.Disable()
