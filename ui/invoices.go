@@ -33,12 +33,13 @@ type invoiceList struct {
 	cursor           string
 	more             *widget.Button
 	detail           *widget.Label
-	redBtn           *widget.Button
-	partBtn          *widget.Button   // partial red: only for a blue invoice
-	redsBtn          *widget.Button   // its reds: only for a blue invoice
+	redBtn           *button
+	partBtn          *button          // partial red: only for a blue invoice
+	redsBtn          *button          // its reds: only for a blue invoice
 	actions          []*widget.Button // those that need a selected invoice
 	selected         *store.Record    // the highlighted row: what the details show and every action acts on
 	redNote          *widget.Label    // why the red actions are off for the selected invoice
+	lastAction       string           // the last action and the invoice it took (selection.go)
 	mailForm         dialog.Dialog    // the address asked for 发送邮件, while open
 }
 
@@ -70,15 +71,15 @@ func newInvoiceList(u *UI) *invoiceList {
 		func(c int) (string, float32) { return listColumns[c].title, listColumns[c].width },
 		func(r int) { l.show(l.records[r]) })
 	l.more = widget.NewButton(lang.L("更多"), l.loadMore)
-	l.redBtn = widget.NewButton(lang.L("全额红冲"), l.confirmRed)
+	l.redBtn = newButton(lang.L("全额红冲"), l.confirmRed)
 	l.redBtn.Disable()
-	l.partBtn = widget.NewButton(lang.L("部分红冲"), func() { l.showPartialRed() })
+	l.partBtn = newButton(lang.L("部分红冲"), func() { l.showPartialRed() })
 	l.partBtn.Disable()
-	l.redsBtn = widget.NewButton(lang.L("查看红字发票"), func() { l.showReds() })
+	l.redsBtn = newButton(lang.L("查看红字发票"), func() { l.showReds() })
 	l.redsBtn.Disable()
 	l.actions = []*widget.Button{
-		widget.NewButton(lang.L("预览"), func() { showPreview(u.win, "发票预览", l.selected.Invoice, nil) }),
-		widget.NewButton(lang.L("保存PDF"), func() { askSavePDF(u.win, u.ws, l.selected.Invoice) }),
+		widget.NewButton(lang.L("预览"), func() { l.acted("preview"); showPreview(u.win, "发票预览", l.selected.Invoice, nil) }),
+		widget.NewButton(lang.L("保存PDF"), func() { l.acted("pdf"); askSavePDF(u.win, u.ws, l.selected.Invoice) }),
 		widget.NewButton(lang.L("打印"), func() {
 			if err := printPDF(u.ws, l.selected.Invoice); err != nil {
 				dialog.ShowError(fmt.Errorf("打印失败：%v", err), u.win)
@@ -224,13 +225,37 @@ func (l *invoiceList) confirmRed() {
 		return
 	}
 	msg := fmt.Sprintf("对发票 %s %s 尚未冲红的全部余额开具红字发票？", r.Invoice.Code, r.Invoice.Number)
-	showConfirm(l.u.win, lang.L("红冲"), msg, lang.L("开具红字发票"), nil, func() { l.red(r) })
+	// The reason is the clerk's to choose (it is printed and reported): none is preset.
+	reason := newKeySelect(nil)
+	for _, rs := range redReasons {
+		reason.Options = append(reason.Options, fmt.Sprintf("%d %s", rs, lang.L(rs.Text())))
+	}
+	reason.PlaceHolder = lang.L("请选择冲红原因（←→ 选择）")
+	problem := message("")
+	problem.Importance = widget.DangerImportance
+	var kd *keyDialog
+	ok := newButton(lang.L("开具红字发票"), func() {
+		i := reason.SelectedIndex()
+		if i < 0 {
+			problem.SetText(lang.L("请选择冲红原因"))
+			l.u.win.Canvas().Focus(reason)
+			return
+		}
+		kd.d.Hide()
+		l.red(r, redReasons[i])
+	})
+	ok.Importance = widget.HighImportance
+	reason.onEnter = ok.OnTapped
+	cancel := newButton(lang.L("取消"), nil)
+	kd = showKeyDialog(l.u.win, lang.L("红冲"), container.NewVBox(sizedMessage(msg),
+		widget.NewForm(widget.NewFormItem(lang.L("冲红原因"), reason)), problem), reason, nil, cancel, ok)
+	cancel.OnTapped = kd.d.Hide
 }
 
 // red issues a full red invoice in the background.
-func (l *invoiceList) red(r *store.Record) {
+func (l *invoiceList) red(r *store.Record, reason invoice.RedReason) {
 	o := &invoice.Order{OrderID: "UI-RED-" + r.Invoice.Code + r.Invoice.Number + "-" + l.u.ws.Now().Format("20060102150405"),
-		RedOf:  &invoice.RedRequest{Code: r.Invoice.Code, Number: r.Invoice.Number, Reason: int(invoice.ReasonError)},
+		RedOf:  &invoice.RedRequest{Code: r.Invoice.Code, Number: r.Invoice.Number, Reason: int(reason)},
 		Issuer: l.u.ws.Operator}
 	l.redBtn.Disable()
 	go func() {

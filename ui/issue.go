@@ -29,16 +29,16 @@ type issueForm struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	orderID   string // the request ID: fixed for this form, so a double issue replays
-	kind      *widget.Select
-	inclusive *widget.Check
-	buyer     map[string]*entry // by field path
-	remark    *entry
-	payee     *entry // 收款人
-	reviewer  *entry // 复核
-	issuer    *widget.Label
-	lines     []*lineRow
-	linesBox  *fyne.Container
+	orderID    string // the request ID: fixed for this form, so a double issue replays
+	kind       *widget.Select
+	inclusive  *widget.Check
+	buyer      map[string]*entry // by field path
+	remark     *entry
+	payee      *entry // 收款人
+	reviewer   *entry // 复核
+	issuer     *widget.Label
+	lines      []*lineRow
+	linesBox   *fyne.Container
 	gridScroll *container.Scroll
 
 	amount, tax, total, words, split *widget.Label

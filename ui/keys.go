@@ -169,7 +169,7 @@ func topDialog(c fyne.Canvas) *keyDialog {
 
 // showKeyDialog shows content with buttons; the first of focus is focused, so that Enter
 // presses it, and Escape runs cancel and closes the dialog.
-func showKeyDialog(win fyne.Window, title string, content fyne.CanvasObject, focus *button, cancel func(), buttons ...*button) *keyDialog {
+func showKeyDialog(win fyne.Window, title string, content fyne.CanvasObject, focus fyne.Focusable, cancel func(), buttons ...*button) *keyDialog {
 	kd := &keyDialog{d: dialog.NewCustomWithoutButtons(title, content, win), canvas: win.Canvas()}
 	objs := make([]fyne.CanvasObject, len(buttons))
 	for i, b := range buttons {
@@ -254,3 +254,33 @@ func (w fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 }
 
 func (w fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) { objs[0].Resize(size) }
+
+// keySelect is a select that Enter answers (onEnter), as the dialog's default button
+// would, and that Escape leaves for the window; Left and Right step through the choices.
+type keySelect struct {
+	widget.Select
+	onEnter func()
+}
+
+func newKeySelect(options []string) *keySelect {
+	s := &keySelect{}
+	s.Options = options
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// TypedKey answers Enter and Escape; other keys are the select's.
+func (s *keySelect) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if s.onEnter != nil {
+			s.onEnter()
+		}
+	case fyne.KeyEscape:
+		if c := fyne.CurrentApp().Driver().CanvasForObject(s); c != nil {
+			escape(c)
+		}
+	default:
+		s.Select.TypedKey(ev)
+	}
+}

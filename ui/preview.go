@@ -51,7 +51,7 @@ func showPreview(win fyne.Window, title string, inv *invoice.Invoice, issue func
 	}
 	var kd *keyDialog
 	closeBtn := newButton(lang.L("关闭 (Esc)"), func() { kd.d.Hide() })
-	buttons, focus := []*button{closeBtn}, closeBtn
+	buttons, focus := []*button{closeBtn}, fyne.Focusable(closeBtn)
 	if issue != nil {
 		issueBtn := newButton(lang.L("开具 (Enter)"), func() { kd.d.Hide(); issue() })
 		issueBtn.Importance = widget.HighImportance

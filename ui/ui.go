@@ -134,6 +134,7 @@ func New(win fyne.Window, ws *Workstation) *UI {
 			u.issue.focusFirst()
 		case u.list.content:
 			u.list.reload()
+			u.win.Canvas().Focus(u.list.table) // the arrows go through the invoices at once
 		case u.inbox.content:
 			u.inbox.reloadMappings()
 		case u.stats.content:

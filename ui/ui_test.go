@@ -168,7 +168,7 @@ func TestClerkIssuesFindsAndReversesAnInvoice(t *testing.T) {
 	}
 	dismissDialogs(w) // the clerk has read "开票成功"
 	screenshot(t, w, "invoices")
-	u.list.red(blue)
+	u.list.red(blue, invoice.ReasonError)
 	eventually(t, "the red invoice", func() bool { n, _ := ws.Store.Count(); return n == 2 })
 	reds, _ := ws.Store.RedsOf(blue.Invoice.Code, blue.Invoice.Number)
 	if len(reds) != 1 || reds[0].Totals().Total != -blue.Invoice.Totals().Total {
