@@ -22,11 +22,11 @@ type homeScreen struct {
 	content fyne.CanvasObject
 
 	device, stock, locks *widget.Label
-	offline              *widget.ProgressBar
+	offline              *gauge
 	offlineText          *widget.Label
 	// offlineTime is how much of the offline hours the oldest un-uploaded invoice has
 	// used; the label beside it says when issuing locks.
-	offlineTime     *widget.ProgressBar
+	offlineTime     *gauge
 	offlineTimeText *widget.Label
 	queue, today    *widget.Label
 	retry           *widget.Button // shown when the platform refused invoices
@@ -34,7 +34,7 @@ type homeScreen struct {
 
 func newHomeScreen(u *UI) *homeScreen {
 	h := &homeScreen{u: u, device: widget.NewLabel(""), stock: widget.NewLabel(""), locks: widget.NewLabel(""),
-		offline: widget.NewProgressBar(), offlineText: widget.NewLabel(""), queue: widget.NewLabel(""),
+		offline: newGauge(), offlineText: widget.NewLabel(""), queue: widget.NewLabel(""),
 		today: widget.NewLabel("")}
 	h.locks.Importance = widget.DangerImportance
 	// Every line wraps: a long message grows downwards and never widens the window.
@@ -42,7 +42,7 @@ func newHomeScreen(u *UI) *homeScreen {
 		l.Wrapping = fyne.TextWrapWord
 	}
 	h.offline.TextFormatter = func() string { return fmt.Sprintf("%.0f%%", h.offline.Value*100) }
-	h.offlineTime, h.offlineTimeText = widget.NewProgressBar(), message("")
+	h.offlineTime, h.offlineTimeText = newGauge(), message("")
 	h.offlineTime.TextFormatter = func() string { return fmt.Sprintf("%.0f%%", h.offlineTime.Value*100) }
 	refresh := widget.NewButton(lang.L("刷新"), h.refresh)
 	h.retry = widget.NewButton(lang.L("重新上传失败的发票"), h.retryDead)
@@ -72,7 +72,7 @@ func (h *homeScreen) refresh() {
 				devText = lang.L("已连接  机器编号 {{.Machine}}  下一张 {{.Next}}", map[string]any{"Machine": st.Machine, "Next": st.NextNumber})
 				stockText = lang.L("剩余发票 {{.N}} 张", map[string]any{"N": st.StockLeft})
 				offText = lang.L("离线开票金额 ¥{{.Amount}} / ¥{{.Limit}}，离线时长上限 {{.Hours}} 小时",
-					map[string]any{"Amount": st.OfflineAmount.String(), "Limit": st.OfflineLimit.String(), "Hours": st.OfflineHours})
+					map[string]any{"Amount": yuan(st.OfflineAmount, false), "Limit": yuan(st.OfflineLimit, false), "Hours": st.OfflineHours})
 				if !st.OldestPending.IsZero() {
 					offText += lang.L("，最早未上传 {{.At}}", map[string]any{"At": st.OldestPending.Format("01-02 15:04")})
 				}
@@ -140,6 +140,8 @@ func (h *homeScreen) refresh() {
 				h.retry.Hide()
 			}
 			h.today.SetText(todayText)
+			// Wrapped messages change height: lay the cards out again.
+			h.content.Refresh()
 		})
 	}()
 }
