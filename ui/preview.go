@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pdf"
 )
@@ -37,16 +38,28 @@ func previewPages(inv *invoice.Invoice) (fyne.CanvasObject, error) {
 	return container.NewScroll(box), nil
 }
 
-// showPreview opens the preview of an invoice (or of a draft) in a dialog.
-func showPreview(win fyne.Window, title string, inv *invoice.Invoice) {
+// showPreview opens the preview of an invoice (or of a draft) in a dialog; with issue,
+// the dialog has 开具 (focused) beside 关闭. Escape closes it.
+func showPreview(win fyne.Window, title string, inv *invoice.Invoice, issue func()) *keyDialog {
 	pages, err := previewPages(inv)
 	if err != nil {
-		dialog.ShowError(fmt.Errorf("无法预览：%v", err), win)
-		return
+		showError(win, fmt.Errorf("无法预览：%v", err))
+		return nil
 	}
-	d := dialog.NewCustom(title, "关闭", pages, win)
-	d.Resize(fyne.NewSize(1180, 700))
-	d.Show()
+	var kd *keyDialog
+	closeBtn := newButton(lang.L("关闭 (Esc)"), func() { kd.d.Hide() })
+	buttons, focus := []*button{closeBtn}, fyne.Focusable(closeBtn)
+	if issue != nil {
+		issueBtn := newButton(lang.L("开具 (Enter)"), func() { kd.d.Hide(); issue() })
+		issueBtn.Importance = widget.HighImportance
+		buttons, focus = append(buttons, issueBtn), issueBtn
+	}
+	kd = showKeyDialog(win, title, pages, focus, nil, buttons...)
+	// The window's size, less the dialog's frame: the page is 1,100 pixels wide and
+	// scrolls where the screen is smaller.
+	size := win.Canvas().Size()
+	kd.d.Resize(fyne.NewSize(min(1180, size.Width-40), min(700, size.Height-40)))
+	return kd
 }
 
 // draftCode stands for the code a draft does not have yet.
