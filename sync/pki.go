@@ -13,6 +13,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -54,6 +55,23 @@ const (
 	demoValidity      = 2 * 365 * 24 * time.Hour
 	expiryWarningDays = 30
 )
+
+// OIDDeviceEKU is the extended key usage that marks a tax-control device's certificate.
+// The platform takes an offered device certificate only with it: an enterprise's
+// certificate chains to the same CA but lacks it, so an enterprise cannot pass its own key
+// off as a device's. The arc is the demo PKI's own (docs/security.md); a deployment uses
+// its device CA's policy identifier.
+var OIDDeviceEKU = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 61212, 1, 1}
+
+// HasDeviceEKU reports whether c carries OIDDeviceEKU.
+func HasDeviceEKU(c *smx509.Certificate) bool {
+	for _, o := range c.UnknownExtKeyUsage {
+		if o.Equal(OIDDeviceEKU) {
+			return true
+		}
+	}
+	return false
+}
 
 // Errors of the PKI, for errors.Is.
 var (
@@ -150,8 +168,10 @@ type Leaf struct {
 	// or the device's machine number. The platform matches invoices against it.
 	SerialName string
 	Usage      smx509.KeyUsage
-	NotBefore  time.Time
-	Validity   time.Duration
+	// ExtKeyUsage: OIDDeviceEKU for a device's certificate.
+	ExtKeyUsage []asn1.ObjectIdentifier
+	NotBefore   time.Time
+	Validity    time.Duration
 }
 
 // IssueSM2 makes an SM2 key and a certificate for it signed by ca.
@@ -161,7 +181,7 @@ func IssueSM2(ca Identity, l Leaf) (Identity, error) {
 		return Identity{}, err
 	}
 	tmpl := &smx509.Certificate{Subject: pkix.Name{CommonName: l.CommonName, SerialNumber: l.SerialName},
-		NotBefore: l.NotBefore, NotAfter: l.NotBefore.Add(l.Validity), KeyUsage: l.Usage}
+		NotBefore: l.NotBefore, NotAfter: l.NotBefore.Add(l.Validity), KeyUsage: l.Usage, UnknownExtKeyUsage: l.ExtKeyUsage}
 	cert, err := issue(tmpl, &key.PublicKey, ca)
 	return Identity{Cert: cert, Key: key}, err
 }

@@ -46,13 +46,17 @@ type deviceScreen struct {
 	pinResult                        *widget.Label
 
 	st device.Status // as last read; the period the buttons act on
+
+	absent *widget.Label // why the panel is disabled, while the device is not connected
 }
 
 func newDeviceScreen(u *UI) *deviceScreen {
 	s := &deviceScreen{u: u, dev: u.ws.Device, identity: widget.NewLabel(""), stock: widget.NewLabel(""),
 		offline: widget.NewLabel(""), period: widget.NewLabel(""), locks: widget.NewLabel(""), result: widget.NewLabel(""),
 		oldPIN: widget.NewPasswordEntry(), newPIN: widget.NewPasswordEntry(), again: widget.NewPasswordEntry(),
-		pinResult: widget.NewLabel("")}
+		pinResult: widget.NewLabel(""), absent: widget.NewLabel("")}
+	s.absent.Importance, s.absent.Wrapping = widget.DangerImportance, fyne.TextWrapWord
+	s.absent.Hide()
 	s.locks.Importance = widget.DangerImportance
 	for _, l := range []*widget.Label{s.locks, s.result, s.offline, s.pinResult} {
 		l.Wrapping = fyne.TextWrapWord
@@ -65,6 +69,7 @@ func newDeviceScreen(u *UI) *deviceScreen {
 	pinForm := widget.NewForm(widget.NewFormItem(lang.L("原口令"), s.oldPIN), widget.NewFormItem(lang.L("新口令"), s.newPIN),
 		widget.NewFormItem(lang.L("再次输入"), s.again))
 	s.content = container.NewVScroll(container.NewVBox(
+		s.absent,
 		widget.NewCard(lang.L("税控设备"), "", container.NewVBox(s.identity, s.locks)),
 		widget.NewCard(lang.L("发票库存"), "", s.stock),
 		widget.NewCard(lang.L("离线开票"), "", s.offline),
@@ -89,7 +94,27 @@ func deviceMessage(err error) string {
 }
 
 // refresh reads the device in the background and shows what it found.
+// setLink disables the panel, saying why, while the device is not connected.
+func (s *deviceScreen) setLink(st LinkState) {
+	if st.Connected {
+		s.absent.Hide()
+		for _, b := range []*widget.Button{s.report, s.clear, s.pinBtn} {
+			b.Enable()
+		}
+		s.refresh()
+		return
+	}
+	s.absent.SetText(fmt.Sprintf(lang.L("税控设备不可用：%s。设备连接后才能抄报、清卡和修改口令。"), s.u.noDeviceReason()))
+	s.absent.Show()
+	for _, b := range []*widget.Button{s.report, s.clear, s.pinBtn} {
+		b.Disable()
+	}
+}
+
 func (s *deviceScreen) refresh() {
+	if !s.u.deviceReady() {
+		return
+	}
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

@@ -19,12 +19,8 @@ func openStore(e *env) (*store.DB, error) { return workstation.OpenStore(e.data)
 
 // openWorkstation opens the data folder's workstation for the commands that issue.
 func openWorkstation(ctx context.Context, e *env, reconcile bool) (*workstation.Workstation, error) {
-	operator := os.Getenv("KAIPIAO_OPERATOR")
-	if operator == "" {
-		operator = "kaipiaoctl"
-	}
 	return workstation.Open(ctx, workstation.Config{Data: e.data, Device: e.device, PIN: os.Getenv("KAIPIAO_DEVICE_PIN"),
-		Operator: operator, Log: e.stderr}, reconcile)
+		Operator: operator(), Log: e.stderr}, reconcile)
 }
 
 // connectDevice reaches the --device of the command line.

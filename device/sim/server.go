@@ -25,6 +25,7 @@ type Server struct {
 	last      cached
 	prev      []byte
 	muteUntil time.Time
+	lastRx    time.Time
 }
 
 // cached is the last answer, resent verbatim for a repeated sequence number: the device
@@ -50,6 +51,17 @@ func (s *Server) Serve() error {
 	for {
 		n, err := s.Link.Read(buf)
 		if n > 0 {
+			now := time.Now()
+			if s.dec.Buffered() > 0 && now.Sub(s.lastRx) >= device.InterByteTimeout {
+				// What came before this silence can never complete a frame (PROTOCOL.md
+				// §2): a header announcing a megabyte must not swallow the next request.
+				for _, d := range s.dec.Expire() {
+					if herr := s.handle(d.Frame, d.Err); herr != nil {
+						return herr
+					}
+				}
+			}
+			s.lastRx = now
 			s.paceRx(n)
 			s.dec.Write(buf[:n])
 			for {
