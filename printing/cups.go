@@ -96,6 +96,9 @@ func parseLpstat(out string) []Printer {
 		}
 		last = -1
 		if m := rePrinter.FindStringSubmatch(line); m != nil {
+			if _, seen := byName[m[1]]; seen {
+				continue
+			}
 			p := Printer{Name: m[1], State: StateIdle}
 			switch {
 			case strings.Contains(line, " disabled"):
