@@ -225,7 +225,9 @@ func TestKeyboardOnlyDay(t *testing.T) {
 	}
 	key(w, fyne.KeyReturn)
 	eventually(t, "the invoice issued", func() bool { n, _ := ws.Store.Count(); return n == 1 })
-	eventually(t, "开票成功", func() bool { return strings.Contains(dialogText(w), "开票成功") || strings.Contains(dialogText(w), "价税合计") })
+	eventually(t, "开票成功", func() bool {
+		return strings.Contains(dialogText(w), "开票成功") || strings.Contains(dialogText(w), "价税合计")
+	})
 	key(w, fyne.KeyReturn) // 确定 has the focus
 	if w.Canvas().Overlays().Top() != nil {
 		t.Fatal("Enter must close the information")
