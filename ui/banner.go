@@ -97,15 +97,16 @@ func (b *deviceBanner) show(st LinkState) {
 // SetLink shows the device's connection: the banner while it is not usable, issuing and
 // the device panel disabled with the reason, everything else as it was.
 func (u *UI) SetLink(st LinkState) {
+	prev := u.link
 	u.link = st
 	u.banner.show(st)
 	u.issue.refresh()
 	u.inbox.refresh()
 	u.list.partial.reload()
 	if u.device != nil {
-		u.device.setLink(st)
+		u.device.setLink(st, prev.Connected != st.Connected)
 	}
-	if st.Connected {
+	if st.Connected && !prev.Connected {
 		u.home.refresh()
 	}
 }
