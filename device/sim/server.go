@@ -26,7 +26,13 @@ type Server struct {
 	prev      []byte
 	muteUntil time.Time
 	lastRx    time.Time
+	answered  time.Time // when the last answer's last byte was written
 }
+
+// crossed is how soon after an answer a repeat of its request counts as having crossed
+// it on the wire: well under the host's response timeout (1 s), after which it repeats a
+// request only if it heard nothing.
+const crossed = 150 * time.Millisecond
 
 // cached is the last answer, resent verbatim for a repeated sequence number: the device
 // never executes a sequence number twice.
@@ -80,6 +86,11 @@ func (s *Server) Serve() error {
 	}
 }
 
+// idleGap is how far behind its schedule the pacing may fall before it counts the line
+// as idle and starts afresh. Below it, a sleep that overslept is made up by the next
+// chunks: resetting at every oversleep made a long answer 25 % slower than its baud rate.
+const idleGap = 20 * time.Millisecond
+
 func (s *Server) byteTime() time.Duration { return 10 * time.Second / time.Duration(s.Baud) }
 
 // paceRx holds received bytes back until their wire time has passed.
@@ -88,7 +99,7 @@ func (s *Server) paceRx(n int) {
 		return
 	}
 	now := time.Now()
-	if s.rxNext.Before(now) {
+	if now.Sub(s.rxNext) > idleGap {
 		s.rxNext = now
 	}
 	s.rxNext = s.rxNext.Add(time.Duration(n) * s.byteTime())
@@ -104,8 +115,8 @@ func (s *Server) write(b []byte) {
 	for len(b) > 0 {
 		n := min(len(b), 32)
 		now := time.Now()
-		if s.txNext.Before(now) {
-			s.txNext = now
+		if now.Sub(s.txNext) > idleGap {
+			s.txNext = now // the line was idle: start from now
 		}
 		s.txNext = s.txNext.Add(time.Duration(n) * s.byteTime())
 		time.Sleep(time.Until(s.txNext))
@@ -155,6 +166,14 @@ func (s *Server) handle(f device.Frame, ferr error) error {
 		s.last, s.prev = cached{}, nil
 	}
 	if f.Session == s.last.session && f.Seq == s.last.seq && f.Cmd == s.last.cmd && s.last.frame != nil {
+		if time.Since(s.answered) < crossed {
+			// This repeat crossed our answer on the wire (it was waiting while we sent):
+			// the host has the answer by now, and asks again after a silence if not.
+			// Answering it would queue another copy of a long answer ahead of the
+			// host's next request (PROTOCOL.md §3.2).
+			s.logf("sim: repeat of seq %d crossed the answer, dropped", f.Seq)
+			return nil
+		}
 		s.emit(s.last.frame, faults)
 		return nil
 	}
@@ -289,4 +308,5 @@ func (s *Server) emit(out []byte, faults map[Fault]bool) {
 	if faults[FaultDupResponse] {
 		s.write(b)
 	}
+	s.answered = time.Now()
 }
