@@ -284,7 +284,7 @@ func mailLoop(ctx context.Context, m *mail.Mailer, interval time.Duration) {
 
 // linkForUI is the link's state as the banner shows it.
 func linkForUI(st workstation.LinkState) ui.LinkState {
-	port := st.Addr
+	port, _, _ := strings.Cut(st.Addr, "?") // the port as the clerk knows it, without ?baud=
 	if port == "sim" || strings.HasPrefix(port, "sim:") {
 		port = "内置模拟器"
 	}

@@ -26,13 +26,7 @@ type Server struct {
 	prev      []byte
 	muteUntil time.Time
 	lastRx    time.Time
-	answered  time.Time // when the last answer's last byte was written
 }
-
-// crossed is how soon after an answer a repeat of its request counts as having crossed
-// it on the wire: well under the host's response timeout (1 s), after which it repeats a
-// request only if it heard nothing.
-const crossed = 150 * time.Millisecond
 
 // cached is the last answer, resent verbatim for a repeated sequence number: the device
 // never executes a sequence number twice.
@@ -166,14 +160,6 @@ func (s *Server) handle(f device.Frame, ferr error) error {
 		s.last, s.prev = cached{}, nil
 	}
 	if f.Session == s.last.session && f.Seq == s.last.seq && f.Cmd == s.last.cmd && s.last.frame != nil {
-		if time.Since(s.answered) < crossed {
-			// This repeat crossed our answer on the wire (it was waiting while we sent):
-			// the host has the answer by now, and asks again after a silence if not.
-			// Answering it would queue another copy of a long answer ahead of the
-			// host's next request (PROTOCOL.md §3.2).
-			s.logf("sim: repeat of seq %d crossed the answer, dropped", f.Seq)
-			return nil
-		}
 		s.emit(s.last.frame, faults)
 		return nil
 	}
@@ -308,5 +294,4 @@ func (s *Server) emit(out []byte, faults map[Fault]bool) {
 	if faults[FaultDupResponse] {
 		s.write(b)
 	}
-	s.answered = time.Now()
 }
