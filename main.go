@@ -38,7 +38,8 @@ func main() {
 	dark := flag.Bool("dark", false, "the dark theme")
 	light := flag.Bool("light", false, "the light theme (default: the system's)")
 	language := flag.String("lang", firstOf(os.Getenv("KAIPIAO_LANG"), "zh"), "the screens' language: zh (Chinese) or en (English)")
-	selftest := flag.Int("selftest-latency", 0, "") // for scripts/gui-latency.sh; not in -help
+	selftest := flag.Int("selftest-latency", 0, "")       // for scripts/gui-latency.sh; not in -help
+	nodevice := flag.Bool("selftest-nodevice", false, "") // for scripts/gui-nodevice.sh; not in -help
 	flag.Usage = usage
 	flag.Parse()
 	if *selftest > 0 {
@@ -121,6 +122,10 @@ func main() {
 	defer stopMail()
 	go mailLoop(mailCtx, &mail.Mailer{DB: ws.Store, Render: screens.RenderPDF}, time.Minute)
 
+	if *nodevice {
+		driveNoDevice(a, w, ws, screens, func(built *ui.UI) { u = built })
+		return
+	}
 	// First run sets up the administrator and the seller; then every session starts
 	// with a log-in, and the screens open for that operator's role.
 	ui.Start(w, screens, func(built *ui.UI) { u = built })
@@ -132,7 +137,7 @@ func usage() {
 	out := flag.CommandLine.Output()
 	fmt.Fprintf(out, "Usage of %s:\n", os.Args[0])
 	flag.VisitAll(func(f *flag.Flag) {
-		if f.Name == "selftest-latency" {
+		if strings.HasPrefix(f.Name, "selftest-") {
 			return
 		}
 		fmt.Fprintf(out, "  -%s\n    \t%s", f.Name, f.Usage)
@@ -279,7 +284,7 @@ func mailLoop(ctx context.Context, m *mail.Mailer, interval time.Duration) {
 
 // linkForUI is the link's state as the banner shows it.
 func linkForUI(st workstation.LinkState) ui.LinkState {
-	port := st.Addr
+	port, _, _ := strings.Cut(st.Addr, "?") // the port as the clerk knows it, without ?baud=
 	if port == "sim" || strings.HasPrefix(port, "sim:") {
 		port = "内置模拟器"
 	}

@@ -272,7 +272,7 @@ func (w *Workstation) connected(ctx context.Context, c *device.Client, cfg Confi
 		return fmt.Errorf("the device and the store disagree (run `kaipiaoctl reconcile` for the report): %v", rep.Mismatches)
 	}
 	if (rep.ResolvedIntents > 0 || rep.Imported > 0) && cfg.Log != nil {
-		fmt.Fprintf(cfg.Log, "kaipiao: reconciled with the device: %d open request(s) resolved, %d invoice(s) imported from its journal\n",
+		fmt.Fprintf(cfg.Log, "kaipiao: recovered from an interrupted run: %d open request(s) resolved with the device, %d invoice(s) imported from its journal\n",
 			rep.ResolvedIntents, rep.Imported)
 	}
 	return nil
