@@ -26,8 +26,8 @@ import (
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/mail"
-	ksync "github.com/kaipiao/kaipiao/sync"
 	"github.com/kaipiao/kaipiao/store"
+	ksync "github.com/kaipiao/kaipiao/sync"
 	"github.com/kaipiao/kaipiao/ui"
 	"github.com/kaipiao/kaipiao/workstation"
 )

@@ -128,4 +128,3 @@ func copyBucket(src safeDB, dst *DB, name []byte, keys [][]byte) (int, error) {
 	})
 	return n, errors.Join(err, werr)
 }
-
