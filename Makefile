@@ -70,10 +70,12 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(STATICCHECK) ./...
 
-# vet, staticcheck, every test, the desktop program's smoke test under Xvfb, and each
+# vet, staticcheck, every test (the print tests run their own cupsd with cups-pdf), the
+# Windows print path under Wine, the desktop program's smoke test under Xvfb, and each
 # fuzz target briefly.
 test: deps vet lint gui
 	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -run TestPrintUnderWine ./cmd/kaipiaoctl -args -wine
 	./scripts/gui-smoke.sh $$(mktemp --suffix=.png)
 	./scripts/gui-latency.sh 500
 	$(MAKE) --no-print-directory windows

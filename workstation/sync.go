@@ -38,11 +38,13 @@ func (w *Workstation) Syncer(ctx context.Context, data, url string, log io.Write
 	if c := pki.Enterprise.Cert; ksync.ExpiresSoon(c, time.Now()) && log != nil {
 		fmt.Fprintf(log, "kaipiao: warning: the enterprise's certificate expires on %s: renew it\n", c.NotAfter.Format(time.DateOnly))
 	}
-	caps, err := w.Client.Caps(ctx)
+	// The device's certificate as last read from it (kept in the data folder), so that
+	// what is queued still syncs while the device is away; the relay waits for it.
+	cert, err := os.ReadFile(filepath.Join(data, DeviceCertFile))
 	if err != nil {
-		return nil, fmt.Errorf("the device's certificate: %w", err)
+		return nil, fmt.Errorf("the device's certificate (read at its first connection): %w", err)
 	}
-	return ksync.New(ksync.Config{Store: w.Store, PKI: pki, URL: url, Device: w.Client, DeviceCert: caps.Certificate,
+	return ksync.New(ksync.Config{Store: w.Store, PKI: pki, URL: url, Device: w.Link, DeviceCert: cert,
 		OnPass: onPass})
 }
 

@@ -136,7 +136,11 @@ func (d *Device) dispatch(session uint32, cmd device.Command, payload []byte) ([
 	case device.CmdQueryReq:
 		return d.query(func(tx *bolt.Tx) (device.Record, bool, error) { return byRequest(tx, args.Text(0)) })
 	case device.CmdJournal:
-		return d.journal(args.Num(0), int(min(args.Num(1), 10000)))
+		limit := uint64(device.MaxPayload / 2)
+		if b := args.Num(2); b > 0 {
+			limit = min(b, limit)
+		}
+		return d.journal(args.Num(0), int(min(args.Num(1), 10000)), int(limit))
 	case device.CmdReport:
 		return d.report(session, payload, args)
 	case device.CmdClear:
@@ -175,7 +179,9 @@ func byRequest(tx *bolt.Tx, requestID string) (device.Record, bool, error) {
 	return r, true, r.UnmarshalBinary(body)
 }
 
-func (d *Device) journal(from uint64, n int) ([]byte, error) {
+// journal answers a page of records from counter from: at most n records and, past the
+// first, at most limit bytes, so that a page's wire time stays within the deadline.
+func (d *Device) journal(from uint64, n, limit int) ([]byte, error) {
 	if from == 0 {
 		from = 1
 	}
@@ -184,7 +190,7 @@ func (d *Device) journal(from uint64, n int) ([]byte, error) {
 	err := d.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketJournal).Cursor()
 		for k, v := c.Seek(counterKey(from)); k != nil && len(recs) < n; k, v = c.Next() {
-			if size+len(v) > device.MaxPayload/2 {
+			if len(recs) > 0 && size+len(v) > limit {
 				break
 			}
 			var r device.Record
