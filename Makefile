@@ -42,7 +42,7 @@ run: build
 # The same workstation from the command line: it issues the example orders through the
 # built-in simulator into the local data folder (again and again: a repeated order is
 # replayed, never issued twice), lists them, reverses one, and shows the device.
-KCTL = ./bin/kaipiaoctl --data $(RUN_DATA)
+KCTL = KAIPIAO_DEMO_KEYS=1 ./bin/kaipiaoctl --data $(RUN_DATA)
 
 demo: build
 	@echo "== kaipiaoctl check docs/examples/01-software-service.json"

@@ -26,6 +26,7 @@ import (
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/mail"
+	"github.com/kaipiao/kaipiao/store"
 	ksync "github.com/kaipiao/kaipiao/sync"
 	"github.com/kaipiao/kaipiao/ui"
 	"github.com/kaipiao/kaipiao/workstation"
@@ -38,7 +39,8 @@ func main() {
 	dark := flag.Bool("dark", false, "the dark theme")
 	light := flag.Bool("light", false, "the light theme (default: the system's)")
 	language := flag.String("lang", firstOf(os.Getenv("KAIPIAO_LANG"), "zh"), "the screens' language: zh (Chinese) or en (English)")
-	selftest := flag.Int("selftest-latency", 0, "") // for scripts/gui-latency.sh; not in -help
+	selftest := flag.Int("selftest-latency", 0, "")       // for scripts/gui-latency.sh; not in -help
+	nodevice := flag.Bool("selftest-nodevice", false, "") // for scripts/gui-nodevice.sh; not in -help
 	flag.Usage = usage
 	flag.Parse()
 	if *selftest > 0 {
@@ -60,7 +62,7 @@ func main() {
 	// saved, else the environment, else the built-in simulator and no platform.
 	saved, err := workstation.ReadConnection(*data)
 	if err != nil {
-		fatal(w, err)
+		fatal(w, *data, err)
 		return
 	}
 	*dev = firstOf(*dev, saved.Device, os.Getenv("KAIPIAO_DEVICE"), "sim")
@@ -87,7 +89,7 @@ func main() {
 		Operator: operator, Log: os.Stderr}, onLink)
 	cancel()
 	if err != nil {
-		fatal(w, err)
+		fatal(w, *data, err)
 		return
 	}
 	defer ws.Close()
@@ -121,6 +123,10 @@ func main() {
 	defer stopMail()
 	go mailLoop(mailCtx, &mail.Mailer{DB: ws.Store, Render: screens.RenderPDF}, time.Minute)
 
+	if *nodevice {
+		driveNoDevice(a, w, ws, screens, func(built *ui.UI) { u = built })
+		return
+	}
 	// First run sets up the administrator and the seller; then every session starts
 	// with a log-in, and the screens open for that operator's role.
 	ui.Start(w, screens, func(built *ui.UI) { u = built })
@@ -132,7 +138,7 @@ func usage() {
 	out := flag.CommandLine.Output()
 	fmt.Fprintf(out, "Usage of %s:\n", os.Args[0])
 	flag.VisitAll(func(f *flag.Flag) {
-		if f.Name == "selftest-latency" {
+		if strings.HasPrefix(f.Name, "selftest-") {
 			return
 		}
 		fmt.Fprintf(out, "  -%s\n    \t%s", f.Name, f.Usage)
@@ -279,7 +285,7 @@ func mailLoop(ctx context.Context, m *mail.Mailer, interval time.Duration) {
 
 // linkForUI is the link's state as the banner shows it.
 func linkForUI(st workstation.LinkState) ui.LinkState {
-	port := st.Addr
+	port, _, _ := strings.Cut(st.Addr, "?") // the port as the clerk knows it, without ?baud=
 	if port == "sim" || strings.HasPrefix(port, "sim:") {
 		port = "内置模拟器"
 	}
@@ -289,20 +295,23 @@ func linkForUI(st workstation.LinkState) ui.LinkState {
 // fatal shows an error that stops the program in the window itself, not only on
 // stderr (a Windows build has none): the data folder unreadable, or open in another
 // window. Closing the dialog or the window ends the program with status 2.
-func fatal(w fyne.Window, err error) {
+func fatal(w fyne.Window, data string, err error) {
 	fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
 	msg := "开票程序无法启动：\n\n" + err.Error()
-	if errors.Is(err, workstation.ErrBusy) {
+	switch {
+	case errors.Is(err, workstation.ErrBusy):
 		msg = "开票程序无法启动：数据已在另一个开票窗口或命令中打开。\n请先关闭它，然后重新启动。\n\n" + err.Error()
+	case errors.Is(err, store.ErrDamaged):
+		msg = damagedText(data, err)
 	}
 	text := widget.NewLabel(msg)
 	text.Wrapping = fyne.TextWrapWord
 	quit := func() { fyne.CurrentApp().Quit() }
 	w.SetContent(container.NewCenter(widget.NewLabel("开票 Kaipiao")))
-	d := dialog.NewCustom("无法启动", "退出", container.NewGridWrap(fyne.NewSize(560, 200), text), w)
+	d := dialog.NewCustom("无法启动", "退出", container.NewGridWrap(fyne.NewSize(640, 300), text), w)
 	d.SetOnClosed(quit)
 	w.SetOnClosed(quit)
-	w.Resize(fyne.NewSize(720, 420))
+	w.Resize(fyne.NewSize(760, 460))
 	d.Show()
 	w.ShowAndRun()
 	os.Exit(2)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -49,6 +50,8 @@ type Stats struct {
 	Busy          int // BUSY frames received
 	Handshakes    int // HELLOs completed
 	SessionLosses int // CodeNoSession answers (the device restarted)
+	BytesRead     int // bytes received from the port
+	BytesWritten  int // bytes sent to it
 }
 
 // Client talks to one device, one command at a time. Its methods are safe for concurrent
@@ -74,6 +77,7 @@ type Client struct {
 	stats    Stats
 	lastRx   time.Time
 	rxMu     sync.Mutex
+	rxBytes  atomic.Int64 // counted by the read loop, outside mu
 }
 
 type rxFrame struct {
@@ -146,7 +150,9 @@ func (c *Client) Connected() bool {
 func (c *Client) Stats() Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.stats
+	st := c.stats
+	st.BytesRead = int(c.rxBytes.Load())
+	return st
 }
 
 func (c *Client) logf(format string, args ...any) {
@@ -172,6 +178,7 @@ func (c *Client) readLoop() {
 		silent := time.Since(c.lastRx)
 		if n > 0 {
 			c.lastRx = time.Now()
+			c.rxBytes.Add(int64(n))
 		}
 		c.rxMu.Unlock()
 		if c.dec.Buffered() > 0 && silent >= c.opts.InterByteTimeout {
@@ -347,7 +354,8 @@ func (c *Client) exchange(ctx context.Context, cmd Command, payload []byte, requ
 	defer retry.Stop()
 	sent := false
 	send := func(f []byte) {
-		if _, err := c.port.Write(f); err == nil {
+		if n, err := c.port.Write(f); err == nil {
+			c.stats.BytesWritten += n
 			sent = true
 		} else {
 			c.logf("device: %s seq %d: %v", cmd, seq, err)
@@ -374,6 +382,13 @@ func (c *Client) exchange(ctx context.Context, cmd Command, payload []byte, requ
 			}
 			return nil, unknown(ErrTimeout)
 		case <-retry.C:
+			if c.receiving() {
+				// An answer is streaming in (ours, or a stale one ahead of it): sending
+				// again now would only queue another copy of a long answer behind it —
+				// the cascade that once left a link at 115200 baud unusable.
+				retry.Reset(200 * time.Millisecond)
+				continue
+			}
 			c.stats.Retransmits++
 			c.logf("device: %s seq %d: no answer, sending again", cmd, seq)
 			send(frame)

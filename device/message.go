@@ -166,9 +166,9 @@ func (s *Status) MarshalBinary() ([]byte, error) {
 	e.codes(s.Locks)
 	e.uint(uint64(len(s.Next)))
 	for _, n := range s.Next {
-		e.digits("next type", n.Kind.CodeType())
-		e.digits("next code", n.Code)
-		e.digits("next number", n.Number)
+		e.digits("next.type", n.Kind.CodeType())
+		e.digits("next.code", n.Code)
+		e.digits("next.number", n.Number)
 	}
 	return e.b, e.err
 }

@@ -53,3 +53,21 @@ func Quote(s string) string {
 }
 
 func runeStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// The longest an error's echoed value and its messages may be.
+const (
+	maxValue   = 256
+	maxMessage = 1024
+)
+
+// clip cuts s to at most n bytes on a rune boundary, noting the full length.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !runeStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf("… (%d bytes)", len(s))
+}

@@ -60,6 +60,15 @@ func ReadFile(path string) ([]byte, error) {
 	return ReadAll(path, f)
 }
 
+// XLSXRows reads the first sheet of a workbook within the limits, as the order import
+// does: the master-data import reads through it too.
+func XLSXRows(data []byte) ([][]string, error) {
+	if len(data) > MaxFileBytes {
+		return nil, errTooLarge("", int64(len(data)))
+	}
+	return xlsxRows(data)
+}
+
 // xlsxRows reads the first sheet of a workbook, numbers as their raw decimal text (a
 // cell formatted to two places still reads back as the amount typed, never a float). It
 // streams the sheet and stops at the row and cell limits; the workbook may unzip to

@@ -96,6 +96,9 @@ func parseLpstat(out string) []Printer {
 		}
 		last = -1
 		if m := rePrinter.FindStringSubmatch(line); m != nil {
+			if _, seen := byName[m[1]]; seen {
+				continue
+			}
 			p := Printer{Name: m[1], State: StateIdle}
 			switch {
 			case strings.Contains(line, " disabled"):
@@ -170,6 +173,14 @@ func (c *CUPS) Submit(ctx context.Context, j *Job) (string, error) {
 	m := reRequest.FindStringSubmatch(out)
 	if m == nil {
 		return "", &Error{Printer: j.Printer, Err: ErrRefused, Detail: "lp gave no request id: " + strings.TrimSpace(out)}
+	}
+	// A queue disabled since the check still takes the job and only holds it: look again,
+	// and take back a job that would wait rather than print.
+	if st, err := c.command(ctx, nil, "lpstat", "-p", j.Printer); err == nil {
+		if ps := parseLpstat(st); len(ps) == 1 && ps[0].State == StateStopped {
+			_, _ = c.command(ctx, nil, "cancel", m[1])
+			return "", &Error{Printer: j.Printer, Err: ErrStopped, Detail: ps[0].Reason}
+		}
 	}
 	return m[1], nil
 }

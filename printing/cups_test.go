@@ -183,6 +183,14 @@ func TestCUPSRefusesAStoppedOrMissingPrinter(t *testing.T) {
 	if !errors.Is(err, printing.ErrStopped) || !strings.Contains(printing.Message(err), "已暂停") {
 		t.Errorf("disabled printer: %v (%s), want ErrStopped", err, printing.Message(err))
 	}
+	// Disabled between the check and the job: the job lp took is taken back.
+	sheets, err := printing.Sheets(invs, printing.PaperA4, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, err := sp.Submit(ctx, &printing.Job{Printer: "Kaipiao-PDF", Paper: printing.PaperA4, Copies: 1, Title: "t", Sheets: sheets}); !errors.Is(err, printing.ErrStopped) {
+		t.Errorf("a job sent to a disabled queue: %q, %v; want ErrStopped", id, err)
+	}
 	srv.Run(t, "cupsenable", "Kaipiao-PDF")
 	srv.Run(t, "cupsreject", "-r", "maintenance", "Kaipiao-PDF")
 	if _, err := printing.Print(ctx, sp, req); !errors.Is(err, printing.ErrRejecting) {
@@ -194,8 +202,8 @@ func TestCUPSRefusesAStoppedOrMissingPrinter(t *testing.T) {
 		t.Errorf("missing printer: %v, want ErrMissing", err)
 	}
 	// Nothing reached the printer: no job was queued, no file written.
-	if jobs := srv.Run(t, "lpstat", "-W", "all", "-o"); strings.TrimSpace(jobs) != "" {
-		t.Errorf("jobs were queued: %s", jobs)
+	if jobs := srv.Run(t, "lpstat", "-W", "not-completed", "-o"); strings.TrimSpace(jobs) != "" {
+		t.Errorf("jobs wait in the queue: %s", jobs)
 	}
 	if files, _ := os.ReadDir(out); len(files) != 0 {
 		t.Errorf("the printer wrote %d files", len(files))

@@ -3,6 +3,7 @@ package printing
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/kaipiao/kaipiao/invoice"
@@ -110,4 +111,35 @@ func TestPrintSendsOnlyToAReadyPrinter(t *testing.T) {
 	if _, err := Print(context.Background(), f, Request{Invoices: req.Invoices, Copies: 0}); err == nil {
 		t.Error("zero copies accepted")
 	}
+}
+
+// Whatever lpstat prints, the printers read from it are named, in a known state, and the
+// default (at most one) comes first.
+func FuzzParseLpstat(f *testing.F) {
+	f.Add("printer A is idle.  enabled since x\nA accepting requests since x\nsystem default destination: A\n")
+	f.Add("printer B disabled since x -\n\treason\nB not accepting requests since x -\n\tRejecting Jobs\n")
+	f.Add("printer C now printing C-1.  enabled since x\nsystem default destination: C\nprinter C is idle.\n")
+	f.Fuzz(func(t *testing.T, out string) {
+		ps := parseLpstat(out)
+		defaults := 0
+		for i, p := range ps {
+			if p.Name == "" || strings.ContainsAny(p.Name, " \t\n") {
+				t.Fatalf("printer %d has name %q", i, p.Name)
+			}
+			switch p.State {
+			case StateIdle, StatePrinting, StateStopped, StateRejecting:
+			default:
+				t.Fatalf("printer %q in state %q", p.Name, p.State)
+			}
+			if p.Default {
+				defaults++
+				if i != 0 {
+					t.Fatalf("the default %q is not first", p.Name)
+				}
+			}
+		}
+		if defaults > 1 {
+			t.Fatalf("%d defaults", defaults)
+		}
+	})
 }

@@ -12,6 +12,7 @@ packages=(
   poppler-utils qpdf zbar-tools
   socat
   cups-daemon cups-client cups-filters printer-driver-cups-pdf
+  wine wine64
   gcc-mingw-w64-x86-64
 )
 

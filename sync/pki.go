@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/emmansun/gmsm/pkcs"
 	"github.com/emmansun/gmsm/pkcs8"
 	"github.com/emmansun/gmsm/sm2"
 	"github.com/emmansun/gmsm/smx509"
@@ -95,14 +96,23 @@ func (id Identity) SM2() *sm2.PrivateKey {
 	return k
 }
 
+// DemoKeysEnv, set to 1, lets a demo set's keys open with the demo passphrase. `make
+// run` and `make demo` set it for their demo folder; nothing else does, so that keys
+// outside it are never opened (or, by DemoPKI, written) under a passphrase everyone knows.
+const DemoKeysEnv = "KAIPIAO_DEMO_KEYS"
+
 // Passphrase returns the passphrase for the keys in dir: KAIPIAO_KEY_PASSPHRASE when set,
-// else the demo passphrase if dir holds a demo set, else ErrNoPassphrase.
+// else the demo passphrase if dir holds a demo set and KAIPIAO_DEMO_KEYS=1, else
+// ErrNoPassphrase.
 func Passphrase(dir string) ([]byte, error) {
 	if p := os.Getenv(PassphraseEnv); p != "" {
 		return []byte(p), nil
 	}
 	if _, err := os.Stat(filepath.Join(dir, FileDemoMarker)); err == nil {
-		return []byte(DemoPassphrase), nil
+		if os.Getenv(DemoKeysEnv) == "1" {
+			return []byte(DemoPassphrase), nil
+		}
+		return nil, fmt.Errorf("keys in %s are a demo set: %w (or %s=1, as make run sets, to use the demo passphrase)", dir, ErrNoPassphrase, DemoKeysEnv)
 	}
 	return nil, fmt.Errorf("keys in %s: %w", dir, ErrNoPassphrase)
 }
@@ -227,13 +237,21 @@ func WriteCert(path string, c *smx509.Certificate) error {
 	return os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: pemCertificate, Bytes: c.Raw}), 0o644)
 }
 
-// WriteKey writes a private key as encrypted PKCS#8 PEM (PBES2), mode 0600. An empty
-// passphrase is refused: keys never rest in the clear.
+// keyEncryption is how key files are encrypted: PBES2 with scrypt (N = 2^15, r = 8,
+// p = 1: 32 MiB and about 0.1 s per try, RFC 7914's interactive figure) and AES-256-GCM.
+// The library's default, PBKDF2 with 2,048 iterations, costs an attacker next to
+// nothing per guess; files written with it are still read (ReadKey follows the file's
+// own parameters).
+var keyEncryption = pkcs.NewPBESEncrypter(pkcs.AES256GCM, pkcs8.ScryptOpts{SaltSize: 16,
+	CostParameter: 1 << 15, BlockSize: 8, ParallelizationParameter: 1})
+
+// WriteKey writes a private key as encrypted PKCS#8 PEM (PBES2, scrypt), mode 0600. An
+// empty passphrase is refused: keys never rest in the clear.
 func WriteKey(path string, key crypto.Signer, passphrase []byte) error {
 	if len(passphrase) == 0 {
 		return fmt.Errorf("writing %s: %w", path, ErrNoPassphrase)
 	}
-	der, err := pkcs8.MarshalPrivateKey(key, passphrase, nil)
+	der, err := pkcs8.MarshalPrivateKey(key, passphrase, keyEncryption)
 	if err != nil {
 		return fmt.Errorf("encrypting %s: %w", path, err)
 	}

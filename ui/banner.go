@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image/color"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -88,8 +89,11 @@ func (b *deviceBanner) show(st LinkState) {
 	if problem == "" {
 		problem = lang.L("税控设备未连接")
 	}
-	b.text.SetText(fmt.Sprintf("%s（端口：%s）。开票和税控设备管理暂不可用，发票查询、预览、PDF、打印、导出、邮件和同步照常。", problem, st.Port))
-	b.hint.SetText(st.Hint)
+	if st.Port != "" && !strings.Contains(problem, st.Port) {
+		problem = fmt.Sprintf("%s（端口 %s）", problem, st.Port)
+	}
+	b.text.SetText(problem)
+	b.hint.SetText(strings.TrimSpace(st.Hint + "\n" + lang.L("开票和税控设备管理暂不可用；发票查询、预览、PDF、打印、导出、邮件和同步照常。")))
 	b.loadPorts()
 	b.content.Show()
 }
@@ -97,15 +101,16 @@ func (b *deviceBanner) show(st LinkState) {
 // SetLink shows the device's connection: the banner while it is not usable, issuing and
 // the device panel disabled with the reason, everything else as it was.
 func (u *UI) SetLink(st LinkState) {
+	prev := u.link
 	u.link = st
 	u.banner.show(st)
 	u.issue.refresh()
 	u.inbox.refresh()
 	u.list.partial.reload()
 	if u.device != nil {
-		u.device.setLink(st)
+		u.device.setLink(st, prev.Connected != st.Connected)
 	}
-	if st.Connected {
+	if st.Connected && !prev.Connected {
 		u.home.refresh()
 	}
 }

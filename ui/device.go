@@ -95,13 +95,13 @@ func deviceMessage(err error) string {
 
 // refresh reads the device in the background and shows what it found.
 // setLink disables the panel, saying why, while the device is not connected.
-func (s *deviceScreen) setLink(st LinkState) {
+func (s *deviceScreen) setLink(st LinkState, changed bool) {
 	if st.Connected {
 		s.absent.Hide()
-		for _, b := range []*widget.Button{s.report, s.clear, s.pinBtn} {
-			b.Enable()
+		if changed { // back: read the device again, which enables what it allows
+			s.pinBtn.Enable()
+			s.refresh()
 		}
-		s.refresh()
 		return
 	}
 	s.absent.SetText(fmt.Sprintf(lang.L("税控设备不可用：%s。设备连接后才能抄报、清卡和修改口令。"), s.u.noDeviceReason()))

@@ -254,7 +254,7 @@ func (l *invoiceList) confirmRed() {
 func (l *invoiceList) red(r *store.Record, reason invoice.RedReason) {
 	o := &invoice.Order{OrderID: "UI-RED-" + r.Invoice.Code + r.Invoice.Number + "-" + l.u.ws.Now().Format("20060102150405"),
 		RedOf:  &invoice.RedRequest{Code: r.Invoice.Code, Number: r.Invoice.Number, Reason: int(reason)},
-		Issuer: l.u.ws.Operator}
+		Issuer: l.u.ws.Operator, Payee: r.Invoice.Payee, Reviewer: r.Invoice.Reviewer}
 	l.redBtn.Disable()
 	go func() {
 		outs, err := l.u.ws.Engine.Issue(context.Background(), o)

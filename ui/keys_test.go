@@ -81,3 +81,10 @@ func focusedEntry(t *testing.T, w fyne.Window) *entry {
 	}
 	return e
 }
+
+// space presses the space bar: the driver sends the key, then the character, each to
+// whatever has the focus at that moment.
+func space(w fyne.Window) {
+	key(w, fyne.KeySpace)
+	typeText(w, " ")
+}

@@ -46,6 +46,7 @@ type printDialog struct {
 	count    *widget.Label
 	preview  *canvas.Image
 	progress *widget.ProgressBar
+	stage    string        // what the progress bar says: nothing before a print
 	status   *widget.Label // the error, or the summary, in the dialog itself
 	ok       *widget.Button
 	d        *dialog.CustomDialog
@@ -145,6 +146,7 @@ func (p *printDialog) build() {
 	p.preview.FillMode = canvas.ImageFillContain
 	p.preview.SetMinSize(fyne.NewSize(440, 300))
 	p.progress = widget.NewProgressBar()
+	p.progress.TextFormatter = func() string { return p.stage }
 	p.ok = widget.NewButton(lang.L("打印"), p.start)
 	p.ok.Importance = widget.HighImportance
 
@@ -281,7 +283,10 @@ func (p *printDialog) start() {
 	p.progress.SetValue(0)
 	req.Progress = func(done, total int) {
 		// Laying out is most of the work; the last step is the spooler's.
-		fyne.Do(func() { p.progress.SetValue(float64(done) / float64(total+1)) })
+		fyne.Do(func() {
+			p.stage = lang.L("排版 {{.Done}} / {{.Total}} 张", map[string]any{"Done": done, "Total": total})
+			p.progress.SetValue(float64(done) / float64(total+1))
+		})
 	}
 	spooler := p.u.spooler()
 	go func() {
@@ -302,11 +307,13 @@ func (p *printDialog) start() {
 func (p *printDialog) finish(req printing.Request, res *printing.Result, err error) {
 	p.ok.Enable()
 	if err != nil {
+		p.stage = ""
 		p.progress.SetValue(0)
 		p.status.Importance = widget.DangerImportance
 		p.status.SetText(printing.Message(err))
 		p.loadPrinters(req.Printer)
 	} else {
+		p.stage = lang.L("打印机已接收")
 		p.progress.SetValue(1)
 		prefs := fyne.CurrentApp().Preferences()
 		prefs.SetString(prefPrinter, res.Printer)

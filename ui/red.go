@@ -154,7 +154,9 @@ func (rd *redDialog) order() (*invoice.Order, string) {
 	if len(req.Lines) == 0 {
 		return nil, lang.L("请勾选要冲红的商品行")
 	}
-	return &invoice.Order{OrderID: rd.orderID, RedOf: req, Issuer: rd.l.u.ws.Operator}, ""
+	// 收款人 and 复核 are the blue invoice's: the same people answer for the reversal.
+	return &invoice.Order{OrderID: rd.orderID, RedOf: req, Issuer: rd.l.u.ws.Operator,
+		Payee: inv.Payee, Reviewer: inv.Reviewer}, ""
 }
 
 // submit issues the red invoice in the background; a refusal stays in the dialog, next

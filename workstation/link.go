@@ -56,6 +56,9 @@ type Link struct {
 	stop     chan struct{}
 	stopped  chan struct{}
 	pinging  atomic.Bool
+	// everConnected: the first connection and a failure to start are reported by the
+	// caller; the log hears of the losses and reconnections after that.
+	everConnected bool
 }
 
 // NewLink prepares the connection to the device addr names (see ConnectDevice); nothing
@@ -290,10 +293,14 @@ func (l *Link) set(st LinkState) {
 	if !changed {
 		return
 	}
+	wasEver := l.everConnected
+	if st.Connected {
+		l.everConnected = true
+	}
 	if l.Log != nil {
-		if st.Connected {
-			fmt.Fprintf(l.Log, "kaipiao: device %s connected on %s\n", st.Machine, st.Addr)
-		} else {
+		if st.Connected && wasEver { // the first connection is the normal case: say nothing
+			fmt.Fprintf(l.Log, "kaipiao: device %s connected again on %s\n", st.Machine, st.Addr)
+		} else if !st.Connected && wasEver {
 			fmt.Fprintf(l.Log, "kaipiao: device on %s: %s\n", st.Addr, st.Err)
 		}
 	}

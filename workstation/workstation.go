@@ -94,9 +94,14 @@ func TaxCodes() (*invoice.TaxCodes, error) {
 	return codes, codesErr
 }
 
-// OpenStore opens the data folder's store, with ErrBusy when another program has it.
+// OpenStore opens the data folder's store, with ErrBusy when another program has it. New
+// audit entries are sealed with the audit key kept outside the folder (AuditKey).
 func OpenStore(data string) (*store.DB, error) {
-	db, err := store.Open(filepath.Join(data, StoreFile), store.Options{})
+	key, err := AuditKey(data)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(filepath.Join(data, StoreFile), store.Options{AuditKey: key})
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("%s: %w", data, ErrBusy)
 	}
@@ -272,7 +277,7 @@ func (w *Workstation) connected(ctx context.Context, c *device.Client, cfg Confi
 		return fmt.Errorf("the device and the store disagree (run `kaipiaoctl reconcile` for the report): %v", rep.Mismatches)
 	}
 	if (rep.ResolvedIntents > 0 || rep.Imported > 0) && cfg.Log != nil {
-		fmt.Fprintf(cfg.Log, "kaipiao: reconciled with the device: %d open request(s) resolved, %d invoice(s) imported from its journal\n",
+		fmt.Fprintf(cfg.Log, "kaipiao: recovered from an interrupted run: %d open request(s) resolved with the device, %d invoice(s) imported from its journal\n",
 			rep.ResolvedIntents, rep.Imported)
 	}
 	return nil

@@ -19,6 +19,7 @@ import (
 // The server prints LISTEN first, serves HTTPS that a workstation pinning the demo
 // transport CA accepts, and stops cleanly; list then prints what it holds.
 func TestServeThenList(t *testing.T) {
+	t.Setenv(ksync.DemoKeysEnv, "1")
 	dir := t.TempDir()
 	pkiDir, wsDir, data := filepath.Join(dir, "pki"), filepath.Join(dir, "ws"), filepath.Join(dir, "data")
 	set, err := ksync.NewDemoSet(ksync.DemoOptions{TaxID: "91350200776049653A", Machine: "661234567890"})

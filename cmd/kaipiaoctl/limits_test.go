@@ -101,8 +101,8 @@ func checkUnderCap(t *testing.T, file string) (int, string, int64) {
 	}
 	cmd := exec.Command(name, args...)
 	cmd.Env = append(os.Environ(), "GOMEMLIMIT=128MiB")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	var stderr, stdout bytes.Buffer
+	cmd.Stderr, cmd.Stdout = &stderr, &stdout
 	err := cmd.Run()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
@@ -113,6 +113,11 @@ func checkUnderCap(t *testing.T, file string) (int, string, int64) {
 	// An upper bound: the child's maxrss also counts this process's high-water mark at
 	// the fork (see writeLines).
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	// Every refusal here is of one order or of the whole file: its answer is small,
+	// whatever the input's size.
+	if stdout.Len() > 64<<10 && !strings.Contains(file, "largest") {
+		t.Errorf("stdout of %d bytes: the answer echoes the input", stdout.Len())
+	}
 	return code, stderr.String(), ru.Maxrss << 10 // kilobytes on Linux
 }
 
@@ -133,6 +138,9 @@ func TestImportLimitsUnderAMemoryCap(t *testing.T) {
 			writeLines(t, p, 1_000_000, func(i int) string {
 				return fmt.Sprintf("O-%07d,计算机配件,1090509020000000000,1,100,0.13\n", i)
 			})
+		}},
+		{"a 10 MB field in a JSON order", "field.json", "at most 100 allowed", func(p string) {
+			os.WriteFile(p, []byte(`{"order_id":"J-1","buyer":{"name":"`+strings.Repeat("名", 10<<20/3)+`"},"lines":[]}`), 0o600)
 		}},
 		{"a 1 MB cell", "cell.csv", "over the limit of 4096", func(p string) {
 			os.WriteFile(p, []byte("order_id,name\nO-1,"+strings.Repeat("x", 1<<20)+"\n"), 0o600)

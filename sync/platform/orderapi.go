@@ -80,7 +80,16 @@ func (s *Server) pull(w http.ResponseWriter, r *request) {
 		s.fail(w, http.StatusInternalServerError, false, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ksync.PullResponse{Orders: orders})
+	resp := ksync.PullResponse{Orders: orders}
+	if r.p.Audit != nil {
+		prev, err := s.DB.AnchorAudit(r.taxID, *r.p.Audit, s.now().UTC())
+		if err != nil {
+			resp.AuditError = err.Error()
+			s.logf("audit anchor of %s refused: %v", r.taxID, err)
+		}
+		resp.AuditAnchor = prev
+	}
+	writeJSON(w, http.StatusOK, resp)
 }
 
 func (s *Server) ackOrders(w http.ResponseWriter, r *request) {
