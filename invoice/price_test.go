@@ -182,3 +182,13 @@ func TestPrintedPricePartialRedStaysProportional(t *testing.T) {
 	}
 	printedLinesConsistent(t, red)
 }
+
+// The device's fields hold 20 characters: a quantity of 12 whole digits and 8 places is
+// refused, one character less passes.
+func TestPrintedPriceQuantityWithinTheDevicesTwentyCharacters(t *testing.T) {
+	o := validOrder()
+	o.Lines[0] = OrderLine{Name: "螺丝", TaxCode: "1090509010000000000", Quantity: "100000000000.00000001", UnitPrice: "0.001", TaxRate: "0.13"}
+	refused(t, o, "lines[0].quantity", "decimal.range")
+	o.Lines[0].Quantity = "10000000000.00000001"
+	passes(t, o)
+}
