@@ -26,13 +26,11 @@ func checkArithmetic(inv *invoice.Invoice, raw json.RawMessage) error {
 		if !invoice.ValidRate(l.Rate) {
 			return fmt.Errorf("%w: line %d rate %s", errArithmetic, i+1, l.Rate)
 		}
-		gross := l.Amount
 		expected := l.Rate.TaxOn(l.Amount)
-		if inv.PriceIncludesTax {
-			gross = l.Amount + l.Tax
-			if !l.Discount { // a discount line's tax is checked against amount × rate (docs/rules.md)
-				expected = l.Rate.TaxIn(gross)
-			}
+		// With tax-inclusive prices the tax is the part of the gross; a discount line's
+		// is checked against amount × rate whatever the prices (docs/rules.md "Discount lines").
+		if inv.PriceIncludesTax && !l.Discount {
+			expected = l.Rate.TaxIn(l.Amount + l.Tax)
 		}
 		if d := l.Tax - expected; d.Abs() > invoice.DefaultLimits.LineTaxTolerance {
 			return fmt.Errorf("%w: line %d tax %s, amount × rate %s", errArithmetic, i+1, l.Tax, expected)
