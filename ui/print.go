@@ -38,6 +38,7 @@ type printDialog struct {
 	recs     []*store.Record
 	picked   []bool
 	printers []printing.Printer
+	loadErr  error // why there are no printers to choose, if the spooler said
 
 	printer  *widget.Select
 	paper    *widget.RadioGroup
@@ -179,7 +180,7 @@ func (p *printDialog) loadPrinters(last string) {
 		log.Printf("printers: %v", err)
 		p.status.SetText(printing.Message(err))
 	}
-	p.printers = ps
+	p.printers, p.loadErr = ps, err
 	names := make([]string, len(ps))
 	sel := 0
 	for i, q := range ps {
@@ -274,7 +275,11 @@ func (p *printDialog) start() {
 	copies, _ := strconv.Atoi(strings.TrimSpace(p.copies.Text))
 	i := p.printer.SelectedIndex()
 	if i < 0 || i >= len(p.printers) {
-		p.status.SetText(printing.Message(&printing.Error{Err: printing.ErrNoPrinters}))
+		err := p.loadErr
+		if err == nil {
+			err = &printing.Error{Err: printing.ErrNoPrinters}
+		}
+		p.status.SetText(printing.Message(err))
 		return
 	}
 	req := printing.Request{Invoices: invs, Printer: p.printers[i].Name, Paper: p.paperChoice(), Copies: copies}
