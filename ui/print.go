@@ -20,12 +20,12 @@ import (
 	"github.com/kaipiao/kaipiao/store"
 )
 
-// Preferences that remember the clerk's last print on this computer (printers are the
-// computer's, not the data folder's).
+// Preferences that remember the clerk's last printer and paper on this computer
+// (printers are the computer's, not the data folder's). Copies start at 1 each time: a
+// remembered 5 would print five of the next invoice unasked.
 const (
 	prefPrinter = "print.printer"
 	prefPaper   = "print.paper"
-	prefCopies  = "print.copies"
 )
 
 // printPreviewDPI draws the first sheet small enough for the dialog.
@@ -109,7 +109,7 @@ func (p *printDialog) build() {
 		}
 	}
 	p.copies = widget.NewEntry()
-	p.copies.SetText(strconv.Itoa(max(1, prefs.IntWithFallback(prefCopies, 1))))
+	p.copies.SetText("1")
 	p.copies.Validator = func(s string) error {
 		if n, err := strconv.Atoi(strings.TrimSpace(s)); err != nil || n < 1 || n > printing.MaxCopies {
 			return fmt.Errorf("份数应为 1 到 %d", printing.MaxCopies)
@@ -323,7 +323,6 @@ func (p *printDialog) finish(req printing.Request, res *printing.Result, err err
 		prefs := fyne.CurrentApp().Preferences()
 		prefs.SetString(prefPrinter, res.Printer)
 		prefs.SetString(prefPaper, string(res.Paper))
-		prefs.SetInt(prefCopies, res.Copies)
 		p.status.Importance = widget.SuccessImportance
 		p.status.SetText(printSummary(res))
 	}

@@ -133,8 +133,8 @@ func TestClerkPrintsInvoices(t *testing.T) {
 	// The printer used last is chosen next time; stopped, it refuses in the dialog.
 	srv.Run(t, "cupsdisable", "Spare-PDF")
 	p = u.list.showPrint(false)
-	if p.printer.Selected != "Spare-PDF（已暂停）" {
-		t.Errorf("the last printer, stopped: %q", p.printer.Selected)
+	if p.printer.Selected != "Spare-PDF（已暂停）" || p.paperChoice() != printing.PaperInvoice || p.copies.Text != "1" {
+		t.Errorf("the last printer, stopped: %q, paper %s, copies %q (always 1 at first)", p.printer.Selected, p.paperChoice(), p.copies.Text)
 	}
 	res, err = waitPrint(t, p)
 	if err == nil || res != nil || !strings.Contains(p.status.Text, "打印机“Spare-PDF”已暂停") {
