@@ -54,9 +54,13 @@ var testLimits = platform.Limits{ReadHeaderTimeout: 500 * time.Millisecond, Read
 	WriteTimeout: 2 * time.Second, IdleTimeout: time.Second, MaxHeaderBytes: 8 << 10,
 	MaxBody: 1 << 20, BodyBudget: 2 << 20, ConnsPerClient: 8}
 
-func startPlatform(t *testing.T) *testPlatform { return startPlatformWith(t, false) }
+func startPlatform(t *testing.T) *testPlatform { return startPlatformOpts(t, false, testLimits) }
 
 func startPlatformWith(t *testing.T, requireClient bool) *testPlatform {
+	return startPlatformOpts(t, requireClient, testLimits)
+}
+
+func startPlatformOpts(t *testing.T, requireClient bool, limits platform.Limits) *testPlatform {
 	t.Helper()
 	dir := t.TempDir()
 	set, err := ksync.NewDemoSet(ksync.DemoOptions{TaxID: "91350200776049653A", Machine: "661234567890"})
@@ -76,7 +80,7 @@ func startPlatformWith(t *testing.T, requireClient bool) *testPlatform {
 		t.Fatal(err)
 	}
 	logs := &logBuffer{}
-	s := &platform.Server{DB: db, PKI: pki, Limits: testLimits, Logf: logs.Printf, RequireClientCert: requireClient}
+	s := &platform.Server{DB: db, PKI: pki, Limits: limits, Logf: logs.Printf, RequireClientCert: requireClient}
 	srv := s.HTTPServer(log.New(io.Discard, "", 0))
 	srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){} // HTTP/1.1: raw requests
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -209,22 +213,32 @@ func TestLargeBodiesAreRefusedUnread(t *testing.T) {
 	})
 	t.Run("bodies together stay within the budget", func(t *testing.T) {
 		// Two requests each declaring the largest body, sending it slowly, take the whole
-		// budget; a third is answered 503 at once, without its body.
+		// budget; a third is answered 503 at once, without its body. The read timeout is
+		// long here, so that the two still hold the budget however slow the machine.
+		l := testLimits
+		l.ReadTimeout, l.WriteTimeout, l.IdleTimeout = time.Minute, time.Minute, time.Minute
+		p := startPlatformOpts(t, false, l)
+		probe := p.dial(t) // dialled first: a handshake on a loaded machine takes a while
+		r := bufio.NewReader(probe)
 		for range 2 {
 			c := p.dial(t)
 			fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\nx", ksync.PathInvoices, 1<<20)
 		}
 		busy := false
-		for range 100 {
-			c := p.dial(t)
-			fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n", ksync.PathInvoices)
-			resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-			c.Close()
-			if err == nil && resp.StatusCode == http.StatusServiceUnavailable {
+		for range 200 {
+			// A whole small request: answered 400 (junk) while the budget has room, on the
+			// same kept-alive connection, and 503 once the two hold it.
+			fmt.Fprintf(probe, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n0123456789", ksync.PathInvoices)
+			resp, err := http.ReadResponse(r, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			if resp.StatusCode == http.StatusServiceUnavailable {
 				busy = true
 				break
 			}
-			time.Sleep(20 * time.Millisecond) // the two may not have been read yet
+			time.Sleep(50 * time.Millisecond) // the two may not have been read yet
 		}
 		if !busy {
 			t.Fatal("a request beyond the body budget was not answered 503")
