@@ -139,6 +139,7 @@ func showLogin(win fyne.Window, ws *Workstation, done func(*UI)) {
 	form := widget.NewForm(widget.NewFormItem(lang.L("操作员"), name), widget.NewFormItem(lang.L("密码"), pass))
 	win.SetContent(container.NewCenter(container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("开票 Kaipiao"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		linkNotice(ws),
 		container.NewGridWrap(fyne.NewSize(360, form.MinSize().Height), form),
 		problem, container.NewHBox(layout.NewSpacer(), btn))))
 	win.Canvas().Focus(name)

@@ -164,3 +164,28 @@ func TestLinkFollowsTheDeviceAwayAndBack(t *testing.T) {
 		t.Errorf("OnChange heard %v", saw)
 	}
 }
+
+// TestChoosingAnotherPortConnects: started on a port with nothing on it, the workstation
+// is moved to the port the device is on and connects, without a restart.
+func TestChoosingAnotherPortConnects(t *testing.T) {
+	dir := t.TempDir()
+	r, err := sim.StartPTY(sim.Config{StatePath: filepath.Join(dir, "devsim.db")}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	w, err := OpenWindow(context.Background(), Config{Data: filepath.Join(dir, "data"), Device: "/dev/ttyNOPE", PIN: sim.DefaultPIN,
+		Operator: "test"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if w.Link.State().Connected {
+		t.Fatal("connected to /dev/ttyNOPE")
+	}
+	w.Link.Choose(r.PTY.Path)
+	eventually(t, "the link on the chosen port", 20*time.Second, func() bool { return w.Link.State().Connected })
+	if st := w.Link.State(); st.Addr != r.PTY.Path || st.Machine != r.Device.Machine() {
+		t.Fatalf("state %+v", st)
+	}
+}
