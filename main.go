@@ -61,7 +61,7 @@ func main() {
 	// saved, else the environment, else the built-in simulator and no platform.
 	saved, err := workstation.ReadConnection(*data)
 	if err != nil {
-		fatal(w, err)
+		fatal(w, *data, err)
 		return
 	}
 	*dev = firstOf(*dev, saved.Device, os.Getenv("KAIPIAO_DEVICE"), "sim")
@@ -88,7 +88,7 @@ func main() {
 		Operator: operator, Log: os.Stderr}, onLink)
 	cancel()
 	if err != nil {
-		fatal(w, err)
+		fatal(w, *data, err)
 		return
 	}
 	defer ws.Close()
@@ -294,20 +294,20 @@ func linkForUI(st workstation.LinkState) ui.LinkState {
 // fatal shows an error that stops the program in the window itself, not only on
 // stderr (a Windows build has none): the data folder unreadable, or open in another
 // window. Closing the dialog or the window ends the program with status 2.
-func fatal(w fyne.Window, err error) {
+func fatal(w fyne.Window, data string, err error) {
 	fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
-	msg := "开票程序无法启动：\n\n" + err.Error()
+	msg := fmt.Sprintf("开票程序无法启动：数据文件夹 %s 无法使用。\n请检查它的位置和权限（启动参数 --data 或环境变量 KAIPIAO_DATA）。\n\n%v", data, err)
 	if errors.Is(err, workstation.ErrBusy) {
-		msg = "开票程序无法启动：数据已在另一个开票窗口或命令中打开。\n请先关闭它，然后重新启动。\n\n" + err.Error()
+		msg = fmt.Sprintf("开票程序无法启动：数据文件夹 %s 已在另一个开票窗口或命令中打开。\n请先关闭它，然后重新启动。\n\n%v", data, err)
 	}
 	text := widget.NewLabel(msg)
 	text.Wrapping = fyne.TextWrapWord
 	quit := func() { fyne.CurrentApp().Quit() }
 	w.SetContent(container.NewCenter(widget.NewLabel("开票 Kaipiao")))
-	d := dialog.NewCustom("无法启动", "退出", container.NewGridWrap(fyne.NewSize(560, 200), text), w)
+	d := dialog.NewCustom("无法启动", "退出", container.NewGridWrap(fyne.NewSize(600, 220), text), w)
 	d.SetOnClosed(quit)
 	w.SetOnClosed(quit)
-	w.Resize(fyne.NewSize(720, 420))
+	w.Resize(fyne.NewSize(760, 460))
 	d.Show()
 	w.ShowAndRun()
 	os.Exit(2)
