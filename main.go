@@ -26,6 +26,7 @@ import (
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/mail"
+	"github.com/kaipiao/kaipiao/store"
 	ksync "github.com/kaipiao/kaipiao/sync"
 	"github.com/kaipiao/kaipiao/ui"
 	"github.com/kaipiao/kaipiao/workstation"
@@ -297,14 +298,17 @@ func linkForUI(st workstation.LinkState) ui.LinkState {
 func fatal(w fyne.Window, data string, err error) {
 	fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
 	msg := fmt.Sprintf("开票程序无法启动：数据文件夹 %s 无法使用。\n请检查它的位置和权限（启动参数 --data 或环境变量 KAIPIAO_DATA）。\n\n%v", data, err)
-	if errors.Is(err, workstation.ErrBusy) {
+	switch {
+	case errors.Is(err, workstation.ErrBusy):
 		msg = fmt.Sprintf("开票程序无法启动：数据文件夹 %s 已在另一个开票窗口或命令中打开。\n请先关闭它，然后重新启动。\n\n%v", data, err)
+	case errors.Is(err, store.ErrDamaged):
+		msg = damagedText(data, err)
 	}
 	text := widget.NewLabel(msg)
 	text.Wrapping = fyne.TextWrapWord
 	quit := func() { fyne.CurrentApp().Quit() }
 	w.SetContent(container.NewCenter(widget.NewLabel("开票 Kaipiao")))
-	d := dialog.NewCustom("无法启动", "退出", container.NewGridWrap(fyne.NewSize(600, 220), text), w)
+	d := dialog.NewCustom("无法启动", "退出", container.NewGridWrap(fyne.NewSize(640, 300), text), w)
 	d.SetOnClosed(quit)
 	w.SetOnClosed(quit)
 	w.Resize(fyne.NewSize(760, 460))

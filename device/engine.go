@@ -30,14 +30,15 @@ func (d EngineDevice) Limits(ctx context.Context) (invoice.Limits, error) {
 	return caps.Limits, nil
 }
 
-// Next reads where the stock stands: the next code and number from STATUS, and what
-// remains of that roll from STOCK.
-func (d EngineDevice) Next(ctx context.Context) (invoice.NextNumber, error) {
+// Next reads where the stock of kind stands: the next code and number of that kind from
+// STATUS, and what remains of that roll from STOCK.
+func (d EngineDevice) Next(ctx context.Context, kind invoice.Kind) (invoice.NextNumber, error) {
 	st, err := d.Client.Status(ctx)
 	if err != nil {
 		return invoice.NextNumber{}, err
 	}
-	if st.NextCode == "" {
+	next, ok := st.NextFor(kind)
+	if !ok {
 		return invoice.NextNumber{}, nil
 	}
 	rolls, err := d.Client.Stock(ctx)
@@ -45,12 +46,12 @@ func (d EngineDevice) Next(ctx context.Context) (invoice.NextNumber, error) {
 		return invoice.NextNumber{}, err
 	}
 	for _, r := range rolls {
-		if r.Code == st.NextCode && r.Remaining > 0 && r.Next() == st.NextNumber {
-			return invoice.NextNumber{Code: st.NextCode, Number: st.NextNumber, Remaining: int(r.Remaining)}, nil
+		if r.Code == next.Code && r.Remaining > 0 && r.Next() == next.Number {
+			return invoice.NextNumber{Code: next.Code, Number: next.Number, Remaining: int(r.Remaining)}, nil
 		}
 	}
 	// The roll is not listed as the one in use: plan one invoice at a time.
-	return invoice.NextNumber{Code: st.NextCode, Number: st.NextNumber, Remaining: 1}, nil
+	return invoice.NextNumber{Code: next.Code, Number: next.Number, Remaining: 1}, nil
 }
 
 // Headroom reads what the device has left (STATUS, STOCK, OFFLINE), for the engine's

@@ -164,6 +164,12 @@ func (s *Status) MarshalBinary() ([]byte, error) {
 	e.digits("nextcode", s.NextCode)
 	e.digits("nextnumber", s.NextNumber)
 	e.codes(s.Locks)
+	e.uint(uint64(len(s.Next)))
+	for _, n := range s.Next {
+		e.digits("next.type", n.Kind.CodeType())
+		e.digits("next.code", n.Code)
+		e.digits("next.number", n.Number)
+	}
 	return e.b, e.err
 }
 
@@ -183,6 +189,20 @@ func (s *Status) UnmarshalBinary(b []byte) error {
 		s.NextCode = d.digits()
 		s.NextNumber = d.digits()
 		s.Locks = d.codes()
+		n := d.uint()
+		if n > uint64(len(invoice.Kinds)) {
+			d.fail("next count")
+			return
+		}
+		for i := uint64(0); i < n && d.err == nil; i++ {
+			typ := d.digits()
+			k, ok := invoice.KindOfCode("0000000000" + typ)
+			if !ok && d.err == nil {
+				d.fail("invoice type")
+				return
+			}
+			s.Next = append(s.Next, NextInvoice{Kind: k, Code: d.digits(), Number: d.digits()})
+		}
 	})
 }
 

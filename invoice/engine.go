@@ -213,14 +213,26 @@ func (e *Engine) issueDrafts(ctx context.Context, drafts []*Invoice, committed f
 		}
 	}
 	for mismatches := 0; len(todo) > 0; {
-		next, err := e.Device.Next(ctx)
+		kind := todo[0].Kind
+		next, err := e.Device.Next(ctx, kind)
 		if err != nil {
 			return issued, fmt.Errorf("reading the device's stock: %w", err)
 		}
 		if next.Code == "" || next.Remaining <= 0 {
-			return issued, fmt.Errorf("%w: no invoice numbers left in stock (发票库存不足，请领购发票)", ErrRefused)
+			return issued, fmt.Errorf("%w: no %s invoice numbers left in stock (%s库存不足，请领购发票)", ErrRefused, kind, kind.Title())
+		}
+		// The code must name the invoice's own kind, or its title and QR type would
+		// contradict it (docs/rules.md "Invoice code").
+		if k, ok := KindOfCode(next.Code); !ok || k != kind {
+			return issued, fmt.Errorf("%w: the device offers code %s for a %s invoice (发票代码%s不是%s的代码)", ErrRefused, next.Code, kind, next.Code, kind.Title())
 		}
 		n := min(window, len(todo), next.Remaining)
+		for i := 1; i < n; i++ { // a window holds invoices of one kind
+			if todo[i].Kind != kind {
+				n = i
+				break
+			}
+		}
 		intents, err := e.planWindow(todo[:n], next)
 		if err != nil {
 			return issued, err

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/invoice"
 )
 
 // DevicePanel is what the administrator's device panel asks of the tax-control device.
@@ -170,24 +171,50 @@ func (s *deviceScreen) show(st device.Status, rolls []device.Roll, off device.Of
 	s.content.Refresh() // the cards grow with their text
 }
 
-// stockText is one line per roll of invoice numbers (发票卷), then the total left.
+// stockText lists the rolls of invoice numbers (发票卷) type by type — each invoice type
+// has its own stock (docs/rules.md "Invoice code") — what is left of the type, then one
+// line a roll; then the total left.
 func stockText(rolls []device.Roll) string {
 	if len(rolls) == 0 {
 		return lang.L("设备中没有发票，请领购")
 	}
 	var b strings.Builder
-	left := 0
-	for _, r := range rolls {
-		b.WriteString(lang.L("代码 {{.Code}}  号码 {{.From}}–{{.To}}  剩余 {{.Left}} 张", map[string]any{"Code": r.Code,
-			"From": fmt.Sprintf("%08d", r.Start), "To": fmt.Sprintf("%08d", r.Start+r.Count-1), "Left": r.Remaining}))
-		if r.Remaining > 0 {
-			b.WriteString(lang.L("  下一张 {{.Next}}", map[string]any{"Next": r.Next()}))
+	total := 0
+	for _, k := range invoice.Kinds {
+		var lines strings.Builder
+		left, n := 0, 0
+		for _, r := range rolls {
+			if r.Kind() != k {
+				continue
+			}
+			n++
+			lines.WriteString(lang.L("  代码 {{.Code}}  号码 {{.From}}–{{.To}}  剩余 {{.Left}} 张", map[string]any{"Code": r.Code,
+				"From": fmt.Sprintf("%08d", r.Start), "To": fmt.Sprintf("%08d", r.Start+r.Count-1), "Left": r.Remaining}))
+			if r.Remaining > 0 {
+				lines.WriteString(lang.L("  下一张 {{.Next}}", map[string]any{"Next": r.Next()}))
+			}
+			lines.WriteString("\n")
+			left += int(r.Remaining)
 		}
-		b.WriteString("\n")
-		left += int(r.Remaining)
+		kind := kindTitle(k)
+		if n == 0 {
+			b.WriteString(lang.L("{{.Kind}}：没有库存，请领购", map[string]any{"Kind": kind}) + "\n")
+			continue
+		}
+		b.WriteString(lang.L("{{.Kind}}：剩余 {{.Left}} 张", map[string]any{"Kind": kind, "Left": left}) + "\n")
+		b.WriteString(lines.String())
+		total += left
 	}
-	b.WriteString(lang.L("共剩余 {{.Left}} 张", map[string]any{"Left": left}))
+	b.WriteString(lang.L("共剩余 {{.Left}} 张", map[string]any{"Left": total}))
 	return b.String()
+}
+
+// kindTitle is an invoice type's name in the window's language.
+func kindTitle(k invoice.Kind) string {
+	if k == invoice.KindSpecial {
+		return lang.L("电子专用发票")
+	}
+	return lang.L("电子普通发票")
 }
 
 // offlineText shows the offline counters against their limits and when issuing locks:

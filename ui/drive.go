@@ -31,7 +31,7 @@ func (u *UI) PreviewFirst() bool {
 		return false
 	}
 	u.list.show(u.list.records[0])
-	showPreview(u.win, "发票预览", u.list.selected.Invoice)
+	showPreview(u.win, "发票预览", u.list.selected.Invoice, nil)
 	return true
 }
 

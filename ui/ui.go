@@ -10,10 +10,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/printing"
 	"github.com/kaipiao/kaipiao/store"
 )
 
@@ -58,6 +58,11 @@ type Workstation struct {
 	// to another port ("sim" for the built-in simulator). nil hides the buttons.
 	RetryDevice  func()
 	ChooseDevice func(addr string)
+	// Printing is the print spooler; the system's (CUPS, or the Windows spooler) when nil.
+	Printing printing.Spooler
+	// Platform is the service platform's address the program runs with (a flag or the
+	// environment); the first run offers it. Empty when there is none.
+	Platform string
 	// Now is the clock for "today"; time.Now by default.
 	Now func() time.Time
 }
@@ -101,7 +106,7 @@ type UI struct {
 }
 
 // New builds the screens into win and binds the keyboard shortcuts: Ctrl+N a new invoice,
-// Ctrl+Enter issue it.
+// Ctrl+Enter issue it (after a confirmation), Ctrl+1…9 the tabs, Ctrl+Q quit.
 func New(win fyne.Window, ws *Workstation) *UI {
 	if ws.Now == nil {
 		ws.Now = time.Now
@@ -141,8 +146,11 @@ func New(win fyne.Window, ws *Workstation) *UI {
 		switch t.Content {
 		case u.home.content:
 			u.home.refresh()
+		case u.issue.content:
+			u.issue.focusFirst()
 		case u.list.content:
 			u.list.reload()
+			u.win.Canvas().Focus(u.list.table) // the arrows go through the invoices at once
 		case u.inbox.content:
 			u.inbox.reloadMappings()
 		case u.stats.content:
@@ -157,10 +165,7 @@ func New(win fyne.Window, ws *Workstation) *UI {
 	}
 	win.SetContent(container.NewBorder(u.banner.content, nil, nil, nil, u.tabs))
 	u.SetLink(u.link)
-	win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { u.tabs.Select(u.issueTab); u.issue.reset() })
-	win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { u.issue.submit() })
+	bindWindowKeys(win, u)
 	u.home.refresh()
 	return u
 }

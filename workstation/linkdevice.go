@@ -32,12 +32,12 @@ func (d linkDevice) Limits(ctx context.Context) (invoice.Limits, error) {
 	return e.Limits(ctx)
 }
 
-func (d linkDevice) Next(ctx context.Context) (invoice.NextNumber, error) {
+func (d linkDevice) Next(ctx context.Context, kind invoice.Kind) (invoice.NextNumber, error) {
 	e, err := d.dev()
 	if err != nil {
 		return invoice.NextNumber{}, err
 	}
-	return e.Next(ctx)
+	return e.Next(ctx, kind)
 }
 
 func (d linkDevice) Headroom(ctx context.Context) (invoice.Headroom, error) {

@@ -52,7 +52,8 @@ func (w *Workstation) Syncer(ctx context.Context, data, url string, log io.Write
 // machine number and the enterprise's tax ID come from the device), writes the
 // platform's part into platformDir (for `kaipiao-platform --pki`), registers the device's
 // own certificate with it, and installs the workstation's part in the data folder. Keys
-// are encrypted with KAIPIAO_KEY_PASSPHRASE, or the demo passphrase.
+// are encrypted with KAIPIAO_KEY_PASSPHRASE, or the demo passphrase when
+// KAIPIAO_DEMO_KEYS=1 (make run's folder).
 func DemoPKI(ctx context.Context, client *device.Client, data, platformDir string) ([]string, error) {
 	st, err := client.Status(ctx)
 	if err != nil {
@@ -66,9 +67,15 @@ func DemoPKI(ctx context.Context, client *device.Client, data, platformDir strin
 	if err != nil {
 		return nil, err
 	}
-	pass := []byte(ksync.DemoPassphrase)
-	if p := os.Getenv(ksync.PassphraseEnv); p != "" {
-		pass = []byte(p)
+	var pass []byte
+	switch {
+	case os.Getenv(ksync.PassphraseEnv) != "":
+		pass = []byte(os.Getenv(ksync.PassphraseEnv))
+	case os.Getenv(ksync.DemoKeysEnv) == "1":
+		pass = []byte(ksync.DemoPassphrase)
+	default:
+		return nil, fmt.Errorf("demo certificates: set %s (or %s=1 for make run's demo folder): %w",
+			ksync.PassphraseEnv, ksync.DemoKeysEnv, ksync.ErrNoPassphrase)
 	}
 	files, err := set.WritePlatform(platformDir, pass)
 	if err != nil {

@@ -94,9 +94,14 @@ func TaxCodes() (*invoice.TaxCodes, error) {
 	return codes, codesErr
 }
 
-// OpenStore opens the data folder's store, with ErrBusy when another program has it.
+// OpenStore opens the data folder's store, with ErrBusy when another program has it. New
+// audit entries are sealed with the audit key kept outside the folder (AuditKey).
 func OpenStore(data string) (*store.DB, error) {
-	db, err := store.Open(filepath.Join(data, StoreFile), store.Options{})
+	key, err := AuditKey(data)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(filepath.Join(data, StoreFile), store.Options{AuditKey: key})
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("%s: %w", data, ErrBusy)
 	}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -210,7 +211,7 @@ func (d *Device) verifyPIN(session uint32, pin string) error {
 	if d.st.PINLocked {
 		return refuse(device.CodePINLocked, "PIN locked")
 	}
-	if string(sm3Sum(append(append([]byte{}, d.st.PINSalt...), pin...))) == string(d.st.PINHash) {
+	if pinMatches(d.st.PINSalt, d.st.PINHash, pin) {
 		d.pinSession = session
 		if d.st.PINTries == 0 {
 			return nil
@@ -283,7 +284,7 @@ func (d *Device) changePIN(session uint32, payload []byte, args device.Args) ([]
 		return nil, err
 	}
 	return d.idempotent(device.CmdPINChange, args.Text(0), payload, func(_ *bolt.Tx, st *persisted) ([]byte, error) {
-		if string(sm3Sum(append(append([]byte{}, st.PINSalt...), args.Text(1)...))) != string(st.PINHash) {
+		if !pinMatches(st.PINSalt, st.PINHash, args.Text(1)) {
 			return nil, refuse(device.CodePINWrong, "old PIN does not match")
 		}
 		if len(args.Text(2)) < 6 {
@@ -292,4 +293,10 @@ func (d *Device) changePIN(session uint32, payload []byte, args device.Args) ([]
 		st.PINHash = sm3Sum(append(append([]byte{}, st.PINSalt...), args.Text(2)...))
 		return nil, nil
 	})
+}
+
+// pinMatches compares a PIN with the stored salted hash in constant time, so that the
+// time an answer takes says nothing about how much of the hash matched.
+func pinMatches(salt, hash []byte, pin string) bool {
+	return subtle.ConstantTimeCompare(sm3Sum(append(append([]byte{}, salt...), pin...)), hash) == 1
 }
