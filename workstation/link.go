@@ -169,7 +169,7 @@ func (l *Link) watch(stop <-chan struct{}, stopped chan<- struct{}) {
 		l.mu.Lock()
 		c, addr, st := l.client, l.addr, l.state
 		dialDue := kicked || time.Since(l.lastDial) >= time.Second
-		pingDue := time.Since(l.lastPing) >= 5*time.Second
+		sincePing := time.Since(l.lastPing)
 		l.mu.Unlock()
 		switch {
 		case c == nil:
@@ -183,7 +183,7 @@ func (l *Link) watch(stop <-chan struct{}, stopped chan<- struct{}) {
 				l.set(LinkState{Addr: addr, Machine: st.Machine, Problem: fmt.Sprintf("税控设备已断开（端口 %s）", portName(addr)),
 					Hint: "请检查设备的USB线和电源；设备接回后会自动重新连接并对账。", Err: "device: port gone"})
 			}
-		case !st.Connected || pingDue || kicked:
+		case kicked || (!st.Connected && sincePing >= time.Second) || sincePing >= 5*time.Second:
 			// The port is back (or it is time to check a quiet device): a STATUS says
 			// whether the device answers; the client re-handshakes after a restart.
 			if l.pinging.CompareAndSwap(false, true) {
