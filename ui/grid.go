@@ -170,7 +170,7 @@ func (f *issueForm) focusCell(i int, key string) {
 	case "zero_rate":
 		target = f.lines[i].zeroRate
 	}
-	if c := fyne.CurrentApp().Driver().CanvasForObject(f.content); c != nil {
+	if c := f.u.win.Canvas(); c != nil { // not CanvasForObject: a tab just shown is not drawn yet
 		c.Focus(target)
 	}
 	f.scrollTo(i)

@@ -166,7 +166,7 @@ func (f *issueForm) entry(hint string) *entry {
 
 // focusFirst puts the focus in the buyer's name, where a new invoice starts.
 func (f *issueForm) focusFirst() {
-	if c := fyne.CurrentApp().Driver().CanvasForObject(f.content); c != nil {
+	if c := f.u.win.Canvas(); c != nil { // not CanvasForObject: a tab just shown is not drawn yet
 		c.Focus(f.buyer["buyer.name"])
 	}
 }
@@ -353,7 +353,7 @@ func (f *issueForm) reveal() bool {
 	}
 	for _, path := range f.errorPaths() {
 		if w := f.field(path); w != nil {
-			if c := fyne.CurrentApp().Driver().CanvasForObject(f.content); c != nil {
+			if c := f.u.win.Canvas(); c != nil { // not CanvasForObject: a tab just shown is not drawn yet
 				c.Focus(w)
 			}
 			break
