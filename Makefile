@@ -59,9 +59,10 @@ demo: build
 	@$(KCTL) device status
 
 # Screenshots of every screen, from Fyne's test driver, and of the real window under Xvfb.
-screenshots: gui
-	KAIPIAO_SCREENSHOTS=1 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestClerk|TestFirstRun|TestPreview|TestInboxImports|TestAdministrator|TestScreensInEnglish|TestInvoiceListExports|TestInvoiceMail|TestMasterData|TestMonthlyStatistics' ./ui
+screenshots: build
+	KAIPIAO_SCREENSHOTS=1 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestClerk|TestFirstRun|TestPreview|TestInboxImports|TestAdministrator|TestScreensInEnglish|TestInvoiceListExports|TestInvoiceMail|TestMasterData|TestMonthlyStatistics|TestGridShowsEightLines|TestStalePlatform' ./ui
 	./scripts/gui-smoke.sh docs/screens/gui-xvfb.png
+	./scripts/gui-keyboard.sh docs/screens
 
 vet:
 	$(GO) vet ./...
@@ -70,11 +71,12 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(STATICCHECK) ./...
 
-# vet, staticcheck, every test, the desktop program's smoke test under Xvfb, and each
-# fuzz target briefly.
-test: deps vet lint gui
+# vet, staticcheck, every test, the desktop program's smoke test under Xvfb, a clerk's
+# keyboard-only day in the real window (xdotool), and each fuzz target briefly.
+test: deps vet lint build
 	$(GO) test -count=1 ./...
 	./scripts/gui-smoke.sh $$(mktemp --suffix=.png)
+	./scripts/gui-keyboard.sh $$(mktemp -d)
 	./scripts/gui-latency.sh 500
 	$(MAKE) --no-print-directory windows
 	./scripts/fuzz.sh $(FUZZTIME)

@@ -48,13 +48,13 @@ var listColumns = []struct {
 	width float32
 	cell  func(r *store.Record) string
 }{
-	{"开票日期", 150, func(r *store.Record) string { return r.Invoice.IssuedAt.Format("2006-01-02 15:04") }},
+	{"开票日期", 150, func(r *store.Record) string { return r.Invoice.IssuedAt.In(invoice.Beijing).Format("2006-01-02 15:04") }},
 	{"发票代码", 130, func(r *store.Record) string { return r.Invoice.Code }},
 	{"发票号码", 100, func(r *store.Record) string { return r.Invoice.Number }},
 	{"购买方", 220, func(r *store.Record) string { return r.Invoice.Buyer.Name }},
-	{"合计金额", 110, func(r *store.Record) string { return r.Invoice.Totals().Amount.String() }},
-	{"合计税额", 100, func(r *store.Record) string { return r.Invoice.Totals().Tax.String() }},
-	{"价税合计", 110, func(r *store.Record) string { return r.Invoice.Totals().Total.String() }},
+	{"合计金额", 110, func(r *store.Record) string { return yuan(r.Invoice.Totals().Amount, false) }},
+	{"合计税额", 100, func(r *store.Record) string { return yuan(r.Invoice.Totals().Tax, false) }},
+	{"价税合计", 110, func(r *store.Record) string { return yuan(r.Invoice.Totals().Total, false) }},
 	{"同步", 70, func(r *store.Record) string { return syncText[r.Sync] }},
 }
 
@@ -209,9 +209,9 @@ func (l *invoiceList) show(r *store.Record) {
 	fmt.Fprintf(&b, "%s  代码 %s  号码 %s  校验码 %s\n", title, inv.Code, inv.Number, inv.CheckCode)
 	fmt.Fprintf(&b, "购买方 %s %s\n", inv.Buyer.Name, inv.Buyer.TaxID)
 	for _, ln := range inv.Lines {
-		fmt.Fprintf(&b, "  %s  %s  %s  %s\n", ln.PrintedName(), ln.Amount, ln.RateText(), ln.TaxText())
+		fmt.Fprintf(&b, "  %s  %s  %s  %s\n", ln.PrintedName(), yuan(ln.Amount, false), ln.RateText(), ln.TaxText())
 	}
-	fmt.Fprintf(&b, "合计 ¥%s  税额 ¥%s  价税合计 ¥%s（%s）", t.Amount, t.Tax, t.Total, invoice.Words(t.Total))
+	fmt.Fprintf(&b, "合计 %s  税额 %s  价税合计 %s（%s）", yuan(t.Amount, true), yuan(t.Tax, true), yuan(t.Total, true), invoice.Words(t.Total))
 	if st, err := l.u.ws.Store.MailStatusOf(r.ID); err == nil {
 		b.WriteString("\n" + mailText(st))
 	}

@@ -19,7 +19,11 @@ func newTable(rows func() int, cols int, cell func(r, c int) string, head func(c
 func setupTable(t *widget.Table, rows func() int, cols int, cell func(r, c int) string, head func(c int) (string, float32),
 	selected func(r int)) {
 	t.Length = func() (int, int) { return rows(), cols }
-	t.CreateCell = func() fyne.CanvasObject { return widget.NewLabel("") }
+	t.CreateCell = func() fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis // a long name must not run into the next column
+		return l
+	}
 	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(cell(id.Row, id.Col)) }
 	t.ShowHeaderRow = true
 	t.ShowHeaderColumn = false
