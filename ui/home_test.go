@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 )
 
 // Issue 15, item 5: a stale platform address (make run's random port) shows in Chinese
@@ -56,5 +57,12 @@ func TestSyncProblemsInChinese(t *testing.T) {
 		if got := syncProblem(raw); !strings.Contains(got, want) || !strings.Contains(got, "不会丢失") {
 			t.Errorf("%q: %q", raw, got)
 		}
+	}
+}
+
+// Issue 15, item 7: Fyne's own dialogs answer 确定 / 取消, not 是 / 不.
+func TestFyneDialogButtonsInChinese(t *testing.T) {
+	if lang.L("Yes") != "确定" || lang.L("No") != "取消" || lang.L("OK") != "确定" {
+		t.Fatalf("Yes %q, No %q, OK %q", lang.L("Yes"), lang.L("No"), lang.L("OK"))
 	}
 }

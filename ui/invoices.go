@@ -214,6 +214,9 @@ func (l *invoiceList) show(r *store.Record) {
 	fmt.Fprintf(&b, "合计 %s  税额 %s  价税合计 %s（%s）", yuan(t.Amount, true), yuan(t.Tax, true), yuan(t.Total, true), invoice.Words(t.Total))
 	if st, err := l.u.ws.Store.MailStatusOf(r.ID); err == nil {
 		b.WriteString("\n" + mailText(st))
+		if m, err := l.u.ws.Store.MailSettings(); err == nil && m.Host == "" && st.State == store.MailQueued {
+			b.WriteString(lang.L("（尚未设置邮件服务器，邮件不会发出：请管理员在“设置 → 电子邮件”中填写）"))
+		}
 	}
 	l.detail.SetText(b.String())
 	l.enableActions(r)

@@ -63,6 +63,7 @@ func TestClerkReversesPartOfAnInvoice(t *testing.T) {
 
 	// What remains is shown, and more than that is refused in the dialog itself.
 	eventually(t, "the list reloaded", func() bool { return len(u.list.records) == 2 })
+	eventually(t, "the red selected", func() bool { return u.list.selected != nil && u.list.selected.Invoice.IsRed() })
 	for i, r := range u.list.records {
 		if !r.Invoice.IsRed() {
 			u.list.table.Select(widgetCell(i))
