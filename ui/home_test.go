@@ -66,3 +66,13 @@ func TestFyneDialogButtonsInChinese(t *testing.T) {
 		t.Fatalf("Yes %q, No %q, OK %q", lang.L("Yes"), lang.L("No"), lang.L("OK"))
 	}
 }
+
+// Issue 15, item 7: the first run offers the platform the program runs with (make run
+// starts one), rather than a blank field.
+func TestFirstRunOffersThePlatformInUse(t *testing.T) {
+	ws := newWorkstation(t)
+	ws.Platform = "https://127.0.0.1:40001"
+	if got := newConnectionForm(ws).platform.Text; got != ws.Platform {
+		t.Fatalf("the platform field shows %q", got)
+	}
+}

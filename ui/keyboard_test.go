@@ -271,7 +271,9 @@ func TestKeyboardOnlyDay(t *testing.T) {
 	if l.records[l.table.row] != l.selected || !strings.Contains(l.detail.Text, red.Number) {
 		t.Fatal("the highlighted row, the details and the selection must be the red invoice")
 	}
-	eventually(t, "红冲成功", func() bool { return strings.Contains(dialogText(w), "红冲成功") || strings.Contains(dialogText(w), red.Number) })
+	eventually(t, "红冲成功", func() bool {
+		return strings.Contains(dialogText(w), "红冲成功") || strings.Contains(dialogText(w), red.Number)
+	})
 	eventually(t, "the red's actions", func() bool { return l.redBtn.Disabled() && !l.actions[1].Disabled() })
 	key(w, fyne.KeyReturn) // close 红冲成功
 	if w.Canvas().Overlays().Top() != nil {

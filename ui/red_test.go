@@ -40,7 +40,7 @@ func TestClerkReversesPartOfAnInvoice(t *testing.T) {
 	}
 
 	rd := u.list.showPartialRed()
-	if len(rd.rows) != 2 || !strings.Contains(rd.rows[0].pick.Text, "剩余 10台  ¥1000.00") {
+	if len(rd.rows) != 2 || !strings.Contains(rd.rows[0].pick.Text, "剩余 10台  ¥1,000.00") {
 		t.Fatalf("rows: %d, first %q", len(rd.rows), rd.rows[0].pick.Text)
 	}
 	if !rd.rows[1].quantity.Disabled() {
