@@ -240,7 +240,6 @@ type gridSelect struct {
 	widget.Select
 	f   *issueForm
 	row *lineRow
-	key string
 }
 
 func (f *issueForm) newGridSelect(l *lineRow, options []string) *gridSelect {

@@ -150,10 +150,10 @@ func (b *inbox) askTemplate() {
 		path := w.URI().Path()
 		w.Close()
 		if err := saveTemplate(path); err != nil {
-			dialog.ShowError(fmt.Errorf("保存模板失败：%v", err), b.u.win)
+			showError(b.u.win, fmt.Errorf("保存模板失败：%v", err))
 			return
 		}
-		dialog.ShowInformation(lang.L("已保存"), path, b.u.win)
+		showInfo(b.u.win, lang.L("已保存"), path)
 	}, b.u.win)
 	d.SetFileName(lang.L("开票订单模板") + ".xlsx")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
@@ -209,7 +209,7 @@ func (b *inbox) importData(name string, data []byte) error {
 func (b *inbox) loadPulled() {
 	pulled, err := b.u.ws.Store.PulledOrders()
 	if err != nil {
-		dialog.ShowError(err, b.u.win)
+		showError(b.u.win, err)
 		return
 	}
 	var orders []*invoice.Order
@@ -331,7 +331,7 @@ func (b *inbox) issueAll() {
 			b.cancel.Disable()
 			b.refresh()
 			if err != nil && !errors.Is(err, context.Canceled) {
-				dialog.ShowError(fmt.Errorf("批量开具中止：%s", clerkMessage(err)), b.u.win)
+				showError(b.u.win, fmt.Errorf("批量开具中止：%s", clerkMessage(err)))
 			}
 			if b.u.ws.SyncNow != nil {
 				b.u.ws.SyncNow()

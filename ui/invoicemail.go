@@ -49,7 +49,7 @@ func (l *invoiceList) askMail() {
 				return
 			}
 			if err := l.queueMail(r, to.Text); err != nil {
-				dialog.ShowError(err, l.u.win)
+				showError(l.u.win, err)
 			}
 		}, l.u.win)
 	l.mailForm.Resize(fyne.NewSize(480, 0))

@@ -82,7 +82,7 @@ func newInvoiceList(u *UI) *invoiceList {
 		widget.NewButton(lang.L("保存PDF"), func() { l.acted("pdf"); askSavePDF(u.win, u.ws, l.selected.Invoice) }),
 		widget.NewButton(lang.L("打印"), func() {
 			if err := printPDF(u.ws, l.selected.Invoice); err != nil {
-				dialog.ShowError(fmt.Errorf("打印失败：%v", err), u.win)
+				showError(u.win, fmt.Errorf("打印失败：%v", err))
 			}
 		}),
 		widget.NewButton(lang.L("复制代码号码"), func() {
@@ -183,7 +183,7 @@ func (l *invoiceList) loadMore() {
 func (l *invoiceList) fetch(q store.Query) {
 	page, err := l.u.ws.Store.List(q)
 	if err != nil {
-		dialog.ShowError(err, l.u.win)
+		showError(l.u.win, err)
 		return
 	}
 	l.records = append(l.records, page.Records...)
@@ -265,7 +265,7 @@ func (l *invoiceList) red(r *store.Record, reason invoice.RedReason) {
 		outs, err := l.u.ws.Engine.Issue(context.Background(), o)
 		fyne.Do(func() {
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("红冲失败：%s", clerkMessage(err)), l.u.win)
+				showError(l.u.win, fmt.Errorf("红冲失败：%s", clerkMessage(err)))
 				if l.selected != nil {
 					l.enableActions(l.selected)
 				}

@@ -62,7 +62,7 @@ func (l *invoiceList) showPartialRed() *redDialog {
 	}
 	reds, err := l.u.ws.Store.RedsOf(r.Invoice.Code, r.Invoice.Number)
 	if err != nil {
-		dialog.ShowError(err, l.u.win)
+		showError(l.u.win, err)
 		return nil
 	}
 	var b [4]byte
@@ -195,7 +195,7 @@ func (l *invoiceList) showReds() string {
 	}
 	reds, err := l.u.ws.Store.RedsOf(r.Invoice.Code, r.Invoice.Number)
 	if err != nil {
-		dialog.ShowError(err, l.u.win)
+		showError(l.u.win, err)
 		return ""
 	}
 	text := redsText(r.Invoice, reds)
