@@ -74,7 +74,7 @@ func (h *homeScreen) refresh() {
 				offText = lang.L("离线开票金额 ¥{{.Amount}} / ¥{{.Limit}}，离线时长上限 {{.Hours}} 小时",
 					map[string]any{"Amount": yuan(st.OfflineAmount, false), "Limit": yuan(st.OfflineLimit, false), "Hours": st.OfflineHours})
 				if !st.OldestPending.IsZero() {
-					offText += lang.L("，最早未上传 {{.At}}", map[string]any{"At": st.OldestPending.Format("01-02 15:04")})
+					offText += lang.L("，最早未上传 {{.At}}", map[string]any{"At": st.OldestPending.In(invoice.Beijing).Format("01-02 15:04")})
 				}
 				if st.OfflineLimit > 0 {
 					offFrac = float64(st.OfflineAmount) / float64(st.OfflineLimit)

@@ -217,7 +217,7 @@ func redsText(blue *invoice.Invoice, reds []*invoice.Invoice) string {
 	for _, red := range reds {
 		t := red.Totals()
 		sum += t.Total
-		fmt.Fprintf(&b, "%s  %s %s  %s  %s\n", red.IssuedAt.Format("2006-01-02 15:04"), red.Code, red.Number,
+		fmt.Fprintf(&b, "%s  %s %s  %s  %s\n", red.IssuedAt.In(invoice.Beijing).Format("2006-01-02 15:04"), red.Code, red.Number,
 			lang.L(red.Red.Reason.Text()), lang.L("价税合计 ¥{{.Total}}", map[string]any{"Total": yuan(t.Total, false)}))
 	}
 	b.WriteString(lang.L("共 {{.N}} 张，合计 ¥{{.Sum}}；蓝字发票剩余 ¥{{.Left}}", map[string]any{"N": len(reds), "Sum": yuan(sum, false),

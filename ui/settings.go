@@ -124,7 +124,7 @@ func (s *settingsScreen) verifyAudit() {
 	entries, _ := s.u.ws.Store.AuditLog(from, 20)
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
-		fmt.Fprintf(&b, "%d  %s  %s  %s  %s  %s\n", e.Seq, e.At.Local().Format("2006-01-02 15:04:05"), e.Operator,
+		fmt.Fprintf(&b, "%d  %s  %s  %s  %s  %s\n", e.Seq, e.At.In(invoice.Beijing).Format("2006-01-02 15:04:05"), e.Operator,
 			e.Action, e.Subject, e.Detail)
 	}
 	s.audit.SetText(b.String())
