@@ -249,13 +249,21 @@ func mailLoop(ctx context.Context, m *mail.Mailer, interval time.Duration) {
 // Nothing is lost: an invoice the device issued but the store did not record is taken
 // from the device's journal at the next start (reconciliation).
 func shutdown(ws *workstation.Workstation, wait time.Duration) {
+	closeWithin(ws.Close, func() { ws.Store.Close() }, wait)
+}
+
+// closeWithin runs closeAll, and closeStore instead when closeAll has not returned
+// after wait; it reports whether closeAll finished in time.
+func closeWithin(closeAll, closeStore func(), wait time.Duration) bool {
 	done := make(chan struct{})
-	go func() { ws.Close(); close(done) }()
+	go func() { closeAll(); close(done) }()
 	select {
 	case <-done:
+		return true
 	case <-time.After(wait):
 		fmt.Fprintf(os.Stderr, "kaipiao: the device port did not close within %v; closing the data folder without it\n", wait)
-		ws.Store.Close()
+		closeStore()
+		return false
 	}
 }
 
