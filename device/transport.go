@@ -4,12 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
-
-	"github.com/tarm/serial"
 )
 
 // Port is the byte stream to a device. Read must return within a short time (the port's
@@ -20,17 +16,29 @@ type Port interface {
 	io.ReadWriteCloser
 }
 
+// rawPort is one open serial port as the operating system gives it: tarm/serial on
+// Linux and macOS (serial_other.go), the Win32 communications API on Windows
+// (serial_windows.go). Its Read returns within the read timeout, with (0, nil) or
+// (0, io.EOF) when nothing came.
+type rawPort interface {
+	io.ReadWriteCloser
+	// present reports whether the port is still the device target names: false after
+	// an unplug, or when the name now leads to another port.
+	present(target string) bool
+}
+
 // SerialConfig says how to reach a device on a serial line.
 type SerialConfig struct {
 	// Path is the port, e.g. /dev/ttyUSB0, /dev/serial/by-id/usb-...-if00, or a symlink to
-	// a simulator's pseudo-terminal. Symlinks are resolved at every (re)open, so a by-id
-	// path follows the device across USB re-enumeration.
+	// a simulator's pseudo-terminal; on Windows a name such as COM3. Symlinks are resolved
+	// at every (re)open, so a by-id path follows the device across USB re-enumeration.
 	Path string
 	// USBSerial, when set, finds the port by the device's USB serial number instead,
 	// at every (re)open (see FindByUSBSerial).
 	USBSerial string
 	Baud      int // 115200 when zero
-	// ReadTimeout bounds each read; tarm/serial counts it in 0.1 s steps. 100 ms when zero.
+	// ReadTimeout bounds each read; tarm/serial counts it in 0.1 s steps, Windows in
+	// milliseconds. 100 ms when zero.
 	ReadTimeout time.Duration
 	// ProbeEvery is how often the port's presence is checked: after an unplug a read
 	// returns 0 bytes exactly like a timeout, and after a re-enumeration the path may
@@ -38,7 +46,7 @@ type SerialConfig struct {
 	ProbeEvery time.Duration
 }
 
-// SerialPort is a Port over tarm/serial that survives unplugging: when the port breaks or
+// SerialPort is a Port over a serial line that survives unplugging: when the port breaks or
 // disappears it is closed, and reopened (found again by path or USB serial number) as
 // soon as it is back. While it is away, Read reports "nothing yet" and Write fails with
 // ErrDisconnected.
@@ -46,7 +54,7 @@ type SerialPort struct {
 	cfg SerialConfig
 
 	mu        sync.Mutex
-	port      *serial.Port
+	port      rawPort
 	target    string // the resolved device node the open port is
 	lastProbe time.Time
 	lastTry   time.Time
@@ -84,11 +92,7 @@ func (p *SerialPort) locate() (string, error) {
 		}
 		path = info.Name
 	}
-	target, err := filepath.EvalSymlinks(path)
-	if err != nil {
-		return "", fmt.Errorf("device: port %s: %w", path, err)
-	}
-	return target, nil
+	return resolvePort(path)
 }
 
 func (p *SerialPort) reopenLocked() error {
@@ -97,13 +101,21 @@ func (p *SerialPort) reopenLocked() error {
 	if err != nil {
 		return err
 	}
-	sp, err := serial.OpenPort(&serial.Config{Name: target, Baud: p.cfg.Baud, ReadTimeout: p.cfg.ReadTimeout})
+	sp, err := openRaw(target, p.cfg.Baud, p.cfg.ReadTimeout)
 	if err != nil {
 		return fmt.Errorf("device: open %s (%s): %w", p.cfg.Path, target, err)
 	}
 	p.port, p.target, p.lastProbe = sp, target, time.Now()
 	p.opens++
 	return nil
+}
+
+// Connected reports whether the port is open now: false from the moment a read fails or
+// a probe finds the node gone (an unplug, a simulator killed) until it is reopened.
+func (p *SerialPort) Connected() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.port != nil
 }
 
 // Opens counts successful opens: more than one means the port was lost and found again.
@@ -114,7 +126,7 @@ func (p *SerialPort) Opens() int {
 }
 
 // current returns the open port, reopening it (at most every read timeout) when away.
-func (p *SerialPort) current() *serial.Port {
+func (p *SerialPort) current() rawPort {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -127,7 +139,7 @@ func (p *SerialPort) current() *serial.Port {
 }
 
 // drop closes a broken port so that the next Read reopens it.
-func (p *SerialPort) drop(sp *serial.Port) {
+func (p *SerialPort) drop(sp rawPort) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.port == sp && sp != nil {
@@ -164,9 +176,7 @@ func (p *SerialPort) Read(b []byte) (int, error) {
 	p.mu.Unlock()
 	if due {
 		// Probe even while data flows: a path re-pointed at another node must be followed.
-		if now, err := p.locate(); err != nil || now != target {
-			p.drop(sp)
-		} else if _, err := os.Stat(target); err != nil {
+		if now, err := p.locate(); err != nil || now != target || !sp.present(target) {
 			p.drop(sp)
 		}
 	}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Kaipiao needs on Debian: the C libraries Fyne links
 # against, and the tools the tests run (PDF checks, a pseudo-terminal bridge, Xvfb for
-# screenshots), and mingw-w64 for the Windows build. Installs as root, or through sudo; otherwise prints the exact command.
+# screenshots, a private CUPS scheduler with the cups-pdf virtual printer for the print
+# tests), and mingw-w64 for the Windows build. Installs as root, or through sudo; otherwise prints the exact command.
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,8 @@ packages=(
   xvfb xauth x11-apps netpbm xdotool
   poppler-utils qpdf zbar-tools
   socat
+  cups-daemon cups-client cups-filters printer-driver-cups-pdf
+  wine wine64
   gcc-mingw-w64-x86-64
 )
 
@@ -23,7 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "deps: not a Debian system; install the equivalents of: ${missing[*]}" >&2
     exit 1
   fi
-  cmd=(apt-get install -y --no-install-recommends "${missing[@]}")
+  cmd=(apt-get install -y -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}")
   if [ "$(id -u)" = 0 ]; then
     sudo=()
   elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then

@@ -72,6 +72,10 @@ func (s *settingsScreen) connectionCard() fyne.CanvasObject {
 			return
 		}
 		s.status.SetText(lang.L("已保存，重新启动后生效"))
+		if ws.ChooseDevice != nil { // the device moves at once; the platform at the next start
+			ws.ChooseDevice(s.conn.connection().Device)
+			s.status.SetText(lang.L("已保存：设备已切换，服务平台重新启动后生效"))
+		}
 	})
 	buttons := container.NewHBox(save)
 	if ws.ImportPKI != nil {

@@ -41,6 +41,7 @@ type invoiceList struct {
 	redNote          *widget.Label    // why the red actions are off for the selected invoice
 	lastAction       string           // the last action and the invoice it took (selection.go)
 	mailForm         dialog.Dialog    // the address asked for 发送邮件, while open
+	partial          *partialStrip    // the partly issued orders, with "issue the rest"
 }
 
 var listColumns = []struct {
@@ -61,7 +62,7 @@ var listColumns = []struct {
 var syncText = map[store.SyncState]string{store.SyncQueued: "待上传", store.SyncAcked: "已上传", store.SyncDead: "失败"}
 
 func newInvoiceList(u *UI) *invoiceList {
-	l := &invoiceList{u: u, buyer: newEntry(), detail: widget.NewLabel(""), redNote: widget.NewLabel("")}
+	l := &invoiceList{u: u, buyer: newEntry(), detail: widget.NewLabel(""), redNote: widget.NewLabel(""), partial: newPartialStrip(u)}
 	l.redNote.Importance = widget.WarningImportance
 	l.buyer.SetPlaceHolder(lang.L("购买方名称或税号"))
 	l.buyer.OnChanged = func(string) { l.reload() }
@@ -80,11 +81,7 @@ func newInvoiceList(u *UI) *invoiceList {
 	l.actions = []*widget.Button{
 		widget.NewButton(lang.L("预览"), func() { l.acted("preview"); showPreview(u.win, "发票预览", l.selected.Invoice, nil) }),
 		widget.NewButton(lang.L("保存PDF"), func() { l.acted("pdf"); askSavePDF(u.win, u.ws, l.selected.Invoice) }),
-		widget.NewButton(lang.L("打印"), func() {
-			if err := printPDF(u.ws, l.selected.Invoice); err != nil {
-				showError(u.win, fmt.Errorf("打印失败：%v", err))
-			}
-		}),
+		widget.NewButton(lang.L("打印"), func() { l.acted("print"); l.showPrint(false) }),
 		widget.NewButton(lang.L("复制代码号码"), func() {
 			fyne.CurrentApp().Clipboard().SetContent(l.selected.Invoice.Code + " " + l.selected.Invoice.Number)
 		}),
@@ -115,7 +112,7 @@ func newInvoiceList(u *UI) *invoiceList {
 		widget.NewLabel(lang.L("号码")), sized(l.number, 130), widget.NewLabel(lang.L("同步")), l.syncState, l.filterErr)
 	l.content = container.NewBorder(
 		container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("查找")),
-			container.NewHBox(append([]fyne.CanvasObject{l.redOnly}, l.exportButtons()...)...), l.buyer), filters),
+			container.NewHBox(append([]fyne.CanvasObject{l.redOnly, l.printButton()}, l.exportButtons()...)...), l.buyer), filters, l.partial.content),
 		nil, nil, nil, split)
 	return l
 }
@@ -160,6 +157,7 @@ func sized(o fyne.CanvasObject, width float32) fyne.CanvasObject {
 // reload reads the first page again. The selected invoice stays selected, read afresh,
 // when it is still listed; otherwise nothing is.
 func (l *invoiceList) reload() {
+	l.partial.reload()
 	var id uint64
 	if l.selected != nil {
 		id = l.selected.ID

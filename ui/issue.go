@@ -336,10 +336,10 @@ func (f *issueForm) refresh() {
 			"Limit": yuan(f.u.ws.Limits.InvoiceLimit, true), "N": len(checked.Parts)}))
 		f.split.Show()
 	}
-	if f.busy {
-		f.issueBtn.Disable()
-	} else {
+	if !f.busy && f.u.deviceReady() { // without the device the banner says why
 		f.issueBtn.Enable()
+	} else {
+		f.issueBtn.Disable()
 	}
 }
 
@@ -398,7 +398,7 @@ func (f *issueForm) askIssue() {
 
 // submit issues the form's order in the background, keeping the window responsive.
 func (f *issueForm) submit() {
-	if f.busy || f.checked == nil {
+	if f.busy || f.checked == nil || !f.u.deviceReady() {
 		return
 	}
 	f.busy = true
@@ -414,6 +414,11 @@ func (f *issueForm) submit() {
 }
 
 func (f *issueForm) issued(outs []invoice.Outcome, err error) {
+	if err != nil && len(outs) > 0 {
+		showPartlyIssued(f.u, outs, err) // never hide an issued invoice
+		f.refresh()
+		return
+	}
 	if err != nil {
 		showError(f.u.win, fmt.Errorf("开票失败：%s", clerkMessage(err)))
 		f.refresh()

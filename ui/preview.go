@@ -3,9 +3,6 @@ package ui
 import (
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -111,27 +108,4 @@ func askSavePDF(win fyne.Window, ws *Workstation, inv *invoice.Invoice) {
 	d.SetFileName(fmt.Sprintf("发票_%s_%s.pdf", inv.Code, inv.Number))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
 	d.Show()
-}
-
-// printPDF hands the PDF to the system's print path: lp on Linux and macOS, the shell's
-// print verb on Windows.
-func printPDF(ws *Workstation, inv *invoice.Invoice) error {
-	dir, err := os.MkdirTemp("", "kaipiao-print-")
-	if err != nil {
-		return err
-	}
-	path := filepath.Join(dir, fmt.Sprintf("%s_%s.pdf", inv.Code, inv.Number))
-	if err := savePDF(ws, inv, path); err != nil {
-		return err
-	}
-	var cmd *exec.Cmd
-	if runtime.GOOS == "windows" {
-		cmd = exec.Command("powershell", "-NoProfile", "-Command", "Start-Process", "-FilePath", path, "-Verb", "Print")
-	} else {
-		cmd = exec.Command("lp", path)
-	}
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("%v: %s", err, out)
-	}
-	return nil
 }
