@@ -25,7 +25,7 @@ type invoiceList struct {
 	redOnly *widget.Check
 	// The other filters: issue dates (YYYY-MM-DD, both inclusive), the invoice number,
 	// the sync state.
-	from, to, number *widget.Entry
+	from, to, number *entry
 	syncState        *widget.Select
 	filterErr        *widget.Label
 	table            *selectTable
@@ -97,11 +97,11 @@ func newInvoiceList(u *UI) *invoiceList {
 		container.NewBorder(nil, container.NewHBox(append([]fyne.CanvasObject{l.redBtn, l.partBtn, l.redsBtn}, append(buttons(l.actions), l.redNote)...)...), nil, nil,
 			container.NewVScroll(l.detail)))
 	split.Offset = 0.6
-	l.from, l.to, l.number = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	l.from, l.to, l.number = newEntry(), newEntry(), newEntry()
 	l.from.SetPlaceHolder("2026-11-01")
 	l.to.SetPlaceHolder("2026-11-30")
 	l.number.SetPlaceHolder(lang.L("发票号码"))
-	for _, e := range []*widget.Entry{l.from, l.to, l.number} {
+	for _, e := range []*entry{l.from, l.to, l.number} {
 		e.OnChanged = func(string) { l.reload() }
 	}
 	l.filterErr = widget.NewLabel("")
@@ -126,7 +126,7 @@ func (l *invoiceList) query() store.Query {
 	q.Sync = map[int]store.SyncState{1: store.SyncQueued, 2: store.SyncAcked, 3: store.SyncDead}[l.syncState.SelectedIndex()]
 	l.filterErr.SetText("")
 	for _, d := range []struct {
-		e    *widget.Entry
+		e    *entry
 		dst  *time.Time
 		next bool
 	}{{l.from, &q.From, false}, {l.to, &q.To, true}} {

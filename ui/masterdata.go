@@ -232,14 +232,11 @@ func (m *masterScreen) confirmDelete(buyer bool) {
 	default:
 		return
 	}
-	dialog.ShowConfirm(lang.L("删除"), fmt.Sprintf("删除“%s”？已开具的发票不受影响。", what), func(ok bool) {
-		if !ok {
-			return
-		}
+	showConfirm(m.u.win, lang.L("删除"), fmt.Sprintf("删除“%s”？已开具的发票不受影响。", what), lang.L("删除"), nil, func() {
 		if err := m.deleteSelected(buyer); err != nil {
 			showError(m.u.win, err)
 		}
-	}, m.u.win)
+	})
 }
 
 // deleteSelected deletes the selected buyer (or goods) from the master data.
