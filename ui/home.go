@@ -67,7 +67,7 @@ func (h *homeScreen) refresh() {
 			st, err := ws.DeviceState(ctx)
 			cancel()
 			if err != nil {
-				devText = lang.L("未连接：") + err.Error()
+				devText = lang.L("未连接：") + deviceMessage(err)
 			} else {
 				devText = lang.L("已连接  机器编号 {{.Machine}}  下一张 {{.Next}}", map[string]any{"Machine": st.Machine, "Next": st.NextNumber})
 				stockText = lang.L("剩余发票 {{.N}} 张", map[string]any{"N": st.StockLeft})
