@@ -429,8 +429,11 @@ func (f *issueForm) issued(outs []invoice.Outcome, err error) {
 		t := o.Invoice.Totals()
 		lines = append(lines, fmt.Sprintf("发票代码 %s  号码 %s  价税合计 %s", o.Invoice.Code, o.Invoice.Number, yuan(t.Total, true)))
 	}
-	showInfo(f.u.win, lang.L("开票成功"), strings.Join(lines, "\n"))
+	done := showInfo(f.u.win, lang.L("开票成功"), strings.Join(lines, "\n"))
 	f.reset()
+	// The next invoice starts in the buyer's name once 开票成功 is closed (the cell that
+	// had the focus is gone with its row).
+	done.onClosed = f.focusFirst
 	if f.u.ws.SyncNow != nil {
 		f.u.ws.SyncNow()
 	}

@@ -232,6 +232,7 @@ func TestKeyboardOnlyDay(t *testing.T) {
 	if w.Canvas().Overlays().Top() != nil {
 		t.Fatal("Enter must close the information")
 	}
+	focusIs(t, w, f.buyer["buyer.name"], "the next invoice's buyer")
 	page, _ := ws.Store.List(store.Query{})
 	blue := page.Records[0].Invoice
 	if blue.Payee != "李四" || blue.Reviewer != "王五" || blue.Issuer != "管理员" || len(blue.Lines) != 6 {
