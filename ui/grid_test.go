@@ -66,6 +66,23 @@ func TestGridShowsEightLinesAt1366x728(t *testing.T) {
 		t.Errorf("the window needs %v: more than the screen", min)
 	}
 	screenshot(t, w, "issue-grid-1366x728")
+
+	// With the no-device banner above the tabs (issuing is off then), the window still fits
+	// the screen: the grid gives up rows, keeping 5, and 开具 stays on the screen.
+	u.SetLink(LinkState{Port: "/dev/ttyUSB0", Problem: "税控设备未连接", Hint: "请检查USB线"})
+	w.Resize(fyne.NewSize(1366, 727)) // lays the window out again, as a driver does when a part grows
+	w.Resize(fyne.NewSize(1366, 728))
+	f.gridScroll.ScrollToTop()
+	grid = f.gridScroll.Size()
+	if bottom := f.lines[4].row.Position().Y + f.lines[4].row.Size().Height; bottom > grid.Height+0.5 {
+		t.Errorf("with the banner, row 5 ends at %.0f, below the grid's %.0f", bottom, grid.Height)
+	}
+	if min := w.Content().MinSize(); min.Height > 728 {
+		t.Errorf("with the banner the window needs %.0f px: taller than the screen", min.Height)
+	}
+	if !visibleIn(w, f.issueBtn) {
+		t.Error("with the banner, 开具 is not wholly on the screen")
+	}
 }
 
 // The grid's keys: an error shows once the cell is left, Shift+Tab goes back, Ctrl+Delete
