@@ -182,6 +182,7 @@ func (f *issueForm) reset() {
 	}
 	f.remark.SetText("")
 	f.filling = false
+	// 收款人 and 复核 stay: the same people answer for a day's invoices.
 	for len(f.lines) > 0 {
 		f.linesBox.Remove(f.lines[0].row)
 		f.lines = f.lines[1:]
