@@ -476,11 +476,11 @@ func yuan(m invoice.Money, sign bool) string {
 		b.WriteRune(c)
 	}
 	out := b.String() + s[dot:]
-	if sign {
-		out = "¥" + out
-	}
 	if neg {
 		out = "-" + out
+	}
+	if sign {
+		out = "¥" + out // ¥-5.00, as the PDF prints it
 	}
 	return out
 }
