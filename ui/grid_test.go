@@ -136,3 +136,18 @@ func TestGridKeys(t *testing.T) {
 		t.Fatal("the focus must go to the first field with an error")
 	}
 }
+
+// Enter in the buyer's fields submits the form: on an incomplete one, the errors show and
+// the focus goes to the first missing field.
+func TestEnterSubmitsTheForm(t *testing.T) {
+	ws := newWorkstation(t)
+	u, w := newTestUI(t, ws)
+	u.ShowIssue()
+	f := u.issue
+	typeText(w, "厦门示例科技有限公司")
+	key(w, fyne.KeyReturn)
+	focusIs(t, w, f.lines[0].entries["name"], "the first missing field")
+	if !strings.Contains(f.problems.Text, "项目名称") {
+		t.Fatalf("the errors must show: %q", f.problems.Text)
+	}
+}

@@ -91,6 +91,11 @@ func newIssueForm(u *UI) *issueForm {
 	f.remark = f.entry(lang.L("备注"))
 	f.payee, f.reviewer = f.entry(""), f.entry("")
 	f.payee.noLeadingSpace, f.reviewer.noLeadingSpace = true, true
+	// Enter in a field of the form submits it, as Ctrl+Enter does: the confirmation, or
+	// the errors with the focus on the first (the grid's cells keep Enter for the rows).
+	for _, e := range append([]*entry{f.remark, f.payee, f.reviewer}, f.buyerEntries()...) {
+		e.OnSubmitted = func(string) { f.askIssue() }
+	}
 	f.issuer = widget.NewLabel("")
 	f.linesBox = container.NewVBox()
 	addLine := newButton(lang.L("添加商品行 (Enter)"), func() { f.addLine(); f.refresh(); f.focusCell(len(f.lines)-1, "name") })
@@ -162,6 +167,15 @@ func (f *issueForm) entry(hint string) *entry {
 		}
 	}
 	return e
+}
+
+// buyerEntries are the buyer's fields.
+func (f *issueForm) buyerEntries() []*entry {
+	out := make([]*entry, 0, len(f.buyer))
+	for _, e := range f.buyer {
+		out = append(out, e)
+	}
+	return out
 }
 
 // focusFirst puts the focus in the buyer's name, where a new invoice starts.
