@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"syscall"
 	"unsafe"
+
+	"github.com/kaipiao/kaipiao/pdf"
 )
 
 // System is the computer's own print spooler: on Windows, the Windows spooler, driven
@@ -146,7 +148,6 @@ const (
 	orientLandscape = 2
 	paperA4         = 9
 	paperA5         = 11
-	paperUser       = 256
 
 	dmOutBuffer = 2
 	dmInBuffer  = 8
@@ -171,14 +172,20 @@ func devMode(name *uint16, paper Paper) ([]byte, error) {
 	put16 := func(off int, v int16) { *(*int16)(unsafe.Pointer(&dm[off])) = v }
 	fields := (*uint32)(unsafe.Pointer(&dm[dmFieldsOff]))
 	put16(dmOrientationOff, orientLandscape)
-	*fields |= dmOrientation | dmPaperSize
+	*fields |= dmOrientation
 	switch paper {
 	case PaperA4:
 		put16(dmPaperSizeOff, paperA4)
+		*fields |= dmPaperSize
 	case PaperA5:
 		put16(dmPaperSizeOff, paperA5)
-	default: // tenths of a millimetre, portrait as the paper feeds
-		put16(dmPaperSizeOff, paperUser)
+		*fields |= dmPaperSize
+	default:
+		// Tenths of a millimetre, portrait as the paper feeds. The width and length
+		// override the paper size (DEVMODE's documentation); naming DMPAPER_USER as the
+		// size as well makes some drivers (Wine's PostScript driver) look for a form of
+		// that number, fail, and keep their default paper.
+		*fields &^= dmPaperSize
 		put16(dmPaperWidthOff, 1400)
 		put16(dmPaperLengthOff, 2400)
 		*fields |= dmPaperLength | dmPaperWidth
@@ -215,6 +222,10 @@ func (w *Winspool) Submit(_ context.Context, j *Job) (string, error) {
 		return "", &Error{Printer: j.Printer, Err: ErrRefused, Detail: "CreateDC: " + cerr.Error()}
 	}
 	defer deleteDC.Call(hdc)
+	dev := &gdiDevice{hdc: hdc}
+	if err := dev.fits(j.Sheets); err != nil {
+		return "", &Error{Printer: j.Printer, Err: ErrRefused, Detail: err.Error()}
+	}
 	title, _ := syscall.UTF16PtrFromString(j.Title)
 	di := docInfo{name: title}
 	di.size = int32(unsafe.Sizeof(di))
@@ -222,7 +233,7 @@ func (w *Winspool) Submit(_ context.Context, j *Job) (string, error) {
 	if int32(job) <= 0 {
 		return "", &Error{Printer: j.Printer, Err: ErrRefused, Detail: "StartDoc: " + serr.Error()}
 	}
-	if err := rasterise(&gdiDevice{hdc: hdc}, j.Sheets); err != nil {
+	if err := rasterise(dev, j.Sheets); err != nil {
 		abortDoc.Call(hdc)
 		return "", &Error{Printer: j.Printer, Err: ErrRefused, Detail: err.Error()}
 	}
@@ -239,9 +250,27 @@ type gdiDevice struct{ hdc uintptr }
 const (
 	capLogPixelsX = 88
 	capLogPixelsY = 90
+	capPhysWidth  = 110
+	capPhysHeight = 111
 	capOffsetX    = 112
 	capOffsetY    = 113
 )
+
+// fits checks that the paper the driver chose holds the sheets: a driver without the
+// paper asked for keeps its own, and a smaller one would cut the invoice off. A larger
+// one is accepted: the sheet prints at its own size from the paper's top-left corner.
+func (d *gdiDevice) fits(sheets []pdf.Page) error {
+	dx, dy := d.Resolution()
+	if dx <= 0 || dy <= 0 || len(sheets) == 0 {
+		return nil // rasterise says what is wrong
+	}
+	w := float64(d.cap(capPhysWidth)) / float64(dx) * 25.4
+	h := float64(d.cap(capPhysHeight)) / float64(dy) * 25.4
+	if s := sheets[0]; w+2 < s.Width || h+2 < s.Height {
+		return fmt.Errorf("the printer's paper is %.0f × %.0f mm, smaller than the %.0f × %.0f mm sheet: it has no such paper", w, h, s.Width, s.Height)
+	}
+	return nil
+}
 
 func (d *gdiDevice) cap(i int) int {
 	r, _, _ := deviceCaps.Call(d.hdc, uintptr(i))

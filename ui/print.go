@@ -20,12 +20,12 @@ import (
 	"github.com/kaipiao/kaipiao/store"
 )
 
-// Preferences that remember the clerk's last print on this computer (printers are the
-// computer's, not the data folder's).
+// Preferences that remember the clerk's last printer and paper on this computer
+// (printers are the computer's, not the data folder's). Copies start at 1 each time: a
+// remembered 5 would print five of the next invoice unasked.
 const (
 	prefPrinter = "print.printer"
 	prefPaper   = "print.paper"
-	prefCopies  = "print.copies"
 )
 
 // printPreviewDPI draws the first sheet small enough for the dialog.
@@ -38,6 +38,7 @@ type printDialog struct {
 	recs     []*store.Record
 	picked   []bool
 	printers []printing.Printer
+	loadErr  error // why there are no printers to choose, if the spooler said
 
 	printer  *widget.Select
 	paper    *widget.RadioGroup
@@ -108,7 +109,7 @@ func (p *printDialog) build() {
 		}
 	}
 	p.copies = widget.NewEntry()
-	p.copies.SetText(strconv.Itoa(max(1, prefs.IntWithFallback(prefCopies, 1))))
+	p.copies.SetText("1")
 	p.copies.Validator = func(s string) error {
 		if n, err := strconv.Atoi(strings.TrimSpace(s)); err != nil || n < 1 || n > printing.MaxCopies {
 			return fmt.Errorf("份数应为 1 到 %d", printing.MaxCopies)
@@ -179,7 +180,7 @@ func (p *printDialog) loadPrinters(last string) {
 		log.Printf("printers: %v", err)
 		p.status.SetText(printing.Message(err))
 	}
-	p.printers = ps
+	p.printers, p.loadErr = ps, err
 	names := make([]string, len(ps))
 	sel := 0
 	for i, q := range ps {
@@ -274,7 +275,11 @@ func (p *printDialog) start() {
 	copies, _ := strconv.Atoi(strings.TrimSpace(p.copies.Text))
 	i := p.printer.SelectedIndex()
 	if i < 0 || i >= len(p.printers) {
-		p.status.SetText(printing.Message(&printing.Error{Err: printing.ErrNoPrinters}))
+		err := p.loadErr
+		if err == nil {
+			err = &printing.Error{Err: printing.ErrNoPrinters}
+		}
+		p.status.SetText(printing.Message(err))
 		return
 	}
 	req := printing.Request{Invoices: invs, Printer: p.printers[i].Name, Paper: p.paperChoice(), Copies: copies}
@@ -318,7 +323,6 @@ func (p *printDialog) finish(req printing.Request, res *printing.Result, err err
 		prefs := fyne.CurrentApp().Preferences()
 		prefs.SetString(prefPrinter, res.Printer)
 		prefs.SetString(prefPaper, string(res.Paper))
-		prefs.SetInt(prefCopies, res.Copies)
 		p.status.Importance = widget.SuccessImportance
 		p.status.SetText(printSummary(res))
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -132,8 +133,8 @@ func TestClerkPrintsInvoices(t *testing.T) {
 	// The printer used last is chosen next time; stopped, it refuses in the dialog.
 	srv.Run(t, "cupsdisable", "Spare-PDF")
 	p = u.list.showPrint(false)
-	if p.printer.Selected != "Spare-PDF（已暂停）" {
-		t.Errorf("the last printer, stopped: %q", p.printer.Selected)
+	if p.printer.Selected != "Spare-PDF（已暂停）" || p.paperChoice() != printing.PaperInvoice || p.copies.Text != "1" {
+		t.Errorf("the last printer, stopped: %q, paper %s, copies %q (always 1 at first)", p.printer.Selected, p.paperChoice(), p.copies.Text)
 	}
 	res, err = waitPrint(t, p)
 	if err == nil || res != nil || !strings.Contains(p.status.Text, "打印机“Spare-PDF”已暂停") {
@@ -142,5 +143,38 @@ func TestClerkPrintsInvoices(t *testing.T) {
 	screenshot(t, w, "print-stopped")
 	if a := printAudits(t, ws); len(a) != 2 {
 		t.Errorf("a refused print reached the audit log: %q", a)
+	}
+}
+
+// noPrinters is a computer without printers (or without a print service).
+type noPrinters struct{ err error }
+
+func (n noPrinters) Printers(context.Context) ([]printing.Printer, error) { return nil, n.err }
+func (n noPrinters) Submit(context.Context, *printing.Job) (string, error) {
+	return "", errors.New("no job should be sent")
+}
+
+// Without a printer, or without a print service, the dialog says so and sends nothing.
+func TestPrintDialogWithoutPrinters(t *testing.T) {
+	for _, sp := range []noPrinters{{}, {err: &printing.Error{Err: printing.ErrSpooler, Detail: "lpstat: scheduler is not running"}}} {
+		ws := newWorkstation(t)
+		ws.Printing = sp
+		u, _ := newTestUI(t, ws)
+		issueBlue(t, ws)
+		u.ShowInvoices()
+		eventually(t, "the list", func() bool { return len(u.list.records) == 1 })
+		p := u.list.showPrint(true)
+		want := "本机没有安装打印机"
+		if sp.err != nil {
+			want = "无法连接系统的打印服务"
+		}
+		if !strings.Contains(p.status.Text, want) || len(p.printer.Options) != 0 {
+			t.Errorf("%v: status %q, printers %q", sp.err, p.status.Text, p.printer.Options)
+		}
+		test.Tap(p.ok)
+		if !strings.Contains(p.status.Text, want) || len(printAudits(t, ws)) != 0 {
+			t.Errorf("print without a printer: %q", p.status.Text)
+		}
+		p.d.Hide()
 	}
 }
