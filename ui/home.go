@@ -20,6 +20,9 @@ import (
 type homeScreen struct {
 	u       *UI
 	content fyne.CanvasObject
+	// pass numbers the refreshes: one that was overtaken by a later one shows nothing,
+	// so the screen never goes back to an older state.
+	pass int
 
 	device, stock, locks *widget.Label
 	offline              *gauge
@@ -59,6 +62,8 @@ func newHomeScreen(u *UI) *homeScreen {
 // refresh reads the device and the store in the background and shows what it found.
 func (h *homeScreen) refresh() {
 	ws := h.u.ws
+	h.pass++
+	pass := h.pass
 	go func() {
 		var devText, stockText, offText, lockText, timeText string
 		var offFrac, timeFrac float64
@@ -126,6 +131,9 @@ func (h *homeScreen) refresh() {
 			todayText = lang.L("蓝字 {{.Blue}} 张，红字 {{.Red}} 张", map[string]any{"Blue": len(page.Records) - red, "Red": red})
 		}
 		fyne.Do(func() {
+			if pass != h.pass {
+				return // a later refresh is under way, with newer figures
+			}
 			h.device.SetText(devText)
 			h.stock.SetText(stockText)
 			h.offlineText.SetText(offText)

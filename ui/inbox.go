@@ -29,10 +29,10 @@ type inbox struct {
 	content fyne.CanvasObject
 
 	entries  []*inboxEntry
-	table    *widget.Table
+	table    *selectTable
 	detail   *widget.Label
 	summary  *widget.Label
-	progress *widget.ProgressBar
+	progress *gauge
 	issueBtn *widget.Button
 	cancel   *widget.Button
 	stop     context.CancelFunc // cancels the running batch; nil when none runs
@@ -84,13 +84,13 @@ var inboxColumns = []struct {
 		if e.checked == nil {
 			return "—"
 		}
-		return e.checked.Invoice.Totals().Total.String()
+		return yuan(e.checked.Invoice.Totals().Total, false)
 	}},
 	{"状态", 180, func(e *inboxEntry) string { return e.status() }},
 }
 
 func newInbox(u *UI) *inbox {
-	b := &inbox{u: u, detail: widget.NewLabel(""), summary: widget.NewLabel(""), progress: widget.NewProgressBar()}
+	b := &inbox{u: u, detail: widget.NewLabel(""), summary: widget.NewLabel(""), progress: newGauge()}
 	b.detail.Wrapping = fyne.TextWrapWord
 	b.detail.Importance = widget.DangerImportance
 	b.table = newTable(func() int { return len(b.entries) }, len(inboxColumns),

@@ -67,7 +67,7 @@ func newInvoiceList(u *UI) *invoiceList {
 	l.buyer.SetPlaceHolder(lang.L("购买方名称或税号"))
 	l.buyer.OnChanged = func(string) { l.reload() }
 	l.redOnly = widget.NewCheck(lang.L("只看红字"), func(bool) { l.reload() })
-	l.table = newSelectTable(func() int { return len(l.records) }, len(listColumns),
+	l.table = newTable(func() int { return len(l.records) }, len(listColumns),
 		func(r, c int) string { return listColumns[c].cell(l.records[r]) },
 		func(c int) (string, float32) { return listColumns[c].title, listColumns[c].width },
 		func(r int) { l.show(l.records[r]) })

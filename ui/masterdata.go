@@ -25,8 +25,8 @@ type masterScreen struct {
 
 	buyers      []invoice.Party
 	goods       []store.Goods
-	buyerTable  *widget.Table
-	goodsTable  *widget.Table
+	buyerTable  *selectTable
+	goodsTable  *selectTable
 	buyerSel    int // the selected row, -1 for none
 	goodsSel    int
 	form        *dialog.FormDialog       // the edit form, while open

@@ -6,13 +6,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// newTable is a table of rows and text cells under translated headers.
+// newTable is a table of rows and text cells under translated headers, whose
+// highlighted row is its selection (selection.go).
 func newTable(rows func() int, cols int, cell func(r, c int) string, head func(c int) (string, float32),
-	selected func(r int)) *widget.Table {
-	t := &widget.Table{}
-	t.ExtendBaseWidget(t)
-	setupTable(t, rows, cols, cell, head, selected)
-	return t
+	selected func(r int)) *selectTable {
+	return newSelectTable(rows, cols, cell, head, selected)
 }
 
 // setupTable configures t, which may be embedded in another widget, as newTable does.
