@@ -60,8 +60,9 @@ demo: build
 
 # Screenshots of every screen, from Fyne's test driver, and of the real window under Xvfb.
 screenshots: build
-	KAIPIAO_SCREENSHOTS=1 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestClerk|TestFirstRun|TestPreview|TestInboxImports|TestAdministrator|TestScreensInEnglish|TestInvoiceListExports|TestInvoiceMail|TestMasterData|TestMonthlyStatistics|TestGridShowsEightLines|TestStalePlatform' ./ui
+	KAIPIAO_SCREENSHOTS=1 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestClerk|TestFirstRun|TestPreview|TestInboxImports|TestAdministrator|TestScreensInEnglish|TestInvoiceListExports|TestInvoiceMail|TestMasterData|TestMonthlyStatistics|TestNoDevice|TestPartlyIssued|TestGridShowsEightLines|TestStalePlatform' ./ui
 	./scripts/gui-smoke.sh docs/screens/gui-xvfb.png
+	./scripts/gui-nodevice.sh docs/screens
 	./scripts/gui-keyboard.sh docs/screens
 
 vet:
@@ -78,6 +79,7 @@ test: deps vet lint build
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -run TestPrintUnderWine ./cmd/kaipiaoctl -args -wine
 	./scripts/gui-smoke.sh $$(mktemp --suffix=.png)
+	./scripts/gui-nodevice.sh $$(mktemp -d)
 	./scripts/gui-keyboard.sh $$(mktemp -d)
 	./scripts/gui-latency.sh 500
 	$(MAKE) --no-print-directory windows

@@ -64,10 +64,13 @@ func (h *homeScreen) refresh() {
 	ws := h.u.ws
 	h.pass++
 	pass := h.pass
+	ready, reason := h.u.deviceReady(), h.u.noDeviceReason() // read on the UI goroutine
 	go func() {
 		var devText, stockText, offText, lockText, timeText string
 		var offFrac, timeFrac float64
-		if ws.DeviceState != nil {
+		if !ready {
+			devText = lang.L("未连接：") + reason // the banner says what to do
+		} else if ws.DeviceState != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			st, err := ws.DeviceState(ctx)
 			cancel()
