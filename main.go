@@ -29,7 +29,7 @@ import (
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/mail"
 	"github.com/kaipiao/kaipiao/store"
-	ksync "github.com/kaipiao/kaipiao/sync"
+	ksync "github.com/kaipiao/kaipiao/upload"
 	"github.com/kaipiao/kaipiao/ui"
 	"github.com/kaipiao/kaipiao/workstation"
 )

@@ -9,7 +9,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pdf"
-	ksync "github.com/kaipiao/kaipiao/sync"
+	ksync "github.com/kaipiao/kaipiao/upload"
 )
 
 // SealSigner is the seller's seal (电子签章) from the data folder's PKI, for signing

@@ -11,7 +11,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/store"
-	ksync "github.com/kaipiao/kaipiao/sync"
+	ksync "github.com/kaipiao/kaipiao/upload"
 )
 
 // PKIDir is the workstation's certificates and keys inside the data folder.

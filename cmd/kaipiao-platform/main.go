@@ -22,8 +22,8 @@ import (
 	"syscall"
 	"time"
 
-	ksync "github.com/kaipiao/kaipiao/sync"
-	"github.com/kaipiao/kaipiao/sync/platform"
+	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/platform"
 )
 
 const (

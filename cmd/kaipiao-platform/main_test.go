@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	ksync "github.com/kaipiao/kaipiao/sync"
-	"github.com/kaipiao/kaipiao/sync/platform"
+	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/platform"
 )
 
 // The server prints LISTEN first, serves HTTPS that a workstation pinning the demo

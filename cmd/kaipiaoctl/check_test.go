@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	ksync "github.com/kaipiao/kaipiao/sync"
+	ksync "github.com/kaipiao/kaipiao/upload"
 	"os"
 	"os/exec"
 	"path/filepath"

@@ -11,7 +11,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/workstation"
 
-	ksync "github.com/kaipiao/kaipiao/sync"
+	ksync "github.com/kaipiao/kaipiao/upload"
 )
 
 // pkiDir is the workstation's PKI folder inside --data.

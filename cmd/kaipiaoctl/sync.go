@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"time"
 
-	ksync "github.com/kaipiao/kaipiao/sync"
+	ksync "github.com/kaipiao/kaipiao/upload"
 )
 
 func init() {

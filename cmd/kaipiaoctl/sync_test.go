@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	ksync "github.com/kaipiao/kaipiao/sync"
-	"github.com/kaipiao/kaipiao/sync/platform"
+	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/platform"
 )
 
 // pki init, issue, sync --once against the reference platform, all through the commands:
