@@ -29,8 +29,8 @@ import (
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/mail"
 	"github.com/kaipiao/kaipiao/store"
-	ksync "github.com/kaipiao/kaipiao/upload"
 	"github.com/kaipiao/kaipiao/ui"
+	"github.com/kaipiao/kaipiao/upload"
 	"github.com/kaipiao/kaipiao/workstation"
 )
 
@@ -105,7 +105,7 @@ func main() {
 	if *platform != "" {
 		// Sync runs in the background while the window is open; each pass refreshes the
 		// home screen.
-		s, err := ws.Syncer(context.Background(), *data, *platform, os.Stderr, func(ksync.Counts, error) {
+		s, err := ws.Syncer(context.Background(), *data, *platform, os.Stderr, func(upload.Counts, error) {
 			fyne.Do(func() {
 				if u != nil {
 					u.Refresh()

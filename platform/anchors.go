@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/upload"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -13,15 +13,15 @@ import (
 var bAnchors = []byte("audit_anchors")
 
 type anchor struct {
-	ksync.AuditAnchor
+	upload.AuditAnchor
 	At time.Time `json:"at"`
 }
 
 // AnchorAudit keeps a seller's audit-log head and returns the one held before (nil at
 // the first). A head behind the one held — entries removed — is refused and the old
 // one kept: the error says so, for the workstation and the platform's log.
-func (d *DB) AnchorAudit(seller string, head ksync.AuditAnchor, at time.Time) (*ksync.AuditAnchor, error) {
-	var prev *ksync.AuditAnchor
+func (d *DB) AnchorAudit(seller string, head upload.AuditAnchor, at time.Time) (*upload.AuditAnchor, error) {
+	var prev *upload.AuditAnchor
 	var refused error
 	err := d.db.Update(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(bAnchors)

@@ -16,7 +16,7 @@ import (
 	"path/filepath"
 	"time"
 
-	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/upload"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
@@ -142,7 +142,7 @@ func (d *DB) SeeEnvelope(id string, at time.Time) error {
 
 // forgetAfter is how long an envelope ID is remembered: an envelope older than MaxSkew is
 // refused as stale anyway, so twice that leaves a margin for the clocks.
-const forgetAfter = 2 * ksync.MaxSkew
+const forgetAfter = 2 * upload.MaxSkew
 
 func seeEnvelope(tx *bolt.Tx, id string, at time.Time) error {
 	b := tx.Bucket(bEnvelopes)

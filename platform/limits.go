@@ -5,7 +5,7 @@ import (
 	"log"
 	"net"
 	"net/http"
-	gosync "sync"
+	"sync"
 	"time"
 )
 
@@ -67,7 +67,7 @@ type perClient struct {
 	net.Listener
 	max  int
 	logf func(string, ...any)
-	mu   gosync.Mutex
+	mu   sync.Mutex
 	open map[string]int
 }
 
@@ -99,7 +99,7 @@ func (p *perClient) Accept() (net.Conn, error) {
 
 type countedConn struct {
 	net.Conn
-	once    gosync.Once
+	once    sync.Once
 	release func()
 }
 
@@ -110,7 +110,7 @@ func (c *countedConn) Close() error {
 
 // budget is the memory request bodies may take together.
 type budget struct {
-	mu   gosync.Mutex
+	mu   sync.Mutex
 	used int64
 }
 

@@ -12,12 +12,12 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
-	ksync "github.com/kaipiao/kaipiao/upload"
 	"github.com/kaipiao/kaipiao/platform"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 // The review's platform findings, against the real HTTPS server with its limits: eight
@@ -34,7 +34,7 @@ type testPlatform struct {
 }
 
 type logBuffer struct {
-	mu gosync.Mutex
+	mu sync.Mutex
 	b  strings.Builder
 }
 
@@ -63,7 +63,7 @@ func startPlatformWith(t *testing.T, requireClient bool) *testPlatform {
 func startPlatformOpts(t *testing.T, requireClient bool, limits platform.Limits) *testPlatform {
 	t.Helper()
 	dir := t.TempDir()
-	set, err := ksync.NewDemoSet(ksync.DemoOptions{TaxID: "91350200776049653A", Machine: "661234567890"})
+	set, err := upload.NewDemoSet(upload.DemoOptions{TaxID: "91350200776049653A", Machine: "661234567890"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func startPlatformOpts(t *testing.T, requireClient bool, limits platform.Limits)
 	if _, err := set.WritePlatform(filepath.Join(dir, "pki"), pass); err != nil {
 		t.Fatal(err)
 	}
-	pki, err := ksync.LoadPlatform(filepath.Join(dir, "pki"), pass, time.Now())
+	pki, err := upload.LoadPlatform(filepath.Join(dir, "pki"), pass, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func closedByServer(c net.Conn) bool {
 
 func TestSlowLorisConnectionsAreClosed(t *testing.T) {
 	p := startPlatform(t)
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	closed := make(chan bool, 8)
 	for i := range 8 {
 		c := p.dial(t)
@@ -132,7 +132,7 @@ func TestSlowLorisConnectionsAreClosed(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			// Half send their headers a byte at a time, half a body a byte at a time.
-			head := "POST " + ksync.PathInvoices + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n"
+			head := "POST " + upload.PathInvoices + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n"
 			stop := make(chan struct{})
 			go func() {
 				defer close(stop)
@@ -165,7 +165,7 @@ func TestSlowLorisConnectionsAreClosed(t *testing.T) {
 func TestIdleKeepAliveIsClosed(t *testing.T) {
 	p := startPlatform(t)
 	c := p.dial(t)
-	fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}", ksync.PathOrders)
+	fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}", upload.PathOrders)
 	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +183,7 @@ func TestLargeBodiesAreRefusedUnread(t *testing.T) {
 	p := startPlatform(t)
 	t.Run("a declared 70 MB body is refused before it is sent", func(t *testing.T) {
 		c := p.dial(t)
-		fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n", ksync.PathInvoices, 70<<20)
+		fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n", upload.PathInvoices, 70<<20)
 		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 		if err != nil {
 			t.Fatal(err)
@@ -194,7 +194,7 @@ func TestLargeBodiesAreRefusedUnread(t *testing.T) {
 	})
 	t.Run("a chunked body is cut at the limit", func(t *testing.T) {
 		c := p.dial(t)
-		fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n", ksync.PathInvoices)
+		fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n", upload.PathInvoices)
 		go func() {
 			chunk := strings.Repeat("x", 64<<10)
 			for range 40 { // 2.5 MB, over the 1 MB limit
@@ -222,13 +222,13 @@ func TestLargeBodiesAreRefusedUnread(t *testing.T) {
 		r := bufio.NewReader(probe)
 		for range 2 {
 			c := p.dial(t)
-			fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\nx", ksync.PathInvoices, 1<<20)
+			fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\nx", upload.PathInvoices, 1<<20)
 		}
 		busy := false
 		for range 200 {
 			// A whole small request: answered 400 (junk) while the budget has room, on the
 			// same kept-alive connection, and 503 once the two hold it.
-			fmt.Fprintf(probe, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n0123456789", ksync.PathInvoices)
+			fmt.Fprintf(probe, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n0123456789", upload.PathInvoices)
 			resp, err := http.ReadResponse(r, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -269,7 +269,7 @@ func TestConnectionsPerClientAreLimited(t *testing.T) {
 func TestAccessLogNamesClientAndOutcome(t *testing.T) {
 	p := startPlatform(t)
 	c := p.dial(t)
-	fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}", ksync.PathOrders)
+	fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}", upload.PathOrders)
 	io.Copy(io.Discard, c)
 	got := p.logs.String()
 	if !strings.Contains(got, "POST /v1/orders from 127.0.0.1:") || !strings.Contains(got, ": 401 refused: orders need an ERP token") {
@@ -283,7 +283,7 @@ func TestAccessLogNamesClientAndOutcome(t *testing.T) {
 func TestEnvelopesNeedTheEnterpriseTLSCertificate(t *testing.T) {
 	p := startPlatformWith(t, true)
 	post := func(c *tls.Conn, body bool) int {
-		fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n", ksync.PathInvoices, 900<<10)
+		fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n", upload.PathInvoices, 900<<10)
 		if body {
 			go c.Write(make([]byte, 900<<10)) // junk: refused as an envelope, after reading
 		}

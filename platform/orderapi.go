@@ -8,7 +8,7 @@ import (
 	"unicode"
 
 	"github.com/kaipiao/kaipiao/invoice"
-	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 // pullBatch is how many orders one pull returns.
@@ -30,7 +30,7 @@ func (s *Server) postOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	info(r).signer = fmt.Sprintf("ERP %q for %s", name, seller)
-	var in ksync.PostOrder
+	var in upload.PostOrder
 	if r.ContentLength > maxOrderBody {
 		s.fail(w, http.StatusRequestEntityTooLarge, true, fmt.Errorf("order of %d bytes, over %d", r.ContentLength, maxOrderBody))
 		return
@@ -80,7 +80,7 @@ func (s *Server) pull(w http.ResponseWriter, r *request) {
 		s.fail(w, http.StatusInternalServerError, false, err)
 		return
 	}
-	resp := ksync.PullResponse{Orders: orders}
+	resp := upload.PullResponse{Orders: orders}
 	if r.p.Audit != nil {
 		prev, err := s.DB.AnchorAudit(r.taxID, *r.p.Audit, s.now().UTC())
 		if err != nil {

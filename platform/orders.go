@@ -7,13 +7,13 @@ import (
 	"strconv"
 	"time"
 
-	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/upload"
 	bolt "go.etcd.io/bbolt"
 )
 
 // Order is an order an ERP posted; it stays deliverable until the workstation
 // acknowledges that it stored it: a pull lost on the way is simply repeated.
-type Order = ksync.Order
+type Order = upload.Order
 
 // orderKey is an order's key: its seller, a NUL, its ID. Order IDs are the seller's own
 // (an ERP's numbering), so two sellers' "ERP-777" are two orders.

@@ -13,13 +13,13 @@ import (
 	"github.com/emmansun/gmsm/smx509"
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/device/sim"
-	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 // Server answers the platform's endpoints.
 type Server struct {
 	DB  *DB
-	PKI *ksync.Platform
+	PKI *upload.Platform
 	// Now is the platform's clock; time.Now by default.
 	Now func() time.Time
 	// Logf, when set, logs every request: client address, signer, outcome.
@@ -72,12 +72,12 @@ func clientTaxID(r *http.Request) string {
 // Handler routes the endpoints.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST "+ksync.PathInvoices, s.enveloped(ksync.KindInvoices, s.invoices))
-	mux.HandleFunc("POST "+ksync.PathList, s.enveloped(ksync.KindList, s.list))
-	mux.HandleFunc("POST "+ksync.PathUpload, s.enveloped(ksync.KindUpload, s.upload))
-	mux.HandleFunc("POST "+ksync.PathPull, s.enveloped(ksync.KindPull, s.pull))
-	mux.HandleFunc("POST "+ksync.PathOrderAck, s.enveloped(ksync.KindOrdersAck, s.ackOrders))
-	mux.HandleFunc("POST "+ksync.PathOrders, s.postOrder)
+	mux.HandleFunc("POST "+upload.PathInvoices, s.enveloped(upload.KindInvoices, s.invoices))
+	mux.HandleFunc("POST "+upload.PathList, s.enveloped(upload.KindList, s.list))
+	mux.HandleFunc("POST "+upload.PathUpload, s.enveloped(upload.KindUpload, s.upload))
+	mux.HandleFunc("POST "+upload.PathPull, s.enveloped(upload.KindPull, s.pull))
+	mux.HandleFunc("POST "+upload.PathOrderAck, s.enveloped(upload.KindOrdersAck, s.ackOrders))
+	mux.HandleFunc("POST "+upload.PathOrders, s.postOrder)
 	return s.accessLog(mux)
 }
 
@@ -102,7 +102,7 @@ func (s *Server) fail(w http.ResponseWriter, status int, permanent bool, err err
 	if sw, ok := w.(*statusWriter); ok {
 		sw.reason = msg
 	}
-	writeJSON(w, status, ksync.ErrorBody{Error: msg, Permanent: permanent})
+	writeJSON(w, status, upload.ErrorBody{Error: msg, Permanent: permanent})
 }
 
 // readBody reads a request's body within the limits: a declared length over MaxBody is
@@ -146,7 +146,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // request is an opened envelope.
 type request struct {
-	p      *ksync.Payload
+	p      *upload.Payload
 	signer *smx509.Certificate
 	taxID  string
 }
@@ -171,12 +171,12 @@ func (s *Server) enveloped(kind string, h func(http.ResponseWriter, *request)) h
 		if !ok {
 			return
 		}
-		p, signer, err := ksync.Open(body, s.PKI.Enc, s.PKI.Roots, s.now())
+		p, signer, err := upload.Open(body, s.PKI.Enc, s.PKI.Roots, s.now())
 		if signer != nil {
 			info(r).signer = fmt.Sprintf("%s (%s)", signer.Subject.SerialNumber, signer.Subject.CommonName)
 		}
 		switch {
-		case errors.Is(err, ksync.ErrStale):
+		case errors.Is(err, upload.ErrStale):
 			s.fail(w, http.StatusConflict, false, err)
 			return
 		case err != nil:
@@ -208,7 +208,7 @@ func (s *Server) invoices(w http.ResponseWriter, r *request) {
 		offered = c
 	}
 	now := s.now().UTC()
-	results := make([]ksync.ItemResult, len(r.p.Items))
+	results := make([]upload.ItemResult, len(r.p.Items))
 	var fresh []*Stored
 	var at []int
 	for i := range r.p.Items {
@@ -221,9 +221,9 @@ func (s *Server) invoices(w http.ResponseWriter, r *request) {
 		}
 		// Signed before the transaction so that the write lock is not held over SM2; a
 		// receipt made for an invoice already held is dropped for the one held.
-		rc := ksync.Receipt{Device: st.Device, Code: st.Code, Number: st.Number, RequestID: st.RequestID,
+		rc := upload.Receipt{Device: st.Device, Code: st.Code, Number: st.Number, RequestID: st.RequestID,
 			Digest: st.Digest, AckedAt: now}
-		if err := ksync.SignReceipt(s.PKI.Sign.SM2(), &rc); err != nil {
+		if err := upload.SignReceipt(s.PKI.Sign.SM2(), &rc); err != nil {
 			s.fail(w, http.StatusInternalServerError, false, err)
 			return
 		}
@@ -247,7 +247,7 @@ func (s *Server) invoices(w http.ResponseWriter, r *request) {
 		}
 		results[i].Receipt = held[j].Receipt
 	}
-	writeJSON(w, http.StatusOK, ksync.InvoicesResponse{Results: results})
+	writeJSON(w, http.StatusOK, upload.InvoicesResponse{Results: results})
 }
 
 func (s *Server) list(w http.ResponseWriter, r *request) {

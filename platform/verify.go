@@ -8,7 +8,7 @@ import (
 	"github.com/emmansun/gmsm/smx509"
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/invoice"
-	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 // errArithmetic: the invoice's amounts do not add up under the tolerances of docs/rules.md.
@@ -94,7 +94,7 @@ func (s *Server) deviceCert(machine, taxID string, offered *smx509.Certificate) 
 		KeyUsages: []smx509.ExtKeyUsage{smx509.ExtKeyUsageAny}}); err != nil {
 		return nil, fmt.Errorf("%w: machine %s: %v", errDevice, machine, err)
 	}
-	if !ksync.HasDeviceEKU(offered) {
+	if !upload.HasDeviceEKU(offered) {
 		return nil, fmt.Errorf("%w: machine %s: the certificate offered (%q) is not a device certificate", errDevice, machine, offered.Subject.CommonName)
 	}
 	return offered, nil
@@ -102,7 +102,7 @@ func (s *Server) deviceCert(machine, taxID string, offered *smx509.Certificate) 
 
 // verifyItem checks one invoice of an envelope signed by the enterprise taxID and
 // returns what to store.
-func (s *Server) verifyItem(it *ksync.Item, taxID string, offered *smx509.Certificate) (*Stored, error) {
+func (s *Server) verifyItem(it *upload.Item, taxID string, offered *smx509.Certificate) (*Stored, error) {
 	var inv invoice.Invoice
 	if err := json.Unmarshal(it.Invoice, &inv); err != nil {
 		return nil, fmt.Errorf("invoice %s: %w", it.RequestID, err)
@@ -128,5 +128,5 @@ func (s *Server) verifyItem(it *ksync.Item, taxID string, offered *smx509.Certif
 	}
 	return &Stored{Device: inv.Machine, Code: inv.Code, Number: inv.Number, OrderID: inv.OrderID,
 		RequestID: inv.RequestID, SellerTaxID: taxID, Total: inv.Totals().Total.String(),
-		Digest: ksync.InvoiceDigest(&inv), Invoice: it.Invoice}, nil
+		Digest: upload.InvoiceDigest(&inv), Invoice: it.Invoice}, nil
 }

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/kaipiao/kaipiao/store"
-	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/upload"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -23,7 +23,7 @@ func TestAuditHeadIsAnchoredAtThePlatform(t *testing.T) {
 	for range 20 {
 		r.db.Audit("intruder", "login.failed", "管理员", "")
 	}
-	s, _ := r.syncer(func(c *ksync.Config) { c.Device = nil })
+	s, _ := r.syncer(func(c *upload.Config) { c.Device = nil })
 	for range 2 { // the second pass checks the anchor the first left
 		if _, err := s.Once(context.Background()); err != nil {
 			t.Fatal(err)
@@ -43,7 +43,7 @@ func TestAuditHeadIsAnchoredAtThePlatform(t *testing.T) {
 	if _, err := r.db.VerifyAudit(); err != nil {
 		t.Fatalf("the shortened log is consistent on its own: %v", err)
 	}
-	s, _ = r.syncer(func(c *ksync.Config) { c.Device = nil })
+	s, _ = r.syncer(func(c *upload.Config) { c.Device = nil })
 	if _, err := s.Once(context.Background()); !errors.Is(err, store.ErrAuditBroken) {
 		t.Fatalf("the sync after the rewrite: %v", err)
 	}

@@ -10,19 +10,19 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/kaipiao/kaipiao/store"
-	ksync "github.com/kaipiao/kaipiao/upload"
 	"github.com/kaipiao/kaipiao/platform"
+	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 // postRaw sends an envelope as a workstation would, without the uploader.
 func (r *rig) postRaw(path string, env []byte) (int, []byte) {
 	r.t.Helper()
-	resp, err := ksync.NewHTTPClient(r.ws, 30*time.Second).Post(r.url()+path, "application/cms", bytes.NewReader(env))
+	resp, err := upload.NewHTTPClient(r.ws, 30*time.Second).Post(r.url()+path, "application/cms", bytes.NewReader(env))
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -31,9 +31,9 @@ func (r *rig) postRaw(path string, env []byte) (int, []byte) {
 	return resp.StatusCode, body
 }
 
-func (r *rig) seal(p *ksync.Payload) []byte {
+func (r *rig) seal(p *upload.Payload) []byte {
 	r.t.Helper()
-	env, err := ksync.Seal(p, r.ws.Enterprise, r.ws.PlatformEnc)
+	env, err := upload.Seal(p, r.ws.Enterprise, r.ws.PlatformEnc)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -41,14 +41,14 @@ func (r *rig) seal(p *ksync.Payload) []byte {
 }
 
 // deliver posts items in one new envelope and returns the receipts by request ID.
-func (r *rig) deliver(items ...ksync.Item) map[string]string {
+func (r *rig) deliver(items ...upload.Item) map[string]string {
 	r.t.Helper()
-	status, body := r.postRaw(ksync.PathInvoices, r.seal(&ksync.Payload{ID: ksync.NewID(), Kind: ksync.KindInvoices,
+	status, body := r.postRaw(upload.PathInvoices, r.seal(&upload.Payload{ID: upload.NewID(), Kind: upload.KindInvoices,
 		At: time.Now(), DeviceCert: r.pki.Device.Cert.Raw, Items: items}))
 	if status != http.StatusOK {
 		r.t.Fatalf("HTTP %d: %s", status, body)
 	}
-	var resp ksync.InvoicesResponse
+	var resp upload.InvoicesResponse
 	if err := json.Unmarshal(body, &resp); err != nil {
 		r.t.Fatal(err)
 	}
@@ -65,16 +65,16 @@ func (r *rig) deliver(items ...ksync.Item) map[string]string {
 	return out
 }
 
-func (r *rig) items(n int) []ksync.Item {
+func (r *rig) items(n int) []upload.Item {
 	r.t.Helper()
 	recs, err := r.db.Pending(n)
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	out := make([]ksync.Item, len(recs))
+	out := make([]upload.Item, len(recs))
 	for i, rec := range recs {
 		raw, _ := json.Marshal(rec.Invoice)
-		out[i] = ksync.Item{RequestID: rec.Invoice.RequestID, Invoice: raw}
+		out[i] = upload.Item{RequestID: rec.Invoice.RequestID, Invoice: raw}
 	}
 	return out
 }
@@ -84,7 +84,7 @@ func TestDuplicateAndReorderedDeliveries(t *testing.T) {
 	r.issue("DUP", 3)
 	it := r.items(3)
 	first := r.deliver(it[0], it[1], it[2])
-	for _, again := range [][]ksync.Item{{it[2], it[1], it[0]}, {it[1], it[1]}, {it[2]}} {
+	for _, again := range [][]upload.Item{{it[2], it[1], it[0]}, {it[1], it[1]}, {it[2]}} {
 		got := r.deliver(again...)
 		for id, rc := range got {
 			if rc != first[id] {
@@ -114,10 +114,10 @@ func TestWorkstationKilledMidSync(t *testing.T) {
 	r.issue("KILL", 120)
 	r.db.Close() // the child has it now
 	committed := make(chan struct{})
-	var once gosync.Once
+	var once sync.Once
 	r.faults(func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			if req.URL.Path != ksync.PathInvoices {
+			if req.URL.Path != upload.PathInvoices {
 				h.ServeHTTP(w, req)
 				return
 			}
@@ -159,7 +159,7 @@ func TestWorkstationKilledMidSync(t *testing.T) {
 
 // syncChild is the killed workstation: it syncs the rig's store with the keys on disk.
 func syncChild(dir, url string) {
-	pki, err := ksync.LoadWorkstation(filepath.Join(dir, "ws-pki"), []byte("test passphrase"), time.Now())
+	pki, err := upload.LoadWorkstation(filepath.Join(dir, "ws-pki"), []byte("test passphrase"), time.Now())
 	if err != nil {
 		panic(err)
 	}
@@ -167,11 +167,11 @@ func syncChild(dir, url string) {
 	if err != nil {
 		panic(err)
 	}
-	dev, err := ksync.ReadCert(filepath.Join(dir, "ws-pki", ksync.FileDevice+".crt"))
+	dev, err := upload.ReadCert(filepath.Join(dir, "ws-pki", upload.FileDevice+".crt"))
 	if err != nil {
 		panic(err)
 	}
-	s, err := ksync.New(ksync.Config{Store: db, PKI: pki, URL: url, BatchSize: 50, DeviceCert: dev.Raw})
+	s, err := upload.New(upload.Config{Store: db, PKI: pki, URL: url, BatchSize: 50, DeviceCert: dev.Raw})
 	if err != nil {
 		panic(err)
 	}
@@ -183,15 +183,15 @@ func syncChild(dir, url string) {
 func TestReplayedEnvelopeChangesNothing(t *testing.T) {
 	r := newRig(t, rigOptions{})
 	r.issue("RPL", 2)
-	env := r.seal(&ksync.Payload{ID: ksync.NewID(), Kind: ksync.KindInvoices, At: time.Now(),
+	env := r.seal(&upload.Payload{ID: upload.NewID(), Kind: upload.KindInvoices, At: time.Now(),
 		DeviceCert: r.pki.Device.Cert.Raw, Items: r.items(2)})
-	status, first := r.postRaw(ksync.PathInvoices, env)
+	status, first := r.postRaw(upload.PathInvoices, env)
 	if status != http.StatusOK {
 		t.Fatalf("HTTP %d: %s", status, first)
 	}
 	var before []string
 	r.pdb.Invoices("", func(s *platform.Stored) error { before = append(before, string(s.Receipt)); return nil })
-	status, body := r.postRaw(ksync.PathInvoices, env)
+	status, body := r.postRaw(upload.PathInvoices, env)
 	if status != http.StatusConflict {
 		t.Fatalf("replay answered HTTP %d: %s", status, body)
 	}

@@ -2,7 +2,7 @@ package upload_test
 
 import (
 	"context"
-	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/upload"
 	"strings"
 	"testing"
 	"time"
@@ -36,7 +36,7 @@ func TestHundredInvoicesIssuedOfflineReachThePlatform(t *testing.T) {
 		t.Fatalf("the device still counts %d offline invoices (uploaded through %d)", off.Pending, off.UploadedThrough)
 	}
 	t.Run("the enterprise lists what the platform holds for it", func(t *testing.T) {
-		status, body := r.postRaw(ksync.PathList, r.seal(&ksync.Payload{ID: ksync.NewID(), Kind: ksync.KindList, At: time.Now()}))
+		status, body := r.postRaw(upload.PathList, r.seal(&upload.Payload{ID: upload.NewID(), Kind: upload.KindList, At: time.Now()}))
 		if status != 200 || strings.Count(string(body), "\n") != 100 {
 			t.Fatalf("HTTP %d, %d lines", status, strings.Count(string(body), "\n"))
 		}
@@ -60,7 +60,7 @@ func BenchmarkSyncThroughput(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			r := newRig(b, rigOptions{})
 			r.issue("BENCH", b.N)
-			s, _ := r.syncer(func(c *ksync.Config) {
+			s, _ := r.syncer(func(c *upload.Config) {
 				c.BatchSize = 0
 				if !relay {
 					c.Device = nil

@@ -7,11 +7,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
-	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 // Acceptance 2: faults between the workstation and the platform. In each, every invoice
@@ -45,17 +45,17 @@ func TestPlatformDownThenUp(t *testing.T) {
 // countingFaults answers the first len(statuses) requests to the invoices endpoint with
 // those statuses (429s with Retry-After: 7) and passes the rest.
 func countingFaults(statuses ...int) func(http.Handler) http.Handler {
-	var mu gosync.Mutex
+	var mu sync.Mutex
 	n := 0
 	return func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			mu.Lock()
 			i := n
-			if req.URL.Path == ksync.PathInvoices {
+			if req.URL.Path == upload.PathInvoices {
 				n++
 			}
 			mu.Unlock()
-			if req.URL.Path == ksync.PathInvoices && i < len(statuses) {
+			if req.URL.Path == upload.PathInvoices && i < len(statuses) {
 				if statuses[i] == http.StatusTooManyRequests {
 					w.Header().Set("Retry-After", "7")
 				}
@@ -97,7 +97,7 @@ func TestTimeoutAfterThePlatformCommitted(t *testing.T) {
 		close(committed)
 		<-req.Context().Done() // until the client gives up
 	}))
-	s, _ := r.syncer(func(c *ksync.Config) { c.Client = ksync.NewHTTPClient(r.ws, 2*time.Second) })
+	s, _ := r.syncer(func(c *upload.Config) { c.Client = upload.NewHTTPClient(r.ws, 2*time.Second) })
 	c, err := s.Once(context.Background())
 	if err != nil || c.Acked != 20 {
 		t.Fatalf("%+v %v", c, err)
@@ -145,11 +145,11 @@ func resetAfter(commit bool) func(http.Handler) http.Handler {
 // onFirstInvoices applies fault to the first request to the invoices endpoint and lets
 // every other request through.
 func onFirstInvoices(fault func(h http.Handler, w http.ResponseWriter, req *http.Request)) func(http.Handler) http.Handler {
-	var once gosync.Once
+	var once sync.Once
 	return func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			first := false
-			if req.URL.Path == ksync.PathInvoices {
+			if req.URL.Path == upload.PathInvoices {
 				once.Do(func() { first = true })
 			}
 			if !first {
@@ -189,11 +189,11 @@ func TestConnectionResetMidBody(t *testing.T) {
 func TestOversizedBatchIsSplit(t *testing.T) {
 	r := newRig(t, rigOptions{})
 	r.issue("BIG", 20)
-	var mu gosync.Mutex
+	var mu sync.Mutex
 	refused := 0
 	r.faults(func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			if req.URL.Path == ksync.PathInvoices && req.ContentLength > 20_000 {
+			if req.URL.Path == upload.PathInvoices && req.ContentLength > 20_000 {
 				mu.Lock()
 				refused++
 				mu.Unlock()

@@ -10,7 +10,7 @@ import (
 	"github.com/emmansun/gmsm/smx509"
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/invoice"
-	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 // The adversarial review's critical finding: an enterprise sealed an invoice with its own
@@ -23,14 +23,14 @@ func TestEnterpriseCannotForgeDeviceInvoices(t *testing.T) {
 	r := newRig(t, rigOptions{})
 	r.issue("FORGE", 1)
 	real := r.items(1)[0]
-	noEKU, err := ksync.IssueSM2(r.pki.CA, ksync.Leaf{CommonName: "not a device", SerialName: r.machine,
+	noEKU, err := upload.IssueSM2(r.pki.CA, upload.Leaf{CommonName: "not a device", SerialName: r.machine,
 		Usage: smx509.KeyUsageDigitalSignature, NotBefore: time.Now().Add(-time.Hour), Validity: 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
 		name, machine string
-		id            ksync.Identity
+		id            upload.Identity
 		want          string
 	}{
 		{"the enterprise's tax ID as machine", sellerTaxID, r.pki.Enterprise, "is not 12 digits"},
@@ -41,9 +41,9 @@ func TestEnterpriseCannotForgeDeviceInvoices(t *testing.T) {
 	for _, c := range cases {
 		t.Run("invoices/"+c.name, func(t *testing.T) {
 			forged := forgeInvoice(t, real.Invoice, c.machine, c.id)
-			status, body := r.postRaw(ksync.PathInvoices, r.seal(&ksync.Payload{ID: ksync.NewID(), Kind: ksync.KindInvoices,
-				At: time.Now(), DeviceCert: c.id.Cert.Raw, Items: []ksync.Item{{RequestID: real.RequestID, Invoice: forged}}}))
-			var resp ksync.InvoicesResponse
+			status, body := r.postRaw(upload.PathInvoices, r.seal(&upload.Payload{ID: upload.NewID(), Kind: upload.KindInvoices,
+				At: time.Now(), DeviceCert: c.id.Cert.Raw, Items: []upload.Item{{RequestID: real.RequestID, Invoice: forged}}}))
+			var resp upload.InvoicesResponse
 			if status != http.StatusOK || json.Unmarshal(body, &resp) != nil || len(resp.Results) != 1 {
 				t.Fatalf("HTTP %d: %s", status, body)
 			}
@@ -60,7 +60,7 @@ func TestEnterpriseCannotForgeDeviceInvoices(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			status, body := r.postRaw(ksync.PathUpload, r.seal(&ksync.Payload{ID: ksync.NewID(), Kind: ksync.KindUpload,
+			status, body := r.postRaw(upload.PathUpload, r.seal(&upload.Payload{ID: upload.NewID(), Kind: upload.KindUpload,
 				At: time.Now(), DeviceCert: c.id.Cert.Raw, Packet: packet}))
 			refused := strings.Contains(string(body), "device not trusted") && strings.Contains(string(body), c.want) ||
 				!isDigits(c.machine) && strings.Contains(string(body), "upload packet")
@@ -83,7 +83,7 @@ func isDigits(s string) bool {
 }
 
 // forgeInvoice re-seals an issued invoice under id's key as machine.
-func forgeInvoice(t *testing.T, raw json.RawMessage, machine string, id ksync.Identity) json.RawMessage {
+func forgeInvoice(t *testing.T, raw json.RawMessage, machine string, id upload.Identity) json.RawMessage {
 	t.Helper()
 	var inv invoice.Invoice
 	if err := json.Unmarshal(raw, &inv); err != nil {
@@ -101,7 +101,7 @@ func forgeInvoice(t *testing.T, raw json.RawMessage, machine string, id ksync.Id
 }
 
 // forgePacket makes an upload packet for machine signed with id's key.
-func forgePacket(machine string, id ksync.Identity) ([]byte, error) {
+func forgePacket(machine string, id upload.Identity) ([]byte, error) {
 	p := device.UploadPacket{Machine: machine, From: 1, Through: 1, Records: []device.Record{{Counter: 1, RequestID: "FORGED"}}}
 	d, err := device.RecordsDigest(p.Records)
 	if err != nil {

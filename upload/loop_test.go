@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 // The background loop the GUI runs: a pass at start, another on Kick, a status snapshot,
@@ -13,9 +13,9 @@ import (
 func TestBackgroundLoop(t *testing.T) {
 	r := newRig(t, rigOptions{})
 	r.issue("LOOP", 5)
-	passes := make(chan ksync.Counts, 4)
-	s, _ := r.syncer(func(c *ksync.Config) {
-		c.OnPass = func(c ksync.Counts, err error) {
+	passes := make(chan upload.Counts, 4)
+	s, _ := r.syncer(func(c *upload.Config) {
+		c.OnPass = func(c upload.Counts, err error) {
 			if err != nil {
 				t.Errorf("pass: %v", err)
 			}

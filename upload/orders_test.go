@@ -10,19 +10,19 @@ import (
 	"testing"
 	"time"
 
-	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 // postOrderAs posts an order with an ERP token ("" for none) and returns the status
 // and the answer.
 func (r *rig) postOrderAs(token, taxID, orderID string) (int, string) {
 	r.t.Helper()
-	body, _ := json.Marshal(ksync.PostOrder{SellerTaxID: taxID, Order: json.RawMessage(`{"order_id":"` + orderID + `","buyer":{"name":"厦门示例科技有限公司"}}`)})
-	req, _ := http.NewRequest(http.MethodPost, r.url()+ksync.PathOrders, bytes.NewReader(body))
+	body, _ := json.Marshal(upload.PostOrder{SellerTaxID: taxID, Order: json.RawMessage(`{"order_id":"` + orderID + `","buyer":{"name":"厦门示例科技有限公司"}}`)})
+	req, _ := http.NewRequest(http.MethodPost, r.url()+upload.PathOrders, bytes.NewReader(body))
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := ksync.NewHTTPClient(r.ws, 30*time.Second).Do(req)
+	resp, err := upload.NewHTTPClient(r.ws, 30*time.Second).Do(req)
 	if err != nil {
 		r.t.Fatal(err)
 	}

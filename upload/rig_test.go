@@ -12,7 +12,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,9 +20,9 @@ import (
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/device/sim"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/store"
-	ksync "github.com/kaipiao/kaipiao/upload"
 	"github.com/kaipiao/kaipiao/platform"
+	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 const (
@@ -36,8 +36,8 @@ const (
 type rig struct {
 	t       testing.TB
 	dir     string
-	pki     *ksync.DemoSet
-	ws      *ksync.Workstation
+	pki     *upload.DemoSet
+	ws      *upload.Workstation
 	running *sim.Running
 	client  *device.Client
 	db      *store.DB
@@ -47,7 +47,7 @@ type rig struct {
 	// erpToken posts orders for sellerTaxID, otherToken for otherTaxID.
 	erpToken, otherToken string
 
-	plat     *ksync.Platform
+	plat     *upload.Platform
 	pdb      *platform.DB
 	addr     string
 	srv      *http.Server
@@ -79,7 +79,7 @@ func newRig(t testing.TB, o rigOptions) *rig {
 	}
 	r.machine = first.Machine()
 	first.Close()
-	if r.pki, err = ksync.NewDemoSet(ksync.DemoOptions{TaxID: sellerTaxID, Machine: r.machine}); err != nil {
+	if r.pki, err = upload.NewDemoSet(upload.DemoOptions{TaxID: sellerTaxID, Machine: r.machine}); err != nil {
 		t.Fatal(err)
 	}
 	cfg.Identity = &sim.Identity{Signer: device.SM2Signer{Key: r.pki.Device.SM2()}, Certificate: r.pki.Device.Cert.Raw}
@@ -110,10 +110,10 @@ func newRig(t testing.TB, o rigOptions) *rig {
 	if _, err := r.pki.WritePlatform(platDir, pass); err != nil {
 		t.Fatal(err)
 	}
-	if r.ws, err = ksync.LoadWorkstation(wsDir, pass, time.Now()); err != nil {
+	if r.ws, err = upload.LoadWorkstation(wsDir, pass, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if r.plat, err = ksync.LoadPlatform(platDir, pass, time.Now()); err != nil {
+	if r.plat, err = upload.LoadPlatform(platDir, pass, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if r.pdb, err = platform.OpenDB(filepath.Join(dir, "platform")); err != nil {
@@ -204,10 +204,10 @@ func (r *rig) startPlatform() {
 
 // syncer makes the workstation's syncer; change adjusts its configuration. Waits between
 // attempts are recorded, not slept: the tests check them, and stay fast.
-func (r *rig) syncer(change func(*ksync.Config)) (*ksync.Syncer, *[]time.Duration) {
+func (r *rig) syncer(change func(*upload.Config)) (*upload.Syncer, *[]time.Duration) {
 	var slept []time.Duration
-	var mu gosync.Mutex
-	cfg := ksync.Config{Store: r.db, PKI: r.ws, URL: r.url(), Device: r.client, DeviceCert: r.pki.Device.Cert.Raw,
+	var mu sync.Mutex
+	cfg := upload.Config{Store: r.db, PKI: r.ws, URL: r.url(), Device: r.client, DeviceCert: r.pki.Device.Cert.Raw,
 		BatchSize: 50, Sleep: func(ctx context.Context, d time.Duration) error {
 			mu.Lock()
 			defer mu.Unlock()
@@ -217,7 +217,7 @@ func (r *rig) syncer(change func(*ksync.Config)) (*ksync.Syncer, *[]time.Duratio
 	if change != nil {
 		change(&cfg)
 	}
-	s, err := ksync.New(cfg)
+	s, err := upload.New(cfg)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -291,10 +291,10 @@ func (r *rig) checkPlatformHoldsExactly(n int) {
 			r.t.Fatalf("%s/%s: sync %s (%s)", inv.Code, inv.Number, rec.Sync, rec.SyncError)
 		case !bytes.Equal(rec.Ack, s.Receipt):
 			r.t.Fatalf("%s/%s: the store's receipt is not the platform's", inv.Code, inv.Number)
-		case s.Digest != ksync.InvoiceDigest(inv) || s.Device != r.machine || s.OrderID != inv.OrderID:
+		case s.Digest != upload.InvoiceDigest(inv) || s.Device != r.machine || s.OrderID != inv.OrderID:
 			r.t.Fatalf("%s/%s: the platform holds %+v", inv.Code, inv.Number, s)
 		}
-		if _, err := ksync.VerifyReceipt(rec.Ack, r.ws.PlatformSign, inv); err != nil {
+		if _, err := upload.VerifyReceipt(rec.Ack, r.ws.PlatformSign, inv); err != nil {
 			r.t.Fatal(err)
 		}
 	}

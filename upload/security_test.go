@@ -6,13 +6,13 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
-	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 // Acceptance 3: what the platform must refuse, each through the real uploader, and
@@ -22,12 +22,12 @@ import (
 // flipOneBit corrupts one bit of the first invoices envelope on its way out.
 type flipOneBit struct {
 	next http.RoundTripper
-	once gosync.Once
+	once sync.Once
 }
 
 func (f *flipOneBit) RoundTrip(req *http.Request) (*http.Response, error) {
 	flip := false
-	if req.URL.Path == ksync.PathInvoices {
+	if req.URL.Path == upload.PathInvoices {
 		f.once.Do(func() { flip = true })
 	}
 	if !flip {
@@ -45,7 +45,7 @@ func (f *flipOneBit) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // expectDeadLetters runs a pass and checks that the n invoices were dead-lettered with
 // a reason containing want, and that the platform holds none of them.
-func (r *rig) expectDeadLetters(s *ksync.Syncer, n int, want string) {
+func (r *rig) expectDeadLetters(s *upload.Syncer, n int, want string) {
 	r.t.Helper()
 	// With the enterprise's certificate refused, the order pull fails as well: Once
 	// reports it, and the counts still say where the invoices went.
@@ -73,9 +73,9 @@ func (r *rig) expectDeadLetters(s *ksync.Syncer, n int, want string) {
 func TestFlippedBitIsRejectedAndDeadLettered(t *testing.T) {
 	r := newRig(t, rigOptions{})
 	r.issue("FLIP", 5)
-	client := ksync.NewHTTPClient(r.ws, 30*time.Second)
+	client := upload.NewHTTPClient(r.ws, 30*time.Second)
 	client.Transport = &flipOneBit{next: client.Transport}
-	s, _ := r.syncer(func(c *ksync.Config) { c.Client = client; c.Device = nil })
+	s, _ := r.syncer(func(c *upload.Config) { c.Client = client; c.Device = nil })
 	r.expectDeadLetters(s, 5, "envelope rejected")
 	t.Run("the clerk's retry sends them again, intact", func(t *testing.T) {
 		page, _ := r.db.List(store.Query{Sync: store.SyncDead})
@@ -94,38 +94,38 @@ func TestFlippedBitIsRejectedAndDeadLettered(t *testing.T) {
 func TestEnterpriseCertificateFromAnotherCA(t *testing.T) {
 	r := newRig(t, rigOptions{})
 	r.issue("CA", 3)
-	other, err := ksync.NewDemoSet(ksync.DemoOptions{TaxID: sellerTaxID})
+	other, err := upload.NewDemoSet(upload.DemoOptions{TaxID: sellerTaxID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ws := *r.ws
 	ws.Enterprise = other.Enterprise
-	s, _ := r.syncer(func(c *ksync.Config) { c.PKI = &ws; c.Device = nil })
+	s, _ := r.syncer(func(c *upload.Config) { c.PKI = &ws; c.Device = nil })
 	r.expectDeadLetters(s, 3, "certificate signed by unknown authority")
 }
 
 func TestExpiredEnterpriseCertificate(t *testing.T) {
 	r := newRig(t, rigOptions{})
 	r.issue("EXP", 3)
-	expired, err := ksync.IssueSM2(r.pki.CA, ksync.Leaf{CommonName: "expired enterprise", SerialName: sellerTaxID,
+	expired, err := upload.IssueSM2(r.pki.CA, upload.Leaf{CommonName: "expired enterprise", SerialName: sellerTaxID,
 		NotBefore: time.Now().Add(-48 * time.Hour), Validity: 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ws := *r.ws
 	ws.Enterprise = expired
-	s, _ := r.syncer(func(c *ksync.Config) { c.PKI = &ws; c.Device = nil })
+	s, _ := r.syncer(func(c *upload.Config) { c.PKI = &ws; c.Device = nil })
 	r.expectDeadLetters(s, 3, "outside of certificate validity")
 }
 
 func TestDeviceCertificateFromAnotherCA(t *testing.T) {
 	r := newRig(t, rigOptions{})
 	r.issue("DEVCA", 3)
-	other, err := ksync.NewDemoSet(ksync.DemoOptions{TaxID: sellerTaxID, Machine: r.machine})
+	other, err := upload.NewDemoSet(upload.DemoOptions{TaxID: sellerTaxID, Machine: r.machine})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _ := r.syncer(func(c *ksync.Config) { c.DeviceCert = other.Device.Cert.Raw; c.Device = nil })
+	s, _ := r.syncer(func(c *upload.Config) { c.DeviceCert = other.Device.Cert.Raw; c.Device = nil })
 	r.expectDeadLetters(s, 3, "device not trusted")
 }
 
@@ -140,7 +140,7 @@ func TestWrongDeviceSignature(t *testing.T) {
 	if err := r.db.ImportIssued(invoice.Receipt{Invoice: &forged, Counter: 999}); err != nil {
 		t.Fatal(err)
 	}
-	s, _ := r.syncer(func(c *ksync.Config) { c.Device = nil })
+	s, _ := r.syncer(func(c *upload.Config) { c.Device = nil })
 	c, err := s.Once(context.Background())
 	if err != nil || c.Acked != 3 || c.Failed != 1 {
 		t.Fatalf("%+v %v", c, err)
@@ -160,7 +160,7 @@ func TestWrongDeviceSignature(t *testing.T) {
 func TestPlatformTLSCertificateIsPinned(t *testing.T) {
 	r := newRig(t, rigOptions{})
 	r.issue("PIN", 3)
-	other, err := ksync.NewDemoSet(ksync.DemoOptions{TaxID: sellerTaxID})
+	other, err := upload.NewDemoSet(upload.DemoOptions{TaxID: sellerTaxID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestPlatformTLSCertificateIsPinned(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws.TLSRoots = otherWS.TLSRoots
-	s, _ := r.syncer(func(c *ksync.Config) { c.PKI = &ws; c.Device = nil })
+	s, _ := r.syncer(func(c *upload.Config) { c.PKI = &ws; c.Device = nil })
 	c, err := s.Once(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "certificate signed by unknown authority") {
 		t.Fatalf("want a certificate error, got %v", err)
@@ -180,10 +180,10 @@ func TestPlatformTLSCertificateIsPinned(t *testing.T) {
 	}
 }
 
-func otherTLSRoots(t *testing.T, set *ksync.DemoSet) (*ksync.Workstation, error) {
+func otherTLSRoots(t *testing.T, set *upload.DemoSet) (*upload.Workstation, error) {
 	dir := t.TempDir()
 	if _, err := set.WriteWorkstation(dir, []byte("p")); err != nil {
 		return nil, err
 	}
-	return ksync.LoadWorkstation(dir, []byte("p"), time.Now())
+	return upload.LoadWorkstation(dir, []byte("p"), time.Now())
 }

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/kaipiao/kaipiao/device"
@@ -64,9 +64,9 @@ type Counts struct {
 type Syncer struct {
 	cfg Config
 
-	pass gosync.Mutex // one pass at a time: the loop's and a clerk's "sync now" queue up
+	pass sync.Mutex // one pass at a time: the loop's and a clerk's "sync now" queue up
 
-	mu     gosync.Mutex
+	mu     sync.Mutex
 	status Status
 	loop   *loop
 }
@@ -152,8 +152,8 @@ func (s *Syncer) uploadAll(ctx context.Context, c *Counts) error {
 		// platform verifies one while we verify and store the receipts of another. Each
 		// batch's receipts are stored on their own, so a failure of one loses nothing of
 		// the others.
-		var wg gosync.WaitGroup
-		var mu gosync.Mutex
+		var wg sync.WaitGroup
+		var mu sync.Mutex
 		var firstErr error
 		done := 0
 		for chunk := range slices.Chunk(recs, s.cfg.BatchSize) {

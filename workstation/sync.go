@@ -11,7 +11,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/store"
-	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 // PKIDir is the workstation's certificates and keys inside the data folder.
@@ -25,17 +25,17 @@ var ErrNoPKI = errors.New("no certificates: run `kaipiaoctl pki init DIR` for a 
 // from the data folder, the outbox, and the device for the tax-authority relay. A
 // warning about a certificate near its expiry goes to log; onPass, when not nil, hears
 // of every pass of the background loop.
-func (w *Workstation) Syncer(ctx context.Context, data, url string, log io.Writer, onPass func(ksync.Counts, error)) (*ksync.Syncer, error) {
+func (w *Workstation) Syncer(ctx context.Context, data, url string, log io.Writer, onPass func(upload.Counts, error)) (*upload.Syncer, error) {
 	dir := filepath.Join(data, PKIDir)
-	pass, err := ksync.Passphrase(dir)
+	pass, err := upload.Passphrase(dir)
 	if err != nil {
 		return nil, fmt.Errorf("%w (%v)", ErrNoPKI, err)
 	}
-	pki, err := ksync.LoadWorkstation(dir, pass, time.Now())
+	pki, err := upload.LoadWorkstation(dir, pass, time.Now())
 	if err != nil {
 		return nil, fmt.Errorf("the keys in %s: %w", dir, err)
 	}
-	if c := pki.Enterprise.Cert; ksync.ExpiresSoon(c, time.Now()) && log != nil {
+	if c := pki.Enterprise.Cert; upload.ExpiresSoon(c, time.Now()) && log != nil {
 		fmt.Fprintf(log, "kaipiao: warning: the enterprise's certificate expires on %s: renew it\n", c.NotAfter.Format(time.DateOnly))
 	}
 	// The device's certificate as last read from it (kept in the data folder), so that
@@ -44,7 +44,7 @@ func (w *Workstation) Syncer(ctx context.Context, data, url string, log io.Write
 	if err != nil {
 		return nil, fmt.Errorf("the device's certificate (read at its first connection): %w", err)
 	}
-	return ksync.New(ksync.Config{Store: w.Store, PKI: pki, URL: url, Device: w.Link, DeviceCert: cert,
+	return upload.New(upload.Config{Store: w.Store, PKI: pki, URL: url, Device: w.Link, DeviceCert: cert,
 		OnPass: onPass})
 }
 
@@ -63,25 +63,25 @@ func DemoPKI(ctx context.Context, client *device.Client, data, platformDir strin
 	if err != nil {
 		return nil, fmt.Errorf("the device's certificate: %w", err)
 	}
-	set, err := ksync.NewDemoSet(ksync.DemoOptions{TaxID: st.SellerTaxID, Machine: st.Machine})
+	set, err := upload.NewDemoSet(upload.DemoOptions{TaxID: st.SellerTaxID, Machine: st.Machine})
 	if err != nil {
 		return nil, err
 	}
 	var pass []byte
 	switch {
-	case os.Getenv(ksync.PassphraseEnv) != "":
-		pass = []byte(os.Getenv(ksync.PassphraseEnv))
-	case os.Getenv(ksync.DemoKeysEnv) == "1":
-		pass = []byte(ksync.DemoPassphrase)
+	case os.Getenv(upload.PassphraseEnv) != "":
+		pass = []byte(os.Getenv(upload.PassphraseEnv))
+	case os.Getenv(upload.DemoKeysEnv) == "1":
+		pass = []byte(upload.DemoPassphrase)
 	default:
 		return nil, fmt.Errorf("demo certificates: set %s (or %s=1 for make run's demo folder): %w",
-			ksync.PassphraseEnv, ksync.DemoKeysEnv, ksync.ErrNoPassphrase)
+			upload.PassphraseEnv, upload.DemoKeysEnv, upload.ErrNoPassphrase)
 	}
 	files, err := set.WritePlatform(platformDir, pass)
 	if err != nil {
 		return nil, err
 	}
-	trusted, err := ksync.TrustDevice(platformDir, st.Machine, caps.Certificate)
+	trusted, err := upload.TrustDevice(platformDir, st.Machine, caps.Certificate)
 	if err != nil {
 		return nil, err
 	}
@@ -107,18 +107,18 @@ func ReadConnection(data string) (store.Connection, error) {
 }
 
 // ImportPKI installs a real certificate and its key as the enterprise's, the seal's or the
-// device's identity (name: ksync.FileEnterprise, FileSeal or FileDevice). keyPass opens an
+// device's identity (name: upload.FileEnterprise, FileSeal or FileDevice). keyPass opens an
 // encrypted key file; the stored key is encrypted with KAIPIAO_KEY_PASSPHRASE, which must
 // be set: real keys are never stored under the demo passphrase.
 func ImportPKI(data, name, certFile, keyFile string, keyPass []byte) ([]string, error) {
 	switch name {
-	case ksync.FileEnterprise, ksync.FileSeal, ksync.FileDevice, ksync.FileEnterpriseTLS:
+	case upload.FileEnterprise, upload.FileSeal, upload.FileDevice, upload.FileEnterpriseTLS:
 	default:
 		return nil, fmt.Errorf("identity %q: enterprise, enterprise-tls, seal or device", name)
 	}
-	out := os.Getenv(ksync.PassphraseEnv)
+	out := os.Getenv(upload.PassphraseEnv)
 	if out == "" {
-		return nil, fmt.Errorf("set %s first: real keys are never stored under the demo passphrase", ksync.PassphraseEnv)
+		return nil, fmt.Errorf("set %s first: real keys are never stored under the demo passphrase", upload.PassphraseEnv)
 	}
-	return ksync.Import(filepath.Join(data, PKIDir), name, certFile, keyFile, keyPass, []byte(out), time.Now())
+	return upload.Import(filepath.Join(data, PKIDir), name, certFile, keyFile, keyPass, []byte(out), time.Now())
 }

@@ -22,8 +22,8 @@ import (
 	"syscall"
 	"time"
 
-	ksync "github.com/kaipiao/kaipiao/upload"
 	"github.com/kaipiao/kaipiao/platform"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 const (
@@ -57,18 +57,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kaipiao-platform: --data and --pki are required; make a demo PKI with `kaipiaoctl pki init DIR`")
 		return exitUsage
 	}
-	pass, err := ksync.Passphrase(*pkiDir)
+	pass, err := upload.Passphrase(*pkiDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "kaipiao-platform: %v\n", err)
 		return exitUsage
 	}
-	pki, err := ksync.LoadPlatform(*pkiDir, pass, time.Now())
+	pki, err := upload.LoadPlatform(*pkiDir, pass, time.Now())
 	if err != nil {
 		fmt.Fprintf(stderr, "kaipiao-platform: the PKI in %s: %v\n", *pkiDir, err)
 		return exitUsage
 	}
-	for _, id := range []ksync.Identity{pki.Sign, pki.Enc, pki.TLS} {
-		if ksync.ExpiresSoon(id.Cert, time.Now()) {
+	for _, id := range []upload.Identity{pki.Sign, pki.Enc, pki.TLS} {
+		if upload.ExpiresSoon(id.Cert, time.Now()) {
 			fmt.Fprintf(stderr, "kaipiao-platform: warning: %q expires on %s\n", id.Cert.Subject.CommonName, id.Cert.NotAfter.Format(time.DateOnly))
 		}
 	}

@@ -12,25 +12,25 @@ import (
 	"testing"
 	"time"
 
-	ksync "github.com/kaipiao/kaipiao/upload"
 	"github.com/kaipiao/kaipiao/platform"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 // The server prints LISTEN first, serves HTTPS that a workstation pinning the demo
 // transport CA accepts, and stops cleanly; list then prints what it holds.
 func TestServeThenList(t *testing.T) {
-	t.Setenv(ksync.DemoKeysEnv, "1")
+	t.Setenv(upload.DemoKeysEnv, "1")
 	dir := t.TempDir()
 	pkiDir, wsDir, data := filepath.Join(dir, "pki"), filepath.Join(dir, "ws"), filepath.Join(dir, "data")
-	set, err := ksync.NewDemoSet(ksync.DemoOptions{TaxID: "91350200776049653A", Machine: "661234567890"})
+	set, err := upload.NewDemoSet(upload.DemoOptions{TaxID: "91350200776049653A", Machine: "661234567890"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(ksync.PassphraseEnv, "")
-	if _, err := set.WritePlatform(pkiDir, []byte(ksync.DemoPassphrase)); err != nil {
+	t.Setenv(upload.PassphraseEnv, "")
+	if _, err := set.WritePlatform(pkiDir, []byte(upload.DemoPassphrase)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := set.WriteWorkstation(wsDir, []byte(ksync.DemoPassphrase)); err != nil {
+	if _, err := set.WriteWorkstation(wsDir, []byte(upload.DemoPassphrase)); err != nil {
 		t.Fatal(err)
 	}
 	var tok bytes.Buffer
@@ -53,14 +53,14 @@ func TestServeThenList(t *testing.T) {
 	if !ok || !strings.HasPrefix(url, "https://127.0.0.1:") {
 		t.Fatalf("first line %q", line)
 	}
-	ws, err := ksync.LoadWorkstation(wsDir, []byte(ksync.DemoPassphrase), time.Now())
+	ws, err := upload.LoadWorkstation(wsDir, []byte(upload.DemoPassphrase), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	body := `{"seller_tax_id":"91350200776049653A","order":{"order_id":"ERP-1"}}`
-	req, _ := http.NewRequest(http.MethodPost, url+ksync.PathOrders, strings.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, url+upload.PathOrders, strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(tok.String()))
-	resp, err := ksync.NewHTTPClient(ws, 10*time.Second).Do(req)
+	resp, err := upload.NewHTTPClient(ws, 10*time.Second).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/upload"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -203,7 +203,7 @@ func TestCheckUsageErrors(t *testing.T) {
 }
 
 func TestPDFOfAnIssuedInvoice(t *testing.T) {
-	t.Setenv(ksync.DemoKeysEnv, "1") // a demo set, as in make run's folder
+	t.Setenv(upload.DemoKeysEnv, "1") // a demo set, as in make run's folder
 	data := t.TempDir()
 	code, out, stderr := runCLI(t, "", "--data", data, "issue", "../../docs/examples/01-software-service.json")
 	if code != exitOK {

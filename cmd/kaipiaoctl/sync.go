@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"time"
 
-	ksync "github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 func init() {
@@ -40,9 +40,9 @@ func runSync(e *env, args []string) int {
 		return refusal(e, "sync", err)
 	}
 	defer w.Close()
-	var onPass func(ksync.Counts, error)
+	var onPass func(upload.Counts, error)
 	if !*once {
-		onPass = func(c ksync.Counts, err error) {
+		onPass = func(c upload.Counts, err error) {
 			writeJSON(e.stdout, c, false)
 			if err != nil {
 				fmt.Fprintf(e.stderr, "kaipiaoctl sync: %v\n", err)
@@ -62,7 +62,7 @@ func runSync(e *env, args []string) int {
 	}
 	c, err := s.Once(ctx)
 	writeJSON(e.stdout, c, false)
-	var pe *ksync.PermanentError
+	var pe *upload.PermanentError
 	switch {
 	case errors.As(err, &pe):
 		fmt.Fprintf(e.stderr, "kaipiaoctl sync: %v\n", err)

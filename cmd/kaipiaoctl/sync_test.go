@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	ksync "github.com/kaipiao/kaipiao/upload"
 	"github.com/kaipiao/kaipiao/platform"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 // pki init, issue, sync --once against the reference platform, all through the commands:
@@ -22,15 +22,15 @@ import (
 // and the built-in simulator's self-signed certificate, registered by pki init, its
 // seal check.
 func TestPKIInitIssueAndSync(t *testing.T) {
-	t.Setenv(ksync.DemoKeysEnv, "1") // a demo set, as in make run's folder
+	t.Setenv(upload.DemoKeysEnv, "1") // a demo set, as in make run's folder
 	dir := t.TempDir()
 	data, platPKI := filepath.Join(dir, "data"), filepath.Join(dir, "platform-pki")
-	t.Setenv(ksync.PassphraseEnv, "")
+	t.Setenv(upload.PassphraseEnv, "")
 	var out, errb bytes.Buffer
 	if code := run([]string{"--data", data, "pki", "init", platPKI}, nil, &out, &errb); code != 0 {
 		t.Fatalf("pki init: exit %d: %s", code, errb.String())
 	}
-	pki, err := ksync.LoadPlatform(platPKI, []byte(ksync.DemoPassphrase), time.Now())
+	pki, err := upload.LoadPlatform(platPKI, []byte(upload.DemoPassphrase), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestPKIInitIssueAndSync(t *testing.T) {
 	if code := run([]string{"--data", data, "--platform", url, "sync", "--once"}, nil, &out, &errb); code != 0 {
 		t.Fatalf("sync: exit %d: %s\n%s", code, out.String(), errb.String())
 	}
-	var c ksync.Counts
+	var c upload.Counts
 	if err := json.Unmarshal(out.Bytes(), &c); err != nil {
 		t.Fatalf("%v: %s", err, out.Bytes())
 	}
