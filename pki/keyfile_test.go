@@ -1,4 +1,4 @@
-package upload
+package pki
 
 import (
 	"encoding/pem"

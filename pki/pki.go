@@ -1,10 +1,9 @@
-// Package sync carries issued invoices from the workstation to the electronic-invoice
-// service platform and back: the PKI (SM2 certificates and passphrase-encrypted keys),
-// the envelope (CMS SignedData inside EnvelopedData, SM4-GCM), the signed receipts, the
-// uploader that drains the store's outbox over HTTPS, the order puller and the relay of
-// the device's upload packets to the tax authority. The reference platform lives in
-// sync/platform.
-package upload
+// Package pki holds the certificates and keys of Kaipiao's parties: the SM2 roots and
+// identities (enterprise, platform, device), the ECDSA P-256 transport root and the
+// seller's PDF seal, passphrase-encrypted key files, the platform's machine registry, and
+// the demo set that `kaipiaoctl pki init` writes. The upload package signs and encrypts
+// with these identities; the platform checks against them.
+package pki
 
 import (
 	"crypto"
@@ -261,6 +260,16 @@ func WriteCert(path string, c *smx509.Certificate) error {
 var keyEncryption = pkcs.NewPBESEncrypter(pkcs.AES256GCM, pkcs8.ScryptOpts{SaltSize: 16,
 	CostParameter: 1 << 15, BlockSize: 8, ParallelizationParameter: 1})
 
+// UseTestKeyCost lowers the scrypt cost of key files written from now on to 2^10, for
+// test binaries only: the upload and platform tests write dozens of key files per rig and
+// would take minutes at the production cost. Everything else (the format, the cipher,
+// ReadKey following the file's own parameters) stays as in production. It is exported
+// because those tests live in other packages; no production path calls it.
+func UseTestKeyCost() {
+	keyEncryption = pkcs.NewPBESEncrypter(pkcs.AES256GCM, pkcs8.ScryptOpts{SaltSize: 16,
+		CostParameter: 1 << 10, BlockSize: 8, ParallelizationParameter: 1})
+}
+
 // WriteKey writes a private key as encrypted PKCS#8 PEM (PBES2, scrypt), mode 0600. An
 // empty passphrase is refused: keys never rest in the clear.
 func WriteKey(path string, key crypto.Signer, passphrase []byte) error {
@@ -389,8 +398,8 @@ func Import(dir, base, certFile, keyFile string, inPass, outPass []byte, now tim
 	return WriteIdentity(dir, base, Identity{Cert: cert, Key: key}, outPass)
 }
 
-// certPool makes a pool of the given roots.
-func certPool(roots ...*smx509.Certificate) *smx509.CertPool {
+// CertPool makes a pool of the given roots.
+func CertPool(roots ...*smx509.Certificate) *smx509.CertPool {
 	p := smx509.NewCertPool()
 	for _, r := range roots {
 		p.AddCert(r)

@@ -1,4 +1,4 @@
-package upload
+package pki
 
 import (
 	"crypto/tls"
@@ -13,8 +13,8 @@ import (
 
 	"github.com/emmansun/gmsm/sm2"
 	"github.com/emmansun/gmsm/smx509"
-	"github.com/kaipiao/kaipiao/device/sim"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/taxack"
 )
 
 // DemoSet is a complete demo PKI: the two roots, every party's identity, and the tax
@@ -85,7 +85,7 @@ func NewDemoSet(o DemoOptions) (*DemoSet, error) {
 	if d.EnterpriseTLS, err = newClientTLS(d.TLSCA, o.TaxID, o.NotBefore, o.Validity); err != nil {
 		return nil, err
 	}
-	d.Authority = sim.DemoAuthority()
+	d.Authority = taxack.DemoAuthority()
 	d.taxID, d.machine = o.TaxID, o.Machine
 	return &d, nil
 }
@@ -208,7 +208,7 @@ func LoadWorkstation(dir string, passphrase []byte, now time.Time) (*Workstation
 	if err != nil {
 		return nil, err
 	}
-	w := &Workstation{Roots: certPool(ca)}
+	w := &Workstation{Roots: CertPool(ca)}
 	if w.TLSRoots, err = stdPool(tlsCA); err != nil {
 		return nil, err
 	}
@@ -280,7 +280,7 @@ func LoadPlatform(dir string, passphrase []byte, now time.Time) (*Platform, erro
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{Roots: certPool(ca), Devices: map[string]*smx509.Certificate{}}
+	p := &Platform{Roots: CertPool(ca), Devices: map[string]*smx509.Certificate{}}
 	if p.Registry, err = ReadRegistry(dir); err != nil {
 		return nil, err
 	}

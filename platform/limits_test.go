@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/platform"
 	"github.com/kaipiao/kaipiao/upload"
 )
@@ -63,7 +64,7 @@ func startPlatformWith(t *testing.T, requireClient bool) *testPlatform {
 func startPlatformOpts(t *testing.T, requireClient bool, limits platform.Limits) *testPlatform {
 	t.Helper()
 	dir := t.TempDir()
-	set, err := upload.NewDemoSet(upload.DemoOptions{TaxID: "91350200776049653A", Machine: "661234567890"})
+	set, err := pki.NewDemoSet(pki.DemoOptions{TaxID: "91350200776049653A", Machine: "661234567890"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func startPlatformOpts(t *testing.T, requireClient bool, limits platform.Limits)
 	if _, err := set.WritePlatform(filepath.Join(dir, "pki"), pass); err != nil {
 		t.Fatal(err)
 	}
-	pki, err := upload.LoadPlatform(filepath.Join(dir, "pki"), pass, time.Now())
+	keys, err := pki.LoadPlatform(filepath.Join(dir, "pki"), pass, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,7 @@ func startPlatformOpts(t *testing.T, requireClient bool, limits platform.Limits)
 		t.Fatal(err)
 	}
 	logs := &logBuffer{}
-	s := &platform.Server{DB: db, PKI: pki, Limits: limits, Logf: logs.Printf, RequireClientCert: requireClient}
+	s := &platform.Server{DB: db, PKI: keys, Limits: limits, Logf: logs.Printf, RequireClientCert: requireClient}
 	srv := s.HTTPServer(log.New(io.Discard, "", 0))
 	srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){} // HTTP/1.1: raw requests
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -12,14 +12,15 @@ import (
 
 	"github.com/emmansun/gmsm/smx509"
 	"github.com/kaipiao/kaipiao/device"
-	"github.com/kaipiao/kaipiao/device/sim"
+	"github.com/kaipiao/kaipiao/pki"
+	"github.com/kaipiao/kaipiao/taxack"
 	"github.com/kaipiao/kaipiao/upload"
 )
 
 // Server answers the platform's endpoints.
 type Server struct {
 	DB  *DB
-	PKI *upload.Platform
+	PKI *pki.Platform
 	// Now is the platform's clock; time.Now by default.
 	Now func() time.Time
 	// Logf, when set, logs every request: client address, signer, outcome.
@@ -291,7 +292,7 @@ func (s *Server) upload(w http.ResponseWriter, r *request) {
 		return
 	}
 	raw, err := s.DB.UploadAck(p.Machine, p.From, p.Through, func() ([]byte, error) {
-		ack, err := sim.Acknowledge(s.PKI.Authority, &p, fmt.Sprintf("TA-%s-%d-%d", p.Machine, p.From, p.Through), s.now().UTC())
+		ack, err := taxack.Acknowledge(s.PKI.Authority, &p, fmt.Sprintf("TA-%s-%d-%d", p.Machine, p.From, p.Through), s.now().UTC())
 		if err != nil {
 			return nil, err
 		}

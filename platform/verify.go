@@ -8,6 +8,7 @@ import (
 	"github.com/emmansun/gmsm/smx509"
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/upload"
 )
 
@@ -94,7 +95,7 @@ func (s *Server) deviceCert(machine, taxID string, offered *smx509.Certificate) 
 		KeyUsages: []smx509.ExtKeyUsage{smx509.ExtKeyUsageAny}}); err != nil {
 		return nil, fmt.Errorf("%w: machine %s: %v", errDevice, machine, err)
 	}
-	if !upload.HasDeviceEKU(offered) {
+	if !pki.HasDeviceEKU(offered) {
 		return nil, fmt.Errorf("%w: machine %s: the certificate offered (%q) is not a device certificate", errDevice, machine, offered.Subject.CommonName)
 	}
 	return offered, nil

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/kaipiao/kaipiao/pki"
 )
 
 // The HTTP side of the workstation: each attempt seals a new envelope (a fresh ID and
@@ -65,10 +67,10 @@ func (b Backoff) Delay(n int, retryAfter time.Duration) time.Duration {
 
 // NewHTTPClient makes the client the uploader uses: TLS 1.3 only, and only the platform's
 // transport CA is trusted (pinned), whatever the system's roots say.
-func NewHTTPClient(pki *Workstation, timeout time.Duration) *http.Client {
-	cfg := &tls.Config{MinVersion: tls.VersionTLS13, RootCAs: pki.TLSRoots}
-	if pki.ClientTLS != nil {
-		cfg.Certificates = []tls.Certificate{*pki.ClientTLS}
+func NewHTTPClient(keys *pki.Workstation, timeout time.Duration) *http.Client {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS13, RootCAs: keys.TLSRoots}
+	if keys.ClientTLS != nil {
+		cfg.Certificates = []tls.Certificate{*keys.ClientTLS}
 	}
 	return &http.Client{Timeout: timeout, Transport: &http.Transport{
 		TLSClientConfig:     cfg,

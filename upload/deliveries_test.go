@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/platform"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/upload"
@@ -159,7 +160,7 @@ func TestWorkstationKilledMidSync(t *testing.T) {
 
 // syncChild is the killed workstation: it syncs the rig's store with the keys on disk.
 func syncChild(dir, url string) {
-	pki, err := upload.LoadWorkstation(filepath.Join(dir, "ws-pki"), []byte("test passphrase"), time.Now())
+	keys, err := pki.LoadWorkstation(filepath.Join(dir, "ws-pki"), []byte("test passphrase"), time.Now())
 	if err != nil {
 		panic(err)
 	}
@@ -167,11 +168,11 @@ func syncChild(dir, url string) {
 	if err != nil {
 		panic(err)
 	}
-	dev, err := upload.ReadCert(filepath.Join(dir, "ws-pki", upload.FileDevice+".crt"))
+	dev, err := pki.ReadCert(filepath.Join(dir, "ws-pki", pki.FileDevice+".crt"))
 	if err != nil {
 		panic(err)
 	}
-	s, err := upload.New(upload.Config{Store: db, PKI: pki, URL: url, BatchSize: 50, DeviceCert: dev.Raw})
+	s, err := upload.New(upload.Config{Store: db, PKI: keys, URL: url, BatchSize: 50, DeviceCert: dev.Raw})
 	if err != nil {
 		panic(err)
 	}

@@ -2,10 +2,11 @@ package upload_test
 
 import (
 	"context"
-	"github.com/kaipiao/kaipiao/upload"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 // Acceptance 1: a hundred invoices issued offline reach the platform over HTTPS, each

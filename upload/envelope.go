@@ -14,6 +14,7 @@ import (
 	"github.com/emmansun/gmsm/smx509"
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/pki"
 )
 
 // An envelope is CMS (GM/T 0010) SignedData by the enterprise's SM2 key, its certificate
@@ -70,7 +71,7 @@ type Item struct {
 }
 
 // Seal signs p with signer (SM2) and encrypts it for recipient.
-func Seal(p *Payload, signer Identity, recipient *smx509.Certificate) ([]byte, error) {
+func Seal(p *Payload, signer pki.Identity, recipient *smx509.Certificate) ([]byte, error) {
 	content, err := json.Marshal(p)
 	if err != nil {
 		return nil, fmt.Errorf("envelope %s: %w", p.ID, err)
@@ -96,7 +97,7 @@ func Seal(p *Payload, signer Identity, recipient *smx509.Certificate) ([]byte, e
 // Open decrypts env with recipient, verifies the signature and the signer's chain to
 // roots at now, and checks the timestamp. It returns the payload and the signer's
 // certificate. Failures wrap ErrEnvelope (permanent) or ErrStale.
-func Open(env []byte, recipient Identity, roots *smx509.CertPool, now time.Time) (*Payload, *smx509.Certificate, error) {
+func Open(env []byte, recipient pki.Identity, roots *smx509.CertPool, now time.Time) (*Payload, *smx509.Certificate, error) {
 	if err := checkStrict(env); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrEnvelope, err)
 	}
@@ -119,7 +120,7 @@ func Open(env []byte, recipient Identity, roots *smx509.CertPool, now time.Time)
 	if signer == nil {
 		return nil, nil, fmt.Errorf("%w: not exactly one signer", ErrEnvelope)
 	}
-	if err := CheckValidity(signer, now); err != nil {
+	if err := pki.CheckValidity(signer, now); err != nil {
 		return nil, nil, fmt.Errorf("%w: signer: %v", ErrEnvelope, err)
 	}
 	var p Payload

@@ -10,6 +10,7 @@ import (
 	"github.com/emmansun/gmsm/smx509"
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/upload"
 )
 
@@ -23,14 +24,14 @@ func TestEnterpriseCannotForgeDeviceInvoices(t *testing.T) {
 	r := newRig(t, rigOptions{})
 	r.issue("FORGE", 1)
 	real := r.items(1)[0]
-	noEKU, err := upload.IssueSM2(r.pki.CA, upload.Leaf{CommonName: "not a device", SerialName: r.machine,
+	noEKU, err := pki.IssueSM2(r.pki.CA, pki.Leaf{CommonName: "not a device", SerialName: r.machine,
 		Usage: smx509.KeyUsageDigitalSignature, NotBefore: time.Now().Add(-time.Hour), Validity: 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
 		name, machine string
-		id            upload.Identity
+		id            pki.Identity
 		want          string
 	}{
 		{"the enterprise's tax ID as machine", sellerTaxID, r.pki.Enterprise, "is not 12 digits"},
@@ -83,7 +84,7 @@ func isDigits(s string) bool {
 }
 
 // forgeInvoice re-seals an issued invoice under id's key as machine.
-func forgeInvoice(t *testing.T, raw json.RawMessage, machine string, id upload.Identity) json.RawMessage {
+func forgeInvoice(t *testing.T, raw json.RawMessage, machine string, id pki.Identity) json.RawMessage {
 	t.Helper()
 	var inv invoice.Invoice
 	if err := json.Unmarshal(raw, &inv); err != nil {
@@ -101,7 +102,7 @@ func forgeInvoice(t *testing.T, raw json.RawMessage, machine string, id upload.I
 }
 
 // forgePacket makes an upload packet for machine signed with id's key.
-func forgePacket(machine string, id upload.Identity) ([]byte, error) {
+func forgePacket(machine string, id pki.Identity) ([]byte, error) {
 	p := device.UploadPacket{Machine: machine, From: 1, Through: 1, Records: []device.Record{{Counter: 1, RequestID: "FORGED"}}}
 	d, err := device.RecordsDigest(p.Records)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/device/sim"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/platform"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/upload"
@@ -36,8 +37,8 @@ const (
 type rig struct {
 	t       testing.TB
 	dir     string
-	pki     *upload.DemoSet
-	ws      *upload.Workstation
+	pki     *pki.DemoSet
+	ws      *pki.Workstation
 	running *sim.Running
 	client  *device.Client
 	db      *store.DB
@@ -47,7 +48,7 @@ type rig struct {
 	// erpToken posts orders for sellerTaxID, otherToken for otherTaxID.
 	erpToken, otherToken string
 
-	plat     *upload.Platform
+	plat     *pki.Platform
 	pdb      *platform.DB
 	addr     string
 	srv      *http.Server
@@ -79,7 +80,7 @@ func newRig(t testing.TB, o rigOptions) *rig {
 	}
 	r.machine = first.Machine()
 	first.Close()
-	if r.pki, err = upload.NewDemoSet(upload.DemoOptions{TaxID: sellerTaxID, Machine: r.machine}); err != nil {
+	if r.pki, err = pki.NewDemoSet(pki.DemoOptions{TaxID: sellerTaxID, Machine: r.machine}); err != nil {
 		t.Fatal(err)
 	}
 	cfg.Identity = &sim.Identity{Signer: device.SM2Signer{Key: r.pki.Device.SM2()}, Certificate: r.pki.Device.Cert.Raw}
@@ -110,10 +111,10 @@ func newRig(t testing.TB, o rigOptions) *rig {
 	if _, err := r.pki.WritePlatform(platDir, pass); err != nil {
 		t.Fatal(err)
 	}
-	if r.ws, err = upload.LoadWorkstation(wsDir, pass, time.Now()); err != nil {
+	if r.ws, err = pki.LoadWorkstation(wsDir, pass, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if r.plat, err = upload.LoadPlatform(platDir, pass, time.Now()); err != nil {
+	if r.plat, err = pki.LoadPlatform(platDir, pass, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if r.pdb, err = platform.OpenDB(filepath.Join(dir, "platform")); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/upload"
 )
@@ -94,7 +95,7 @@ func TestFlippedBitIsRejectedAndDeadLettered(t *testing.T) {
 func TestEnterpriseCertificateFromAnotherCA(t *testing.T) {
 	r := newRig(t, rigOptions{})
 	r.issue("CA", 3)
-	other, err := upload.NewDemoSet(upload.DemoOptions{TaxID: sellerTaxID})
+	other, err := pki.NewDemoSet(pki.DemoOptions{TaxID: sellerTaxID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestEnterpriseCertificateFromAnotherCA(t *testing.T) {
 func TestExpiredEnterpriseCertificate(t *testing.T) {
 	r := newRig(t, rigOptions{})
 	r.issue("EXP", 3)
-	expired, err := upload.IssueSM2(r.pki.CA, upload.Leaf{CommonName: "expired enterprise", SerialName: sellerTaxID,
+	expired, err := pki.IssueSM2(r.pki.CA, pki.Leaf{CommonName: "expired enterprise", SerialName: sellerTaxID,
 		NotBefore: time.Now().Add(-48 * time.Hour), Validity: 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +122,7 @@ func TestExpiredEnterpriseCertificate(t *testing.T) {
 func TestDeviceCertificateFromAnotherCA(t *testing.T) {
 	r := newRig(t, rigOptions{})
 	r.issue("DEVCA", 3)
-	other, err := upload.NewDemoSet(upload.DemoOptions{TaxID: sellerTaxID, Machine: r.machine})
+	other, err := pki.NewDemoSet(pki.DemoOptions{TaxID: sellerTaxID, Machine: r.machine})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +161,7 @@ func TestWrongDeviceSignature(t *testing.T) {
 func TestPlatformTLSCertificateIsPinned(t *testing.T) {
 	r := newRig(t, rigOptions{})
 	r.issue("PIN", 3)
-	other, err := upload.NewDemoSet(upload.DemoOptions{TaxID: sellerTaxID})
+	other, err := pki.NewDemoSet(pki.DemoOptions{TaxID: sellerTaxID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,10 +181,10 @@ func TestPlatformTLSCertificateIsPinned(t *testing.T) {
 	}
 }
 
-func otherTLSRoots(t *testing.T, set *upload.DemoSet) (*upload.Workstation, error) {
+func otherTLSRoots(t *testing.T, set *pki.DemoSet) (*pki.Workstation, error) {
 	dir := t.TempDir()
 	if _, err := set.WriteWorkstation(dir, []byte("p")); err != nil {
 		return nil, err
 	}
-	return upload.LoadWorkstation(dir, []byte("p"), time.Now())
+	return pki.LoadWorkstation(dir, []byte("p"), time.Now())
 }

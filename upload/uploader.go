@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/store"
 )
 
@@ -27,7 +28,7 @@ type Device interface {
 // Config wires a Syncer.
 type Config struct {
 	Store *store.DB
-	PKI   *Workstation
+	PKI   *pki.Workstation
 	URL   string // the platform's base URL, https://host:port
 	// Client defaults to NewHTTPClient(PKI, 30 s).
 	Client *http.Client

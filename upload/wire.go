@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// The platform's HTTP interface, shared by the uploader and sync/platform. Every
+// The platform's HTTP interface, shared by the uploader and package platform. Every
 // endpoint but PathOrders takes an envelope (Seal) signed by the enterprise and
 // encrypted to the platform, as application/cms; answers are JSON unless said otherwise.
 const (

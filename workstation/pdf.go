@@ -9,21 +9,21 @@ import (
 
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pdf"
-	"github.com/kaipiao/kaipiao/upload"
+	"github.com/kaipiao/kaipiao/pki"
 )
 
 // SealSigner is the seller's seal (电子签章) from the data folder's PKI, for signing
 // invoice PDFs; nil, with no error, when none is installed yet.
 func SealSigner(data string) (*pdf.Signer, error) {
 	dir := filepath.Join(data, PKIDir)
-	if _, err := os.Stat(filepath.Join(dir, upload.FileSeal+".crt")); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(dir, pki.FileSeal+".crt")); errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
-	pass, err := upload.Passphrase(dir)
+	pass, err := pki.Passphrase(dir)
 	if err != nil {
 		return nil, err
 	}
-	id, err := upload.ReadIdentity(dir, upload.FileSeal, pass, time.Now())
+	id, err := pki.ReadIdentity(dir, pki.FileSeal, pass, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +32,7 @@ func SealSigner(data string) (*pdf.Signer, error) {
 		return nil, err
 	}
 	s := &pdf.Signer{Key: id.Key, Certificate: cert, Reason: "电子发票", Location: "Kaipiao"}
-	if root, err := upload.ReadCert(filepath.Join(dir, upload.FileTLSCA)); err == nil {
+	if root, err := pki.ReadCert(filepath.Join(dir, pki.FileTLSCA)); err == nil {
 		if c, err := x509.ParseCertificate(root.Raw); err == nil {
 			s.Chain = []*x509.Certificate{c}
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/upload"
 )
@@ -27,15 +28,15 @@ var ErrNoPKI = errors.New("no certificates: run `kaipiaoctl pki init DIR` for a 
 // of every pass of the background loop.
 func (w *Workstation) Syncer(ctx context.Context, data, url string, log io.Writer, onPass func(upload.Counts, error)) (*upload.Syncer, error) {
 	dir := filepath.Join(data, PKIDir)
-	pass, err := upload.Passphrase(dir)
+	pass, err := pki.Passphrase(dir)
 	if err != nil {
 		return nil, fmt.Errorf("%w (%v)", ErrNoPKI, err)
 	}
-	pki, err := upload.LoadWorkstation(dir, pass, time.Now())
+	keys, err := pki.LoadWorkstation(dir, pass, time.Now())
 	if err != nil {
 		return nil, fmt.Errorf("the keys in %s: %w", dir, err)
 	}
-	if c := pki.Enterprise.Cert; upload.ExpiresSoon(c, time.Now()) && log != nil {
+	if c := keys.Enterprise.Cert; pki.ExpiresSoon(c, time.Now()) && log != nil {
 		fmt.Fprintf(log, "kaipiao: warning: the enterprise's certificate expires on %s: renew it\n", c.NotAfter.Format(time.DateOnly))
 	}
 	// The device's certificate as last read from it (kept in the data folder), so that
@@ -44,7 +45,7 @@ func (w *Workstation) Syncer(ctx context.Context, data, url string, log io.Write
 	if err != nil {
 		return nil, fmt.Errorf("the device's certificate (read at its first connection): %w", err)
 	}
-	return upload.New(upload.Config{Store: w.Store, PKI: pki, URL: url, Device: w.Link, DeviceCert: cert,
+	return upload.New(upload.Config{Store: w.Store, PKI: keys, URL: url, Device: w.Link, DeviceCert: cert,
 		OnPass: onPass})
 }
 
@@ -63,25 +64,25 @@ func DemoPKI(ctx context.Context, client *device.Client, data, platformDir strin
 	if err != nil {
 		return nil, fmt.Errorf("the device's certificate: %w", err)
 	}
-	set, err := upload.NewDemoSet(upload.DemoOptions{TaxID: st.SellerTaxID, Machine: st.Machine})
+	set, err := pki.NewDemoSet(pki.DemoOptions{TaxID: st.SellerTaxID, Machine: st.Machine})
 	if err != nil {
 		return nil, err
 	}
 	var pass []byte
 	switch {
-	case os.Getenv(upload.PassphraseEnv) != "":
-		pass = []byte(os.Getenv(upload.PassphraseEnv))
-	case os.Getenv(upload.DemoKeysEnv) == "1":
-		pass = []byte(upload.DemoPassphrase)
+	case os.Getenv(pki.PassphraseEnv) != "":
+		pass = []byte(os.Getenv(pki.PassphraseEnv))
+	case os.Getenv(pki.DemoKeysEnv) == "1":
+		pass = []byte(pki.DemoPassphrase)
 	default:
 		return nil, fmt.Errorf("demo certificates: set %s (or %s=1 for make run's demo folder): %w",
-			upload.PassphraseEnv, upload.DemoKeysEnv, upload.ErrNoPassphrase)
+			pki.PassphraseEnv, pki.DemoKeysEnv, pki.ErrNoPassphrase)
 	}
 	files, err := set.WritePlatform(platformDir, pass)
 	if err != nil {
 		return nil, err
 	}
-	trusted, err := upload.TrustDevice(platformDir, st.Machine, caps.Certificate)
+	trusted, err := pki.TrustDevice(platformDir, st.Machine, caps.Certificate)
 	if err != nil {
 		return nil, err
 	}
@@ -107,18 +108,18 @@ func ReadConnection(data string) (store.Connection, error) {
 }
 
 // ImportPKI installs a real certificate and its key as the enterprise's, the seal's or the
-// device's identity (name: upload.FileEnterprise, FileSeal or FileDevice). keyPass opens an
+// device's identity (name: pki.FileEnterprise, FileSeal or FileDevice). keyPass opens an
 // encrypted key file; the stored key is encrypted with KAIPIAO_KEY_PASSPHRASE, which must
 // be set: real keys are never stored under the demo passphrase.
 func ImportPKI(data, name, certFile, keyFile string, keyPass []byte) ([]string, error) {
 	switch name {
-	case upload.FileEnterprise, upload.FileSeal, upload.FileDevice, upload.FileEnterpriseTLS:
+	case pki.FileEnterprise, pki.FileSeal, pki.FileDevice, pki.FileEnterpriseTLS:
 	default:
 		return nil, fmt.Errorf("identity %q: enterprise, enterprise-tls, seal or device", name)
 	}
-	out := os.Getenv(upload.PassphraseEnv)
+	out := os.Getenv(pki.PassphraseEnv)
 	if out == "" {
-		return nil, fmt.Errorf("set %s first: real keys are never stored under the demo passphrase", upload.PassphraseEnv)
+		return nil, fmt.Errorf("set %s first: real keys are never stored under the demo passphrase", pki.PassphraseEnv)
 	}
-	return upload.Import(filepath.Join(data, PKIDir), name, certFile, keyFile, keyPass, []byte(out), time.Now())
+	return pki.Import(filepath.Join(data, PKIDir), name, certFile, keyFile, keyPass, []byte(out), time.Now())
 }

@@ -22,8 +22,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/platform"
-	"github.com/kaipiao/kaipiao/upload"
 )
 
 const (
@@ -57,18 +57,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kaipiao-platform: --data and --pki are required; make a demo PKI with `kaipiaoctl pki init DIR`")
 		return exitUsage
 	}
-	pass, err := upload.Passphrase(*pkiDir)
+	pass, err := pki.Passphrase(*pkiDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "kaipiao-platform: %v\n", err)
 		return exitUsage
 	}
-	pki, err := upload.LoadPlatform(*pkiDir, pass, time.Now())
+	keys, err := pki.LoadPlatform(*pkiDir, pass, time.Now())
 	if err != nil {
 		fmt.Fprintf(stderr, "kaipiao-platform: the PKI in %s: %v\n", *pkiDir, err)
 		return exitUsage
 	}
-	for _, id := range []upload.Identity{pki.Sign, pki.Enc, pki.TLS} {
-		if upload.ExpiresSoon(id.Cert, time.Now()) {
+	for _, id := range []pki.Identity{keys.Sign, keys.Enc, keys.TLS} {
+		if pki.ExpiresSoon(id.Cert, time.Now()) {
 			fmt.Fprintf(stderr, "kaipiao-platform: warning: %q expires on %s\n", id.Cert.Subject.CommonName, id.Cert.NotAfter.Format(time.DateOnly))
 		}
 	}
@@ -89,7 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	logger := log.New(stderr, "kaipiao-platform: ", log.LstdFlags)
-	s := &platform.Server{DB: db, PKI: pki, Logf: logger.Printf, ERPTokens: erps, RequireClientCert: !*anyClient}
+	s := &platform.Server{DB: db, PKI: keys, Logf: logger.Printf, ERPTokens: erps, RequireClientCert: !*anyClient}
 	srv := s.HTTPServer(logger)
 	fmt.Fprintf(stdout, "LISTEN https://%s\n", ln.Addr())
 	done := make(chan error, 1)

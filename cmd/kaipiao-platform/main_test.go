@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/platform"
 	"github.com/kaipiao/kaipiao/upload"
 )
@@ -19,18 +20,18 @@ import (
 // The server prints LISTEN first, serves HTTPS that a workstation pinning the demo
 // transport CA accepts, and stops cleanly; list then prints what it holds.
 func TestServeThenList(t *testing.T) {
-	t.Setenv(upload.DemoKeysEnv, "1")
+	t.Setenv(pki.DemoKeysEnv, "1")
 	dir := t.TempDir()
 	pkiDir, wsDir, data := filepath.Join(dir, "pki"), filepath.Join(dir, "ws"), filepath.Join(dir, "data")
-	set, err := upload.NewDemoSet(upload.DemoOptions{TaxID: "91350200776049653A", Machine: "661234567890"})
+	set, err := pki.NewDemoSet(pki.DemoOptions{TaxID: "91350200776049653A", Machine: "661234567890"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(upload.PassphraseEnv, "")
-	if _, err := set.WritePlatform(pkiDir, []byte(upload.DemoPassphrase)); err != nil {
+	t.Setenv(pki.PassphraseEnv, "")
+	if _, err := set.WritePlatform(pkiDir, []byte(pki.DemoPassphrase)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := set.WriteWorkstation(wsDir, []byte(upload.DemoPassphrase)); err != nil {
+	if _, err := set.WriteWorkstation(wsDir, []byte(pki.DemoPassphrase)); err != nil {
 		t.Fatal(err)
 	}
 	var tok bytes.Buffer
@@ -53,7 +54,7 @@ func TestServeThenList(t *testing.T) {
 	if !ok || !strings.HasPrefix(url, "https://127.0.0.1:") {
 		t.Fatalf("first line %q", line)
 	}
-	ws, err := upload.LoadWorkstation(wsDir, []byte(upload.DemoPassphrase), time.Now())
+	ws, err := pki.LoadWorkstation(wsDir, []byte(pki.DemoPassphrase), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

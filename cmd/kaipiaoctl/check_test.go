@@ -4,13 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"github.com/kaipiao/kaipiao/upload"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/kaipiao/kaipiao/pki"
 )
 
 // runCLI runs kaipiaoctl in-process and returns its exit status and output.
@@ -203,7 +204,7 @@ func TestCheckUsageErrors(t *testing.T) {
 }
 
 func TestPDFOfAnIssuedInvoice(t *testing.T) {
-	t.Setenv(upload.DemoKeysEnv, "1") // a demo set, as in make run's folder
+	t.Setenv(pki.DemoKeysEnv, "1") // a demo set, as in make run's folder
 	data := t.TempDir()
 	code, out, stderr := runCLI(t, "", "--data", data, "issue", "../../docs/examples/01-software-service.json")
 	if code != exitOK {

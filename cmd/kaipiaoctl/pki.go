@@ -9,9 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/workstation"
-
-	"github.com/kaipiao/kaipiao/upload"
 )
 
 // pkiDir is the workstation's PKI folder inside --data.
@@ -73,7 +72,7 @@ func pkiInit(e *env, args []string) int {
 		writeJSON(e.stdout, map[string]string{"file": f}, false)
 	}
 	fmt.Fprintf(e.stderr, "demo PKI for the device at %s; keys encrypted with the demo passphrase unless %s was set; see `kaipiaoctl pki show`\n",
-		e.device, upload.PassphraseEnv)
+		e.device, pki.PassphraseEnv)
 	return exitOK
 }
 
@@ -96,14 +95,14 @@ func pkiShow(e *env) int {
 	}
 	now := time.Now()
 	for _, m := range matches {
-		c, err := upload.ReadCert(m)
+		c, err := pki.ReadCert(m)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl pki show: %v\n", err)
 			return exitUsage
 		}
 		writeJSON(e.stdout, certJSON{File: m, Subject: c.Subject.CommonName, SerialName: c.Subject.SerialNumber,
-			NotAfter: c.NotAfter.Format(time.RFC3339), Expired: errors.Is(upload.CheckValidity(c, now), upload.ErrExpired),
-			ExpiresSoon: upload.ExpiresSoon(c, now)}, false)
+			NotAfter: c.NotAfter.Format(time.RFC3339), Expired: errors.Is(pki.CheckValidity(c, now), pki.ErrExpired),
+			ExpiresSoon: pki.ExpiresSoon(c, now)}, false)
 	}
 	return exitOK
 }
@@ -113,7 +112,7 @@ func pkiShow(e *env) int {
 func pkiImport(e *env, args []string) int {
 	fs := flag.NewFlagSet("pki import", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	name := fs.String("name", upload.FileEnterprise, "which identity: enterprise, enterprise-tls (the TLS client certificate), seal (signs the PDFs) or device")
+	name := fs.String("name", pki.FileEnterprise, "which identity: enterprise, enterprise-tls (the TLS client certificate), seal (signs the PDFs) or device")
 	certFile := fs.String("cert", "", "the certificate, PEM or DER")
 	keyFile := fs.String("key", "", "its private key, PEM (PKCS#8, encrypted or not, or SEC 1)")
 	if err := fs.Parse(args); err != nil {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/platform"
 	"github.com/kaipiao/kaipiao/upload"
 )
@@ -22,15 +23,15 @@ import (
 // and the built-in simulator's self-signed certificate, registered by pki init, its
 // seal check.
 func TestPKIInitIssueAndSync(t *testing.T) {
-	t.Setenv(upload.DemoKeysEnv, "1") // a demo set, as in make run's folder
+	t.Setenv(pki.DemoKeysEnv, "1") // a demo set, as in make run's folder
 	dir := t.TempDir()
 	data, platPKI := filepath.Join(dir, "data"), filepath.Join(dir, "platform-pki")
-	t.Setenv(upload.PassphraseEnv, "")
+	t.Setenv(pki.PassphraseEnv, "")
 	var out, errb bytes.Buffer
 	if code := run([]string{"--data", data, "pki", "init", platPKI}, nil, &out, &errb); code != 0 {
 		t.Fatalf("pki init: exit %d: %s", code, errb.String())
 	}
-	pki, err := upload.LoadPlatform(platPKI, []byte(upload.DemoPassphrase), time.Now())
+	pki, err := pki.LoadPlatform(platPKI, []byte(pki.DemoPassphrase), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/emmansun/gmsm/sm2"
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/taxack"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -41,7 +42,7 @@ type Config struct {
 	// Identity replaces the built-in self-signed key and certificate.
 	Identity *Identity
 	// Authority is the key whose upload acknowledgements the device trusts;
-	// DemoAuthority's by default.
+	// taxack.DemoAuthority's by default.
 	Authority *ecdsa.PublicKey
 	// Seed makes the machine number and the built-in key reproducible; random when 0.
 	Seed uint64
@@ -143,7 +144,7 @@ func applyDefaults(c *Config) {
 		c.Clock = &Clock{}
 	}
 	if c.Authority == nil {
-		c.Authority = publicOf(DemoAuthority())
+		c.Authority = publicOf(taxack.DemoAuthority())
 	}
 	if c.BusyInterval <= 0 {
 		c.BusyInterval = 200 * time.Millisecond

@@ -54,31 +54,4 @@ func keyFromSeed(seed []byte) (*sm2.PrivateKey, error) {
 	return sm2.NewPrivateKeyFromInt(d)
 }
 
-// DemoAuthority is the tax-authority key the simulator trusts by default. It is derived
-// from a public constant: demo only. The sync issue replaces it with the platform's key
-// (Config.Authority).
-func DemoAuthority() *sm2.PrivateKey {
-	k, err := keyFromSeed([]byte("kaipiao demo tax authority"))
-	if err != nil {
-		panic(err)
-	}
-	return k
-}
-
-// SignAck signs an upload acknowledgement as the tax authority key would.
-func SignAck(key *sm2.PrivateKey, ack *device.UploadAck) error {
-	sig, err := device.SM2Signer{Key: key}.SignCore(device.AckSigned(ack))
-	if err != nil {
-		return err
-	}
-	ack.Signature = sig
-	return nil
-}
-
-// Acknowledge builds the authority's signed acknowledgement of an upload packet.
-func Acknowledge(key *sm2.PrivateKey, p *device.UploadPacket, requestID string, at time.Time) (device.UploadAck, error) {
-	ack := device.UploadAck{RequestID: requestID, Machine: p.Machine, From: p.From, Through: p.Through, Digest: p.Digest, AckedAt: at}
-	return ack, SignAck(key, &ack)
-}
-
 func publicOf(k *sm2.PrivateKey) *ecdsa.PublicKey { return &k.PublicKey }

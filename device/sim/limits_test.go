@@ -11,6 +11,7 @@ import (
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/device/sim"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/taxack"
 	"github.com/shopspring/decimal"
 )
 
@@ -27,7 +28,7 @@ func (r *rig) upload() device.Offline {
 			return o
 		}
 		r.next++
-		ack, err := sim.Acknowledge(sim.DemoAuthority(), &p, fmt.Sprintf("ACK-%d", r.next), time.Now())
+		ack, err := taxack.Acknowledge(taxack.DemoAuthority(), &p, fmt.Sprintf("ACK-%d", r.next), time.Now())
 		if err != nil {
 			r.t.Fatal(err)
 		}
@@ -132,13 +133,13 @@ func TestOfflineLimitsLockUntilUploadAcknowledged(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ack, err := sim.Acknowledge(forger, &p, "ACK-forged", time.Now())
+		ack, err := taxack.Acknowledge(forger, &p, "ACK-forged", time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
 		_, err = r.client.UploadAck(r.ctx(), ack)
 		wantCode(t, err, device.CodeBadAck)
-		ack, err = sim.Acknowledge(sim.DemoAuthority(), &p, "ACK-tampered", time.Now())
+		ack, err = taxack.Acknowledge(taxack.DemoAuthority(), &p, "ACK-tampered", time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
