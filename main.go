@@ -328,11 +328,7 @@ func watchdog(ws *workstation.Workstation, grace time.Duration) {
 
 // linkForUI is the link's state as the banner shows it.
 func linkForUI(st workstation.LinkState) ui.LinkState {
-	port, _, _ := strings.Cut(st.Addr, "?") // the port as the clerk knows it, without ?baud=
-	if port == "sim" || strings.HasPrefix(port, "sim:") {
-		port = "内置模拟器"
-	}
-	return ui.LinkState{Connected: st.Connected, Port: port, Problem: st.Problem, Hint: st.Hint}
+	return ui.LinkState{Connected: st.Connected, Port: workstation.PortName(st.Addr), Problem: st.Problem, Hint: st.Hint}
 }
 
 // fatal shows an error that stops the program in the window itself, not only on

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/kaipiao/kaipiao/device"
-	"github.com/kaipiao/kaipiao/device/sim"
 	"github.com/kaipiao/kaipiao/invoice"
 )
 
@@ -180,7 +179,7 @@ func (l *Link) watch(stop <-chan struct{}, stopped chan<- struct{}) {
 			}
 		case !c.Connected():
 			if st.Connected {
-				l.set(LinkState{Addr: addr, Machine: st.Machine, Problem: fmt.Sprintf("税控设备已断开（端口 %s）", portName(addr)),
+				l.set(LinkState{Addr: addr, Machine: st.Machine, Problem: fmt.Sprintf("税控设备已断开（端口 %s）", PortName(addr)),
 					Hint: "请检查设备的USB线和电源；设备接回后会自动重新连接并对账。", Err: "device: port gone"})
 			}
 		case kicked || (!st.Connected && sincePing >= time.Second) || sincePing >= 5*time.Second:
@@ -229,11 +228,11 @@ func (l *Link) dial(ctx context.Context, addr string) error {
 	l.lastDial = time.Now()
 	machine := l.machine
 	l.mu.Unlock()
-	c, closeDev, err := connectDevice(ctx, l.data, addr, device.Options{Machine: machine})
+	c, closeDev, err := device.DialAddr(ctx, l.data, addr, device.Options{Machine: machine})
 	if err == nil {
 		pin := l.pin
-		if pin == "" && isSim(addr) {
-			pin = sim.DefaultPIN
+		if pin == "" {
+			pin = device.DialerOf(addr).DefaultPIN
 		}
 		if pin == "" {
 			err = errors.New("the device needs its PIN: set KAIPIAO_DEVICE_PIN")
@@ -309,11 +308,11 @@ func (l *Link) set(st LinkState) {
 	}
 }
 
-func isSim(addr string) bool { return addr == "sim" || strings.HasPrefix(addr, "sim:") }
-
-func portName(addr string) string {
-	if isSim(addr) {
-		return "内置模拟器"
+// PortName is the port addr names as the clerk knows it: its dialer's label (内置模拟器),
+// or the serial path without ?baud=.
+func PortName(addr string) string {
+	if label := device.DialerOf(addr).Label; label != "" {
+		return label
 	}
 	path, _, _ := strings.Cut(addr, "?")
 	return path
@@ -322,7 +321,7 @@ func portName(addr string) string {
 // problemOf says, for the clerk, what is wrong and what to do.
 func problemOf(addr string, err error) LinkState {
 	st := LinkState{Addr: addr, Err: err.Error()}
-	port := portName(addr)
+	port := PortName(addr)
 	var de *device.Error
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -13,6 +13,9 @@ import (
 	"github.com/kaipiao/kaipiao/invoice"
 )
 
+// The tests open the built-in simulator by its address, as the binaries that register it do.
+func init() { sim.Register() }
+
 func smallOrder(id string) *invoice.Order {
 	return &invoice.Order{OrderID: id, Buyer: invoice.OrderBuyer{Name: "厦门某某贸易有限公司"},
 		Lines: []invoice.OrderLine{{Name: "技术服务费", TaxCode: "3040201010000000000", Quantity: "1", UnitPrice: "100.00", TaxRate: "0.06"}}}
@@ -105,7 +108,7 @@ func TestLinkFollowsTheDeviceAwayAndBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Engine.SetSeller(invoice.Party{Name: DemoSellerName, TaxID: ds.SellerTaxID})
+	w.Engine.SetSeller(invoice.Party{Name: sim.DemoSellerName, TaxID: ds.SellerTaxID})
 	if !w.Link.State().Connected {
 		t.Fatalf("not connected: %+v", w.Link.State())
 	}
@@ -133,7 +136,7 @@ func TestLinkFollowsTheDeviceAwayAndBack(t *testing.T) {
 	}
 	ds, _ = c.Status(ctx)
 	inv := invoice.Invoice{RequestID: "ELSEWHERE-1", OrderID: "ELSEWHERE-1", Kind: invoice.KindOrdinary,
-		Seller: invoice.Party{Name: DemoSellerName, TaxID: ds.SellerTaxID}, Buyer: invoice.Party{Name: "别处客户"},
+		Seller: invoice.Party{Name: sim.DemoSellerName, TaxID: ds.SellerTaxID}, Buyer: invoice.Party{Name: "别处客户"},
 		Lines: []invoice.Line{{Name: "*信息技术服务*技术服务费", TaxCode: "3040201010000000000", Amount: 10000, Rate: invoice.Rate6, Tax: 600}}}
 	if _, err := c.Issue(ctx, device.IssueRequest{RequestID: inv.RequestID, ExpectedCode: ds.NextCode, ExpectedNumber: ds.NextNumber, Invoice: inv}); err != nil {
 		t.Fatal(err)

@@ -93,7 +93,7 @@ func fillDevice(b *testing.B, state string, n int) {
 		b.Fatal(err)
 	}
 	codes, _ := TaxCodes()
-	seller := invoice.Party{Name: DemoSellerName, TaxID: st.SellerTaxID}
+	seller := invoice.Party{Name: sim.DemoSellerName, TaxID: st.SellerTaxID}
 	cfg := invoice.Config{Codes: codes, Limits: invoice.DefaultLimits, Seller: seller, Operator: "bench"}
 	for i := 0; i < n; i++ {
 		o := &invoice.Order{OrderID: fmt.Sprintf("BENCH-%05d", i), Buyer: invoice.OrderBuyer{Name: "厦门某某贸易有限公司"}}

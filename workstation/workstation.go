@@ -10,17 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/kaipiao/kaipiao/assets"
 	"github.com/kaipiao/kaipiao/device"
-	"github.com/kaipiao/kaipiao/device/sim"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
 )
@@ -40,16 +35,11 @@ func DataDir() string {
 
 // Files inside the data folder.
 const (
-	StoreFile    = "kaipiao.db" // the workstation's bbolt file
-	SimStateFile = "devsim.db"  // the built-in simulator's state
+	StoreFile = "kaipiao.db" // the workstation's bbolt file
 	// DeviceCertFile is the device's certificate (DER) as it last gave it, for syncing
 	// while it is away.
 	DeviceCertFile = "device-cert.der"
 )
-
-// DemoSellerName names the seller on a fresh data folder driven by the built-in
-// simulator, so that a newcomer can issue at once; a real device needs the seller set.
-const DemoSellerName = "厦门开票示范科技有限公司"
 
 // ErrBusy: another Kaipiao window or command has the data folder open.
 var ErrBusy = errors.New("the workstation's data is open in another Kaipiao window or command; close it and try again")
@@ -57,8 +47,8 @@ var ErrBusy = errors.New("the workstation's data is open in another Kaipiao wind
 // Config says which workstation to open.
 type Config struct {
 	Data     string // the data folder
-	Device   string // "sim", or a serial port path with an optional ?baud=N
-	PIN      string // the device PIN; the simulator's default for "sim" when empty
+	Device   string // a registered dialer's address ("sim"), or a serial port path with an optional ?baud=N
+	PIN      string // the device PIN; the dialer's default (the simulator's) when empty
 	Operator string // who works: the audit log's operator and the default 开票人
 	// Log receives what the clerk should know about start-up (a recovery); may be nil.
 	Log io.Writer
@@ -108,66 +98,12 @@ func OpenStore(data string) (*store.DB, error) {
 	return db, err
 }
 
-// ConnectDevice reaches the device addr names: "sim" starts the built-in simulator with
-// its state in the data folder, on a pseudo-terminal where there is one and in-process
-// (a pipe pair) on Windows or where none can be opened; "sim:inprocess" asks for the
-// latter anywhere. Anything else is a serial port path with an optional ?baud=N. The
-// returned func closes what it opened.
+// ConnectDevice reaches the device addr names, through the dialer the program registered
+// for its scheme ("sim" when the program offers the built-in simulator) or else as a
+// serial port path with an optional ?baud=N (device.DialAddr). The returned func closes
+// what it opened.
 func ConnectDevice(ctx context.Context, data, addr string) (*device.Client, func(), error) {
-	return connectDevice(ctx, data, addr, device.Options{})
-}
-
-func connectDevice(ctx context.Context, data, addr string, opts device.Options) (*device.Client, func(), error) {
-	if isSim(addr) {
-		if addr != "sim" && addr != "sim:inprocess" {
-			return nil, nil, fmt.Errorf("device %q: the built-in simulator is \"sim\" (or \"sim:inprocess\")", addr)
-		}
-		if err := os.MkdirAll(data, 0o700); err != nil {
-			return nil, nil, fmt.Errorf("data folder %s: %w", data, err)
-		}
-		cfg := sim.Config{StatePath: filepath.Join(data, SimStateFile)}
-		if addr == "sim" && runtime.GOOS != "windows" {
-			running, err := sim.StartPTY(cfg, 0)
-			if err == nil {
-				c, err := device.Dial(ctx, device.SerialConfig{Path: running.PTY.Path}, opts)
-				if err != nil {
-					running.Close()
-					return nil, nil, fmt.Errorf("built-in simulator on %s: %w", running.PTY.Path, err)
-				}
-				return c, func() { c.Close(); running.Close() }, nil
-			}
-			// No pseudo-terminal here (a container without /dev/ptmx, say): in-process.
-		}
-		running, err := sim.StartInProcess(cfg, 0)
-		if err != nil {
-			return nil, nil, fmt.Errorf("built-in simulator: %w", err)
-		}
-		c := device.NewClient(running.Port, opts)
-		if _, err := c.Connect(ctx); err != nil {
-			c.Close()
-			running.Close()
-			return nil, nil, fmt.Errorf("built-in simulator (in-process): %w", err)
-		}
-		return c, func() { c.Close(); running.Close() }, nil
-	}
-	path, query, _ := strings.Cut(addr, "?")
-	cfg := device.SerialConfig{Path: path}
-	if query != "" {
-		q, err := url.ParseQuery(query)
-		if err != nil {
-			return nil, nil, fmt.Errorf("device %q: %w", addr, err)
-		}
-		if b := q.Get("baud"); b != "" {
-			if cfg.Baud, err = strconv.Atoi(b); err != nil || cfg.Baud <= 0 {
-				return nil, nil, fmt.Errorf("device %q: baud %q is not a positive number", addr, b)
-			}
-		}
-	}
-	c, err := device.Dial(ctx, cfg, opts)
-	if err != nil {
-		return nil, nil, fmt.Errorf("device %s: %w", addr, err)
-	}
-	return c, func() { c.Close() }, nil
+	return device.DialAddr(ctx, data, addr, device.Options{})
 }
 
 // Open opens the store, connects the device (verifying its PIN), sets up the engine,
@@ -229,29 +165,26 @@ func open(cfg Config, reconcile, strict bool) (*Workstation, error) {
 	return w, nil
 }
 
-// connected runs after each (re)connection of the device: the demo seller on a fresh
-// folder with the simulator, the device's limits, and the reconciliation.
+// connected runs after each (re)connection of the device: the dialer's demo seller on a
+// fresh folder (the simulator's), the device's limits, and the reconciliation.
 func (w *Workstation) connected(ctx context.Context, c *device.Client, cfg Config, reconcile, strict bool) error {
 	seller, err := w.Store.Seller()
 	if err != nil {
 		return err
 	}
 	if seller.Name == "" {
-		if !isSim(cfg.Device) {
-			if strict {
-				return errors.New("the seller is not set: run `kaipiaoctl seller set --name NAME --tax-id ID` first")
-			}
-		} else {
+		if demo := device.DialerOf(cfg.Device).Seller; demo != nil {
 			st, err := c.Status(ctx)
 			if err != nil {
 				return err
 			}
-			seller = invoice.Party{Name: DemoSellerName, TaxID: st.SellerTaxID,
-				AddressPhone: "厦门市思明区软件园二期 0592-0000000", BankAccount: "中国银行厦门分行 0000000000000"}
+			seller = demo(st)
 			if err := w.Store.SetSeller(seller, cfg.Operator); err != nil {
 				return err
 			}
 			w.Engine.SetSeller(seller)
+		} else if strict {
+			return errors.New("the seller is not set: run `kaipiaoctl seller set --name NAME --tax-id ID` first")
 		}
 	}
 	caps, err := c.Caps(ctx)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/kaipiao/kaipiao/device"
-	"github.com/kaipiao/kaipiao/device/sim"
 )
 
 func init() {
@@ -39,8 +38,8 @@ func runDevice(e *env, args []string) int {
 		return exitUsage
 	}
 	pin := os.Getenv("KAIPIAO_DEVICE_PIN")
-	if pin == "" && e.device == "sim" {
-		pin = sim.DefaultPIN
+	if pin == "" {
+		pin = device.DialerOf(e.device).DefaultPIN
 	}
 	if pin == "" && args[0] != "status" {
 		fmt.Fprintf(e.stderr, "kaipiaoctl: device %s needs the device PIN: set KAIPIAO_DEVICE_PIN\n", args[0])
