@@ -215,7 +215,7 @@ func screensFor(ws *workstation.Workstation, data, operator string) *ui.Workstat
 		},
 	}
 	// The device panel and the banner follow the link: the device may come and go.
-	screens.Device = ws.Link
+	screens.Device = devicePanel{ws.Link}
 	screens.Link = func() ui.LinkState { return linkForUI(ws.Link.State()) }
 	screens.RetryDevice = ws.Link.Retry
 	screens.ChooseDevice = func(addr string) {

@@ -66,10 +66,30 @@ type Mismatch struct {
 	Message string `json:"message"`
 }
 
-// Compare sets the month's statistics against the device's report of the same period.
-// Every differing figure is a mismatch; none means the store holds exactly what the
-// device issued (otherwise reconcile before declaring the month).
+// Summary is a period's totals as the device's summary (抄报) states them: what Compare
+// sets the store's statistics against. The window's device panel fills it from its own
+// view of the device, which does not import the device package.
+type Summary struct {
+	Period    string
+	Count     int
+	RedCount  int
+	Amount    invoice.Money // positive invoices, before tax
+	Tax       invoice.Money
+	RedAmount invoice.Money // red invoices (negative)
+	RedTax    invoice.Money
+}
+
+// Compare sets the month's statistics against the device's report of the same period
+// (CompareSummary).
 func (s Stats) Compare(rep device.Report) []Mismatch {
+	return s.CompareSummary(Summary{Period: rep.Period, Count: rep.Count, RedCount: rep.RedCount,
+		Amount: rep.Amount, Tax: rep.Tax, RedAmount: rep.RedAmount, RedTax: rep.RedTax})
+}
+
+// CompareSummary sets the month's statistics against a period's summary. Every differing
+// figure is a mismatch; none means the store holds exactly what the device issued
+// (otherwise reconcile before declaring the month).
+func (s Stats) CompareSummary(rep Summary) []Mismatch {
 	var out []Mismatch
 	add := func(field, label, store, dev string) {
 		if store != dev {

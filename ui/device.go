@@ -14,20 +14,19 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
-	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/invoice"
 )
 
 // DevicePanel is what the administrator's device panel asks of the tax-control device.
-// *device.Client has these methods; main wires the workstation's client.
+// main wires the workstation's device through an adapter (devicepanel.go there).
 type DevicePanel interface {
-	Status(ctx context.Context) (device.Status, error)
-	Stock(ctx context.Context) ([]device.Roll, error)
-	Offline(ctx context.Context) (device.Offline, error)
+	Status(ctx context.Context) (DeviceStatus, error)
+	Stock(ctx context.Context) ([]DeviceRoll, error)
+	Offline(ctx context.Context) (DeviceOffline, error)
 	// Report makes the monthly summary (抄报) of the open period; Clear closes it (清卡).
 	// The request ID makes a repeat return the first answer instead of acting twice.
-	Report(ctx context.Context, requestID, period string) (device.Report, error)
-	Clear(ctx context.Context, requestID, period string) (device.Status, error)
+	Report(ctx context.Context, requestID, period string) (DeviceReport, error)
+	Clear(ctx context.Context, requestID, period string) (DeviceStatus, error)
 	ChangePIN(ctx context.Context, requestID, oldPIN, newPIN string) error
 }
 
@@ -45,7 +44,7 @@ type deviceScreen struct {
 	pinBtn                           *widget.Button
 	pinResult                        *widget.Label
 
-	st device.Status // as last read; the period the buttons act on
+	st DeviceStatus // as last read; the period the buttons act on
 
 	absent *widget.Label // why the panel is disabled, while the device is not connected
 }
@@ -86,7 +85,7 @@ var errDeviceNotAdmin = errors.New("只有管理员可以管理税控设备")
 
 // deviceMessage is a device error as the clerk reads it: the device's reason in Chinese.
 func deviceMessage(err error) string {
-	var de *device.Error
+	var de interface{ Message() string } // the device's error (device.Error), which ui does not import
 	if errors.As(err, &de) {
 		return de.Message()
 	}
@@ -119,8 +118,8 @@ func (s *deviceScreen) refresh() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		st, err := s.dev.Status(ctx)
-		var rolls []device.Roll
-		var off device.Offline
+		var rolls []DeviceRoll
+		var off DeviceOffline
 		if err == nil {
 			rolls, err = s.dev.Stock(ctx)
 		}
@@ -140,7 +139,7 @@ func (s *deviceScreen) refresh() {
 }
 
 // show puts a reading of the device on the screen.
-func (s *deviceScreen) show(st device.Status, rolls []device.Roll, off device.Offline) {
+func (s *deviceScreen) show(st DeviceStatus, rolls []DeviceRoll, off DeviceOffline) {
 	s.st = st
 	pin := lang.L("已验证")
 	switch {
@@ -151,10 +150,7 @@ func (s *deviceScreen) show(st device.Status, rolls []device.Roll, off device.Of
 	}
 	s.identity.SetText(lang.L("机器编号 {{.Machine}}  纳税人识别号 {{.TaxID}}  设备时间 {{.Clock}}  口令{{.PIN}}", map[string]any{
 		"Machine": st.Machine, "TaxID": st.SellerTaxID, "Clock": st.Clock.In(invoice.Beijing).Format("2006-01-02 15:04"), "PIN": pin}))
-	var locks []string
-	for _, c := range st.Locks {
-		locks = append(locks, c.Message())
-	}
+	locks := st.Locks
 	s.locks.SetText("")
 	if len(locks) > 0 {
 		s.locks.SetText(lang.L("开票已锁定：") + strings.Join(locks, "；"))
@@ -174,7 +170,7 @@ func (s *deviceScreen) show(st device.Status, rolls []device.Roll, off device.Of
 // stockText lists the rolls of invoice numbers (发票卷) type by type — each invoice type
 // has its own stock (docs/rules.md "Invoice code") — what is left of the type, then one
 // line a roll; then the total left.
-func stockText(rolls []device.Roll) string {
+func stockText(rolls []DeviceRoll) string {
 	if len(rolls) == 0 {
 		return lang.L("设备中没有发票，请领购")
 	}
@@ -219,7 +215,7 @@ func kindTitle(k invoice.Kind) string {
 
 // offlineText shows the offline counters against their limits and when issuing locks:
 // the oldest un-uploaded invoice plus the allowed offline hours.
-func offlineText(off device.Offline) string {
+func offlineText(off DeviceOffline) string {
 	s := lang.L("未上传 {{.N}} 张，金额 ¥{{.Amount}} / 上限 ¥{{.Limit}}；离线时长上限 {{.Hours}} 小时；单张限额 ¥{{.PerInvoice}}", map[string]any{
 		"N": off.Pending, "Amount": off.PendingAmount.String(), "Limit": off.AmountLimit.String(), "Hours": off.HoursLimit,
 		"PerInvoice": off.InvoiceLimit.String()})

@@ -77,7 +77,7 @@ func TestAdministratorManagesTheDevice(t *testing.T) {
 	s.again.SetText("654321")
 	test.Tap(s.pinBtn)
 	eventually(t, "the PIN changed", func() bool { return strings.HasPrefix(s.pinResult.Text, "设备口令已修改") })
-	if err := ws.Device.(*device.Client).VerifyPIN(context.Background(), "654321"); err != nil {
+	if err := ws.Device.(devicePanel).dev.(*device.Client).VerifyPIN(context.Background(), "654321"); err != nil {
 		t.Fatalf("the new PIN: %v", err)
 	}
 }

@@ -120,7 +120,8 @@ func (s *statsScreen) compare() {
 				text = "无法读取抄报数据：" + clerkMessage(err)
 				break
 			}
-			text = compareText(rep.Count, rep.RedCount, st.Compare(rep))
+			text = compareText(rep.Count, rep.RedCount, st.CompareSummary(report.Summary{Period: rep.Period, Count: rep.Count,
+				RedCount: rep.RedCount, Amount: rep.Amount, Tax: rep.Tax, RedAmount: rep.RedAmount, RedTax: rep.RedTax}))
 		}
 		fyne.Do(func() {
 			s.compared.SetText(text)
