@@ -67,7 +67,7 @@ func main() {
 		fatal(w, *data, err)
 		return
 	}
-	*dev = firstOf(*dev, saved.Device, os.Getenv("KAIPIAO_DEVICE"), "sim")
+	*dev = firstOf(*dev, saved.Device, os.Getenv("KAIPIAO_DEVICE"), builtInDevice)
 	*platform = firstOf(*platform, saved.Platform, os.Getenv("KAIPIAO_PLATFORM"))
 
 	operator := "kaipiao" // until someone logs in
@@ -191,7 +191,7 @@ func deviceState(ctx context.Context, w *workstation.Workstation) (ui.DeviceStat
 // the device, signed PDFs, and the buyers and goods kept from earlier invoices for the
 // suggestions as the clerk types.
 func screensFor(ws *workstation.Workstation, data, operator string) *ui.Workstation {
-	screens := &ui.Workstation{Engine: ws.Engine, Store: ws.Store, Limits: ws.CurrentLimits(), Operator: operator,
+	screens := &ui.Workstation{Engine: ws.Engine, Store: ws.Store, Limits: ws.CurrentLimits(), Operator: operator, BuiltIn: builtInDevice,
 		DeviceState: func(ctx context.Context) (ui.DeviceState, error) { return deviceState(ctx, ws) },
 		RenderPDF: func(inv *invoice.Invoice) ([]byte, error) {
 			doc, _, err := workstation.RenderPDF(data, inv)

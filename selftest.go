@@ -34,7 +34,7 @@ func selfTestLatency(n int) int {
 	}
 	defer os.RemoveAll(data)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	ws, err := workstation.Open(ctx, workstation.Config{Data: data, Device: "sim", Operator: "selftest"}, true)
+	ws, err := workstation.Open(ctx, workstation.Config{Data: data, Device: builtInDevice, Operator: "selftest"}, true)
 	cancel()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "selftest:", err)

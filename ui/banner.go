@@ -68,8 +68,12 @@ func (b *deviceBanner) chosen(label string) {
 
 // loadPorts lists the ports the device may be on, and the built-in simulator.
 func (b *deviceBanner) loadPorts() {
-	b.addrs = map[string]string{lang.L("内置模拟器"): "sim"}
-	opts := []string{lang.L("内置模拟器")}
+	b.addrs = map[string]string{}
+	var opts []string
+	if b.u.ws.BuiltIn != "" {
+		b.addrs[lang.L("内置模拟器")] = b.u.ws.BuiltIn
+		opts = append(opts, lang.L("内置模拟器"))
+	}
 	if b.u.ws.Ports != nil {
 		for _, p := range b.u.ws.Ports() {
 			b.addrs[p.Label] = p.Address

@@ -25,8 +25,10 @@ type connectionForm struct {
 }
 
 func newConnectionForm(ws *Workstation) *connectionForm {
-	c := &connectionForm{platform: newEntry(),
-		choices: []PortChoice{{Address: "sim", Label: lang.L("内置模拟器（演示）")}}}
+	c := &connectionForm{platform: newEntry()}
+	if ws.BuiltIn != "" {
+		c.choices = append(c.choices, PortChoice{Address: ws.BuiltIn, Label: lang.L("内置模拟器（演示）")})
+	}
 	if ws.Ports != nil {
 		c.choices = append(c.choices, ws.Ports()...)
 	}
@@ -55,8 +57,8 @@ func (c *connectionForm) items() []*widget.FormItem {
 }
 
 func (c *connectionForm) connection() store.Connection {
-	conn := store.Connection{Device: "sim", Platform: c.platform.trimmed()}
-	if i := c.device.SelectedIndex(); i >= 0 {
+	conn := store.Connection{Platform: c.platform.trimmed()}
+	if i := c.device.SelectedIndex(); i >= 0 && i < len(c.choices) {
 		conn.Device = c.choices[i].Address
 	}
 	return conn

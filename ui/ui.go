@@ -42,8 +42,12 @@ type Workstation struct {
 	// SuggestGoods returns the saved goods matching what the clerk types as a line's name
 	// (store.SearchGoods); nil offers none.
 	SuggestGoods func(text string) []Goods
-	// Ports lists the serial ports the device may be on; nil offers the simulator only.
+	// Ports lists the serial ports the device may be on; nil offers BuiltIn only.
 	Ports func() []PortChoice
+	// BuiltIn is the device address of the built-in simulator, offered first among the
+	// ports (内置模拟器); empty when the program offers none. main sets it where it
+	// registers the simulator's dialer: ui knows no device addresses.
+	BuiltIn string
 	// DemoPKI installs demo certificates for the platform and says what it did; nil
 	// hides the button.
 	DemoPKI func() (string, error)
@@ -55,7 +59,7 @@ type Workstation struct {
 	// main then calls UI.SetLink at every change.
 	Link func() LinkState
 	// RetryDevice asks for a new attempt to reach the device now; ChooseDevice moves it
-	// to another port ("sim" for the built-in simulator). nil hides the buttons.
+	// to another port (an address of Ports, or BuiltIn). nil hides the buttons.
 	RetryDevice  func()
 	ChooseDevice func(addr string)
 	// Printing is the print spooler; the system's (CUPS, or the Windows spooler) when nil.

@@ -60,7 +60,7 @@ func newWorkstationAt(t *testing.T, clock *sim.Clock) *Workstation {
 	eng := &invoice.Engine{Device: device.EngineDevice{Client: client}, Store: db, Codes: codes, Operator: "张三",
 		Seller: invoice.Party{Name: "厦门开票示范科技有限公司", TaxID: testSeller, AddressPhone: "厦门市思明区 0592-0000000",
 			BankAccount: "中国银行厦门分行 0000000000"}}
-	return &Workstation{Engine: eng, Store: db, Limits: invoice.DefaultLimits, Operator: "张三", Role: store.RoleAdmin, Device: devicePanel{client},
+	return &Workstation{Engine: eng, Store: db, Limits: invoice.DefaultLimits, Operator: "张三", Role: store.RoleAdmin, Device: devicePanel{client}, BuiltIn: "sim",
 		DeviceState: func(ctx context.Context) (DeviceState, error) {
 			st, err := client.Status(ctx)
 			if err != nil {

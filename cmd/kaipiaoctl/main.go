@@ -53,7 +53,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("kaipiaoctl", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&e.data, "data", workstation.DataDir(), "the workstation's data folder")
-	fs.StringVar(&e.device, "device", envOr("KAIPIAO_DEVICE", "sim"), "sim, or a serial port path with optional ?baud=N")
+	fs.StringVar(&e.device, "device", envOr("KAIPIAO_DEVICE", defaultDevice), "sim, or a serial port path with optional ?baud=N")
 	fs.StringVar(&e.platform, "platform", os.Getenv("KAIPIAO_PLATFORM"), "the service platform's base URL")
 	fs.Usage = func() { usage(stderr) }
 	if err := fs.Parse(args); err != nil {
