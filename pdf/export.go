@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"image"
 	"slices"
 
 	"github.com/kaipiao/kaipiao/invoice"
@@ -9,7 +8,7 @@ import (
 
 // What other back ends of the display list (the OFD writer) need from this package:
 // the colours that tell the printed form from the data and the seal, the glyph advances
-// the layout measured with, the same font subsets the PDF embeds, and the rasteriser.
+// the layout measured with, and the same font subsets the PDF embeds.
 
 // Colours of the display list's objects: FormColor is the printed form (the OFD
 // template page), SealColor the seal, anything else the invoice's data.
@@ -90,16 +89,6 @@ func Advances(t Text) []float64 {
 	return out
 }
 
-// DrawPage renders one page of a display list at dpi dots per inch on white, as the
-// preview does.
-func DrawPage(p *Page, dpi float64) (*image.RGBA, error) {
-	fs, err := loadFonts()
-	if err != nil {
-		return nil, err
-	}
-	return drawImage(fs, p, dpi), nil
-}
-
 // SealPage is the seller's seal alone on a page of its own size, centred: what an OFD
 // shows as its signature's stamp.
 func SealPage(seller invoice.Party) (*Page, error) {
@@ -112,6 +101,3 @@ func SealPage(seller invoice.Party) (*Page, error) {
 	seal(b, p.Width/2, p.Height/2, seller)
 	return p, b.err
 }
-
-// FaceSealCenter is where the seal's centre sits on the face page, mm.
-func FaceSealCenter() (x, y float64) { return faceSealX, faceSealY }
