@@ -72,6 +72,9 @@ func (l *layer) text(ids *ids, t *pdf.Text, font int) {
 	fmt.Fprintf(&l.b, `>%s</ofd:TextCode></ofd:TextObject>`, escape(t.S))
 }
 
+// gNotation turns on the "g" run-length form (ofd.js reads it; other readers may not).
+const gNotation = true
+
 // deltaX writes the advances, runs of equal ones as "g N value" (GB/T 33190 11.4.2).
 func deltaX(adv []float64) string {
 	var parts []string
@@ -80,10 +83,12 @@ func deltaX(adv []float64) string {
 		for j < len(adv) && num(adv[j]) == num(adv[i]) {
 			j++
 		}
-		if j-i > 1 {
+		if j-i > 2 && gNotation {
 			parts = append(parts, "g", strconv.Itoa(j-i), num(adv[i]))
 		} else {
-			parts = append(parts, num(adv[i]))
+			for range j - i {
+				parts = append(parts, num(adv[i]))
+			}
 		}
 		i = j
 	}

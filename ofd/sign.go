@@ -223,7 +223,7 @@ func makeSeal(s *Signer, name string, pic []byte, at time.Time) (seSeal, error) 
 }
 
 // sealDPI is the seal picture's resolution: sharp in print, small in the file.
-const sealDPI = 200
+const sealDPI = 150
 
 // sealPicture draws the seal as the PDF does, on transparent ground: red with the
 // anti-aliasing as opacity, so the stamp never hides the text under it.
