@@ -13,6 +13,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emmansun/gmsm/sm2"
@@ -136,7 +137,7 @@ func (w *writer) sign(inv *invoice.Invoice, sealed *pdf.Document, s *Signer) err
 	if at.IsZero() {
 		at = inv.IssuedAt
 	}
-	pic, err := sealPicture(inv.Seller)
+	pic, err := cachedSealPicture(inv.Seller)
 	if err != nil {
 		return err
 	}
@@ -223,7 +224,24 @@ func makeSeal(s *Signer, name string, pic []byte, at time.Time) (seSeal, error) 
 }
 
 // sealDPI is the seal picture's resolution: sharp in print, small in the file.
-const sealDPI = 150
+const sealDPI = 130
+
+// sealPictures keeps each seller's seal picture: drawing and compressing it costs
+// far more than the rest of the document, and a workstation has one seller.
+var sealPictures sync.Map // name + "\x00" + tax ID → []byte
+
+func cachedSealPicture(seller invoice.Party) ([]byte, error) {
+	key := seller.Name + "\x00" + seller.TaxID
+	if p, ok := sealPictures.Load(key); ok {
+		return p.([]byte), nil
+	}
+	p, err := sealPicture(seller)
+	if err != nil {
+		return nil, err
+	}
+	sealPictures.Store(key, p)
+	return p, nil
+}
 
 // sealPicture draws the seal as the PDF does, on transparent ground: red with the
 // anti-aliasing as opacity, so the stamp never hides the text under it.

@@ -10,7 +10,6 @@ packages=(
   libxinerama-dev libxi-dev libxxf86vm-dev
   xvfb xauth x11-apps netpbm
   poppler-utils qpdf zbar-tools libxml2-utils
-  fonts-arphic-uming
   chromium nodejs
   socat
   cups-daemon cups-client cups-filters printer-driver-cups-pdf

@@ -16,7 +16,18 @@ const nm = process.env.OFD_READER_MODULES || join(here, 'node_modules');
 const dpi = Number(process.argv[2]);
 const files = process.argv.slice(3);
 
+// ofd.js draws text with the system's font of the OFD's FamilyName, not the embedded
+// one: OFD_READER_FONTS (the project's assets/fonts) is made a system font folder for the
+// browser, as on a machine with Noto Serif SC installed.
+const env = { ...process.env };
+if (process.env.OFD_READER_FONTS) {
+  const conf = join(mkdtempSync(join(tmpdir(), 'ofdjs-fc-')), 'fonts.conf');
+  writeFileSync(conf, `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>` +
+    `<include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>${process.env.OFD_READER_FONTS}</dir></fontconfig>`);
+  env.FONTCONFIG_FILE = conf;
+}
 const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'ofdjs-')), {
+  env,
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
