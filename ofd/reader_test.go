@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/kaipiao/kaipiao/pdf"
 )
@@ -157,7 +158,25 @@ func TestReaderShowsThePDFsPage(t *testing.T) {
 			layouts[f] = d
 		}
 	}
-	res := runReader(t, files...)
+	// Two tampered copies of the first signed file: one byte of a page changed, and
+	// one byte of the SM2 signature; ofd.js must refuse each.
+	tampered := tamperedCopies(t, dir, files[1])
+	res := runReader(t, append(files, tampered...)...)
+	for i, f := range tampered {
+		r := res[f]
+		if len(r.Seals) == 0 {
+			t.Errorf("%s: ofd.js shows no seal", f)
+			continue
+		}
+		for _, s := range r.Seals {
+			if i == 0 && s.DigestsVerified {
+				t.Errorf("%s: ofd.js passes the digests of a changed page", f)
+			}
+			if i == 1 && s.SignatureVerified {
+				t.Errorf("%s: ofd.js passes a changed signature", f)
+			}
+		}
+	}
 	for _, f := range files {
 		r, ok := res[f]
 		d := layouts[f]
@@ -165,7 +184,7 @@ func TestReaderShowsThePDFsPage(t *testing.T) {
 			t.Errorf("%s: ofd.js read %d pages, want %d", f, r.Pages, len(d.Pages))
 			continue
 		}
-		signed := filepath.Ext(f[:len(f)-4]) == "" && bytes.HasSuffix([]byte(f), []byte("-signed.ofd"))
+		signed := bytes.HasSuffix([]byte(f), []byte("-signed.ofd"))
 		if signed {
 			if len(r.Seals) != len(d.Pages) {
 				t.Errorf("%s: ofd.js shows %d seals, want one a page", f, len(r.Seals))
@@ -224,4 +243,46 @@ func pdfPage(base string, i, n int) string {
 		return fmt.Sprintf("%s-pdf-%02d.png", base, i+1)
 	}
 	return fmt.Sprintf("%s-pdf-%d.png", base, i+1)
+}
+
+// tamperedCopies writes two copies of a signed OFD: one with a byte of its first page
+// changed (an amount's digit), one with a byte of the SM2 signature changed.
+func tamperedCopies(t *testing.T, dir, signed string) []string {
+	t.Helper()
+	data, err := os.ReadFile(signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for i, change := range []func(files map[string][]byte){
+		func(files map[string][]byte) {
+			p := files["Doc_0/Pages/Page_0/Content.xml"]
+			k := bytes.Index(p, []byte(">10000.00<"))
+			if k < 0 {
+				t.Fatal("no amount to change on the page")
+			}
+			p[k+1] = '9'
+		},
+		func(files map[string][]byte) {
+			v := files[SignedValuePath]
+			v[len(v)-5] ^= 0x01 // inside the signature, the value's last field
+		},
+	} {
+		files, err := Unpack(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		change(files)
+		w := &writer{files: files}
+		z, err := w.zip(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := filepath.Join(dir, fmt.Sprintf("tampered-%d.ofd", i))
+		if err := os.WriteFile(f, z, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, f)
+	}
+	return out
 }
