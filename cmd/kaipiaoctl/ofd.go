@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/kaipiao/kaipiao/einvoicexml"
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/report"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/workstation"
 )
@@ -17,6 +19,11 @@ func init() {
 		usage: "ofd CODE:NUMBER -o FILE",
 		brief: "write an invoice's OFD (GB/T 33190), sealed with the enterprise's SM2 certificate",
 		run:   func(e *env, args []string) int { return runLayout(e, "ofd", args) },
+	}
+	commands["ofds"] = command{
+		usage: "ofds [--from DATE] [--to DATE] -o DIR|FILE.zip",
+		brief: "the OFD files of the invoices issued in a period, to a folder or a zip",
+		run:   runOFDs,
 	}
 	commands["xml"] = command{
 		usage: "xml CODE:NUMBER -o FILE",
@@ -84,5 +91,28 @@ func runLayout(e *env, what string, args []string) int {
 	}
 	abs, _ := filepath.Abs(*out)
 	fmt.Fprintln(e.stdout, abs)
+	return exitOK
+}
+
+func runOFDs(e *env, args []string) int {
+	db, recs, out, code := selection(e, "ofds", args)
+	if code != exitOK {
+		return code
+	}
+	defer db.Close()
+	unsigned := false
+	names, err := report.WriteOFDs(out, recs, func(inv *invoice.Invoice) ([]byte, error) {
+		doc, signed, err := workstation.RenderOFD(e.data, inv)
+		unsigned = unsigned || !signed
+		return doc, err
+	})
+	if unsigned {
+		fmt.Fprintln(e.stderr, "kaipiaoctl ofds: unsigned: the data folder has no enterprise certificate yet (`kaipiaoctl pki init DIR` installs a demo one)")
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl ofds: %v\n", err)
+		return exitRefused
+	}
+	writeJSON(e.stdout, map[string]any{"output": out, "files": names}, false)
 	return exitOK
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,5 +63,24 @@ func TestOFDAndXMLOfAnIssuedInvoice(t *testing.T) {
 	}
 	if cert.Subject.CommonName != "Kaipiao demo enterprise" {
 		t.Errorf("sealed by %q, want the enterprise's certificate", cert.Subject.CommonName)
+	}
+
+	// The period export: every invoice's OFD into a zip, each sealed.
+	zipFile := filepath.Join(dir, "ofds.zip")
+	if code, out, stderr := runCLI(t, "", "--data", data, "ofds", "-o", zipFile); code != exitOK || !strings.Contains(out, issued.Code+"_"+issued.Number+".ofd") {
+		t.Fatalf("ofds: %d %s %s", code, out, stderr)
+	}
+	z, err := zip.OpenReader(zipFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	for _, f := range z.File {
+		r, _ := f.Open()
+		b, _ := io.ReadAll(r)
+		r.Close()
+		if _, err := ofd.Verify(b); err != nil {
+			t.Errorf("%s in the zip: %v", f.Name, err)
+		}
 	}
 }
