@@ -47,11 +47,15 @@ func Write(inv *invoice.Invoice, o Options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The pages as drawn without the seal; with a signer the seal is the signature's
-	// stamp, placed where the layout with the seal draws it.
-	d, err := pdf.Layout(inv, pdf.Options{Region: o.Region, Seal: o.Signer == nil})
+	// One layout, with the seal: unsigned, the seal is drawn with the page; signed, it
+	// is the signature's stamp, placed where the layout draws it, and left off the page.
+	sealed, err := pdf.Layout(inv, pdf.Options{Region: o.Region, Seal: true})
 	if err != nil {
 		return nil, err
+	}
+	d := sealed
+	if o.Signer != nil {
+		d = withoutSeal(sealed)
 	}
 	w := &writer{files: map[string][]byte{}}
 	fonts, err := pdf.Fonts(d)
@@ -63,15 +67,31 @@ func Write(inv *invoice.Invoice, o Options) ([]byte, error) {
 	}
 	w.files["OFD.xml"] = ofdXML(inv, o.Signer != nil)
 	if o.Signer != nil {
-		sealed, err := pdf.Layout(inv, pdf.Options{Region: o.Region, Seal: true})
-		if err != nil {
-			return nil, err
-		}
 		if err := w.sign(inv, sealed, o.Signer); err != nil {
 			return nil, err
 		}
 	}
 	return w.zip(inv.IssuedAt)
+}
+
+// withoutSeal is d without the seal's objects.
+func withoutSeal(d *pdf.Document) *pdf.Document {
+	out := &pdf.Document{Pages: make([]pdf.Page, len(d.Pages))}
+	for i, p := range d.Pages {
+		q := pdf.Page{Width: p.Width, Height: p.Height, Lines: p.Lines, Rects: p.Rects}
+		for _, t := range p.Texts {
+			if t.Color != pdf.SealColor {
+				q.Texts = append(q.Texts, t)
+			}
+		}
+		for _, e := range p.Ellipses {
+			if e.Color != pdf.SealColor {
+				q.Ellipses = append(q.Ellipses, e)
+			}
+		}
+		out.Pages[i] = q
+	}
+	return out
 }
 
 // writer collects the package's files by path.
@@ -245,7 +265,11 @@ func (w *writer) zip(at time.Time) ([]byte, error) {
 	var buf bytes.Buffer
 	z := zip.NewWriter(&buf)
 	for _, n := range names {
-		f, err := z.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Deflate, Modified: at.UTC()})
+		method := zip.Deflate
+		if n == SignedValuePath {
+			method = zip.Store // the seal's PNG inside is compressed already
+		}
+		f, err := z.CreateHeader(&zip.FileHeader{Name: n, Method: method, Modified: at.UTC()})
 		if err != nil {
 			return nil, err
 		}
