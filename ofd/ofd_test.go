@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kaipiao/kaipiao/einvoicexml"
+	"golang.org/x/image/font/sfnt"
 )
 
 // TestTagsReadBack reads, for each tag of Tags/CustomTag.xml, the text objects it names
@@ -141,4 +142,68 @@ func TestSignatureTamper(t *testing.T) {
 		}
 	}
 	t.Logf("%d single-byte changes over %d files, each refused", n, len(files)-1)
+}
+
+// TestEmbeddedFontsHoldEveryCharacter: each text object's characters are in the font
+// file its Font attribute names (the subset the package embeds), so a reader that uses
+// embedded fonts draws them all.
+func TestEmbeddedFontsHoldEveryCharacter(t *testing.T) {
+	for _, s := range mustSamples(t) {
+		data, err := Write(s.inv, Options{Signer: mustSigner(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, err := Unpack(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res struct {
+			Fonts []struct {
+				ID   string `xml:"ID,attr"`
+				File string `xml:"FontFile"`
+			} `xml:"Fonts>Font"`
+		}
+		if err := xml.Unmarshal(files["Doc_0/PublicRes.xml"], &res); err != nil {
+			t.Fatal(err)
+		}
+		fonts := map[string]*sfnt.Font{}
+		for _, f := range res.Fonts {
+			ft, err := sfnt.Parse(files["Doc_0/Res/"+f.File])
+			if err != nil {
+				t.Fatalf("%s: font %s: %v", s.name, f.File, err)
+			}
+			fonts[f.ID] = ft
+		}
+		var buf sfnt.Buffer
+		n := 0
+		for name, f := range files {
+			if !strings.HasSuffix(name, "/Content.xml") {
+				continue
+			}
+			var page struct {
+				Objs []struct {
+					Font string `xml:"Font,attr"`
+					Code string `xml:"TextCode"`
+				} `xml:"Content>Layer>TextObject"`
+			}
+			if err := xml.Unmarshal(f, &page); err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range page.Objs {
+				ft := fonts[o.Font]
+				if ft == nil {
+					t.Fatalf("%s: %s: text %q names font %s, not embedded", s.name, name, o.Code, o.Font)
+				}
+				for _, r := range o.Code {
+					if g, err := ft.GlyphIndex(&buf, r); err != nil || g == 0 {
+						t.Errorf("%s: %q (%U) is not in embedded font %s", s.name, r, r, o.Font)
+					}
+					n++
+				}
+			}
+		}
+		if n == 0 {
+			t.Fatalf("%s: no text", s.name)
+		}
+	}
 }
