@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/emmansun/gmsm/sm2"
 	"github.com/emmansun/gmsm/smx509"
@@ -56,40 +57,80 @@ func Verify(data []byte) (*smx509.Certificate, error) {
 		}
 	}
 	value := files[strings.TrimPrefix(s.SignedValue, "/")]
-	var sig sesSignature
+	// Parsed with the signed parts kept as they are in the file: the signatures are
+	// checked over those bytes, never over a re-encoding of what was parsed.
+	var sig rawSignature
 	if rest, err := asn1.Unmarshal(value, &sig); err != nil || len(rest) > 0 {
 		return nil, fmt.Errorf("ofd: SignedValue is not an SES_Signature: %v", err)
 	}
-	if !sig.SignatureAlgID.Equal(oidSM2SM3) || !sig.ToSign.ESeal.SignAlgID.Equal(oidSM2SM3) {
-		return nil, errors.New("ofd: not an SM2 signature")
+	var tbs rawTBS
+	if rest, err := asn1.Unmarshal(sig.ToSign.FullBytes, &tbs); err != nil || len(rest) > 0 {
+		return nil, fmt.Errorf("ofd: TBS_Sign: %v", err)
 	}
-	if !bytes.Equal(sig.ToSign.DataHash.Bytes, sm3Sum(sigXML)) {
+	var seal rawSeal
+	if rest, err := asn1.Unmarshal(tbs.ESeal.FullBytes, &seal); err != nil || len(rest) > 0 {
+		return nil, fmt.Errorf("ofd: SESeal: %v", err)
+	}
+	if tbs.Version != 4 || !sig.SignatureAlgID.Equal(oidSM2SM3) || !seal.SignAlgID.Equal(oidSM2SM3) {
+		return nil, errors.New("ofd: not a version 4 SM2 signature")
+	}
+	for _, b := range []asn1.BitString{sig.Signature, tbs.DataHash, seal.SignedValue} {
+		if b.BitLength != 8*len(b.Bytes) {
+			return nil, errors.New("ofd: a BIT STRING of the signature is not whole bytes")
+		}
+	}
+	if !bytes.Equal(tbs.DataHash.Bytes, sm3Sum(sigXML)) {
 		return nil, errors.New("ofd: Signature.xml has changed since it was signed")
 	}
 	cert, err := smx509.ParseCertificate(sig.Cert)
 	if err != nil {
 		return nil, fmt.Errorf("ofd: the signer's certificate: %w", err)
 	}
-	tbs, err := asn1.Marshal(sig.ToSign)
-	if err != nil {
-		return nil, err
-	}
-	if err := verifySM2(cert, tbs, sig.Signature.Bytes); err != nil {
+	if err := verifySM2(cert, sig.ToSign.FullBytes, sig.Signature.Bytes); err != nil {
 		return nil, fmt.Errorf("ofd: the signature does not verify: %w", err)
 	}
-	maker, err := smx509.ParseCertificate(sig.ToSign.ESeal.Cert)
+	maker, err := smx509.ParseCertificate(seal.Cert)
 	if err != nil {
 		return nil, fmt.Errorf("ofd: the seal maker's certificate: %w", err)
 	}
-	e := sig.ToSign.ESeal
-	sealTBSDER, err := asn1.Marshal(sealTBS{SealInfo: e.SealInfo, Cert: e.Cert, SignAlgID: e.SignAlgID})
+	// The maker signed SEQUENCE { sealInfo, cert, signAlgID }, the seal's first three
+	// fields as they stand.
+	certDER, _ := asn1.Marshal(seal.Cert)
+	algDER, _ := asn1.Marshal(seal.SignAlgID)
+	content := append(append(append([]byte{}, seal.SealInfo.FullBytes...), certDER...), algDER...)
+	sealTBSDER, err := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: content})
 	if err != nil {
 		return nil, err
 	}
-	if err := verifySM2(maker, sealTBSDER, e.SignedValue.Bytes); err != nil {
+	if err := verifySM2(maker, sealTBSDER, seal.SignedValue.Bytes); err != nil {
 		return nil, fmt.Errorf("ofd: the seal's own signature does not verify: %w", err)
 	}
 	return cert, nil
+}
+
+// The signature's structures with their signed parts kept raw.
+type rawSignature struct {
+	ToSign         asn1.RawValue
+	Cert           []byte
+	SignatureAlgID asn1.ObjectIdentifier
+	Signature      asn1.BitString
+	TimeStamp      asn1.RawValue `asn1:"optional,explicit,tag:0"`
+}
+
+type rawTBS struct {
+	Version      int
+	ESeal        asn1.RawValue
+	TimeInfo     time.Time `asn1:"generalized"`
+	DataHash     asn1.BitString
+	PropertyInfo string        `asn1:"ia5"`
+	ExtDatas     asn1.RawValue `asn1:"optional"`
+}
+
+type rawSeal struct {
+	SealInfo    asn1.RawValue
+	Cert        []byte
+	SignAlgID   asn1.ObjectIdentifier
+	SignedValue asn1.BitString
 }
 
 func verifySM2(c *smx509.Certificate, msg, sig []byte) error {
