@@ -207,3 +207,21 @@ func TestEmbeddedFontsHoldEveryCharacter(t *testing.T) {
 		}
 	}
 }
+
+// An unsigned OFD is the same bytes every time: the archive can tell a re-export from a
+// changed invoice.
+func TestUnsignedIsDeterministic(t *testing.T) {
+	for _, s := range mustSamples(t) {
+		a, err := Write(s.inv, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := Write(s.inv, Options{})
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: two writes differ", s.name)
+		}
+		if files, _ := Unpack(a); files[SignaturesPath] != nil || bytes.Contains(files["OFD.xml"], []byte("Signatures")) {
+			t.Errorf("%s: an unsigned OFD names signatures", s.name)
+		}
+	}
+}
