@@ -142,6 +142,12 @@ func showLoginAs(win fyne.Window, ws *Workstation, who string, done func(*UI)) {
 		case errors.Is(err, store.ErrOperatorDisable):
 			problem.SetText("该操作员已停用")
 			return
+		case errors.As(err, new(*store.LockedOutError)):
+			// The store locks an operator out after repeated wrong passwords; the screen
+			// only says until when.
+			problem.SetText(err.(*store.LockedOutError).Chinese())
+			pass.SetText("")
+			return
 		case err != nil:
 			problem.SetText(err.Error())
 			return
@@ -166,6 +172,7 @@ func showLoginAs(win fyne.Window, ws *Workstation, who string, done func(*UI)) {
 	form := widget.NewForm(widget.NewFormItem(lang.L("操作员"), name), widget.NewFormItem(lang.L("密码"), pass))
 	win.SetContent(container.NewCenter(container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("开票 Kaipiao"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		linkNotice(ws),
 		container.NewGridWrap(fyne.NewSize(360, form.MinSize().Height), form),
 		container.NewGridWrap(fyne.NewSize(360, problem.MinSize().Height*2), problem), container.NewHBox(layout.NewSpacer(), btn))))
 	bindWindowKeys(win, nil)
