@@ -1,14 +1,15 @@
-// Renders OFD files with ofd.js (npm, 0.2.6: the open-source one; 1.5.0 refuses to open files without a licence key) in Debian's chromium, headless: the
-// independent reader of docs/ofd.md. For each FILE.ofd given it writes FILE.ofd-pN.png
-// (page N at DPI dots per inch, the page's own pixels) and prints one JSON line with
-// what ofd.js read: pages, custom tags, text objects, attachments, signature checks.
+// Renders OFD files with ofd.js (npm 0.2.6, the open-source reader; 1.5.0 is a licensed
+// build that refuses files without a key) in Debian's chromium, headless: the independent
+// reader of docs/ofd.md. For each FILE.ofd given it writes FILE.ofd-pN.png (page N at DPI
+// dots per inch, the page's own pixels) and prints one JSON line with what ofd.js read:
+// the pages and their sizes, and for each seal its own verdicts (SM2 over SES_Signature,
+// SM3 over every referenced file).
 //
 //   node render.mjs DPI FILE.ofd...
 import { chromium } from 'playwright-core';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 const here = dirname(fileURLToPath(import.meta.url));
