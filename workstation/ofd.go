@@ -8,7 +8,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/ofd"
-	ksync "github.com/kaipiao/kaipiao/sync"
+	"github.com/kaipiao/kaipiao/pki"
 )
 
 // RenderOFD writes an invoice's OFD, sealed with the enterprise's SM2 certificate when
@@ -16,15 +16,15 @@ import (
 // whether it is signed.
 func RenderOFD(data string, inv *invoice.Invoice) (doc []byte, signed bool, err error) {
 	dir := filepath.Join(data, PKIDir)
-	if _, err := os.Stat(filepath.Join(dir, ksync.FileEnterprise+".crt")); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(dir, pki.FileEnterprise+".crt")); errors.Is(err, os.ErrNotExist) {
 		doc, err = ofd.Write(inv, ofd.Options{})
 		return doc, false, err
 	}
-	pass, err := ksync.Passphrase(dir)
+	pass, err := pki.Passphrase(dir)
 	if err != nil {
 		return nil, false, err
 	}
-	id, err := ksync.ReadIdentity(dir, ksync.FileEnterprise, pass, time.Now())
+	id, err := pki.ReadIdentity(dir, pki.FileEnterprise, pass, time.Now())
 	if err != nil {
 		return nil, false, err
 	}

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/kaipiao/kaipiao/ofd"
-	ksync "github.com/kaipiao/kaipiao/sync"
+	"github.com/kaipiao/kaipiao/pki"
 )
 
 // TestOFDAndXMLOfAnIssuedInvoice: `kaipiaoctl xml` writes the data file and `kaipiaoctl
@@ -19,7 +19,7 @@ import (
 // the PKI is set up, sealed with the enterprise's SM2 certificate after, and the seal
 // verifies.
 func TestOFDAndXMLOfAnIssuedInvoice(t *testing.T) {
-	t.Setenv(ksync.DemoKeysEnv, "1")
+	t.Setenv(pki.DemoKeysEnv, "1")
 	data := t.TempDir()
 	code, out, stderr := runCLI(t, "", "--data", data, "issue", "../../docs/examples/01-software-service.json")
 	if code != exitOK {
