@@ -39,6 +39,13 @@ var rules = []rule{
 	{From: "ui/...", To: "device/...", Why: "the window shows its own view of the device; the wiring converts"},
 }
 
+// headless are the packages that must not link the GUI toolkit, even through a shared
+// package: kaipiaoctl runs on servers without cgo or OpenGL.
+var headless = []string{"workstation", "cmd/kaipiaoctl"}
+
+// gui says whether a dependency is the GUI: Fyne or the ui package.
+func gui(dep string) bool { return strings.HasPrefix(dep, "fyne.io/") || dep == module+"/ui" }
+
 // dialerFile is the one file of a binary (the root package, cmd/kaipiaoctl) that may
 // import the simulator: its dialer registration.
 const dialerFile = "dialers.go"
@@ -108,6 +115,7 @@ type listed struct {
 	GoFiles    []string
 	CgoFiles   []string
 	Imports    []string
+	Deps       []string
 }
 
 // list runs `go list -json ./...` at the module's root for goos: the packages and their
@@ -153,6 +161,15 @@ func TestImportRules(t *testing.T) {
 		}
 		for _, v := range violations(graph, rules) {
 			t.Errorf("GOOS=%s: %s", goos, v)
+		}
+		for _, p := range pkgs {
+			if r, _ := rel(p.ImportPath); matchAny(headless, r) {
+				for _, dep := range p.Deps {
+					if gui(dep) {
+						t.Errorf("GOOS=%s: %s depends on %s: it must not link the GUI toolkit", goos, r, dep)
+					}
+				}
+			}
 		}
 		// In the binaries the rule allows, only the dialer registration imports the
 		// simulator: the rest of the program opens the device by its address.
