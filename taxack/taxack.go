@@ -6,6 +6,7 @@
 package taxack
 
 import (
+	"crypto/ecdsa"
 	"math/big"
 	"time"
 
@@ -49,4 +50,10 @@ func Sign(key *sm2.PrivateKey, ack *device.UploadAck) error {
 func Acknowledge(key *sm2.PrivateKey, p *device.UploadPacket, requestID string, at time.Time) (device.UploadAck, error) {
 	ack := device.UploadAck{RequestID: requestID, Machine: p.Machine, From: p.From, Through: p.Through, Digest: p.Digest, AckedAt: at}
 	return ack, Sign(key, &ack)
+}
+
+// Verify says whether ack carries the signature of the authority whose public key is pub:
+// what a device checks before it closes an upload.
+func Verify(pub *ecdsa.PublicKey, ack *device.UploadAck) bool {
+	return device.VerifySM2(pub, device.AckSigned(ack), ack.Signature)
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/taxack"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -58,7 +59,7 @@ func (d *Device) uploadAck(session uint32, payload []byte) ([]byte, error) {
 	if err := d.needPIN(session); err != nil {
 		return nil, err
 	}
-	if !device.VerifySM2(d.cfg.Authority, device.AckSigned(&ack), ack.Signature) {
+	if !taxack.Verify(d.cfg.Authority, &ack) {
 		return nil, refuse(device.CodeBadAck, "signature does not verify with the trusted authority key")
 	}
 	hashed := append([]byte(nil), device.AckSigned(&ack)...)
