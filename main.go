@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -25,6 +26,9 @@ import (
 	"github.com/kaipiao/kaipiao/ui"
 	"github.com/kaipiao/kaipiao/workstation"
 )
+
+// windowTitle is the main window's title; a second start finds the first by it.
+const windowTitle = "开票 Kaipiao"
 
 func main() {
 	data := flag.String("data", workstation.DataDir(), "the workstation's data folder")
@@ -55,7 +59,7 @@ func main() {
 	a := app.NewWithID("com.kaipiao.workstation")
 	a.SetIcon(fyne.NewStaticResource("kaipiao.png", assets.Icon()))
 	a.Settings().SetTheme(ui.NewTheme(*dark, *light))
-	w := a.NewWindow("开票 Kaipiao")
+	w := a.NewWindow(windowTitle)
 	w.Resize(fyne.NewSize(1280, 820))
 
 	operator := "kaipiao" // until someone logs in
@@ -63,6 +67,15 @@ func main() {
 	ws, err := workstation.Open(ctx, workstation.Config{Data: *data, Device: *dev, PIN: os.Getenv("KAIPIAO_DEVICE_PIN"),
 		Operator: operator, Log: os.Stderr}, true)
 	cancel()
+	if errors.Is(err, workstation.ErrBusy) {
+		// One window at a time on a data folder: bring the open one forward, or say
+		// that it is open (a kaipiaoctl run, or a window this system cannot raise).
+		fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
+		if !bringForward(windowTitle) {
+			showAlreadyOpen(w)
+		}
+		os.Exit(0)
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
 		os.Exit(2)

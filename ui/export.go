@@ -106,7 +106,7 @@ func (l *invoiceList) askExportFile(kind string) {
 	}, l.u.win)
 	d.SetFileName(l.u.ws.Now().In(invoice.Beijing).Format("发票清单_20060102") + "." + kind)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + kind}))
-	d.Show()
+	inDocuments(d).Show()
 }
 
 // askExportPDF asks whether the PDFs go into a .zip or a folder, then where.
@@ -127,16 +127,16 @@ func (l *invoiceList) askExportPDF() {
 		}, l.u.win)
 		d.SetFileName(l.u.ws.Now().In(invoice.Beijing).Format("发票PDF_20060102") + ".zip")
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".zip"}))
-		d.Show()
+		inDocuments(d).Show()
 	})
 	folderBtn := widget.NewButton(lang.L("文件夹"), func() {
 		choice.Hide()
-		dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+		inDocuments(dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 			if err != nil || dir == nil {
 				return
 			}
 			l.export(dir.Path(), exportPDF)
-		}, l.u.win)
+		}, l.u.win)).Show()
 	})
 	choice = dialog.NewCustom(lang.L("导出PDF"), lang.L("取消"), container.NewVBox(
 		widget.NewLabel(lang.L("筛选出的发票的PDF导出到：")), container.NewHBox(zipBtn, folderBtn)), l.u.win)

@@ -97,7 +97,7 @@ func askSavePDF(win fyne.Window, ws *Workstation, inv *invoice.Invoice) {
 	}, win)
 	d.SetFileName(fmt.Sprintf("发票_%s_%s.pdf", inv.Code, inv.Number))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-	d.Show()
+	inDocuments(d).Show()
 }
 
 // printPDF hands the PDF to the system's print path: lp on Linux and macOS, the shell's
