@@ -6,7 +6,7 @@ STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   = $(GO) run golang.org/x/perf/cmd/benchstat@latest
 FUZZTIME  ?= 5s
 
-.PHONY: all deps build gui run demo screenshots test vet lint fuzz soak bench clean windows
+.PHONY: all deps build gui run demo screenshots test vet lint fuzz soak bench clean windows deb
 
 all: build
 
@@ -42,6 +42,11 @@ windows:
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -ldflags '-s -w' -o bin/kaipiaoctl.exe ./cmd/kaipiaoctl
 	makensis -V2 -DVERSION=$(VERSION) -DBINDIR=$(CURDIR)/bin -DOUTFILE=$(CURDIR)/bin/kaipiao-setup.exe \
 		packaging/windows/kaipiao.nsi
+
+# The Debian package of the Linux programs, with the desktop entry and the icon
+# (scripts/deb.sh): bin/kaipiao_$(VERSION)_amd64.deb.
+deb: gui
+	./scripts/deb.sh $(VERSION)
 
 # The desktop workstation on its embedded defaults: the built-in device simulator, a
 # local data folder, and a local reference platform with demo certificates.
@@ -88,6 +93,9 @@ test: deps vet lint gui
 	./scripts/gui-smoke.sh $$(mktemp --suffix=.png)
 	./scripts/gui-latency.sh 500
 	$(MAKE) --no-print-directory windows
+	./scripts/wine-test.sh
+	$(MAKE) --no-print-directory deb
+	./scripts/deb-test.sh bin/kaipiao_$(VERSION)_amd64.deb
 	./scripts/fuzz.sh $(FUZZTIME)
 
 # Longer fuzzing: `make fuzz FUZZTIME=10m`.

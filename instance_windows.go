@@ -10,7 +10,7 @@ var (
 	user32                  = windows.NewLazySystemDLL("user32.dll")
 	procFindWindowW         = user32.NewProc("FindWindowW")
 	procIsIconic            = user32.NewProc("IsIconic")
-	procShowWindow          = user32.NewProc("ShowWindow")
+	procShowWindowAsync     = user32.NewProc("ShowWindowAsync")
 	procSetForegroundWindow = user32.NewProc("SetForegroundWindow")
 )
 
@@ -29,7 +29,7 @@ func bringForward(title string) bool {
 		return false
 	}
 	if iconic, _, _ := procIsIconic.Call(h); iconic != 0 {
-		procShowWindow.Call(h, swRestore)
+		procShowWindowAsync.Call(h, swRestore) // async: never wait on the other process
 	}
 	procSetForegroundWindow.Call(h)
 	return true

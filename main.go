@@ -17,8 +17,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
-	"github.com/kaipiao/kaipiao/assets"
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/mail"
@@ -42,7 +40,11 @@ func main() {
 	flag.Parse()
 	// The device and the platform: a flag, else what the first run or the settings
 	// saved, else the environment, else the built-in simulator and no platform.
-	if saved, err := workstation.ReadConnection(*data); err == nil {
+	saved, err := workstation.ReadConnection(*data)
+	if errors.Is(err, workstation.ErrBusy) {
+		alreadyOpen(err, *dark, *light)
+	}
+	if err == nil {
 		*dev = firstOf(*dev, saved.Device, os.Getenv("KAIPIAO_DEVICE"), "sim")
 		*platform = firstOf(*platform, saved.Platform, os.Getenv("KAIPIAO_PLATFORM"))
 	} else {
@@ -56,31 +58,22 @@ func main() {
 		os.Exit(selfTestLatency(*selftest))
 	}
 
-	a := app.NewWithID("com.kaipiao.workstation")
-	a.SetIcon(fyne.NewStaticResource("kaipiao.png", assets.Icon()))
-	a.Settings().SetTheme(ui.NewTheme(*dark, *light))
-	w := a.NewWindow(windowTitle)
-	w.Resize(fyne.NewSize(1280, 820))
-
 	operator := "kaipiao" // until someone logs in
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	ws, err := workstation.Open(ctx, workstation.Config{Data: *data, Device: *dev, PIN: os.Getenv("KAIPIAO_DEVICE_PIN"),
 		Operator: operator, Log: os.Stderr}, true)
 	cancel()
 	if errors.Is(err, workstation.ErrBusy) {
-		// One window at a time on a data folder: bring the open one forward, or say
-		// that it is open (a kaipiaoctl run, or a window this system cannot raise).
-		fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
-		if !bringForward(windowTitle) {
-			showAlreadyOpen(w)
-		}
-		os.Exit(0)
+		alreadyOpen(err, *dark, *light)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
 		os.Exit(2)
 	}
 	defer ws.Close()
+	a := newApp(*dark, *light)
+	w := a.NewWindow(windowTitle)
+	w.Resize(fyne.NewSize(1280, 820))
 
 	screens := screensFor(ws, *data, operator)
 	var u *ui.UI

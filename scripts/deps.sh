@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Kaipiao needs on Debian: the C libraries Fyne links
 # against, and the tools the tests run (PDF checks, a pseudo-terminal bridge, Xvfb for
-# screenshots), and mingw-w64 for the Windows build. Installs as root, or through sudo; otherwise prints the exact command.
+# screenshots), mingw-w64 and NSIS for the Windows build and installer, and Wine (64-bit
+# only) with xdotool to run the Windows programs in the tests. Installs as root, or through sudo; otherwise prints the exact command.
 set -euo pipefail
 
 packages=(
@@ -10,7 +11,8 @@ packages=(
   xvfb xauth x11-apps netpbm
   poppler-utils qpdf zbar-tools
   socat
-  gcc-mingw-w64-x86-64
+  gcc-mingw-w64-x86-64 nsis
+  wine wine64 xdotool debootstrap
 )
 
 missing=()
