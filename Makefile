@@ -58,7 +58,7 @@ run: build
 # The same workstation from the command line: it issues the example orders through the
 # built-in simulator into the local data folder (again and again: a repeated order is
 # replayed, never issued twice), lists them, reverses one, and shows the device.
-KCTL = ./bin/kaipiaoctl --data $(RUN_DATA)
+KCTL = KAIPIAO_DEMO_KEYS=1 ./bin/kaipiaoctl --data $(RUN_DATA)
 
 demo: build
 	@echo "== kaipiaoctl check docs/examples/01-software-service.json"
@@ -86,10 +86,12 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(STATICCHECK) ./...
 
-# vet, staticcheck, every test, the desktop program's smoke test under Xvfb, and each
+# vet, staticcheck, every test (the print tests run their own cupsd with cups-pdf), the
+# Windows print path under Wine, the desktop program's smoke test under Xvfb, and each
 # fuzz target briefly.
 test: deps vet lint gui
 	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -run TestPrintUnderWine ./cmd/kaipiaoctl -args -wine
 	./scripts/gui-smoke.sh $$(mktemp --suffix=.png)
 	./scripts/gui-latency.sh 500
 	$(MAKE) --no-print-directory windows

@@ -14,12 +14,19 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/assets"
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/mail"
+	"github.com/kaipiao/kaipiao/store"
 	ksync "github.com/kaipiao/kaipiao/sync"
 	"github.com/kaipiao/kaipiao/ui"
 	"github.com/kaipiao/kaipiao/workstation"
@@ -35,48 +42,62 @@ func main() {
 	dark := flag.Bool("dark", false, "the dark theme")
 	light := flag.Bool("light", false, "the light theme (default: the system's)")
 	language := flag.String("lang", firstOf(os.Getenv("KAIPIAO_LANG"), "zh"), "the screens' language: zh (Chinese) or en (English)")
-	selftest := flag.Int("selftest-latency", 0, "") // for scripts/gui-latency.sh; not in -help
+	selftest := flag.Int("selftest-latency", 0, "")       // for scripts/gui-latency.sh; not in -help
+	nodevice := flag.Bool("selftest-nodevice", false, "") // for scripts/gui-nodevice.sh; not in -help
 	flag.Usage = usage
 	flag.Parse()
-	// The device and the platform: a flag, else what the first run or the settings
-	// saved, else the environment, else the built-in simulator and no platform.
-	saved, err := workstation.ReadConnection(*data)
-	if errors.Is(err, workstation.ErrBusy) {
-		alreadyOpen(err, *dark, *light)
-	}
-	if err == nil {
-		*dev = firstOf(*dev, saved.Device, os.Getenv("KAIPIAO_DEVICE"), "sim")
-		*platform = firstOf(*platform, saved.Platform, os.Getenv("KAIPIAO_PLATFORM"))
-	} else {
-		fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
-		os.Exit(2)
-	}
-	if err := ui.SetLanguage(*language); err != nil {
-		fmt.Fprintf(os.Stderr, "kaipiao: translations: %v\n", err)
-	}
 	if *selftest > 0 {
+		if err := ui.SetLanguage(*language); err != nil {
+			fmt.Fprintf(os.Stderr, "kaipiao: translations: %v\n", err)
+		}
 		os.Exit(selfTestLatency(*selftest))
 	}
 
-	operator := "kaipiao" // until someone logs in
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	ws, err := workstation.Open(ctx, workstation.Config{Data: *data, Device: *dev, PIN: os.Getenv("KAIPIAO_DEVICE_PIN"),
-		Operator: operator, Log: os.Stderr}, true)
-	cancel()
-	if errors.Is(err, workstation.ErrBusy) {
-		alreadyOpen(err, *dark, *light)
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
-		os.Exit(2)
-	}
-	defer ws.Close()
-	a := newApp(*dark, *light)
+	a := app.NewWithID("com.kaipiao.workstation")
+	a.SetIcon(fyne.NewStaticResource("kaipiao.png", assets.Icon()))
+	a.Settings().SetTheme(ui.NewTheme(*dark, *light))
 	w := a.NewWindow(windowTitle)
 	w.Resize(fyne.NewSize(1280, 820))
+	if err := ui.SetLanguage(*language); err != nil {
+		fmt.Fprintf(os.Stderr, "kaipiao: translations: %v\n", err)
+	}
+	// The device and the platform: a flag, else what the first run or the settings
+	// saved, else the environment, else the built-in simulator and no platform.
+	saved, err := workstation.ReadConnection(*data)
+	if err != nil {
+		fatal(w, *data, err)
+		return
+	}
+	*dev = firstOf(*dev, saved.Device, os.Getenv("KAIPIAO_DEVICE"), "sim")
+	*platform = firstOf(*platform, saved.Platform, os.Getenv("KAIPIAO_PLATFORM"))
 
-	screens := screensFor(ws, *data, operator)
+	operator := "kaipiao" // until someone logs in
 	var u *ui.UI
+	// The window opens whether or not the device is there: the link's state goes to the
+	// banner, and its watcher reconnects (and reconciles) without a restart.
+	var screens *ui.Workstation
+	var ws *workstation.Workstation
+	onLink := func(st workstation.LinkState) {
+		fyne.Do(func() {
+			if screens != nil && ws != nil {
+				screens.Limits = ws.CurrentLimits()
+			}
+			if u != nil {
+				u.SetLink(linkForUI(st))
+			}
+		})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ws, err = workstation.OpenWindow(ctx, workstation.Config{Data: *data, Device: *dev, PIN: os.Getenv("KAIPIAO_DEVICE_PIN"),
+		Operator: operator, Log: os.Stderr}, onLink)
+	cancel()
+	if err != nil {
+		fatal(w, *data, err)
+		return
+	}
+	defer ws.Close()
+
+	screens = screensFor(ws, *data, operator)
 	if *platform != "" {
 		// Sync runs in the background while the window is open; each pass refreshes the
 		// home screen.
@@ -105,6 +126,10 @@ func main() {
 	defer stopMail()
 	go mailLoop(mailCtx, &mail.Mailer{DB: ws.Store, Render: screens.RenderPDF}, time.Minute)
 
+	if *nodevice {
+		driveNoDevice(a, w, ws, screens, func(built *ui.UI) { u = built })
+		return
+	}
 	// First run sets up the administrator and the seller; then every session starts
 	// with a log-in, and the screens open for that operator's role.
 	ui.Start(w, screens, func(built *ui.UI) { u = built })
@@ -116,7 +141,7 @@ func usage() {
 	out := flag.CommandLine.Output()
 	fmt.Fprintf(out, "Usage of %s:\n", os.Args[0])
 	flag.VisitAll(func(f *flag.Flag) {
-		if f.Name == "selftest-latency" {
+		if strings.HasPrefix(f.Name, "selftest-") {
 			return
 		}
 		fmt.Fprintf(out, "  -%s\n    \t%s", f.Name, f.Usage)
@@ -130,15 +155,19 @@ func usage() {
 // deviceState reads the device's state for the home screen: identity, stock, offline
 // counters and why it would refuse to issue now.
 func deviceState(ctx context.Context, w *workstation.Workstation) (ui.DeviceState, error) {
-	st, err := w.Client.Status(ctx)
+	c, err := w.Link.Client()
 	if err != nil {
 		return ui.DeviceState{}, err
 	}
-	rolls, err := w.Client.Stock(ctx)
+	st, err := c.Status(ctx)
 	if err != nil {
 		return ui.DeviceState{}, err
 	}
-	off, err := w.Client.Offline(ctx)
+	rolls, err := c.Stock(ctx)
+	if err != nil {
+		return ui.DeviceState{}, err
+	}
+	off, err := c.Offline(ctx)
 	if err != nil {
 		return ui.DeviceState{}, err
 	}
@@ -158,7 +187,7 @@ func deviceState(ctx context.Context, w *workstation.Workstation) (ui.DeviceStat
 // the device, signed PDFs, and the buyers and goods kept from earlier invoices for the
 // suggestions as the clerk types.
 func screensFor(ws *workstation.Workstation, data, operator string) *ui.Workstation {
-	screens := &ui.Workstation{Engine: ws.Engine, Store: ws.Store, Limits: ws.Limits, Operator: operator,
+	screens := &ui.Workstation{Engine: ws.Engine, Store: ws.Store, Limits: ws.CurrentLimits(), Operator: operator,
 		DeviceState: func(ctx context.Context) (ui.DeviceState, error) { return deviceState(ctx, ws) },
 		RenderPDF: func(inv *invoice.Invoice) ([]byte, error) {
 			doc, _, err := workstation.RenderPDF(data, inv)
@@ -181,8 +210,19 @@ func screensFor(ws *workstation.Workstation, data, operator string) *ui.Workstat
 			return out
 		},
 	}
-	if ws.Client != nil { // a nil *device.Client in the interface would not read as nil
-		screens.Device = ws.Client
+	// The device panel and the banner follow the link: the device may come and go.
+	screens.Device = ws.Link
+	screens.Link = func() ui.LinkState { return linkForUI(ws.Link.State()) }
+	screens.RetryDevice = ws.Link.Retry
+	screens.ChooseDevice = func(addr string) {
+		// A port chosen in the banner is kept for the next start, as the settings would.
+		if conn, err := ws.Store.Connection(); err == nil && conn.Device != addr {
+			conn.Device = addr
+			if err := ws.Store.SetConnection(conn, operator); err != nil {
+				fmt.Fprintf(os.Stderr, "kaipiao: saving the device's port: %v\n", err)
+			}
+		}
+		ws.Link.Choose(addr)
 	}
 	screens.Ports = func() []ui.PortChoice {
 		ports, _ := device.ListPorts()
@@ -208,7 +248,11 @@ func screensFor(ws *workstation.Workstation, data, operator string) *ui.Workstat
 		dir := filepath.Join(data, "platform-pki")
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		files, err := workstation.DemoPKI(ctx, ws.Client, data, dir)
+		c, err := ws.Link.Client()
+		if err != nil {
+			return "", err
+		}
+		files, err := workstation.DemoPKI(ctx, c, data, dir)
 		if err != nil {
 			return "", err
 		}
@@ -240,4 +284,44 @@ func mailLoop(ctx context.Context, m *mail.Mailer, interval time.Duration) {
 			m.Once(ctx)
 		}
 	}
+}
+
+// linkForUI is the link's state as the banner shows it.
+func linkForUI(st workstation.LinkState) ui.LinkState {
+	port, _, _ := strings.Cut(st.Addr, "?") // the port as the clerk knows it, without ?baud=
+	if port == "sim" || strings.HasPrefix(port, "sim:") {
+		port = "内置模拟器"
+	}
+	return ui.LinkState{Connected: st.Connected, Port: port, Problem: st.Problem, Hint: st.Hint}
+}
+
+// fatal shows an error that stops the program in the window itself, not only on
+// stderr (a Windows build has none): the data folder unreadable, or open in another
+// window. Closing the dialog or the window ends the program with status 2.
+func fatal(w fyne.Window, data string, err error) {
+	fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
+	// One window at a time on a data folder: where the system lets us, bring the open
+	// one forward and leave it at that.
+	if errors.Is(err, workstation.ErrBusy) && bringForward(windowTitle) {
+		fmt.Fprintln(os.Stderr, "kaipiao: brought the open window forward")
+		os.Exit(0)
+	}
+	msg := "开票程序无法启动：\n\n" + err.Error()
+	switch {
+	case errors.Is(err, workstation.ErrBusy):
+		msg = "开票程序无法启动：数据已在另一个开票窗口或命令中打开。\n请先关闭它，然后重新启动。\n\n" + err.Error()
+	case errors.Is(err, store.ErrDamaged):
+		msg = damagedText(data, err)
+	}
+	text := widget.NewLabel(msg)
+	text.Wrapping = fyne.TextWrapWord
+	quit := func() { fyne.CurrentApp().Quit() }
+	w.SetContent(container.NewCenter(widget.NewLabel("开票 Kaipiao")))
+	d := dialog.NewCustom("无法启动", "退出", container.NewGridWrap(fyne.NewSize(640, 300), text), w)
+	d.SetOnClosed(quit)
+	w.SetOnClosed(quit)
+	w.Resize(fyne.NewSize(760, 460))
+	d.Show()
+	w.ShowAndRun()
+	os.Exit(2)
 }

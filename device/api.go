@@ -186,7 +186,9 @@ func (c *Client) Last(ctx context.Context) (Record, error) {
 // Journal returns up to n records from document counter from (1 is the first), in
 // order; fewer (possibly none) at the end of the journal or when a page is full.
 func (c *Client) Journal(ctx context.Context, from uint64, n int) ([]Record, error) {
-	body, err := c.call(ctx, CmdJournal, mustArgs(Args{Nums: []uint64{from, uint64(n)}}), "")
+	// The third number bounds the page's bytes (PROTOCOL.md §5): at a slow baud rate a
+	// page of n records could outlast any deadline.
+	body, err := c.call(ctx, CmdJournal, mustArgs(Args{Nums: []uint64{from, uint64(n), uint64(c.pageBytes())}}), "")
 	if err != nil {
 		return nil, err
 	}

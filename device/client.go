@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +23,16 @@ type Options struct {
 	// Baud lets the client add the frames' wire time (10 bits a byte) to its timers.
 	// Zero adds nothing (pseudo-terminals, pipes).
 	Baud int
+	// MaxDeadline caps the work time a device may claim for a command in CAPS: a device
+	// that advertises hours (or 2^40 ms) and then never answers must not hang the
+	// workstation. 20 s when zero.
+	MaxDeadline time.Duration
+	// InterByteTimeout is the longest silence inside a frame: after it, the incomplete
+	// frame is given up and the decoder hunts again (PROTOCOL.md §2). 500 ms when zero.
+	InterByteTimeout time.Duration
+	// PageBytes bounds a JOURNAL page's answer. By default two seconds of wire time at
+	// Baud (at least 2 KiB), or 64 KiB on an unpaced link.
+	PageBytes int
 	// Machine pins the device: when set, a device answering HELLO with another machine
 	// number is refused (ErrDeviceChanged). When empty, the first handshake's machine
 	// number is pinned for the client's life.
@@ -39,6 +50,8 @@ type Stats struct {
 	Busy          int // BUSY frames received
 	Handshakes    int // HELLOs completed
 	SessionLosses int // CodeNoSession answers (the device restarted)
+	BytesRead     int // bytes received from the port
+	BytesWritten  int // bytes sent to it
 }
 
 // Client talks to one device, one command at a time. Its methods are safe for concurrent
@@ -64,6 +77,7 @@ type Client struct {
 	stats    Stats
 	lastRx   time.Time
 	rxMu     sync.Mutex
+	rxBytes  atomic.Int64 // counted by the read loop, outside mu
 }
 
 type rxFrame struct {
@@ -77,6 +91,12 @@ func NewClient(port Port, opts Options) *Client {
 	if opts.ResponseTimeout <= 0 {
 		opts.ResponseTimeout = time.Second
 	}
+	if opts.MaxDeadline <= 0 {
+		opts.MaxDeadline = DefaultMaxDeadline
+	}
+	if opts.InterByteTimeout <= 0 {
+		opts.InterByteTimeout = InterByteTimeout
+	}
 	c := &Client{port: port, opts: opts, rx: make(chan rxFrame, 256), done: make(chan struct{}), readErr: make(chan struct{})}
 	go c.readLoop()
 	return c
@@ -84,6 +104,9 @@ func NewClient(port Port, opts Options) *Client {
 
 // Dial opens a serial port, starts a client on it and performs the handshake.
 func Dial(ctx context.Context, cfg SerialConfig, opts Options) (*Client, error) {
+	if cfg.Baud == 0 {
+		cfg.Baud = 115200
+	}
 	if opts.Baud == 0 {
 		opts.Baud = cfg.Baud
 	}
@@ -114,11 +137,22 @@ func (c *Client) Close() error {
 	return err
 }
 
+// Connected reports whether the port is there now (see SerialPort.Connected); a port that
+// cannot tell is taken to be.
+func (c *Client) Connected() bool {
+	if p, ok := c.port.(interface{ Connected() bool }); ok {
+		return p.Connected()
+	}
+	return true
+}
+
 // Stats returns the link counters so far.
 func (c *Client) Stats() Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.stats
+	st := c.stats
+	st.BytesRead = int(c.rxBytes.Load())
+	return st
 }
 
 func (c *Client) logf(format string, args ...any) {
@@ -140,12 +174,27 @@ func (c *Client) readLoop() {
 		if errors.Is(err, ErrClosed) {
 			return
 		}
+		c.rxMu.Lock()
+		silent := time.Since(c.lastRx)
+		if n > 0 {
+			c.lastRx = time.Now()
+			c.rxBytes.Add(int64(n))
+		}
+		c.rxMu.Unlock()
+		if c.dec.Buffered() > 0 && silent >= c.opts.InterByteTimeout {
+			// An incomplete frame followed by silence will never complete (a cut answer,
+			// or a header announcing a megabyte that never comes): hunt past it.
+			for _, d := range c.dec.Expire() {
+				select {
+				case c.rx <- rxFrame{f: d.Frame, corrupt: d.Err != nil}:
+				case <-c.done:
+					return
+				}
+			}
+		}
 		if n == 0 {
 			continue // nothing yet: a read timeout, or a port being reopened
 		}
-		c.rxMu.Lock()
-		c.lastRx = time.Now()
-		c.rxMu.Unlock()
 		c.dec.Write(buf[:n])
 		for {
 			f, ok, err := c.dec.Next()
@@ -294,11 +343,10 @@ func (c *Client) exchange(ctx context.Context, cmd Command, payload []byte, requ
 	if err != nil {
 		return nil, err
 	}
-	deadline := c.caps.Deadline(cmd) + c.opts.ResponseTimeout + c.wire(len(frame))
-	if !c.haveCaps {
-		deadline = DefaultDeadline + c.wire(len(frame))
-	}
-	maxStretch := c.wire(MaxPayload) + deadline
+	deadline := c.deadline(cmd, len(frame), len(payload))
+	// A long answer still streaming when the deadline passes may finish, but never past
+	// what the largest page could take on this line.
+	maxStretch := deadline + c.wire(MaxPayload/2)
 	start := time.Now()
 	dl := time.NewTimer(deadline)
 	defer dl.Stop()
@@ -306,7 +354,8 @@ func (c *Client) exchange(ctx context.Context, cmd Command, payload []byte, requ
 	defer retry.Stop()
 	sent := false
 	send := func(f []byte) {
-		if _, err := c.port.Write(f); err == nil {
+		if n, err := c.port.Write(f); err == nil {
+			c.stats.BytesWritten += n
 			sent = true
 		} else {
 			c.logf("device: %s seq %d: %v", cmd, seq, err)
@@ -333,6 +382,13 @@ func (c *Client) exchange(ctx context.Context, cmd Command, payload []byte, requ
 			}
 			return nil, unknown(ErrTimeout)
 		case <-retry.C:
+			if c.receiving() {
+				// An answer is streaming in (ours, or a stale one ahead of it): sending
+				// again now would only queue another copy of a long answer behind it —
+				// the cascade that once left a link at 115200 baud unusable.
+				retry.Reset(200 * time.Millisecond)
+				continue
+			}
 			c.stats.Retransmits++
 			c.logf("device: %s seq %d: no answer, sending again", cmd, seq)
 			send(frame)
@@ -378,6 +434,52 @@ func (c *Client) exchange(ctx context.Context, cmd Command, payload []byte, requ
 	}
 }
 
+// Timing limits of the link (PROTOCOL.md §2, §3.3).
+const (
+	// DefaultMaxDeadline caps the work time a device may claim for one command.
+	DefaultMaxDeadline = 20 * time.Second
+	// InterByteTimeout is the longest silence between two bytes of one frame.
+	InterByteTimeout = 500 * time.Millisecond
+)
+
+// deadline is how long a request may take in all: the device's stated work time (capped),
+// the response timeout, and the wire time of the request and of the longest answer it
+// may bring (PROTOCOL.md §3.3).
+func (c *Client) deadline(cmd Command, frameLen, payloadLen int) time.Duration {
+	work := DefaultDeadline
+	if c.haveCaps {
+		work = c.caps.Deadline(cmd)
+	}
+	work = min(work, c.opts.MaxDeadline)
+	return work + c.opts.ResponseTimeout + c.wire(frameLen) + c.wire(frameOverhead+answerBudget(cmd, payloadLen, c.pageBytes()))
+}
+
+// answerBudget is the most an answer to cmd is expected to carry: a JOURNAL page is
+// bounded by what the client asks; a record echoes the invoice sent or stored.
+func answerBudget(cmd Command, payloadLen, page int) int {
+	switch cmd {
+	case CmdJournal:
+		return page + 64
+	case CmdIssue, CmdIssueRed:
+		return payloadLen + 1024
+	case CmdQueryNumber, CmdQueryReq, CmdQueryLast, CmdExport:
+		return 8 << 10
+	}
+	return 2 << 10
+}
+
+// pageBytes is the JOURNAL page size: about two seconds of wire time, so that a page
+// stays well inside the protocol's deadline at any baud rate.
+func (c *Client) pageBytes() int {
+	if c.opts.PageBytes > 0 {
+		return min(c.opts.PageBytes, MaxPayload/2)
+	}
+	if c.opts.Baud <= 0 {
+		return 64 << 10
+	}
+	return max(2<<10, c.opts.Baud/10*2)
+}
+
 func (c *Client) idleTimeout() time.Duration {
 	if c.opts.IdleTimeout > 0 {
 		return c.opts.IdleTimeout
@@ -386,5 +488,5 @@ func (c *Client) idleTimeout() time.Duration {
 	if d < 500*time.Millisecond {
 		d = 500 * time.Millisecond
 	}
-	return d
+	return min(d, c.opts.MaxDeadline) // a device's claim is capped like its deadlines
 }

@@ -104,9 +104,30 @@ type Status struct {
 	Period       string // the open month, YYYYMM
 	Reported     bool   // the open month's REPORT has been made
 	Issued       uint64 // journal entries: the last document counter
-	NextCode     string // the code and number the next ISSUE will take; empty when out of stock
+	NextCode     string // the code and number the next e-ordinary ISSUE will take; empty when out of stock
 	NextNumber   string
 	Locks        []Code // every reason the device would refuse an ISSUE now
+	// Next is, per invoice type with stock, the code and number its next ISSUE will
+	// take: each type has its own rolls (docs/rules.md "Invoice code").
+	Next []NextInvoice
+}
+
+// NextInvoice is where one invoice type's stock stands.
+type NextInvoice struct {
+	Kind   invoice.Kind
+	Code   string
+	Number string
+}
+
+// NextFor is the code and number the next invoice of kind will take; ok is false when
+// the device has no stock of that kind.
+func (s Status) NextFor(k invoice.Kind) (n NextInvoice, ok bool) {
+	for _, n := range s.Next {
+		if n.Kind == k {
+			return n, true
+		}
+	}
+	return NextInvoice{}, false
 }
 
 // Roll is one invoice roll (卷) the device holds.
@@ -120,7 +141,14 @@ type Roll struct {
 // Next is the roll's next unused number, 8 digits; meaningless when Remaining is 0.
 func (r Roll) Next() string { return fmt.Sprintf("%08d", r.Start+r.Count-r.Remaining) }
 
-// Offline is the device's offline-issuing state (rules.md §9).
+// Kind is the invoice type the roll's code names (its 11th and 12th digits), empty for
+// a code of no known type.
+func (r Roll) Kind() invoice.Kind {
+	k, _ := invoice.KindOfCode(r.Code)
+	return k
+}
+
+// Offline is the device's offline-issuing state (docs/rules.md "Offline limits").
 type Offline struct {
 	HoursLimit      int           // 离线开票时长
 	AmountLimit     invoice.Money // 离线正数累计金额

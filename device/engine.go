@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
 )
@@ -29,14 +30,15 @@ func (d EngineDevice) Limits(ctx context.Context) (invoice.Limits, error) {
 	return caps.Limits, nil
 }
 
-// Next reads where the stock stands: the next code and number from STATUS, and what
-// remains of that roll from STOCK.
-func (d EngineDevice) Next(ctx context.Context) (invoice.NextNumber, error) {
+// Next reads where the stock of kind stands: the next code and number of that kind from
+// STATUS, and what remains of that roll from STOCK.
+func (d EngineDevice) Next(ctx context.Context, kind invoice.Kind) (invoice.NextNumber, error) {
 	st, err := d.Client.Status(ctx)
 	if err != nil {
 		return invoice.NextNumber{}, err
 	}
-	if st.NextCode == "" {
+	next, ok := st.NextFor(kind)
+	if !ok {
 		return invoice.NextNumber{}, nil
 	}
 	rolls, err := d.Client.Stock(ctx)
@@ -44,13 +46,47 @@ func (d EngineDevice) Next(ctx context.Context) (invoice.NextNumber, error) {
 		return invoice.NextNumber{}, err
 	}
 	for _, r := range rolls {
-		if r.Code == st.NextCode && r.Remaining > 0 && r.Next() == st.NextNumber {
-			return invoice.NextNumber{Code: st.NextCode, Number: st.NextNumber, Remaining: int(r.Remaining)}, nil
+		if r.Code == next.Code && r.Remaining > 0 && r.Next() == next.Number {
+			return invoice.NextNumber{Code: next.Code, Number: next.Number, Remaining: int(r.Remaining)}, nil
 		}
 	}
 	// The roll is not listed as the one in use: plan one invoice at a time.
-	return invoice.NextNumber{Code: st.NextCode, Number: st.NextNumber, Remaining: 1}, nil
+	return invoice.NextNumber{Code: next.Code, Number: next.Number, Remaining: 1}, nil
 }
+
+// Headroom reads what the device has left (STATUS, STOCK, OFFLINE), for the engine's
+// all-or-nothing check of a split order.
+func (d EngineDevice) Headroom(ctx context.Context) (invoice.Headroom, error) {
+	st, err := d.Client.Status(ctx)
+	if err != nil {
+		return invoice.Headroom{}, err
+	}
+	rolls, err := d.Client.Stock(ctx)
+	if err != nil {
+		return invoice.Headroom{}, err
+	}
+	off, err := d.Client.Offline(ctx)
+	if err != nil {
+		return invoice.Headroom{}, err
+	}
+	h := invoice.Headroom{Now: st.Clock, OfflineLimit: off.AmountLimit, OfflineLeft: off.AmountLimit - off.PendingAmount}
+	for _, r := range rolls {
+		h.Stock += int(r.Remaining)
+	}
+	if !off.OldestPending.IsZero() && off.HoursLimit > 0 {
+		h.OfflineUntil = off.OldestPending.Add(time.Duration(off.HoursLimit) * time.Hour)
+	}
+	if t, err := time.ParseInLocation("200601", off.Period, st.Clock.Location()); err == nil && off.DeadlineDay > 0 {
+		// The open month locks after day DeadlineDay of the month that follows it.
+		h.LockAt = t.AddDate(0, 1, off.DeadlineDay)
+	}
+	for _, c := range st.Locks {
+		h.Locks = append(h.Locks, c.Message())
+	}
+	return h, nil
+}
+
+var _ invoice.HeadroomDevice = EngineDevice{}
 
 // Issue sends ISSUE (or ISSUE_RED) with the request ID and the expected code and number.
 func (d EngineDevice) Issue(ctx context.Context, requestID, code, number string, draft *invoice.Invoice) (invoice.Receipt, error) {

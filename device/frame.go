@@ -1,6 +1,7 @@
 package device
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -101,45 +102,92 @@ var ErrPayloadCRC = errors.New("device: frame payload CRC mismatch")
 // after a bad header it discards one byte and hunts for the next magic; after a bad
 // payload CRC it reports ErrPayloadCRC and also resumes one byte after that frame's magic,
 // so that a frame cut mid-way does not swallow the frame that follows it.
+//
+// Discarded bytes only move a read offset (the buffer is compacted when the dead prefix
+// outgrows the live part), so hunting through garbage costs linear time, not a copy of
+// the buffer per byte.
 type Decoder struct {
+	// Max is the largest payload this receiver accepts; a header announcing more is a bad
+	// header. MaxPayload when zero (or above it).
+	Max int
+
 	buf []byte
+	off int // bytes before off are consumed
 }
 
 // Write adds received bytes. It never fails.
 func (d *Decoder) Write(p []byte) (int, error) {
+	if d.off > 0 && d.off >= len(d.buf)-d.off {
+		n := copy(d.buf, d.buf[d.off:])
+		d.buf, d.off = d.buf[:n], 0
+	}
 	d.buf = append(d.buf, p...)
 	return len(p), nil
 }
 
 // Buffered is the number of bytes waiting to complete a frame.
-func (d *Decoder) Buffered() int { return len(d.buf) }
+func (d *Decoder) Buffered() int { return len(d.buf) - d.off }
 
 // Reset drops every buffered byte.
-func (d *Decoder) Reset() { d.buf = d.buf[:0] }
+func (d *Decoder) Reset() { d.buf, d.off = d.buf[:0], 0 }
+
+// Decoded is one result of Expire: a frame, or a frame to NAK (Err ErrPayloadCRC).
+type Decoded struct {
+	Frame Frame
+	Err   error
+}
+
+// Expire is called when the line has been silent for the inter-byte timeout (PROTOCOL.md
+// §2) with bytes still buffered: no frame begun in them can be completed any more (a
+// frame's bytes never pause that long), so it returns the frames they still hold whole
+// and discards the rest. A header announcing a megabyte and then silence therefore holds
+// the receiver only for that timeout, and a frame that arrived inside the dead one's
+// announced length is still found.
+func (d *Decoder) Expire() []Decoded {
+	var out []Decoded
+	for d.Buffered() > 0 {
+		f, ok, err := d.Next()
+		if !ok {
+			d.drop(1) // the incomplete frame at the front: hunt past its magic
+			continue
+		}
+		out = append(out, Decoded{Frame: f, Err: err})
+	}
+	return out
+}
+
+func (d *Decoder) max() int {
+	if d.Max <= 0 || d.Max > MaxPayload {
+		return MaxPayload
+	}
+	return d.Max
+}
 
 // Next returns the next complete frame. ok is false when more bytes are needed; err is
 // ErrPayloadCRC (with ok true and the header's fields) for a frame to NAK.
 func (d *Decoder) Next() (f Frame, ok bool, err error) {
 	for {
-		i := 0
-		for i < len(d.buf) && d.buf[i] != Magic0 {
-			i++
-		}
-		d.drop(i)
-		if len(d.buf) < 2 {
+		i := bytes.IndexByte(d.buf[d.off:], Magic0)
+		if i < 0 {
+			d.Reset()
 			return Frame{}, false, nil
 		}
-		if d.buf[1] != Magic1 {
+		d.drop(i)
+		b := d.buf[d.off:]
+		if len(b) < 2 {
+			return Frame{}, false, nil
+		}
+		if b[1] != Magic1 {
 			d.drop(1)
 			continue
 		}
-		if len(d.buf) < HeaderSize {
+		if len(b) < HeaderSize {
 			return Frame{}, false, nil
 		}
-		h := d.buf[:HeaderSize]
+		h := b[:HeaderSize]
 		n := binary.BigEndian.Uint32(h[14:18])
-		if h[2] != Version || crc16(h[:18]) != binary.BigEndian.Uint16(h[18:20]) ||
-			n > MaxPayload || h[3] < byte(TypeRequest) || h[3] > byte(TypeNAK) {
+		if h[2] != Version || n > uint32(d.max()) || h[3] < byte(TypeRequest) || h[3] > byte(TypeNAK) ||
+			crc16(h[:18]) != binary.BigEndian.Uint16(h[18:20]) {
 			d.drop(1)
 			continue
 		}
@@ -150,27 +198,23 @@ func (d *Decoder) Next() (f Frame, ok bool, err error) {
 			Seq:     binary.BigEndian.Uint32(h[10:14]),
 		}
 		total := HeaderSize + int(n) + TrailerSize
-		if len(d.buf) < total {
+		if len(b) < total {
 			return Frame{}, false, nil
 		}
-		want := binary.BigEndian.Uint32(d.buf[total-4 : total])
-		if crc32.Checksum(d.buf[:total-4], crcTable) != want {
+		want := binary.BigEndian.Uint32(b[total-4 : total])
+		if crc32.Checksum(b[:total-4], crcTable) != want {
 			d.drop(1)
 			return f, true, ErrPayloadCRC
 		}
-		f.Payload = append([]byte(nil), d.buf[HeaderSize:total-4]...)
+		f.Payload = append([]byte(nil), b[HeaderSize:total-4]...)
 		d.drop(total)
 		return f, true, nil
 	}
 }
 
 func (d *Decoder) drop(n int) {
-	if n == 0 {
-		return
+	d.off += n
+	if d.off >= len(d.buf) {
+		d.Reset()
 	}
-	if n == len(d.buf) {
-		d.buf = d.buf[:0]
-		return
-	}
-	d.buf = append(d.buf[:0], d.buf[n:]...)
 }

@@ -30,14 +30,14 @@ var (
 
 func (e *enc) party(field string, p invoice.Party) {
 	e.text(field+".name", p.Name)
-	e.digits(p.TaxID)
+	e.taxID("taxid", p.TaxID)
 	e.text(field+".address_phone", p.AddressPhone)
 	e.text(field+".bank_account", p.BankAccount)
 	e.text(field+".email", p.Email)
 }
 
 func (d *dec) party() invoice.Party {
-	return invoice.Party{Name: d.text(), TaxID: d.digits(), AddressPhone: d.text(), BankAccount: d.text(), Email: d.text()}
+	return invoice.Party{Name: d.text(), TaxID: d.taxID(), AddressPhone: d.text(), BankAccount: d.text(), Email: d.text()}
 }
 
 // invoice writes the invoice's content (not its Issued fields).
@@ -66,10 +66,10 @@ func (e *enc) invoice(inv *invoice.Invoice) {
 		e.byte(0)
 	} else {
 		e.byte(1)
-		e.digits(inv.Red.Code)
-		e.digits(inv.Red.Number)
+		e.digits("code", inv.Red.Code)
+		e.digits("number", inv.Red.Number)
 		e.uint(uint64(inv.Red.Reason))
-		e.digits(inv.Red.Notice)
+		e.digits("notice", inv.Red.Notice)
 	}
 	e.text("tax_code_version", inv.TaxCodeVersion)
 }
@@ -111,7 +111,7 @@ func (e *enc) line(i int, l, prev *invoice.Line) {
 	e.byte(flags)
 	e.text(f+".name", l.Name)
 	if flags&flagSameCode == 0 {
-		e.digits(l.TaxCode)
+		e.digits("taxcode", l.TaxCode)
 	}
 	if flags&flagSameShort == 0 {
 		e.text(f+".short_name", l.ShortName)
@@ -229,11 +229,11 @@ func (d *dec) line(prev *invoice.Line) invoice.Line {
 }
 
 func (e *enc) issued(is *invoice.Issued) {
-	e.digits(is.Code)
-	e.digits(is.Number)
-	e.digits(is.Machine)
+	e.digits("code", is.Code)
+	e.digits("number", is.Number)
+	e.digits("machine", is.Machine)
 	e.time(is.IssuedAt)
-	e.digits(is.CheckCode)
+	e.digits("checkcode", is.CheckCode)
 	e.raw([]byte(is.Cipher))
 	e.raw(is.Signature)
 }

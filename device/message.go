@@ -53,7 +53,7 @@ func (h *Hello) MarshalBinary() ([]byte, error) {
 	e.fixed(h.BootID[:])
 	e.uint(uint64(h.Session))
 	e.uint(uint64(h.NextSeq))
-	e.digits(h.Machine)
+	e.digits("machine", h.Machine)
 	e.raw([]byte(h.Firmware))
 	return e.b, e.err
 }
@@ -151,19 +151,25 @@ func (d *dec) codes() []Code {
 // MarshalBinary encodes the STATUS answer.
 func (s *Status) MarshalBinary() ([]byte, error) {
 	var e enc
-	e.digits(s.Machine)
-	e.digits(s.SellerTaxID)
+	e.digits("machine", s.Machine)
+	e.taxID("sellertaxid", s.SellerTaxID)
 	e.fixed(s.BootID[:])
 	e.time(s.Clock)
 	e.bool(s.PINVerified)
 	e.bool(s.PINLocked)
 	e.uint(uint64(s.PINTriesLeft))
-	e.digits(s.Period)
+	e.digits("period", s.Period)
 	e.bool(s.Reported)
 	e.uint(s.Issued)
-	e.digits(s.NextCode)
-	e.digits(s.NextNumber)
+	e.digits("nextcode", s.NextCode)
+	e.digits("nextnumber", s.NextNumber)
 	e.codes(s.Locks)
+	e.uint(uint64(len(s.Next)))
+	for _, n := range s.Next {
+		e.digits("next.type", n.Kind.CodeType())
+		e.digits("next.code", n.Code)
+		e.digits("next.number", n.Number)
+	}
 	return e.b, e.err
 }
 
@@ -171,7 +177,7 @@ func (s *Status) MarshalBinary() ([]byte, error) {
 func (s *Status) UnmarshalBinary(b []byte) error {
 	return unmarshal(b, func(d *dec) {
 		s.Machine = d.digits()
-		s.SellerTaxID = d.digits()
+		s.SellerTaxID = d.taxID()
 		copy(s.BootID[:], d.fixed(16))
 		s.Clock = d.time()
 		s.PINVerified = d.bool()
@@ -183,6 +189,20 @@ func (s *Status) UnmarshalBinary(b []byte) error {
 		s.NextCode = d.digits()
 		s.NextNumber = d.digits()
 		s.Locks = d.codes()
+		n := d.uint()
+		if n > uint64(len(invoice.Kinds)) {
+			d.fail("next count")
+			return
+		}
+		for i := uint64(0); i < n && d.err == nil; i++ {
+			typ := d.digits()
+			k, ok := invoice.KindOfCode("0000000000" + typ)
+			if !ok && d.err == nil {
+				d.fail("invoice type")
+				return
+			}
+			s.Next = append(s.Next, NextInvoice{Kind: k, Code: d.digits(), Number: d.digits()})
+		}
 	})
 }
 
@@ -191,7 +211,7 @@ func MarshalRolls(rolls []Roll) []byte {
 	var e enc
 	e.uint(uint64(len(rolls)))
 	for _, r := range rolls {
-		e.digits(r.Code)
+		e.digits("code", r.Code)
 		e.uint(uint64(r.Start))
 		e.uint(uint64(r.Count))
 		e.uint(uint64(r.Remaining))
@@ -226,7 +246,7 @@ func (o *Offline) MarshalBinary() ([]byte, error) {
 	e.int(int64(o.PendingAmount))
 	e.time(o.OldestPending)
 	e.uint(o.UploadedThrough)
-	e.digits(o.Period)
+	e.digits("period", o.Period)
 	e.codes(o.Locks)
 	return e.b, e.err
 }
@@ -251,8 +271,8 @@ func (o *Offline) UnmarshalBinary(b []byte) error {
 func (r *IssueRequest) MarshalBinary() ([]byte, error) {
 	var e enc
 	e.text("request_id", r.RequestID)
-	e.digits(r.ExpectedCode)
-	e.digits(r.ExpectedNumber)
+	e.digits("expectedcode", r.ExpectedCode)
+	e.digits("expectednumber", r.ExpectedNumber)
 	e.invoice(&r.Invoice)
 	return e.b, e.err
 }
@@ -330,7 +350,7 @@ func UnmarshalRecords(b []byte) ([]Record, error) {
 // MarshalBinary encodes the EXPORT answer.
 func (p *UploadPacket) MarshalBinary() ([]byte, error) {
 	var e enc
-	e.digits(p.Machine)
+	e.digits("machine", p.Machine)
 	e.uint(p.From)
 	e.uint(p.Through)
 	e.records(p.Records)
@@ -355,7 +375,7 @@ func (p *UploadPacket) UnmarshalBinary(b []byte) error {
 func (a *UploadAck) MarshalBinary() ([]byte, error) {
 	var e enc
 	e.text("request_id", a.RequestID)
-	e.digits(a.Machine)
+	e.digits("machine", a.Machine)
 	e.uint(a.From)
 	e.uint(a.Through)
 	e.fixed(a.Digest[:])
@@ -380,7 +400,7 @@ func (a *UploadAck) UnmarshalBinary(b []byte) error {
 // MarshalBinary encodes the REPORT answer.
 func (r *Report) MarshalBinary() ([]byte, error) {
 	var e enc
-	e.digits(r.Period)
+	e.digits("period", r.Period)
 	e.uint(uint64(r.Count))
 	e.uint(uint64(r.RedCount))
 	e.int(int64(r.Amount))

@@ -110,6 +110,14 @@ func (p *SerialPort) reopenLocked() error {
 	return nil
 }
 
+// Connected reports whether the port is open now: false from the moment a read fails or
+// a probe finds the node gone (an unplug, a simulator killed) until it is reopened.
+func (p *SerialPort) Connected() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.port != nil
+}
+
 // Opens counts successful opens: more than one means the port was lost and found again.
 func (p *SerialPort) Opens() int {
 	p.mu.Lock()

@@ -59,16 +59,22 @@ func (e *enc) text(field, s string) {
 	e.raw([]byte(g))
 }
 
-// digits writes a string of decimal digits two to a byte; anything else is written as
-// text with a marker, so that odd values still round-trip.
-func (e *enc) digits(s string) {
+// digits writes a string of decimal digits two to a byte. Anything but the digits 0-9
+// fails the encoding: codes, numbers, machine numbers and check codes are digits only,
+// and a value that is not must be refused here, not carried to the device.
+func (e *enc) digits(field, s string) {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			e.uint(uint64(len(s))<<1 | 1)
-			e.b = append(e.b, s...)
+			if e.err == nil {
+				e.err = fmt.Errorf("device: %s %q: only the digits 0-9 may be sent", field, s)
+			}
 			return
 		}
 	}
+	e.packed(s)
+}
+
+func (e *enc) packed(s string) {
 	e.uint(uint64(len(s)) << 1)
 	for i := 0; i < len(s); i += 2 {
 		hi := s[i] - '0'
@@ -78,6 +84,35 @@ func (e *enc) digits(s string) {
 		}
 		e.byte(hi<<4 | lo)
 	}
+}
+
+// taxID writes a taxpayer ID: packed when it is all digits, else as its bytes behind the
+// marker bit, and then only the characters of a tax ID (0-9, A-Z) — the credit code has
+// letters, nothing else does.
+func (e *enc) taxID(field, s string) {
+	if !isTaxID(s) {
+		if e.err == nil {
+			e.err = fmt.Errorf("device: %s %q: a tax ID has only the digits 0-9 and the letters A-Z", field, s)
+		}
+		return
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			e.uint(uint64(len(s))<<1 | 1)
+			e.b = append(e.b, s...)
+			return
+		}
+	}
+	e.packed(s)
+}
+
+func isTaxID(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 func unixOrZero(t time.Time) int64 {
@@ -205,7 +240,13 @@ func (d *dec) text() string {
 	return string(s)
 }
 
-func (d *dec) digits() string {
+// digits reads a packed digit string; the marker form is refused (only tax IDs use it).
+func (d *dec) digits() string { return d.digitString(false) }
+
+// taxID reads a tax ID: packed digits, or the marker form holding only 0-9 and A-Z.
+func (d *dec) taxID() string { return d.digitString(true) }
+
+func (d *dec) digitString(letters bool) string {
 	h := d.uint()
 	if d.err != nil {
 		return ""
@@ -216,7 +257,12 @@ func (d *dec) digits() string {
 		return ""
 	}
 	if h&1 == 1 {
-		return string(d.fixed(int(n)))
+		s := string(d.fixed(int(n)))
+		if !letters || !isTaxID(s) {
+			d.fail("digit string (not digits)")
+			return ""
+		}
+		return s
 	}
 	packed := d.fixed(int((n + 1) / 2))
 	out := make([]byte, 0, n)

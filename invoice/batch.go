@@ -29,6 +29,7 @@ func (e *Engine) IssueBatch(ctx context.Context, orders []*Order, done func(Batc
 	parts := make([][]*Invoice, len(orders))
 	outcomes := map[string]Outcome{}
 	var todo []*Invoice
+	var room *Headroom // read once, when an order of the batch splits
 	for i, o := range orders {
 		results[i].Order = o
 		if o.RedOf != nil {
@@ -40,19 +41,41 @@ func (e *Engine) IssueBatch(ctx context.Context, orders []*Order, done func(Batc
 			continue
 		}
 		parts[i] = checked.Parts
+		var mine []*Invoice
 		for _, p := range checked.Parts {
 			done, hash, found, err := e.Store.IssuedFor(p.RequestID)
 			switch {
 			case err != nil:
 				return err
 			case !found:
-				todo = append(todo, p)
+				mine = append(mine, p)
 			case hash != "" && hash != PayloadHash(p):
 				results[i].Err = fmt.Errorf("order %s (request %s, invoice %s:%s): %w", o.OrderID, p.RequestID,
 					done.Code, done.Number, ErrOrderChanged)
 			default:
 				outcomes[p.RequestID] = Outcome{Invoice: done, Replayed: true}
 			}
+		}
+		if len(checked.Parts) > 1 && len(mine) > 0 && results[i].Err == nil {
+			// A split order is issued whole or not at all: checked, with the orders
+			// before it in the batch, against what the device has left.
+			if room == nil {
+				if room, err = e.headroom(ctx); err != nil {
+					return err
+				}
+				if room == nil {
+					room = &Headroom{Stock: 1 << 30}
+				}
+			}
+			n := needsOf(mine)
+			if err := room.fits(o.OrderID, len(checked.Parts), n); err != nil {
+				results[i].Err = err
+				continue
+			}
+			room.take(n)
+		}
+		if results[i].Err == nil {
+			todo = append(todo, mine...)
 		}
 	}
 
@@ -95,8 +118,17 @@ func (e *Engine) IssueBatch(ctx context.Context, orders []*Order, done func(Batc
 					if r.Err == nil {
 						r.Err = errors.New("not issued")
 					}
+					if len(outs) > 0 {
+						// Never hide an issued invoice: the parts issued are reported with
+						// the error, and the order is kept as partly issued.
+						r.Err = fmt.Errorf("%w (%d of %d invoices issued): %w", ErrPartlyIssued, len(outs), len(parts[next]), r.Err)
+						r.Outcomes = outs
+					}
 				} else {
 					r.Outcomes = outs
+				}
+				if perr := e.notePartial(o, len(parts[next]), len(outs), r.Err); perr != nil && batchErr == nil {
+					batchErr = perr
 				}
 			}
 			if done != nil {

@@ -1,6 +1,7 @@
 package invoice
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -23,7 +24,7 @@ type Checked struct {
 	Parts   []*Invoice
 }
 
-// Text limits in GBK bytes (rules.md §4, docs/order.md).
+// Text limits in GBK bytes (docs/rules.md "Texts", docs/order.md).
 const (
 	maxPartyBytes       = 100 // buyer name, 地址电话, 开户行及账号
 	maxPrintedNameBytes = 92  // *简称*名称
@@ -33,7 +34,7 @@ const (
 	maxFracDigits       = 8  // quantity and unit price
 )
 
-// The phrases a red invoice's remark begins with; a user may not type them (rules.md §7).
+// The phrases a red invoice's remark begins with; a user may not type them (docs/rules.md "Red invoices").
 const (
 	redRemarkOrdinary = "对应正数发票代码:"
 	redRemarkSpecial  = "开具红字增值税专用发票信息表编号"
@@ -44,7 +45,7 @@ var orderIDRE = regexp.MustCompile(`^[A-Za-z0-9_.\-]{1,40}$`)
 // maxQuantity bounds quantities and unit prices so their product stays in range.
 var maxQuantity = decimal.New(1, 12)
 
-// Check applies every rule of docs/order.md and rules.md to an order and computes its
+// Check applies every rule of docs/order.md and docs/rules.md to an order and computes its
 // invoice: line amounts and taxes (prices with or without tax), discount lines, totals,
 // and the split over the per-invoice limit. It reports every error found, each with the
 // field, the rule and a Chinese message; on any error it returns no invoice.
@@ -67,6 +68,12 @@ func Check(o *Order, cfg Config) (*Checked, Errors) {
 		return nil, c.result()
 	}
 	parts, err := Split(inv, cfg.Limits.InvoiceLimit)
+	if errors.Is(err, ErrPriceUnprintable) {
+		c.add("lines", "price.unprintable", "",
+			fmt.Sprintf("按单张限额%s拆分后，有商品行无法用税控设备可接受的单价（最多%d位小数、%d个字符）打印为“数量×单价=金额”（误差须小于0.01），请调整数量", cfg.Limits.InvoiceLimit, MaxPricePlaces, MaxPriceChars),
+			fmt.Sprintf("split over the limit %s, a piece has no unit price of at most %d places and %d characters giving its amount within 0.01", cfg.Limits.InvoiceLimit, MaxPricePlaces, MaxPriceChars))
+		return nil, c.result()
+	}
 	if err != nil {
 		t := inv.Totals()
 		c.add("totals.amount", "split.too_many", t.Amount.String(),
@@ -118,7 +125,7 @@ func (c *checker) header() *Invoice {
 		Issuer:           o.Issuer,
 		Remark:           o.Remark,
 		Buyer: Party{
-			Name:         o.Buyer.Name,
+			Name:         strings.TrimSpace(o.Buyer.Name),
 			TaxID:        o.Buyer.TaxID,
 			AddressPhone: o.Buyer.AddressPhone,
 			BankAccount:  o.Buyer.BankAccount,
@@ -166,7 +173,7 @@ func (c *checker) header() *Invoice {
 // buyer checks the buyer's details; a 专票 needs all of them.
 func (c *checker) buyer(special bool) {
 	o := c.o
-	c.text("buyer.name", o.Buyer.Name, maxPartyBytes, true)
+	c.text("buyer.name", strings.TrimSpace(o.Buyer.Name), maxPartyBytes, true)
 	if o.Buyer.TaxID == "" {
 		if special {
 			c.requiredFor("buyer.tax_id", "专票")

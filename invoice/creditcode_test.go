@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// The examples of rules.md §5.
+// The examples of docs/rules.md "Buyer tax ID".
 func TestCheckTaxIDRulesTable(t *testing.T) {
 	cases := []struct {
 		id      string

@@ -82,7 +82,14 @@ func (e *Engine) Issue(ctx context.Context, o *Order) ([]Outcome, error) {
 	if errs != nil {
 		return nil, errs
 	}
-	return e.issueParts(ctx, checked.Parts)
+	outs, err := e.issueParts(ctx, o, checked.Parts)
+	if err != nil && len(outs) > 0 && len(outs) < len(checked.Parts) {
+		err = fmt.Errorf("%w (%d of %d invoices issued): %w", ErrPartlyIssued, len(outs), len(checked.Parts), err)
+	}
+	if perr := e.notePartial(o, len(checked.Parts), len(outs), err); perr != nil && err == nil {
+		err = perr
+	}
+	return outs, err
 }
 
 // red derives and issues a red invoice against a stored blue one.
@@ -127,15 +134,16 @@ func (e *Engine) red(ctx context.Context, o *Order) (Outcome, error) {
 	if errs != nil {
 		return Outcome{}, errs
 	}
-	outs, err := e.issueParts(ctx, []*Invoice{red})
+	outs, err := e.issueParts(ctx, nil, []*Invoice{red})
 	if err != nil {
 		return Outcome{}, err
 	}
 	return outs[0], nil
 }
 
-// issueParts issues drafts in order, each exactly once.
-func (e *Engine) issueParts(ctx context.Context, parts []*Invoice) ([]Outcome, error) {
+// issueParts issues drafts in order, each exactly once. The parts of an order o that
+// splits are first checked, together, against what the device has left: all or none.
+func (e *Engine) issueParts(ctx context.Context, o *Order, parts []*Invoice) ([]Outcome, error) {
 	outs := make([]Outcome, 0, len(parts))
 	var todo []*Invoice
 	for _, p := range parts {
@@ -151,6 +159,17 @@ func (e *Engine) issueParts(ctx context.Context, parts []*Invoice) ([]Outcome, e
 			return nil, fmt.Errorf("order %s (request %s, invoice %s:%s): %w", p.OrderID, p.RequestID, done.Code, done.Number, ErrOrderChanged)
 		}
 		outs = append(outs, Outcome{Invoice: done, Replayed: true})
+	}
+	if o != nil && len(parts) > 1 && len(todo) > 0 {
+		h, err := e.headroom(ctx)
+		if err != nil {
+			return outs, err
+		}
+		if h != nil {
+			if err := h.fits(o.OrderID, len(parts), needsOf(todo)); err != nil {
+				return outs, err
+			}
+		}
 	}
 	issued, err := e.issueDrafts(ctx, todo, nil)
 	for _, inv := range issued {
@@ -194,14 +213,26 @@ func (e *Engine) issueDrafts(ctx context.Context, drafts []*Invoice, committed f
 		}
 	}
 	for mismatches := 0; len(todo) > 0; {
-		next, err := e.Device.Next(ctx)
+		kind := todo[0].Kind
+		next, err := e.Device.Next(ctx, kind)
 		if err != nil {
 			return issued, fmt.Errorf("reading the device's stock: %w", err)
 		}
 		if next.Code == "" || next.Remaining <= 0 {
-			return issued, fmt.Errorf("%w: no invoice numbers left in stock (发票库存不足，请领购发票)", ErrRefused)
+			return issued, fmt.Errorf("%w: no %s invoice numbers left in stock (%s库存不足，请领购发票)", ErrRefused, kind, kind.Title())
+		}
+		// The code must name the invoice's own kind, or its title and QR type would
+		// contradict it (docs/rules.md "Invoice code").
+		if k, ok := KindOfCode(next.Code); !ok || k != kind {
+			return issued, fmt.Errorf("%w: the device offers code %s for a %s invoice (发票代码%s不是%s的代码)", ErrRefused, next.Code, kind, next.Code, kind.Title())
 		}
 		n := min(window, len(todo), next.Remaining)
+		for i := 1; i < n; i++ { // a window holds invoices of one kind
+			if todo[i].Kind != kind {
+				n = i
+				break
+			}
+		}
 		intents, err := e.planWindow(todo[:n], next)
 		if err != nil {
 			return issued, err

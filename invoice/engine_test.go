@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -40,7 +41,7 @@ type memDevice struct {
 
 func newMemDevice(rollSize int) *memDevice {
 	d := &memDevice{machine: "661234567890", rollSize: rollSize, byReq: map[string]int{},
-		rolls:      []string{"035020026011", "035020026021", "035020026031", "035020026041"},
+		rolls:      []string{"035022600111", "035022600211", "035022600311", "035022600411"},
 		loseAnswer: map[int]bool{}, dropBefore: map[int]bool{}, refuseAt: map[int]error{}}
 	d.loadRoll()
 	return d
@@ -60,7 +61,7 @@ func (d *memDevice) Limits(context.Context) (invoice.Limits, error) {
 	return invoice.DefaultLimits, nil
 }
 
-func (d *memDevice) Next(context.Context) (invoice.NextNumber, error) {
+func (d *memDevice) Next(context.Context, invoice.Kind) (invoice.NextNumber, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return invoice.NextNumber{Code: d.code, Number: fmt.Sprintf("%08d", d.next), Remaining: d.remaining}, nil
@@ -393,7 +394,7 @@ func TestBatchAcrossRolls(t *testing.T) {
 		}
 	}
 	agree(t, dev, db)
-	if len(dev.journal) != 20 || dev.journal[7].Invoice.Code != "035020026021" || dev.journal[7].Invoice.Number != "00000001" {
+	if len(dev.journal) != 20 || dev.journal[7].Invoice.Code != "035022600211" || dev.journal[7].Invoice.Number != "00000001" {
 		t.Fatalf("journal %d, 8th %s:%s", len(dev.journal), dev.journal[7].Invoice.Code, dev.journal[7].Invoice.Number)
 	}
 }
@@ -557,6 +558,25 @@ func TestCancelDuringADeviceCommandLosesNothing(t *testing.T) {
 	}
 	if len(dev.journal) != 1 {
 		t.Fatalf("the device issued %d, want the one in flight", len(dev.journal))
+	}
+	agree(t, dev, db)
+}
+
+// docs/rules.md "Invoice code": the engine issues an invoice only on a code of its own
+// kind — an e-special order offered an e-ordinary roll (…11) is refused before the
+// device is asked, nothing issued, nothing left open.
+func TestEngineRefusesACodeOfAnotherKind(t *testing.T) {
+	dev := newMemDevice(10) // its rolls are all e-ordinary
+	eng, db := newEngine(t, dev)
+	o := order("SP-1", "100.00")
+	o.Type = "e-special"
+	o.Buyer = invoice.OrderBuyer{Name: "示例公司", TaxID: "91350200776049653A", AddressPhone: "厦门 0592-1", BankAccount: "中国银行 1"}
+	_, err := eng.Issue(context.Background(), o)
+	if !errors.Is(err, invoice.ErrRefused) || !strings.Contains(err.Error(), "电子专用发票") {
+		t.Fatalf("want a refusal naming 电子专用发票, got %v", err)
+	}
+	if len(dev.journal) != 0 {
+		t.Fatalf("the device issued %d invoices", len(dev.journal))
 	}
 	agree(t, dev, db)
 }

@@ -66,8 +66,9 @@ type Device interface {
 	Machine() string
 	// Limits are the device's rule limits.
 	Limits(ctx context.Context) (Limits, error)
-	// Next tells where the stock stands.
-	Next(ctx context.Context) (NextNumber, error)
+	// Next tells where the stock of one kind of invoice stands: each kind has its own
+	// rolls. A kind without stock has an empty Code.
+	Next(ctx context.Context, kind Kind) (NextNumber, error)
 	// Issue asks the device to issue draft (blue, or red when draft.Red is set) under
 	// requestID, taking the expected code and number. A repeated request ID returns the
 	// invoice already issued for it.

@@ -30,6 +30,7 @@ func invariants(t *testing.T, c *Checked, limit Money) {
 		amount += tot.Amount
 		tax += tot.Tax
 		rows += len(p.Lines)
+		printedLinesConsistent(t, p)
 	}
 	if amount != whole.Amount || tax != whole.Tax {
 		t.Fatalf("parts add up to %s + %s, the order is %s + %s", amount, tax, whole.Amount, whole.Tax)
@@ -105,7 +106,7 @@ func decimalFrom(v uint64, scale uint8) string {
 
 var fuzzRates = []string{"0.13", "0.09", "0.06", "0.05", "0.03", "0.015", "0.01"}
 
-// FuzzLineArithmetic checks the tax arithmetic of rules.md §3 on random lines: the
+// FuzzLineArithmetic checks the tax arithmetic of docs/rules.md "Amounts and tax" on random lines: the
 // computed tax is within half a fen of amount × rate; with tax-inclusive prices, amount
 // plus tax is exactly the gross; the amount is within half a fen of quantity × price.
 func FuzzLineArithmetic(f *testing.F) {

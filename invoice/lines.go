@@ -36,16 +36,18 @@ func (c *checker) lines(inv *Invoice) {
 }
 
 // expectedTax is the tax a line would carry if none were stated: round2(amount × rate),
-// or for tax-inclusive prices the tax contained in the gross amount.
+// or for tax-inclusive prices the tax contained in the gross amount. The device checks a
+// discount line against round2(amount × rate) whatever the prices (docs/rules.md
+// "Discount lines").
 func expectedTax(l *Line, inclusive bool) Money {
-	if inclusive {
+	if inclusive && !l.Discount {
 		return l.Rate.TaxIn(l.Amount + l.Tax)
 	}
 	return l.Rate.TaxOn(l.Amount)
 }
 
 // invoiceTolerance checks that the stated taxes of an invoice's lines do not drift from
-// the computed ones by more than ±1.27 in all (rules.md §3). which names the invoice in
+// the computed ones by more than ±1.27 in all (docs/rules.md "Amounts and tax"). which names the invoice in
 // the message when it is one part of a split order.
 func (c *checker) invoiceTolerance(inv *Invoice, which string) {
 	var dev Money
@@ -64,13 +66,28 @@ func (c *checker) invoiceTolerance(inv *Invoice, which string) {
 // lines. Errors are recorded; the returned lines are only used when there are none.
 func (c *checker) line(lines []Line, i int, ol *OrderLine, inclusive bool) []Line {
 	p := fmt.Sprintf("lines[%d].", i)
-	l := Line{Name: ol.Name, TaxCode: ol.TaxCode, Spec: ol.Spec, Unit: ol.Unit, ZeroRate: ZeroRate(ol.ZeroRate)}
+	// Printed texts lose the spaces around them; one of spaces only is empty
+	// (docs/rules.md "Texts"). A name may come with its *简称* already written.
+	given, name := splitShortName(strings.TrimSpace(ol.Name))
+	l := Line{Name: name, TaxCode: ol.TaxCode, Spec: strings.TrimSpace(ol.Spec), Unit: strings.TrimSpace(ol.Unit),
+		ZeroRate: ZeroRate(ol.ZeroRate)}
 
-	c.text(p+"name", ol.Name, maxPrintedNameBytes, true)
+	c.text(p+"name", l.Name, maxPrintedNameBytes, true)
 	c.taxCode(p, &l)
-	c.text(p+"spec", ol.Spec, maxSpecBytes, false)
-	c.text(p+"unit", ol.Unit, maxUnitBytes, false)
+	if given != "" && l.ShortName != "" && given != l.ShortName && !c.bad[p+"name"] {
+		c.add(p+"name", "name.short_name", ol.Name,
+			fmt.Sprintf("%s“%s”中的简称“*%s*”与税收分类编码%s的简称“*%s*”不符：请去掉简称或改用相符的编码", Label(p+"name"), ol.Name, given, l.TaxCode, l.ShortName),
+			fmt.Sprintf("%s %q carries the short name *%s*, but tax code %s has *%s*", p+"name", ol.Name, given, l.TaxCode, l.ShortName))
+	}
+	c.text(p+"spec", l.Spec, maxSpecBytes, false)
+	c.text(p+"unit", l.Unit, maxUnitBytes, false)
 	rateOK := c.rate(p, ol, &l)
+	if rateOK && c.o.Type == string(KindSpecial) && (l.ZeroRate == ZeroExempt || l.ZeroRate == ZeroNotTaxable) {
+		c.add(p+"zero_rate", "special.exempt", ol.ZeroRate,
+			fmt.Sprintf("%s：免税、不征税项目不能开具增值税专用发票，请改开电子普通发票", Label(p+"zero_rate")),
+			fmt.Sprintf("%s %s: a VAT special invoice may not be issued for exempt or not-taxable sales", p+"zero_rate", ol.ZeroRate))
+		rateOK = false
+	}
 
 	// Quantity and unit price come together or not at all.
 	var q, price decimal.Decimal
@@ -171,9 +188,15 @@ func (c *checker) line(lines []Line, i int, ol *OrderLine, inclusive bool) []Lin
 		l.Quantity = q
 		l.UnitPrice = price
 		if inclusive {
-			// The invoice prints the price before tax: amount ÷ quantity, to 8 places.
+			// The invoice prints the price before tax: amount ÷ quantity, with the digits
+			// it takes for quantity × price to give the amount (docs/rules.md).
 			l.GrossUnitPrice = price
-			l.UnitPrice = decimal.New(int64(l.Amount), -2).DivRound(q, maxFracDigits)
+			net, err := PrintedPrice(l.Amount, q, decimal.Decimal{})
+			if err != nil {
+				c.printedPriceError(p+"unit_price", l.Amount, q)
+				return lines
+			}
+			l.UnitPrice = net
 		}
 	}
 	lines = append(lines, l)
@@ -198,7 +221,11 @@ func (c *checker) line(lines []Line, i int, ol *OrderLine, inclusive bool) []Lin
 }
 
 // discountLine makes the 折扣行 for a discount d given in the order's price basis: a
-// negative amount, the same rate and code, and tax = round2(amount × rate).
+// negative amount, the same rate and code. With prices before tax its tax is
+// round2(amount × rate); with prices including tax, d is split as a goods line's gross
+// is — tax = round2(d × rate ÷ (1 + rate)), amount = d − tax — which is within one fen
+// of round2(amount × rate) (docs/rules.md "Discount lines": for a small d no split of d
+// meets it exactly, e.g. 0.04 at 13 %).
 func discountLine(of *Line, d Money, inclusive bool) Line {
 	dl := Line{Name: of.Name, TaxCode: of.TaxCode, ShortName: of.ShortName, Rate: of.Rate,
 		ZeroRate: of.ZeroRate, Discount: true}
@@ -247,6 +274,17 @@ func (c *checker) taxCode(p string, l *Line) {
 		c.add(f, "tax_code.unknown", code,
 			fmt.Sprintf("税收分类编码“%s”不在编码表（版本%s）中", code, c.cfg.Codes.Version),
 			fmt.Sprintf("%s %s is not in the code table version %s", f, code, c.cfg.Codes.Version))
+		return
+	case c.cfg.Codes.IsSummary(code):
+		leaves, _ := c.cfg.Codes.Leaves(code, 3)
+		var named []string
+		for _, lc := range leaves {
+			lt, _ := c.cfg.Codes.Lookup(lc)
+			named = append(named, fmt.Sprintf("%s（%s）", lc, lt.ShortName))
+		}
+		c.add(f, "tax_code.summary", code,
+			fmt.Sprintf("税收分类编码“%s”（%s）是汇总项，不能用于开票，请选用其下的具体编码，如%s", code, tc.Name, strings.Join(named, "、")),
+			fmt.Sprintf("%s %s (%s) is a summary node of the code table, not for invoices; codes under it: %s", f, code, tc.Name, strings.Join(leaves, ", ")))
 		return
 	case tc.ShortName == "":
 		c.add(f, "tax_code.superseded", code,
@@ -304,4 +342,18 @@ func (c *checker) rate(p string, ol *OrderLine, l *Line) bool {
 		return false
 	}
 	return true
+}
+
+// splitShortName separates a *简称* the clerk already wrote before a name: "*信息技术服务*
+// 软件开发服务" gives "信息技术服务" and "软件开发服务". A name without one is returned as
+// it is, with an empty short name.
+func splitShortName(s string) (short, name string) {
+	if !strings.HasPrefix(s, "*") {
+		return "", s
+	}
+	short, rest, ok := strings.Cut(s[1:], "*")
+	if !ok || strings.TrimSpace(short) == "" {
+		return "", s
+	}
+	return strings.TrimSpace(short), strings.TrimSpace(rest)
 }

@@ -27,7 +27,10 @@ func (k Kind) Title() string {
 	return "电子普通发票"
 }
 
-// QRType is the kind's two-digit type code in the QR payload (rules.md §2).
+// Kinds are the kinds of invoice, in the order screens list them.
+var Kinds = []Kind{KindOrdinary, KindSpecial}
+
+// QRType is the kind's two-digit type code in the QR payload (docs/rules.md "QR code").
 func (k Kind) QRType() string {
 	if k == KindSpecial {
 		return "08"
@@ -35,7 +38,30 @@ func (k Kind) QRType() string {
 	return "10"
 }
 
-// ZeroRate says why a line's tax rate is zero (rules.md §3). It is empty on lines with a
+// CodeType is the kind's type digits, the 11th and 12th of its 12-digit 发票代码
+// (docs/rules.md "Invoice code"): 11 电子普通发票, 13 电子专用发票.
+func (k Kind) CodeType() string {
+	if k == KindSpecial {
+		return "13"
+	}
+	return "11"
+}
+
+// KindOfCode is the kind a 12-digit invoice code's type digits name; ok is false for a
+// code of another length or type.
+func KindOfCode(code string) (k Kind, ok bool) {
+	if len(code) != 12 {
+		return "", false
+	}
+	for _, k := range Kinds {
+		if code[10:] == k.CodeType() {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// ZeroRate says why a line's tax rate is zero (docs/rules.md "Amounts and tax"). It is empty on lines with a
 // non-zero rate.
 type ZeroRate string
 
@@ -124,7 +150,7 @@ func (l Line) TaxText() string {
 	return l.Tax.String()
 }
 
-// RedReason is why a red invoice reverses a blue one (rules.md §7).
+// RedReason is why a red invoice reverses a blue one (docs/rules.md "Red invoices").
 type RedReason int
 
 // The red-invoice reasons.
@@ -198,7 +224,7 @@ type Invoice struct {
 func (inv *Invoice) IsRed() bool { return inv.Red != nil }
 
 // NeedsGoodsList reports whether the invoice's lines overflow its face (8 rows), so that
-// the face shows (详见销货清单) and the lines go to a 销货清单 (rules.md §3).
+// the face shows (详见销货清单) and the lines go to a 销货清单 (docs/rules.md "Amounts and tax").
 func (inv *Invoice) NeedsGoodsList() bool { return len(inv.Lines) > FaceLines }
 
 // GoodsListPages is how many 销货清单 pages the invoice needs, 26 rows a page, or 0.
@@ -246,7 +272,7 @@ var DefaultLimits = Limits{
 	RemarkBytes:      230,
 }
 
-// The fixed limits of rules.md §3 and §4.
+// The fixed limits of docs/rules.md "Amounts and tax" and "Texts".
 const (
 	InvoiceTaxTolerance Money = 127  // Σ(stated − computed tax) over an invoice
 	AmountTolerance     Money = 1    // stated amount vs quantity × unit price

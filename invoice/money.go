@@ -124,7 +124,7 @@ func absU(v int64) uint64 {
 // Rate is a VAT rate in thousandths: 130 is 13 %, 15 is 1.5 %.
 type Rate int
 
-// The rates in use (rules.md §3).
+// The rates in use (docs/rules.md "Amounts and tax").
 const (
 	Rate13  Rate = 130
 	Rate9   Rate = 90

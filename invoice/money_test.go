@@ -72,7 +72,7 @@ func TestTaxRoundingBoundary(t *testing.T) {
 	}
 }
 
-// rules.md §3: gross 100.00 at 13 % → tax 11.50, amount 88.50.
+// docs/rules.md "Amounts and tax": gross 100.00 at 13 % → tax 11.50, amount 88.50.
 func TestTaxIn(t *testing.T) {
 	gross := Money(10000)
 	tax := Rate13.TaxIn(gross)

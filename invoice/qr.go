@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// QRPayload is the text of the QR code on an issued invoice (rules.md §2):
+// QRPayload is the text of the QR code on an issued invoice (docs/rules.md "QR code"):
 // 01,<type>,<code>,<number>,<amount before tax>,<YYYYMMDD>,<check code>,<4 hex>,
 // The 4-hex tail is the first two bytes of the device signature in upper case.
 func QRPayload(inv *Invoice) string {

@@ -16,7 +16,7 @@ func issuedAt(t *testing.T) time.Time {
 	return at
 }
 
-// rules.md §2: nine comma-separated fields and a trailing empty one.
+// docs/rules.md "QR code": nine comma-separated fields and a trailing empty one.
 func TestQRPayload(t *testing.T) {
 	blue := issuedBlue(t)
 	blue.IssuedAt = issuedAt(t)

@@ -62,6 +62,12 @@ func (e *Engine) reconcileJournal(ctx context.Context, full bool) (ReconcileRepo
 		var missing []Receipt
 		for _, r := range page {
 			inv := r.Invoice
+			if err := CheckIdentity(inv.Code, inv.Number, inv.Machine); err != nil {
+				// Never imported: its code would become a file name. Reported instead.
+				rep.Mismatches = append(rep.Mismatches, fmt.Sprintf("journal record %d (request %s): %v",
+					r.Counter, Quote(inv.RequestID), err))
+				continue
+			}
 			stored, _, found, err := e.Store.IssuedFor(inv.RequestID)
 			if err != nil {
 				return rep, err

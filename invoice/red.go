@@ -89,12 +89,12 @@ func (c *checker) notice(path, n string) {
 }
 
 // Reverse derives the red invoice that a red order asks for against blue, given the red
-// invoices already issued against it (rules.md §7). Without red_of.lines it reverses all
+// invoices already issued against it (docs/rules.md "Red invoices"). Without red_of.lines it reverses all
 // that remains of every goods line; with them, the quantities or amounts they name. It
 // never reverses more than remains of a line (quantity, amount and tax), a reversal of
 // all that remains takes the remaining amount and tax exactly, and discount lines are
 // merged into their goods line (a red invoice has none). The remark starts with the
-// phrase rules.md prescribes, then the order's remark on a new line.
+// phrase docs/rules.md "Red invoices" prescribes, then the order's remark on a new line.
 func Reverse(blue *Invoice, earlier []*Invoice, o *Order, cfg Config) (*Invoice, Errors) {
 	c := &checker{o: o, cfg: cfg, bad: map[string]bool{}}
 	for _, e := range o.DecodeErrors {
@@ -145,7 +145,11 @@ func Reverse(blue *Invoice, earlier []*Invoice, o *Order, cfg Config) (*Invoice,
 	if len(o.RedOf.Lines) == 0 {
 		for n, r := range rest {
 			if r.amount != 0 || r.tax != 0 || r.quantity.IsPositive() {
-				red.Lines = append(red.Lines, r.reverseAll(n+1))
+				l, err := r.reverseAll(n + 1)
+				if err != nil {
+					c.printedPriceError(fmt.Sprintf("red_of.lines[%d].quantity", n), r.amount, r.quantity)
+				}
+				red.Lines = append(red.Lines, l)
 			}
 		}
 		if len(red.Lines) == 0 {
@@ -250,7 +254,7 @@ func remaining(blue *Invoice, earlier []*Invoice) []lineRest {
 }
 
 // reverseAll reverses everything that remains of a goods line.
-func (r lineRest) reverseAll(n int) Line {
+func (r lineRest) reverseAll(n int) (Line, error) {
 	l := r.redLine(n)
 	if r.quantity.IsPositive() {
 		l.Quantity = r.quantity.Neg()
@@ -258,7 +262,15 @@ func (r lineRest) reverseAll(n int) Line {
 		l.Quantity, l.UnitPrice = decimal.Decimal{}, decimal.Decimal{}
 	}
 	l.Amount, l.Tax = -r.amount, -r.tax
-	return l
+	if l.HasQuantity() {
+		// What remains may no longer be quantity × the blue price: print one that gives it.
+		p, err := PrintedPrice(l.Amount, l.Quantity, l.UnitPrice)
+		if err != nil {
+			return l, err
+		}
+		l.UnitPrice = p
+	}
+	return l, nil
 }
 
 // redLine starts the red line for goods line n: same name, code, rate and price.
@@ -324,6 +336,12 @@ func (c *checker) reversePart(p string, r lineRest, rl RedLineRequest) (Line, bo
 		l.UnitPrice = decimal.Decimal{}
 	} else {
 		l.Quantity = q.Neg()
+		price, err := PrintedPrice(amount, q, l.UnitPrice)
+		if err != nil {
+			c.printedPriceError(p+"quantity", amount, q)
+			return l, false
+		}
+		l.UnitPrice = price
 	}
 	l.Amount, l.Tax = -amount, -tax
 	return l, true

@@ -22,7 +22,7 @@ const MaxSplitParts = 1000
 var ErrTooManyParts = errors.New("the order would split into more invoices than allowed")
 
 // Split divides an invoice whose total before tax exceeds the per-invoice limit into
-// invoices that each stay within it (rules.md §3). Lines are kept whole and in order
+// invoices that each stay within it (docs/rules.md "Amounts and tax"). Lines are kept whole and in order
 // where they fit; a line, with its discount line, is never separated from its discount;
 // a line larger than the limit is divided by quantity (whole units when its quantity is
 // whole) or, without a quantity, by amount, so that its parts' amounts and taxes add up
@@ -126,6 +126,11 @@ func divide(u []Line, limit Money) ([][]Line, error) {
 			p := l
 			p.Quantity = qs[i]
 			p.Amount = amounts[i]
+			// A piece's amount is its share of the line's, so the line's price may
+			// miss it by a fen: print the price that gives it (docs/rules.md).
+			if p.UnitPrice, err = PrintedPrice(p.Amount, p.Quantity, l.UnitPrice); err != nil {
+				return nil, err
+			}
 			pieces[i] = []Line{p}
 		}
 		return finishPieces(u, pieces, amounts), nil
@@ -146,7 +151,9 @@ func divide(u []Line, limit Money) ([][]Line, error) {
 }
 
 // finishPieces shares the line's tax, and its discount line's amount and tax, among
-// the pieces in proportion to their amounts.
+// the pieces in proportion to their amounts; a discount piece's tax is as close to
+// round2(amount × rate) as the discount's whole tax allows (docs/rules.md "Discount
+// lines").
 func finishPieces(u []Line, pieces [][]Line, amounts []Money) [][]Line {
 	w := make([]*big.Int, len(amounts))
 	for i, a := range amounts {
@@ -158,7 +165,7 @@ func finishPieces(u []Line, pieces [][]Line, amounts []Money) [][]Line {
 	}
 	if len(u) == 2 {
 		dAmounts := apportion(u[1].Amount, w)
-		dTaxes := apportion(u[1].Tax, w)
+		dTaxes := shareDiscountTax(u[1].Tax, dAmounts, u[1].Rate)
 		for i := range pieces {
 			d := u[1]
 			d.Amount, d.Tax = dAmounts[i], dTaxes[i]
@@ -229,6 +236,55 @@ func apportion(total Money, weights []*big.Int) []Money {
 		}
 		shares[best]++
 		rems[best] = nil
+	}
+	for i := range shares {
+		shares[i] *= sign
+	}
+	return shares
+}
+
+// shareDiscountTax shares a discount line's tax among its pieces of the given amounts
+// so that the shares add up to tax exactly and each is amount × rate rounded down or up
+// to the fen: every piece whose rounding the whole tax leaves free gets
+// round2(amount × rate), and the fewest possible pieces are one fen from it, as the
+// device's discount-line check allows (docs/rules.md "Discount lines"). The fen beyond
+// the rounded-down shares go to the largest remainders. Should tax lie outside what
+// rounding can reach (never for a tax of round2(amount × rate)), it falls back to
+// proportional shares.
+func shareDiscountTax(tax Money, amounts []Money, r Rate) []Money {
+	sign := Money(1)
+	if tax < 0 {
+		sign = -1
+	}
+	shares := make([]Money, len(amounts))
+	rems := make([]int64, len(amounts))
+	var given Money
+	up := 0
+	for i, a := range amounts {
+		x := int64(a.Abs()) * int64(r) // tax in thousandths of a fen
+		shares[i], rems[i] = Money(x/1000), x%1000
+		given += shares[i]
+		if rems[i] > 0 {
+			up++
+		}
+	}
+	left := tax.Abs() - given
+	if left < 0 || left > Money(up) {
+		w := make([]*big.Int, len(amounts))
+		for i, a := range amounts {
+			w[i] = big.NewInt(int64(a.Abs()))
+		}
+		return apportion(tax, w)
+	}
+	for ; left > 0; left-- {
+		best := -1
+		for i, rem := range rems {
+			if rem > 0 && (best < 0 || rem > rems[best]) {
+				best = i
+			}
+		}
+		shares[best]++
+		rems[best] = 0
 	}
 	for i := range shares {
 		shares[i] *= sign

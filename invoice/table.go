@@ -92,6 +92,9 @@ func CSVRows(data []byte) ([][]string, error) {
 		}
 		last, _ := r.FieldPos(len(rec) - 1)
 		next = last + 1 + strings.Count(rec[len(rec)-1], "\n")
+		if err := CheckRow(len(rows)+1, rec); err != nil {
+			return nil, err
+		}
 		rows = append(rows, rec)
 	}
 }
@@ -106,6 +109,9 @@ func CSVRows(data []byte) ([][]string, error) {
 func DecodeTable(rows [][]string) ([]*Order, error) {
 	if len(rows) == 0 {
 		return nil, Errors{{Rule: "table.empty", Message: "表格为空", English: "the table is empty"}}
+	}
+	if len(rows) > MaxTableRows {
+		return nil, errTooManyRows()
 	}
 	header := rows[0]
 	idx := make([]int, len(columns)) // column index → cell index, -1 when absent

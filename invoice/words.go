@@ -7,7 +7,7 @@ var (
 	cnUnits  = []string{"", "拾", "佰", "仟"}
 )
 
-// Words writes an amount in capital numerals as printed in 价税合计（大写）(rules.md §8):
+// Words writes an amount in capital numerals as printed in 价税合计（大写）(docs/rules.md "Capital numerals"):
 // 10070.00 is 壹万零柒拾圆整, 0.05 is 伍分. A negative amount, on a red invoice, is
 // prefixed with (负数).
 func Words(m Money) string {

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// The table of rules.md §8, and the cases of each zero rule.
+// The table of docs/rules.md "Capital numerals", and the cases of each zero rule.
 func TestWordsRulesTable(t *testing.T) {
 	cases := []struct {
 		amount string

@@ -1,14 +1,12 @@
 package orderfile
 
 import (
-	"bytes"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/xuri/excelize/v2"
 )
 
 // Mapping tells the import which canonical column a file's header means, for files whose
@@ -127,27 +125,6 @@ func renamePlace(place string, written map[string]string) string {
 		return place[:i+1] + h
 	}
 	return place
-}
-
-// xlsxRows reads the first sheet of a workbook, numbers as their raw decimal text (a
-// cell formatted to two places still reads back as the amount typed, never a float).
-func xlsxRows(data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, invoice.Errors{{Rule: "table.xlsx", Value: err.Error(),
-			Message: "无法读取Excel文件：" + err.Error(), English: "cannot read the workbook: " + err.Error()}}
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, invoice.Errors{{Rule: "table.empty", Message: "Excel文件没有工作表", English: "the workbook has no sheet"}}
-	}
-	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, invoice.Errors{{Rule: "table.xlsx", Value: err.Error(),
-			Message: "无法读取Excel工作表：" + err.Error(), English: "cannot read the sheet: " + err.Error()}}
-	}
-	return rows, nil
 }
 
 func sortedKeys(m Mapping) []string { return slices.Sorted(maps.Keys(m)) }

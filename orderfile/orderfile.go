@@ -54,7 +54,13 @@ func Detect(name string, data []byte) (Format, error) {
 // Decode reads the orders of a file. Problems inside an order are in its DecodeErrors;
 // the error is for a file that cannot be read as orders at all, and is an invoice.Errors
 // when it is the file's content that is wrong (so the caller can show it to the clerk).
+//
+// The limits of limits.go apply: the file's size, a workbook's unzipped size, a table's
+// rows and cells, the number of orders.
 func Decode(name string, data []byte) ([]*invoice.Order, error) {
+	if len(data) > MaxFileBytes {
+		return nil, errTooLarge(name, int64(len(data)))
+	}
 	format, err := Detect(name, data)
 	if err != nil {
 		return nil, err
@@ -63,10 +69,10 @@ func Decode(name string, data []byte) ([]*invoice.Order, error) {
 	case JSON:
 		orders, err := invoice.DecodeOrders(data)
 		if err != nil {
-			return nil, invoice.Errors{{Rule: "json.syntax", Value: err.Error(),
+			return nil, invoice.Errors{{Rule: "json.syntax", Value: invoice.Quote(err.Error()),
 				Message: "订单文件不是有效的JSON：" + err.Error(), English: err.Error()}}
 		}
-		return orders, nil
+		return orders, checkOrders(len(orders))
 	}
 	rows, err := tableRows(format, data)
 	if err != nil {
@@ -75,8 +81,21 @@ func Decode(name string, data []byte) ([]*invoice.Order, error) {
 	return invoice.DecodeTable(rows)
 }
 
+// checkOrders refuses a file of more than MaxOrders orders.
+func checkOrders(n int) error {
+	if n <= MaxOrders {
+		return nil
+	}
+	return invoice.Errors{{Rule: "file.orders", Value: fmt.Sprint(n),
+		Message: fmt.Sprintf("文件有%d个订单，超过上限%d，请拆分后导入", n, MaxOrders),
+		English: fmt.Sprintf("the file holds %d orders, over the limit of %d: split it", n, MaxOrders)}}
+}
+
 // tableRows reads a CSV or XLSX table's cells.
 func tableRows(format Format, data []byte) ([][]string, error) {
+	if len(data) > MaxFileBytes {
+		return nil, errTooLarge("", int64(len(data)))
+	}
 	if format == CSV {
 		return invoice.CSVRows(data)
 	}

@@ -11,7 +11,8 @@ type Document struct {
 	Pages []Page
 }
 
-// Page is one 240 × 140 mm page.
+// Page is one page: the face is 240 × 140 mm, a 销货清单 page as wide and taller, to
+// hold the seal below its table.
 type Page struct {
 	Width, Height float64 // mm
 	Texts         []Text

@@ -4,7 +4,7 @@ import (
 	"github.com/kaipiao/kaipiao/invoice"
 )
 
-// Geometry of the face (rules.md §10), in mm on the 240 × 140 page. The frame runs from
+// Geometry of the face (docs/rules.md "Printed layout"), in mm on the 240 × 140 page. The frame runs from
 // frameL to frameR; the sections follow each other down the page.
 const (
 	pageW, pageH = 240.0, 140.0
@@ -24,6 +24,15 @@ const (
 	labelSize      = 9.0 // pt, the form's labels
 	dataSize       = 9.0 // pt, the data's largest size
 	rowSize        = 8.0 // pt, item rows' largest size
+
+	// The seal (40 × 30 mm) sits at the foot of the seller's area, to the right of the
+	// remark, over the frame's corner and below the item table (docs/rules.md "Printed
+	// layout"): it covers no table cell and none of the remark.
+	sealRX, sealRY = 20.0, 15.0
+	faceSealX      = frameR - sealRX + 7 // 217: 197–237 across
+	faceSealY      = pageH - sealRY - 0.5
+	remarkX        = midX + midLabelW + 1.5
+	remarkW        = faceSealX - sealRX - 1 - remarkX
 )
 
 // column is one column of an item table: its left edge and its head; the next
@@ -55,13 +64,13 @@ func widthOf(cols []column, i int) float64 {
 	return frameR - cols[i].x
 }
 
-// facePage lays out the invoice face: every area of rules.md §10.
+// facePage lays out the invoice face: every area of docs/rules.md "Printed layout".
 func facePage(fs *fontSet, inv *invoice.Invoice, o *Options) (Page, error) {
 	p := Page{Width: pageW, Height: pageH}
 	b := &builder{fs: fs, page: &p}
 	if o.Seal {
 		// First, so that the text drawn after stays legible on top of it.
-		seal(b, 207, frameTop+partyH+headH+itemsH+sumH+totalH+partyH/2+4.5, inv.Seller)
+		seal(b, faceSealX, faceSealY, inv.Seller)
 	}
 	header(b, inv, o)
 
@@ -125,7 +134,9 @@ func facePage(fs *fontSet, inv *invoice.Invoice, o *Options) (Page, error) {
 	b.box(columns[5].x+20, totalTop, frameR-columns[5].x-21, totalH, yuan(t.Total), dataSize+1, dataColor, left)
 
 	b.vertical(midX, midLabelW, sellerTop+4, sellerTop+partyH-4, "备注", labelSize, formColor)
-	b.topBox(midX+midLabelW+1.5, sellerTop+1, frameR-midX-midLabelW-3, partyH-2, inv.Remark, dataSize, dataColor, left)
+	// The remark keeps to the left of the seal, which never covers it (docs/rules.md
+	// "Printed layout"): the red invoice's reference to the blue one must stay legible.
+	b.topBox(remarkX, sellerTop+1, remarkW, partyH-2, remarkText(inv.Remark), dataSize, dataColor, left)
 
 	footer := frameBottom + 4.2
 	b.text(frameL+4, footer, labelSize, "收款人：", formColor, left)

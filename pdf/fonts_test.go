@@ -10,7 +10,7 @@ import (
 	"github.com/kaipiao/kaipiao/invoice"
 )
 
-// Invoice text is validated as GBK (rules.md §4), so every GBK character must print.
+// Invoice text is validated as GBK (docs/rules.md "Texts"), so every GBK character must print.
 func TestFontsDrawEveryGBKCharacter(t *testing.T) {
 	fs, err := loadFonts()
 	if err != nil {

@@ -7,13 +7,15 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// decimalText prints a quantity or unit price with up to 8 decimals and no trailing
-// zeros (rules.md §10); zero prints as nothing, as a line without quantity shows blank.
+// decimalText prints a quantity or unit price as the invoice holds it, without trailing
+// zeros: up to 8 decimals, more where a price needs them to give its line's amount
+// (docs/rules.md "Printed unit price"); zero prints as nothing, as a line without quantity
+// shows blank.
 func decimalText(d decimal.Decimal) string {
 	if d.IsZero() {
 		return ""
 	}
-	return d.Round(8).String()
+	return d.String()
 }
 
 // yuan prints an amount with the currency sign, a red invoice's minus after it: ¥-113.00.
@@ -40,7 +42,7 @@ func checkCodeText(s string) string {
 	return b.String()
 }
 
-// cipherLines cuts the 108-character 密码区 into its 4 printed lines of 27 (rules.md §1).
+// cipherLines cuts the 108-character 密码区 into its 4 printed lines of 27 (docs/rules.md "Invoice code").
 // A cipher of another length is still printed, 27 to a line.
 func cipherLines(s string) []string {
 	var out []string
@@ -57,4 +59,22 @@ func cipherLines(s string) []string {
 // title is the invoice's printed title, e.g. 厦门增值税电子普通发票.
 func title(region string, k invoice.Kind) string {
 	return region + "增值税" + k.Title()
+}
+
+// remarkText is the remark as printed: the red invoice's reference to the blue one
+// breaks before 号码 rather than inside the 12-digit code, so that both numbers read
+// whole beside the seal.
+func remarkText(s string) string {
+	const code, number = "对应正数发票代码:", "号码:"
+	if !strings.HasPrefix(s, code) {
+		return s
+	}
+	first, rest, _ := strings.Cut(s, "\n")
+	if i := strings.Index(first, number); i > 0 {
+		first = first[:i] + "\n" + first[i:]
+	}
+	if rest != "" {
+		return first + "\n" + rest
+	}
+	return first
 }

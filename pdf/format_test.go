@@ -21,10 +21,11 @@ func ExampleRegionOf() {
 	// ""
 }
 
-func TestQuantityAndPricePrintUpToEightDecimalsWithoutTrailingZeros(t *testing.T) {
+func TestQuantityAndPricePrintWithoutTrailingZerosAndEveryDigitTheyHold(t *testing.T) {
 	for in, want := range map[string]string{
 		"1": "1", "2.50": "2.5", "3.33333333": "3.33333333", "0.00000001": "0.00000001",
-		"120.50000000": "120.5", "-2": "-2", "0": "", "1000000": "1000000",
+		"0.00008849558": "0.00008849558", // a price that needs more than 8 places (docs/rules.md)
+		"120.50000000":  "120.5", "-2": "-2", "0": "", "1000000": "1000000",
 	} {
 		if got := decimalText(decimal.RequireFromString(in)); got != want {
 			t.Errorf("%s prints %q, want %q", in, got, want)

@@ -64,7 +64,7 @@ func overflows(p Page) []string {
 	}
 	for _, tx := range texts {
 		x0, y0, x1, y1 := box(tx)
-		if x0 < frameL-eps && y0 > frameTop || x1 > frameR+eps || x0 < 0 || y1 > pageH {
+		if x0 < frameL-eps && y0 > frameTop || x1 > frameR+eps || x0 < 0 || y1 > p.Height {
 			bad = append(bad, fmt.Sprintf("%q runs off the form (%.1f–%.1f mm)", tx.S, x0, x1))
 		}
 		for _, l := range p.Lines {

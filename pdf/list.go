@@ -13,7 +13,11 @@ const (
 	listTableTop = 27.5
 	listHeadH    = 4.5
 	listRowH     = 3.4
-	listSealX    = 112.0 // the seal's centre
+	// The seal sits below the table and its remark, beside 销售方（章）, covering no cell
+	// (docs/rules.md "Printed layout"): the page is taller than the face to hold it.
+	listSealX = 112.0 // the seal's centre
+	listSealY = listTableTop + listHeadH + (invoice.GoodsListRows+2)*listRowH + 4 + 1.5 + sealRY
+	listPageH = listSealY + sealRY + 3
 )
 
 var listColumns = []column{
@@ -34,14 +38,12 @@ func listPages(fs *fontSet, inv *invoice.Invoice, o *Options) ([]Page, error) {
 	n := inv.GoodsListPages()
 	pages := make([]Page, 0, n)
 	for k := range n {
-		p := Page{Width: pageW, Height: pageH}
+		p := Page{Width: pageW, Height: listPageH}
 		b := &builder{fs: fs, page: &p}
 		from := k * invoice.GoodsListRows
 		to := min(from+invoice.GoodsListRows, len(inv.Lines))
 		if o.Seal {
-			// First, under the text; over the spec, unit and quantity columns, which
-			// are the emptiest near the page's foot, and beside 销售方（章）.
-			seal(b, listSealX, 124.5, inv.Seller)
+			seal(b, listSealX, listSealY, inv.Seller)
 		}
 		listPage(b, inv, k, n, inv.Lines[from:to], from)
 		if b.err != nil {
@@ -107,7 +109,7 @@ func listPage(b *builder, inv *invoice.Invoice, k, n int, lines []invoice.Line, 
 	b.line(listColumns[1].x, bottom, listColumns[1].x, remarkBottom, 0.3, formColor)
 	b.box(listColumns[1].x+1, bottom, frameR-listColumns[1].x-2, 4, inv.Remark, dataSize-1, dataColor, left)
 
-	b.text(listSealX-20-b.fs.width("销售方（章）：", labelSize), remarkBottom+4.5, labelSize, "销售方（章）：", formColor, left)
-	b.text(150, remarkBottom+4.5, labelSize, "填开日期：", formColor, left)
-	b.text(150+b.fs.width("填开日期：", labelSize), remarkBottom+4.5, dataSize, dateText(inv), dataColor, left)
+	b.text(listSealX-sealRX-2-b.fs.width("销售方（章）：", labelSize), listSealY, labelSize, "销售方（章）：", formColor, left)
+	b.text(150, listSealY, labelSize, "填开日期：", formColor, left)
+	b.text(150+b.fs.width("填开日期：", labelSize), listSealY, dataSize, dateText(inv), dataColor, left)
 }

@@ -1,5 +1,6 @@
 // Package pdf renders an issued invoice as the printed 电子普通发票: a 240 × 140 mm face
-// page and, past 8 lines, 销货清单 pages (rules.md §10). One layout, a display list in
+// page and, past 8 lines, 销货清单 pages as wide and 166 mm tall (docs/rules.md "Printed
+// layout"); on each the seal covers neither the remark nor a table cell. One layout, a display list in
 // millimetres, feeds both the PDF (gopdf, fonts embedded as subsets) and the preview
 // image for the GUI, so the two cannot disagree. A signed PDF carries the seller's
 // 电子签章: an adbe.pkcs7.detached signature that standard readers verify, and the seal

@@ -16,6 +16,13 @@ import (
 func drawImage(fs *fontSet, p *Page, dpi float64) *image.RGBA {
 	s := dpi / 25.4 // pixels per mm
 	img := image.NewRGBA(image.Rect(0, 0, int(math.Ceil(p.Width*s)), int(math.Ceil(p.Height*s))))
+	drawInto(fs, p, s, img)
+	return img
+}
+
+// drawInto draws the page at s pixels per mm into img, whose bounds may be any part of
+// the page (a band of a printed sheet): what lies outside is skipped.
+func drawInto(fs *fontSet, p *Page, s float64, img *image.RGBA) {
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 	r := &painter{img: img, s: s}
 	for _, q := range p.Rects {
@@ -31,7 +38,6 @@ func drawImage(fs *fontSet, p *Page, dpi float64) *image.RGBA {
 	for _, t := range p.Texts {
 		r.text(fs, &buf, t)
 	}
-	return img
 }
 
 type pt struct{ x, y float64 } // mm
@@ -55,7 +61,7 @@ func (p *painter) fill(c color.RGBA, polys [][]pt) {
 		}
 	}
 	box := image.Rect(int(math.Floor(minX*p.s)), int(math.Floor(minY*p.s)), int(math.Ceil(maxX*p.s))+1, int(math.Ceil(maxY*p.s))+1)
-	if box.Empty() {
+	if box.Empty() || !box.Overlaps(p.img.Bounds()) {
 		return
 	}
 	p.ras.Reset(box.Dx(), box.Dy())

@@ -1,7 +1,7 @@
 package pdf
 
 // The region in an invoice's title, e.g. 厦门 in 厦门增值税电子普通发票, is where the
-// issuing tax bureau sits: digits 2–5 of the 12-digit invoice code (rules.md §1). The five
+// issuing tax bureau sits: digits 2–5 of the 12-digit invoice code (docs/rules.md "Invoice code"). The five
 // cities with provincial-level tax bureaus (计划单列市) print their own name; elsewhere the
 // province, from the first two region digits.
 

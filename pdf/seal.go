@@ -11,7 +11,7 @@ import (
 // the form tax rules prescribe for invoice seals. It is drawn from the seller's data,
 // never a picture of a real seal.
 func seal(b *builder, cx, cy float64, seller invoice.Party) {
-	const rx, ry = 20.0, 15.0
+	const rx, ry = sealRX, sealRY
 	b.page.Ellipses = append(b.page.Ellipses, Ellipse{CX: cx, CY: cy, RX: rx, RY: ry, Width: 0.8, Color: sealColor})
 
 	// The name runs clockwise over the top, from lower left to lower right, each

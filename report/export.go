@@ -1,14 +1,16 @@
 package report
 
 import (
-	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/orderfile"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/xuri/excelize/v2"
 )
@@ -120,8 +122,26 @@ func WriteListCSV(w io.Writer, recs []*store.Record, loc *time.Location) error {
 	for _, t := range ByRate(recs) {
 		rows = append(rows, rateRow(t))
 	}
+	for _, row := range rows {
+		for i := range row {
+			row[i] = NeutralCell(row[i])
+		}
+	}
 	return cw.WriteAll(rows)
 }
+
+// NeutralCell keeps a CSV cell from being read as a formula: a buyer named
+// =HYPERLINK("http://…") would otherwise run in the spreadsheet of whoever opens the
+// export. A cell starting with = + - @ or a tab or carriage return gets a leading
+// apostrophe (OWASP's advice), except a plain number such as a red invoice's -100.00.
+func NeutralCell(s string) string {
+	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) || plainNumber.MatchString(s) {
+		return s
+	}
+	return "'" + s
+}
+
+var plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 
 // WriteListXLSX writes the invoice list to a workbook: sheet 发票清单 with one row per
 // invoice, sheet 按税率汇总 with the totals by rate. Amount cells are numbers with two
@@ -183,16 +203,8 @@ func writeSheet(f *excelize.File, sheet string, rows [][]string, numeric map[int
 	return nil
 }
 
-// readSheet reads a workbook's first sheet, numbers as their stored decimal text.
+// readSheet reads a workbook's first sheet, numbers as their stored decimal text, within
+// the order import's limits (size, unzipped size, rows, cell length).
 func readSheet(data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("无法读取Excel文件：%w", err)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, fmt.Errorf("Excel文件没有工作表")
-	}
-	return f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	return orderfile.XLSXRows(data)
 }

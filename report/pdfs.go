@@ -12,12 +12,24 @@ import (
 	"github.com/kaipiao/kaipiao/store"
 )
 
+// ExportMode is the permission of exported files (PDFs, the zip, CSV and workbook
+// exports): the clerk's own, not the machine's other users' (docs/security.md). A clerk
+// hands an invoice out by mail or by copying it, which does not carry the mode along.
+const ExportMode = 0o600
+
 // Render makes an invoice's PDF (workstation.RenderPDF in the program).
 type Render func(inv *invoice.Invoice) ([]byte, error)
 
 // PDFName is an invoice's PDF file name: 发票代码_发票号码.pdf, unique and what the clerk
-// searches by.
-func PDFName(inv *invoice.Invoice) string { return inv.Code + "_" + inv.Number + ".pdf" }
+// searches by. The code and number come from the device (or a journal import): they are
+// checked to be digits first, so that a name can never climb out of its folder or zip.
+func PDFName(inv *invoice.Invoice) (string, error) {
+	if !invoice.ValidCode(inv.Code) || !invoice.ValidNumber(inv.Number) {
+		return "", fmt.Errorf("发票代码 %s / 发票号码 %s: not digits of the right length, no file name made from them",
+			invoice.Quote(inv.Code), invoice.Quote(inv.Number))
+	}
+	return inv.Code + "_" + inv.Number + ".pdf", nil
+}
 
 // WritePDFs renders each record's PDF into dst: a zip archive when dst ends in .zip
 // (written whole to a temporary file and renamed, so a failure leaves no half archive),
@@ -26,17 +38,21 @@ func WritePDFs(dst string, recs []*store.Record, render Render) ([]string, error
 	if strings.EqualFold(filepath.Ext(dst), ".zip") {
 		return writeZip(dst, recs, render)
 	}
-	if err := os.MkdirAll(dst, 0o755); err != nil {
+	if err := os.MkdirAll(dst, 0o750); err != nil {
 		return nil, err
 	}
 	var names []string
 	for _, rec := range recs {
+		base, err := PDFName(rec.Invoice)
+		if err != nil {
+			return names, err
+		}
 		doc, err := render(rec.Invoice)
 		if err != nil {
 			return names, fmt.Errorf("发票%s:%s的PDF：%w", rec.Invoice.Code, rec.Invoice.Number, err)
 		}
-		name := filepath.Join(dst, PDFName(rec.Invoice))
-		if err := os.WriteFile(name, doc, 0o644); err != nil {
+		name := filepath.Join(dst, base)
+		if err := os.WriteFile(name, doc, ExportMode); err != nil {
 			return names, err
 		}
 		names = append(names, name)
@@ -57,12 +73,16 @@ func writeZip(dst string, recs []*store.Record, render Render) (names []string, 
 	}()
 	zw := zip.NewWriter(tmp)
 	for _, rec := range recs {
+		base, err := PDFName(rec.Invoice)
+		if err != nil {
+			return nil, err
+		}
 		doc, err := render(rec.Invoice)
 		if err != nil {
 			return nil, fmt.Errorf("发票%s:%s的PDF：%w", rec.Invoice.Code, rec.Invoice.Number, err)
 		}
 		// Store, not deflate: a PDF's streams are compressed already.
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: PDFName(rec.Invoice), Method: zip.Store,
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: base, Method: zip.Store,
 			Modified: rec.Invoice.IssuedAt.In(time.Local)})
 		if err != nil {
 			return nil, err
@@ -70,7 +90,7 @@ func writeZip(dst string, recs []*store.Record, render Render) (names []string, 
 		if _, err := w.Write(doc); err != nil {
 			return nil, err
 		}
-		names = append(names, PDFName(rec.Invoice))
+		names = append(names, base)
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err

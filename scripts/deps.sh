@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and testing Kaipiao needs on Debian: the C libraries Fyne links
 # against, and the tools the tests run (PDF checks, a pseudo-terminal bridge, Xvfb for
-# screenshots), mingw-w64 and NSIS for the Windows build and installer, and Wine (64-bit
-# only) with xdotool to run the Windows programs in the tests. Installs as root, or through sudo; otherwise prints the exact command.
+# screenshots, a private CUPS scheduler with the cups-pdf virtual printer for the print
+# tests), mingw-w64 and NSIS for the Windows build and installer, Wine (64-bit only) with
+# xdotool to run the Windows programs in the tests, and debootstrap for a fresh Debian root
+# to install the .deb into. Installs as root, or through sudo; otherwise prints the exact
+# command.
 set -euo pipefail
 
 packages=(
@@ -11,6 +14,7 @@ packages=(
   xvfb xauth x11-apps netpbm
   poppler-utils qpdf zbar-tools
   socat
+  cups-daemon cups-client cups-filters printer-driver-cups-pdf
   gcc-mingw-w64-x86-64 nsis
   wine wine64 xdotool debootstrap
 )
@@ -25,7 +29,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "deps: not a Debian system; install the equivalents of: ${missing[*]}" >&2
     exit 1
   fi
-  cmd=(apt-get install -y --no-install-recommends "${missing[@]}")
+  cmd=(apt-get install -y -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}")
   if [ "$(id -u)" = 0 ]; then
     sudo=()
   elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then

@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${RUN_DATA:-.kaipiao-data}
+# The demo folder's keys are encrypted with the published demo passphrase: allowed here,
+# and only here (docs/security.md).
+export KAIPIAO_DEMO_KEYS=1
 mkdir -p "$data/platform"
 if [ ! -d "$data/pki" ]; then
   echo "run: creating demo certificates (kaipiaoctl pki init)"

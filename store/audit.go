@@ -1,6 +1,7 @@
 package store
 
 import (
+	"crypto/hmac"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -28,6 +29,10 @@ type AuditEntry struct {
 	Detail   string    `json:"detail,omitempty"`
 	Prev     string    `json:"prev"`
 	Hash     string    `json:"hash"`
+	// MAC is HMAC-SM3 of Hash under the workstation's audit key, which lives outside the
+	// data folder (workstation.AuditKeyPath): with the file alone, nobody can recompute a
+	// rewritten chain. Empty on entries written before the key (or without one).
+	MAC string `json:"mac,omitempty"`
 }
 
 var keyAuditHead = []byte("audit_head") // seq (8 bytes) + hash (32 bytes)
@@ -35,7 +40,7 @@ var keyAuditHead = []byte("audit_head") // seq (8 bytes) + hash (32 bytes)
 // hashOf computes an entry's chain hash over everything but the hash itself.
 func (e *AuditEntry) hashOf() string {
 	c := *e
-	c.Hash = ""
+	c.Hash, c.MAC = "", ""
 	body, _ := json.Marshal(&c)
 	sum := sm3.Sum(body)
 	return hex.EncodeToString(sum[:])
@@ -59,6 +64,9 @@ func (s *DB) appendAudit(tx *bolt.Tx, operator, action, subject, detail string) 
 	e := AuditEntry{Seq: seq + 1, At: s.now().UTC(), Operator: operator, Action: action, Subject: subject,
 		Detail: detail, Prev: prev}
 	e.Hash = e.hashOf()
+	if s.auditKey != nil {
+		e.MAC = s.macOf(e.Hash)
+	}
 	raw, err := json.Marshal(&e)
 	if err != nil {
 		return err
@@ -93,6 +101,7 @@ func (s *DB) VerifyAudit() (int, error) {
 	n := 0
 	err := s.db.View(func(tx *bolt.Tx) error {
 		prev := ""
+		keyed, lastSealed := false, false
 		var want uint64 = 1
 		err := tx.Bucket(bAudit).ForEach(func(k, v []byte) error {
 			var e AuditEntry
@@ -106,7 +115,13 @@ func (s *DB) VerifyAudit() (int, error) {
 				return fmt.Errorf("audit entry %d does not follow entry %d: %w", e.Seq, e.Seq-1, ErrAuditBroken)
 			case e.hashOf() != e.Hash:
 				return fmt.Errorf("audit entry %d was modified: %w", e.Seq, ErrAuditBroken)
+			case s.auditKey != nil && e.MAC == "" && keyed:
+				return fmt.Errorf("audit entry %d lacks the key's seal that the entries before it carry: %w", e.Seq, ErrAuditBroken)
+			case s.auditKey != nil && e.MAC != "" && !hmac.Equal([]byte(e.MAC), []byte(s.macOf(e.Hash))):
+				return fmt.Errorf("audit entry %d was rewritten without the audit key: %w", e.Seq, ErrAuditBroken)
 			}
+			keyed = keyed || e.MAC != ""
+			lastSealed = e.MAC != ""
 			prev, want, n = e.Hash, want+1, n+1
 			return nil
 		})
@@ -120,10 +135,90 @@ func (s *DB) VerifyAudit() (int, error) {
 		if len(head) != 40 {
 			return fmt.Errorf("the audit log's head is missing: %w", ErrAuditBroken)
 		}
+		if s.auditKey != nil && n > 0 && !lastSealed {
+			// Every entry written with the key is sealed, and the last one's seal covers
+			// the whole chain before it: an unsealed last entry was not written here.
+			return fmt.Errorf("audit entry %d, the last, is not sealed with the audit key: %w", n, ErrAuditBroken)
+		}
 		if u64(head[:8]) != uint64(n) || hex.EncodeToString(head[8:]) != prev {
 			return fmt.Errorf("the audit log ends at entry %d but its head says %d: %w", n, u64(head[:8]), ErrAuditBroken)
 		}
-		return nil
+		return checkAnchor(tx, tx.Bucket(bMeta).Get(keyAuditAnchor))
 	})
 	return n, err
+}
+
+// sealHead appends a sealed entry when the log's last entry is not sealed: a store
+// written before it had an audit key gets one, whose seal covers the chain so far.
+func (s *DB) sealHead() error {
+	if s.auditKey == nil {
+		return nil
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		head := tx.Bucket(bMeta).Get(keyAuditHead)
+		if len(head) != 40 {
+			return nil
+		}
+		var e AuditEntry
+		if raw := tx.Bucket(bAudit).Get(head[:8]); raw != nil && json.Unmarshal(raw, &e) == nil && e.MAC != "" {
+			return nil
+		}
+		return s.appendAudit(tx, "system", "audit.seal", "", "the audit log is sealed with the workstation's key from here on")
+	})
+}
+
+// macOf seals a chain hash with the audit key.
+func (s *DB) macOf(hash string) string {
+	m := hmac.New(sm3.New, s.auditKey)
+	m.Write([]byte(hash))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// keyAuditAnchor is the last head the service platform acknowledged: seq (8) + hash (32).
+var keyAuditAnchor = []byte("audit_anchor")
+
+// AuditHead is the audit log's last entry: what the workstation anchors at the platform
+// with each sync.
+func (s *DB) AuditHead() (seq uint64, hash string, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		if head := tx.Bucket(bMeta).Get(keyAuditHead); len(head) == 40 {
+			seq, hash = u64(head[:8]), hex.EncodeToString(head[8:])
+		}
+		return nil
+	})
+	return seq, hash, err
+}
+
+// CheckAnchor compares the platform's anchor — the head it was sent before — with the
+// log: the entry at seq must still be there with that hash. A log rewritten since, even
+// with its chain and seals recomputed, fails (ErrAuditBroken). A good anchor is kept, so
+// that VerifyAudit checks it offline too.
+func (s *DB) CheckAnchor(seq uint64, hash string) error {
+	sum, err := hex.DecodeString(hash)
+	if seq == 0 {
+		return nil
+	}
+	if err != nil || len(sum) != 32 {
+		return fmt.Errorf("the platform's audit anchor %d %q is malformed", seq, hash)
+	}
+	anchor := append(be64(seq), sum...)
+	return s.db.Update(func(tx *bolt.Tx) error {
+		if err := checkAnchor(tx, anchor); err != nil {
+			return err
+		}
+		return tx.Bucket(bMeta).Put(keyAuditAnchor, anchor)
+	})
+}
+
+func checkAnchor(tx *bolt.Tx, anchor []byte) error {
+	if len(anchor) != 40 {
+		return nil
+	}
+	seq, want := u64(anchor[:8]), hex.EncodeToString(anchor[8:])
+	raw := tx.Bucket(bAudit).Get(be64(seq))
+	var e AuditEntry
+	if raw == nil || json.Unmarshal(raw, &e) != nil || e.Hash != want {
+		return fmt.Errorf("audit entry %d is not the one anchored at the service platform (the log was rewritten after it): %w", seq, ErrAuditBroken)
+	}
+	return nil
 }

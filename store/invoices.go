@@ -173,7 +173,13 @@ func numberKey(code, number string) []byte { return []byte(number + code) }
 func (s *DB) put(tx *bolt.Tx, is invoice.Receipt, imported bool, operator string, hash string) error {
 	inv := is.Invoice
 	if inv.Code == "" || inv.Number == "" || inv.RequestID == "" {
-		return fmt.Errorf("store: invoice %q:%q of request %q lacks its code, number or request", inv.Code, inv.Number, inv.RequestID)
+		return fmt.Errorf("store: invoice %s:%s of request %s lacks its code, number or request",
+			invoice.Quote(inv.Code), invoice.Quote(inv.Number), invoice.Quote(inv.RequestID))
+	}
+	// The code and number become keys, file names and print paths: digits only, whatever
+	// the device or its journal says.
+	if err := invoice.CheckIdentity(inv.Code, inv.Number, inv.Machine); err != nil {
+		return fmt.Errorf("store: invoice of request %s: %w", invoice.Quote(inv.RequestID), err)
 	}
 	numKey := numberKey(inv.Code, inv.Number)
 	byReq, byNum := tx.Bucket(bByRequest).Get([]byte(inv.RequestID)), tx.Bucket(bByNumber).Get(numKey)

@@ -43,6 +43,12 @@ type Operator struct {
 	Salt []byte     `json:"salt"`
 	Hash []byte     `json:"hash"`
 	KDF  argonParam `json:"kdf"`
+	// Tokens are the operator's API tokens for kaipiaoctl, as SHA-256 hashes.
+	Tokens []APIToken `json:"tokens,omitempty"`
+	// Failures counts wrong passwords since the last good log-in; from the fifth on the
+	// operator is locked out until LockedUntil, the wait doubling each time.
+	Failures    int       `json:"failures,omitempty"`
+	LockedUntil time.Time `json:"locked_until,omitzero"`
 }
 
 // argonParam records the parameters a hash was made with, so they can be raised later
@@ -105,35 +111,83 @@ func (s *DB) CreateOperator(name string, role Role, password, by string) error {
 	})
 }
 
-// Authenticate checks a name and password; the log-in, or its failure, is audited.
+// Authenticate checks a name and password; the log-in, or its failure, is audited. After
+// lockoutAfter wrong passwords in a row the operator is locked out for a while that
+// doubles with each further failure (ErrLockedOut, with the time it ends); a good
+// log-in clears the count.
 func (s *DB) Authenticate(name, password string) (Operator, error) {
 	var op Operator
-	err := s.db.View(func(tx *bolt.Tx) error {
-		raw := tx.Bucket(bOperators).Get([]byte(name))
+	var err error
+	uerr := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bOperators)
+		raw := b.Get([]byte(name))
 		if raw == nil {
-			return ErrBadLogin
+			// Spend the same time as a real check, so a name's existence does not show.
+			passwordKDF.key(password, make([]byte, 16))
+			err = ErrBadLogin
+			return s.appendAudit(tx, name, "login.failed", name, "")
 		}
-		return json.Unmarshal(raw, &op)
+		if jerr := json.Unmarshal(raw, &op); jerr != nil {
+			return fmt.Errorf("store: bucket operators, key %q: %w", name, jerr)
+		}
+		now := s.now()
+		switch {
+		case now.Before(op.LockedUntil):
+			err = &LockedOutError{Until: op.LockedUntil}
+			return s.appendAudit(tx, name, "login.locked", name, "")
+		case subtle.ConstantTimeCompare(op.KDF.key(password, op.Salt), op.Hash) != 1:
+			err = ErrBadLogin
+			op.Failures++
+			if op.Failures >= lockoutAfter {
+				op.LockedUntil = now.Add(lockoutWait(op.Failures))
+			}
+		case op.Disabled:
+			err = ErrOperatorDisable
+		default:
+			op.Failures, op.LockedUntil = 0, time.Time{}
+		}
+		raw, jerr := json.Marshal(&op)
+		if jerr != nil {
+			return jerr
+		}
+		if perr := b.Put([]byte(name), raw); perr != nil {
+			return perr
+		}
+		action, detail := "login", ""
+		if err != nil {
+			action = "login.failed"
+			if !op.LockedUntil.IsZero() && errors.Is(err, ErrBadLogin) {
+				detail = fmt.Sprintf("%d failures: locked until %s", op.Failures, op.LockedUntil.UTC().Format(time.RFC3339))
+			}
+		}
+		return s.appendAudit(tx, name, action, name, detail)
 	})
-	switch {
-	case errors.Is(err, ErrBadLogin):
-		// Spend the same time as a real check, so a name's existence does not show.
-		passwordKDF.key(password, make([]byte, 16))
-	case err != nil:
-		return Operator{}, err
-	case subtle.ConstantTimeCompare(op.KDF.key(password, op.Salt), op.Hash) != 1:
-		err = ErrBadLogin
-	case op.Disabled:
-		err = ErrOperatorDisable
+	if uerr != nil {
+		return Operator{}, uerr
 	}
-	action := "login"
 	if err != nil {
-		action = "login.failed"
+		return Operator{}, err
 	}
-	if aerr := s.Audit(name, action, name, ""); aerr != nil && err == nil {
-		return Operator{}, aerr
-	}
-	return op, err
+	op.Salt, op.Hash, op.Tokens = nil, nil, nil
+	return op, nil
+}
+
+// lockoutAfter is the number of wrong passwords in a row that locks an operator out.
+const lockoutAfter = 5
+
+// lockoutWait is how long the failures-th wrong password locks out for: 30 s at the
+// fifth, doubling, at most 15 minutes.
+func lockoutWait(failures int) time.Duration {
+	d := 30 * time.Second << min(failures-lockoutAfter, 5)
+	return min(d, 15*time.Minute)
+}
+
+// LockedOutError: too many wrong passwords; no log-in is tried until Until.
+type LockedOutError struct{ Until time.Time }
+
+func (e *LockedOutError) Error() string {
+	return fmt.Sprintf("too many wrong passwords: locked until %s (密码错误次数过多，请于%s后再试)",
+		e.Until.Local().Format("15:04:05"), e.Until.Local().Format("15:04:05"))
 }
 
 // Operators lists everyone, by name.
@@ -145,7 +199,7 @@ func (s *DB) Operators() ([]Operator, error) {
 			if err := json.Unmarshal(v, &op); err != nil {
 				return err
 			}
-			op.Salt, op.Hash = nil, nil
+			op.Salt, op.Hash, op.Tokens = nil, nil, nil
 			ops = append(ops, op)
 			return nil
 		})

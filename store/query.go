@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"container/heap"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -19,10 +18,11 @@ func getRecord(tx *bolt.Tx, idk []byte) (*Record, error) {
 	if raw == nil {
 		return nil, fmt.Errorf("store: invoice #%d: %w", u64(idk), ErrNotFound)
 	}
-	rec := &Record{ID: u64(idk)}
-	if err := json.Unmarshal(raw, rec); err != nil {
-		return nil, fmt.Errorf("store: invoice #%d: %w", rec.ID, err)
+	rec, err := DecodeRecord(raw)
+	if err != nil {
+		return nil, fmt.Errorf("store: bucket %s, key %d: %v: %w", bInvoices, u64(idk), err, ErrDamaged)
 	}
+	rec.ID = u64(idk)
 	return rec, nil
 }
 

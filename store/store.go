@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -61,12 +62,16 @@ type Options struct {
 	NoSync bool
 	// Now is the clock for audit entries; default time.Now.
 	Now func() time.Time
+	// AuditKey, when set, seals every new audit entry (HMAC-SM3); kept outside the data
+	// folder (workstation.AuditKeyPath).
+	AuditKey []byte
 }
 
 // DB is an open store. It is safe for concurrent use.
 type DB struct {
-	db  *bolt.DB
-	now func() time.Time
+	db       safeDB
+	now      func() time.Time
+	auditKey []byte
 }
 
 // Open opens (creating if needed) the store at path, mode 0600, and brings its schema up
@@ -81,12 +86,18 @@ func Open(path string, opts Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: creating the data folder: %w", err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoSync: opts.NoSync,
+	if err := preflight(path); err != nil {
+		return nil, err
+	}
+	db, err := openBolt(path, &bolt.Options{Timeout: opts.LockTimeout, NoSync: opts.NoSync,
 		// Freelist as a hash map: the file of a busy year has many free pages, and the
 		// array type makes each commit scan them all.
 		FreelistType: bolt.FreelistMapType})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("store: %s: %w", path, ErrLocked)
+	}
+	if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) || errors.Is(err, bolterrors.ErrVersionMismatch) {
+		return nil, fmt.Errorf("store: opening %s: %v: %w", path, err, ErrDamaged)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: opening %s: %w", path, err)
@@ -97,12 +108,23 @@ func Open(path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	s := &DB{db: db, now: opts.Now}
+	s := &DB{db: safeDB{db}, now: opts.Now, auditKey: opts.AuditKey}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
 	}
+	if err := s.sealHead(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: sealing the audit log: %w", err)
+	}
 	return s, nil
+}
+
+// openBolt is bolt.Open with its panics (a damaged meta or freelist page) as ErrDamaged.
+func openBolt(path string, o *bolt.Options) (db *bolt.DB, err error) {
+	defer debug.SetPanicOnFault(guard())
+	defer recovered(&err)
+	return bolt.Open(path, 0o600, o)
 }
 
 // Close releases the file.

@@ -53,6 +53,14 @@ type Payload struct {
 	Items      []Item   `json:"items,omitempty"`
 	Packet     []byte   `json:"packet,omitempty"` // device.UploadPacket, binary
 	OrderIDs   []string `json:"order_ids,omitempty"`
+	// Audit is the workstation's audit-log head, anchored at the platform with each pull.
+	Audit *AuditAnchor `json:"audit,omitempty"`
+}
+
+// AuditAnchor is an audit log's head: its last entry's sequence number and chain hash.
+type AuditAnchor struct {
+	Seq  uint64 `json:"seq"`
+	Hash string `json:"hash"`
 }
 
 // Item is one invoice of a KindInvoices payload.

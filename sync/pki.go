@@ -13,6 +13,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/emmansun/gmsm/pkcs"
 	"github.com/emmansun/gmsm/pkcs8"
 	"github.com/emmansun/gmsm/sm2"
 	"github.com/emmansun/gmsm/smx509"
@@ -55,6 +57,23 @@ const (
 	expiryWarningDays = 30
 )
 
+// OIDDeviceEKU is the extended key usage that marks a tax-control device's certificate.
+// The platform takes an offered device certificate only with it: an enterprise's
+// certificate chains to the same CA but lacks it, so an enterprise cannot pass its own key
+// off as a device's. The arc is the demo PKI's own (docs/security.md); a deployment uses
+// its device CA's policy identifier.
+var OIDDeviceEKU = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 61212, 1, 1}
+
+// HasDeviceEKU reports whether c carries OIDDeviceEKU.
+func HasDeviceEKU(c *smx509.Certificate) bool {
+	for _, o := range c.UnknownExtKeyUsage {
+		if o.Equal(OIDDeviceEKU) {
+			return true
+		}
+	}
+	return false
+}
+
 // Errors of the PKI, for errors.Is.
 var (
 	// ErrNoPassphrase: the key folder is not a demo set and KAIPIAO_KEY_PASSPHRASE is empty.
@@ -77,14 +96,23 @@ func (id Identity) SM2() *sm2.PrivateKey {
 	return k
 }
 
+// DemoKeysEnv, set to 1, lets a demo set's keys open with the demo passphrase. `make
+// run` and `make demo` set it for their demo folder; nothing else does, so that keys
+// outside it are never opened (or, by DemoPKI, written) under a passphrase everyone knows.
+const DemoKeysEnv = "KAIPIAO_DEMO_KEYS"
+
 // Passphrase returns the passphrase for the keys in dir: KAIPIAO_KEY_PASSPHRASE when set,
-// else the demo passphrase if dir holds a demo set, else ErrNoPassphrase.
+// else the demo passphrase if dir holds a demo set and KAIPIAO_DEMO_KEYS=1, else
+// ErrNoPassphrase.
 func Passphrase(dir string) ([]byte, error) {
 	if p := os.Getenv(PassphraseEnv); p != "" {
 		return []byte(p), nil
 	}
 	if _, err := os.Stat(filepath.Join(dir, FileDemoMarker)); err == nil {
-		return []byte(DemoPassphrase), nil
+		if os.Getenv(DemoKeysEnv) == "1" {
+			return []byte(DemoPassphrase), nil
+		}
+		return nil, fmt.Errorf("keys in %s are a demo set: %w (or %s=1, as make run sets, to use the demo passphrase)", dir, ErrNoPassphrase, DemoKeysEnv)
 	}
 	return nil, fmt.Errorf("keys in %s: %w", dir, ErrNoPassphrase)
 }
@@ -150,8 +178,10 @@ type Leaf struct {
 	// or the device's machine number. The platform matches invoices against it.
 	SerialName string
 	Usage      smx509.KeyUsage
-	NotBefore  time.Time
-	Validity   time.Duration
+	// ExtKeyUsage: OIDDeviceEKU for a device's certificate.
+	ExtKeyUsage []asn1.ObjectIdentifier
+	NotBefore   time.Time
+	Validity    time.Duration
 }
 
 // IssueSM2 makes an SM2 key and a certificate for it signed by ca.
@@ -161,7 +191,7 @@ func IssueSM2(ca Identity, l Leaf) (Identity, error) {
 		return Identity{}, err
 	}
 	tmpl := &smx509.Certificate{Subject: pkix.Name{CommonName: l.CommonName, SerialNumber: l.SerialName},
-		NotBefore: l.NotBefore, NotAfter: l.NotBefore.Add(l.Validity), KeyUsage: l.Usage}
+		NotBefore: l.NotBefore, NotAfter: l.NotBefore.Add(l.Validity), KeyUsage: l.Usage, UnknownExtKeyUsage: l.ExtKeyUsage}
 	cert, err := issue(tmpl, &key.PublicKey, ca)
 	return Identity{Cert: cert, Key: key}, err
 }
@@ -207,13 +237,21 @@ func WriteCert(path string, c *smx509.Certificate) error {
 	return os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: pemCertificate, Bytes: c.Raw}), 0o644)
 }
 
-// WriteKey writes a private key as encrypted PKCS#8 PEM (PBES2), mode 0600. An empty
-// passphrase is refused: keys never rest in the clear.
+// keyEncryption is how key files are encrypted: PBES2 with scrypt (N = 2^15, r = 8,
+// p = 1: 32 MiB and about 0.1 s per try, RFC 7914's interactive figure) and AES-256-GCM.
+// The library's default, PBKDF2 with 2,048 iterations, costs an attacker next to
+// nothing per guess; files written with it are still read (ReadKey follows the file's
+// own parameters).
+var keyEncryption = pkcs.NewPBESEncrypter(pkcs.AES256GCM, pkcs8.ScryptOpts{SaltSize: 16,
+	CostParameter: 1 << 15, BlockSize: 8, ParallelizationParameter: 1})
+
+// WriteKey writes a private key as encrypted PKCS#8 PEM (PBES2, scrypt), mode 0600. An
+// empty passphrase is refused: keys never rest in the clear.
 func WriteKey(path string, key crypto.Signer, passphrase []byte) error {
 	if len(passphrase) == 0 {
 		return fmt.Errorf("writing %s: %w", path, ErrNoPassphrase)
 	}
-	der, err := pkcs8.MarshalPrivateKey(key, passphrase, nil)
+	der, err := pkcs8.MarshalPrivateKey(key, passphrase, keyEncryption)
 	if err != nil {
 		return fmt.Errorf("encrypting %s: %w", path, err)
 	}

@@ -2,6 +2,7 @@ package sync
 
 import (
 	"crypto/x509"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/emmansun/gmsm/sm2"
 	"github.com/emmansun/gmsm/smx509"
 	"github.com/kaipiao/kaipiao/device/sim"
+	"github.com/kaipiao/kaipiao/invoice"
 )
 
 // DemoSet is a complete demo PKI: the two roots, every party's identity, and the tax
@@ -27,6 +29,8 @@ type DemoSet struct {
 	// PDF readers verify RSA and ECDSA but not SM2.
 	Seal      Identity
 	Authority *sm2.PrivateKey
+
+	taxID, machine string // the registry entry WritePlatform makes
 }
 
 // DemoOptions name the parties of a demo set.
@@ -54,6 +58,8 @@ func NewDemoSet(o DemoOptions) (*DemoSet, error) {
 		return Leaf{CommonName: cn, SerialName: serial, Usage: usage, NotBefore: o.NotBefore, Validity: o.Validity}
 	}
 	sign := smx509.KeyUsageDigitalSignature | smx509.KeyUsageContentCommitment
+	device := leaf("Kaipiao demo tax-control device", o.Machine, sign)
+	device.ExtKeyUsage = []asn1.ObjectIdentifier{OIDDeviceEKU}
 	for _, p := range []struct {
 		id *Identity
 		l  Leaf
@@ -61,7 +67,7 @@ func NewDemoSet(o DemoOptions) (*DemoSet, error) {
 		{&d.Enterprise, leaf("Kaipiao demo enterprise", o.TaxID, sign)},
 		{&d.PlatformSign, leaf("Kaipiao demo platform (signing)", "", sign)},
 		{&d.PlatformEnc, leaf("Kaipiao demo platform (encryption)", "", smx509.KeyUsageKeyEncipherment|smx509.KeyUsageDataEncipherment|smx509.KeyUsageKeyAgreement)},
-		{&d.Device, leaf("Kaipiao demo tax-control device", o.Machine, sign)},
+		{&d.Device, device},
 	} {
 		if *p.id, err = IssueSM2(d.CA, p.l); err != nil {
 			return nil, err
@@ -74,21 +80,42 @@ func NewDemoSet(o DemoOptions) (*DemoSet, error) {
 		return nil, err
 	}
 	d.Authority = sim.DemoAuthority()
+	d.taxID, d.machine = o.TaxID, o.Machine
 	return &d, nil
 }
 
-// WritePlatform writes the whole set into dir (the platform's --pki folder), keys
-// encrypted with passphrase, and marks it as a demo set.
+// WritePlatform writes the platform's part of the set into dir (the platform's --pki
+// folder), keys encrypted with passphrase: the roots, the platform's own identities, the
+// authority key, and the machine registry binding the device to the enterprise. The
+// enterprise's and the device's private keys are not the platform's and stay out.
 func (d *DemoSet) WritePlatform(dir string, passphrase []byte) ([]string, error) {
-	files, err := d.write(dir, passphrase, FileEnterprise, FilePlatformSign, FilePlatformEnc, FilePlatformTLS, FileDevice)
+	files, err := d.write(dir, passphrase, FilePlatformSign, FilePlatformEnc, FilePlatformTLS)
 	if err != nil {
 		return nil, err
+	}
+	for _, c := range []struct {
+		base string
+		id   Identity
+	}{{FileEnterprise, d.Enterprise}, {FileDevice, d.Device}} {
+		p := filepath.Join(dir, c.base+certSuffix)
+		if err := WriteCert(p, c.id.Cert); err != nil {
+			return nil, err
+		}
+		files = append(files, p)
 	}
 	auth := filepath.Join(dir, FileAuthority)
 	if err := WriteKey(auth, d.Authority, passphrase); err != nil {
 		return nil, err
 	}
-	return append(files, auth), nil
+	files = append(files, auth)
+	if d.machine != "" && d.taxID != "" {
+		reg, err := RegisterMachine(dir, d.machine, d.taxID)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, reg)
+	}
+	return files, nil
 }
 
 // WriteWorkstation writes the workstation's part into dir (--data/pki): the roots, the
@@ -215,6 +242,10 @@ type Platform struct {
 	// Devices are device certificates trusted as they are (a self-signed simulator's),
 	// by machine number.
 	Devices map[string]*smx509.Certificate
+	// Registry binds each machine number to the taxpayer it was issued to (the tax
+	// bureau's 发行 record): the platform takes a machine's invoices and upload packets
+	// only from that taxpayer's envelopes.
+	Registry map[string]string
 }
 
 // LoadPlatform reads the platform's PKI folder: the CA, its signing, encryption and TLS
@@ -226,6 +257,9 @@ func LoadPlatform(dir string, passphrase []byte, now time.Time) (*Platform, erro
 		return nil, err
 	}
 	p := &Platform{Roots: certPool(ca), Devices: map[string]*smx509.Certificate{}}
+	if p.Registry, err = ReadRegistry(dir); err != nil {
+		return nil, err
+	}
 	for _, c := range []struct {
 		base string
 		dst  *Identity
@@ -256,8 +290,12 @@ func LoadPlatform(dir string, passphrase []byte, now time.Time) (*Platform, erro
 }
 
 // TrustDevice writes a device certificate into the platform's devices/ folder, so that a
-// platform started on dir verifies that machine's invoices with it.
+// platform started on dir verifies that machine's invoices with it. The machine must
+// also be registered (RegisterMachine) to the taxpayer whose invoices it seals.
 func TrustDevice(dir, machine string, certDER []byte) (string, error) {
+	if !invoice.ValidMachine(machine) {
+		return "", fmt.Errorf("machine number %s: must be 12 digits", invoice.Quote(machine))
+	}
 	c, err := smx509.ParseCertificate(certDER)
 	if err != nil {
 		return "", fmt.Errorf("device %s certificate: %w", machine, err)

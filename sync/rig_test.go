@@ -25,7 +25,10 @@ import (
 	"github.com/kaipiao/kaipiao/sync/platform"
 )
 
-const sellerTaxID = "91350200776049653A"
+const (
+	sellerTaxID = "91350200776049653A"
+	otherTaxID  = "91110000600037341L"
+)
 
 // rig is a workstation and a platform in one process, with nothing mocked: the simulator
 // on a pseudo-terminal with a CA-issued device identity, the serial client, the bbolt
@@ -40,6 +43,9 @@ type rig struct {
 	db      *store.DB
 	engine  *invoice.Engine
 	machine string
+
+	// erpToken posts orders for sellerTaxID, otherToken for otherTaxID.
+	erpToken, otherToken string
 
 	plat     *ksync.Platform
 	pdb      *platform.DB
@@ -113,7 +119,17 @@ func newRig(t testing.TB, o rigOptions) *rig {
 	if r.pdb, err = platform.OpenDB(filepath.Join(dir, "platform")); err != nil {
 		t.Fatal(err)
 	}
-	r.handler = (&platform.Server{DB: r.pdb, PKI: r.plat}).Handler()
+	if r.erpToken, err = platform.NewERPToken(platDir, sellerTaxID, "rig ERP"); err != nil {
+		t.Fatal(err)
+	}
+	if r.otherToken, err = platform.NewERPToken(platDir, otherTaxID, "other ERP"); err != nil {
+		t.Fatal(err)
+	}
+	erps, err := platform.LoadERPTokens(platDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.handler = (&platform.Server{DB: r.pdb, PKI: r.plat, ERPTokens: erps}).Handler()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

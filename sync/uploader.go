@@ -298,10 +298,21 @@ func (s *Syncer) relay(ctx context.Context, c *Counts) error {
 
 // pull fetches the orders assigned to this enterprise, stores them, then acknowledges
 // them: an order lost between the platform's answer and our store is pulled again.
+//
+// Each pull also anchors the audit log's head at the platform and checks the head
+// anchored before: a log rewritten since is reported (store.ErrAuditBroken).
 func (s *Syncer) pull(ctx context.Context, c *Counts) error {
-	for range 1000 {
+	for i := range 1000 {
+		var head *AuditAnchor
+		if i == 0 {
+			seq, hash, err := s.cfg.Store.AuditHead()
+			if err != nil {
+				return err
+			}
+			head = &AuditAnchor{Seq: seq, Hash: hash}
+		}
 		body, err := s.post(ctx, PathPull, func() *Payload {
-			return &Payload{ID: NewID(), Kind: KindPull, At: s.cfg.Now().UTC()}
+			return &Payload{ID: NewID(), Kind: KindPull, At: s.cfg.Now().UTC(), Audit: head}
 		})
 		if err != nil {
 			return fmt.Errorf("sync: pulling orders: %w", err)
@@ -309,6 +320,14 @@ func (s *Syncer) pull(ctx context.Context, c *Counts) error {
 		var resp PullResponse
 		if err := json.Unmarshal(body, &resp); err != nil {
 			return fmt.Errorf("sync: the platform's orders: %w", err)
+		}
+		if resp.AuditError != "" {
+			return fmt.Errorf("sync: the platform refused the audit log's head: %s: %w", resp.AuditError, store.ErrAuditBroken)
+		}
+		if a := resp.AuditAnchor; a != nil {
+			if err := s.cfg.Store.CheckAnchor(a.Seq, a.Hash); err != nil {
+				return fmt.Errorf("sync: %w", err)
+			}
 		}
 		if len(resp.Orders) == 0 {
 			return nil

@@ -57,4 +57,9 @@ type Order struct {
 // PullResponse answers PathPull: the orders waiting for the signing enterprise.
 type PullResponse struct {
 	Orders []Order `json:"orders"`
+	// AuditAnchor is the audit head the platform held before this pull (the workstation
+	// checks that its log still has it); AuditError says why the head sent was refused
+	// (a log that went backwards).
+	AuditAnchor *AuditAnchor `json:"audit_anchor,omitempty"`
+	AuditError  string       `json:"audit_error,omitempty"`
 }

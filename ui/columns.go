@@ -6,10 +6,6 @@ import "fyne.io/fyne/v2"
 // width: a line's tax code needs room for 19 digits, its unit for two characters.
 type columns []float32
 
-// lineWeights are the widths of a line's cells: the fields of lineFields, then rate,
-// zero-rate flag, and the move up, move down and remove buttons.
-var lineWeights = columns{3, 2.6, 1.4, 0.9, 1.1, 1.4, 1.4, 1.1, 1.1, 1.4, 0.5, 0.5, 0.5}
-
 func (c columns) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	var total float32
 	for _, w := range c {

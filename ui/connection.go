@@ -20,12 +20,12 @@ type PortChoice struct {
 // opened before the window.
 type connectionForm struct {
 	device   *widget.Select
-	platform *widget.Entry
+	platform *entry
 	choices  []PortChoice
 }
 
 func newConnectionForm(ws *Workstation) *connectionForm {
-	c := &connectionForm{platform: widget.NewEntry(),
+	c := &connectionForm{platform: newEntry(),
 		choices: []PortChoice{{Address: "sim", Label: lang.L("内置模拟器（演示）")}}}
 	if ws.Ports != nil {
 		c.choices = append(c.choices, ws.Ports()...)
@@ -43,7 +43,9 @@ func newConnectionForm(ws *Workstation) *connectionForm {
 			c.device.SetSelectedIndex(i)
 		}
 	}
-	c.platform.SetText(saved.Platform)
+	// The address the program runs with is offered when none is saved yet (make run
+	// starts a local platform and passes its address).
+	c.platform.SetText(firstNonEmpty(saved.Platform, ws.Platform))
 	return c
 }
 
@@ -53,7 +55,7 @@ func (c *connectionForm) items() []*widget.FormItem {
 }
 
 func (c *connectionForm) connection() store.Connection {
-	conn := store.Connection{Device: "sim", Platform: c.platform.Text}
+	conn := store.Connection{Device: "sim", Platform: c.platform.trimmed()}
 	if i := c.device.SelectedIndex(); i >= 0 {
 		conn.Device = c.choices[i].Address
 	}
@@ -70,6 +72,10 @@ func (s *settingsScreen) connectionCard() fyne.CanvasObject {
 			return
 		}
 		s.status.SetText(lang.L("已保存，重新启动后生效"))
+		if ws.ChooseDevice != nil { // the device moves at once; the platform at the next start
+			ws.ChooseDevice(s.conn.connection().Device)
+			s.status.SetText(lang.L("已保存：设备已切换，服务平台重新启动后生效"))
+		}
 	})
 	buttons := container.NewHBox(save)
 	if ws.ImportPKI != nil {
@@ -121,4 +127,14 @@ func (s *settingsScreen) showImport() {
 	}, s.u.win)
 	s.importForm.Resize(fyne.NewSize(640, 320))
 	s.importForm.Show()
+}
+
+// firstNonEmpty returns the first non-empty string.
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }

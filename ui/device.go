@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/invoice"
 )
 
 // DevicePanel is what the administrator's device panel asks of the tax-control device.
@@ -45,13 +46,17 @@ type deviceScreen struct {
 	pinResult                        *widget.Label
 
 	st device.Status // as last read; the period the buttons act on
+
+	absent *widget.Label // why the panel is disabled, while the device is not connected
 }
 
 func newDeviceScreen(u *UI) *deviceScreen {
 	s := &deviceScreen{u: u, dev: u.ws.Device, identity: widget.NewLabel(""), stock: widget.NewLabel(""),
 		offline: widget.NewLabel(""), period: widget.NewLabel(""), locks: widget.NewLabel(""), result: widget.NewLabel(""),
 		oldPIN: widget.NewPasswordEntry(), newPIN: widget.NewPasswordEntry(), again: widget.NewPasswordEntry(),
-		pinResult: widget.NewLabel("")}
+		pinResult: widget.NewLabel(""), absent: widget.NewLabel("")}
+	s.absent.Importance, s.absent.Wrapping = widget.DangerImportance, fyne.TextWrapWord
+	s.absent.Hide()
 	s.locks.Importance = widget.DangerImportance
 	for _, l := range []*widget.Label{s.locks, s.result, s.offline, s.pinResult} {
 		l.Wrapping = fyne.TextWrapWord
@@ -64,6 +69,7 @@ func newDeviceScreen(u *UI) *deviceScreen {
 	pinForm := widget.NewForm(widget.NewFormItem(lang.L("原口令"), s.oldPIN), widget.NewFormItem(lang.L("新口令"), s.newPIN),
 		widget.NewFormItem(lang.L("再次输入"), s.again))
 	s.content = container.NewVScroll(container.NewVBox(
+		s.absent,
 		widget.NewCard(lang.L("税控设备"), "", container.NewVBox(s.identity, s.locks)),
 		widget.NewCard(lang.L("发票库存"), "", s.stock),
 		widget.NewCard(lang.L("离线开票"), "", s.offline),
@@ -88,7 +94,27 @@ func deviceMessage(err error) string {
 }
 
 // refresh reads the device in the background and shows what it found.
+// setLink disables the panel, saying why, while the device is not connected.
+func (s *deviceScreen) setLink(st LinkState, changed bool) {
+	if st.Connected {
+		s.absent.Hide()
+		if changed { // back: read the device again, which enables what it allows
+			s.pinBtn.Enable()
+			s.refresh()
+		}
+		return
+	}
+	s.absent.SetText(fmt.Sprintf(lang.L("税控设备不可用：%s。设备连接后才能抄报、清卡和修改口令。"), s.u.noDeviceReason()))
+	s.absent.Show()
+	for _, b := range []*widget.Button{s.report, s.clear, s.pinBtn} {
+		b.Disable()
+	}
+}
+
 func (s *deviceScreen) refresh() {
+	if !s.u.deviceReady() {
+		return
+	}
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -145,24 +171,50 @@ func (s *deviceScreen) show(st device.Status, rolls []device.Roll, off device.Of
 	s.content.Refresh() // the cards grow with their text
 }
 
-// stockText is one line per roll of invoice numbers (发票卷), then the total left.
+// stockText lists the rolls of invoice numbers (发票卷) type by type — each invoice type
+// has its own stock (docs/rules.md "Invoice code") — what is left of the type, then one
+// line a roll; then the total left.
 func stockText(rolls []device.Roll) string {
 	if len(rolls) == 0 {
 		return lang.L("设备中没有发票，请领购")
 	}
 	var b strings.Builder
-	left := 0
-	for _, r := range rolls {
-		b.WriteString(lang.L("代码 {{.Code}}  号码 {{.From}}–{{.To}}  剩余 {{.Left}} 张", map[string]any{"Code": r.Code,
-			"From": fmt.Sprintf("%08d", r.Start), "To": fmt.Sprintf("%08d", r.Start+r.Count-1), "Left": r.Remaining}))
-		if r.Remaining > 0 {
-			b.WriteString(lang.L("  下一张 {{.Next}}", map[string]any{"Next": r.Next()}))
+	total := 0
+	for _, k := range invoice.Kinds {
+		var lines strings.Builder
+		left, n := 0, 0
+		for _, r := range rolls {
+			if r.Kind() != k {
+				continue
+			}
+			n++
+			lines.WriteString(lang.L("  代码 {{.Code}}  号码 {{.From}}–{{.To}}  剩余 {{.Left}} 张", map[string]any{"Code": r.Code,
+				"From": fmt.Sprintf("%08d", r.Start), "To": fmt.Sprintf("%08d", r.Start+r.Count-1), "Left": r.Remaining}))
+			if r.Remaining > 0 {
+				lines.WriteString(lang.L("  下一张 {{.Next}}", map[string]any{"Next": r.Next()}))
+			}
+			lines.WriteString("\n")
+			left += int(r.Remaining)
 		}
-		b.WriteString("\n")
-		left += int(r.Remaining)
+		kind := kindTitle(k)
+		if n == 0 {
+			b.WriteString(lang.L("{{.Kind}}：没有库存，请领购", map[string]any{"Kind": kind}) + "\n")
+			continue
+		}
+		b.WriteString(lang.L("{{.Kind}}：剩余 {{.Left}} 张", map[string]any{"Kind": kind, "Left": left}) + "\n")
+		b.WriteString(lines.String())
+		total += left
 	}
-	b.WriteString(lang.L("共剩余 {{.Left}} 张", map[string]any{"Left": left}))
+	b.WriteString(lang.L("共剩余 {{.Left}} 张", map[string]any{"Left": total}))
 	return b.String()
+}
+
+// kindTitle is an invoice type's name in the window's language.
+func kindTitle(k invoice.Kind) string {
+	if k == invoice.KindSpecial {
+		return lang.L("电子专用发票")
+	}
+	return lang.L("电子普通发票")
 }
 
 // offlineText shows the offline counters against their limits and when issuing locks:

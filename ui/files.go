@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"io"
+	"github.com/kaipiao/kaipiao/orderfile"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -16,7 +16,9 @@ func openFile(win fyne.Window, exts []string, use func(name string, data []byte)
 			return
 		}
 		defer r.Close()
-		data, err := io.ReadAll(r)
+		// Bounded: an order file or master-data workbook over orderfile.MaxFileBytes is
+		// refused unread.
+		data, err := orderfile.ReadAll(r.URI().Name(), r)
 		if err == nil {
 			err = use(r.URI().Name(), data)
 		}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -21,11 +22,11 @@ type homeScreen struct {
 	content fyne.CanvasObject
 
 	device, stock, locks *widget.Label
-	offline              *widget.ProgressBar
+	offline              *gauge
 	offlineText          *widget.Label
 	// offlineTime is how much of the offline hours the oldest un-uploaded invoice has
 	// used; the label beside it says when issuing locks.
-	offlineTime     *widget.ProgressBar
+	offlineTime     *gauge
 	offlineTimeText *widget.Label
 	queue, today    *widget.Label
 	retry           *widget.Button // shown when the platform refused invoices
@@ -33,12 +34,15 @@ type homeScreen struct {
 
 func newHomeScreen(u *UI) *homeScreen {
 	h := &homeScreen{u: u, device: widget.NewLabel(""), stock: widget.NewLabel(""), locks: widget.NewLabel(""),
-		offline: widget.NewProgressBar(), offlineText: widget.NewLabel(""), queue: widget.NewLabel(""),
+		offline: newGauge(), offlineText: widget.NewLabel(""), queue: widget.NewLabel(""),
 		today: widget.NewLabel("")}
 	h.locks.Importance = widget.DangerImportance
-	h.locks.Wrapping = fyne.TextWrapWord
+	// Every line wraps: a long message grows downwards and never widens the window.
+	for _, l := range []*widget.Label{h.device, h.stock, h.locks, h.offlineText, h.queue, h.today} {
+		l.Wrapping = fyne.TextWrapWord
+	}
 	h.offline.TextFormatter = func() string { return fmt.Sprintf("%.0f%%", h.offline.Value*100) }
-	h.offlineTime, h.offlineTimeText = widget.NewProgressBar(), widget.NewLabel("")
+	h.offlineTime, h.offlineTimeText = newGauge(), message("")
 	h.offlineTime.TextFormatter = func() string { return fmt.Sprintf("%.0f%%", h.offlineTime.Value*100) }
 	refresh := widget.NewButton(lang.L("刷新"), h.refresh)
 	h.retry = widget.NewButton(lang.L("重新上传失败的发票"), h.retryDead)
@@ -68,7 +72,7 @@ func (h *homeScreen) refresh() {
 				devText = lang.L("已连接  机器编号 {{.Machine}}  下一张 {{.Next}}", map[string]any{"Machine": st.Machine, "Next": st.NextNumber})
 				stockText = lang.L("剩余发票 {{.N}} 张", map[string]any{"N": st.StockLeft})
 				offText = lang.L("离线开票金额 ¥{{.Amount}} / ¥{{.Limit}}，离线时长上限 {{.Hours}} 小时",
-					map[string]any{"Amount": st.OfflineAmount.String(), "Limit": st.OfflineLimit.String(), "Hours": st.OfflineHours})
+					map[string]any{"Amount": yuan(st.OfflineAmount, false), "Limit": yuan(st.OfflineLimit, false), "Hours": st.OfflineHours})
 				if !st.OldestPending.IsZero() {
 					offText += lang.L("，最早未上传 {{.At}}", map[string]any{"At": st.OldestPending.Format("01-02 15:04")})
 				}
@@ -98,10 +102,11 @@ func (h *homeScreen) refresh() {
 		default:
 			st := ws.Sync()
 			if !st.LastSuccess.IsZero() {
-				queueText += lang.L("。上次同步 ") + st.LastSuccess.Format("15:04:05")
+				// Beijing time, as the invoices and their PDFs show it.
+				queueText += lang.L("。上次同步 ") + st.LastSuccess.In(invoice.Beijing).Format("15:04:05")
 			}
 			if st.LastError != "" {
-				queueText += "\n" + lang.L("同步出错：") + st.LastError
+				queueText += "\n" + syncProblem(st.LastError)
 			}
 		}
 		// Today as the invoices count it: the Beijing day, whatever the computer's zone.
@@ -135,6 +140,8 @@ func (h *homeScreen) refresh() {
 				h.retry.Hide()
 			}
 			h.today.SetText(todayText)
+			// Wrapped messages change height: lay the cards out again.
+			h.content.Refresh()
 		})
 	}()
 }
@@ -156,4 +163,33 @@ func (h *homeScreen) retryDead() {
 		ws.SyncNow()
 	}
 	h.refresh()
+}
+
+var platformURL = regexp.MustCompile(`https?://[^/"\s]+`)
+
+// syncProblem is the sync's last error as the clerk should read it: what is wrong, what
+// to do, and that no invoice is lost. The sync's log keeps the English original.
+func syncProblem(raw string) string {
+	addr := platformURL.FindString(raw)
+	low := strings.ToLower(raw)
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(low, w) {
+				return true
+			}
+		}
+		return false
+	}
+	queued := lang.L("发票已在本机排队，恢复后自动上传，不会丢失。")
+	switch {
+	case has("connection refused", "no such host", "i/o timeout", "network is unreachable", "no route to host",
+		"deadline exceeded", "connection reset", "dial tcp", "eof"):
+		return lang.L("无法连接服务平台 {{.Addr}}。请检查网络；若地址已变（例如 make run 每次启动的本地平台），请管理员在“设置 → 设备与服务平台”中更正。",
+			map[string]any{"Addr": addr}) + queued
+	case has("x509", "certificate", "tls"):
+		return lang.L("与服务平台的安全连接失败：证书不受信任或已过期。请管理员在“设置”中导入证书。") + queued
+	case has("401", "403", "unauthorized", "forbidden"):
+		return lang.L("服务平台拒绝了本机的身份。请管理员检查企业签名证书。") + queued
+	}
+	return lang.L("同步出错：") + raw + "。" + queued
 }

@@ -142,8 +142,8 @@ func TestInvoiceListExports(t *testing.T) {
 		names[f.Name] = true
 	}
 	for _, r := range l.records {
-		if !names[report.PDFName(r.Invoice)] {
-			t.Errorf("zip lacks %s: %v", report.PDFName(r.Invoice), names)
+		if !names[mustPDFName(t, r.Invoice)] {
+			t.Errorf("zip lacks %s: %v", mustPDFName(t, r.Invoice), names)
 		}
 	}
 	if len(z.File) != 2 {
@@ -326,4 +326,13 @@ func TestMailText(t *testing.T) {
 			t.Errorf("%+v: %q, want %q", c.st, got, c.want)
 		}
 	}
+}
+
+func mustPDFName(t *testing.T, inv *invoice.Invoice) string {
+	t.Helper()
+	name, err := report.PDFName(inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return name
 }

@@ -173,7 +173,7 @@ func saveTemplate(path string) error {
 // failure leaves no half file.
 func writeFileAtomic(path string, data []byte) error {
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)
@@ -247,7 +247,7 @@ func (b *inbox) refresh() {
 		}
 	}
 	b.summary.SetText(fmt.Sprintf("共 %d 个订单：待开具 %d，有错误 %d，已开具 %d", len(b.entries), ready, bad, done))
-	if ready > 0 && b.stop == nil {
+	if ready > 0 && b.stop == nil && b.u.deviceReady() {
 		b.issueBtn.Enable()
 	} else {
 		b.issueBtn.Disable()
@@ -279,7 +279,7 @@ func (b *inbox) issueAll() {
 			orders = append(orders, e.order)
 		}
 	}
-	if len(todo) == 0 {
+	if len(todo) == 0 || !b.u.deviceReady() {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())

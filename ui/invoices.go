@@ -21,24 +21,27 @@ type invoiceList struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	buyer   *widget.Entry
+	buyer   *entry
 	redOnly *widget.Check
 	// The other filters: issue dates (YYYY-MM-DD, both inclusive), the invoice number,
 	// the sync state.
 	from, to, number *widget.Entry
 	syncState        *widget.Select
 	filterErr        *widget.Label
-	table            *widget.Table
+	table            *selectTable
 	records          []*store.Record
 	cursor           string
 	more             *widget.Button
 	detail           *widget.Label
-	redBtn           *widget.Button
-	partBtn          *widget.Button   // partial red: only for a blue invoice
-	redsBtn          *widget.Button   // its reds: only for a blue invoice
+	redBtn           *button
+	partBtn          *button          // partial red: only for a blue invoice
+	redsBtn          *button          // its reds: only for a blue invoice
 	actions          []*widget.Button // those that need a selected invoice
-	selected         *store.Record
-	mailForm         dialog.Dialog // the address asked for 发送邮件, while open
+	selected         *store.Record    // the highlighted row: what the details show and every action acts on
+	redNote          *widget.Label    // why the red actions are off for the selected invoice
+	lastAction       string           // the last action and the invoice it took (selection.go)
+	mailForm         dialog.Dialog    // the address asked for 发送邮件, while open
+	partial          *partialStrip    // the partly issued orders, with "issue the rest"
 }
 
 var listColumns = []struct {
@@ -59,29 +62,26 @@ var listColumns = []struct {
 var syncText = map[store.SyncState]string{store.SyncQueued: "待上传", store.SyncAcked: "已上传", store.SyncDead: "失败"}
 
 func newInvoiceList(u *UI) *invoiceList {
-	l := &invoiceList{u: u, buyer: widget.NewEntry(), detail: widget.NewLabel("")}
+	l := &invoiceList{u: u, buyer: newEntry(), detail: widget.NewLabel(""), redNote: widget.NewLabel(""), partial: newPartialStrip(u)}
+	l.redNote.Importance = widget.WarningImportance
 	l.buyer.SetPlaceHolder(lang.L("购买方名称或税号"))
 	l.buyer.OnChanged = func(string) { l.reload() }
 	l.redOnly = widget.NewCheck(lang.L("只看红字"), func(bool) { l.reload() })
-	l.table = newTable(func() int { return len(l.records) }, len(listColumns),
+	l.table = newSelectTable(func() int { return len(l.records) }, len(listColumns),
 		func(r, c int) string { return listColumns[c].cell(l.records[r]) },
 		func(c int) (string, float32) { return listColumns[c].title, listColumns[c].width },
 		func(r int) { l.show(l.records[r]) })
 	l.more = widget.NewButton(lang.L("更多"), l.loadMore)
-	l.redBtn = widget.NewButton(lang.L("全额红冲"), l.confirmRed)
+	l.redBtn = newButton(lang.L("全额红冲"), l.confirmRed)
 	l.redBtn.Disable()
-	l.partBtn = widget.NewButton(lang.L("部分红冲"), func() { l.showPartialRed() })
+	l.partBtn = newButton(lang.L("部分红冲"), func() { l.showPartialRed() })
 	l.partBtn.Disable()
-	l.redsBtn = widget.NewButton(lang.L("查看红字发票"), func() { l.showReds() })
+	l.redsBtn = newButton(lang.L("查看红字发票"), func() { l.showReds() })
 	l.redsBtn.Disable()
 	l.actions = []*widget.Button{
-		widget.NewButton(lang.L("预览"), func() { showPreview(u.win, "发票预览", l.selected.Invoice) }),
-		widget.NewButton(lang.L("保存PDF"), func() { askSavePDF(u.win, u.ws, l.selected.Invoice) }),
-		widget.NewButton(lang.L("打印"), func() {
-			if err := printPDF(u.ws, l.selected.Invoice); err != nil {
-				dialog.ShowError(fmt.Errorf("打印失败：%v", err), u.win)
-			}
-		}),
+		widget.NewButton(lang.L("预览"), func() { l.acted("preview"); showPreview(u.win, "发票预览", l.selected.Invoice, nil) }),
+		widget.NewButton(lang.L("保存PDF"), func() { l.acted("pdf"); askSavePDF(u.win, u.ws, l.selected.Invoice) }),
+		widget.NewButton(lang.L("打印"), func() { l.acted("print"); l.showPrint(false) }),
 		widget.NewButton(lang.L("复制代码号码"), func() {
 			fyne.CurrentApp().Clipboard().SetContent(l.selected.Invoice.Code + " " + l.selected.Invoice.Number)
 		}),
@@ -94,7 +94,7 @@ func newInvoiceList(u *UI) *invoiceList {
 	// The list above, the selected invoice below, the split movable by the clerk.
 	split := container.NewVSplit(
 		container.NewBorder(nil, l.more, nil, nil, l.table),
-		container.NewBorder(nil, container.NewHBox(append([]fyne.CanvasObject{l.redBtn, l.partBtn, l.redsBtn}, buttons(l.actions)...)...), nil, nil,
+		container.NewBorder(nil, container.NewHBox(append([]fyne.CanvasObject{l.redBtn, l.partBtn, l.redsBtn}, append(buttons(l.actions), l.redNote)...)...), nil, nil,
 			container.NewVScroll(l.detail)))
 	split.Offset = 0.6
 	l.from, l.to, l.number = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
@@ -112,7 +112,7 @@ func newInvoiceList(u *UI) *invoiceList {
 		widget.NewLabel(lang.L("号码")), sized(l.number, 130), widget.NewLabel(lang.L("同步")), l.syncState, l.filterErr)
 	l.content = container.NewBorder(
 		container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("查找")),
-			container.NewHBox(append([]fyne.CanvasObject{l.redOnly}, l.exportButtons()...)...), l.buyer), filters),
+			container.NewHBox(append([]fyne.CanvasObject{l.redOnly, l.printButton()}, l.exportButtons()...)...), l.buyer), filters, l.partial.content),
 		nil, nil, nil, split)
 	return l
 }
@@ -154,10 +154,19 @@ func sized(o fyne.CanvasObject, width float32) fyne.CanvasObject {
 	return container.NewGridWrap(fyne.NewSize(width, o.MinSize().Height), o)
 }
 
-// reload reads the first page again.
+// reload reads the first page again. The selected invoice stays selected, read afresh,
+// when it is still listed; otherwise nothing is.
 func (l *invoiceList) reload() {
+	l.partial.reload()
+	var id uint64
+	if l.selected != nil {
+		id = l.selected.ID
+	}
 	l.records, l.cursor = nil, ""
 	l.fetch(l.query())
+	if id == 0 || !l.selectWhere(func(r *store.Record) bool { return r.ID == id }) {
+		l.clearSelection()
+	}
 }
 
 func (l *invoiceList) loadMore() {
@@ -205,16 +214,7 @@ func (l *invoiceList) show(r *store.Record) {
 		b.WriteString("\n" + mailText(st))
 	}
 	l.detail.SetText(b.String())
-	for _, b := range l.actions {
-		b.Enable()
-	}
-	for _, b := range []*widget.Button{l.redBtn, l.partBtn, l.redsBtn} {
-		if inv.IsRed() {
-			b.Disable()
-		} else {
-			b.Enable()
-		}
-	}
+	l.enableActions(r)
 }
 
 func (l *invoiceList) confirmRed() {
@@ -223,29 +223,54 @@ func (l *invoiceList) confirmRed() {
 		return
 	}
 	msg := fmt.Sprintf("对发票 %s %s 尚未冲红的全部余额开具红字发票？", r.Invoice.Code, r.Invoice.Number)
-	dialog.ShowConfirm(lang.L("红冲"), msg, func(ok bool) {
-		if ok {
-			l.red(r)
+	// The reason is the clerk's to choose (it is printed and reported): none is preset.
+	reason := newKeySelect(nil)
+	for _, rs := range redReasons {
+		reason.Options = append(reason.Options, fmt.Sprintf("%d %s", rs, lang.L(rs.Text())))
+	}
+	reason.PlaceHolder = lang.L("请选择冲红原因（←→ 选择）")
+	problem := message("")
+	problem.Importance = widget.DangerImportance
+	var kd *keyDialog
+	ok := newButton(lang.L("开具红字发票"), func() {
+		i := reason.SelectedIndex()
+		if i < 0 {
+			problem.SetText(lang.L("请选择冲红原因"))
+			l.u.win.Canvas().Focus(reason)
+			return
 		}
-	}, l.u.win)
+		kd.d.Hide()
+		l.red(r, redReasons[i])
+	})
+	ok.Importance = widget.HighImportance
+	reason.onEnter = ok.OnTapped
+	cancel := newButton(lang.L("取消"), nil)
+	kd = showKeyDialog(l.u.win, lang.L("红冲"), container.NewVBox(sizedMessage(msg),
+		widget.NewForm(widget.NewFormItem(lang.L("冲红原因"), reason)), problem), reason, nil, cancel, ok)
+	cancel.OnTapped = kd.d.Hide
 }
 
 // red issues a full red invoice in the background.
-func (l *invoiceList) red(r *store.Record) {
+func (l *invoiceList) red(r *store.Record, reason invoice.RedReason) {
 	o := &invoice.Order{OrderID: "UI-RED-" + r.Invoice.Code + r.Invoice.Number + "-" + l.u.ws.Now().Format("20060102150405"),
-		RedOf:  &invoice.RedRequest{Code: r.Invoice.Code, Number: r.Invoice.Number, Reason: int(invoice.ReasonError)},
-		Issuer: l.u.ws.Operator}
+		RedOf:  &invoice.RedRequest{Code: r.Invoice.Code, Number: r.Invoice.Number, Reason: int(reason)},
+		Issuer: l.u.ws.Operator, Payee: r.Invoice.Payee, Reviewer: r.Invoice.Reviewer}
 	l.redBtn.Disable()
 	go func() {
 		outs, err := l.u.ws.Engine.Issue(context.Background(), o)
 		fyne.Do(func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("红冲失败：%s", clerkMessage(err)), l.u.win)
-				l.redBtn.Enable()
+				if l.selected != nil {
+					l.enableActions(l.selected)
+				}
 				return
 			}
-			dialog.ShowInformation(lang.L("红冲成功"), fmt.Sprintf("红字发票 %s %s", outs[0].Invoice.Code, outs[0].Invoice.Number), l.u.win)
+			showInfo(l.u.win, lang.L("红冲成功"), fmt.Sprintf("红字发票 %s %s", outs[0].Invoice.Code, outs[0].Invoice.Number))
 			l.reload()
+			// The new red invoice is what the clerk looks at next: select it, so that the
+			// details and every action are the red one's.
+			l.selectInvoice(outs[0].Invoice.Code, outs[0].Invoice.Number)
 		})
 	}()
 }

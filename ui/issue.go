@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -23,50 +22,56 @@ var rateChoices = []string{"13%", "9%", "6%", "5%", "3%", "1.5%", "1%", "0%"}
 
 var zeroRateChoices = map[string]string{"": "", "免税": "exempt", "不征税": "not_taxable", "出口退税": "export", "普通零税率": "zero_rate"}
 
-// issueForm is the issue screen: buyer, lines, live totals and every rule's error at its
-// field as the clerk types.
+// issueForm is the issue screen, laid out as the invoice: the buyer's box, the goods
+// grid, the totals with 价税合计 in words, the remark and 收款人, 复核, 开票人. A field's
+// errors show once the clerk has left it, or asked to issue: never on a blank form.
 type issueForm struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	orderID   string // the request ID: fixed for this form, so a double issue replays
-	kind      *widget.Select
-	inclusive *widget.Check
-	buyer     map[string]*widget.Entry // by field path
-	remark    *widget.Entry
-	lines     []*lineRow
-	linesBox  *fyne.Container
+	orderID    string // the request ID: fixed for this form, so a double issue replays
+	kind       *widget.Select
+	inclusive  *widget.Check
+	buyer      map[string]*entry // by field path
+	remark     *entry
+	payee      *entry // 收款人
+	reviewer   *entry // 复核
+	issuer     *widget.Label
+	lines      []*lineRow
+	linesBox   *fyne.Container
+	gridScroll *container.Scroll
 
 	amount, tax, total, words, split *widget.Label
-	problems                         *widget.Label
-	// fieldErr is each entry's current rule error; the entries' validators read it, so
-	// Fyne marks the field (and a form shows the message under it).
-	fieldErr   map[*widget.Entry]error
-	issueBtn   *widget.Button
-	previewBtn *widget.Button
+	// problems is the compact summary of the errors shown, in a scroll of fixed height
+	// under the totals: it never takes the grid's room, and the layout never jumps.
+	problems *widget.Label
+	// fieldErr is each entry's current rule error, shown at the field.
+	fieldErr map[*entry]error
+	// left are the fields the clerk has left since the form was new; asked is set once
+	// the clerk asked to preview or issue. Errors show for those only.
+	left       map[*entry]bool
+	asked      bool
+	issueBtn   *button
+	previewBtn *button
 	busy       bool
-	// filling is set while a chosen buyer or goods fills the form, so that filling does
-	// not offer suggestions again.
+	// filling is set while a chosen buyer or goods, or a computed amount, fills the form,
+	// so that filling does not offer suggestions again or count as typed.
 	filling      bool
 	buyerSuggest *suggestBox
 	checked      *invoice.Checked // the form as last checked, nil when invalid
-}
-
-// lineRow is one line of the form.
-type lineRow struct {
-	entries  map[string]*widget.Entry // name, tax_code, spec, unit, quantity, unit_price, amount, discount
-	rate     *widget.Select
-	zeroRate *widget.Select
-	suggest  *suggestBox // saved goods matching the name being typed
-	row      fyne.CanvasObject
+	confirm      *keyDialog       // the confirmation before issuing, while open
 }
 
 func newIssueForm(u *UI) *issueForm {
-	f := &issueForm{u: u, buyer: map[string]*widget.Entry{}, fieldErr: map[*widget.Entry]error{}}
+	f := &issueForm{u: u, buyer: map[string]*entry{}, fieldErr: map[*entry]error{}, left: map[*entry]bool{}}
 	f.kind = widget.NewSelect([]string{"电子普通发票", "电子专用发票"}, func(string) { f.refresh() })
 	f.kind.SetSelectedIndex(0)
-	f.inclusive = widget.NewCheck(lang.L("单价和金额含税"), func(bool) { f.refresh() })
-	buyerForm := widget.NewForm()
+	f.inclusive = widget.NewCheck(lang.L("含税"), func(bool) { f.refresh() })
+	labelled := func(label string, o fyne.CanvasObject) fyne.CanvasObject {
+		l := widget.NewLabel(lang.L(label))
+		return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(100, l.MinSize().Height), l), nil, o)
+	}
+	box := []fyne.CanvasObject{labelled("发票类型", container.NewBorder(nil, nil, nil, f.inclusive, f.kind))}
 	for _, b := range []struct{ path, label, hint string }{
 		{"buyer.name", "购买方名称", "必填"},
 		{"buyer.tax_id", "纳税人识别号", "统一社会信用代码；个人可不填"},
@@ -75,38 +80,65 @@ func newIssueForm(u *UI) *issueForm {
 		{"buyer.email", "邮箱", "发送电子发票"},
 	} {
 		e := f.entry(localized(b.hint))
+		e.noLeadingSpace = true
 		f.buyer[b.path] = e
-		buyerForm.Append(lang.L(b.label), e)
+		box = append(box, labelled(b.label, e))
 	}
 	f.buyerSuggest = newSuggestBox(f.relayout)
 	name := f.buyer["buyer.name"]
 	name.OnChanged = func(text string) { f.refresh(); f.offerBuyers(text) }
+	name.key = func(ev *fyne.KeyEvent) bool { return f.buyerSuggest.visible() && f.buyerSuggest.key(ev) }
 	f.remark = f.entry(lang.L("备注"))
+	f.payee, f.reviewer = f.entry(""), f.entry("")
+	f.payee.noLeadingSpace, f.reviewer.noLeadingSpace = true, true
+	f.issuer = widget.NewLabel("")
 	f.linesBox = container.NewVBox()
-	addLine := widget.NewButtonWithIcon(lang.L("添加商品行"), theme.ContentAddIcon(), func() { f.addLine(); f.refresh() })
+	addLine := newButton(lang.L("添加商品行 (Enter)"), func() { f.addLine(); f.refresh(); f.focusCell(len(f.lines)-1, "name") })
+	addLine.Icon = theme.ContentAddIcon()
 	f.amount, f.tax, f.total = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 	f.words, f.split = widget.NewLabel(""), widget.NewLabel("")
-	f.problems = widget.NewLabel("")
-	f.problems.Wrapping = fyne.TextWrapWord
+	f.problems = message("")
 	f.problems.Importance = widget.DangerImportance
-	f.issueBtn = widget.NewButtonWithIcon(lang.L("开具 (Ctrl+Enter)"), theme.ConfirmIcon(), f.submit)
+	f.issueBtn = newButton(lang.L("开具 (Ctrl+Enter)"), f.askIssue)
+	f.issueBtn.Icon = theme.ConfirmIcon()
 	f.issueBtn.Importance = widget.HighImportance
-	newBtn := widget.NewButtonWithIcon(lang.L("新建 (Ctrl+N)"), theme.ContentClearIcon(), f.reset)
-	f.previewBtn = widget.NewButtonWithIcon(lang.L("预览"), theme.VisibilityIcon(), f.preview)
+	newBtn := newButton(lang.L("新建 (Ctrl+N)"), func() { f.reset(); f.focusFirst() })
+	newBtn.Icon = theme.ContentClearIcon()
+	f.previewBtn = newButton(lang.L("预览"), f.preview)
+	f.previewBtn.Icon = theme.VisibilityIcon()
 
-	header := container.NewHBox(widget.NewLabel(lang.L("发票类型")), f.kind, f.inclusive)
-	totals := container.NewGridWithColumns(3, f.amount, f.tax, f.total)
-	f.content = container.NewBorder(
-		container.NewVBox(header, buyerForm, f.buyerSuggest.box, widget.NewSeparator(), lineHeader()),
-		container.NewVBox(widget.NewSeparator(), totals, f.words, f.split, f.problems,
-			container.NewBorder(nil, nil, widget.NewLabel(lang.L("备注")), nil, f.remark),
-			container.NewHBox(layout.NewSpacer(), newBtn, f.previewBtn, f.issueBtn)),
-		nil, nil,
-		container.NewVScroll(container.NewVBox(f.linesBox, container.NewHBox(addLine))),
-	)
+	f.gridScroll = container.NewVScroll(f.linesBox)
+	top := container.NewVBox(container.NewGridWithColumns(2, box...), f.buyerSuggest.box, lineHeader())
+	totals := container.NewGridWithColumns(4, f.amount, f.tax, f.total, f.words)
+	small := func(label string, e *entry, w float32) fyne.CanvasObject {
+		return container.NewHBox(widget.NewLabel(lang.L(label)), container.NewGridWrap(fyne.NewSize(w, e.MinSize().Height), e))
+	}
+	bottomRow := container.NewBorder(nil, nil, widget.NewLabel(lang.L("备注")),
+		container.NewHBox(small("收款人", f.payee, 90), small("复核", f.reviewer, 90), f.issuer,
+			layout.NewSpacer(), addLine, newBtn, f.previewBtn, f.issueBtn), f.remark)
+	summary := container.NewVScroll(container.NewVBox(f.split, f.problems))
+	summary.SetMinSize(fyne.NewSize(0, 2*widget.NewLabel("").MinSize().Height-8))
+	bottom := container.NewVBox(widget.NewSeparator(), totals, summary, bottomRow)
+	grid := container.New(minHeight{rows: minGridLines, row: f}, f.gridScroll)
+	// Objects in reading order, so that Tab goes from the buyer to the grid to the
+	// remark (container.NewBorder would put the centre first).
+	f.content = container.New(layout.NewBorderLayout(top, bottom, nil, nil), top, grid, bottom)
 	f.reset()
 	return f
 }
+
+// minHeight keeps room for a number of grid rows, so the grid never collapses.
+type minHeight struct {
+	rows int
+	row  *issueForm
+}
+
+func (m minHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := (newEntry().MinSize().Height + theme.Padding()) * float32(m.rows)
+	return fyne.NewSize(objs[0].MinSize().Width, h)
+}
+
+func (m minHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) { objs[0].Resize(size) }
 
 // relayout lays the form out again after a part of it changed height.
 func (f *issueForm) relayout() {
@@ -115,63 +147,28 @@ func (f *issueForm) relayout() {
 	}
 }
 
-func (f *issueForm) entry(hint string) *widget.Entry {
-	e := widget.NewEntry()
+// entry is one of the form's text fields: checked as typed, its errors shown once left.
+func (f *issueForm) entry(hint string) *entry {
+	e := newEntry()
 	e.SetPlaceHolder(hint)
-	e.Validator = func(string) error { return f.fieldErr[e] }
+	// The form sets each field's error itself (no validator: a validator would also put
+	// a tick in every valid cell, taking the room of the 19-digit tax code).
+	e.AlwaysShowValidationError = true
 	e.OnChanged = func(string) { f.refresh() }
+	e.left = func() {
+		if !f.left[e] {
+			f.left[e] = true
+			f.refresh()
+		}
+	}
 	return e
 }
 
-// lineFields are the columns of a line, with their widths in the grid.
-var lineFields = []struct{ key, label string }{
-	{"name", "项目名称"}, {"tax_code", "税收分类编码"}, {"spec", "规格型号"}, {"unit", "单位"},
-	{"quantity", "数量"}, {"unit_price", "单价"}, {"amount", "金额"}, {"discount", "折扣"},
-}
-
-func lineHeader() fyne.CanvasObject {
-	var cells []fyne.CanvasObject
-	for _, lf := range lineFields {
-		cells = append(cells, widget.NewLabelWithStyle(lang.L(lf.label), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+// focusFirst puts the focus in the buyer's name, where a new invoice starts.
+func (f *issueForm) focusFirst() {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(f.content); c != nil {
+		c.Focus(f.buyer["buyer.name"])
 	}
-	cells = append(cells, widget.NewLabelWithStyle(lang.L("税率"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabelWithStyle(lang.L("零税率"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewLabel(""),
-		widget.NewLabel(""), widget.NewLabel(""))
-	return container.New(lineWeights, cells...)
-}
-
-func (f *issueForm) addLine() *lineRow {
-	l := &lineRow{entries: map[string]*widget.Entry{}, suggest: newSuggestBox(f.relayout)}
-	var cells []fyne.CanvasObject
-	for _, lf := range lineFields {
-		e := f.entry("")
-		l.entries[lf.key] = e
-		cells = append(cells, e)
-	}
-	l.rate = widget.NewSelect(rateChoices, func(string) { f.refresh() })
-	l.rate.SetSelected("13%")
-	l.zeroRate = widget.NewSelect([]string{"", "免税", "不征税", "出口退税", "普通零税率"}, func(string) { f.refresh() })
-	l.zeroRate.PlaceHolder = "—"
-	l.entries["name"].OnChanged = func(text string) { f.refresh(); f.offerGoods(l, text) }
-	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { f.removeLine(l) })
-	up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { f.moveLine(l, -1) })
-	down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { f.moveLine(l, +1) })
-	cells = append(cells, l.rate, l.zeroRate, up, down, remove)
-	l.row = container.NewVBox(container.New(lineWeights, cells...), l.suggest.box)
-	f.lines = append(f.lines, l)
-	f.linesBox.Add(l.row)
-	return l
-}
-
-func (f *issueForm) removeLine(l *lineRow) {
-	for i, x := range f.lines {
-		if x == l {
-			f.lines = append(f.lines[:i], f.lines[i+1:]...)
-			f.linesBox.Remove(l.row)
-			break
-		}
-	}
-	f.refresh()
 }
 
 // reset starts a new invoice with a fresh request ID.
@@ -179,40 +176,59 @@ func (f *issueForm) reset() {
 	var b [6]byte
 	rand.Read(b[:])
 	f.orderID = fmt.Sprintf("UI-%s-%s", f.u.ws.Now().Format("20060102150405"), hex.EncodeToString(b[:]))
+	f.filling = true
 	for _, e := range f.buyer {
 		e.SetText("")
 	}
 	f.remark.SetText("")
+	f.filling = false
 	for len(f.lines) > 0 {
 		f.linesBox.Remove(f.lines[0].row)
 		f.lines = f.lines[1:]
 	}
 	f.addLine()
+	f.left = map[*entry]bool{}
+	f.asked = false
+	f.issuer.SetText(lang.L("开票人") + "：" + f.u.ws.Operator)
 	f.refresh()
 }
 
-// order reads the form as an order.
+// order reads the form as an order, trimmed where a space cannot be meant.
 func (f *issueForm) order() *invoice.Order {
-	o := &invoice.Order{OrderID: f.orderID, PriceIncludesTax: f.inclusive.Checked, Remark: f.remark.Text,
-		Issuer: f.u.ws.Operator,
-		Buyer: invoice.OrderBuyer{Name: f.buyer["buyer.name"].Text, TaxID: f.buyer["buyer.tax_id"].Text,
-			AddressPhone: f.buyer["buyer.address_phone"].Text, BankAccount: f.buyer["buyer.bank_account"].Text,
-			Email: f.buyer["buyer.email"].Text}}
+	get := func(path string) string { return f.buyer[path].trimmed() }
+	o := &invoice.Order{OrderID: f.orderID, PriceIncludesTax: f.inclusive.Checked, Remark: strings.TrimSpace(f.remark.Text),
+		Payee: f.payee.trimmed(), Reviewer: f.reviewer.trimmed(), Issuer: f.u.ws.Operator,
+		Buyer: invoice.OrderBuyer{Name: get("buyer.name"), TaxID: get("buyer.tax_id"),
+			AddressPhone: get("buyer.address_phone"), BankAccount: get("buyer.bank_account"), Email: get("buyer.email")}}
 	if f.kind.SelectedIndex() == 1 {
 		o.Type = string(invoice.KindSpecial)
 	}
 	for _, l := range f.lines {
-		get := func(k string) string { return strings.TrimSpace(l.entries[k].Text) }
-		o.Lines = append(o.Lines, invoice.OrderLine{Name: get("name"), TaxCode: get("tax_code"), Spec: get("spec"),
+		get := func(k string) string { return l.entries[k].trimmed() }
+		ol := invoice.OrderLine{Name: get("name"), TaxCode: get("tax_code"), Spec: get("spec"),
 			Unit: get("unit"), Quantity: get("quantity"), UnitPrice: get("unit_price"), Amount: get("amount"),
-			Discount: get("discount"), TaxRate: l.rate.Selected, ZeroRate: zeroRateChoices[l.zeroRate.Selected]})
+			Discount: get("discount"), TaxRate: l.rate.Selected, ZeroRate: zeroRateChoices[l.zeroRate.Selected]}
+		if l.amountAuto {
+			ol.Amount = "" // the engine computes quantity × price, as the cell shows
+		}
+		o.Lines = append(o.Lines, ol)
+	}
+	return o
+}
+
+// issueOrder is the order to issue: an untouched last row (Enter adds one) is not part
+// of it.
+func (f *issueForm) issueOrder() *invoice.Order {
+	o := f.order()
+	if n := len(o.Lines); n > 1 && blankLine(f.lines[n-1]) {
+		o.Lines = o.Lines[:n-1]
 	}
 	return o
 }
 
 // entries are all the form's text fields.
-func (f *issueForm) entries() []*widget.Entry {
-	es := []*widget.Entry{f.remark}
+func (f *issueForm) entries() []*entry {
+	es := []*entry{f.remark, f.payee, f.reviewer}
 	for _, e := range f.buyer {
 		es = append(es, e)
 	}
@@ -225,88 +241,169 @@ func (f *issueForm) entries() []*widget.Entry {
 }
 
 // field finds the entry for an error's field path, or nil.
-func (f *issueForm) field(path string) *widget.Entry {
+func (f *issueForm) field(path string) *entry {
 	if e, ok := f.buyer[path]; ok {
 		return e
 	}
-	if path == "remark" {
+	switch path {
+	case "remark":
 		return f.remark
+	case "payee":
+		return f.payee
+	case "reviewer":
+		return f.reviewer
 	}
 	var i int
-	var key string
 	if _, err := fmt.Sscanf(path, "lines[%d].", &i); err == nil && i < len(f.lines) {
-		key = path[strings.Index(path, ".")+1:]
-		return f.lines[i].entries[key]
+		return f.lines[i].entries[path[strings.Index(path, ".")+1:]]
 	}
 	return nil
 }
 
-// refresh checks the form as it stands: totals when it is valid, otherwise every error
-// at its field and, for errors no field shows, in the list under the totals.
-func (f *issueForm) refresh() {
-	if f.issueBtn == nil || f.previewBtn == nil {
-		return // still being built
+// blankLine reports whether a row is untouched: an empty row at the end is left out
+// of the order, as a spreadsheet's empty last row is.
+func blankLine(l *lineRow) bool {
+	for _, e := range l.entries {
+		if e.trimmed() != "" {
+			return false
+		}
 	}
-	cfg := f.u.ws.Engine.Codes
-	checked, errs := invoice.Check(f.order(), invoice.Config{Codes: cfg, Limits: f.u.ws.Limits,
+	return true
+}
+
+// refresh checks the form as it stands: the amount and tax of each complete row, the
+// totals, and the errors of the fields the clerk has left (all of them once asked).
+func (f *issueForm) refresh() {
+	if f.issueBtn == nil || f.previewBtn == nil || f.filling {
+		return // still being built, or being filled
+	}
+	o := f.order()
+	// Rows: the amount cell shows quantity × price until the clerk types an amount;
+	// the tax cell shows the row's tax as soon as the row is complete.
+	var sum invoice.Totals
+	for i, l := range f.lines {
+		if l.amountAuto {
+			f.filling = true
+			l.entries["amount"].SetText(product(o.Lines[i].Quantity, o.Lines[i].UnitPrice))
+			f.filling = false
+		}
+		tax, lines, ok := f.lineFigures(o, i)
+		l.tax.SetText("")
+		if ok {
+			l.tax.SetText(yuan(tax, false))
+			for _, x := range lines {
+				sum.Amount += x.Amount
+				sum.Tax += x.Tax
+			}
+		}
+	}
+	sum.Total = sum.Amount + sum.Tax
+	checked, errs := invoice.Check(f.issueOrder(), invoice.Config{Codes: f.u.ws.Engine.Codes, Limits: f.u.ws.Limits,
 		Seller: f.u.ws.Engine.Seller, Operator: f.u.ws.Operator})
-	// Every error is listed under the totals; those with a field the clerk has typed in
-	// also mark that field (an empty one would be marked before it was reached).
-	marked := map[*widget.Entry]error{}
-	var all []string
+	marked := map[*entry]error{}
+	var shown []string
 	for _, e := range errs {
-		if w := f.field(e.Field); w != nil && w.Text != "" && marked[w] == nil {
+		w := f.field(e.Field)
+		if !f.asked && (w == nil || !f.left[w]) {
+			continue // not reached yet: a blank form shows no errors
+		}
+		if w != nil && marked[w] == nil {
 			marked[w] = errors.New(e.Message)
 		}
-		all = append(all, e.Message)
+		shown = append(shown, e.Message)
 	}
 	for _, w := range f.entries() {
 		f.fieldErr[w] = marked[w]
 		w.SetValidationError(marked[w])
 	}
-	f.problems.SetText(strings.Join(all, "\n"))
+	f.problems.SetText(strings.Join(shown, "\n"))
 	f.checked = checked
-	if checked == nil {
-		f.previewBtn.Disable()
-		f.amount.SetText("合计金额 —")
-		f.tax.SetText("合计税额 —")
-		f.total.SetText("价税合计 —")
-		f.words.SetText("")
-		f.split.SetText("")
-		f.issueBtn.Disable()
-		return
+	t := sum
+	if checked != nil {
+		t = checked.Invoice.Totals()
 	}
-	t := checked.Invoice.Totals()
-	f.amount.SetText("合计金额 ¥" + t.Amount.String())
-	f.tax.SetText("合计税额 ¥" + t.Tax.String())
-	f.total.SetText("价税合计 ¥" + t.Total.String())
-	f.words.SetText("价税合计（大写）" + invoice.Words(t.Total))
+	f.amount.SetText(lang.L("合计金额") + " " + yuan(t.Amount, true))
+	f.tax.SetText(lang.L("合计税额") + " " + yuan(t.Tax, true))
+	f.total.SetText(lang.L("价税合计") + " " + yuan(t.Total, true))
+	f.words.SetText("")
+	if t.Total != 0 {
+		f.words.SetText("（大写）" + invoice.Words(t.Total))
+	}
 	f.split.SetText("")
-	if n := len(checked.Parts); n > 1 {
-		f.split.SetText(fmt.Sprintf("超过单张限额 ¥%s，将拆分为 %d 张发票", f.u.ws.Limits.InvoiceLimit, n))
+	f.split.Hide()
+	if checked != nil && len(checked.Parts) > 1 {
+		f.split.SetText(lang.L("超过单张限额 {{.Limit}}，将拆分为 {{.N}} 张发票", map[string]any{
+			"Limit": yuan(f.u.ws.Limits.InvoiceLimit, true), "N": len(checked.Parts)}))
+		f.split.Show()
 	}
-	f.previewBtn.Enable()
-	if !f.busy {
+	if !f.busy && f.u.deviceReady() { // without the device the banner says why
 		f.issueBtn.Enable()
+	} else {
+		f.issueBtn.Disable()
 	}
 }
 
-// preview shows the first invoice the form will become, as it will print.
+// reveal shows every error, as asking to issue does, and puts the focus on the first
+// field with one; it reports whether the form is valid.
+func (f *issueForm) reveal() bool {
+	f.asked = true
+	f.refresh()
+	if f.checked != nil {
+		return true
+	}
+	for _, path := range f.errorPaths() {
+		if w := f.field(path); w != nil {
+			if c := fyne.CurrentApp().Driver().CanvasForObject(f.content); c != nil {
+				c.Focus(w)
+			}
+			break
+		}
+	}
+	return false
+}
+
+// errorPaths are the fields of the form's errors, in the order the checker found them.
+func (f *issueForm) errorPaths() []string {
+	_, errs := invoice.Check(f.issueOrder(), invoice.Config{Codes: f.u.ws.Engine.Codes, Limits: f.u.ws.Limits,
+		Seller: f.u.ws.Engine.Seller, Operator: f.u.ws.Operator})
+	var out []string
+	for _, e := range errs {
+		out = append(out, e.Field)
+	}
+	return out
+}
+
+// preview shows the first invoice the form will become, as it will print; its 开具
+// goes on to the confirmation.
 func (f *issueForm) preview() {
-	if f.checked == nil {
+	if !f.reveal() {
 		return
 	}
-	showPreview(f.u.win, "开具前预览", draftForPreview(f.checked.Parts[0]))
+	showPreview(f.u.win, "开具前预览", draftForPreview(f.checked.Parts[0]), f.askIssue)
+}
+
+// askIssue shows what is about to be issued — buyer, total, how many invoices — with
+// 开具 focused: Enter issues, Escape goes back to the form.
+func (f *issueForm) askIssue() {
+	if f.busy || f.confirm != nil || !f.reveal() {
+		return
+	}
+	t := f.checked.Invoice.Totals()
+	text := lang.L("购买方：{{.Buyer}}", map[string]any{"Buyer": f.checked.Invoice.Buyer.Name}) + "\n" +
+		lang.L("价税合计：{{.Total}}", map[string]any{"Total": yuan(t.Total, true)}) + "\n" +
+		lang.L("发票张数：{{.N}}", map[string]any{"N": len(f.checked.Parts)})
+	f.confirm = showConfirm(f.u.win, lang.L("确认开具"), text, lang.L("开具 (Enter)"), nil, f.submit)
+	f.confirm.onClosed = func() { f.confirm = nil }
 }
 
 // submit issues the form's order in the background, keeping the window responsive.
 func (f *issueForm) submit() {
-	if f.busy || f.issueBtn.Disabled() {
+	if f.busy || f.checked == nil || !f.u.deviceReady() {
 		return
 	}
 	f.busy = true
 	f.issueBtn.Disable()
-	o := f.order()
+	o := f.issueOrder()
 	go func() {
 		outs, err := f.u.ws.Engine.Issue(context.Background(), o)
 		fyne.Do(func() {
@@ -317,17 +414,22 @@ func (f *issueForm) submit() {
 }
 
 func (f *issueForm) issued(outs []invoice.Outcome, err error) {
+	if err != nil && len(outs) > 0 {
+		showPartlyIssued(f.u, outs, err) // never hide an issued invoice
+		f.refresh()
+		return
+	}
 	if err != nil {
-		dialog.ShowError(fmt.Errorf("开票失败：%s", clerkMessage(err)), f.u.win)
+		showError(f.u.win, fmt.Errorf("开票失败：%s", clerkMessage(err)))
 		f.refresh()
 		return
 	}
 	var lines []string
 	for _, o := range outs {
 		t := o.Invoice.Totals()
-		lines = append(lines, fmt.Sprintf("发票代码 %s  号码 %s  价税合计 ¥%s", o.Invoice.Code, o.Invoice.Number, t.Total))
+		lines = append(lines, fmt.Sprintf("发票代码 %s  号码 %s  价税合计 %s", o.Invoice.Code, o.Invoice.Number, yuan(t.Total, true)))
 	}
-	dialog.ShowInformation(lang.L("开票成功"), strings.Join(lines, "\n"), f.u.win)
+	showInfo(f.u.win, lang.L("开票成功"), strings.Join(lines, "\n"))
 	f.reset()
 	if f.u.ws.SyncNow != nil {
 		f.u.ws.SyncNow()
@@ -353,4 +455,28 @@ func clerkMessage(err error) string {
 		return "该订单已开具过发票，且内容与本次不同。"
 	}
 	return err.Error()
+}
+
+// yuan is an amount as the screen shows it: thousands separated, with ¥ when sign is
+// set (exports that machines read keep Money.String).
+func yuan(m invoice.Money, sign bool) string {
+	s := m.String()
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	dot := strings.IndexByte(s, '.')
+	var b strings.Builder
+	for i, c := range s[:dot] {
+		if i > 0 && (dot-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	out := b.String() + s[dot:]
+	if sign {
+		out = "¥" + out
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
 }

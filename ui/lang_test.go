@@ -103,7 +103,9 @@ func TestScreensInEnglish(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "the device panel", func() bool { return u.device.stock.Text != "" })
-	if !strings.HasSuffix(u.device.stock.Text, "100 invoices left in all") || !strings.HasPrefix(u.device.period.Text, "Period ") {
+	// The stock per invoice type (docs/rules.md "Invoice code"), then the total.
+	if !strings.HasPrefix(u.device.stock.Text, "E-ordinary invoices: 100 left") || !strings.Contains(u.device.stock.Text, "\nE-special invoices: 100 left") ||
+		!strings.HasSuffix(u.device.stock.Text, "200 invoices left in all") || !strings.HasPrefix(u.device.period.Text, "Period ") {
 		t.Errorf("device panel %q %q", u.device.stock.Text, u.device.period.Text)
 	}
 	u.ShowIssue()

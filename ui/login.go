@@ -32,14 +32,17 @@ func Start(win fyne.Window, ws *Workstation, done func(*UI)) {
 // showSetup is the first run: the administrator and the seller.
 func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 	seller, _ := ws.Store.Seller()
-	admin, pass, again := widget.NewEntry(), widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	admin, pass, again := newEntry(), newPasswordEntry(), newPasswordEntry()
 	admin.SetText("管理员")
-	name, taxID, addr, bank := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	name, taxID, addr, bank := newEntry(), newEntry(), newEntry(), newEntry()
+	for _, e := range []*entry{admin, name, taxID, addr, bank} {
+		e.noLeadingSpace = true
+	}
 	name.SetText(seller.Name)
 	taxID.SetText(seller.TaxID)
 	addr.SetText(seller.AddressPhone)
 	bank.SetText(seller.BankAccount)
-	problem := widget.NewLabel("")
+	problem := message("")
 	problem.Importance = widget.DangerImportance
 	conn := newConnectionForm(ws)
 	form := widget.NewForm(
@@ -54,23 +57,32 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 	for _, it := range conn.items() {
 		form.AppendItem(it)
 	}
-	finish := widget.NewButton(lang.L("完成设置"), func() {
-		p := invoice.Party{Name: name.Text, TaxID: taxID.Text, AddressPhone: addr.Text, BankAccount: bank.Text}
-		if err := setUp(ws, admin.Text, pass.Text, again.Text, p); err != nil {
+	submit := func() {
+		// Names, IDs and addresses are trimmed: a space around them cannot be meant, and
+		// would make the administrator's name one nobody can type again.
+		p := invoice.Party{Name: name.trimmed(), TaxID: taxID.trimmed(), AddressPhone: addr.trimmed(), BankAccount: bank.trimmed()}
+		if err := setUp(ws, admin.trimmed(), pass.Text, again.Text, p); err != nil {
 			problem.SetText(err.Error())
 			return
 		}
 		// The device and the platform chosen take effect at the next start.
-		if err := ws.Store.SetConnection(conn.connection(), admin.Text); err != nil {
+		if err := ws.Store.SetConnection(conn.connection(), admin.trimmed()); err != nil {
 			problem.SetText(err.Error())
 			return
 		}
-		showLogin(win, ws, done)
-	})
+		showLoginAs(win, ws, admin.trimmed(), done)
+	}
+	finish := newButton(lang.L("完成设置"), submit)
 	finish.Importance = widget.HighImportance
+	// Enter in any field submits the form, as it does in every dialog.
+	for _, e := range []*entry{admin, pass, again, name, taxID, addr, bank, conn.platform} {
+		e.OnSubmitted = func(string) { submit() }
+	}
 	win.SetContent(container.NewPadded(container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("首次使用：设置管理员和销售方"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		form, problem, container.NewHBox(layout.NewSpacer(), finish))))
+	bindWindowKeys(win, nil)
+	win.Canvas().Focus(admin)
 }
 
 // setUp checks and stores the first run's answers.
@@ -108,12 +120,20 @@ func operatorError(err error) error {
 }
 
 // showLogin asks for a name and password.
-func showLogin(win fyne.Window, ws *Workstation, done func(*UI)) {
-	name, pass := widget.NewEntry(), widget.NewPasswordEntry()
-	problem := widget.NewLabel("")
+func showLogin(win fyne.Window, ws *Workstation, done func(*UI)) { showLoginAs(win, ws, "", done) }
+
+// showLoginAs is the log-in with the operator's name filled in (after the first run,
+// the administrator just created), the focus in the first field.
+func showLoginAs(win fyne.Window, ws *Workstation, who string, done func(*UI)) {
+	name, pass := newEntry(), newPasswordEntry()
+	name.noLeadingSpace = true
+	name.SetText(who)
+	problem := message("")
 	problem.Importance = widget.DangerImportance
 	login := func() {
-		op, err := ws.Store.Authenticate(name.Text, pass.Text)
+		// The name is trimmed: a stray space (say, the Space that pressed the previous
+		// screen's button) must neither refuse the log-in nor reach the audit log.
+		op, err := ws.Store.Authenticate(name.trimmed(), pass.Text)
 		switch {
 		case errors.Is(err, store.ErrBadLogin):
 			problem.SetText("用户名或密码错误")
@@ -134,12 +154,20 @@ func showLogin(win fyne.Window, ws *Workstation, done func(*UI)) {
 		}
 	}
 	pass.OnSubmitted = func(string) { login() }
-	btn := widget.NewButton(lang.L("登录"), login)
+	name.OnSubmitted = func(string) {
+		if pass.Text == "" {
+			win.Canvas().Focus(pass)
+			return
+		}
+		login()
+	}
+	btn := newButton(lang.L("登录"), login)
 	btn.Importance = widget.HighImportance
 	form := widget.NewForm(widget.NewFormItem(lang.L("操作员"), name), widget.NewFormItem(lang.L("密码"), pass))
 	win.SetContent(container.NewCenter(container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("开票 Kaipiao"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
 		container.NewGridWrap(fyne.NewSize(360, form.MinSize().Height), form),
-		problem, container.NewHBox(layout.NewSpacer(), btn))))
+		container.NewGridWrap(fyne.NewSize(360, problem.MinSize().Height*2), problem), container.NewHBox(layout.NewSpacer(), btn))))
+	bindWindowKeys(win, nil)
 	win.Canvas().Focus(name)
 }

@@ -3,9 +3,6 @@ package ui
 import (
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -13,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pdf"
 )
@@ -40,16 +38,28 @@ func previewPages(inv *invoice.Invoice) (fyne.CanvasObject, error) {
 	return container.NewScroll(box), nil
 }
 
-// showPreview opens the preview of an invoice (or of a draft) in a dialog.
-func showPreview(win fyne.Window, title string, inv *invoice.Invoice) {
+// showPreview opens the preview of an invoice (or of a draft) in a dialog; with issue,
+// the dialog has 开具 (focused) beside 关闭. Escape closes it.
+func showPreview(win fyne.Window, title string, inv *invoice.Invoice, issue func()) *keyDialog {
 	pages, err := previewPages(inv)
 	if err != nil {
-		dialog.ShowError(fmt.Errorf("无法预览：%v", err), win)
-		return
+		showError(win, fmt.Errorf("无法预览：%v", err))
+		return nil
 	}
-	d := dialog.NewCustom(title, "关闭", pages, win)
-	d.Resize(fyne.NewSize(1180, 700))
-	d.Show()
+	var kd *keyDialog
+	closeBtn := newButton(lang.L("关闭 (Esc)"), func() { kd.d.Hide() })
+	buttons, focus := []*button{closeBtn}, fyne.Focusable(closeBtn)
+	if issue != nil {
+		issueBtn := newButton(lang.L("开具 (Enter)"), func() { kd.d.Hide(); issue() })
+		issueBtn.Importance = widget.HighImportance
+		buttons, focus = append(buttons, issueBtn), issueBtn
+	}
+	kd = showKeyDialog(win, title, pages, focus, nil, buttons...)
+	// The window's size, less the dialog's frame: the page is 1,100 pixels wide and
+	// scrolls where the screen is smaller.
+	size := win.Canvas().Size()
+	kd.d.Resize(fyne.NewSize(min(1180, size.Width-40), min(700, size.Height-40)))
+	return kd
 }
 
 // draftCode stands for the code a draft does not have yet.
@@ -98,27 +108,4 @@ func askSavePDF(win fyne.Window, ws *Workstation, inv *invoice.Invoice) {
 	d.SetFileName(fmt.Sprintf("发票_%s_%s.pdf", inv.Code, inv.Number))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
 	inDocuments(d).Show()
-}
-
-// printPDF hands the PDF to the system's print path: lp on Linux and macOS, the shell's
-// print verb on Windows.
-func printPDF(ws *Workstation, inv *invoice.Invoice) error {
-	dir, err := os.MkdirTemp("", "kaipiao-print-")
-	if err != nil {
-		return err
-	}
-	path := filepath.Join(dir, fmt.Sprintf("%s_%s.pdf", inv.Code, inv.Number))
-	if err := savePDF(ws, inv, path); err != nil {
-		return err
-	}
-	var cmd *exec.Cmd
-	if runtime.GOOS == "windows" {
-		cmd = exec.Command("powershell", "-NoProfile", "-Command", "Start-Process", "-FilePath", path, "-Verb", "Print")
-	} else {
-		cmd = exec.Command("lp", path)
-	}
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("%v: %s", err, out)
-	}
-	return nil
 }

@@ -35,7 +35,7 @@ func describe(r invoice.LineLeft) string {
 type redRow struct {
 	left             invoice.LineLeft
 	pick             *widget.Check
-	quantity, amount *widget.Entry
+	quantity, amount *entry
 }
 
 // redDialog lets the clerk reverse part of a blue invoice: which lines, how many units or
@@ -45,9 +45,9 @@ type redDialog struct {
 	blue    *store.Record
 	rows    []*redRow
 	reason  *widget.Select
-	notice  *widget.Entry // 红字信息表编号, for a 专票 only
+	notice  *entry // 红字信息表编号, for a 专票 only
 	problem *widget.Label
-	ok      *widget.Button
+	ok      *button
 	d       *dialog.CustomDialog
 	// orderID is fixed for the dialog: issuing again after an unknown outcome replays
 	// the same red invoice instead of reversing twice.
@@ -67,7 +67,7 @@ func (l *invoiceList) showPartialRed() *redDialog {
 	}
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	rd := &redDialog{l: l, blue: r, problem: widget.NewLabel(""), notice: widget.NewEntry(),
+	rd := &redDialog{l: l, blue: r, problem: widget.NewLabel(""), notice: newEntry(),
 		orderID: fmt.Sprintf("UI-RED-%s%s-%s-%s", r.Invoice.Code, r.Invoice.Number, l.u.ws.Now().Format("20060102150405"), hex.EncodeToString(b[:]))}
 	rd.problem.Importance = widget.DangerImportance
 	rd.problem.Wrapping = fyne.TextWrapWord
@@ -86,7 +86,9 @@ func (l *invoiceList) showPartialRed() *redDialog {
 	// The engine's own accounting, so the clerk sees the remainder it will enforce.
 	for _, left := range invoice.Remaining(r.Invoice, reds) {
 		rr := &redRow{left: left, pick: widget.NewCheck(describe(left), func(bool) { rd.problem.SetText("") }),
-			quantity: widget.NewEntry(), amount: widget.NewEntry()}
+			quantity: newEntry(), amount: newEntry()}
+		rr.quantity.OnSubmitted = func(string) { rd.submit() }
+		rr.amount.OnSubmitted = func(string) { rd.submit() }
 		rr.quantity.SetPlaceHolder(lang.L("数量"))
 		rr.amount.SetPlaceHolder(lang.L("不含税金额"))
 		if !left.Goods.HasQuantity() {
@@ -107,12 +109,25 @@ func (l *invoiceList) showPartialRed() *redDialog {
 		map[string]any{"Code": r.Invoice.Code, "Number": r.Invoice.Number, "Buyer": r.Invoice.Buyer.Name, "Reds": len(reds)}))
 	head.Wrapping = fyne.TextWrapWord
 	content := container.NewBorder(container.NewVBox(head, form), rd.problem, nil, nil, container.NewVScroll(rowsBox))
-	rd.d = dialog.NewCustomWithoutButtons(lang.L("部分红冲"), content, l.u.win)
-	rd.ok = widget.NewButton(lang.L("开具红字发票"), rd.submit)
+	rd.notice.OnSubmitted = func(string) { rd.submit() }
+	rd.ok = newButton(lang.L("开具红字发票"), rd.submit)
 	rd.ok.Importance = widget.HighImportance
-	rd.d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.L("取消"), rd.d.Hide), rd.ok})
-	rd.d.Resize(fyne.NewSize(900, 520))
-	rd.d.Show()
+	cancel := newButton(lang.L("取消"), nil)
+	// The focus starts on the first line that has something left: Space ticks it, Tab
+	// goes to its quantity, Enter issues, Escape cancels.
+	var first fyne.Focusable = rd.reason
+	for _, row := range rd.rows {
+		if !row.pick.Disabled() {
+			first = row.pick
+			break
+		}
+	}
+	kd := showKeyDialog(l.u.win, lang.L("部分红冲"), content, nil, nil, cancel, rd.ok)
+	rd.d = kd.d
+	cancel.OnTapped = rd.d.Hide
+	size := l.u.win.Canvas().Size()
+	rd.d.Resize(fyne.NewSize(min(900, size.Width-40), min(520, size.Height-40)))
+	l.u.win.Canvas().Focus(first)
 	return rd
 }
 
@@ -139,7 +154,9 @@ func (rd *redDialog) order() (*invoice.Order, string) {
 	if len(req.Lines) == 0 {
 		return nil, lang.L("请勾选要冲红的商品行")
 	}
-	return &invoice.Order{OrderID: rd.orderID, RedOf: req, Issuer: rd.l.u.ws.Operator}, ""
+	// 收款人 and 复核 are the blue invoice's: the same people answer for the reversal.
+	return &invoice.Order{OrderID: rd.orderID, RedOf: req, Issuer: rd.l.u.ws.Operator,
+		Payee: inv.Payee, Reviewer: inv.Reviewer}, ""
 }
 
 // submit issues the red invoice in the background; a refusal stays in the dialog, next
@@ -162,9 +179,10 @@ func (rd *redDialog) submit() {
 			}
 			rd.d.Hide()
 			red := outs[0].Invoice
-			dialog.ShowInformation(lang.L("红冲成功"), lang.L("红字发票 {{.Code}} {{.Number}}，价税合计 ¥{{.Total}}", map[string]any{
-				"Code": red.Code, "Number": red.Number, "Total": red.Totals().Total.String()}), rd.l.u.win)
+			showInfo(rd.l.u.win, lang.L("红冲成功"), lang.L("红字发票 {{.Code}} {{.Number}}，价税合计 ¥{{.Total}}", map[string]any{
+				"Code": red.Code, "Number": red.Number, "Total": red.Totals().Total.String()}))
 			rd.l.reload()
+			rd.l.selectInvoice(red.Code, red.Number)
 		})
 	}()
 }

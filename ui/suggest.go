@@ -28,13 +28,14 @@ const maxSuggestions = 6
 type suggestBox struct {
 	box   *fyne.Container
 	items []*widget.Button // as shown, for tests
+	sel   int              // the highlighted item, which Enter picks; -1 for none
 	// relayout lays the screen out again: the box changes height, and the containers
 	// around it do not notice on every driver.
 	relayout func()
 }
 
 func newSuggestBox(relayout func()) *suggestBox {
-	s := &suggestBox{box: container.NewVBox(), relayout: relayout}
+	s := &suggestBox{box: container.NewVBox(), relayout: relayout, sel: -1}
 	s.box.Hide()
 	return s
 }
@@ -43,6 +44,7 @@ func newSuggestBox(relayout func()) *suggestBox {
 func (s *suggestBox) show(labels []string, pick func(i int)) {
 	s.box.RemoveAll()
 	s.items = nil
+	s.sel = -1
 	for i, text := range labels {
 		if i == maxSuggestions {
 			break
@@ -67,6 +69,7 @@ func (s *suggestBox) hide() {
 	}
 	s.box.RemoveAll()
 	s.items = nil
+	s.sel = -1
 	s.box.Hide()
 	s.relayout()
 }
@@ -93,11 +96,11 @@ func (f *issueForm) offerBuyers(text string) {
 // fillBuyer puts a saved buyer into the form.
 func (f *issueForm) fillBuyer(p invoice.Party) {
 	f.filling = true
-	defer func() { f.filling = false }()
 	for path, v := range map[string]string{"buyer.name": p.Name, "buyer.tax_id": p.TaxID,
 		"buyer.address_phone": p.AddressPhone, "buyer.bank_account": p.BankAccount, "buyer.email": p.Email} {
 		f.buyer[path].SetText(v)
 	}
+	f.filling = false
 	f.refresh()
 }
 
@@ -127,7 +130,6 @@ func (f *issueForm) offerGoods(l *lineRow, text string) {
 // fillGoods puts saved goods into a line, leaving the quantity and amount to the clerk.
 func (f *issueForm) fillGoods(l *lineRow, g Goods) {
 	f.filling = true
-	defer func() { f.filling = false }()
 	for key, v := range map[string]string{"name": g.Name, "tax_code": g.TaxCode, "unit": g.Unit, "spec": g.Spec,
 		"unit_price": g.Price} {
 		l.entries[key].SetText(v)
@@ -140,6 +142,7 @@ func (f *issueForm) fillGoods(l *lineRow, g Goods) {
 		}
 	}
 	l.zeroRate.SetSelected(zero)
+	f.filling = false
 	f.refresh()
 }
 
@@ -157,5 +160,41 @@ func (f *issueForm) moveLine(l *lineRow, delta int) {
 		}
 		f.refresh()
 		return
+	}
+}
+
+func (s *suggestBox) visible() bool { return s.box.Visible() && len(s.items) > 0 }
+
+// key lets the keyboard choose: Down and Up highlight the next or previous suggestion,
+// Enter picks the highlighted one, Escape closes the list. It reports whether it used
+// the key.
+func (s *suggestBox) key(ev *fyne.KeyEvent) bool {
+	switch ev.Name {
+	case fyne.KeyDown:
+		s.highlight(min(s.sel+1, len(s.items)-1))
+	case fyne.KeyUp:
+		s.highlight(max(s.sel-1, -1))
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if s.sel < 0 {
+			return false
+		}
+		s.items[s.sel].OnTapped()
+	case fyne.KeyEscape:
+		s.hide()
+	default:
+		return false
+	}
+	return true
+}
+
+func (s *suggestBox) highlight(i int) {
+	s.sel = i
+	for j, b := range s.items {
+		if j == i {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.LowImportance
+		}
+		b.Refresh()
 	}
 }

@@ -69,7 +69,7 @@ func TestClerkPicksSavedBuyerAndGoods(t *testing.T) {
 		t.Fatalf("line not filled: %q %q %q", l.entries["tax_code"].Text, l.rate.Selected, l.entries["unit_price"].Text)
 	}
 	test.Type(l.entries["quantity"], "2")
-	if f.problems.Text != "" || f.total.Text != "价税合计 ¥10600.00" {
+	if f.problems.Text != "" || f.total.Text != "价税合计 ¥10,600.00" {
 		t.Fatalf("problems %q, total %q", f.problems.Text, f.total.Text)
 	}
 }

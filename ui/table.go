@@ -9,10 +9,19 @@ import (
 // newTable is a table of rows and text cells under translated headers.
 func newTable(rows func() int, cols int, cell func(r, c int) string, head func(c int) (string, float32),
 	selected func(r int)) *widget.Table {
-	t := widget.NewTableWithHeaders(
-		func() (int, int) { return rows(), cols },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(cell(id.Row, id.Col)) })
+	t := &widget.Table{}
+	t.ExtendBaseWidget(t)
+	setupTable(t, rows, cols, cell, head, selected)
+	return t
+}
+
+// setupTable configures t, which may be embedded in another widget, as newTable does.
+func setupTable(t *widget.Table, rows func() int, cols int, cell func(r, c int) string, head func(c int) (string, float32),
+	selected func(r int)) {
+	t.Length = func() (int, int) { return rows(), cols }
+	t.CreateCell = func() fyne.CanvasObject { return widget.NewLabel("") }
+	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(cell(id.Row, id.Col)) }
+	t.ShowHeaderRow = true
 	t.ShowHeaderColumn = false
 	t.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
@@ -30,5 +39,4 @@ func newTable(rows func() int, cols int, cell func(r, c int) string, head func(c
 			selected(id.Row)
 		}
 	}
-	return t
 }

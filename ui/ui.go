@@ -10,10 +10,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/printing"
 	"github.com/kaipiao/kaipiao/store"
 )
 
@@ -51,6 +51,18 @@ type Workstation struct {
 	// device's identity (name enterprise, seal or device), keyPass opening an encrypted
 	// key; it says what it did. nil hides the button.
 	ImportPKI func(name, certFile, keyFile, keyPass string) (string, error)
+	// Link reports the device's connection at start; nil means always connected (tests).
+	// main then calls UI.SetLink at every change.
+	Link func() LinkState
+	// RetryDevice asks for a new attempt to reach the device now; ChooseDevice moves it
+	// to another port ("sim" for the built-in simulator). nil hides the buttons.
+	RetryDevice  func()
+	ChooseDevice func(addr string)
+	// Printing is the print spooler; the system's (CUPS, or the Windows spooler) when nil.
+	Printing printing.Spooler
+	// Platform is the service platform's address the program runs with (a flag or the
+	// environment); the first run offers it. Empty when there is none.
+	Platform string
 	// Now is the clock for "today"; time.Now by default.
 	Now func() time.Time
 }
@@ -87,17 +99,23 @@ type UI struct {
 	master   *masterScreen   // nil for a clerk
 	stats    *statsScreen
 	device   *deviceScreen // nil for a clerk, or without a device
+	banner   *deviceBanner
+	link     LinkState
 
 	issueTab, inboxTab, listTab, settingsTab, deviceTab, masterTab, statsTab *container.TabItem
 }
 
 // New builds the screens into win and binds the keyboard shortcuts: Ctrl+N a new invoice,
-// Ctrl+Enter issue it.
+// Ctrl+Enter issue it (after a confirmation), Ctrl+1…9 the tabs, Ctrl+Q quit.
 func New(win fyne.Window, ws *Workstation) *UI {
 	if ws.Now == nil {
 		ws.Now = time.Now
 	}
-	u := &UI{win: win, ws: ws}
+	u := &UI{win: win, ws: ws, link: LinkState{Connected: true}}
+	if ws.Link != nil {
+		u.link = ws.Link()
+	}
+	u.banner = newDeviceBanner(u)
 	u.home = newHomeScreen(u)
 	u.issue = newIssueForm(u)
 	u.list = newInvoiceList(u)
@@ -128,8 +146,11 @@ func New(win fyne.Window, ws *Workstation) *UI {
 		switch t.Content {
 		case u.home.content:
 			u.home.refresh()
+		case u.issue.content:
+			u.issue.focusFirst()
 		case u.list.content:
 			u.list.reload()
+			u.win.Canvas().Focus(u.list.table) // the arrows go through the invoices at once
 		case u.inbox.content:
 			u.inbox.reloadMappings()
 		case u.stats.content:
@@ -142,11 +163,9 @@ func New(win fyne.Window, ws *Workstation) *UI {
 			u.device.refresh()
 		}
 	}
-	win.SetContent(u.tabs)
-	win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { u.tabs.Select(u.issueTab); u.issue.reset() })
-	win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { u.issue.submit() })
+	win.SetContent(container.NewBorder(u.banner.content, nil, nil, nil, u.tabs))
+	u.SetLink(u.link)
+	bindWindowKeys(win, u)
 	u.home.refresh()
 	return u
 }

@@ -131,26 +131,30 @@ func TestClerkIssuesFindsAndReversesAnInvoice(t *testing.T) {
 	test.Type(l.entries["unit_price"], "10000")
 	l.rate.SetSelected("6%")
 	test.Type(l.entries["discount"], "500.00")
-	if !strings.Contains(f.problems.Text, "校验位") || !f.issueBtn.Disabled() {
+	if f.problems.Text != "" {
+		t.Fatalf("errors shown before the clerk left a field or asked to issue: %q", f.problems.Text)
+	}
+	if f.reveal() || !strings.Contains(f.problems.Text, "校验位") {
 		t.Fatalf("a bad credit code must be shown and block issuing: %q", f.problems.Text)
 	}
-	if f.buyer["buyer.tax_id"].Validate() == nil {
+	if f.fieldErr[f.buyer["buyer.tax_id"]] == nil {
 		t.Error("the tax ID field itself must carry the error")
 	}
 	screenshot(t, w, "issue-errors")
 
 	// Fixed: the totals and the amount in words appear, and issuing is possible.
 	f.buyer["buyer.tax_id"].SetText("91350200776049653A")
-	if f.problems.Text != "" || f.issueBtn.Disabled() {
+	if f.problems.Text != "" || f.checked == nil {
 		t.Fatalf("still refused: %q", f.problems.Text)
 	}
-	if f.total.Text != "价税合计 ¥10070.00" || f.words.Text != "价税合计（大写）壹万零柒拾圆整" {
+	if f.total.Text != "价税合计 ¥10,070.00" || f.words.Text != "（大写）壹万零柒拾圆整" {
 		t.Fatalf("totals %q %q", f.total.Text, f.words.Text)
 	}
 	screenshot(t, w, "issue-form")
 
-	// Ctrl+Enter issues in the background; the invoice lands in the store.
+	// Ctrl+Enter asks, Enter issues in the background; the invoice lands in the store.
 	press(w, fyne.KeyReturn)
+	key(w, fyne.KeyReturn)
 	eventually(t, "the invoice in the store", func() bool { n, _ := ws.Store.Count(); return n == 1 })
 
 	// The invoice list finds it by buyer; the clerk reverses it in full.
@@ -164,7 +168,7 @@ func TestClerkIssuesFindsAndReversesAnInvoice(t *testing.T) {
 	}
 	dismissDialogs(w) // the clerk has read "开票成功"
 	screenshot(t, w, "invoices")
-	u.list.red(blue)
+	u.list.red(blue, invoice.ReasonError)
 	eventually(t, "the red invoice", func() bool { n, _ := ws.Store.Count(); return n == 2 })
 	reds, _ := ws.Store.RedsOf(blue.Invoice.Code, blue.Invoice.Number)
 	if len(reds) != 1 || reds[0].Totals().Total != -blue.Invoice.Totals().Total {
@@ -251,8 +255,10 @@ func TestPreviewAndSavePDF(t *testing.T) {
 	}
 	f.preview()
 	screenshot(t, w, "issue-preview")
+	dismissDialogs(w)
 
 	press(w, fyne.KeyReturn)
+	key(w, fyne.KeyReturn)
 	eventually(t, "issued", func() bool { n, _ := ws.Store.Count(); return n == 1 })
 	page, _ := ws.Store.List(store.Query{})
 	file := filepath.Join(t.TempDir(), "invoice.pdf")
@@ -357,6 +363,9 @@ func formEntries(f *widget.Form) map[string]*widget.Entry {
 		if e, ok := it.Widget.(*widget.Entry); ok {
 			out[it.Text] = e
 		}
+		if e, ok := it.Widget.(*entry); ok {
+			out[it.Text] = &e.Entry
+		}
 	}
 	return out
 }
@@ -367,6 +376,9 @@ func tapButton(t *testing.T, o fyne.CanvasObject, label string) {
 	walk(o, func(c fyne.CanvasObject) {
 		if b, ok := c.(*widget.Button); ok && b.Text == label {
 			found = b
+		}
+		if b, ok := c.(*button); ok && b.Text == label {
+			found = &b.Button
 		}
 	})
 	if found == nil {

@@ -38,11 +38,13 @@ func (w *Workstation) Syncer(ctx context.Context, data, url string, log io.Write
 	if c := pki.Enterprise.Cert; ksync.ExpiresSoon(c, time.Now()) && log != nil {
 		fmt.Fprintf(log, "kaipiao: warning: the enterprise's certificate expires on %s: renew it\n", c.NotAfter.Format(time.DateOnly))
 	}
-	caps, err := w.Client.Caps(ctx)
+	// The device's certificate as last read from it (kept in the data folder), so that
+	// what is queued still syncs while the device is away; the relay waits for it.
+	cert, err := os.ReadFile(filepath.Join(data, DeviceCertFile))
 	if err != nil {
-		return nil, fmt.Errorf("the device's certificate: %w", err)
+		return nil, fmt.Errorf("the device's certificate (read at its first connection): %w", err)
 	}
-	return ksync.New(ksync.Config{Store: w.Store, PKI: pki, URL: url, Device: w.Client, DeviceCert: caps.Certificate,
+	return ksync.New(ksync.Config{Store: w.Store, PKI: pki, URL: url, Device: w.Link, DeviceCert: cert,
 		OnPass: onPass})
 }
 
@@ -50,7 +52,8 @@ func (w *Workstation) Syncer(ctx context.Context, data, url string, log io.Write
 // machine number and the enterprise's tax ID come from the device), writes the
 // platform's part into platformDir (for `kaipiao-platform --pki`), registers the device's
 // own certificate with it, and installs the workstation's part in the data folder. Keys
-// are encrypted with KAIPIAO_KEY_PASSPHRASE, or the demo passphrase.
+// are encrypted with KAIPIAO_KEY_PASSPHRASE, or the demo passphrase when
+// KAIPIAO_DEMO_KEYS=1 (make run's folder).
 func DemoPKI(ctx context.Context, client *device.Client, data, platformDir string) ([]string, error) {
 	st, err := client.Status(ctx)
 	if err != nil {
@@ -64,9 +67,15 @@ func DemoPKI(ctx context.Context, client *device.Client, data, platformDir strin
 	if err != nil {
 		return nil, err
 	}
-	pass := []byte(ksync.DemoPassphrase)
-	if p := os.Getenv(ksync.PassphraseEnv); p != "" {
-		pass = []byte(p)
+	var pass []byte
+	switch {
+	case os.Getenv(ksync.PassphraseEnv) != "":
+		pass = []byte(os.Getenv(ksync.PassphraseEnv))
+	case os.Getenv(ksync.DemoKeysEnv) == "1":
+		pass = []byte(ksync.DemoPassphrase)
+	default:
+		return nil, fmt.Errorf("demo certificates: set %s (or %s=1 for make run's demo folder): %w",
+			ksync.PassphraseEnv, ksync.DemoKeysEnv, ksync.ErrNoPassphrase)
 	}
 	files, err := set.WritePlatform(platformDir, pass)
 	if err != nil {

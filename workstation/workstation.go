@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -58,6 +59,9 @@ func moveDataDir(old, dir string) string {
 const (
 	StoreFile    = "kaipiao.db" // the workstation's bbolt file
 	SimStateFile = "devsim.db"  // the built-in simulator's state
+	// DeviceCertFile is the device's certificate (DER) as it last gave it, for syncing
+	// while it is away.
+	DeviceCertFile = "device-cert.der"
 )
 
 // DemoSellerName names the seller on a fresh data folder driven by the built-in
@@ -79,11 +83,15 @@ type Config struct {
 
 // Workstation is an open workstation. Close it when done.
 type Workstation struct {
-	Store  *store.DB
+	Store *store.DB
+	// Client is the device's client as connected by Open (kaipiaoctl); the window, whose
+	// device comes and goes, asks Link.Client instead.
 	Client *device.Client
+	Link   *Link
 	Engine *invoice.Engine
-	Limits invoice.Limits
+	Limits invoice.Limits // as read at the last connection; see CurrentLimits
 	close  func()
+	mu     sync.Mutex
 }
 
 // Close releases the device and the store.
@@ -103,31 +111,59 @@ func TaxCodes() (*invoice.TaxCodes, error) {
 	return codes, codesErr
 }
 
-// OpenStore opens the data folder's store, with ErrBusy when another program has it.
+// OpenStore opens the data folder's store, with ErrBusy when another program has it. New
+// audit entries are sealed with the audit key kept outside the folder (AuditKey).
 func OpenStore(data string) (*store.DB, error) {
-	db, err := store.Open(filepath.Join(data, StoreFile), store.Options{})
+	key, err := AuditKey(data)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(filepath.Join(data, StoreFile), store.Options{AuditKey: key})
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("%s: %w", data, ErrBusy)
 	}
 	return db, err
 }
 
-// ConnectDevice reaches the device addr names: "sim" starts the built-in simulator on a
-// pseudo-terminal with its state in the data folder; anything else is a serial port path
-// with an optional ?baud=N. The returned func closes what it opened.
+// ConnectDevice reaches the device addr names: "sim" starts the built-in simulator with
+// its state in the data folder, on a pseudo-terminal where there is one and in-process
+// (a pipe pair) on Windows or where none can be opened; "sim:inprocess" asks for the
+// latter anywhere. Anything else is a serial port path with an optional ?baud=N. The
+// returned func closes what it opened.
 func ConnectDevice(ctx context.Context, data, addr string) (*device.Client, func(), error) {
-	if addr == "sim" {
+	return connectDevice(ctx, data, addr, device.Options{})
+}
+
+func connectDevice(ctx context.Context, data, addr string, opts device.Options) (*device.Client, func(), error) {
+	if isSim(addr) {
+		if addr != "sim" && addr != "sim:inprocess" {
+			return nil, nil, fmt.Errorf("device %q: the built-in simulator is \"sim\" (or \"sim:inprocess\")", addr)
+		}
 		if err := os.MkdirAll(data, 0o700); err != nil {
 			return nil, nil, fmt.Errorf("data folder %s: %w", data, err)
 		}
-		running, err := sim.StartPTY(sim.Config{StatePath: filepath.Join(data, SimStateFile)}, 0)
+		cfg := sim.Config{StatePath: filepath.Join(data, SimStateFile)}
+		if addr == "sim" && runtime.GOOS != "windows" {
+			running, err := sim.StartPTY(cfg, 0)
+			if err == nil {
+				c, err := device.Dial(ctx, device.SerialConfig{Path: running.PTY.Path}, opts)
+				if err != nil {
+					running.Close()
+					return nil, nil, fmt.Errorf("built-in simulator on %s: %w", running.PTY.Path, err)
+				}
+				return c, func() { c.Close(); running.Close() }, nil
+			}
+			// No pseudo-terminal here (a container without /dev/ptmx, say): in-process.
+		}
+		running, err := sim.StartInProcess(cfg, 0)
 		if err != nil {
 			return nil, nil, fmt.Errorf("built-in simulator: %w", err)
 		}
-		c, err := device.Dial(ctx, device.SerialConfig{Path: running.PTY.Path}, device.Options{})
-		if err != nil {
+		c := device.NewClient(running.Port, opts)
+		if _, err := c.Connect(ctx); err != nil {
+			c.Close()
 			running.Close()
-			return nil, nil, fmt.Errorf("built-in simulator on %s: %w", running.PTY.Path, err)
+			return nil, nil, fmt.Errorf("built-in simulator (in-process): %w", err)
 		}
 		return c, func() { c.Close(); running.Close() }, nil
 	}
@@ -144,7 +180,7 @@ func ConnectDevice(ctx context.Context, data, addr string) (*device.Client, func
 			}
 		}
 	}
-	c, err := device.Dial(ctx, cfg, device.Options{})
+	c, err := device.Dial(ctx, cfg, opts)
 	if err != nil {
 		return nil, nil, fmt.Errorf("device %s: %w", addr, err)
 	}
@@ -154,68 +190,105 @@ func ConnectDevice(ctx context.Context, data, addr string) (*device.Client, func
 // Open opens the store, connects the device (verifying its PIN), sets up the engine,
 // and, with reconcile, runs the start-up reconciliation: requests an interrupted run
 // left open are resolved and what the device issued behind the store's back is imported.
+// It fails when the device cannot be reached: for kaipiaoctl, which needs it now.
 func Open(ctx context.Context, cfg Config, reconcile bool) (*Workstation, error) {
+	w, err := open(cfg, reconcile, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Link.Connect(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	w.Client, _ = w.Link.Client()
+	return w, nil
+}
+
+// OpenWindow opens the workstation for the desktop window: only the store must open.
+// The device may be absent, unplugged or on the wrong port: Link.State says what is
+// wrong for the banner, and the link's watcher connects (and reconciles) as soon as the
+// device is there, without a restart. onChange is told of every change of the link.
+func OpenWindow(ctx context.Context, cfg Config, onChange func(LinkState)) (*Workstation, error) {
+	w, err := open(cfg, true, false)
+	if err != nil {
+		return nil, err
+	}
+	w.Link.OnChange = onChange
+	_ = w.Link.Connect(ctx) // not fatal: the banner says why, the watcher retries
+	w.Client, _ = w.Link.Client()
+	w.Link.Start()
+	return w, nil
+}
+
+// open opens the store and prepares the engine and the link; strict (kaipiaoctl) also
+// wants the seller set before a real device is used.
+func open(cfg Config, reconcile, strict bool) (*Workstation, error) {
 	db, err := OpenStore(cfg.Data)
 	if err != nil {
 		return nil, err
 	}
-	client, closeDevice, err := ConnectDevice(ctx, cfg.Data, cfg.Device)
+	seller, err := db.Seller()
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	w := &Workstation{Store: db, Client: client, close: func() { closeDevice(); db.Close() }}
-	if err := w.setUp(ctx, cfg, reconcile); err != nil {
-		w.Close()
+	codes, err := TaxCodes()
+	if err != nil {
+		db.Close()
 		return nil, err
 	}
+	link := NewLink(cfg.Data, cfg.Device, cfg.PIN)
+	link.Log = cfg.Log
+	w := &Workstation{Store: db, Link: link}
+	w.Engine = &invoice.Engine{Device: linkDevice{link}, Store: db, Codes: codes, Seller: seller, Operator: cfg.Operator}
+	w.close = func() { link.Close(); db.Close() }
+	link.OnConnect = func(ctx context.Context, c *device.Client) error { return w.connected(ctx, c, cfg, reconcile, strict) }
 	return w, nil
 }
 
-func (w *Workstation) setUp(ctx context.Context, cfg Config, reconcile bool) error {
-	pin := cfg.PIN
-	if pin == "" && cfg.Device == "sim" {
-		pin = sim.DefaultPIN
-	}
-	if pin == "" {
-		return errors.New("the device needs its PIN: set KAIPIAO_DEVICE_PIN")
-	}
-	if err := w.Client.VerifyPIN(ctx, pin); err != nil {
-		return fmt.Errorf("verifying the device PIN: %w", err)
-	}
+// connected runs after each (re)connection of the device: the demo seller on a fresh
+// folder with the simulator, the device's limits, and the reconciliation.
+func (w *Workstation) connected(ctx context.Context, c *device.Client, cfg Config, reconcile, strict bool) error {
 	seller, err := w.Store.Seller()
 	if err != nil {
 		return err
 	}
 	if seller.Name == "" {
-		if cfg.Device != "sim" {
-			return errors.New("the seller is not set: run `kaipiaoctl seller set --name NAME --tax-id ID` first")
-		}
-		st, err := w.Client.Status(ctx)
-		if err != nil {
-			return err
-		}
-		seller = invoice.Party{Name: DemoSellerName, TaxID: st.SellerTaxID,
-			AddressPhone: "厦门市思明区软件园二期 0592-0000000", BankAccount: "中国银行厦门分行 0000000000000"}
-		if err := w.Store.SetSeller(seller, cfg.Operator); err != nil {
-			return err
+		if !isSim(cfg.Device) {
+			if strict {
+				return errors.New("the seller is not set: run `kaipiaoctl seller set --name NAME --tax-id ID` first")
+			}
+		} else {
+			st, err := c.Status(ctx)
+			if err != nil {
+				return err
+			}
+			seller = invoice.Party{Name: DemoSellerName, TaxID: st.SellerTaxID,
+				AddressPhone: "厦门市思明区软件园二期 0592-0000000", BankAccount: "中国银行厦门分行 0000000000000"}
+			if err := w.Store.SetSeller(seller, cfg.Operator); err != nil {
+				return err
+			}
+			w.Engine.SetSeller(seller)
 		}
 	}
-	codes, err := TaxCodes()
+	caps, err := c.Caps(ctx)
 	if err != nil {
-		return err
-	}
-	if w.Limits, err = (device.EngineDevice{Client: w.Client}).Limits(ctx); err != nil {
 		return fmt.Errorf("reading the device's limits: %w", err)
 	}
-	w.Engine = &invoice.Engine{Device: device.EngineDevice{Client: w.Client}, Store: w.Store, Codes: codes,
-		Seller: seller, Operator: cfg.Operator}
+	w.mu.Lock()
+	w.Limits = caps.Limits
+	w.mu.Unlock()
+	if len(caps.Certificate) > 0 {
+		if err := writeIfChanged(filepath.Join(cfg.Data, DeviceCertFile), caps.Certificate); err != nil {
+			return err
+		}
+	}
 	if !reconcile {
 		return nil
 	}
 	rep, err := w.Engine.Reconcile(ctx, false)
 	if err != nil {
-		return fmt.Errorf("reconciling with the device at start-up: %w", err)
+		return fmt.Errorf("reconciling with the device: %w", err)
 	}
 	if len(rep.Mismatches) > 0 {
 		return fmt.Errorf("the device and the store disagree (run `kaipiaoctl reconcile` for the report): %v", rep.Mismatches)
@@ -225,4 +298,23 @@ func (w *Workstation) setUp(ctx context.Context, cfg Config, reconcile bool) err
 			rep.ResolvedIntents, rep.Imported)
 	}
 	return nil
+}
+
+// CurrentLimits are the device's limits as last read (zero before the first connection).
+func (w *Workstation) CurrentLimits() invoice.Limits {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.Limits
+}
+
+// writeIfChanged writes b to path unless it already holds exactly b.
+func writeIfChanged(path string, b []byte) error {
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
+		return nil
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }

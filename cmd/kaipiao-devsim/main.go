@@ -3,7 +3,7 @@
 // --state and survives kill -9. See docs/cli.md and device/PROTOCOL.md.
 //
 //	kaipiao-devsim --state FILE [--pty | --port PATH] [--link PATH] [--baud N]
-//	  [--seller-tax-id ID] [--stock N] [--offline-hours H] [--offline-amount A]
+//	  [--seller-tax-id ID] [--stock N] [--special-stock N] [--offline-hours H] [--offline-amount A]
 //	  [--fault SPEC] [--seed N]
 package main
 
@@ -37,7 +37,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	link := fs.String("link", "", "also make this symlink point at the pseudo-terminal")
 	baud := fs.Int("baud", 115200, "line speed: output is paced at 10 bits a byte; 0 unpaced")
 	seller := fs.String("seller-tax-id", "", "the enterprise's tax ID (when the state is created)")
-	stock := fs.Int("stock", 0, "invoices the device may issue (when the state is created); default 1000")
+	stock := fs.Int("stock", 0, "e-ordinary invoices the device may issue (when the state is created); default 1000, negative for none")
+	special := fs.Int("special-stock", 0, "e-special invoices the device may issue (when the state is created); default 200, negative for none")
 	hours := fs.Int("offline-hours", 0, "offline issuing hours limit; default 72")
 	amount := fs.String("offline-amount", "", "offline positive amount limit in yuan, e.g. 50000.00; default 1000000.00")
 	faultSpec := fs.String("fault", "", "faults to inject, e.g. crash-after-commit@3 or random:0.1")
@@ -58,7 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kaipiao-devsim: --fault: %v\n", err)
 		return 2
 	}
-	cfg := sim.Config{StatePath: *state, SellerTaxID: *seller, Stock: *stock, OfflineHours: *hours, Faults: faults}
+	cfg := sim.Config{StatePath: *state, SellerTaxID: *seller, Stock: *stock, SpecialStock: *special, OfflineHours: *hours, Faults: faults}
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "seed" { // a new device's identity is reproducible only when asked
 			cfg.Seed = *seed

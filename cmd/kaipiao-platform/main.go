@@ -2,7 +2,8 @@
 // (docs/cli.md): `kaipiao-platform --addr 127.0.0.1:0 --data DIR --pki DIR` serves HTTPS
 // and prints `LISTEN https://127.0.0.1:<port>` as its first stdout line;
 // `kaipiao-platform list --data DIR` (server stopped) prints the invoices it holds as JSON
-// lines. The keys in --pki are read with KAIPIAO_KEY_PASSPHRASE (or the demo passphrase
+// lines; `kaipiao-platform token --pki DIR --seller TAXID` makes an ERP's token for
+// posting orders (Authorization: Bearer). The keys in --pki are read with KAIPIAO_KEY_PASSPHRASE (or the demo passphrase
 // for a demo set made by `kaipiaoctl pki init`).
 package main
 
@@ -40,6 +41,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "list" {
 		return list(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "token" {
+		return token(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("kaipiao-platform", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "the address to listen on")
@@ -67,6 +71,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "kaipiao-platform: warning: %q expires on %s\n", id.Cert.Subject.CommonName, id.Cert.NotAfter.Format(time.DateOnly))
 		}
 	}
+	erps, err := platform.LoadERPTokens(*pkiDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "kaipiao-platform: %v\n", err)
+		return exitUsage
+	}
 	db, err := platform.OpenDB(*data)
 	if err != nil {
 		fmt.Fprintf(stderr, "kaipiao-platform: %v\n", err)
@@ -78,12 +87,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kaipiao-platform: listening on %s: %v\n", *addr, err)
 		return exitUsage
 	}
-	s := &platform.Server{DB: db, PKI: pki, Logf: log.New(stderr, "kaipiao-platform: ", log.LstdFlags).Printf}
-	srv := &http.Server{Handler: s.Handler(), TLSConfig: s.TLSConfig(), ReadHeaderTimeout: 30 * time.Second,
-		ErrorLog: log.New(stderr, "kaipiao-platform: ", log.LstdFlags)}
+	logger := log.New(stderr, "kaipiao-platform: ", log.LstdFlags)
+	s := &platform.Server{DB: db, PKI: pki, Logf: logger.Printf, ERPTokens: erps}
+	srv := s.HTTPServer(logger)
 	fmt.Fprintf(stdout, "LISTEN https://%s\n", ln.Addr())
 	done := make(chan error, 1)
-	go func() { done <- srv.ServeTLS(ln, "", "") }()
+	go func() { done <- srv.ServeTLS(s.Listen(ln), "", "") }()
 	select {
 	case err := <-done:
 		fmt.Fprintf(stderr, "kaipiao-platform: %v\n", err)
@@ -98,6 +107,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintf(stderr, "kaipiao-platform: %v\n", err)
 	}
+	return exitOK
+}
+
+// token makes an ERP's token for posting orders for one seller: the token is printed
+// once, its hash kept in the --pki folder; a running platform reads it at its next start.
+func token(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("kaipiao-platform token", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pkiDir := fs.String("pki", "", "the platform's PKI folder")
+	seller := fs.String("seller", "", "the seller's tax ID the ERP posts orders for")
+	name := fs.String("name", "ERP", "the ERP's name, for the log")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *pkiDir == "" || *seller == "" {
+		fmt.Fprintln(stderr, "usage: kaipiao-platform token --pki DIR --seller TAXID [--name NAME]")
+		return exitUsage
+	}
+	t, err := platform.NewERPToken(*pkiDir, *seller, *name)
+	if err != nil {
+		fmt.Fprintf(stderr, "kaipiao-platform token: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintln(stdout, t)
 	return exitOK
 }
 

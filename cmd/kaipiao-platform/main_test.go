@@ -19,6 +19,7 @@ import (
 // The server prints LISTEN first, serves HTTPS that a workstation pinning the demo
 // transport CA accepts, and stops cleanly; list then prints what it holds.
 func TestServeThenList(t *testing.T) {
+	t.Setenv(ksync.DemoKeysEnv, "1")
 	dir := t.TempDir()
 	pkiDir, wsDir, data := filepath.Join(dir, "pki"), filepath.Join(dir, "ws"), filepath.Join(dir, "data")
 	set, err := ksync.NewDemoSet(ksync.DemoOptions{TaxID: "91350200776049653A", Machine: "661234567890"})
@@ -31,6 +32,10 @@ func TestServeThenList(t *testing.T) {
 	}
 	if _, err := set.WriteWorkstation(wsDir, []byte(ksync.DemoPassphrase)); err != nil {
 		t.Fatal(err)
+	}
+	var tok bytes.Buffer
+	if code := run(context.Background(), []string{"token", "--pki", pkiDir, "--seller", "91350200776049653A", "--name", "test ERP"}, &tok, io.Discard); code != 0 {
+		t.Fatalf("token: exit %d", code)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
@@ -53,7 +58,9 @@ func TestServeThenList(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := `{"seller_tax_id":"91350200776049653A","order":{"order_id":"ERP-1"}}`
-	resp, err := ksync.NewHTTPClient(ws, 10*time.Second).Post(url+ksync.PathOrders, "application/json", strings.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, url+ksync.PathOrders, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(tok.String()))
+	resp, err := ksync.NewHTTPClient(ws, 10*time.Second).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

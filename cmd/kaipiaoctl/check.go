@@ -32,11 +32,10 @@ func runCheck(e *env, args []string) int {
 	}
 	args = fs.Args()
 	name, data, err := readInput(e, args[0])
-	if err != nil {
-		fmt.Fprintf(e.stderr, "kaipiaoctl check: %v\n", err)
-		return exitUsage
+	var orders []*invoice.Order
+	if err == nil {
+		orders, err = orderfile.Decode(name, data)
 	}
-	orders, err := orderfile.Decode(name, data)
 	if err != nil {
 		var errs invoice.Errors
 		if errors.As(err, &errs) {
@@ -81,10 +80,10 @@ func runCheck(e *env, args []string) int {
 // readInput reads a file, or standard input for "-".
 func readInput(e *env, path string) (name string, data []byte, err error) {
 	if path == "-" {
-		data, err = io.ReadAll(e.stdin)
+		data, err = orderfile.ReadAll("-", e.stdin)
 		return "", data, err
 	}
-	data, err = os.ReadFile(path)
+	data, err = orderfile.ReadFile(path)
 	return path, data, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	ksync "github.com/kaipiao/kaipiao/sync"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -202,6 +203,7 @@ func TestCheckUsageErrors(t *testing.T) {
 }
 
 func TestPDFOfAnIssuedInvoice(t *testing.T) {
+	t.Setenv(ksync.DemoKeysEnv, "1") // a demo set, as in make run's folder
 	data := t.TempDir()
 	code, out, stderr := runCLI(t, "", "--data", data, "issue", "../../docs/examples/01-software-service.json")
 	if code != exitOK {

@@ -62,12 +62,22 @@ type devsim struct {
 	bin   string
 	state string
 	link  string
+	baud  int // the line's pace; 0 unpaced
 	cmd   *exec.Cmd
+}
+
+// addr is the --device of kaipiaoctl for this simulator: its link, with the baud rate
+// so that the client's deadlines follow the line's real speed.
+func (d *devsim) addr() string {
+	if d.baud > 0 {
+		return fmt.Sprintf("%s?baud=%d", d.link, d.baud)
+	}
+	return d.link
 }
 
 func (d *devsim) start() {
 	d.t.Helper()
-	d.cmd = exec.Command(d.bin, "--state", d.state, "--pty", "--link", d.link, "--baud", "0",
+	d.cmd = exec.Command(d.bin, "--state", d.state, "--pty", "--link", d.link, "--baud", strconv.Itoa(d.baud),
 		"--stock", "3000", "--offline-amount", "900000000.00", "--seller-tax-id", crashSellerTaxID)
 	out, err := d.cmd.StdoutPipe()
 	if err != nil {
@@ -218,19 +228,28 @@ type listLine struct {
 	RedOf   string `json:"red_of"`
 }
 
+// TestIssuingSurvivesSIGKILLAtRandomInstants runs the crash test unpaced and over the
+// pseudo-terminal paced at 115200 baud, where the link's deadlines follow the wire time.
 func TestIssuingSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 	if testing.Short() {
-		t.Skip("the crash test runs real processes for about a minute")
+		t.Skip("the crash test runs real processes for a few minutes")
 	}
+	for _, baud := range []int{0, 115200} {
+		t.Run(fmt.Sprintf("baud=%d", baud), func(t *testing.T) { crashTest(t, baud) })
+	}
+}
+
+func crashTest(t *testing.T, baud int) {
+	recoveries.Reset()
 	ctl, devsimBin := binaries(t)
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	rng := rand.New(rand.NewPCG(20261126, 1))
-	dev := &devsim{t: t, bin: devsimBin, state: filepath.Join(dir, "devsim.db"), link: filepath.Join(dir, "ttyKP0")}
+	dev := &devsim{t: t, bin: devsimBin, state: filepath.Join(dir, "devsim.db"), link: filepath.Join(dir, "ttyKP0"), baud: baud}
 	dev.start()
 	defer func() { dev.kill() }()
 
-	if out, err := ctlCmd(ctl, data, dev.link, "seller", "set", "--name", "厦门开票示范科技有限公司",
+	if out, err := ctlCmd(ctl, data, dev.addr(), "seller", "set", "--name", "厦门开票示范科技有限公司",
 		"--tax-id", crashSellerTaxID).CombinedOutput(); err != nil {
 		t.Fatalf("seller set: %v %s", err, out)
 	}
@@ -247,12 +266,12 @@ func TestIssuingSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 		raw, _ := json.Marshal(more)
 		ordersFile := filepath.Join(dir, fmt.Sprintf("orders-%d.json", batch))
 		os.WriteFile(ordersFile, raw, 0o600)
-		out := chaos(t, rng, dev, &kills, kills+40, func() *exec.Cmd { return ctlCmd(ctl, data, dev.link, "issue", ordersFile) })
+		out := chaos(t, rng, dev, &kills, kills+40, func() *exec.Cmd { return ctlCmd(ctl, data, dev.addr(), "issue", ordersFile) })
 		issuedLines, lastBatch = bytes.Count(out, []byte("\n")), len(orders)-len(more)
 	}
 
 	// Phase 2: red invoices against some of them, killed 15 more times.
-	list := listAll(t, ctl, data, dev.link)
+	list := listAll(t, ctl, data, dev.addr())
 	var blues []listLine
 	for _, l := range list {
 		if len(blues) < 12 && l.RedOf == "" && strings.HasPrefix(l.OrderID, "CRASH") {
@@ -270,7 +289,7 @@ func TestIssuingSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 		if i >= 8 {
 			target = kills // the last ones without kills
 		}
-		chaos(t, rng, dev, &kills, target, func() *exec.Cmd { return ctlCmd(ctl, data, dev.link, args...) })
+		chaos(t, rng, dev, &kills, target, func() *exec.Cmd { return ctlCmd(ctl, data, dev.addr(), args...) })
 	}
 	if kills < 50 {
 		t.Fatalf("only %d kills", kills)
@@ -282,13 +301,13 @@ func TestIssuingSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 
 	// The device's journal and the store: a full reconciliation finds nothing to import
 	// and nothing that disagrees, and both count the same invoices.
-	rep := reconcile(t, ctl, data, dev.link)
+	rep := reconcile(t, ctl, data, dev.addr())
 	if rep.DeviceCount != uint64(rep.StoreCount) || len(rep.Mismatches) != 0 || rep.Imported != 0 {
 		t.Fatalf("device and store disagree: %+v", rep)
 	}
 
 	// The orders: each issued exactly as its split set.
-	list = listAll(t, ctl, data, dev.link)
+	list = listAll(t, ctl, data, dev.addr())
 	if len(list) != rep.StoreCount {
 		t.Fatalf("list shows %d invoices, the store counts %d", len(list), rep.StoreCount)
 	}
@@ -335,7 +354,7 @@ func TestIssuingSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 		t.Errorf("%d red invoices, want %d", reds, len(blues))
 	}
 	// No number twice (checked above), no gap: each roll's numbers run on from its start.
-	stOut, err := ctlCmd(ctl, data, dev.link, "device", "status").Output()
+	stOut, err := ctlCmd(ctl, data, dev.addr(), "device", "status").Output()
 	if err != nil {
 		t.Fatalf("device status: %v", err)
 	}

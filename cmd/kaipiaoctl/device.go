@@ -123,6 +123,7 @@ type lockJSON struct {
 }
 
 type rollJSON struct {
+	Type      string `json:"type"` // e-ordinary or e-special: each type has its own rolls
 	Code      string `json:"code"`
 	Start     string `json:"start"`
 	Count     uint32 `json:"count"`
@@ -131,6 +132,12 @@ type rollJSON struct {
 }
 
 // statusJSON is what `device status` prints. Money is a string with two decimals.
+type nextJSON struct {
+	Type   string `json:"type"`
+	Code   string `json:"code"`
+	Number string `json:"number"`
+}
+
 type statusJSON struct {
 	Machine     string `json:"machine"`
 	SellerTaxID string `json:"seller_tax_id"`
@@ -145,6 +152,8 @@ type statusJSON struct {
 		Locked    bool `json:"locked"`
 		TriesLeft int  `json:"tries_left"`
 	} `json:"pin"`
+	// Next is, per invoice type with stock, the code and number its next invoice takes.
+	Next    []nextJSON `json:"next"`
 	Stock   []rollJSON `json:"stock"`
 	Offline struct {
 		HoursLimit      int    `json:"hours_limit"`
@@ -187,8 +196,12 @@ func deviceStatus(ctx context.Context, c *device.Client) (*statusJSON, error) {
 		NextCode: st.NextCode, NextNumber: st.NextNumber, Stock: []rollJSON{}, Locks: []lockJSON{},
 	}
 	out.PIN.Locked, out.PIN.TriesLeft = st.PINLocked, st.PINTriesLeft
+	out.Next = []nextJSON{}
+	for _, n := range st.Next {
+		out.Next = append(out.Next, nextJSON{Type: string(n.Kind), Code: n.Code, Number: n.Number})
+	}
 	for _, r := range rolls {
-		rj := rollJSON{Code: r.Code, Start: fmt.Sprintf("%08d", r.Start), Count: r.Count, Remaining: r.Remaining}
+		rj := rollJSON{Type: string(r.Kind()), Code: r.Code, Start: fmt.Sprintf("%08d", r.Start), Count: r.Count, Remaining: r.Remaining}
 		if r.Remaining > 0 {
 			rj.Next = r.Next()
 		}

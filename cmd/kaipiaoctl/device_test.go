@@ -17,8 +17,15 @@ func TestDeviceStatusOnTheBuiltInSimulator(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &st); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out.String())
 	}
-	if len(st.Machine) != 12 || st.NextNumber != "00000001" || len(st.Stock) != 1 || st.Stock[0].Remaining != 100 {
+	if len(st.Machine) != 12 || st.NextNumber != "00000001" || len(st.Stock) != 2 || st.Stock[0].Remaining != 100 {
 		t.Fatalf("status %+v", st)
+	}
+	// Each invoice type has its own roll, its code's type digits naming it.
+	for i, typ := range []string{"e-ordinary", "e-special"} {
+		r, n := st.Stock[i], st.Next[i]
+		if r.Type != typ || n.Type != typ || n.Code != r.Code || r.Code[10:] != map[string]string{"e-ordinary": "11", "e-special": "13"}[typ] {
+			t.Fatalf("stock per type: %+v next %+v", st.Stock, st.Next)
+		}
 	}
 	if st.Limits.InvoiceLimit != "99999.99" || st.Offline.AmountLimit != "1000000.00" || st.Offline.HoursLimit != 72 || st.Locked {
 		t.Fatalf("limits %+v offline %+v locked %v", st.Limits, st.Offline, st.Locked)

@@ -59,8 +59,16 @@ func runIssue(e *env, args []string) int {
 	fs.SetOutput(e.stderr)
 	mapping := fs.String("mapping", "", "read a table through the saved column mapping NAME (see `kaipiaoctl mapping`)")
 	merge := fs.Bool("merge-by-buyer", false, "merge the orders of one buyer into one order")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		fmt.Fprintln(e.stderr, "usage: kaipiaoctl issue [--mapping NAME] [--merge-by-buyer] FILE   (FILE may be - for standard input)")
+	rest := fs.Bool("rest", false, "issue the rest of the partly issued orders (all, or the order IDs given)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *rest {
+		return runIssueRest(e, fs.Args())
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(e.stderr, "usage: kaipiaoctl issue [--mapping NAME] [--merge-by-buyer] FILE   (FILE may be - for standard input)\n"+
+			"       kaipiaoctl issue --rest [ORDER_ID...]")
 		return exitUsage
 	}
 	name, data, err := readInput(e, fs.Arg(0))
@@ -107,10 +115,23 @@ func runIssue(e *env, args []string) int {
 			writeJSON(e.stdout, issuedLine(out), false)
 		}
 		var errs invoice.Errors
-		if errors.As(r.Err, &errs) {
+		switch {
+		case errors.As(r.Err, &errs):
 			// A rule error concerns this order alone: the batch goes on with the rest.
 			writeJSON(e.stdout, map[string]any{"order_id": r.Order.OrderID, "errors": errs}, false)
 			fmt.Fprintf(e.stderr, "order %q: %v\n", r.Order.OrderID, errs)
+			status = exitRefused
+		case errors.Is(r.Err, invoice.ErrPartlyIssued):
+			// Its issued invoices are on stdout above; the rest waits for `issue --rest`.
+			writeJSON(e.stdout, map[string]any{"order_id": r.Order.OrderID, "partly_issued": len(r.Outcomes),
+				"error": r.Err.Error()}, false)
+			fmt.Fprintf(e.stderr, "order %q: %v\nIssue the rest with `kaipiaoctl issue --rest %s` once the cause is gone.\n",
+				r.Order.OrderID, r.Err, r.Order.OrderID)
+			status = exitRefused
+		case errors.Is(r.Err, invoice.ErrNoHeadroom):
+			// Refused whole before its first invoice: nothing of it was issued.
+			writeJSON(e.stdout, map[string]any{"order_id": r.Order.OrderID, "refused": r.Err.Error()}, false)
+			fmt.Fprintf(e.stderr, "order %q: %v\n", r.Order.OrderID, r.Err)
 			status = exitRefused
 		}
 	})
@@ -119,6 +140,40 @@ func runIssue(e *env, args []string) int {
 		return refusal(e, "issue", err)
 	}
 	return status
+}
+
+// runIssueRest issues what remains of partly issued orders: the invoices issued before
+// are printed again with "replayed": true, never issued twice.
+func runIssueRest(e *env, ids []string) int {
+	ctx := context.Background()
+	w, err := openWorkstation(ctx, e, true)
+	if err != nil {
+		return refusal(e, "issue --rest", err)
+	}
+	defer w.Close()
+	if len(ids) == 0 {
+		all, err := w.Store.PartlyIssuedOrders()
+		if err != nil {
+			return refusal(e, "issue --rest", err)
+		}
+		for _, p := range all {
+			ids = append(ids, p.OrderID)
+		}
+		if len(ids) == 0 {
+			fmt.Fprintln(e.stderr, "kaipiaoctl issue --rest: no order is partly issued")
+			return exitOK
+		}
+	}
+	for _, id := range ids {
+		outs, err := w.Engine.IssueRest(ctx, id)
+		for _, out := range outs {
+			writeJSON(e.stdout, issuedLine(out), false)
+		}
+		if err != nil {
+			return refusal(e, "issue --rest "+id, err)
+		}
+	}
+	return exitOK
 }
 
 func runRed(e *env, args []string) int {

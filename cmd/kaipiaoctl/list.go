@@ -207,7 +207,7 @@ func runSeller(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "kaipiaoctl seller set: --tax-id %q: %s\n", p.TaxID, problem)
 		return exitRefused
 	}
-	if err := db.SetSeller(p, "kaipiaoctl"); err != nil {
+	if err := db.SetSeller(p, operatorName(e)); err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl seller set: %v\n", err)
 		return exitUsage
 	}

@@ -111,7 +111,7 @@ func mailSettings(e *env, args []string) int {
 		}
 		s.CACertPEM = string(pem)
 	}
-	if err := db.SetMailSettings(s, operatorName()); err != nil {
+	if err := db.SetMailSettings(s, operatorName(e)); err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl mail settings: %v\n", err)
 		return exitRefused
 	}
@@ -145,7 +145,7 @@ func mailQueue(e *env, args []string) int {
 		return exitRefused
 	}
 	if err == nil {
-		err = db.QueueMail(rec.ID, *to, operatorName())
+		err = db.QueueMail(rec.ID, *to, operatorName(e))
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl mail queue: %v\n", err)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"sort"
 
+	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/workstation"
 )
 
@@ -30,6 +31,8 @@ type env struct {
 	stdin    io.Reader
 	stdout   io.Writer
 	stderr   io.Writer
+	need     store.Role // the role the command line needs (auth.go)
+	operator string     // who the audit log names, once authenticated
 }
 
 // command is one sub-command. Each lives in its own file and registers itself here.
@@ -73,6 +76,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kaipiaoctl: unknown command %q; run `kaipiaoctl help` for the list\n", name)
 		return exitUsage
 	}
+	e.need = requiredRole(name, fs.Args()[1:])
 	return cmd.run(e, fs.Args()[1:])
 }
 

@@ -62,12 +62,12 @@ func runMapping(e *env, args []string) int {
 			writeJSON(e.stdout, map[string]invoice.Errors{"errors": errs}, false)
 			return exitRefused
 		}
-		if err := db.SetColumnMapping(args[1], m, operatorName()); err != nil {
+		if err := db.SetColumnMapping(args[1], m, operatorName(e)); err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl mapping set: %v\n", err)
 			return exitUsage
 		}
 	case len(args) == 2 && args[0] == "delete":
-		if err := db.SetColumnMapping(args[1], nil, operatorName()); err != nil {
+		if err := db.SetColumnMapping(args[1], nil, operatorName(e)); err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl mapping delete: %v\n", err)
 			return exitUsage
 		}

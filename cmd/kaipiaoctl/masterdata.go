@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/kaipiao/kaipiao/orderfile"
@@ -70,11 +69,11 @@ func runMasterData(e *env, what string, args []string) int {
 		n, err = exportMasterData(db, what, file)
 	} else {
 		var data []byte
-		if data, err = os.ReadFile(file); err != nil {
+		if data, err = orderfile.ReadFile(file); err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl %s import: %v\n", what, err)
 			return exitUsage
 		}
-		if n, err = importMasterData(db, what, data, operatorName()); err != nil {
+		if n, err = importMasterData(db, what, data, operatorName(e)); err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl %s import: %s: %v\n", what, file, err)
 			return exitRefused
 		}
@@ -131,10 +130,11 @@ func importMasterData(db *store.DB, what string, data []byte, operator string) (
 	return len(gs), db.PutGoods(operator, gs...)
 }
 
-// operatorName is who the audit log names for a command's edits.
-func operatorName() string {
-	if op := os.Getenv("KAIPIAO_OPERATOR"); op != "" {
-		return op
+// operatorName is who the audit log names for a command's edits: the authenticated
+// operator (auth.go).
+func operatorName(e *env) string {
+	if e.operator != "" {
+		return e.operator
 	}
-	return "kaipiaoctl"
+	return envOr(envOperator, "kaipiaoctl")
 }

@@ -53,6 +53,10 @@ func pkiInit(e *env, args []string) int {
 		return exitUsage
 	}
 	dir := args[0]
+	if err := checkRole(e); err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pki init: %v\n", err)
+		return exitUsage
+	}
 	ctx := context.Background()
 	client, closeDevice, err := connectDevice(ctx, e)
 	if err != nil {
@@ -117,6 +121,10 @@ func pkiImport(e *env, args []string) int {
 	}
 	if *certFile == "" || *keyFile == "" {
 		fmt.Fprintln(e.stderr, "usage: kaipiaoctl pki import --name enterprise|seal|device --cert FILE --key FILE")
+		return exitUsage
+	}
+	if err := checkRole(e); err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pki import: %v\n", err)
 		return exitUsage
 	}
 	files, err := workstation.ImportPKI(e.data, *name, *certFile, *keyFile, []byte(os.Getenv("KAIPIAO_IMPORT_PASSPHRASE")))

@@ -22,6 +22,7 @@ import (
 // and the built-in simulator's self-signed certificate, registered by pki init, its
 // seal check.
 func TestPKIInitIssueAndSync(t *testing.T) {
+	t.Setenv(ksync.DemoKeysEnv, "1") // a demo set, as in make run's folder
 	dir := t.TempDir()
 	data, platPKI := filepath.Join(dir, "data"), filepath.Join(dir, "platform-pki")
 	t.Setenv(ksync.PassphraseEnv, "")

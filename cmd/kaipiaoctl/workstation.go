@@ -14,17 +14,30 @@ import (
 )
 
 // openStore opens the workstation's store, telling the clerk plainly when another
-// window has it.
-func openStore(e *env) (*store.DB, error) { return workstation.OpenStore(e.data) }
-
-// openWorkstation opens the data folder's workstation for the commands that issue.
-func openWorkstation(ctx context.Context, e *env, reconcile bool) (*workstation.Workstation, error) {
-	operator := os.Getenv("KAIPIAO_OPERATOR")
-	if operator == "" {
-		operator = "kaipiaoctl"
+// window has it, and checks the caller's credentials when the command needs them.
+func openStore(e *env) (*store.DB, error) {
+	db, err := workstation.OpenStore(e.data)
+	if err != nil {
+		return nil, err
 	}
+	if err := authenticate(e, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openWorkstation opens the data folder's workstation for the commands that issue, as
+// the operator the credentials prove (the audit log's operator and the default 开票人).
+func openWorkstation(ctx context.Context, e *env, reconcile bool) (*workstation.Workstation, error) {
+	// Checked before the device is touched: a refused caller reconciles nothing either.
+	db, err := openStore(e)
+	if err != nil {
+		return nil, err
+	}
+	db.Close()
 	return workstation.Open(ctx, workstation.Config{Data: e.data, Device: e.device, PIN: os.Getenv("KAIPIAO_DEVICE_PIN"),
-		Operator: operator, Log: e.stderr}, reconcile)
+		Operator: e.operator, Log: e.stderr}, reconcile)
 }
 
 // connectDevice reaches the --device of the command line.

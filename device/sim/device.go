@@ -22,11 +22,14 @@ type Config struct {
 	StatePath   string // the bbolt state file (created when missing)
 	SellerTaxID string // the enterprise the device is bound to; used when the state is created
 	Region      string // 4-digit region of the invoice codes; "3502" (Xiamen)
-	// Stock is how many invoices the device may issue in all (领购), handed out in rolls
-	// of RollSize; used when the state is created. 1000 and 100 by default.
-	Stock    int
-	RollSize int
-	// Offline limits (rules.md §9): 72 hours, 1,000,000.00 yuan; the per-invoice limit and
+	// Stock is how many e-ordinary invoices the device may issue in all (领购), and
+	// SpecialStock how many e-special ones, each type handed out in its own rolls of
+	// RollSize; used when the state is created. 1000, 200 and 100 by default; a negative
+	// stock is none.
+	Stock        int
+	SpecialStock int
+	RollSize     int
+	// Offline limits (docs/rules.md "Offline limits"): 72 hours, 1,000,000.00 yuan; the per-invoice limit and
 	// tolerances come from Limits (invoice.DefaultLimits). DeadlineDay is the day of month
 	// after which an unreported past month locks issuing: 15.
 	OfflineHours  int
@@ -115,6 +118,9 @@ func applyDefaults(c *Config) {
 	if c.Stock == 0 {
 		c.Stock = 1000
 	}
+	if c.SpecialStock == 0 {
+		c.SpecialStock = 200
+	}
 	if c.RollSize <= 0 {
 		c.RollSize = 100
 	}
@@ -174,13 +180,16 @@ func (d *Device) create() (*persisted, error) {
 	h := sm3Sum(append([]byte("KPMACHINE/1"), seed...))
 	machine := "66" + fmt.Sprintf("%010d", (uint64(h[0])<<32|uint64(h[1])<<24|uint64(h[2])<<16|uint64(h[3])<<8|uint64(h[4]))%1e10)
 	st := &persisted{
-		Machine: machine, Seller: d.cfg.SellerTaxID, Region: d.cfg.Region, StockLeft: d.cfg.Stock,
+		Machine: machine, Seller: d.cfg.SellerTaxID, Region: d.cfg.Region,
+		StockLeft: max(d.cfg.Stock, 0), SpecialLeft: max(d.cfg.SpecialStock, 0),
 		Period: month(d.cfg.Clock.Now()), PINSalt: h[16:32],
 	}
 	st.PINHash = sm3Sum(append(append([]byte{}, st.PINSalt...), d.cfg.PIN...))
-	if st.StockLeft > 0 { // the first roll is loaded at issue of the device (发行)
-		if _, err := d.nextRoll(st, d.cfg.Clock.Now()); err != nil {
-			return nil, err
+	for _, k := range invoice.Kinds { // each type's first roll is loaded at issue of the device (发行)
+		if *st.left(k) > 0 {
+			if _, err := d.nextRoll(st, d.cfg.Clock.Now(), k); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if d.cfg.Identity == nil {

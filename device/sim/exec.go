@@ -2,6 +2,7 @@ package sim
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -135,7 +136,11 @@ func (d *Device) dispatch(session uint32, cmd device.Command, payload []byte) ([
 	case device.CmdQueryReq:
 		return d.query(func(tx *bolt.Tx) (device.Record, bool, error) { return byRequest(tx, args.Text(0)) })
 	case device.CmdJournal:
-		return d.journal(args.Num(0), int(min(args.Num(1), 10000)))
+		limit := uint64(device.MaxPayload / 2)
+		if b := args.Num(2); b > 0 {
+			limit = min(b, limit)
+		}
+		return d.journal(args.Num(0), int(min(args.Num(1), 10000)), int(limit))
 	case device.CmdReport:
 		return d.report(session, payload, args)
 	case device.CmdClear:
@@ -174,7 +179,9 @@ func byRequest(tx *bolt.Tx, requestID string) (device.Record, bool, error) {
 	return r, true, r.UnmarshalBinary(body)
 }
 
-func (d *Device) journal(from uint64, n int) ([]byte, error) {
+// journal answers a page of records from counter from: at most n records and, past the
+// first, at most limit bytes, so that a page's wire time stays within the deadline.
+func (d *Device) journal(from uint64, n, limit int) ([]byte, error) {
 	if from == 0 {
 		from = 1
 	}
@@ -183,7 +190,7 @@ func (d *Device) journal(from uint64, n int) ([]byte, error) {
 	err := d.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketJournal).Cursor()
 		for k, v := c.Seek(counterKey(from)); k != nil && len(recs) < n; k, v = c.Next() {
-			if size+len(v) > device.MaxPayload/2 {
+			if len(recs) > 0 && size+len(v) > limit {
 				break
 			}
 			var r device.Record
@@ -204,7 +211,7 @@ func (d *Device) verifyPIN(session uint32, pin string) error {
 	if d.st.PINLocked {
 		return refuse(device.CodePINLocked, "PIN locked")
 	}
-	if string(sm3Sum(append(append([]byte{}, d.st.PINSalt...), pin...))) == string(d.st.PINHash) {
+	if pinMatches(d.st.PINSalt, d.st.PINHash, pin) {
 		d.pinSession = session
 		if d.st.PINTries == 0 {
 			return nil
@@ -277,7 +284,7 @@ func (d *Device) changePIN(session uint32, payload []byte, args device.Args) ([]
 		return nil, err
 	}
 	return d.idempotent(device.CmdPINChange, args.Text(0), payload, func(_ *bolt.Tx, st *persisted) ([]byte, error) {
-		if string(sm3Sum(append(append([]byte{}, st.PINSalt...), args.Text(1)...))) != string(st.PINHash) {
+		if !pinMatches(st.PINSalt, st.PINHash, args.Text(1)) {
 			return nil, refuse(device.CodePINWrong, "old PIN does not match")
 		}
 		if len(args.Text(2)) < 6 {
@@ -286,4 +293,10 @@ func (d *Device) changePIN(session uint32, payload []byte, args device.Args) ([]
 		st.PINHash = sm3Sum(append(append([]byte{}, st.PINSalt...), args.Text(2)...))
 		return nil, nil
 	})
+}
+
+// pinMatches compares a PIN with the stored salted hash in constant time, so that the
+// time an answer takes says nothing about how much of the hash matched.
+func pinMatches(salt, hash []byte, pin string) bool {
+	return subtle.ConstantTimeCompare(sm3Sum(append(append([]byte{}, salt...), pin...)), hash) == 1
 }

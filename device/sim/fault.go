@@ -9,7 +9,7 @@ import (
 	"sync"
 )
 
-// Fault is one injectable fault (PROTOCOL.md §9, protocol-notes.md "Fault injection").
+// Fault is one injectable fault (device/PROTOCOL.md §9).
 type Fault string
 
 // The faults. Link and timing faults act on one request/response exchange; device faults

@@ -30,7 +30,9 @@ func (d *Device) issue(session uint32, cmd device.Command, payload []byte) ([]by
 		if err := d.admit(tx, st, cmd, &inv, now); err != nil {
 			return nil, err
 		}
-		roll, err := d.nextRoll(st, now)
+		// The invoice takes a number from a roll of its own type, so that its code, its
+		// printed title and its QR type agree (docs/rules.md "Invoice code").
+		roll, err := d.nextRoll(st, now, inv.Kind)
 		if err != nil {
 			return nil, err
 		}
@@ -123,7 +125,13 @@ func (d *Device) locks(st *persisted, now time.Time) []device.Code {
 	if st.PendingAmount >= d.cfg.OfflineAmount {
 		out = append(out, device.CodeOfflineAmount)
 	}
-	if st.StockLeft == 0 && (len(st.Rolls) == 0 || st.Rolls[len(st.Rolls)-1].Used >= st.Rolls[len(st.Rolls)-1].Count) {
+	exhausted := true // of every type
+	for _, k := range invoice.Kinds {
+		if *st.left(k) > 0 || st.current(k) != nil {
+			exhausted = false
+		}
+	}
+	if exhausted {
 		out = append(out, device.CodeStockExhausted)
 	}
 	return out
@@ -143,31 +151,62 @@ func (d *Device) lockDetail(c device.Code, st *persisted, now time.Time) string 
 	return ""
 }
 
-// nextRoll returns the roll the next invoice takes, opening a new one from the stock
-// when the current one is used up.
-func (d *Device) nextRoll(st *persisted, now time.Time) (*rollState, error) {
-	if n := len(st.Rolls); n > 0 && st.Rolls[n-1].Used < st.Rolls[n-1].Count {
-		return &st.Rolls[n-1], nil
+// left is the stock of kind not yet given a roll.
+func (st *persisted) left(k invoice.Kind) *int {
+	if k == invoice.KindSpecial {
+		return &st.SpecialLeft
 	}
-	if st.StockLeft <= 0 {
-		return nil, refuse(device.CodeStockExhausted, "all %d rolls used", len(st.Rolls))
+	return &st.StockLeft
+}
+
+// current is kind's roll in use — its latest, while it has numbers left — or nil.
+func (st *persisted) current(k invoice.Kind) *rollState {
+	if r := st.latest(k); r != nil && r.Used < r.Count {
+		return r
 	}
-	st.Rolls = append(st.Rolls, d.peekRoll(st, now))
+	return nil
+}
+
+// latest is kind's most recently opened roll, or nil.
+func (st *persisted) latest(k invoice.Kind) *rollState {
+	for i := len(st.Rolls) - 1; i >= 0; i-- {
+		if rk, _ := invoice.KindOfCode(st.Rolls[i].Code); rk == k {
+			return &st.Rolls[i]
+		}
+	}
+	return nil
+}
+
+// nextRoll returns the roll of kind the next invoice of that kind takes, opening a new
+// one from that kind's stock when the current one is used up. A kind without stock is
+// refused: each type of invoice has its own.
+func (d *Device) nextRoll(st *persisted, now time.Time, k invoice.Kind) (*rollState, error) {
+	if k != invoice.KindOrdinary && k != invoice.KindSpecial {
+		return nil, refuse(device.CodeBadInvoice, "invoice type %q", k)
+	}
+	if r := st.current(k); r != nil {
+		return r, nil
+	}
+	if *st.left(k) <= 0 {
+		return nil, refuse(device.CodeStockExhausted, "no %s (%s) invoices left", k, k.Title())
+	}
+	st.Rolls = append(st.Rolls, d.peekRoll(st, now, k))
 	r := &st.Rolls[len(st.Rolls)-1]
 	st.Batch++
-	st.StockLeft -= int(r.Count)
+	*st.left(k) -= int(r.Count)
 	return r, nil
 }
 
-// peekRoll is the roll nextRoll would open: code 0 + region + year + batch + 11
-// (rules.md §1), numbers following the previous roll's.
-func (d *Device) peekRoll(st *persisted, now time.Time) rollState {
-	count := min(st.StockLeft, d.cfg.RollSize)
+// peekRoll is the roll of kind nextRoll would open: code 0 + region + year + batch +
+// the type digits (docs/rules.md "Invoice code"), numbers following the previous roll
+// of that kind.
+func (d *Device) peekRoll(st *persisted, now time.Time, k invoice.Kind) rollState {
+	count := min(*st.left(k), d.cfg.RollSize)
 	start := uint32(1)
-	if n := len(st.Rolls); n > 0 {
-		start = st.Rolls[n-1].Start + st.Rolls[n-1].Count
+	if r := st.latest(k); r != nil {
+		start = r.Start + r.Count
 	}
-	code := fmt.Sprintf("0%s%s%03d11", st.Region, now.In(invoice.Beijing).Format("06"), st.Batch%1000+1)
+	code := fmt.Sprintf("0%s%s%03d%s", st.Region, now.In(invoice.Beijing).Format("06"), st.Batch%1000+1, k.CodeType())
 	return rollState{Code: code, Start: start, Count: uint32(count)}
 }
 
@@ -176,7 +215,7 @@ func (d *Device) ExhaustStock() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.update(func(_ *bolt.Tx, st *persisted) error {
-		st.StockLeft = 0
+		st.StockLeft, st.SpecialLeft = 0, 0
 		for i := range st.Rolls {
 			st.Rolls[i].Count = st.Rolls[i].Used
 		}
@@ -193,10 +232,16 @@ func (d *Device) status() device.Status {
 		PINTriesLeft: max(0, 5-st.PINTries), Period: st.Period, Reported: st.Reported == st.Period,
 		Issued: st.Counter, Locks: d.locks(st, now),
 	}
-	cp := *st
-	cp.Rolls = append([]rollState(nil), st.Rolls...)
-	if r, err := d.nextRoll(&cp, now); err == nil {
-		s.NextCode, s.NextNumber = r.Code, fmt.Sprintf("%08d", r.Start+r.Used)
+	for _, k := range invoice.Kinds {
+		cp := *st
+		cp.Rolls = append([]rollState(nil), st.Rolls...)
+		if r, err := d.nextRoll(&cp, now, k); err == nil {
+			next := device.NextInvoice{Kind: k, Code: r.Code, Number: fmt.Sprintf("%08d", r.Start+r.Used)}
+			s.Next = append(s.Next, next)
+			if k == invoice.KindOrdinary {
+				s.NextCode, s.NextNumber = next.Code, next.Number
+			}
+		}
 	}
 	return s
 }

@@ -25,6 +25,7 @@ type Server struct {
 	last      cached
 	prev      []byte
 	muteUntil time.Time
+	lastRx    time.Time
 }
 
 // cached is the last answer, resent verbatim for a repeated sequence number: the device
@@ -50,6 +51,17 @@ func (s *Server) Serve() error {
 	for {
 		n, err := s.Link.Read(buf)
 		if n > 0 {
+			now := time.Now()
+			if s.dec.Buffered() > 0 && now.Sub(s.lastRx) >= device.InterByteTimeout {
+				// What came before this silence can never complete a frame (PROTOCOL.md
+				// §2): a header announcing a megabyte must not swallow the next request.
+				for _, d := range s.dec.Expire() {
+					if herr := s.handle(d.Frame, d.Err); herr != nil {
+						return herr
+					}
+				}
+			}
+			s.lastRx = now
 			s.paceRx(n)
 			s.dec.Write(buf[:n])
 			for {
@@ -68,6 +80,11 @@ func (s *Server) Serve() error {
 	}
 }
 
+// idleGap is how far behind its schedule the pacing may fall before it counts the line
+// as idle and starts afresh. Below it, a sleep that overslept is made up by the next
+// chunks: resetting at every oversleep made a long answer 25 % slower than its baud rate.
+const idleGap = 20 * time.Millisecond
+
 func (s *Server) byteTime() time.Duration { return 10 * time.Second / time.Duration(s.Baud) }
 
 // paceRx holds received bytes back until their wire time has passed.
@@ -76,7 +93,7 @@ func (s *Server) paceRx(n int) {
 		return
 	}
 	now := time.Now()
-	if s.rxNext.Before(now) {
+	if now.Sub(s.rxNext) > idleGap {
 		s.rxNext = now
 	}
 	s.rxNext = s.rxNext.Add(time.Duration(n) * s.byteTime())
@@ -92,8 +109,8 @@ func (s *Server) write(b []byte) {
 	for len(b) > 0 {
 		n := min(len(b), 32)
 		now := time.Now()
-		if s.txNext.Before(now) {
-			s.txNext = now
+		if now.Sub(s.txNext) > idleGap {
+			s.txNext = now // the line was idle: start from now
 		}
 		s.txNext = s.txNext.Add(time.Duration(n) * s.byteTime())
 		time.Sleep(time.Until(s.txNext))

@@ -30,10 +30,13 @@ type persisted struct {
 	Region    string
 	Key       []byte // SM2 private scalar, 32 bytes (when the identity is the built-in one)
 	Cert      []byte
-	Rolls     []rollState
-	StockLeft int // invoices not yet given a roll
-	Batch     int
-	Counter   uint64 // last document counter used
+	Rolls     []rollState // of every type, in the order they were opened
+	StockLeft int         // e-ordinary invoices not yet given a roll
+	// SpecialLeft is the same for e-special invoices: each type has its own stock and
+	// rolls, told apart by the code's type digits (docs/rules.md "Invoice code").
+	SpecialLeft int
+	Batch       int
+	Counter     uint64 // last document counter used
 	// UploadedThrough is the last counter the tax authority acknowledged; PendingAmount and
 	// OldestPending describe the records after it.
 	UploadedThrough uint64

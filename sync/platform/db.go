@@ -25,7 +25,7 @@ var (
 	bInvoices  = []byte("invoices")  // device 0 code 0 number → Stored JSON
 	bEnvelopes = []byte("envelopes") // envelope ID → unix ns (8 bytes BE): replay memory
 	bSeenAt    = []byte("seen_at")   // unix ns (8 bytes BE) + envelope ID → empty: to forget old IDs
-	bOrders    = []byte("orders")    // order ID → Order JSON
+	bOrders    = []byte("orders")    // seller tax ID 0 order ID → Order JSON
 	bUploads   = []byte("uploads")   // machine 0 from 0 through (decimal) → UploadAck binary
 )
 
@@ -57,7 +57,7 @@ func OpenDB(dir string) (*DB, error) {
 				return err
 			}
 		}
-		return nil
+		return rekeyOrders(tx)
 	})
 	if err != nil {
 		db.Close()

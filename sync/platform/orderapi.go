@@ -3,31 +3,61 @@ package platform
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
+	"strings"
+	"unicode"
 
+	"github.com/kaipiao/kaipiao/invoice"
 	ksync "github.com/kaipiao/kaipiao/sync"
 )
 
 // pullBatch is how many orders one pull returns.
 const pullBatch = 100
 
-// postOrder queues an ERP's order. The reference platform takes it from anyone on the
-// loopback: authenticating ERPs is a deployment's concern, not the workstation's.
+// maxOrderBody bounds one posted order.
+const maxOrderBody = 1 << 20
+
+// postOrder queues an ERP's order for the seller its token is bound to. The token
+// (Authorization: Bearer) is checked before the body is read; an order for another
+// seller is refused; and orders are keyed by (seller, order ID), so that no one can take
+// a seller's order IDs first.
 func (s *Server) postOrder(w http.ResponseWriter, r *http.Request) {
+	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	seller, name, ok := s.ERPTokens.seller(token)
+	if !ok {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="kaipiao orders"`)
+		s.fail(w, http.StatusUnauthorized, true, fmt.Errorf("orders need an ERP token (Authorization: Bearer): `kaipiao-platform token`"))
+		return
+	}
+	info(r).signer = fmt.Sprintf("ERP %q for %s", name, seller)
 	var in ksync.PostOrder
-	if err := json.NewDecoder(io.LimitReader(r.Body, maxBody)).Decode(&in); err != nil {
+	if r.ContentLength > maxOrderBody {
+		s.fail(w, http.StatusRequestEntityTooLarge, true, fmt.Errorf("order of %d bytes, over %d", r.ContentLength, maxOrderBody))
+		return
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxOrderBody)).Decode(&in); err != nil {
 		s.fail(w, http.StatusBadRequest, true, fmt.Errorf("order: %w", err))
+		return
+	}
+	if in.SellerTaxID == "" {
+		in.SellerTaxID = seller
+	}
+	if in.SellerTaxID != seller {
+		s.fail(w, http.StatusForbidden, true, fmt.Errorf("this ERP posts orders for %s, not %s", seller, invoice.Quote(in.SellerTaxID)))
 		return
 	}
 	var head struct {
 		OrderID string `json:"order_id"`
 	}
-	if err := json.Unmarshal(in.Order, &head); err != nil || head.OrderID == "" || in.SellerTaxID == "" {
-		s.fail(w, http.StatusBadRequest, true, fmt.Errorf("an order needs seller_tax_id and order.order_id"))
+	if err := json.Unmarshal(in.Order, &head); err != nil || head.OrderID == "" {
+		s.fail(w, http.StatusBadRequest, true, fmt.Errorf("an order needs order.order_id"))
 		return
 	}
-	added, err := s.DB.PutOrder(&Order{ID: head.OrderID, SellerTaxID: in.SellerTaxID, Order: in.Order, PostedAt: s.now().UTC()})
+	if len(head.OrderID) > 64 || strings.ContainsFunc(head.OrderID, unicode.IsControl) {
+		s.fail(w, http.StatusBadRequest, true, fmt.Errorf("order_id %s: at most 64 bytes, no control characters", invoice.Quote(head.OrderID)))
+		return
+	}
+	added, err := s.DB.PutOrder(&Order{ID: head.OrderID, SellerTaxID: seller, Order: in.Order, PostedAt: s.now().UTC()})
 	if err != nil {
 		s.fail(w, http.StatusInternalServerError, false, err)
 		return
@@ -36,6 +66,7 @@ func (s *Server) postOrder(w http.ResponseWriter, r *http.Request) {
 	if added {
 		status = http.StatusCreated
 	}
+	info(r).outcome = fmt.Sprintf("order %s added %t", head.OrderID, added)
 	writeJSON(w, status, map[string]any{"id": head.OrderID, "added": added})
 }
 
@@ -49,7 +80,16 @@ func (s *Server) pull(w http.ResponseWriter, r *request) {
 		s.fail(w, http.StatusInternalServerError, false, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ksync.PullResponse{Orders: orders})
+	resp := ksync.PullResponse{Orders: orders}
+	if r.p.Audit != nil {
+		prev, err := s.DB.AnchorAudit(r.taxID, *r.p.Audit, s.now().UTC())
+		if err != nil {
+			resp.AuditError = err.Error()
+			s.logf("audit anchor of %s refused: %v", r.taxID, err)
+		}
+		resp.AuditAnchor = prev
+	}
+	writeJSON(w, http.StatusOK, resp)
 }
 
 func (s *Server) ackOrders(w http.ResponseWriter, r *request) {

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -14,12 +15,17 @@ import (
 // acknowledges that it stored it: a pull lost on the way is simply repeated.
 type Order = ksync.Order
 
-// PutOrder queues an order. Posting the same ID again changes nothing and reports
-// added false.
+// orderKey is an order's key: its seller, a NUL, its ID. Order IDs are the seller's own
+// (an ERP's numbering), so two sellers' "ERP-777" are two orders.
+func orderKey(seller, id string) []byte { return []byte(seller + "\x00" + id) }
+
+// PutOrder queues an order. Posting the same (seller, ID) again changes nothing and
+// reports added false.
 func (d *DB) PutOrder(o *Order) (added bool, err error) {
 	err = d.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bOrders)
-		if b.Get([]byte(o.ID)) != nil {
+		k := orderKey(o.SellerTaxID, o.ID)
+		if b.Get(k) != nil {
 			return nil
 		}
 		raw, err := json.Marshal(o)
@@ -27,20 +33,52 @@ func (d *DB) PutOrder(o *Order) (added bool, err error) {
 			return err
 		}
 		added = true
-		return b.Put([]byte(o.ID), raw)
+		return b.Put(k, raw)
 	})
 	return added, err
+}
+
+// rekeyOrders moves orders kept under their bare ID (before orders were keyed by seller)
+// to their (seller, ID) key.
+func rekeyOrders(tx *bolt.Tx) error {
+	b := tx.Bucket(bOrders)
+	type move struct{ from, to, raw []byte }
+	var moves []move
+	err := b.ForEach(func(k, v []byte) error {
+		if bytes.IndexByte(k, 0) >= 0 {
+			return nil
+		}
+		var o Order
+		if err := json.Unmarshal(v, &o); err != nil {
+			return fmt.Errorf("order %q: %w", k, err)
+		}
+		moves = append(moves, move{append([]byte(nil), k...), orderKey(o.SellerTaxID, o.ID), append([]byte(nil), v...)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range moves {
+		if err := b.Delete(m.from); err != nil {
+			return err
+		}
+		if err := b.Put(m.to, m.raw); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // PendingOrders returns up to n orders for sellerTaxID not yet acknowledged.
 func (d *DB) PendingOrders(sellerTaxID string, n int) ([]Order, error) {
 	var out []Order
+	prefix := orderKey(sellerTaxID, "")
 	err := d.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bOrders).Cursor()
-		for k, v := c.First(); k != nil && len(out) < n; k, v = c.Next() {
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(out) < n; k, v = c.Next() {
 			var o Order
 			if err := json.Unmarshal(v, &o); err != nil {
-				return fmt.Errorf("order %s: %w", k, err)
+				return fmt.Errorf("order %q: %w", k, err)
 			}
 			if o.SellerTaxID == sellerTaxID && o.AckedAt.IsZero() {
 				out = append(out, o)
@@ -58,7 +96,7 @@ func (d *DB) AckOrders(sellerTaxID string, ids []string, at time.Time) (int, err
 	err := d.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bOrders)
 		for _, id := range ids {
-			raw := b.Get([]byte(id))
+			raw := b.Get(orderKey(sellerTaxID, id))
 			if raw == nil {
 				continue
 			}
@@ -74,7 +112,7 @@ func (d *DB) AckOrders(sellerTaxID string, ids []string, at time.Time) (int, err
 			if err != nil {
 				return err
 			}
-			if err := b.Put([]byte(id), raw); err != nil {
+			if err := b.Put(orderKey(sellerTaxID, id), raw); err != nil {
 				return err
 			}
 			n++

@@ -16,17 +16,26 @@ import (
 	ksync "github.com/kaipiao/kaipiao/sync"
 )
 
-// maxBody bounds a request: a batch of a few hundred invoices is well under it.
-const maxBody = 64 << 20
-
 // Server answers the platform's endpoints.
 type Server struct {
 	DB  *DB
 	PKI *ksync.Platform
 	// Now is the platform's clock; time.Now by default.
 	Now func() time.Time
-	// Logf, when set, logs each refused request.
+	// Logf, when set, logs every request: client address, signer, outcome.
 	Logf func(format string, args ...any)
+	// Limits bound requests and connections; DefaultLimits when zero.
+	Limits Limits
+	// ERPTokens authenticates the ERPs that post orders (see orderapi.go).
+	ERPTokens *ERPTokens
+
+	bodies budget
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.Logf != nil {
+		s.Logf(format, args...)
+	}
 }
 
 func (s *Server) now() time.Time {
@@ -51,14 +60,64 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+ksync.PathPull, s.enveloped(ksync.KindPull, s.pull))
 	mux.HandleFunc("POST "+ksync.PathOrderAck, s.enveloped(ksync.KindOrdersAck, s.ackOrders))
 	mux.HandleFunc("POST "+ksync.PathOrders, s.postOrder)
-	return mux
+	return s.accessLog(mux)
+}
+
+// maxReason bounds an error's text in an answer and in the log: a reason may quote what
+// the client sent.
+const maxReason = 512
+
+func boundReason(err error) string {
+	msg := err.Error()
+	if len(msg) > maxReason {
+		cut := maxReason
+		for cut > 0 && msg[cut]&0xC0 == 0x80 {
+			cut--
+		}
+		msg = msg[:cut] + fmt.Sprintf("… (%d bytes)", len(msg))
+	}
+	return msg
 }
 
 func (s *Server) fail(w http.ResponseWriter, status int, permanent bool, err error) {
-	if s.Logf != nil {
-		s.Logf("refused (%d): %v", status, err)
+	msg := boundReason(err)
+	if sw, ok := w.(*statusWriter); ok {
+		sw.reason = msg
 	}
-	writeJSON(w, status, ksync.ErrorBody{Error: err.Error(), Permanent: permanent})
+	writeJSON(w, status, ksync.ErrorBody{Error: msg, Permanent: permanent})
+}
+
+// readBody reads a request's body within the limits: a declared length over MaxBody is
+// refused unread, and the bodies being read together stay within BodyBudget. It
+// answers the request itself when it returns false.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	l := s.limits()
+	if r.ContentLength > l.MaxBody {
+		// Not permanent: the workstation splits the batch.
+		s.fail(w, http.StatusRequestEntityTooLarge, false, fmt.Errorf("request of %d bytes, over %d", r.ContentLength, l.MaxBody))
+		return nil, false
+	}
+	reserve := r.ContentLength
+	if reserve < 0 {
+		reserve = l.MaxBody // chunked: it may grow to the limit
+	}
+	if !s.bodies.take(reserve, l.BodyBudget) {
+		w.Header().Set("Retry-After", "5")
+		s.fail(w, http.StatusServiceUnavailable, false, fmt.Errorf("busy: too many requests being received"))
+		return nil, false
+	}
+	defer s.bodies.give(reserve)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, l.MaxBody))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		s.fail(w, http.StatusRequestEntityTooLarge, false, fmt.Errorf("request over %d bytes", l.MaxBody))
+		return nil, false
+	}
+	if err != nil {
+		s.fail(w, http.StatusBadRequest, false, fmt.Errorf("reading the request: %w", err))
+		return nil, false
+	}
+	return body, true
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -79,18 +138,16 @@ type request struct {
 // new one).
 func (s *Server) enveloped(kind string, h func(http.ResponseWriter, *request)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			// Not permanent: the workstation splits the batch.
-			s.fail(w, http.StatusRequestEntityTooLarge, false, fmt.Errorf("request over %d bytes", maxBody))
-			return
-		}
-		if err != nil {
-			s.fail(w, http.StatusBadRequest, false, fmt.Errorf("reading the request: %w", err))
+		// The envelope is signed inside its encryption: the signer is known only once the
+		// whole body is read and opened, so the body is bounded before (readBody).
+		body, ok := s.readBody(w, r)
+		if !ok {
 			return
 		}
 		p, signer, err := ksync.Open(body, s.PKI.Enc, s.PKI.Roots, s.now())
+		if signer != nil {
+			info(r).signer = fmt.Sprintf("%s (%s)", signer.Subject.SerialNumber, signer.Subject.CommonName)
+		}
 		switch {
 		case errors.Is(err, ksync.ErrStale):
 			s.fail(w, http.StatusConflict, false, err)
@@ -105,6 +162,7 @@ func (s *Server) enveloped(kind string, h func(http.ResponseWriter, *request)) h
 			s.fail(w, http.StatusBadRequest, true, fmt.Errorf("signer %q names no tax ID", signer.Subject.CommonName))
 			return
 		}
+		info(r).outcome = fmt.Sprintf("envelope %s", p.ID)
 		h(w, &request{p: p, signer: signer, taxID: signer.Subject.SerialNumber})
 	}
 }
@@ -189,7 +247,7 @@ func (s *Server) upload(w http.ResponseWriter, r *request) {
 	if len(r.p.DeviceCert) > 0 {
 		offered, _ = smx509.ParseCertificate(r.p.DeviceCert)
 	}
-	cert, err := s.deviceCert(p.Machine, offered)
+	cert, err := s.deviceCert(p.Machine, r.taxID, offered)
 	if err != nil {
 		s.fail(w, http.StatusBadRequest, true, err)
 		return

@@ -12,7 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// errArithmetic: the invoice's amounts do not add up under the rules.md §3 tolerances.
+// errArithmetic: the invoice's amounts do not add up under the tolerances of docs/rules.md.
 var errArithmetic = errors.New("the invoice's arithmetic does not hold")
 
 // checkArithmetic re-does, on an issued invoice, the sums invoice.Check made on its
@@ -32,7 +32,9 @@ func checkArithmetic(inv *invoice.Invoice, raw json.RawMessage) error {
 		expected := l.Rate.TaxOn(l.Amount)
 		if inv.PriceIncludesTax {
 			gross = l.Amount + l.Tax
-			expected = l.Rate.TaxIn(gross)
+			if !l.Discount { // a discount line's tax is checked against amount × rate (docs/rules.md)
+				expected = l.Rate.TaxIn(gross)
+			}
 		}
 		if d := l.Tax - expected; d.Abs() > invoice.DefaultLimits.LineTaxTolerance {
 			return fmt.Errorf("%w: line %d tax %s, amount × rate %s", errArithmetic, i+1, l.Tax, expected)
@@ -69,10 +71,23 @@ func checkArithmetic(inv *invoice.Invoice, raw json.RawMessage) error {
 // errDevice: no trusted certificate for the invoice's device, or its seal is wrong.
 var errDevice = errors.New("device not trusted")
 
-// deviceCert finds the certificate to verify machine's invoices with: one the platform
-// was configured with, else the one the workstation offered if it chains to the CA and
-// names the machine.
-func (s *Server) deviceCert(machine string, offered *smx509.Certificate) (*smx509.Certificate, error) {
+// deviceCert finds the certificate to verify machine's invoices with, for an envelope
+// signed by the enterprise taxID. The machine number must be of its form and registered
+// to taxID (an enterprise's own tax ID is not a machine number, another taxpayer's device
+// is not its device). The certificate is the one the platform was configured with, else
+// the one the workstation offered if it chains to the CA, names the machine and carries
+// the device key usage — which an enterprise's certificate, chaining to the same CA,
+// lacks: an enterprise cannot seal "device" invoices with its own key.
+func (s *Server) deviceCert(machine, taxID string, offered *smx509.Certificate) (*smx509.Certificate, error) {
+	if !invoice.ValidMachine(machine) {
+		return nil, fmt.Errorf("%w: machine number %s is not 12 digits", errDevice, invoice.Quote(machine))
+	}
+	switch owner, ok := s.PKI.Registry[machine]; {
+	case !ok:
+		return nil, fmt.Errorf("%w: machine %s is not registered with the platform", errDevice, machine)
+	case owner != taxID:
+		return nil, fmt.Errorf("%w: machine %s is registered to %s, the envelope is signed by %s", errDevice, machine, owner, taxID)
+	}
 	if c, ok := s.PKI.Devices[machine]; ok {
 		return c, nil
 	}
@@ -80,11 +95,14 @@ func (s *Server) deviceCert(machine string, offered *smx509.Certificate) (*smx50
 		return nil, fmt.Errorf("%w: no certificate for machine %s", errDevice, machine)
 	}
 	if offered.Subject.SerialNumber != machine {
-		return nil, fmt.Errorf("%w: the certificate offered names machine %q, the invoice %s", errDevice, offered.Subject.SerialNumber, machine)
+		return nil, fmt.Errorf("%w: the certificate offered names machine %s, the invoice %s", errDevice, invoice.Quote(offered.Subject.SerialNumber), machine)
 	}
 	if _, err := offered.Verify(smx509.VerifyOptions{Roots: s.PKI.Roots, CurrentTime: s.now(),
 		KeyUsages: []smx509.ExtKeyUsage{smx509.ExtKeyUsageAny}}); err != nil {
 		return nil, fmt.Errorf("%w: machine %s: %v", errDevice, machine, err)
+	}
+	if !ksync.HasDeviceEKU(offered) {
+		return nil, fmt.Errorf("%w: machine %s: the certificate offered (%q) is not a device certificate", errDevice, machine, offered.Subject.CommonName)
 	}
 	return offered, nil
 }
@@ -105,7 +123,7 @@ func (s *Server) verifyItem(it *ksync.Item, taxID string, offered *smx509.Certif
 	if inv.Machine == "" || inv.Code == "" || inv.Number == "" || len(inv.Signature) == 0 {
 		return nil, fmt.Errorf("invoice %s is not issued (no device, code, number or signature)", it.RequestID)
 	}
-	cert, err := s.deviceCert(inv.Machine, offered)
+	cert, err := s.deviceCert(inv.Machine, taxID, offered)
 	if err != nil {
 		return nil, err
 	}

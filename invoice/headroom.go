@@ -1,0 +1,167 @@
+package invoice
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Headroom is what the device has left for issuing now. An order that splits into
+// several invoices is checked against it as a whole before its first invoice, so that
+// it is issued entirely or not at all (docs/DESIGN.md, "split orders").
+type Headroom struct {
+	Now   time.Time // the device's clock
+	Stock int       // invoice numbers left in all rolls
+	// OfflineLeft is how much more positive amount before tax may be issued before the
+	// uploaded invoices are acknowledged (离线正数累计金额 less what is pending);
+	// OfflineLimit is that limit.
+	OfflineLeft, OfflineLimit Money
+	// OfflineUntil is when the offline hours (离线开票时长) run out; zero when nothing
+	// is pending, so they cannot run out during the order.
+	OfflineUntil time.Time
+	// LockAt is when the open month locks issuing (开票截止时间) unless reported and
+	// cleared; zero when unknown.
+	LockAt time.Time
+	// Locks say, in Chinese, why the device refuses to issue now; empty when it does not.
+	Locks []string
+}
+
+// HeadroomDevice is a Device that can say its headroom. The engine checks split orders
+// against it when the device offers it.
+type HeadroomDevice interface {
+	Headroom(ctx context.Context) (Headroom, error)
+}
+
+// ErrNoHeadroom: the order, taken whole, does not fit what the device has left; nothing
+// of it was issued. It wraps ErrRefused.
+var ErrNoHeadroom = fmt.Errorf("%w: the order does not fit what the device has left", ErrRefused)
+
+// perInvoice is how long one ISSUE may take (the protocol's deadline), for checking that
+// a long order finishes before the offline hours or the month's lock run out.
+const perInvoice = 5 * time.Second
+
+// needs is what a set of drafts takes from the device.
+type needs struct {
+	count  int
+	amount Money // positive totals before tax
+}
+
+func needsOf(drafts []*Invoice) needs {
+	n := needs{count: len(drafts)}
+	for _, d := range drafts {
+		if a := d.Totals().Amount; a > 0 {
+			n.amount += a
+		}
+	}
+	return n
+}
+
+// fits says whether n fits h, and if not, why, naming the limit (Chinese first, for
+// the clerk, then English for the log).
+func (h *Headroom) fits(orderID string, parts int, n needs) error {
+	refuse := func(zh, en string) error {
+		return fmt.Errorf("订单 %s 拆分为 %d 张发票，%s；未开具任何发票 (order %s, %d invoices: %s; nothing issued): %w",
+			orderID, parts, zh, orderID, parts, en, ErrNoHeadroom)
+	}
+	if len(h.Locks) > 0 {
+		return refuse("税控设备现在不能开票："+h.Locks[0], "the device refuses to issue now")
+	}
+	if n.count > h.Stock {
+		return refuse(fmt.Sprintf("需要 %d 个发票号码，设备只剩 %d 个（发票库存）", n.count, h.Stock),
+			fmt.Sprintf("needs %d invoice numbers, the stock holds %d", n.count, h.Stock))
+	}
+	if h.OfflineLimit > 0 && n.amount > h.OfflineLeft {
+		return refuse(fmt.Sprintf("合计不含税金额 ¥%s 超过离线开票剩余额度 ¥%s（离线正数累计金额上限 ¥%s），请先上传已开发票",
+			n.amount, h.OfflineLeft, h.OfflineLimit),
+			fmt.Sprintf("amount %s exceeds the offline headroom %s (offline amount limit %s)", n.amount, h.OfflineLeft, h.OfflineLimit))
+	}
+	done := h.Now.Add(time.Duration(n.count) * perInvoice)
+	if !h.OfflineUntil.IsZero() && done.After(h.OfflineUntil) {
+		return refuse(fmt.Sprintf("离线开票时长将于 %s 用完，开完全部发票之前就会锁定，请先上传已开发票", h.OfflineUntil.Format("2006-01-02 15:04")),
+			fmt.Sprintf("the offline hours run out at %s, before the order could finish", h.OfflineUntil.Format(time.RFC3339)))
+	}
+	if !h.LockAt.IsZero() && done.After(h.LockAt) {
+		return refuse(fmt.Sprintf("开票截止时间 %s 将在开完之前到达，请先抄报并清卡", h.LockAt.Format("2006-01-02 15:04")),
+			fmt.Sprintf("the month locks at %s, before the order could finish", h.LockAt.Format(time.RFC3339)))
+	}
+	return nil
+}
+
+// take subtracts what n uses, for the next order of a batch.
+func (h *Headroom) take(n needs) {
+	h.Stock -= n.count
+	h.OfflineLeft -= n.amount
+	h.Now = h.Now.Add(time.Duration(n.count) * perInvoice)
+}
+
+// headroom reads the device's headroom, or nil when the device cannot say.
+func (e *Engine) headroom(ctx context.Context) (*Headroom, error) {
+	hd, ok := e.Device.(HeadroomDevice)
+	if !ok {
+		return nil, nil
+	}
+	h, err := hd.Headroom(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading what the device has left: %w", err)
+	}
+	return &h, nil
+}
+
+// PartlyIssued is an order some of whose invoices were issued before a failure stopped
+// it: the rest is issued by IssueRest once the cause is gone.
+type PartlyIssued struct {
+	OrderID string    `json:"order_id"`
+	Order   *Order    `json:"order"`
+	Parts   int       `json:"parts"`  // invoices the order splits into
+	Issued  int       `json:"issued"` // of which issued
+	Reason  string    `json:"reason"` // why it stopped
+	At      time.Time `json:"at"`
+}
+
+// PartialStore is a Store that keeps the partly issued orders.
+type PartialStore interface {
+	MarkPartlyIssued(p PartlyIssued, operator string) error
+	ClearPartlyIssued(orderID, operator string) error
+	PartlyIssuedOrders() ([]PartlyIssued, error)
+}
+
+// ErrPartlyIssued wraps the error that stopped an order after some of its invoices were
+// issued: those are returned beside it, and the order is kept as partly issued.
+var ErrPartlyIssued = errors.New("the order was partly issued")
+
+// notePartial records an order's fate in the store: partly issued (issued of parts) with
+// the reason, or complete (the mark cleared).
+func (e *Engine) notePartial(o *Order, parts, issued int, cause error) error {
+	ps, ok := e.Store.(PartialStore)
+	if !ok || o == nil || o.OrderID == "" || parts <= 1 {
+		return nil
+	}
+	if cause == nil || issued == 0 {
+		if issued == parts {
+			return ps.ClearPartlyIssued(o.OrderID, e.Operator)
+		}
+		return nil
+	}
+	return ps.MarkPartlyIssued(PartlyIssued{OrderID: o.OrderID, Order: o, Parts: parts, Issued: issued,
+		Reason: cause.Error(), At: time.Now()}, e.Operator)
+}
+
+// IssueRest issues what remains of a partly issued order, as recorded: the invoices
+// already issued are replayed, never issued again.
+func (e *Engine) IssueRest(ctx context.Context, orderID string) ([]Outcome, error) {
+	ps, ok := e.Store.(PartialStore)
+	if !ok {
+		return nil, errors.New("this store keeps no partly issued orders")
+	}
+	all, err := ps.PartlyIssuedOrders()
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range all {
+		if p.OrderID == orderID {
+			return e.Issue(ctx, p.Order)
+		}
+	}
+	return nil, fmt.Errorf("order %s is not partly issued", orderID)
+}

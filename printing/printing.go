@@ -1,0 +1,328 @@
+// Package printing prints issued invoices on the system's printers: it lays each
+// invoice out (face and goods-list pages, with the seal) onto the chosen paper, makes
+// one document of all of them, checks the printer's state and hands the document to the
+// spooler as one job. Linux and macOS print through CUPS (lp, lpstat); Windows through
+// its own spooler, drawing the pages on the printer's device context with GDI, so no
+// PDF reader is needed (docs/printing.md).
+package printing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/pdf"
+)
+
+// Paper is what the invoices print on.
+type Paper string
+
+// The papers a clerk can choose.
+const (
+	// PaperInvoice is the invoice's own 240 × 140 mm page (pre-cut invoice paper).
+	PaperInvoice Paper = "invoice"
+	// PaperA4 is an A4 sheet, landscape, with the invoice at its own size at the top
+	// (the 240 mm page is wider than A4 portrait's 210 mm).
+	PaperA4 Paper = "a4"
+	// PaperA5 is an A5 sheet, landscape, with the invoice scaled down to fit.
+	PaperA5 Paper = "a5"
+)
+
+// Papers lists the papers in the order the print dialog offers them.
+var Papers = []Paper{PaperInvoice, PaperA4, PaperA5}
+
+// Invoice page size, mm: the layout's.
+const pageW, pageH = 240.0, 140.0
+
+// ParsePaper reads a paper's name (invoice, a4, a5; any case).
+func ParsePaper(s string) (Paper, error) {
+	p := Paper(strings.ToLower(strings.TrimSpace(s)))
+	for _, q := range Papers {
+		if p == q {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("paper %q: must be one of invoice, a4, a5", s)
+}
+
+// Label is the paper's name for the clerk.
+func (p Paper) Label() string {
+	switch p {
+	case PaperA4:
+		return "A4 横向（发票原大，置于上方）"
+	case PaperA5:
+		return "A5 横向（缩放至纸张）"
+	default:
+		return "发票纸 240×140 mm"
+	}
+}
+
+// Sheet is where an invoice page lies on the paper.
+func (p Paper) Sheet() pdf.Sheet {
+	switch p {
+	case PaperA4:
+		const w, h = 297.0, 210.0
+		return pdf.Sheet{Width: w, Height: h, X: (w - pageW) / 2, Y: 0, Scale: 1}
+	case PaperA5:
+		const w, h = 210.0, 148.0
+		k := min(w/pageW, h/pageH)
+		return pdf.Sheet{Width: w, Height: h, X: (w - pageW*k) / 2, Y: (h - pageH*k) / 2, Scale: k}
+	default:
+		return pdf.Sheet{Width: pageW, Height: pageH, Scale: 1}
+	}
+}
+
+// State is a printer's state as the spooler reports it.
+type State string
+
+// Printer states. Only an idle or printing printer that accepts jobs is sent one.
+const (
+	StateIdle      State = "idle"
+	StatePrinting  State = "printing"
+	StateStopped   State = "stopped"   // paused or disabled: jobs would wait in the queue
+	StateRejecting State = "rejecting" // the queue refuses new jobs
+	StateOffline   State = "offline"   // the spooler says the device is unreachable or in error
+)
+
+// Printer is one of the system's printers.
+type Printer struct {
+	Name    string `json:"name"`
+	Default bool   `json:"default"`
+	State   State  `json:"state"`
+	// Reason is the spooler's own words on a stopped or rejecting printer, if any.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Ready says whether a job sent now would print rather than wait or be refused.
+func (p Printer) Ready() bool { return p.State == StateIdle || p.State == StatePrinting }
+
+// Job is one print job: the sheets of every invoice, in order, as one document.
+type Job struct {
+	Printer string
+	Paper   Paper
+	Copies  int // already in Sheets: a spooler sends Sheets once
+	Title   string
+	Sheets  []pdf.Page // placed on the paper
+	Created time.Time
+}
+
+// Spooler is a system's print queue: CUPS, or the Windows spooler.
+type Spooler interface {
+	// Printers lists the printers, the default first.
+	Printers(ctx context.Context) ([]Printer, error)
+	// Submit hands the job to the spooler and returns its job ID once the spooler has
+	// accepted it.
+	Submit(ctx context.Context, j *Job) (string, error)
+}
+
+// Sentinel errors of a print; Error wraps one of them.
+var (
+	ErrNoPrinters = errors.New("no printer is installed")
+	ErrNoDefault  = errors.New("no printer was chosen and there is no default printer")
+	ErrMissing    = errors.New("no such printer")
+	ErrStopped    = errors.New("the printer is stopped (paused or disabled)")
+	ErrRejecting  = errors.New("the printer does not accept jobs")
+	ErrOffline    = errors.New("the printer is offline or in error")
+	ErrRefused    = errors.New("the spooler refused the job")
+	ErrSpooler    = errors.New("the print spooler cannot be reached")
+)
+
+// Error is a failed print: which printer, what went wrong, and the spooler's words.
+type Error struct {
+	Printer string
+	Err     error  // one of the sentinels above
+	Detail  string // what the spooler said, if anything
+}
+
+func (e *Error) Error() string {
+	s := "print"
+	if e.Printer != "" {
+		s += " on " + e.Printer
+	}
+	s += ": " + e.Err.Error()
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Message is the clerk's (Chinese) words for a print error: what happened and what to do.
+func Message(err error) string {
+	var pe *Error
+	if !errors.As(err, &pe) {
+		return "打印失败：" + err.Error()
+	}
+	name := "“" + pe.Printer + "”"
+	var s string
+	switch pe.Err {
+	case ErrNoPrinters:
+		s = "本机没有安装打印机。请先在系统中添加打印机。"
+	case ErrNoDefault:
+		s = "没有选择打印机，系统也没有默认打印机。请选择一台打印机。"
+	case ErrMissing:
+		s = "找不到打印机" + name + "。请重新选择打印机。"
+	case ErrStopped:
+		s = "打印机" + name + "已暂停，发票没有打印。请在系统的打印机设置中恢复（启用）该打印机后再打印。"
+	case ErrRejecting:
+		s = "打印机" + name + "拒绝接收打印任务，发票没有打印。请在系统的打印机设置中允许其接收任务。"
+	case ErrOffline:
+		s = "打印机" + name + "脱机或出错，发票没有打印。请检查打印机的电源、连接和纸张。"
+	case ErrRefused:
+		s = "打印机" + name + "的打印队列拒绝了任务，发票没有打印。"
+	case ErrSpooler:
+		s = "无法连接系统的打印服务，发票没有打印。"
+	default:
+		s = "打印失败。"
+	}
+	if pe.Detail != "" {
+		s += "（" + pe.Detail + "）"
+	}
+	return s
+}
+
+// Request asks for invoices to be printed.
+type Request struct {
+	Invoices []*invoice.Invoice
+	Printer  string // empty: the default printer
+	Paper    Paper
+	Copies   int
+	// Progress, if set, is told after each invoice is laid out.
+	Progress func(done, total int)
+}
+
+// Result is a print the spooler accepted.
+type Result struct {
+	Printer  string   `json:"printer"`
+	Job      string   `json:"job"`
+	Invoices []string `json:"invoices"` // CODE:NUMBER
+	Pages    int      `json:"pages"`    // sheets sent, every copy included
+	Copies   int      `json:"copies"`
+	Paper    Paper    `json:"paper"`
+}
+
+// MaxCopies bounds the copies of one job: a slip of the keyboard should not print a ream.
+const MaxCopies = 99
+
+// Sheets lays invoices out on the paper: each invoice's face and goods-list pages, in
+// order. progress, if not nil, is told after each invoice.
+func Sheets(invs []*invoice.Invoice, paper Paper, progress func(done, total int)) ([]pdf.Page, error) {
+	sheet := paper.Sheet()
+	var out []pdf.Page
+	for i, inv := range invs {
+		d, err := pdf.Layout(inv, pdf.Options{Seal: true})
+		if err != nil {
+			return nil, fmt.Errorf("invoice %s:%s: %w", inv.Code, inv.Number, err)
+		}
+		for k := range d.Pages {
+			out = append(out, sheet.Place(&d.Pages[k]))
+		}
+		if progress != nil {
+			progress(i+1, len(invs))
+		}
+	}
+	return out, nil
+}
+
+// Choose finds the printer a request names (the default when it names none) and checks
+// that it would print now.
+func Choose(ctx context.Context, sp Spooler, name string) (Printer, error) {
+	ps, err := sp.Printers(ctx)
+	if err != nil {
+		return Printer{}, err
+	}
+	if len(ps) == 0 {
+		return Printer{}, &Error{Printer: name, Err: ErrNoPrinters}
+	}
+	var p *Printer
+	for i := range ps {
+		if (name == "" && ps[i].Default) || (name != "" && ps[i].Name == name) {
+			p = &ps[i]
+			break
+		}
+	}
+	switch {
+	case p == nil && name == "":
+		return Printer{}, &Error{Err: ErrNoDefault}
+	case p == nil:
+		return Printer{}, &Error{Printer: name, Err: ErrMissing}
+	}
+	switch p.State {
+	case StateStopped:
+		return *p, &Error{Printer: p.Name, Err: ErrStopped, Detail: p.Reason}
+	case StateRejecting:
+		return *p, &Error{Printer: p.Name, Err: ErrRejecting, Detail: p.Reason}
+	case StateOffline:
+		return *p, &Error{Printer: p.Name, Err: ErrOffline, Detail: p.Reason}
+	}
+	return *p, nil
+}
+
+// Print lays the invoices out, checks the printer and sends them as one job. It returns
+// a Result only when the spooler accepted the job; any error is an *Error or a layout
+// error, and then nothing was printed.
+func Print(ctx context.Context, sp Spooler, req Request) (*Result, error) {
+	if len(req.Invoices) == 0 {
+		return nil, errors.New("print: no invoices")
+	}
+	if req.Copies < 1 || req.Copies > MaxCopies {
+		return nil, fmt.Errorf("print: copies %d: must be 1 to %d", req.Copies, MaxCopies)
+	}
+	if req.Paper == "" {
+		req.Paper = PaperInvoice
+	}
+	if _, err := ParsePaper(string(req.Paper)); err != nil {
+		return nil, fmt.Errorf("print: %w", err)
+	}
+	// A first look at the printer before the layout work, so that a stopped printer is
+	// said at once; the second, just before sending, is the one that counts.
+	if _, err := Choose(ctx, sp, req.Printer); err != nil {
+		return nil, err
+	}
+	sheets, err := Sheets(req.Invoices, req.Paper, req.Progress)
+	if err != nil {
+		return nil, fmt.Errorf("print: %w", err)
+	}
+	p, err := Choose(ctx, sp, req.Printer)
+	if err != nil {
+		return nil, err
+	}
+	refs := make([]string, len(req.Invoices))
+	for i, inv := range req.Invoices {
+		refs[i] = inv.Code + ":" + inv.Number
+	}
+	title := "发票 " + refs[0]
+	if len(refs) > 1 {
+		title = fmt.Sprintf("发票 %s 等 %d 张", refs[0], len(refs))
+	}
+	// The copies are in the document, collated: spoolers and drivers differ in whether
+	// they honour a copy count (cups-pdf ignores it), a repeated document prints the same
+	// everywhere.
+	all := make([]pdf.Page, 0, len(sheets)*req.Copies)
+	for range req.Copies {
+		all = append(all, sheets...)
+	}
+	j := &Job{Printer: p.Name, Paper: req.Paper, Copies: req.Copies, Title: title, Sheets: all,
+		Created: req.Invoices[0].IssuedAt}
+	id, err := sp.Submit(ctx, j)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Printer: p.Name, Job: id, Invoices: refs, Pages: len(all), Copies: req.Copies, Paper: req.Paper}, nil
+}
+
+// Auditor is where a print is recorded: the store's audit log.
+type Auditor interface {
+	Audit(operator, action, subject, detail string) error
+}
+
+// Record writes an accepted print to the audit log: who, which invoices, the printer,
+// the copies, the paper and the spooler's job.
+func Record(a Auditor, operator string, r *Result) error {
+	detail := fmt.Sprintf("printer=%s job=%s paper=%s copies=%d pages=%d", r.Printer, r.Job, r.Paper, r.Copies, r.Pages)
+	return a.Audit(operator, "print", strings.Join(r.Invoices, ","), detail)
+}

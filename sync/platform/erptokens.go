@@ -1,0 +1,120 @@
+package platform
+
+import (
+	"bufio"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// FileERPTokens holds, in the platform's --pki folder, the tokens of the ERPs allowed to
+// post orders: one line per ERP, "<SHA-256 of the token, hex> <seller's tax ID> <name>".
+// Only the hash is kept: a copy of the folder lets nobody post orders. A plain hash is
+// enough because a token is 32 random bytes, beyond guessing.
+const FileERPTokens = "erp-tokens.txt"
+
+// tokenPrefix marks a Kaipiao ERP token, so that a leaked one is recognisable.
+const tokenPrefix = "kperp_"
+
+// ERPTokens are the ERPs the platform takes orders from, each bound to one seller.
+type ERPTokens struct {
+	byHash map[[32]byte]erp
+}
+
+type erp struct{ seller, name string }
+
+// LoadERPTokens reads dir's token file; none means no ERP may post orders.
+func LoadERPTokens(dir string) (*ERPTokens, error) {
+	t := &ERPTokens{byHash: map[[32]byte]erp{}}
+	path := filepath.Join(dir, FileERPTokens)
+	f, err := os.Open(path) // #nosec G304 -- the operator's own --pki folder
+	if errors.Is(err, os.ErrNotExist) {
+		return t, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ERP tokens: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fields := strings.SplitN(line, " ", 3)
+		raw, err := hex.DecodeString(fields[0])
+		if len(fields) < 2 || err != nil || len(raw) != 32 {
+			return nil, fmt.Errorf("ERP tokens %s line %d: want \"<sha256 hex> <seller tax ID> <name>\"", path, n)
+		}
+		e := erp{seller: fields[1]}
+		if len(fields) == 3 {
+			e.name = fields[2]
+		}
+		t.byHash[[32]byte(raw)] = e
+	}
+	return t, sc.Err()
+}
+
+// NewERPToken makes a token for an ERP posting orders for seller, appends its hash to
+// dir's token file, and returns the token: shown once, never stored.
+func NewERPToken(dir, seller, name string) (string, error) {
+	if !validTaxID(seller) {
+		return "", fmt.Errorf("seller tax ID %q: 15 to 20 upper-case letters and digits", seller)
+	}
+	if strings.ContainsAny(name, "\r\n") {
+		return "", fmt.Errorf("ERP name: one line")
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	h := sha256.Sum256([]byte(token))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, FileERPTokens), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600) // #nosec G304 -- the operator's --pki folder
+	if err != nil {
+		return "", err
+	}
+	if _, err := fmt.Fprintf(f, "%x %s %s\n", h, seller, name); err != nil {
+		f.Close()
+		return "", err
+	}
+	return token, f.Close()
+}
+
+// seller returns the seller the bearer token is bound to, or false. The hash is looked
+// up and compared in constant time.
+func (t *ERPTokens) seller(token string) (string, string, bool) {
+	if t == nil || !strings.HasPrefix(token, tokenPrefix) {
+		return "", "", false
+	}
+	h := sha256.Sum256([]byte(token))
+	for k, e := range t.byHash {
+		if subtle.ConstantTimeCompare(k[:], h[:]) == 1 {
+			return e.seller, e.name, true
+		}
+	}
+	return "", "", false
+}
+
+// validTaxID: 15 to 20 upper-case letters and digits (a 统一社会信用代码 is 18).
+func validTaxID(s string) bool {
+	if len(s) < 15 || len(s) > 20 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}

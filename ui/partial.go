@@ -1,0 +1,95 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/invoice"
+)
+
+// showPartlyIssued tells the clerk which invoices of an order were issued before it
+// stopped, and that the rest is issued from the invoice list once the cause is gone.
+func showPartlyIssued(u *UI, outs []invoice.Outcome, err error) {
+	var lines []string
+	for _, o := range outs {
+		lines = append(lines, fmt.Sprintf("发票代码 %s  号码 %s  价税合计 ¥%s", o.Invoice.Code, o.Invoice.Number, o.Invoice.Totals().Total))
+	}
+	msg := fmt.Sprintf("订单只开具了一部分：已开具以下 %d 张发票，其余未开具。\n%s\n\n原因：%s\n\n问题解决后，请在“发票查询”中点“开具剩余”。",
+		len(outs), strings.Join(lines, "\n"), clerkMessage(err))
+	dialog.ShowInformation(lang.L("部分开具"), msg, u.win)
+	u.list.partial.reload()
+}
+
+// partialStrip lists, above the invoice list, the orders that were partly issued, each
+// with "issue the rest".
+type partialStrip struct {
+	u       *UI
+	content *fyne.Container
+}
+
+func newPartialStrip(u *UI) *partialStrip {
+	p := &partialStrip{u: u, content: container.NewVBox()}
+	p.content.Hide()
+	return p
+}
+
+// reload reads the partly issued orders from the store.
+func (p *partialStrip) reload() {
+	if p.u.ws.Store == nil {
+		return
+	}
+	orders, err := p.u.ws.Store.PartlyIssuedOrders()
+	p.content.RemoveAll()
+	if err != nil {
+		p.content.Add(widget.NewLabel(fmt.Sprintf("读取部分开具的订单失败：%v", err)))
+	}
+	for _, o := range orders {
+		text := widget.NewLabel(fmt.Sprintf("⚠ 部分开具：订单 %s 已开 %d / %d 张。原因：%s", o.OrderID, o.Issued, o.Parts, o.Reason))
+		text.Importance = widget.WarningImportance
+		text.Wrapping = fyne.TextWrapWord
+		id := o.OrderID
+		rest := widget.NewButton(lang.L("开具剩余"), func() { p.issueRest(id) })
+		if !p.u.deviceReady() {
+			rest.Disable()
+		}
+		p.content.Add(container.NewBorder(nil, nil, nil, rest, text))
+	}
+	if len(p.content.Objects) == 0 {
+		p.content.Hide()
+	} else {
+		p.content.Show()
+	}
+}
+
+// issueRest issues what remains of an order: its issued invoices are replayed, never
+// issued again.
+func (p *partialStrip) issueRest(orderID string) {
+	go func() {
+		outs, err := p.u.ws.Engine.IssueRest(context.Background(), orderID)
+		fyne.Do(func() {
+			p.reload()
+			p.u.list.reload()
+			switch {
+			case err != nil && len(outs) > 0 && errors.Is(err, invoice.ErrPartlyIssued):
+				showPartlyIssued(p.u, outs, err)
+			case err != nil:
+				dialog.ShowError(fmt.Errorf("开具剩余失败：%s", clerkMessage(err)), p.u.win)
+			default:
+				issued := 0
+				for _, o := range outs {
+					if !o.Replayed {
+						issued++
+					}
+				}
+				dialog.ShowInformation(lang.L("开具剩余"), fmt.Sprintf("订单 %s 已全部开具：本次开具 %d 张，共 %d 张。", orderID, issued, len(outs)), p.u.win)
+			}
+		})
+	}()
+}
