@@ -78,6 +78,8 @@ demo: build
 screenshots: gui
 	KAIPIAO_SCREENSHOTS=1 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestClerk|TestFirstRun|TestPreview|TestInboxImports|TestAdministrator|TestScreensInEnglish|TestInvoiceListExports|TestInvoiceMail|TestMasterData|TestMonthlyStatistics' ./ui
 	./scripts/gui-smoke.sh docs/screens/gui-xvfb.png
+	$(MAKE) --no-print-directory windows
+	./scripts/wine-test.sh docs/screens/windows-wine.png
 
 vet:
 	$(GO) vet ./...

@@ -11,8 +11,9 @@
 #  3. kaipiao-setup.exe /S installs; the installed kaipiao.exe starts and draws; the
 #     uninstaller removes the program and leaves the data folder.
 #
-# Usage: scripts/wine-test.sh [SCREENSHOT.png]   (default: a temporary file; make
-# screenshots writes docs/screens/windows-wine.png). Needs bin/*.exe from make windows.
+# Usage: scripts/wine-test.sh [SCREENSHOT.png]   (default: temporary files; make
+# screenshots writes docs/screens/windows-wine.png, and the installed program's
+# windows-wine-installed.png). Needs bin/*.exe from make windows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shot=${1:-}
@@ -132,7 +133,7 @@ gui_start() {
   sleep 3
 }
 gui_shot() {
-  local out=$1 colours
+  local out=${1:-$W/shot.png} colours
   colours=$(wine_screenshot "$out")
   [ "$colours" -ge 50 ] || fail "the window did not draw: $colours colours (see $out)"
   step "the window drew ($colours colours): $out"
@@ -184,7 +185,7 @@ if [[ $parts == *" setup "* ]]; then
 
   step "the installed kaipiao.exe starts and draws"
   gui_start "C:\\Program Files\\Kaipiao\\kaipiao.exe"
-  gui_shot "$W/installed.png"
+  gui_shot "${shot:+${shot%.png}-installed.png}"
   gui_stop
 
   step "the silent uninstaller removes the program and keeps the data"
