@@ -170,6 +170,12 @@ fi
 # ---- 3. the installer ---------------------------------------------------------------
 if [[ $parts == *" setup "* ]]; then
   pf="$WINEPREFIX/drive_c/Program Files/Kaipiao"
+  # Version and publisher in the file properties (VERSIONINFO: UTF-16 key names).
+  for exe in bin/kaipiao.exe bin/kaipiao-setup.exe; do
+    for key in CompanyName ProductVersion FileVersion ProductName; do
+      strings -el "$exe" | grep -qx "$key" || fail "$exe has no $key in its file properties"
+    done
+  done
   step "kaipiao-setup.exe /S"
   wine bin/kaipiao-setup.exe /S || fail "the silent install failed"
   wineserver -w
