@@ -3,7 +3,8 @@
 # make windows). Fails if any step fails; a missing tool is a failure, never a skip.
 #
 #  1. kaipiaoctl.exe through COM1, which the prefix maps to the pseudo-terminal of the
-#     simulator (kaipiao-devsim, the Linux build) at 115200 baud: check, seller set,
+#     simulator (kaipiao-devsim, the Linux build) at 115200 baud: device ports lists COM1,
+#     check, seller set,
 #     issue 24 orders, issue them again (all replayed, none issued twice), reconcile
 #     (clean, device and store count 24), and a PDF that pdftotext reads back.
 #  2. kaipiao.exe on a fresh profile (its data under %LOCALAPPDATA%\Kaipiao, the built-in
@@ -46,6 +47,9 @@ for _ in $(seq 1 50); do [ -L "$W/com1" ] && break; sleep 0.1; done
 wine_map_com COM1 "$W/com1"
 
 export KAIPIAO_DEVICE_PIN=88888888 KAIPIAO_OPERATOR=wine-test
+step "kaipiaoctl.exe device ports lists COM1"
+wine bin/kaipiaoctl.exe device ports >"$W/ports.jsonl" 2>"$W/ports.err" || fail "device ports: $(cat "$W/ports.err")"
+grep -q '"name":"COM1"' "$W/ports.jsonl" || fail "device ports does not list COM1: $(cat "$W/ports.jsonl" "$W/ports.err")"
 ctl() { wine bin/kaipiaoctl.exe --data 'C:\kaipiaoctl-data' --device 'COM1?baud=115200' "$@"; }
 
 step "kaipiaoctl.exe check"
