@@ -76,8 +76,10 @@ demo: build
 
 # Screenshots of every screen, from Fyne's test driver, and of the real window under Xvfb.
 screenshots: gui
-	KAIPIAO_SCREENSHOTS=1 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestClerk|TestFirstRun|TestPreview|TestInboxImports|TestAdministrator|TestScreensInEnglish|TestInvoiceListExports|TestInvoiceMail|TestMasterData|TestMonthlyStatistics' ./ui
+	KAIPIAO_SCREENSHOTS=1 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestClerk|TestFirstRun|TestPreview|TestInboxImports|TestAdministrator|TestScreensInEnglish|TestInvoiceListExports|TestInvoiceMail|TestMasterData|TestMonthlyStatistics|TestNoDevice|TestPartlyIssued' ./ui
 	./scripts/gui-smoke.sh docs/screens/gui-xvfb.png
+	$(GO) build -o bin/ ./cmd/...
+	./scripts/gui-nodevice.sh docs/screens
 	$(MAKE) --no-print-directory windows
 	./scripts/wine-test.sh docs/screens/windows-wine.png
 
@@ -95,6 +97,8 @@ test: deps vet lint gui
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -run TestPrintUnderWine ./cmd/kaipiaoctl -args -wine
 	./scripts/gui-smoke.sh $$(mktemp --suffix=.png)
+	$(GO) build -o bin/ ./cmd/...
+	./scripts/gui-nodevice.sh $$(mktemp -d)
 	./scripts/gui-latency.sh 500
 	$(MAKE) --no-print-directory windows
 	./scripts/wine-test.sh

@@ -297,7 +297,8 @@ func linkForUI(st workstation.LinkState) ui.LinkState {
 
 // fatal shows an error that stops the program in the window itself, not only on
 // stderr (a Windows build has none): the data folder unreadable, or open in another
-// window. Closing the dialog or the window ends the program with status 2.
+// window. Closing the dialog or the window ends the program with status 2. On Windows a
+// second start on an open data folder brings the open window forward instead and exits 0.
 func fatal(w fyne.Window, data string, err error) {
 	fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
 	// One window at a time on a data folder: where the system lets us, bring the open
@@ -306,10 +307,10 @@ func fatal(w fyne.Window, data string, err error) {
 		fmt.Fprintln(os.Stderr, "kaipiao: brought the open window forward")
 		os.Exit(0)
 	}
-	msg := "开票程序无法启动：\n\n" + err.Error()
+	msg := fmt.Sprintf("开票程序无法启动：数据文件夹 %s 无法使用。\n请检查它的位置和权限（启动参数 --data 或环境变量 KAIPIAO_DATA）。\n\n%v", data, err)
 	switch {
 	case errors.Is(err, workstation.ErrBusy):
-		msg = "开票程序无法启动：数据已在另一个开票窗口或命令中打开。\n请先关闭它，然后重新启动。\n\n" + err.Error()
+		msg = fmt.Sprintf("开票程序无法启动：数据文件夹 %s 已在另一个开票窗口或命令中打开。\n请先关闭它，然后重新启动。\n\n%v", data, err)
 	case errors.Is(err, store.ErrDamaged):
 		msg = damagedText(data, err)
 	}

@@ -80,7 +80,9 @@ func driveNoDevice(a fyne.App, w fyne.Window, ws *workstation.Workstation, scree
 				onUI(func() { ok = u.PreviewFirst() })
 				fmt.Printf("preview %v\n", ok)
 			case "pdf":
-				n, err := u.ExportPDFs(args[1])
+				var n int
+				var err error
+				onUI(func() { n, err = u.ExportPDFs(args[1]) })
 				if err != nil {
 					fmt.Printf("pdf-error %v\n", err)
 				} else {

@@ -70,8 +70,10 @@ func (d EngineDevice) Headroom(ctx context.Context) (invoice.Headroom, error) {
 		return invoice.Headroom{}, err
 	}
 	h := invoice.Headroom{Now: st.Clock, OfflineLimit: off.AmountLimit, OfflineLeft: off.AmountLimit - off.PendingAmount}
+	h.StockOf = map[invoice.Kind]int{}
 	for _, r := range rolls {
 		h.Stock += int(r.Remaining)
+		h.StockOf[r.Kind()] += int(r.Remaining)
 	}
 	if !off.OldestPending.IsZero() && off.HoursLimit > 0 {
 		h.OfflineUntil = off.OldestPending.Add(time.Duration(off.HoursLimit) * time.Hour)

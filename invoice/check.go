@@ -325,6 +325,12 @@ func (c *checker) positiveDecimal(path, s string) (decimal.Decimal, bool) {
 		c.add(path, "decimal.range", s,
 			fmt.Sprintf("%s“%s”过大", Label(path), s),
 			fmt.Sprintf("%s %q is too large", path, s))
+	case len(d.String()) > MaxPriceChars:
+		// The device's quantity and price fields hold 20 characters (docs/rules.md
+		// "Printed unit price"): 12 whole digits and 8 places would be 21.
+		c.add(path, "decimal.range", s,
+			fmt.Sprintf("%s“%s”超过税控设备可接受的%d个字符", Label(path), s, MaxPriceChars),
+			fmt.Sprintf("%s %q is longer than the device's %d characters", path, s, MaxPriceChars))
 	default:
 		return d, true
 	}

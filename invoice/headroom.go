@@ -13,6 +13,9 @@ import (
 type Headroom struct {
 	Now   time.Time // the device's clock
 	Stock int       // invoice numbers left in all rolls
+	// StockOf is the numbers left per invoice type (an e-special invoice cannot take an
+	// e-ordinary number); nil when the device does not tell them apart: Stock then counts.
+	StockOf map[Kind]int
 	// OfflineLeft is how much more positive amount before tax may be issued before the
 	// uploaded invoices are acknowledged (离线正数累计金额 less what is pending);
 	// OfflineLimit is that limit.
@@ -44,12 +47,14 @@ const perInvoice = 5 * time.Second
 // needs is what a set of drafts takes from the device.
 type needs struct {
 	count  int
+	kinds  map[Kind]int
 	amount Money // positive totals before tax
 }
 
 func needsOf(drafts []*Invoice) needs {
-	n := needs{count: len(drafts)}
+	n := needs{count: len(drafts), kinds: map[Kind]int{}}
 	for _, d := range drafts {
+		n.kinds[d.Kind]++
 		if a := d.Totals().Amount; a > 0 {
 			n.amount += a
 		}
@@ -67,9 +72,15 @@ func (h *Headroom) fits(orderID string, parts int, n needs) error {
 	if len(h.Locks) > 0 {
 		return refuse("税控设备现在不能开票："+h.Locks[0], "the device refuses to issue now")
 	}
-	if n.count > h.Stock {
+	if h.StockOf == nil && n.count > h.Stock {
 		return refuse(fmt.Sprintf("需要 %d 个发票号码，设备只剩 %d 个（发票库存）", n.count, h.Stock),
 			fmt.Sprintf("needs %d invoice numbers, the stock holds %d", n.count, h.Stock))
+	}
+	for k, c := range n.kinds {
+		if left := h.StockOf[k]; h.StockOf != nil && c > left {
+			return refuse(fmt.Sprintf("需要 %d 个%s号码，设备只剩 %d 个（发票库存）", c, k.Title(), left),
+				fmt.Sprintf("needs %d %s numbers, the stock holds %d", c, k, left))
+		}
 	}
 	if h.OfflineLimit > 0 && n.amount > h.OfflineLeft {
 		return refuse(fmt.Sprintf("合计不含税金额 ¥%s 超过离线开票剩余额度 ¥%s（离线正数累计金额上限 ¥%s），请先上传已开发票",
@@ -91,6 +102,11 @@ func (h *Headroom) fits(orderID string, parts int, n needs) error {
 // take subtracts what n uses, for the next order of a batch.
 func (h *Headroom) take(n needs) {
 	h.Stock -= n.count
+	for k, c := range n.kinds {
+		if h.StockOf != nil {
+			h.StockOf[k] -= c
+		}
+	}
 	h.OfflineLeft -= n.amount
 	h.Now = h.Now.Add(time.Duration(n.count) * perInvoice)
 }

@@ -163,3 +163,32 @@ func pow10(n int32) int64 {
 func newRand(seed int64) *rand.Rand { return rand.New(rand.NewSource(seed)) }
 
 func itoa(n int) string { return fmt.Sprint(n) }
+
+// A partial reversal by quantity of a line whose price needs more than 8 places stays
+// proportional: half of 900,000,000 × 0.00008849558 (79,646.02) reverses 39,823.01,
+// not 450,000,000 × 0.0000885 = 39,825.00.
+func TestPrintedPricePartialRedStaysProportional(t *testing.T) {
+	o := validOrder()
+	o.PriceIncludesTax = true
+	o.Lines[0] = OrderLine{Name: "螺丝", TaxCode: "1090509010000000000", Quantity: "900000000", UnitPrice: "0.0001", TaxRate: "0.13"}
+	blue := passes(t, o).Parts[0]
+	blue.Code, blue.Number = "035020026011", "00000042"
+	red, errs := Reverse(blue, nil, redOrder("R-1", RedLineRequest{Line: 1, Quantity: "450000000"}), testConfig())
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	if got := red.Lines[0].Amount; got != -3982301 {
+		t.Fatalf("half reversed as %s, want -39823.01", got)
+	}
+	printedLinesConsistent(t, red)
+}
+
+// The device's fields hold 20 characters: a quantity of 12 whole digits and 8 places is
+// refused, one character less passes.
+func TestPrintedPriceQuantityWithinTheDevicesTwentyCharacters(t *testing.T) {
+	o := validOrder()
+	o.Lines[0] = OrderLine{Name: "螺丝", TaxCode: "1090509010000000000", Quantity: "100000000000.00000001", UnitPrice: "0.001", TaxRate: "0.13"}
+	refused(t, o, "lines[0].quantity", "decimal.range")
+	o.Lines[0].Quantity = "10000000000.00000001"
+	passes(t, o)
+}

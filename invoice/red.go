@@ -235,7 +235,18 @@ func remaining(blue *Invoice, earlier []*Invoice) []lineRest {
 			i++
 		}
 		if l.HasQuantity() {
-			r.netPrice = decimal.New(int64(r.amount), -2).DivRound(l.Quantity, maxFracDigits)
+			// The blue line's own price when undiscounted; else net amount ÷ quantity with
+			// the places it takes to give the net amount (docs/rules.md "Printed unit
+			// price"), so that a partial reversal by quantity stays proportional.
+			var prefer decimal.Decimal
+			if r.amount == l.Amount {
+				prefer = l.UnitPrice
+			}
+			p, err := PrintedPrice(r.amount, l.Quantity, prefer)
+			if err != nil {
+				p = decimal.New(int64(r.amount), -2).DivRound(l.Quantity, MaxPricePlaces)
+			}
+			r.netPrice = p
 		}
 		rest = append(rest, r)
 	}

@@ -190,3 +190,20 @@ func TestDiscountLineTax_SplitPiecesStayOnRoundAmountTimesRate(t *testing.T) {
 		t.Fatalf("%d parts; the discount pieces are %s off round2(amount × rate), %s forced", len(c.Parts), off, (sumTax - sumRound).Abs())
 	}
 }
+
+// docs/rules.md "Invoice code": a split order is checked whole against the stock of its
+// own kind, not against all the device's numbers.
+func TestSplitOrderNeedsTheStockOfItsOwnKind(t *testing.T) {
+	h := &Headroom{Stock: 101, StockOf: map[Kind]int{KindOrdinary: 100, KindSpecial: 1}}
+	special := needs{kinds: map[Kind]int{KindSpecial: 2}, count: 2}
+	if err := h.fits("SP-1", 2, special); err == nil || !strings.Contains(err.Error(), "电子专用发票") {
+		t.Fatalf("2 e-special invoices from a stock of 1: %v", err)
+	}
+	if err := h.fits("OR-1", 2, needs{kinds: map[Kind]int{KindOrdinary: 2}, count: 2}); err != nil {
+		t.Fatalf("2 e-ordinary invoices from a stock of 100: %v", err)
+	}
+	h.take(needs{kinds: map[Kind]int{KindOrdinary: 99}, count: 99})
+	if h.StockOf[KindOrdinary] != 1 || h.StockOf[KindSpecial] != 1 {
+		t.Fatalf("after taking 99 e-ordinary: %v", h.StockOf)
+	}
+}

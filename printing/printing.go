@@ -60,18 +60,25 @@ func (p Paper) Label() string {
 	}
 }
 
-// Sheet is where an invoice page lies on the paper.
-func (p Paper) Sheet() pdf.Sheet {
+// Sheet is where an invoice's face lies on the paper.
+func (p Paper) Sheet() pdf.Sheet { return p.SheetFor(pageW, pageH) }
+
+// SheetFor is where a page of w × h mm lies on the paper: at its own size where it fits,
+// scaled down to fit where it does not — a 销货清单 page is taller than the face, to hold
+// the seal below its table (docs/rules.md "Printed layout").
+func (p Paper) SheetFor(w, h float64) pdf.Sheet {
 	switch p {
 	case PaperA4:
-		const w, h = 297.0, 210.0
-		return pdf.Sheet{Width: w, Height: h, X: (w - pageW) / 2, Y: 0, Scale: 1}
+		const sw, sh = 297.0, 210.0
+		k := min(1, sw/w, sh/h)
+		return pdf.Sheet{Width: sw, Height: sh, X: (sw - w*k) / 2, Y: 0, Scale: k}
 	case PaperA5:
-		const w, h = 210.0, 148.0
-		k := min(w/pageW, h/pageH)
-		return pdf.Sheet{Width: w, Height: h, X: (w - pageW*k) / 2, Y: (h - pageH*k) / 2, Scale: k}
+		const sw, sh = 210.0, 148.0
+		k := min(sw/w, sh/h)
+		return pdf.Sheet{Width: sw, Height: sh, X: (sw - w*k) / 2, Y: (sh - h*k) / 2, Scale: k}
 	default:
-		return pdf.Sheet{Width: pageW, Height: pageH, Scale: 1}
+		k := min(1, pageW/w, pageH/h)
+		return pdf.Sheet{Width: pageW, Height: pageH, X: (pageW - w*k) / 2, Scale: k}
 	}
 }
 
@@ -211,7 +218,6 @@ const MaxCopies = 99
 // Sheets lays invoices out on the paper: each invoice's face and goods-list pages, in
 // order. progress, if not nil, is told after each invoice.
 func Sheets(invs []*invoice.Invoice, paper Paper, progress func(done, total int)) ([]pdf.Page, error) {
-	sheet := paper.Sheet()
 	var out []pdf.Page
 	for i, inv := range invs {
 		d, err := pdf.Layout(inv, pdf.Options{Seal: true})
@@ -219,7 +225,8 @@ func Sheets(invs []*invoice.Invoice, paper Paper, progress func(done, total int)
 			return nil, fmt.Errorf("invoice %s:%s: %w", inv.Code, inv.Number, err)
 		}
 		for k := range d.Pages {
-			out = append(out, sheet.Place(&d.Pages[k]))
+			pg := &d.Pages[k]
+			out = append(out, paper.SheetFor(pg.Width, pg.Height).Place(pg))
 		}
 		if progress != nil {
 			progress(i+1, len(invs))

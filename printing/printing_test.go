@@ -48,6 +48,15 @@ func TestPapersFitTheInvoice(t *testing.T) {
 			t.Errorf("%s: the invoice does not fit the sheet: %+v", p, s)
 		}
 	}
+	// A 销货清单 page is taller than the face (the seal sits below its table): it fits
+	// every paper too, at its own size on A4.
+	for _, p := range Papers {
+		const w, h = 240.0, 166.0
+		s := p.SheetFor(w, h)
+		if s.X < 0 || s.Y < 0 || s.X+w*s.Scale > s.Width+1e-9 || s.Y+h*s.Scale > s.Height+1e-9 || (p == PaperA4 && s.Scale != 1) {
+			t.Errorf("%s: a goods-list page does not fit the sheet: %+v", p, s)
+		}
+	}
 	if s := PaperA4.Sheet(); s.Scale != 1 || s.Y != 0 {
 		t.Errorf("A4 must carry the invoice at its own size at the top: %+v", s)
 	}

@@ -7,6 +7,7 @@
 #  2. The window on the simulator: an invoice is issued; the simulator is killed (SIGKILL)
 #     under the running window: the banner shows within 2 s; the simulator started again
 #     is picked up without a restart, and issuing works again (the next number).
+#  3. A second window on the same data folder: the start-up error shown in a dialog.
 # Screenshots go to docs/screens/ (nodevice-*.png) unless $1 names another folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -91,5 +92,14 @@ second=${answer#issued }
 [ "$((10#${second#*:}))" -eq "$((10#${first#*:} + 1))" ] || fail "numbers $first then $second"
 ask "list"; [[ $answer == "list 4" ]] || fail "$answer"
 shot nodevice-reconnected.png
+
+echo "gui-nodevice: 3. a second window on the same data folder: the start-up error in a dialog"
+"$bin" --data "$data" --light --device /dev/ttyNOPE 2>"$dir/second.err" &
+second=$!
+sleep 4
+kill -0 "$second" 2>/dev/null || fail "the second window exited instead of showing the error: $(cat "$dir/second.err")"
+grep -q "open in another Kaipiao window" "$dir/second.err" || fail "the second window's error: $(cat "$dir/second.err")"
+shot startup-error.png
+kill "$second"; wait "$second" 2>/dev/null || true
 quit
 echo "gui-nodevice: ok"

@@ -125,3 +125,19 @@ func (u *UI) noDeviceReason() string {
 	}
 	return lang.L("税控设备未连接")
 }
+
+// linkNotice is the device's problem on the log-in screen, which comes before the banner:
+// the clerk knows before logging in that issuing will wait for the device.
+func linkNotice(ws *Workstation) fyne.CanvasObject {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	l.Alignment = fyne.TextAlignCenter
+	if ws.Link == nil {
+		return l
+	}
+	if st := ws.Link(); !st.Connected {
+		l.SetText(fmt.Sprintf(lang.L("%s：登录后可查询发票；设备连接后才能开票。"), st.Problem))
+	}
+	return container.NewGridWrap(fyne.NewSize(360, 60), l)
+}

@@ -1,5 +1,7 @@
 package ui
 
+import "strings"
+
 // What scripts/gui-nodevice.sh drives in the real window through main's hidden
 // --selftest-nodevice: the invoice list, a preview, a PDF export and whether issuing is
 // offered, as the clerk would see them. Each runs on the UI goroutine (fyne.Do).
@@ -9,7 +11,7 @@ func (u *UI) Banner() string {
 	if !u.banner.content.Visible() {
 		return ""
 	}
-	return u.banner.text.Text + " " + u.banner.hint.Text
+	return strings.ReplaceAll(u.banner.text.Text+" "+u.banner.hint.Text, "\n", " ")
 }
 
 // CanIssue reports whether the issue form's button and the inbox's batch are offered:

@@ -59,10 +59,13 @@ func newHomeScreen(u *UI) *homeScreen {
 // refresh reads the device and the store in the background and shows what it found.
 func (h *homeScreen) refresh() {
 	ws := h.u.ws
+	ready, reason := h.u.deviceReady(), h.u.noDeviceReason() // read on the UI goroutine
 	go func() {
 		var devText, stockText, offText, lockText, timeText string
 		var offFrac, timeFrac float64
-		if ws.DeviceState != nil {
+		if !ready {
+			devText = lang.L("未连接：") + reason // the banner says what to do
+		} else if ws.DeviceState != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			st, err := ws.DeviceState(ctx)
 			cancel()

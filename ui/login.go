@@ -166,6 +166,7 @@ func showLoginAs(win fyne.Window, ws *Workstation, who string, done func(*UI)) {
 	form := widget.NewForm(widget.NewFormItem(lang.L("操作员"), name), widget.NewFormItem(lang.L("密码"), pass))
 	win.SetContent(container.NewCenter(container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("开票 Kaipiao"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		linkNotice(ws),
 		container.NewGridWrap(fyne.NewSize(360, form.MinSize().Height), form),
 		container.NewGridWrap(fyne.NewSize(360, problem.MinSize().Height*2), problem), container.NewHBox(layout.NewSpacer(), btn))))
 	bindWindowKeys(win, nil)

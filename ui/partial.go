@@ -66,6 +66,10 @@ func (p *partialStrip) reload() {
 	} else {
 		p.content.Show()
 	}
+	// The strip's height changed: the list around it must be laid out again.
+	if p.u.list != nil && p.u.list.content != nil {
+		p.u.list.content.Refresh()
+	}
 }
 
 // issueRest issues what remains of an order: its issued invoices are replayed, never

@@ -123,7 +123,7 @@ func (l *Link) Start() {
 		return
 	}
 	l.stop, l.stopped = make(chan struct{}), make(chan struct{})
-	go l.watch()
+	go l.watch(l.stop, l.stopped)
 }
 
 // Close stops the watcher and releases the device.
@@ -153,14 +153,14 @@ func (l *Link) closeLocked() func() {
 // watchEvery is how often the watcher looks at the port: an unplug shows within it.
 const watchEvery = 250 * time.Millisecond
 
-func (l *Link) watch() {
-	defer close(l.stopped)
+func (l *Link) watch(stop <-chan struct{}, stopped chan<- struct{}) {
+	defer close(stopped)
 	t := time.NewTicker(watchEvery)
 	defer t.Stop()
 	for {
 		kicked := false
 		select {
-		case <-l.stop:
+		case <-stop:
 			return
 		case <-l.kick:
 			kicked = true
@@ -169,7 +169,7 @@ func (l *Link) watch() {
 		l.mu.Lock()
 		c, addr, st := l.client, l.addr, l.state
 		dialDue := kicked || time.Since(l.lastDial) >= time.Second
-		pingDue := time.Since(l.lastPing) >= 10*time.Second
+		sincePing := time.Since(l.lastPing)
 		l.mu.Unlock()
 		switch {
 		case c == nil:
@@ -183,7 +183,7 @@ func (l *Link) watch() {
 				l.set(LinkState{Addr: addr, Machine: st.Machine, Problem: fmt.Sprintf("税控设备已断开（端口 %s）", portName(addr)),
 					Hint: "请检查设备的USB线和电源；设备接回后会自动重新连接并对账。", Err: "device: port gone"})
 			}
-		case !st.Connected || pingDue || kicked:
+		case kicked || (!st.Connected && sincePing >= time.Second) || sincePing >= 5*time.Second:
 			// The port is back (or it is time to check a quiet device): a STATUS says
 			// whether the device answers; the client re-handshakes after a restart.
 			if l.pinging.CompareAndSwap(false, true) {

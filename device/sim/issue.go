@@ -80,6 +80,13 @@ func (d *Device) admit(tx *bolt.Tx, st *persisted, cmd device.Command, inv *invo
 	if inv.Seller.TaxID != st.Seller {
 		return refuse(device.CodeBadInvoice, "seller %s is not this device's %s", inv.Seller.TaxID, st.Seller)
 	}
+	for i, l := range inv.Lines {
+		// As the devices do: a printed line's quantity × unit price gives its amount
+		// within a fen (docs/rules.md "Printed unit price").
+		if !l.Discount && l.HasQuantity() && !invoice.PriceConsistent(l.Quantity, l.UnitPrice, l.Amount) {
+			return refuse(device.CodeBadInvoice, "line %d: quantity %s × unit price %s is not the amount %s", i+1, l.Quantity, l.UnitPrice, l.Amount)
+		}
+	}
 	t := inv.Totals()
 	if (cmd == device.CmdIssueRed) != (inv.Red != nil) {
 		return refuse(device.CodeBadInvoice, "%s with red link %v", cmd, inv.Red != nil)

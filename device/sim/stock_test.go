@@ -7,6 +7,7 @@ import (
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/device/sim"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/shopspring/decimal"
 )
 
 // specialRequest is the rig's next request as an e-special invoice, expecting the
@@ -98,5 +99,19 @@ func TestIssuingATypeWithNoStockIsRefused(t *testing.T) {
 	next, err := device.EngineDevice{Client: r.client}.Next(context.Background(), invoice.KindSpecial)
 	if err != nil || next.Code != "" {
 		t.Fatalf("engine's next e-special: %+v %v", next, err)
+	}
+}
+
+// docs/rules.md "Printed unit price": the device refuses a line whose quantity × unit
+// price is not its amount within a fen, as the devices' software does.
+func TestDeviceRefusesALineWhosePriceDoesNotGiveItsAmount(t *testing.T) {
+	r := newRig(t, sim.Config{}, 0)
+	req := r.request(1)
+	req.Invoice.Lines[0].UnitPrice = req.Invoice.Lines[0].UnitPrice.Add(decimal.New(1, -2)) // 3 × 1000.01 ≠ 3000.00
+	_, err := r.client.Issue(r.ctx(), req)
+	wantCode(t, err, device.CodeBadInvoice)
+	req = r.request(1)
+	if _, err := r.client.Issue(r.ctx(), req); err != nil {
+		t.Fatalf("the same invoice with its own price: %v", err)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/invoice"
 	ksync "github.com/kaipiao/kaipiao/sync"
-	"github.com/shopspring/decimal"
 )
 
 // errArithmetic: the invoice's amounts do not add up under the tolerances of docs/rules.md.
@@ -22,33 +21,27 @@ var errArithmetic = errors.New("the invoice's arithmetic does not hold")
 // forged invoice, must not get a receipt.
 func checkArithmetic(inv *invoice.Invoice, raw json.RawMessage) error {
 	var dev invoice.Money
-	oneFen := decimal.New(1, -2)
 	for i := range inv.Lines {
 		l := &inv.Lines[i]
 		if !invoice.ValidRate(l.Rate) {
 			return fmt.Errorf("%w: line %d rate %s", errArithmetic, i+1, l.Rate)
 		}
-		gross := l.Amount
 		expected := l.Rate.TaxOn(l.Amount)
-		if inv.PriceIncludesTax {
-			gross = l.Amount + l.Tax
-			if !l.Discount { // a discount line's tax is checked against amount × rate (docs/rules.md)
-				expected = l.Rate.TaxIn(gross)
-			}
+		// With tax-inclusive prices the tax is the part of the gross; a discount line's
+		// is checked against amount × rate whatever the prices (docs/rules.md "Discount lines").
+		if inv.PriceIncludesTax && !l.Discount {
+			expected = l.Rate.TaxIn(l.Amount + l.Tax)
 		}
 		if d := l.Tax - expected; d.Abs() > invoice.DefaultLimits.LineTaxTolerance {
 			return fmt.Errorf("%w: line %d tax %s, amount × rate %s", errArithmetic, i+1, l.Tax, expected)
 		}
 		dev += l.Tax - expected
-		price := l.UnitPrice
-		if inv.PriceIncludesTax {
-			price = l.GrossUnitPrice
-		}
-		if !l.Discount && !l.Quantity.IsZero() && !price.IsZero() {
-			exact := l.Quantity.Mul(price)
-			if decimal.New(int64(gross), -2).Sub(exact).Abs().GreaterThanOrEqual(oneFen) {
-				return fmt.Errorf("%w: line %d amount %s, quantity × price %s", errArithmetic, i+1, gross, exact)
-			}
+		// The printed line: quantity × the printed unit price (before tax, with or without
+		// tax-inclusive prices) gives the amount (docs/rules.md "Printed unit price"). The
+		// tax-inclusive price an order gave is not printed, and a piece of a split line
+		// need not meet it to the fen.
+		if !l.Discount && !l.Quantity.IsZero() && !invoice.PriceConsistent(l.Quantity, l.UnitPrice, l.Amount) {
+			return fmt.Errorf("%w: line %d amount %s, quantity × price %s", errArithmetic, i+1, l.Amount, l.Quantity.Mul(l.UnitPrice))
 		}
 	}
 	if dev.Abs() > invoice.InvoiceTaxTolerance {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/assets"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/shopspring/decimal"
 )
 
 func checkedInvoice(t *testing.T) *invoice.Invoice {
@@ -62,6 +63,34 @@ func TestArithmeticIsCheckedAgain(t *testing.T) {
 		inv.Lines[0].Tax = inv.Lines[0].Rate.TaxOn(inv.Lines[0].Amount)
 		if err := check(inv, nil); !errors.Is(err, errArithmetic) {
 			t.Fatalf("want errArithmetic, got %v", err)
+		}
+	})
+	t.Run("a printed unit price that does not give the amount is refused", func(t *testing.T) {
+		inv := checkedInvoice(t)
+		inv.Lines[0].UnitPrice = inv.Lines[0].UnitPrice.Add(decimal.New(1, -2))
+		if err := check(inv, nil); !errors.Is(err, errArithmetic) {
+			t.Fatalf("want errArithmetic, got %v", err)
+		}
+	})
+	t.Run("the pieces of a split tax-inclusive line pass", func(t *testing.T) {
+		// 3,459 × 33.99 incl. 13 % over a limit of 8,447.95: the pieces' gross amounts need
+		// not be quantity × 33.99 to the fen, their printed lines are exact.
+		codes, err := invoice.ParseTaxCodes(bytes.NewReader(assets.TaxCodesCSV()), assets.TaxCodesVersion)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := &invoice.Order{OrderID: "S-1", PriceIncludesTax: true, Buyer: invoice.OrderBuyer{Name: "厦门示例科技有限公司"},
+			Lines: []invoice.OrderLine{{Name: "鼠标", TaxCode: "1090509010000000000", Quantity: "3459", UnitPrice: "33.99", TaxRate: "0.13", Discount: "100.00"}}}
+		limits := invoice.DefaultLimits
+		limits.InvoiceLimit = 844795
+		c, errs := invoice.Check(o, invoice.Config{Codes: codes, Limits: limits, Seller: invoice.Party{Name: "厦门开票示范科技有限公司", TaxID: "91350200776049653A"}})
+		if errs != nil || len(c.Parts) < 10 {
+			t.Fatalf("%d parts, %v", len(c.Parts), errs)
+		}
+		for k, p := range c.Parts {
+			if err := check(p, nil); err != nil {
+				t.Fatalf("part %d: %v", k+1, err)
+			}
 		}
 	})
 	t.Run("stated totals that the lines do not give are refused", func(t *testing.T) {
