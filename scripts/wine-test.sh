@@ -176,8 +176,9 @@ if [[ $parts == *" setup "* ]]; then
   pf="$WINEPREFIX/drive_c/Program Files/Kaipiao"
   # Version and publisher in the file properties (VERSIONINFO: UTF-16 key names).
   for exe in bin/kaipiao.exe bin/kaipiao-setup.exe; do
+    strings -el "$exe" >"$W/strings.txt"
     for key in CompanyName ProductVersion FileVersion ProductName; do
-      strings -el "$exe" | grep -qx "$key" || fail "$exe has no $key in its file properties"
+      grep -qx "$key" "$W/strings.txt" || fail "$exe has no $key in its file properties"
     done
   done
   step "kaipiao-setup.exe /S"
