@@ -6,7 +6,8 @@
 # once and kept as a tarball in $KAIPIAO_DEB_CACHE (default ~/.cache/kaipiao); each run
 # unpacks a new copy, so nothing of an earlier run is left in it. In that root, as root:
 # `apt-get install ./kaipiao_*.deb` (dpkg -i of the package, with its Depends fetched from
-# Debian: a fresh system has none of them), then `dpkg -s kaipiao`, the desktop entry and
+# Debian: a fresh system has none of them), then `dpkg -s kaipiao`, `dpkg -i` once more (a
+# reinstall, the dependencies now present), the desktop entry and
 # icon in place, and /usr/bin/kaipiao started on an Xvfb display (the host's, reached
 # through its abstract socket) on a fresh data folder with the built-in simulator: its
 # first-run screen must draw. Downloaded packages are cached beside the tarball.
@@ -67,7 +68,10 @@ chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$work/apt
   fail "apt-get update in the root: $(tail -5 "$work/apt.log")"
 chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends /tmp/kaipiao.deb \
   >>"$work/apt.log" 2>&1 || fail "installing the package: $(tail -20 "$work/apt.log")"
-chroot "$root" dpkg -s kaipiao | grep -q '^Status: install ok installed' || fail "dpkg -s kaipiao: not installed"
+chroot "$root" dpkg -s kaipiao >"$work/status" && grep -q '^Status: install ok installed' "$work/status" ||
+  fail "dpkg -s kaipiao: not installed"
+# And dpkg -i itself, now that the dependencies are there (a reinstall).
+chroot "$root" dpkg -i /tmp/kaipiao.deb >>"$work/apt.log" 2>&1 || fail "dpkg -i: $(tail -5 "$work/apt.log")"
 for f in /usr/bin/kaipiao /usr/bin/kaipiaoctl /usr/share/applications/kaipiao.desktop \
   /usr/share/icons/hicolor/256x256/apps/kaipiao.png; do
   [ -s "$root$f" ] || fail "the package did not install $f"

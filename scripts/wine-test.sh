@@ -10,7 +10,8 @@
 #  2. kaipiao.exe on a fresh profile (its data under %LOCALAPPDATA%\Kaipiao, the built-in
 #     simulator): its first-run screen draws (screenshot), and it shuts down cleanly.
 #  3. kaipiao-setup.exe /S installs; the installed kaipiao.exe starts and draws; the
-#     uninstaller removes the program and leaves the data folder.
+#     uninstaller removes the program and leaves the data folder (and with /REMOVEDATA,
+#     after a second install, removes that too).
 #
 # Usage: scripts/wine-test.sh [SCREENSHOT.png]   (default: temporary files; make
 # screenshots writes docs/screens/windows-wine.png, and the installed program's
@@ -208,5 +209,15 @@ if [[ $parts == *" setup "* ]]; then
     fail "the uninstaller left the Add/Remove Programs entry"
   ls "$WINEPREFIX/drive_c/users/Public/Desktop/"*Kaipiao*.lnk >/dev/null 2>&1 && fail "the uninstaller left the desktop shortcut"
   [ -s "$localdir/Kaipiao/kaipiao.db" ] || fail "the uninstaller removed the data folder"
-  step "installer: installed, drew, uninstalled, data kept"
+
+  step "reinstall, then uninstall.exe /S /REMOVEDATA removes the data too"
+  wine bin/kaipiao-setup.exe /S || fail "the second silent install failed"
+  wineserver -w
+  [ -s "$pf/kaipiao.exe" ] || fail "the second install left no kaipiao.exe"
+  wine "C:\\Program Files\\Kaipiao\\uninstall.exe" /S /REMOVEDATA || fail "uninstall /REMOVEDATA failed"
+  wineserver -w
+  for _ in $(seq 1 20); do [ -e "$localdir/Kaipiao" ] || break; sleep 0.5; done
+  [ ! -e "$localdir/Kaipiao" ] || fail "uninstall /REMOVEDATA left the data folder"
+  [ ! -e "$pf/kaipiao.exe" ] || fail "uninstall /REMOVEDATA left the program"
+  step "installer: installed, drew, uninstalled with the data kept; /REMOVEDATA removes it"
 fi
