@@ -75,11 +75,11 @@ demo: build
 	@$(KCTL) device status
 
 # Screenshots of every screen, from Fyne's test driver, and of the real window under Xvfb.
-screenshots: gui
-	KAIPIAO_SCREENSHOTS=1 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestClerk|TestFirstRun|TestPreview|TestInboxImports|TestAdministrator|TestScreensInEnglish|TestInvoiceListExports|TestInvoiceMail|TestMasterData|TestMonthlyStatistics|TestNoDevice|TestPartlyIssued' ./ui
+screenshots: build
+	KAIPIAO_SCREENSHOTS=1 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestClerk|TestFirstRun|TestLogInScreenShowsTheLockout|TestPreview|TestInboxImports|TestAdministrator|TestScreensInEnglish|TestInvoiceListExports|TestInvoiceMail|TestMasterData|TestMonthlyStatistics|TestNoDevice|TestPartlyIssued|TestGridShowsEightLines|TestStalePlatform' ./ui
 	./scripts/gui-smoke.sh docs/screens/gui-xvfb.png
-	$(GO) build -o bin/ ./cmd/...
 	./scripts/gui-nodevice.sh docs/screens
+	./scripts/gui-keyboard.sh docs/screens
 	$(MAKE) --no-print-directory windows
 	./scripts/wine-test.sh docs/screens/windows-wine.png
 
@@ -91,14 +91,14 @@ lint:
 	$(STATICCHECK) ./...
 
 # vet, staticcheck, every test (the print tests run their own cupsd with cups-pdf), the
-# Windows print path under Wine, the desktop program's smoke test under Xvfb, and each
-# fuzz target briefly.
-test: deps vet lint gui
+# Windows print path under Wine, the desktop program's smoke test under Xvfb, a clerk's
+# keyboard-only day in the real window (xdotool), and each fuzz target briefly.
+test: deps vet lint build
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -run TestPrintUnderWine ./cmd/kaipiaoctl -args -wine
 	./scripts/gui-smoke.sh $$(mktemp --suffix=.png)
-	$(GO) build -o bin/ ./cmd/...
 	./scripts/gui-nodevice.sh $$(mktemp -d)
+	./scripts/gui-keyboard.sh $$(mktemp -d)
 	./scripts/gui-latency.sh 500
 	$(MAKE) --no-print-directory windows
 	./scripts/wine-test.sh

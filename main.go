@@ -13,8 +13,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -95,9 +97,14 @@ func main() {
 		fatal(w, *data, err)
 		return
 	}
-	defer ws.Close()
+	// Quitting — Ctrl+Q, the window's close, SIGTERM or SIGINT (Fyne's driver turns
+	// those into a quit) — never hangs on the device port and always releases the data
+	// folder: see shutdown.
+	defer shutdown(ws, 3*time.Second)
+	go watchdog(ws, 10*time.Second)
 
 	screens = screensFor(ws, *data, operator)
+	screens.Platform = *platform
 	if *platform != "" {
 		// Sync runs in the background while the window is open; each pass refreshes the
 		// home screen.
@@ -284,6 +291,42 @@ func mailLoop(ctx context.Context, m *mail.Mailer, interval time.Duration) {
 			m.Once(ctx)
 		}
 	}
+}
+
+// shutdown closes the workstation: the device, then the store. A read blocked on the
+// serial port can keep the port's Close from returning; after wait the store is closed
+// anyway, so that the data folder's lock is released and the next start is not refused.
+// Nothing is lost: an invoice the device issued but the store did not record is taken
+// from the device's journal at the next start (reconciliation).
+func shutdown(ws *workstation.Workstation, wait time.Duration) {
+	closeWithin(ws.Close, func() { ws.Store.Close() }, wait)
+}
+
+// closeWithin runs closeAll, and closeStore instead when closeAll has not returned
+// after wait; it reports whether closeAll finished in time.
+func closeWithin(closeAll, closeStore func(), wait time.Duration) bool {
+	done := make(chan struct{})
+	go func() { closeAll(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(wait):
+		fmt.Fprintf(os.Stderr, "kaipiao: the device port did not close within %v; closing the data folder without it\n", wait)
+		closeStore()
+		return false
+	}
+}
+
+// watchdog ends the program when a termination signal has not ended it in time: the
+// window's quit runs on the UI's goroutine, which a stuck call could hold.
+func watchdog(ws *workstation.Workstation, grace time.Duration) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	<-sig
+	time.Sleep(grace)
+	fmt.Fprintf(os.Stderr, "kaipiao: still running %v after the signal; closing the data folder and exiting\n", grace)
+	ws.Store.Close()
+	os.Exit(1)
 }
 
 // linkForUI is the link's state as the banner shows it.

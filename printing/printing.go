@@ -279,6 +279,13 @@ func Print(ctx context.Context, sp Spooler, req Request) (*Result, error) {
 	if req.Copies < 1 || req.Copies > MaxCopies {
 		return nil, fmt.Errorf("print: copies %d: must be 1 to %d", req.Copies, MaxCopies)
 	}
+	// The code and number name the job (lp -t, the Windows spooler's document name):
+	// digits only, whatever the store holds (docs/security.md).
+	for _, inv := range req.Invoices {
+		if err := invoice.CheckIdentity(inv.Code, inv.Number, inv.Machine); err != nil {
+			return nil, fmt.Errorf("print: %w", err)
+		}
+	}
 	if req.Paper == "" {
 		req.Paper = PaperInvoice
 	}

@@ -120,6 +120,13 @@ func TestPrintSendsOnlyToAReadyPrinter(t *testing.T) {
 	if _, err := Print(context.Background(), f, Request{Invoices: req.Invoices, Copies: 0}); err == nil {
 		t.Error("zero copies accepted")
 	}
+	// A code that is not digits names no job (the review's ../../../../tmp/x).
+	bad := *inv
+	bad.Code = "../../../../tmp/x"
+	sent := len(f.jobs)
+	if _, err := Print(context.Background(), f, Request{Invoices: []*invoice.Invoice{&bad}, Copies: 1}); err == nil || len(f.jobs) != sent {
+		t.Errorf("a ../ code was printed: %v", err)
+	}
 }
 
 // Whatever lpstat prints, the printers read from it are named, in a known state, and the

@@ -11,9 +11,10 @@ set -euo pipefail
 packages=(
   gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev
-  xvfb xauth x11-apps netpbm
+  xvfb xauth x11-apps netpbm xdotool
   poppler-utils qpdf zbar-tools
   socat
+  util-linux
   cups-daemon cups-client cups-filters printer-driver-cups-pdf
   gcc-mingw-w64-x86-64 nsis
   wine wine64 xdotool debootstrap

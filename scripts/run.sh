@@ -13,7 +13,10 @@ if [ ! -d "$data/pki" ]; then
   echo "run: creating demo certificates (kaipiaoctl pki init)"
   ./bin/kaipiaoctl --data "$data" pki init "$data/platform-pki" >/dev/null
 fi
-./bin/kaipiao-platform --addr 127.0.0.1:0 --data "$data/platform" --pki "$data/platform-pki" \
+# A folder made before workstations had a TLS client certificate is still served.
+clientcert=()
+[ -f "$data/pki/enterprise-tls.crt" ] || clientcert=(--no-client-cert)
+./bin/kaipiao-platform --addr 127.0.0.1:0 --data "$data/platform" --pki "$data/platform-pki" "${clientcert[@]}" \
   >"$data/platform.out" 2>"$data/platform.log" &
 platform=$!
 trap 'kill $platform 2>/dev/null; wait $platform 2>/dev/null || true' EXIT

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"math"
 	"os"
 	"runtime/debug"
 
@@ -110,7 +111,7 @@ func preflight(path string) error {
 		return err
 	}
 	best, found := uint64(0), false
-	var need int64
+	var need uint64
 	buf := make([]byte, metaOffset+metaLen)
 	for _, off := range []int64{0, -1} {
 		if off == -1 {
@@ -133,13 +134,16 @@ func preflight(path string) error {
 		}
 		pageSize, pgid, txid := binary.LittleEndian.Uint32(m[8:]), binary.LittleEndian.Uint64(m[40:]), binary.LittleEndian.Uint64(m[48:])
 		if !found || txid > best {
-			best, found, need = txid, true, int64(pgid)*int64(pageSize)
+			if pageSize == 0 || pgid > math.MaxInt64/uint64(pageSize) {
+				continue // a checksummed meta with absurd numbers: treat as unreadable
+			}
+			best, found, need = txid, true, pgid*uint64(pageSize)
 		}
 	}
 	if !found {
 		return fmt.Errorf("store: %s: neither meta page is valid: %w", path, ErrDamaged)
 	}
-	if st.Size() < need {
+	if uint64(st.Size()) < need { // #nosec G115 -- a file's size is not negative
 		return fmt.Errorf("store: %s is %d bytes, its pages reach %d (the file was cut short): %w", path, st.Size(), need, ErrDamaged)
 	}
 	return nil
@@ -191,4 +195,48 @@ func (s *DB) Check() ([]Problem, error) {
 // allBucketNames is every bucket of the current schema.
 func allBucketNames() [][]byte {
 	return append(append([][]byte{}, allBuckets...), bPulled, bOperators, bMDBuyers, bMDGoods, bMappings, bMail)
+}
+
+// keyInUse is set in the meta bucket while a program has the store open and removed when
+// it closes it: found at open, it means the last program did not close the file (a crash,
+// a kill, a power cut), and the whole file is checked before it is used.
+var keyInUse = []byte("in_use")
+
+// checkOnSuspicion reads the whole file (Check) when the last program did not close it,
+// and refuses a damaged one with ErrDamaged; then it marks the file in use. Failing to
+// write the mark (a full disk) is not an error: it only makes the next check less likely.
+func (s *DB) checkOnSuspicion() error {
+	var suspect bool
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		suspect = tx.Bucket(bMeta).Get(keyInUse) != nil
+		return nil
+	}); err != nil {
+		return err
+	}
+	if suspect {
+		all, err := s.Check()
+		if err != nil {
+			return err
+		}
+		// A broken audit chain is tampering, not damage: VerifyAudit reports it; it must
+		// not stop the workstation.
+		var problems []Problem
+		for _, p := range all {
+			if p.Bucket != string(bAudit) {
+				problems = append(problems, p)
+			}
+		}
+		if len(problems) > 0 {
+			p := problems[0]
+			return fmt.Errorf("store: the last program did not close the file, and it has %d problem(s), the first: bucket %q key %q: %s: %w",
+				len(problems), p.Bucket, p.Key, p.What, ErrDamaged)
+		}
+	}
+	_ = s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(keyInUse, []byte{1}) })
+	return nil
+}
+
+// markClosed removes the in-use mark (best effort: see checkOnSuspicion).
+func (s *DB) markClosed() {
+	_ = s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Delete(keyInUse) })
 }

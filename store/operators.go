@@ -185,6 +185,11 @@ func lockoutWait(failures int) time.Duration {
 // LockedOutError: too many wrong passwords; no log-in is tried until Until.
 type LockedOutError struct{ Until time.Time }
 
+// Chinese is the clerk's message: until when the log-in is locked.
+func (e *LockedOutError) Chinese() string {
+	return fmt.Sprintf("密码错误次数过多，该操作员已被锁定，请于 %s 后再试", e.Until.Local().Format("15:04:05"))
+}
+
 func (e *LockedOutError) Error() string {
 	return fmt.Sprintf("too many wrong passwords: locked until %s (密码错误次数过多，请于%s后再试)",
 		e.Until.Local().Format("15:04:05"), e.Until.Local().Format("15:04:05"))

@@ -113,6 +113,10 @@ func Open(path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.checkOnSuspicion(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := s.sealHead(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: sealing the audit log: %w", err)
@@ -128,7 +132,10 @@ func openBolt(path string, o *bolt.Options) (db *bolt.DB, err error) {
 }
 
 // Close releases the file.
-func (s *DB) Close() error { return s.db.Close() }
+func (s *DB) Close() error {
+	s.markClosed()
+	return s.db.Close()
+}
 
 // Path is the file's path.
 func (s *DB) Path() string { return s.db.Path() }
@@ -165,7 +172,12 @@ func (s *DB) migrate() error {
 		v := 0
 		if meta := tx.Bucket(bMeta); meta != nil {
 			if raw := meta.Get(keySchema); raw != nil {
-				v = int(u64(raw))
+				// Compared before the conversion: a damaged version must not wrap round
+				// to a negative migration index.
+				if u := u64(raw); u > SchemaVersion || len(raw) > 8 {
+					return fmt.Errorf("store: schema %d, this program knows %d: %w", u, SchemaVersion, ErrNewerSchema)
+				}
+				v = int(u64(raw)) // #nosec G115 -- at most SchemaVersion, checked above
 			}
 		}
 		if v > SchemaVersion {

@@ -66,8 +66,12 @@ func (b Backoff) Delay(n int, retryAfter time.Duration) time.Duration {
 // NewHTTPClient makes the client the uploader uses: TLS 1.3 only, and only the platform's
 // transport CA is trusted (pinned), whatever the system's roots say.
 func NewHTTPClient(pki *Workstation, timeout time.Duration) *http.Client {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS13, RootCAs: pki.TLSRoots}
+	if pki.ClientTLS != nil {
+		cfg.Certificates = []tls.Certificate{*pki.ClientTLS}
+	}
 	return &http.Client{Timeout: timeout, Transport: &http.Transport{
-		TLSClientConfig:     &tls.Config{MinVersion: tls.VersionTLS13, RootCAs: pki.TLSRoots},
+		TLSClientConfig:     cfg,
 		MaxIdleConnsPerHost: 4, IdleConnTimeout: 90 * time.Second, ForceAttemptHTTP2: true,
 	}}
 }

@@ -131,8 +131,13 @@ func TestPrivateKeyAtRest(t *testing.T) {
 			t.Fatalf("want ErrExpired, got %v", err)
 		}
 	})
-	t.Run("the demo passphrase applies to a demo set only", func(t *testing.T) {
+	t.Run("the demo passphrase applies to a demo set only, in make run's folder only", func(t *testing.T) {
 		t.Setenv(PassphraseEnv, "")
+		t.Setenv(DemoKeysEnv, "")
+		if _, err := Passphrase(dir); !errors.Is(err, ErrNoPassphrase) {
+			t.Fatalf("a demo set outside make run's folder: %v", err)
+		}
+		t.Setenv(DemoKeysEnv, "1")
 		if p, err := Passphrase(dir); err != nil || string(p) != DemoPassphrase {
 			t.Fatalf("%q %v", p, err)
 		}

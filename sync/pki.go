@@ -44,6 +44,7 @@ const (
 	FilePlatformTLS   = "platform-tls"      // .crt/.key: the HTTPS server, for 127.0.0.1 and localhost
 	FileDevice        = "device"            // .crt/.key: a CA-issued identity for the simulator
 	FileSeal          = "seal"              // .crt/.key: the seller's ECDSA P-256 seal for PDF signatures (readers cannot verify SM2)
+	FileEnterpriseTLS = "enterprise-tls"    // .crt/.key: the enterprise's P-256 TLS client identity, under the transport CA
 	FileAuthority     = "authority.key"     // the tax authority's SM2 key (acknowledges device uploads)
 	DirDevices        = "devices"           // device certificates the platform trusts as they are
 	FileDemoMarker    = "DEMO"              // present in a demo set: the demo passphrase applies
@@ -216,6 +217,21 @@ func newTLS(notBefore time.Time, validity time.Duration) (ca, server Identity, e
 		DNSNames:    []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}}
 	cert, err := issue(tmpl, &key.PublicKey, ca)
 	return ca, Identity{Cert: cert, Key: key}, err
+}
+
+// newClientTLS makes the enterprise's TLS client identity: ECDSA P-256 under the transport
+// root, naming its tax ID, for client authentication only. The platform then knows who
+// connects at the handshake, before a byte of a request is read.
+func newClientTLS(root Identity, taxID string, notBefore time.Time, validity time.Duration) (Identity, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return Identity{}, err
+	}
+	tmpl := &smx509.Certificate{Subject: pkix.Name{CommonName: "Kaipiao demo enterprise (TLS client)", SerialNumber: taxID},
+		NotBefore: notBefore, NotAfter: notBefore.Add(validity), KeyUsage: smx509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []smx509.ExtKeyUsage{smx509.ExtKeyUsageClientAuth}}
+	cert, err := issue(tmpl, &key.PublicKey, root)
+	return Identity{Cert: cert, Key: key}, err
 }
 
 // newSeal makes the seller's seal identity for signing invoice PDFs: ECDSA P-256, issued

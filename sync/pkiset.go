@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
@@ -27,8 +28,10 @@ type DemoSet struct {
 	Device                    Identity
 	// Seal signs the invoice PDFs (电子签章): ECDSA P-256 under the transport root, since
 	// PDF readers verify RSA and ECDSA but not SM2.
-	Seal      Identity
-	Authority *sm2.PrivateKey
+	Seal Identity
+	// EnterpriseTLS authenticates the workstation to the platform at the TLS handshake.
+	EnterpriseTLS Identity
+	Authority     *sm2.PrivateKey
 
 	taxID, machine string // the registry entry WritePlatform makes
 }
@@ -79,6 +82,9 @@ func NewDemoSet(o DemoOptions) (*DemoSet, error) {
 	if d.Seal, err = newSeal(d.TLSCA, o.TaxID, o.NotBefore, o.Validity); err != nil {
 		return nil, err
 	}
+	if d.EnterpriseTLS, err = newClientTLS(d.TLSCA, o.TaxID, o.NotBefore, o.Validity); err != nil {
+		return nil, err
+	}
 	d.Authority = sim.DemoAuthority()
 	d.taxID, d.machine = o.TaxID, o.Machine
 	return &d, nil
@@ -125,11 +131,16 @@ func (d *DemoSet) WriteWorkstation(dir string, passphrase []byte) ([]string, err
 	if err != nil {
 		return nil, err
 	}
-	seal, err := WriteIdentity(dir, FileSeal, d.Seal, passphrase)
-	if err != nil {
-		return nil, err
+	for _, id := range []struct {
+		base string
+		id   Identity
+	}{{FileSeal, d.Seal}, {FileEnterpriseTLS, d.EnterpriseTLS}} {
+		f, err := WriteIdentity(dir, id.base, id.id, passphrase)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f...)
 	}
-	files = append(files, seal...)
 	for _, c := range []struct {
 		base string
 		id   Identity
@@ -181,6 +192,9 @@ type Workstation struct {
 	PlatformEnc  *smx509.Certificate // envelopes are encrypted to it
 	PlatformSign *smx509.Certificate // receipts are signed with it
 	TLSRoots     *x509.CertPool      // the only roots HTTPS accepts (pinned)
+	// ClientTLS is the enterprise's TLS client identity (enterprise-tls), nil in a
+	// folder made before it existed: the platform may then refuse at the handshake.
+	ClientTLS *tls.Certificate
 }
 
 // LoadWorkstation reads a workstation PKI folder and checks every certificate at now: the
@@ -203,6 +217,13 @@ func LoadWorkstation(dir string, passphrase []byte, now time.Time) (*Workstation
 	}
 	if w.Enterprise.SM2() == nil {
 		return nil, fmt.Errorf("%s%s: not an SM2 key", FileEnterprise, keySuffix)
+	}
+	if _, err := os.Stat(filepath.Join(dir, FileEnterpriseTLS+certSuffix)); err == nil {
+		id, err := ReadIdentity(dir, FileEnterpriseTLS, passphrase, now)
+		if err != nil {
+			return nil, err
+		}
+		w.ClientTLS = &tls.Certificate{Certificate: [][]byte{id.Cert.Raw}, PrivateKey: id.Key}
 	}
 	for _, c := range []struct {
 		base string
@@ -239,6 +260,9 @@ type Platform struct {
 	Sign, Enc, TLS Identity
 	Roots          *smx509.CertPool // enterprises' and devices' certificates chain to it
 	Authority      *sm2.PrivateKey  // the tax authority's key for device upload acknowledgements
+	// ClientRoots is the transport CA, which issues the enterprises' TLS client
+	// certificates; nil when the folder has none.
+	ClientRoots *x509.CertPool
 	// Devices are device certificates trusted as they are (a self-signed simulator's),
 	// by machine number.
 	Devices map[string]*smx509.Certificate
@@ -265,6 +289,11 @@ func LoadPlatform(dir string, passphrase []byte, now time.Time) (*Platform, erro
 		dst  *Identity
 	}{{FilePlatformSign, &p.Sign}, {FilePlatformEnc, &p.Enc}, {FilePlatformTLS, &p.TLS}} {
 		if *c.dst, err = ReadIdentity(dir, c.base, passphrase, now); err != nil {
+			return nil, err
+		}
+	}
+	if tlsCA, err := ReadCert(filepath.Join(dir, FileTLSCA)); err == nil {
+		if p.ClientRoots, err = stdPool(tlsCA); err != nil {
 			return nil, err
 		}
 	}

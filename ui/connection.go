@@ -114,7 +114,7 @@ func (s *settingsScreen) showImport() {
 	pass.SetPlaceHolder(lang.L("私钥已加密时填写"))
 	items := []*widget.FormItem{widget.NewFormItem(lang.L("用途"), which), widget.NewFormItem(lang.L("证书文件"), cert),
 		widget.NewFormItem(lang.L("私钥文件"), key), widget.NewFormItem(lang.L("私钥口令"), pass)}
-	s.importForm = dialog.NewForm(lang.L("导入证书"), lang.L("导入"), lang.L("取消"), items, func(ok bool) {
+	form := dialog.NewForm(lang.L("导入证书"), lang.L("导入"), lang.L("取消"), items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -125,6 +125,11 @@ func (s *settingsScreen) showImport() {
 		}
 		s.status.SetText(msg)
 	}, s.u.win)
+	// Enter in a field imports, as the dialog's default button does.
+	for _, e := range []*widget.Entry{cert, key, pass} {
+		e.OnSubmitted = func(string) { form.Submit() }
+	}
+	s.importForm = form
 	s.importForm.Resize(fyne.NewSize(640, 320))
 	s.importForm.Show()
 }

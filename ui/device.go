@@ -150,7 +150,7 @@ func (s *deviceScreen) show(st device.Status, rolls []device.Roll, off device.Of
 		pin = lang.L("未验证（还可尝试 {{.N}} 次）", map[string]any{"N": st.PINTriesLeft})
 	}
 	s.identity.SetText(lang.L("机器编号 {{.Machine}}  纳税人识别号 {{.TaxID}}  设备时间 {{.Clock}}  口令{{.PIN}}", map[string]any{
-		"Machine": st.Machine, "TaxID": st.SellerTaxID, "Clock": st.Clock.Format("2006-01-02 15:04"), "PIN": pin}))
+		"Machine": st.Machine, "TaxID": st.SellerTaxID, "Clock": st.Clock.In(invoice.Beijing).Format("2006-01-02 15:04"), "PIN": pin}))
 	var locks []string
 	for _, c := range st.Locks {
 		locks = append(locks, c.Message())
@@ -228,7 +228,7 @@ func offlineText(off device.Offline) string {
 	}
 	lock := off.OldestPending.Add(time.Duration(off.HoursLimit) * time.Hour)
 	return s + "\n" + lang.L("最早未上传 {{.Oldest}}；若仍未上传，将于 {{.Lock}} 锁定开票", map[string]any{
-		"Oldest": off.OldestPending.Format("2006-01-02 15:04"), "Lock": lock.Format("2006-01-02 15:04")})
+		"Oldest": off.OldestPending.In(invoice.Beijing).Format("2006-01-02 15:04"), "Lock": lock.In(invoice.Beijing).Format("2006-01-02 15:04")})
 }
 
 // confirm asks before a report or a clear: both change the device for good.

@@ -36,15 +36,15 @@ func TestAdministratorManagesTheDevice(t *testing.T) {
 	}
 	screenshot(t, w, "device")
 
-	// The report asks first; "不" leaves the device alone.
+	// The report asks first; "取消" leaves the device alone.
 	test.Tap(s.report)
-	tapDialogButton(t, w, "不")
+	tapDialogButton(t, w, "取消")
 	if s.result.Text != "" {
 		t.Fatalf("a declined report reached the device: %q", s.result.Text)
 	}
 	// The month has not ended: the device refuses the report, and says why.
 	test.Tap(s.report)
-	tapDialogButton(t, w, "是")
+	tapDialogButton(t, w, "确定")
 	eventually(t, "the refusal", func() bool { return strings.HasPrefix(s.result.Text, "失败") })
 	if !strings.Contains(s.result.Text, "本月尚未结束") {
 		t.Errorf("report in an open month: %q", s.result.Text)

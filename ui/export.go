@@ -147,8 +147,8 @@ func (l *invoiceList) askExportPDF() {
 func (l *invoiceList) export(path, kind string) {
 	n, err := l.exportCount(path, kind)
 	if err != nil {
-		dialog.ShowError(fmt.Errorf("导出失败：%v", err), l.u.win)
+		showError(l.u.win, fmt.Errorf("导出失败：%v", err))
 		return
 	}
-	dialog.ShowInformation(lang.L("已导出"), fmt.Sprintf("%d 张发票 → %s", n, path), l.u.win)
+	showInfo(l.u.win, lang.L("已导出"), fmt.Sprintf("%d 张发票 → %s", n, path))
 }

@@ -23,7 +23,7 @@ func openFile(win fyne.Window, exts []string, use func(name string, data []byte)
 			err = use(r.URI().Name(), data)
 		}
 		if err != nil {
-			dialog.ShowError(err, win)
+			showError(win, err)
 		}
 	}, win)
 	d.SetFilter(storage.NewExtensionFileFilter(exts))

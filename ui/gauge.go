@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"image/color"
 
 	"fyne.io/fyne/v2"
@@ -20,6 +21,7 @@ type gauge struct {
 
 func newGauge() *gauge {
 	g := &gauge{}
+	g.TextFormatter = func() string { return fmt.Sprintf("%.0f%%", g.Value*100) }
 	g.ExtendBaseWidget(g)
 	return g
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -65,4 +66,88 @@ func TestGridShowsEightLinesAt1366x728(t *testing.T) {
 		t.Errorf("the window needs %v: more than the screen", min)
 	}
 	screenshot(t, w, "issue-grid-1366x728")
+
+	// With the no-device banner above the tabs (issuing is off then), the window still fits
+	// the screen: the grid gives up rows, keeping 5, and 开具 stays on the screen.
+	u.SetLink(LinkState{Port: "/dev/ttyUSB0", Problem: "税控设备未连接", Hint: "请检查USB线"})
+	w.Resize(fyne.NewSize(1366, 727)) // lays the window out again, as a driver does when a part grows
+	w.Resize(fyne.NewSize(1366, 728))
+	f.gridScroll.ScrollToTop()
+	grid = f.gridScroll.Size()
+	if bottom := f.lines[4].row.Position().Y + f.lines[4].row.Size().Height; bottom > grid.Height+0.5 {
+		t.Errorf("with the banner, row 5 ends at %.0f, below the grid's %.0f", bottom, grid.Height)
+	}
+	if min := w.Content().MinSize(); min.Height > 728 {
+		t.Errorf("with the banner the window needs %.0f px: taller than the screen", min.Height)
+	}
+	if !visibleIn(w, f.issueBtn) {
+		t.Error("with the banner, 开具 is not wholly on the screen")
+	}
+}
+
+// The grid's keys: an error shows once the cell is left, Shift+Tab goes back, Ctrl+Delete
+// removes a row, Ctrl+Up moves one, Down and Up go between rows.
+func TestGridKeys(t *testing.T) {
+	ws := newWorkstation(t)
+	u, w := newTestUI(t, ws)
+	u.ShowIssue()
+	f := u.issue
+	tab(w, 5)
+	focusIs(t, w, f.lines[0].entries["name"], "the first line's name")
+	typeText(w, "甲")
+	tab(w, 1)
+	typeText(w, "123") // not a tax code
+	// (The buyer's name, left empty on the way, already says so.)
+	if strings.Contains(f.problems.Text, "税收分类编码") || f.fieldErr[f.lines[0].entries["tax_code"]] != nil {
+		t.Fatalf("an error shows while the clerk is still typing: %q", f.problems.Text)
+	}
+	tab(w, 1)
+	if f.fieldErr[f.lines[0].entries["tax_code"]] == nil || !strings.Contains(f.problems.Text, "税收分类编码") {
+		t.Fatalf("the tax code's error must show once the cell is left: %q", f.problems.Text)
+	}
+	keyMod(w, fyne.KeyTab, fyne.KeyModifierShift)
+	focusIs(t, w, f.lines[0].entries["tax_code"], "the tax code, after Shift+Tab")
+	key(w, fyne.KeyReturn)
+	typeText(w, "乙")
+	key(w, fyne.KeyReturn)
+	typeText(w, "丙")
+	if len(f.lines) != 3 {
+		t.Fatalf("%d lines", len(f.lines))
+	}
+	key(w, fyne.KeyUp)
+	focusIs(t, w, f.lines[1].entries["name"], "the name of the line above")
+	ctrl(w, fyne.KeyDelete) // removes 乙
+	if len(f.lines) != 2 || f.lines[1].entries["name"].Text != "丙" {
+		t.Fatalf("Ctrl+Delete must remove the row: %d lines", len(f.lines))
+	}
+	focusIs(t, w, f.lines[1].entries["name"], "the row that took its place")
+	ctrl(w, fyne.KeyUp) // 丙 before 甲
+	if f.lines[0].entries["name"].Text != "丙" {
+		t.Fatalf("Ctrl+Up must move the row up: %q first", f.lines[0].entries["name"].Text)
+	}
+	focusIs(t, w, f.lines[0].entries["name"], "the moved row")
+	// Ctrl+Enter from the grid asks to issue (here: shows the errors instead, at their
+	// cells, and puts the focus on the first).
+	ctrl(w, fyne.KeyReturn)
+	if f.confirm != nil || f.problems.Text == "" {
+		t.Fatal("an incomplete form must show its errors, not ask to issue")
+	}
+	if _, ok := w.Canvas().Focused().(*entry); !ok {
+		t.Fatal("the focus must go to the first field with an error")
+	}
+}
+
+// Enter in the buyer's fields submits the form: on an incomplete one, the errors show and
+// the focus goes to the first missing field.
+func TestEnterSubmitsTheForm(t *testing.T) {
+	ws := newWorkstation(t)
+	u, w := newTestUI(t, ws)
+	u.ShowIssue()
+	f := u.issue
+	typeText(w, "厦门示例科技有限公司")
+	key(w, fyne.KeyReturn)
+	focusIs(t, w, f.lines[0].entries["name"], "the first missing field")
+	if !strings.Contains(f.problems.Text, "项目名称") {
+		t.Fatalf("the errors must show: %q", f.problems.Text)
+	}
 }

@@ -20,6 +20,9 @@ import (
 type homeScreen struct {
 	u       *UI
 	content fyne.CanvasObject
+	// pass numbers the refreshes: one that was overtaken by a later one shows nothing,
+	// so the screen never goes back to an older state.
+	pass int
 
 	device, stock, locks *widget.Label
 	offline              *gauge
@@ -59,6 +62,8 @@ func newHomeScreen(u *UI) *homeScreen {
 // refresh reads the device and the store in the background and shows what it found.
 func (h *homeScreen) refresh() {
 	ws := h.u.ws
+	h.pass++
+	pass := h.pass
 	ready, reason := h.u.deviceReady(), h.u.noDeviceReason() // read on the UI goroutine
 	go func() {
 		var devText, stockText, offText, lockText, timeText string
@@ -70,14 +75,14 @@ func (h *homeScreen) refresh() {
 			st, err := ws.DeviceState(ctx)
 			cancel()
 			if err != nil {
-				devText = lang.L("未连接：") + err.Error()
+				devText = lang.L("未连接：") + deviceMessage(err)
 			} else {
 				devText = lang.L("已连接  机器编号 {{.Machine}}  下一张 {{.Next}}", map[string]any{"Machine": st.Machine, "Next": st.NextNumber})
 				stockText = lang.L("剩余发票 {{.N}} 张", map[string]any{"N": st.StockLeft})
 				offText = lang.L("离线开票金额 ¥{{.Amount}} / ¥{{.Limit}}，离线时长上限 {{.Hours}} 小时",
 					map[string]any{"Amount": yuan(st.OfflineAmount, false), "Limit": yuan(st.OfflineLimit, false), "Hours": st.OfflineHours})
 				if !st.OldestPending.IsZero() {
-					offText += lang.L("，最早未上传 {{.At}}", map[string]any{"At": st.OldestPending.Format("01-02 15:04")})
+					offText += lang.L("，最早未上传 {{.At}}", map[string]any{"At": st.OldestPending.In(invoice.Beijing).Format("01-02 15:04")})
 				}
 				if st.OfflineLimit > 0 {
 					offFrac = float64(st.OfflineAmount) / float64(st.OfflineLimit)
@@ -129,6 +134,9 @@ func (h *homeScreen) refresh() {
 			todayText = lang.L("蓝字 {{.Blue}} 张，红字 {{.Red}} 张", map[string]any{"Blue": len(page.Records) - red, "Red": red})
 		}
 		fyne.Do(func() {
+			if pass != h.pass {
+				return // a later refresh is under way, with newer figures
+			}
 			h.device.SetText(devText)
 			h.stock.SetText(stockText)
 			h.offlineText.SetText(offText)

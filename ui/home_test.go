@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"github.com/kaipiao/kaipiao/invoice"
 )
 
 // Issue 15, item 5: a stale platform address (make run's random port) shows in Chinese
@@ -55,6 +57,53 @@ func TestSyncProblemsInChinese(t *testing.T) {
 	} {
 		if got := syncProblem(raw); !strings.Contains(got, want) || !strings.Contains(got, "不会丢失") {
 			t.Errorf("%q: %q", raw, got)
+		}
+	}
+}
+
+// Issue 15, item 7: Fyne's own dialogs answer 确定 / 取消, not 是 / 不.
+func TestFyneDialogButtonsInChinese(t *testing.T) {
+	if lang.L("Yes") != "确定" || lang.L("No") != "取消" || lang.L("OK") != "确定" {
+		t.Fatalf("Yes %q, No %q, OK %q", lang.L("Yes"), lang.L("No"), lang.L("OK"))
+	}
+}
+
+// Issue 15, item 7: the first run offers the platform the program runs with (make run
+// starts one), rather than a blank field.
+func TestFirstRunOffersThePlatformInUse(t *testing.T) {
+	ws := newWorkstation(t)
+	ws.Platform = "https://127.0.0.1:40001"
+	if got := newConnectionForm(ws).platform.Text; got != ws.Platform {
+		t.Fatalf("the platform field shows %q", got)
+	}
+}
+
+// yuan groups the digits by thousands and changes nothing else: without its commas it is
+// Money.String, and every group after the first has three digits.
+func TestYuanThousands(t *testing.T) {
+	for _, c := range []struct {
+		m    invoice.Money
+		want string
+	}{{0, "0.00"}, {99999, "999.99"}, {100000, "1,000.00"}, {-2741374, "-27,413.74"}, {invoice.MaxLineAmount, "999,999,999,999.99"}} {
+		if got := yuan(c.m, false); got != c.want {
+			t.Errorf("yuan(%d) = %q, want %q", c.m, got, c.want)
+		}
+	}
+	if got := yuan(-500, true); got != "¥-5.00" { // as the PDF prints it
+		t.Errorf("with the sign: %q", got)
+	}
+	for n := int64(0); n < 1e15; n = n*7 + 13 {
+		for _, m := range []invoice.Money{invoice.Money(n), invoice.Money(-n)} {
+			got := yuan(m, false)
+			if strings.ReplaceAll(got, ",", "") != m.String() {
+				t.Fatalf("yuan(%d) = %q, Money.String %q", m, got, m.String())
+			}
+			intPart := strings.TrimPrefix(got[:strings.IndexByte(got, '.')], "-")
+			for j, g := range strings.Split(intPart, ",") {
+				if (j > 0 && len(g) != 3) || len(g) == 0 || len(g) > 3 {
+					t.Fatalf("yuan(%d) = %q: group %q", m, got, g)
+				}
+			}
 		}
 	}
 }

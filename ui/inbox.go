@@ -29,10 +29,10 @@ type inbox struct {
 	content fyne.CanvasObject
 
 	entries  []*inboxEntry
-	table    *widget.Table
+	table    *selectTable
 	detail   *widget.Label
 	summary  *widget.Label
-	progress *widget.ProgressBar
+	progress *gauge
 	issueBtn *widget.Button
 	cancel   *widget.Button
 	stop     context.CancelFunc // cancels the running batch; nil when none runs
@@ -84,13 +84,13 @@ var inboxColumns = []struct {
 		if e.checked == nil {
 			return "—"
 		}
-		return e.checked.Invoice.Totals().Total.String()
+		return yuan(e.checked.Invoice.Totals().Total, false)
 	}},
 	{"状态", 180, func(e *inboxEntry) string { return e.status() }},
 }
 
 func newInbox(u *UI) *inbox {
-	b := &inbox{u: u, detail: widget.NewLabel(""), summary: widget.NewLabel(""), progress: widget.NewProgressBar()}
+	b := &inbox{u: u, detail: widget.NewLabel(""), summary: widget.NewLabel(""), progress: newGauge()}
 	b.detail.Wrapping = fyne.TextWrapWord
 	b.detail.Importance = widget.DangerImportance
 	b.table = newTable(func() int { return len(b.entries) }, len(inboxColumns),
@@ -150,10 +150,10 @@ func (b *inbox) askTemplate() {
 		path := w.URI().Path()
 		w.Close()
 		if err := saveTemplate(path); err != nil {
-			dialog.ShowError(fmt.Errorf("保存模板失败：%v", err), b.u.win)
+			showError(b.u.win, fmt.Errorf("保存模板失败：%v", err))
 			return
 		}
-		dialog.ShowInformation(lang.L("已保存"), path, b.u.win)
+		showInfo(b.u.win, lang.L("已保存"), path)
 	}, b.u.win)
 	d.SetFileName(lang.L("开票订单模板") + ".xlsx")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
@@ -209,7 +209,7 @@ func (b *inbox) importData(name string, data []byte) error {
 func (b *inbox) loadPulled() {
 	pulled, err := b.u.ws.Store.PulledOrders()
 	if err != nil {
-		dialog.ShowError(err, b.u.win)
+		showError(b.u.win, err)
 		return
 	}
 	var orders []*invoice.Order
@@ -331,7 +331,7 @@ func (b *inbox) issueAll() {
 			b.cancel.Disable()
 			b.refresh()
 			if err != nil && !errors.Is(err, context.Canceled) {
-				dialog.ShowError(fmt.Errorf("批量开具中止：%s", clerkMessage(err)), b.u.win)
+				showError(b.u.win, fmt.Errorf("批量开具中止：%s", clerkMessage(err)))
 			}
 			if b.u.ws.SyncNow != nil {
 				b.u.ws.SyncNow()

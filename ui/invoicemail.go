@@ -36,24 +36,27 @@ func (l *invoiceList) askMail() {
 	if r == nil {
 		return
 	}
-	to := widget.NewEntry()
+	to := newEntry()
 	to.SetText(r.Invoice.Buyer.Email)
 	if st, err := l.u.ws.Store.MailStatusOf(r.ID); err == nil && st.To != "" {
 		to.SetText(st.To)
 	}
 	to.SetPlaceHolder("finance@example.com")
-	l.mailForm = dialog.NewForm(lang.L("发送邮件"), lang.L("发送"), lang.L("取消"),
+	form := dialog.NewForm(lang.L("发送邮件"), lang.L("发送"), lang.L("取消"),
 		[]*widget.FormItem{widget.NewFormItem(lang.L("收件地址"), to)}, func(ok bool) {
 			l.mailForm = nil
 			if !ok {
 				return
 			}
 			if err := l.queueMail(r, to.Text); err != nil {
-				dialog.ShowError(err, l.u.win)
+				showError(l.u.win, err)
 			}
 		}, l.u.win)
+	to.OnSubmitted = func(string) { form.Submit() } // Enter sends, as the dialog's default
+	l.mailForm = form
 	l.mailForm.Resize(fyne.NewSize(480, 0))
 	l.mailForm.Show()
+	l.u.win.Canvas().Focus(to)
 }
 
 // queueMail queues the invoice's PDF for to and shows the new state.

@@ -25,7 +25,7 @@ type invoiceList struct {
 	redOnly *widget.Check
 	// The other filters: issue dates (YYYY-MM-DD, both inclusive), the invoice number,
 	// the sync state.
-	from, to, number *widget.Entry
+	from, to, number *entry
 	syncState        *widget.Select
 	filterErr        *widget.Label
 	table            *selectTable
@@ -49,13 +49,13 @@ var listColumns = []struct {
 	width float32
 	cell  func(r *store.Record) string
 }{
-	{"开票日期", 150, func(r *store.Record) string { return r.Invoice.IssuedAt.Format("2006-01-02 15:04") }},
+	{"开票日期", 150, func(r *store.Record) string { return r.Invoice.IssuedAt.In(invoice.Beijing).Format("2006-01-02 15:04") }},
 	{"发票代码", 130, func(r *store.Record) string { return r.Invoice.Code }},
 	{"发票号码", 100, func(r *store.Record) string { return r.Invoice.Number }},
 	{"购买方", 220, func(r *store.Record) string { return r.Invoice.Buyer.Name }},
-	{"合计金额", 110, func(r *store.Record) string { return r.Invoice.Totals().Amount.String() }},
-	{"合计税额", 100, func(r *store.Record) string { return r.Invoice.Totals().Tax.String() }},
-	{"价税合计", 110, func(r *store.Record) string { return r.Invoice.Totals().Total.String() }},
+	{"合计金额", 110, func(r *store.Record) string { return yuan(r.Invoice.Totals().Amount, false) }},
+	{"合计税额", 100, func(r *store.Record) string { return yuan(r.Invoice.Totals().Tax, false) }},
+	{"价税合计", 110, func(r *store.Record) string { return yuan(r.Invoice.Totals().Total, false) }},
 	{"同步", 70, func(r *store.Record) string { return syncText[r.Sync] }},
 }
 
@@ -67,7 +67,7 @@ func newInvoiceList(u *UI) *invoiceList {
 	l.buyer.SetPlaceHolder(lang.L("购买方名称或税号"))
 	l.buyer.OnChanged = func(string) { l.reload() }
 	l.redOnly = widget.NewCheck(lang.L("只看红字"), func(bool) { l.reload() })
-	l.table = newSelectTable(func() int { return len(l.records) }, len(listColumns),
+	l.table = newTable(func() int { return len(l.records) }, len(listColumns),
 		func(r, c int) string { return listColumns[c].cell(l.records[r]) },
 		func(c int) (string, float32) { return listColumns[c].title, listColumns[c].width },
 		func(r int) { l.show(l.records[r]) })
@@ -97,11 +97,11 @@ func newInvoiceList(u *UI) *invoiceList {
 		container.NewBorder(nil, container.NewHBox(append([]fyne.CanvasObject{l.redBtn, l.partBtn, l.redsBtn}, append(buttons(l.actions), l.redNote)...)...), nil, nil,
 			container.NewVScroll(l.detail)))
 	split.Offset = 0.6
-	l.from, l.to, l.number = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	l.from, l.to, l.number = newEntry(), newEntry(), newEntry()
 	l.from.SetPlaceHolder("2026-11-01")
 	l.to.SetPlaceHolder("2026-11-30")
 	l.number.SetPlaceHolder(lang.L("发票号码"))
-	for _, e := range []*widget.Entry{l.from, l.to, l.number} {
+	for _, e := range []*entry{l.from, l.to, l.number} {
 		e.OnChanged = func(string) { l.reload() }
 	}
 	l.filterErr = widget.NewLabel("")
@@ -126,7 +126,7 @@ func (l *invoiceList) query() store.Query {
 	q.Sync = map[int]store.SyncState{1: store.SyncQueued, 2: store.SyncAcked, 3: store.SyncDead}[l.syncState.SelectedIndex()]
 	l.filterErr.SetText("")
 	for _, d := range []struct {
-		e    *widget.Entry
+		e    *entry
 		dst  *time.Time
 		next bool
 	}{{l.from, &q.From, false}, {l.to, &q.To, true}} {
@@ -181,7 +181,7 @@ func (l *invoiceList) loadMore() {
 func (l *invoiceList) fetch(q store.Query) {
 	page, err := l.u.ws.Store.List(q)
 	if err != nil {
-		dialog.ShowError(err, l.u.win)
+		showError(l.u.win, err)
 		return
 	}
 	l.records = append(l.records, page.Records...)
@@ -207,11 +207,14 @@ func (l *invoiceList) show(r *store.Record) {
 	fmt.Fprintf(&b, "%s  代码 %s  号码 %s  校验码 %s\n", title, inv.Code, inv.Number, inv.CheckCode)
 	fmt.Fprintf(&b, "购买方 %s %s\n", inv.Buyer.Name, inv.Buyer.TaxID)
 	for _, ln := range inv.Lines {
-		fmt.Fprintf(&b, "  %s  %s  %s  %s\n", ln.PrintedName(), ln.Amount, ln.RateText(), ln.TaxText())
+		fmt.Fprintf(&b, "  %s  %s  %s  %s\n", ln.PrintedName(), yuan(ln.Amount, false), ln.RateText(), ln.TaxText())
 	}
-	fmt.Fprintf(&b, "合计 ¥%s  税额 ¥%s  价税合计 ¥%s（%s）", t.Amount, t.Tax, t.Total, invoice.Words(t.Total))
+	fmt.Fprintf(&b, "合计 %s  税额 %s  价税合计 %s（%s）", yuan(t.Amount, true), yuan(t.Tax, true), yuan(t.Total, true), invoice.Words(t.Total))
 	if st, err := l.u.ws.Store.MailStatusOf(r.ID); err == nil {
 		b.WriteString("\n" + mailText(st))
+		if m, err := l.u.ws.Store.MailSettings(); err == nil && m.Host == "" && st.State == store.MailQueued {
+			b.WriteString(lang.L("（尚未设置邮件服务器，邮件不会发出：请管理员在“设置 → 电子邮件”中填写）"))
+		}
 	}
 	l.detail.SetText(b.String())
 	l.enableActions(r)
@@ -260,7 +263,7 @@ func (l *invoiceList) red(r *store.Record, reason invoice.RedReason) {
 		outs, err := l.u.ws.Engine.Issue(context.Background(), o)
 		fyne.Do(func() {
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("红冲失败：%s", clerkMessage(err)), l.u.win)
+				showError(l.u.win, fmt.Errorf("红冲失败：%s", clerkMessage(err)))
 				if l.selected != nil {
 					l.enableActions(l.selected)
 				}

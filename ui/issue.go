@@ -91,6 +91,11 @@ func newIssueForm(u *UI) *issueForm {
 	f.remark = f.entry(lang.L("备注"))
 	f.payee, f.reviewer = f.entry(""), f.entry("")
 	f.payee.noLeadingSpace, f.reviewer.noLeadingSpace = true, true
+	// Enter in a field of the form submits it, as Ctrl+Enter does: the confirmation, or
+	// the errors with the focus on the first (the grid's cells keep Enter for the rows).
+	for _, e := range append([]*entry{f.remark, f.payee, f.reviewer}, f.buyerEntries()...) {
+		e.OnSubmitted = func(string) { f.askIssue() }
+	}
 	f.issuer = widget.NewLabel("")
 	f.linesBox = container.NewVBox()
 	addLine := newButton(lang.L("添加商品行 (Enter)"), func() { f.addLine(); f.refresh(); f.focusCell(len(f.lines)-1, "name") })
@@ -164,9 +169,18 @@ func (f *issueForm) entry(hint string) *entry {
 	return e
 }
 
+// buyerEntries are the buyer's fields.
+func (f *issueForm) buyerEntries() []*entry {
+	out := make([]*entry, 0, len(f.buyer))
+	for _, e := range f.buyer {
+		out = append(out, e)
+	}
+	return out
+}
+
 // focusFirst puts the focus in the buyer's name, where a new invoice starts.
 func (f *issueForm) focusFirst() {
-	if c := fyne.CurrentApp().Driver().CanvasForObject(f.content); c != nil {
+	if c := f.u.win.Canvas(); c != nil { // not CanvasForObject: a tab just shown is not drawn yet
 		c.Focus(f.buyer["buyer.name"])
 	}
 }
@@ -182,6 +196,7 @@ func (f *issueForm) reset() {
 	}
 	f.remark.SetText("")
 	f.filling = false
+	// 收款人 and 复核 stay: the same people answer for a day's invoices.
 	for len(f.lines) > 0 {
 		f.linesBox.Remove(f.lines[0].row)
 		f.lines = f.lines[1:]
@@ -353,7 +368,7 @@ func (f *issueForm) reveal() bool {
 	}
 	for _, path := range f.errorPaths() {
 		if w := f.field(path); w != nil {
-			if c := fyne.CurrentApp().Driver().CanvasForObject(f.content); c != nil {
+			if c := f.u.win.Canvas(); c != nil { // not CanvasForObject: a tab just shown is not drawn yet
 				c.Focus(w)
 			}
 			break
@@ -429,8 +444,11 @@ func (f *issueForm) issued(outs []invoice.Outcome, err error) {
 		t := o.Invoice.Totals()
 		lines = append(lines, fmt.Sprintf("发票代码 %s  号码 %s  价税合计 %s", o.Invoice.Code, o.Invoice.Number, yuan(t.Total, true)))
 	}
-	showInfo(f.u.win, lang.L("开票成功"), strings.Join(lines, "\n"))
+	done := showInfo(f.u.win, lang.L("开票成功"), strings.Join(lines, "\n"))
 	f.reset()
+	// The next invoice starts in the buyer's name once 开票成功 is closed (the cell that
+	// had the focus is gone with its row).
+	done.onClosed = f.focusFirst
 	if f.u.ws.SyncNow != nil {
 		f.u.ws.SyncNow()
 	}
@@ -472,11 +490,11 @@ func yuan(m invoice.Money, sign bool) string {
 		b.WriteRune(c)
 	}
 	out := b.String() + s[dot:]
-	if sign {
-		out = "¥" + out
-	}
 	if neg {
 		out = "-" + out
+	}
+	if sign {
+		out = "¥" + out // ¥-5.00, as the PDF prints it
 	}
 	return out
 }

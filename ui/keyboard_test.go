@@ -232,6 +232,7 @@ func TestKeyboardOnlyDay(t *testing.T) {
 	if w.Canvas().Overlays().Top() != nil {
 		t.Fatal("Enter must close the information")
 	}
+	focusIs(t, w, f.buyer["buyer.name"], "the next invoice's buyer")
 	page, _ := ws.Store.List(store.Query{})
 	blue := page.Records[0].Invoice
 	if blue.Payee != "李四" || blue.Reviewer != "王五" || blue.Issuer != "管理员" || len(blue.Lines) != 6 {
@@ -271,7 +272,14 @@ func TestKeyboardOnlyDay(t *testing.T) {
 	if l.records[l.table.row] != l.selected || !strings.Contains(l.detail.Text, red.Number) {
 		t.Fatal("the highlighted row, the details and the selection must be the red invoice")
 	}
+	eventually(t, "红冲成功", func() bool {
+		return strings.Contains(dialogText(w), "红冲成功") || strings.Contains(dialogText(w), red.Number)
+	})
+	eventually(t, "the red's actions", func() bool { return l.redBtn.Disabled() && !l.actions[1].Disabled() })
 	key(w, fyne.KeyReturn) // close 红冲成功
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("Enter must close 红冲成功")
+	}
 
 	// The red's PDF: 保存PDF acts on the highlighted red invoice.
 	w.Canvas().Focus(l.table)

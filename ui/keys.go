@@ -27,8 +27,8 @@ type entry struct {
 	shortcut func(fyne.Shortcut) bool
 	// left runs when the focus leaves the field.
 	left func()
-	// noLeadingSpace drops spaces typed into an empty field: a Space that pressed the
-	// previous screen's button must not become the first character of a name.
+	// noLeadingSpace drops a space typed into an empty (or wholly selected) field: a
+	// Space that pressed the previous screen's button must not become, or replace, a name.
 	noLeadingSpace bool
 }
 
@@ -64,7 +64,7 @@ func (e *entry) TypedKey(ev *fyne.KeyEvent) {
 
 // TypedRune drops a leading space where one cannot be meant.
 func (e *entry) TypedRune(r rune) {
-	if e.noLeadingSpace && r == ' ' && e.Text == "" {
+	if e.noLeadingSpace && r == ' ' && (e.Text == "" || e.SelectedText() == e.Text) {
 		return
 	}
 	e.Entry.TypedRune(r)
@@ -84,6 +84,22 @@ func (e *entry) TypedShortcut(s fyne.Shortcut) {
 	}
 	e.Entry.TypedShortcut(s)
 }
+
+// FocusGained selects the field's text, as a spreadsheet's cell or a form's field does
+// when Tab reaches it: what the clerk types replaces it (a click then places the cursor).
+func (e *entry) FocusGained() {
+	e.Entry.FocusGained()
+	// Not when the window itself regains the focus (the field had it already): the
+	// clerk's half-typed text stays as it was.
+	if e.Text != "" && lastFocused != e {
+		e.Entry.TypedShortcut(&fyne.ShortcutSelectAll{})
+	}
+	lastFocused = e
+}
+
+// lastFocused is the field that had the focus last: the window's losing and regaining
+// the focus hands it back to the same field.
+var lastFocused *entry
 
 // FocusLost tells the screen the clerk left the field.
 func (e *entry) FocusLost() {

@@ -142,6 +142,12 @@ func showLoginAs(win fyne.Window, ws *Workstation, who string, done func(*UI)) {
 		case errors.Is(err, store.ErrOperatorDisable):
 			problem.SetText("该操作员已停用")
 			return
+		case errors.As(err, new(*store.LockedOutError)):
+			// The store locks an operator out after repeated wrong passwords; the screen
+			// only says until when.
+			problem.SetText(err.(*store.LockedOutError).Chinese())
+			pass.SetText("")
+			return
 		case err != nil:
 			problem.SetText(err.Error())
 			return

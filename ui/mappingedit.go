@@ -71,7 +71,7 @@ func (b *inbox) editMapping(file string, data []byte) (*mappingEditor, error) {
 		container.NewBorder(nil, ed.status, nil, nil, container.NewVScroll(form)), func(ok bool) {
 			if ok {
 				if err := ed.save(); err != nil {
-					dialog.ShowError(err, b.u.win)
+					showError(b.u.win, err)
 				}
 			}
 		}, b.u.win)

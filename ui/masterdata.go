@@ -25,8 +25,8 @@ type masterScreen struct {
 
 	buyers      []invoice.Party
 	goods       []store.Goods
-	buyerTable  *widget.Table
-	goodsTable  *widget.Table
+	buyerTable  *selectTable
+	goodsTable  *selectTable
 	buyerSel    int // the selected row, -1 for none
 	goodsSel    int
 	form        *dialog.FormDialog       // the edit form, while open
@@ -110,10 +110,10 @@ func enable(bs []*widget.Button, on bool) {
 func (m *masterScreen) reload() {
 	var err error
 	if m.buyers, err = m.u.ws.Store.Buyers(); err != nil {
-		dialog.ShowError(err, m.u.win)
+		showError(m.u.win, err)
 	}
 	if m.goods, err = m.u.ws.Store.AllGoods(); err != nil {
-		dialog.ShowError(err, m.u.win)
+		showError(m.u.win, err)
 	}
 	m.buyerSel, m.goodsSel = -1, -1
 	m.buyerTable.UnselectAll()
@@ -144,7 +144,7 @@ func (m *masterScreen) showForm(title string, fields [][2]string, save func(map[
 			values[k] = strings.TrimSpace(e.Text)
 		}
 		if err := save(values); err != nil {
-			dialog.ShowError(err, m.u.win)
+			showError(m.u.win, err)
 			return
 		}
 		m.reload()
@@ -232,14 +232,11 @@ func (m *masterScreen) confirmDelete(buyer bool) {
 	default:
 		return
 	}
-	dialog.ShowConfirm(lang.L("删除"), fmt.Sprintf("删除“%s”？已开具的发票不受影响。", what), func(ok bool) {
-		if !ok {
-			return
-		}
+	showConfirm(m.u.win, lang.L("删除"), fmt.Sprintf("删除“%s”？已开具的发票不受影响。", what), lang.L("删除"), nil, func() {
 		if err := m.deleteSelected(buyer); err != nil {
-			dialog.ShowError(err, m.u.win)
+			showError(m.u.win, err)
 		}
-	}, m.u.win)
+	})
 }
 
 // deleteSelected deletes the selected buyer (or goods) from the master data.
@@ -297,7 +294,7 @@ func (m *masterScreen) askImport(buyer bool) {
 		if err != nil {
 			return fmt.Errorf("无法导入 %s：%v", name, err)
 		}
-		dialog.ShowInformation(lang.L("已导入"), fmt.Sprintf("%d 条", n), m.u.win)
+		showInfo(m.u.win, lang.L("已导入"), fmt.Sprintf("%d 条", n))
 		return nil
 	})
 }
@@ -310,10 +307,10 @@ func (m *masterScreen) askExport(buyer bool) {
 		path := w.URI().Path()
 		w.Close()
 		if err := m.exportTo(buyer, path); err != nil {
-			dialog.ShowError(fmt.Errorf("导出失败：%v", err), m.u.win)
+			showError(m.u.win, fmt.Errorf("导出失败：%v", err))
 			return
 		}
-		dialog.ShowInformation(lang.L("已导出"), path, m.u.win)
+		showInfo(m.u.win, lang.L("已导出"), path)
 	}, m.u.win)
 	name := lang.L("商品")
 	if buyer {

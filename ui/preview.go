@@ -100,10 +100,10 @@ func askSavePDF(win fyne.Window, ws *Workstation, inv *invoice.Invoice) {
 		path := w.URI().Path()
 		w.Close()
 		if err := savePDF(ws, inv, path); err != nil {
-			dialog.ShowError(fmt.Errorf("保存PDF失败：%v", err), win)
+			showError(win, fmt.Errorf("保存PDF失败：%v", err))
 			return
 		}
-		dialog.ShowInformation(lang.L("已保存"), path, win)
+		showInfo(win, lang.L("已保存"), path)
 	}, win)
 	d.SetFileName(fmt.Sprintf("发票_%s_%s.pdf", inv.Code, inv.Number))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))

@@ -21,12 +21,12 @@ var redReasons = []invoice.RedReason{invoice.ReasonError, invoice.ReasonReturn, 
 
 // describe is the line as the clerk chooses it: the goods, what it was, what is left.
 func describe(r invoice.LineLeft) string {
-	s := fmt.Sprintf("%d. %s  ", r.Line, r.Goods.PrintedName()) + lang.L("原金额 ¥{{.Amount}}", map[string]any{"Amount": r.Goods.Amount.String()})
+	s := fmt.Sprintf("%d. %s  ", r.Line, r.Goods.PrintedName()) + lang.L("原金额 ¥{{.Amount}}", map[string]any{"Amount": yuan(r.Goods.Amount, false)})
 	if r.Goods.HasQuantity() {
 		s += lang.L("（{{.Quantity}}{{.Unit}}）  剩余 {{.Left}}{{.Unit}}  ¥{{.Amount}}", map[string]any{"Quantity": r.Goods.Quantity.String(),
-			"Unit": r.Goods.Unit, "Left": r.Quantity.String(), "Amount": r.Amount.String()})
+			"Unit": r.Goods.Unit, "Left": r.Quantity.String(), "Amount": yuan(r.Amount, false)})
 	} else {
-		s += lang.L("  剩余 ¥{{.Amount}}", map[string]any{"Amount": r.Amount.String()})
+		s += lang.L("  剩余 ¥{{.Amount}}", map[string]any{"Amount": yuan(r.Amount, false)})
 	}
 	return s
 }
@@ -62,7 +62,7 @@ func (l *invoiceList) showPartialRed() *redDialog {
 	}
 	reds, err := l.u.ws.Store.RedsOf(r.Invoice.Code, r.Invoice.Number)
 	if err != nil {
-		dialog.ShowError(err, l.u.win)
+		showError(l.u.win, err)
 		return nil
 	}
 	var b [4]byte
@@ -195,7 +195,7 @@ func (l *invoiceList) showReds() string {
 	}
 	reds, err := l.u.ws.Store.RedsOf(r.Invoice.Code, r.Invoice.Number)
 	if err != nil {
-		dialog.ShowError(err, l.u.win)
+		showError(l.u.win, err)
 		return ""
 	}
 	text := redsText(r.Invoice, reds)
@@ -217,10 +217,10 @@ func redsText(blue *invoice.Invoice, reds []*invoice.Invoice) string {
 	for _, red := range reds {
 		t := red.Totals()
 		sum += t.Total
-		fmt.Fprintf(&b, "%s  %s %s  %s  %s\n", red.IssuedAt.Format("2006-01-02 15:04"), red.Code, red.Number,
-			lang.L(red.Red.Reason.Text()), lang.L("价税合计 ¥{{.Total}}", map[string]any{"Total": t.Total.String()}))
+		fmt.Fprintf(&b, "%s  %s %s  %s  %s\n", red.IssuedAt.In(invoice.Beijing).Format("2006-01-02 15:04"), red.Code, red.Number,
+			lang.L(red.Red.Reason.Text()), lang.L("价税合计 ¥{{.Total}}", map[string]any{"Total": yuan(t.Total, false)}))
 	}
-	b.WriteString(lang.L("共 {{.N}} 张，合计 ¥{{.Sum}}；蓝字发票剩余 ¥{{.Left}}", map[string]any{"N": len(reds), "Sum": sum.String(),
-		"Left": (blue.Totals().Total + sum).String()}))
+	b.WriteString(lang.L("共 {{.N}} 张，合计 ¥{{.Sum}}；蓝字发票剩余 ¥{{.Left}}", map[string]any{"N": len(reds), "Sum": yuan(sum, false),
+		"Left": yuan(blue.Totals().Total+sum, false)}))
 	return b.String()
 }

@@ -40,7 +40,7 @@ func TestClerkReversesPartOfAnInvoice(t *testing.T) {
 	}
 
 	rd := u.list.showPartialRed()
-	if len(rd.rows) != 2 || !strings.Contains(rd.rows[0].pick.Text, "剩余 10台  ¥1000.00") {
+	if len(rd.rows) != 2 || !strings.Contains(rd.rows[0].pick.Text, "剩余 10台  ¥1,000.00") {
 		t.Fatalf("rows: %d, first %q", len(rd.rows), rd.rows[0].pick.Text)
 	}
 	if !rd.rows[1].quantity.Disabled() {
@@ -63,6 +63,7 @@ func TestClerkReversesPartOfAnInvoice(t *testing.T) {
 
 	// What remains is shown, and more than that is refused in the dialog itself.
 	eventually(t, "the list reloaded", func() bool { return len(u.list.records) == 2 })
+	eventually(t, "the red selected", func() bool { return u.list.selected != nil && u.list.selected.Invoice.IsRed() })
 	for i, r := range u.list.records {
 		if !r.Invoice.IsRed() {
 			u.list.table.Select(widgetCell(i))

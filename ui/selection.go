@@ -1,8 +1,13 @@
 package ui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
@@ -20,8 +25,24 @@ func newSelectTable(rows func() int, cols int, cell func(r, c int) string, head 
 	selected func(r int)) *selectTable {
 	t := &selectTable{row: -1}
 	t.ExtendBaseWidget(t)
-	setupTable(&t.Table, rows, cols, cell, head, func(r int) { t.row = r; selected(r) })
-	t.OnUnselected = func(widget.TableCellID) { t.row = -1 }
+	setupTable(&t.Table, rows, cols, cell, head, func(r int) { t.row = r; t.Refresh(); selected(r) })
+	t.OnUnselected = func(widget.TableCellID) { t.row = -1; t.Refresh() }
+	// The whole selected row is highlighted, not only the cell that was clicked.
+	t.CreateCell = func() fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		return container.NewStack(canvas.NewRectangle(color.Transparent), l)
+	}
+	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
+		c := o.(*fyne.Container)
+		bg := c.Objects[0].(*canvas.Rectangle)
+		bg.FillColor = color.Transparent
+		if id.Row == t.row {
+			bg.FillColor = theme.Color(theme.ColorNameSelection)
+		}
+		bg.Refresh()
+		c.Objects[1].(*widget.Label).SetText(cell(id.Row, id.Col))
+	}
 	return t
 }
 

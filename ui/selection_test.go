@@ -71,3 +71,16 @@ func TestSelectionIsWhatActionsActOn(t *testing.T) {
 		t.Fatalf("a hidden invoice stays acted on: %+v", l.selected)
 	}
 }
+
+// Issue 15, item 7: a mail waiting for a server that is not set says so.
+func TestMailWaitingSaysNoServerIsSet(t *testing.T) {
+	ws := newWorkstation(t)
+	u, _ := newTestUI(t, ws)
+	issueFor(t, ws, "M-1", "厦门示例科技有限公司", "ap@example.com")
+	u.ShowInvoices()
+	eventually(t, "the list", func() bool { return len(u.list.records) == 1 })
+	u.list.selectRow(0)
+	if !strings.Contains(u.list.detail.Text, "待发送") || !strings.Contains(u.list.detail.Text, "尚未设置邮件服务器") {
+		t.Fatalf("detail: %q", u.list.detail.Text)
+	}
+}

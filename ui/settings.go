@@ -50,11 +50,11 @@ func newSettingsScreen(u *UI) *settingsScreen {
 		if opRole.SelectedIndex() == 1 {
 			role = store.RoleAdmin
 		}
-		if err := u.ws.Store.CreateOperator(opName.Text, role, opPass.Text, u.ws.Operator); err != nil {
+		if err := u.ws.Store.CreateOperator(strings.TrimSpace(opName.Text), role, opPass.Text, u.ws.Operator); err != nil {
 			s.status.SetText(operatorError(err).Error())
 			return
 		}
-		s.status.SetText("已添加操作员 " + opName.Text)
+		s.status.SetText("已添加操作员 " + strings.TrimSpace(opName.Text))
 		opName.SetText("")
 		opPass.SetText("")
 		s.listOperators()
@@ -78,7 +78,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 
 func (s *settingsScreen) saveSeller() {
 	p := invoice.Party{Name: strings.TrimSpace(s.name.Text), TaxID: strings.TrimSpace(s.taxID.Text),
-		AddressPhone: s.addr.Text, BankAccount: s.bank.Text}
+		AddressPhone: strings.TrimSpace(s.addr.Text), BankAccount: strings.TrimSpace(s.bank.Text)}
 	if problem, _ := invoice.CheckTaxID(p.TaxID); problem != "" || p.Name == "" {
 		s.status.SetText(fmt.Sprintf("销售方名称和纳税人识别号须正确填写（%s）", problem))
 		return
@@ -124,7 +124,7 @@ func (s *settingsScreen) verifyAudit() {
 	entries, _ := s.u.ws.Store.AuditLog(from, 20)
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
-		fmt.Fprintf(&b, "%d  %s  %s  %s  %s  %s\n", e.Seq, e.At.Local().Format("2006-01-02 15:04:05"), e.Operator,
+		fmt.Fprintf(&b, "%d  %s  %s  %s  %s  %s\n", e.Seq, e.At.In(invoice.Beijing).Format("2006-01-02 15:04:05"), e.Operator,
 			e.Action, e.Subject, e.Detail)
 	}
 	s.audit.SetText(b.String())

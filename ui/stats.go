@@ -24,7 +24,7 @@ type statsScreen struct {
 	month    *widget.Entry
 	summary  *widget.Label
 	rates    []report.RateTotal
-	table    *widget.Table
+	table    *selectTable
 	check    *widget.Button // 与税控设备核对; nil without a device
 	compared *widget.Label
 	stats    report.Stats // as last counted
@@ -37,11 +37,11 @@ var rateColumns = []struct {
 }{
 	{"税率", 90, func(r report.RateTotal) string { return r.Rate }},
 	{"蓝字张数", 90, func(r report.RateTotal) string { return fmt.Sprint(r.BlueCount) }},
-	{"蓝字金额", 140, func(r report.RateTotal) string { return r.Amount.String() }},
-	{"蓝字税额", 130, func(r report.RateTotal) string { return r.Tax.String() }},
+	{"蓝字金额", 140, func(r report.RateTotal) string { return yuan(r.Amount, false) }},
+	{"蓝字税额", 130, func(r report.RateTotal) string { return yuan(r.Tax, false) }},
 	{"红字张数", 90, func(r report.RateTotal) string { return fmt.Sprint(r.RedCount) }},
-	{"红字金额", 140, func(r report.RateTotal) string { return r.RedAmount.String() }},
-	{"红字税额", 130, func(r report.RateTotal) string { return r.RedTax.String() }},
+	{"红字金额", 140, func(r report.RateTotal) string { return yuan(r.RedAmount, false) }},
+	{"红字税额", 130, func(r report.RateTotal) string { return yuan(r.RedTax, false) }},
 }
 
 func newStatsScreen(u *UI) *statsScreen {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/kaipiao/kaipiao/invoice"
 )
@@ -91,4 +92,37 @@ func TestClerkReordersLines(t *testing.T) {
 	if got := f.order().Lines; got[0].Name != "第一" || f.linesBox.Objects[1] != second.row {
 		t.Fatalf("after moving down: %q", got[0].Name)
 	}
+}
+
+// Issue 15, item 6: the suggestions are chosen with the arrow keys and Enter.
+func TestSuggestionsByKeyboard(t *testing.T) {
+	ws := newWorkstation(t)
+	fakeMasterData(ws)
+	u, w := newTestUI(t, ws)
+	u.ShowIssue()
+	f := u.issue
+	focusIs(t, w, f.buyer["buyer.name"], "the buyer's name")
+	typeText(w, "厦门")
+	if len(f.buyerSuggest.items) != 2 {
+		t.Fatalf("%d buyers offered", len(f.buyerSuggest.items))
+	}
+	key(w, fyne.KeyDown)
+	key(w, fyne.KeyDown)
+	key(w, fyne.KeyUp)
+	key(w, fyne.KeyReturn)
+	if f.buyer["buyer.tax_id"].Text != "91350200776049653A" || f.buyerSuggest.visible() {
+		t.Fatalf("the first buyer must be chosen: %q", f.buyer["buyer.tax_id"].Text)
+	}
+	w.Canvas().Focus(f.lines[0].entries["name"])
+	typeText(w, "软件")
+	key(w, fyne.KeyDown)
+	key(w, fyne.KeyReturn)
+	if l := f.lines[0]; l.entries["tax_code"].Text != "3040201010000000000" || l.rate.Selected != "6%" {
+		t.Fatalf("the goods must be chosen: %q %q", l.entries["tax_code"].Text, l.rate.Selected)
+	}
+	// Without a suggestion highlighted, Down goes to the line below (there is none yet:
+	// the focus stays), Escape closes the list.
+	typeText(w, "x")
+	key(w, fyne.KeyEscape)
+	focusIs(t, w, f.lines[0].entries["name"], "the name, after Escape")
 }

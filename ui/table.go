@@ -6,20 +6,22 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// newTable is a table of rows and text cells under translated headers.
+// newTable is a table of rows and text cells under translated headers, whose
+// highlighted row is its selection (selection.go).
 func newTable(rows func() int, cols int, cell func(r, c int) string, head func(c int) (string, float32),
-	selected func(r int)) *widget.Table {
-	t := &widget.Table{}
-	t.ExtendBaseWidget(t)
-	setupTable(t, rows, cols, cell, head, selected)
-	return t
+	selected func(r int)) *selectTable {
+	return newSelectTable(rows, cols, cell, head, selected)
 }
 
 // setupTable configures t, which may be embedded in another widget, as newTable does.
 func setupTable(t *widget.Table, rows func() int, cols int, cell func(r, c int) string, head func(c int) (string, float32),
 	selected func(r int)) {
 	t.Length = func() (int, int) { return rows(), cols }
-	t.CreateCell = func() fyne.CanvasObject { return widget.NewLabel("") }
+	t.CreateCell = func() fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis // a long name must not run into the next column
+		return l
+	}
 	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(cell(id.Row, id.Col)) }
 	t.ShowHeaderRow = true
 	t.ShowHeaderColumn = false

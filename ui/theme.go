@@ -34,6 +34,14 @@ func (t *kaipiaoTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.C
 	if t.forced {
 		v = t.variant
 	}
+	// A focus the clerk can see on every control: Fyne's default tint is too faint on
+	// a primary button to tell which one Enter will press.
+	if n == theme.ColorNameFocus {
+		if v == theme.VariantDark {
+			return color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0x70}
+		}
+		return color.NRGBA{R: 0xe6, G: 0x7e, B: 0x00, A: 0x66}
+	}
 	return theme.DefaultTheme().Color(n, v)
 }
 

@@ -138,7 +138,8 @@ func New(win fyne.Window, ws *Workstation) *UI {
 		u.tabs.Append(u.masterTab)
 		if ws.Device != nil {
 			u.device = newDeviceScreen(u)
-			u.deviceTab = container.NewTabItemWithIcon(lang.L("税控设备"), theme.StorageIcon(), u.device.content)
+			// Scrolled: at 1366 × 728 the panel is taller than the window (修改设备口令 was cut off).
+			u.deviceTab = container.NewTabItemWithIcon(lang.L("税控设备"), theme.StorageIcon(), container.NewVScroll(u.device.content))
 			u.tabs.Append(u.deviceTab)
 		}
 	}

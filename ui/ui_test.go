@@ -236,6 +236,7 @@ func TestSplitShownBeforeIssuing(t *testing.T) {
 func TestPreviewAndSavePDF(t *testing.T) {
 	ws := newWorkstation(t)
 	u, w := newTestUI(t, ws)
+	u.ShowIssue()
 	f := u.issue
 	test.Type(f.buyer["buyer.name"], "厦门示例科技有限公司")
 	l := f.lines[0]

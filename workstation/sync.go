@@ -112,9 +112,9 @@ func ReadConnection(data string) (store.Connection, error) {
 // be set: real keys are never stored under the demo passphrase.
 func ImportPKI(data, name, certFile, keyFile string, keyPass []byte) ([]string, error) {
 	switch name {
-	case ksync.FileEnterprise, ksync.FileSeal, ksync.FileDevice:
+	case ksync.FileEnterprise, ksync.FileSeal, ksync.FileDevice, ksync.FileEnterpriseTLS:
 	default:
-		return nil, fmt.Errorf("identity %q: enterprise, seal or device", name)
+		return nil, fmt.Errorf("identity %q: enterprise, enterprise-tls, seal or device", name)
 	}
 	out := os.Getenv(ksync.PassphraseEnv)
 	if out == "" {

@@ -54,7 +54,7 @@ func run(dir string) error {
 		return err
 	}
 	docs = append(docs, doc{"red-of-02", red}, doc{"thirty-lines", long})
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return err
 	}
 	for _, d := range docs {
@@ -63,7 +63,7 @@ func run(dir string) error {
 			return fmt.Errorf("%s: %w", d.name, err)
 		}
 		path := filepath.Join(dir, d.name+".pdf")
-		if err := os.WriteFile(path, data, 0o644); err != nil {
+		if err := os.WriteFile(path, data, 0o600); err != nil {
 			return err
 		}
 		fmt.Printf("%s  %s:%s  %d bytes\n", path, d.inv.Code, d.inv.Number, len(data))

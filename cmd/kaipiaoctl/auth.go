@@ -28,7 +28,7 @@ func requiredRole(name string, args []string) store.Role {
 		sub = args[0]
 	}
 	switch {
-	case name == "issue", name == "red":
+	case name == "issue", name == "red", name == "print":
 		return store.RoleClerk
 	case name == "mail" && sub == "send", name == "buyers" && sub == "import", name == "goods" && sub == "import":
 		return store.RoleClerk

@@ -73,6 +73,9 @@ func TestCLINeedsCredentials(t *testing.T) {
 	if code, _, stderr := runCLI(t, "", sellerSet...); code != exitOK {
 		t.Fatalf("seller set by the admin: exit %d %s", code, stderr)
 	}
+	if code, out, stderr := runCLI(t, "", "--data", data, "audit", "verify"); code != exitOK || !strings.Contains(out, `"intact": true`) {
+		t.Fatalf("audit verify: exit %d %s %s", code, out, stderr)
+	}
 	db, err := store.Open(filepath.Join(data, workstation.StoreFile), store.Options{})
 	if err != nil {
 		t.Fatal(err)

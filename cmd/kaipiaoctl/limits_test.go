@@ -92,18 +92,17 @@ func writeLines(t *testing.T, path string, n int, line func(int) string) {
 func checkUnderCap(t *testing.T, file string) (int, string, int64) {
 	t.Helper()
 	ctl, _ := binaries(t)
-	args := []string{"check", file}
-	name := ctl
-	if prlimit, err := exec.LookPath("prlimit"); err == nil {
-		// 4 GB of address space: the Go runtime reserves some; the 20 GB the review saw
-		// would fail here rather than swap the machine.
-		name, args = prlimit, append([]string{"--as=4294967296", ctl}, args...)
+	// 4 GB of address space (prlimit, util-linux: scripts/deps.sh): the Go runtime
+	// reserves some; the 20 GB the review saw would fail here rather than swap the machine.
+	prlimit, err := exec.LookPath("prlimit")
+	if err != nil {
+		t.Fatalf("prlimit (util-linux) is needed: %v", err)
 	}
-	cmd := exec.Command(name, args...)
+	cmd := exec.Command(prlimit, "--as=4294967296", ctl, "check", file)
 	cmd.Env = append(os.Environ(), "GOMEMLIMIT=128MiB")
 	var stderr, stdout bytes.Buffer
 	cmd.Stderr, cmd.Stdout = &stderr, &stdout
-	err := cmd.Run()
+	err = cmd.Run()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()

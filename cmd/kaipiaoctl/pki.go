@@ -19,7 +19,7 @@ const pkiDir = workstation.PKIDir
 
 func init() {
 	commands["pki"] = command{
-		usage: "pki init DIR | pki show | pki import --name enterprise|seal|device --cert F --key F",
+		usage: "pki init DIR | pki show | pki import --name enterprise|enterprise-tls|seal|device --cert F --key F",
 		brief: "make a demo PKI (platform's part in DIR, the workstation's in --data), show certificates, import real ones",
 		run:   runPKI,
 	}
@@ -113,14 +113,14 @@ func pkiShow(e *env) int {
 func pkiImport(e *env, args []string) int {
 	fs := flag.NewFlagSet("pki import", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	name := fs.String("name", ksync.FileEnterprise, "which identity: enterprise, seal (signs the PDFs) or device")
+	name := fs.String("name", ksync.FileEnterprise, "which identity: enterprise, enterprise-tls (the TLS client certificate), seal (signs the PDFs) or device")
 	certFile := fs.String("cert", "", "the certificate, PEM or DER")
 	keyFile := fs.String("key", "", "its private key, PEM (PKCS#8, encrypted or not, or SEC 1)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
 	if *certFile == "" || *keyFile == "" {
-		fmt.Fprintln(e.stderr, "usage: kaipiaoctl pki import --name enterprise|seal|device --cert FILE --key FILE")
+		fmt.Fprintln(e.stderr, "usage: kaipiaoctl pki import --name enterprise|enterprise-tls|seal|device --cert FILE --key FILE")
 		return exitUsage
 	}
 	if err := checkRole(e); err != nil {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/kaipiao/kaipiao/invoice"
@@ -112,17 +111,9 @@ func runPrint(e *env, args []string) int {
 		return exitRefused
 	}
 	_ = json.NewEncoder(e.stdout).Encode(res)
-	if err := printing.Record(db, operator(), res); err != nil {
+	if err := printing.Record(db, operatorName(e), res); err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl print: job %s was printed but the audit log could not record it: %v\n", res.Job, err)
 		return exitUsage
 	}
 	return exitOK
-}
-
-// operator names who works in the audit log: KAIPIAO_OPERATOR, else kaipiaoctl.
-func operator() string {
-	if v := os.Getenv("KAIPIAO_OPERATOR"); v != "" {
-		return v
-	}
-	return "kaipiaoctl"
 }

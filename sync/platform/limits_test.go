@@ -27,9 +27,10 @@ import (
 // never how fast (the client's own deadline is ten times the server's).
 
 type testPlatform struct {
-	addr  string
-	roots *x509.CertPool
-	logs  *logBuffer
+	addr   string
+	roots  *x509.CertPool
+	logs   *logBuffer
+	client tls.Certificate // the enterprise's TLS client identity
 }
 
 type logBuffer struct {
@@ -53,7 +54,13 @@ var testLimits = platform.Limits{ReadHeaderTimeout: 500 * time.Millisecond, Read
 	WriteTimeout: 2 * time.Second, IdleTimeout: time.Second, MaxHeaderBytes: 8 << 10,
 	MaxBody: 1 << 20, BodyBudget: 2 << 20, ConnsPerClient: 8}
 
-func startPlatform(t *testing.T) *testPlatform {
+func startPlatform(t *testing.T) *testPlatform { return startPlatformOpts(t, false, testLimits) }
+
+func startPlatformWith(t *testing.T, requireClient bool) *testPlatform {
+	return startPlatformOpts(t, requireClient, testLimits)
+}
+
+func startPlatformOpts(t *testing.T, requireClient bool, limits platform.Limits) *testPlatform {
 	t.Helper()
 	dir := t.TempDir()
 	set, err := ksync.NewDemoSet(ksync.DemoOptions{TaxID: "91350200776049653A", Machine: "661234567890"})
@@ -73,7 +80,7 @@ func startPlatform(t *testing.T) *testPlatform {
 		t.Fatal(err)
 	}
 	logs := &logBuffer{}
-	s := &platform.Server{DB: db, PKI: pki, Limits: testLimits, Logf: logs.Printf}
+	s := &platform.Server{DB: db, PKI: pki, Limits: limits, Logf: logs.Printf, RequireClientCert: requireClient}
 	srv := s.HTTPServer(log.New(io.Discard, "", 0))
 	srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){} // HTTP/1.1: raw requests
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -92,7 +99,8 @@ func startPlatform(t *testing.T) *testPlatform {
 	roots := x509.NewCertPool()
 	c, _ := x509.ParseCertificate(set.TLSCA.Cert.Raw)
 	roots.AddCert(c)
-	return &testPlatform{addr: ln.Addr().String(), roots: roots, logs: logs}
+	return &testPlatform{addr: ln.Addr().String(), roots: roots, logs: logs,
+		client: tls.Certificate{Certificate: [][]byte{set.EnterpriseTLS.Cert.Raw}, PrivateKey: set.EnterpriseTLS.Key}}
 }
 
 func (p *testPlatform) dial(t *testing.T) *tls.Conn {
@@ -205,22 +213,32 @@ func TestLargeBodiesAreRefusedUnread(t *testing.T) {
 	})
 	t.Run("bodies together stay within the budget", func(t *testing.T) {
 		// Two requests each declaring the largest body, sending it slowly, take the whole
-		// budget; a third is answered 503 at once, without its body.
+		// budget; a third is answered 503 at once, without its body. The read timeout is
+		// long here, so that the two still hold the budget however slow the machine.
+		l := testLimits
+		l.ReadTimeout, l.WriteTimeout, l.IdleTimeout = time.Minute, time.Minute, time.Minute
+		p := startPlatformOpts(t, false, l)
+		probe := p.dial(t) // dialled first: a handshake on a loaded machine takes a while
+		r := bufio.NewReader(probe)
 		for range 2 {
 			c := p.dial(t)
 			fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\nx", ksync.PathInvoices, 1<<20)
 		}
 		busy := false
-		for range 100 {
-			c := p.dial(t)
-			fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n", ksync.PathInvoices)
-			resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-			c.Close()
-			if err == nil && resp.StatusCode == http.StatusServiceUnavailable {
+		for range 200 {
+			// A whole small request: answered 400 (junk) while the budget has room, on the
+			// same kept-alive connection, and 503 once the two hold it.
+			fmt.Fprintf(probe, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n0123456789", ksync.PathInvoices)
+			resp, err := http.ReadResponse(r, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			if resp.StatusCode == http.StatusServiceUnavailable {
 				busy = true
 				break
 			}
-			time.Sleep(20 * time.Millisecond) // the two may not have been read yet
+			time.Sleep(50 * time.Millisecond) // the two may not have been read yet
 		}
 		if !busy {
 			t.Fatal("a request beyond the body budget was not answered 503")
@@ -255,6 +273,39 @@ func TestAccessLogNamesClientAndOutcome(t *testing.T) {
 	io.Copy(io.Discard, c)
 	got := p.logs.String()
 	if !strings.Contains(got, "POST /v1/orders from 127.0.0.1:") || !strings.Contains(got, ": 401 refused: orders need an ERP token") {
+		t.Fatalf("log: %s", got)
+	}
+}
+
+// With client certificates required (kaipiao-platform's default), a stranger without the
+// enterprise's TLS certificate is refused before a byte of the body is read; a client
+// with it gets as far as the envelope.
+func TestEnvelopesNeedTheEnterpriseTLSCertificate(t *testing.T) {
+	p := startPlatformWith(t, true)
+	post := func(c *tls.Conn, body bool) int {
+		fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n", ksync.PathInvoices, 900<<10)
+		if body {
+			go c.Write(make([]byte, 900<<10)) // junk: refused as an envelope, after reading
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode
+	}
+	if status := post(p.dial(t), false); status != http.StatusUnauthorized {
+		t.Fatalf("no client certificate: HTTP %d", status)
+	}
+	c, err := tls.Dial("tcp", p.addr, &tls.Config{RootCAs: p.roots, ServerName: "localhost", NextProtos: []string{"http/1.1"},
+		Certificates: []tls.Certificate{p.client}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if status := post(c, true); status != http.StatusBadRequest {
+		t.Fatalf("with the client certificate: HTTP %d, want the envelope's 400", status)
+	}
+	if got := p.logs.String(); !strings.Contains(got, "signer TLS 91350200776049653A: 400 refused: envelope") {
 		t.Fatalf("log: %s", got)
 	}
 }

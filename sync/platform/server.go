@@ -26,6 +26,10 @@ type Server struct {
 	Logf func(format string, args ...any)
 	// Limits bound requests and connections; DefaultLimits when zero.
 	Limits Limits
+	// RequireClientCert refuses an enveloped request without the enterprise's TLS client
+	// certificate before its body is read (kaipiao-platform sets it). Without it a
+	// certificate given is still checked against the envelope's signer.
+	RequireClientCert bool
 	// ERPTokens authenticates the ERPs that post orders (see orderapi.go).
 	ERPTokens *ERPTokens
 
@@ -46,9 +50,23 @@ func (s *Server) now() time.Time {
 }
 
 // TLSConfig serves HTTPS with the platform's TLS identity, TLS 1.3 only.
+// A client certificate, when the PKI has the transport CA, is asked for and verified
+// against it (an ERP posting orders has none, and needs none).
 func (s *Server) TLSConfig() *tls.Config {
-	return &tls.Config{MinVersion: tls.VersionTLS13,
+	cfg := &tls.Config{MinVersion: tls.VersionTLS13,
 		Certificates: []tls.Certificate{{Certificate: [][]byte{s.PKI.TLS.Cert.Raw}, PrivateKey: s.PKI.TLS.Key}}}
+	if s.PKI.ClientRoots != nil {
+		cfg.ClientAuth, cfg.ClientCAs = tls.VerifyClientCertIfGiven, s.PKI.ClientRoots
+	}
+	return cfg
+}
+
+// clientTaxID is the tax ID of the verified TLS client certificate, "" without one.
+func clientTaxID(r *http.Request) string {
+	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 {
+		return ""
+	}
+	return r.TLS.VerifiedChains[0][0].Subject.SerialNumber
 }
 
 // Handler routes the endpoints.
@@ -138,8 +156,17 @@ type request struct {
 // new one).
 func (s *Server) enveloped(kind string, h func(http.ResponseWriter, *request)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		// The envelope is signed inside its encryption: the signer is known only once the
-		// whole body is read and opened, so the body is bounded before (readBody).
+		// The TLS client certificate says who connects before a byte of the body is read;
+		// the envelope, signed inside its encryption, is known only once the whole body is
+		// read and opened, so the body is bounded before (readBody).
+		client := clientTaxID(r)
+		if client == "" && s.RequireClientCert {
+			s.fail(w, http.StatusUnauthorized, false, fmt.Errorf("no enterprise TLS client certificate: install enterprise-tls (kaipiaoctl pki init, or pki import --name enterprise-tls)"))
+			return
+		}
+		if client != "" {
+			info(r).signer = "TLS " + client
+		}
 		body, ok := s.readBody(w, r)
 		if !ok {
 			return
@@ -160,6 +187,9 @@ func (s *Server) enveloped(kind string, h func(http.ResponseWriter, *request)) h
 			return
 		case signer.Subject.SerialNumber == "":
 			s.fail(w, http.StatusBadRequest, true, fmt.Errorf("signer %q names no tax ID", signer.Subject.CommonName))
+			return
+		case client != "" && client != signer.Subject.SerialNumber:
+			s.fail(w, http.StatusBadRequest, true, fmt.Errorf("the TLS client is %s, the envelope is signed by %s", client, signer.Subject.SerialNumber))
 			return
 		}
 		info(r).outcome = fmt.Sprintf("envelope %s", p.ID)
