@@ -10,7 +10,7 @@
 #  2. kaipiao.exe on a fresh profile (its data under %LOCALAPPDATA%\Kaipiao, the built-in
 #     simulator): its first-run screen draws (screenshot), and it shuts down cleanly.
 #  3. kaipiao-setup.exe /S installs; the installed kaipiao.exe starts and draws; the
-#     uninstaller removes the program and leaves the data folder (and with /REMOVEDATA,
+#     uninstaller refuses while it runs, then removes the program and leaves the data folder (and with /REMOVEDATA,
 #     after a second install, removes that too).
 #
 # Usage: scripts/wine-test.sh [SCREENSHOT.png]   (default: temporary files; make
@@ -198,6 +198,15 @@ if [[ $parts == *" setup "* ]]; then
   step "the installed kaipiao.exe starts and draws"
   gui_start "C:\\Program Files\\Kaipiao\\kaipiao.exe"
   gui_shot "${shot:+${shot%.png}-installed.png}"
+  step "the uninstaller refuses while kaipiao.exe runs"
+  # The uninstaller copies itself to TEMP, starts the copy and returns; wait for the copy.
+  wine "C:\\Program Files\\Kaipiao\\uninstall.exe" /S || fail "the uninstaller did not start"
+  sleep 2
+  for _ in $(seq 1 60); do pgrep -f 'Au_\.exe' >/dev/null || break; sleep 0.5; done
+  pgrep -f 'Au_\.exe' >/dev/null && fail "the uninstaller did not end within 30 s"
+  wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\Kaipiao' >/dev/null 2>&1 ||
+    fail "the uninstaller ran while kaipiao.exe was open (its Add/Remove Programs entry is gone)"
+  [ -s "$pf/kaipiao.exe" ] || fail "the refused uninstall removed kaipiao.exe"
   gui_stop
 
   step "the silent uninstaller removes the program and keeps the data"

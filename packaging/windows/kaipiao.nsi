@@ -37,7 +37,10 @@ BrandingText "${PRODUCT} ${VERSION}"
 !define MUI_ICON "../../assets/windows/kaipiao.ico"
 !define MUI_UNICON "../../assets/windows/kaipiao.ico"
 !define MUI_ABORTWARNING
-!define MUI_FINISHPAGE_RUN "$INSTDIR\kaipiao.exe"
+; "Start Kaipiao" on the last page: through Explorer, so that the program runs as the clerk,
+; not elevated like the installer (its data folder and files must be the clerk's).
+!define MUI_FINISHPAGE_RUN
+!define MUI_FINISHPAGE_RUN_FUNCTION StartAsUser
 
 !insertmacro MUI_PAGE_WELCOME
 !insertmacro MUI_PAGE_DIRECTORY
@@ -60,10 +63,26 @@ VIAddVersionKey /LANG=${LANG_SIMPCHINESE} "FileVersion" "${VERSION}"
 VIAddVersionKey /LANG=${LANG_SIMPCHINESE} "ProductVersion" "${VERSION}"
 VIAddVersionKey /LANG=${LANG_SIMPCHINESE} "LegalCopyright" "© Kaipiao contributors"
 
+LangString CloseFirst ${LANG_SIMPCHINESE} "开票程序正在运行。请先关闭它，然后再试。"
+LangString CloseFirst ${LANG_ENGLISH} "Kaipiao is running. Close it first, then try again."
 LangString DeleteData ${LANG_SIMPCHINESE} "是否同时删除开票数据（发票库、证书、PDF）？$\r$\n$\r$\n$LOCALAPPDATA\Kaipiao$\r$\n$\r$\n已开具的发票须依法保存：除非已另行备份，请选择“否”。"
 LangString DeleteData ${LANG_ENGLISH} "Also delete the invoicing data (invoice store, certificates, PDFs)?$\r$\n$\r$\n$LOCALAPPDATA\Kaipiao$\r$\n$\r$\nIssued invoices must be kept by law: answer No unless you have a backup."
 
+Function StartAsUser
+  Exec '"$WINDIR\explorer.exe" "$INSTDIR\kaipiao.exe"'
+FunctionEnd
+
+; A running kaipiao.exe cannot be replaced or removed: ask the clerk to close it first
+; (silently: give up, with an error status, and leave everything as it was).
+!macro RefuseWhileRunning
+  FindWindow $0 "" "${PRODUCT}"
+  StrCmp $0 0 +3
+    MessageBox MB_OK|MB_ICONEXCLAMATION "$(CloseFirst)" /SD IDOK
+    Abort "$(CloseFirst)"
+!macroend
+
 Section "Kaipiao"
+  !insertmacro RefuseWhileRunning
   SetShellVarContext all
   SetOutPath "$INSTDIR"
   File "${BINDIR}/kaipiao.exe"
@@ -90,6 +109,7 @@ Section "Kaipiao"
 SectionEnd
 
 Section "Uninstall"
+  !insertmacro RefuseWhileRunning
   SetShellVarContext all
   Delete "$INSTDIR\kaipiao.exe"
   Delete "$INSTDIR\kaipiaoctl.exe"
