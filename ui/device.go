@@ -127,7 +127,7 @@ func (s *deviceScreen) refresh() {
 		if err == nil {
 			off, err = s.dev.Offline(ctx)
 		}
-		fyne.Do(func() {
+		onUI(func() {
 			if err != nil {
 				s.identity.SetText(lang.L("未连接：") + deviceMessage(err))
 				s.report.Disable()
@@ -277,7 +277,7 @@ func (s *deviceScreen) act(do func(context.Context) (string, error)) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		text, err := do(ctx)
-		fyne.Do(func() {
+		onUI(func() {
 			if err != nil {
 				s.result.Importance = widget.DangerImportance
 				text = lang.L("失败：") + deviceMessage(err)
@@ -310,7 +310,7 @@ func (s *deviceScreen) changePIN() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		err := s.dev.ChangePIN(ctx, id, old, pin)
-		fyne.Do(func() {
+		onUI(func() {
 			s.pinBtn.Enable()
 			if err != nil {
 				s.pinFailed(lang.L("修改失败：") + deviceMessage(err))
