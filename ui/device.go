@@ -46,6 +46,9 @@ type deviceScreen struct {
 	pinResult                        *widget.Label
 
 	st device.Status // as last read; the period the buttons act on
+	// pass numbers the reads: one overtaken by a later one (the read at start and the
+	// tab's, say, around an invoice issued) shows nothing, so the stock never goes back.
+	pass int
 
 	absent *widget.Label // why the panel is disabled, while the device is not connected
 }
@@ -115,6 +118,8 @@ func (s *deviceScreen) refresh() {
 	if !s.u.deviceReady() {
 		return
 	}
+	s.pass++
+	pass := s.pass
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -128,6 +133,9 @@ func (s *deviceScreen) refresh() {
 			off, err = s.dev.Offline(ctx)
 		}
 		onUI(func() {
+			if pass != s.pass {
+				return // a later read is under way
+			}
 			if err != nil {
 				s.identity.SetText(lang.L("未连接：") + deviceMessage(err))
 				s.report.Disable()
