@@ -2,20 +2,28 @@
 # Installs what building and testing Kaipiao needs on Debian: the C libraries Fyne links
 # against, and the tools the tests run (PDF checks, a pseudo-terminal bridge, Xvfb for
 # screenshots, a private CUPS scheduler with the cups-pdf virtual printer for the print
-# tests), and mingw-w64 for the Windows build. Installs as root, or through sudo; otherwise prints the exact command.
+# tests), mingw-w64 and NSIS for the Windows build and installer, Wine (64-bit only) with
+# xdotool to run the Windows programs in the tests, and debootstrap for a fresh Debian root
+# to install the .deb into. Installs as root, or through sudo; otherwise prints the exact
+# command.
 set -euo pipefail
 
 packages=(
   gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev
   xvfb xauth x11-apps netpbm xdotool
-  poppler-utils qpdf zbar-tools
+  poppler-utils qpdf zbar-tools libxml2-utils
+  chromium nodejs
   socat
   util-linux
   cups-daemon cups-client cups-filters printer-driver-cups-pdf
-  wine wine64
-  gcc-mingw-w64-x86-64
+  gcc-mingw-w64-x86-64 nsis
+  wine wine64 xdotool debootstrap
 )
+
+# The OFD reader test (ofd/reader) runs the npm package ofd.js in Debian's chromium; npm
+# comes with some nodejs builds (NodeSource's) and is Debian's package npm otherwise.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
