@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
@@ -40,11 +39,14 @@ type deviceScreen struct {
 	identity, stock, offline, period *widget.Label
 	locks, result                    *widget.Label
 	report, clear                    *widget.Button
-	oldPIN, newPIN, again            *widget.Entry
+	oldPIN, newPIN, again            *entry
 	pinBtn                           *widget.Button
 	pinResult                        *widget.Label
 
 	st DeviceStatus // as last read; the period the buttons act on
+	// pass numbers the reads: one overtaken by a later one (the read at start and the
+	// tab's, say, around an invoice issued) shows nothing, so the stock never goes back.
+	pass int
 
 	absent *widget.Label // why the panel is disabled, while the device is not connected
 }
@@ -52,7 +54,7 @@ type deviceScreen struct {
 func newDeviceScreen(u *UI) *deviceScreen {
 	s := &deviceScreen{u: u, dev: u.ws.Device, identity: widget.NewLabel(""), stock: widget.NewLabel(""),
 		offline: widget.NewLabel(""), period: widget.NewLabel(""), locks: widget.NewLabel(""), result: widget.NewLabel(""),
-		oldPIN: widget.NewPasswordEntry(), newPIN: widget.NewPasswordEntry(), again: widget.NewPasswordEntry(),
+		oldPIN: newPasswordEntry(), newPIN: newPasswordEntry(), again: newPasswordEntry(),
 		pinResult: widget.NewLabel(""), absent: widget.NewLabel("")}
 	s.absent.Importance, s.absent.Wrapping = widget.DangerImportance, fyne.TextWrapWord
 	s.absent.Hide()
@@ -114,6 +116,8 @@ func (s *deviceScreen) refresh() {
 	if !s.u.deviceReady() {
 		return
 	}
+	s.pass++
+	pass := s.pass
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -126,7 +130,10 @@ func (s *deviceScreen) refresh() {
 		if err == nil {
 			off, err = s.dev.Offline(ctx)
 		}
-		fyne.Do(func() {
+		onUI(func() {
+			if pass != s.pass {
+				return // a later read is under way
+			}
 			if err != nil {
 				s.identity.SetText(lang.L("未连接：") + deviceMessage(err))
 				s.report.Disable()
@@ -229,11 +236,7 @@ func offlineText(off DeviceOffline) string {
 
 // confirm asks before a report or a clear: both change the device for good.
 func (s *deviceScreen) confirm(title, question string, do func()) {
-	dialog.ShowConfirm(title, lang.L(question, map[string]any{"Period": s.st.Period}), func(ok bool) {
-		if ok {
-			do()
-		}
-	}, s.u.win)
+	showConfirm(s.u.win, title, lang.L(question, map[string]any{"Period": s.st.Period}), lang.L("确定"), nil, do)
 }
 
 // doReport makes the open period's 抄报. The request ID names the period, so doing it
@@ -273,7 +276,7 @@ func (s *deviceScreen) act(do func(context.Context) (string, error)) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		text, err := do(ctx)
-		fyne.Do(func() {
+		onUI(func() {
 			if err != nil {
 				s.result.Importance = widget.DangerImportance
 				text = lang.L("失败：") + deviceMessage(err)
@@ -306,13 +309,13 @@ func (s *deviceScreen) changePIN() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		err := s.dev.ChangePIN(ctx, id, old, pin)
-		fyne.Do(func() {
+		onUI(func() {
 			s.pinBtn.Enable()
 			if err != nil {
 				s.pinFailed(lang.L("修改失败：") + deviceMessage(err))
 				return
 			}
-			for _, e := range []*widget.Entry{s.oldPIN, s.newPIN, s.again} {
+			for _, e := range []*entry{s.oldPIN, s.newPIN, s.again} {
 				e.SetText("")
 			}
 			s.pinResult.Importance = widget.SuccessImportance

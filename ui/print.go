@@ -42,7 +42,7 @@ type printDialog struct {
 
 	printer  *widget.Select
 	paper    *widget.RadioGroup
-	copies   *widget.Entry
+	copies   *entry
 	list     *widget.List
 	count    *widget.Label
 	preview  *canvas.Image
@@ -73,11 +73,11 @@ func (l *invoiceList) printButton() fyne.CanvasObject {
 func (l *invoiceList) showPrint(all bool) *printDialog {
 	recs, err := l.allRecords()
 	if err != nil {
-		dialog.ShowError(err, l.u.win)
+		showError(l.u.win, err)
 		return nil
 	}
 	if len(recs) == 0 {
-		dialog.ShowInformation(lang.L("打印"), lang.L("没有符合条件的发票"), l.u.win)
+		showInfo(l.u.win, lang.L("打印"), lang.L("没有符合条件的发票"))
 		return nil
 	}
 	p := &printDialog{u: l.u, recs: recs, picked: make([]bool, len(recs))}
@@ -108,7 +108,7 @@ func (p *printDialog) build() {
 			p.paper.SetSelected(labels[i])
 		}
 	}
-	p.copies = widget.NewEntry()
+	p.copies = newEntry()
 	p.copies.SetText("1")
 	p.copies.Validator = func(s string) error {
 		if n, err := strconv.Atoi(strings.TrimSpace(s)); err != nil || n < 1 || n > printing.MaxCopies {
@@ -288,7 +288,7 @@ func (p *printDialog) start() {
 	p.progress.SetValue(0)
 	req.Progress = func(done, total int) {
 		// Laying out is most of the work; the last step is the spooler's.
-		fyne.Do(func() {
+		onUI(func() {
 			p.stage = lang.L("排版 {{.Done}} / {{.Total}} 张", map[string]any{"Done": done, "Total": total})
 			p.progress.SetValue(float64(done) / float64(total+1))
 		})
@@ -303,7 +303,7 @@ func (p *printDialog) start() {
 		} else {
 			log.Printf("print %d invoices on %q: %v", len(invs), req.Printer, err)
 		}
-		fyne.Do(func() { p.finish(req, res, err) })
+		onUI(func() { p.finish(req, res, err) })
 	}()
 }
 
