@@ -2,9 +2,6 @@ package invoice
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"time"
 )
@@ -26,16 +23,6 @@ type Intent struct {
 type Receipt struct {
 	Invoice *Invoice // with its Issued fields from the device
 	Counter uint64   // the device's journal counter: 1, 2, … gapless over its life
-}
-
-// PayloadHash identifies a draft's content (everything but the device's fields), so
-// that the same order sent twice is recognised and a changed one is not mistaken for it.
-func PayloadHash(draft *Invoice) string {
-	d := *draft
-	d.Issued = Issued{}
-	raw, _ := json.Marshal(&d)
-	sum := sha256.Sum256(raw)
-	return hex.EncodeToString(sum[:])
 }
 
 // Errors a Device returns, so the engine can tell what happened to a request.
