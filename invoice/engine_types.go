@@ -7,16 +7,17 @@ import (
 )
 
 // Intent is written, and fsynced, before the device is asked to issue: after a crash it
-// says which requests may have reached the device, to be resolved by request ID.
+// says which requests may have reached the device, to be resolved by request ID. The
+// store keeps it in its own record (store/record.go).
 type Intent struct {
-	RequestID      string    `json:"request_id"`
-	OrderID        string    `json:"order_id"`
-	PayloadHash    string    `json:"payload_hash"`
-	ExpectedCode   string    `json:"expected_code,omitempty"`
-	ExpectedNumber string    `json:"expected_number"`
-	Operator       string    `json:"operator"`
-	Created        time.Time `json:"created"`
-	Draft          *Invoice  `json:"draft"`
+	RequestID      string
+	OrderID        string
+	PayloadHash    string // PayloadHash of Draft
+	ExpectedCode   string
+	ExpectedNumber string
+	Operator       string
+	Created        time.Time
+	Draft          *Invoice
 }
 
 // Receipt is an invoice the device has issued, with its place in the device's journal.
