@@ -18,59 +18,65 @@ import (
 // gives today. Otherwise (a device that changed a field of the draft, say) the version-1
 // hash stays, and invoice.SamePayload compares the order in version 1.
 func migrateRecords(tx *bolt.Tx) error {
-	recs := tx.Bucket(bInvoices)
-	type kv struct{ k, v []byte }
-	var rewrite []kv
-	err := recs.ForEach(func(k, v []byte) error {
+	err := rewriteBucket(tx.Bucket(bInvoices), func(k, v []byte) ([]byte, error) {
 		var rec Record
 		if err := json.Unmarshal(v, &rec); err != nil {
-			return fmt.Errorf("invoice #%d: %w", u64(k), err)
+			return nil, fmt.Errorf("invoice #%d: %w", u64(k), err)
 		}
 		if rec.Invoice == nil {
-			return fmt.Errorf("invoice #%d: the record holds no invoice", u64(k))
+			return nil, fmt.Errorf("invoice #%d: the record holds no invoice", u64(k))
 		}
 		rec.PayloadHash = upgradeHash(rec.PayloadHash, rec.Invoice)
-		raw, err := json.Marshal(&rec)
-		if err != nil {
-			return err
-		}
-		rewrite = append(rewrite, kv{append([]byte{}, k...), raw})
-		return nil
+		return json.Marshal(&rec)
 	})
 	if err != nil {
 		return err
 	}
-	for _, r := range rewrite {
-		if err := recs.Put(r.k, r.v); err != nil {
-			return err
-		}
-	}
-	intents := tx.Bucket(bIntents)
-	rewrite = rewrite[:0]
-	err = intents.ForEach(func(k, v []byte) error {
+	return rewriteBucket(tx.Bucket(bIntents), func(k, v []byte) ([]byte, error) {
 		in, err := decodeIntent(v)
 		if err != nil {
-			return fmt.Errorf("intent %s: %w", k, err)
+			return nil, fmt.Errorf("intent %s: %w", k, err)
 		}
 		if in.Draft != nil {
 			in.PayloadHash = upgradeHash(in.PayloadHash, in.Draft)
 		}
-		raw, err := encodeIntent(&in)
-		if err != nil {
-			return err
-		}
-		rewrite = append(rewrite, kv{append([]byte{}, k...), raw})
-		return nil
+		return encodeIntent(&in)
 	})
-	if err != nil {
-		return err
-	}
-	for _, r := range rewrite {
-		if err := intents.Put(r.k, r.v); err != nil {
-			return err
+}
+
+// rewriteBucket replaces every value of b by what f makes of it, a chunk at a time: a
+// cursor must not run over keys being written, and a year's invoices need not all be in
+// memory at once.
+func rewriteBucket(b *bolt.Bucket, f func(k, v []byte) ([]byte, error)) error {
+	const chunk = 512
+	type kv struct{ k, v []byte }
+	var after []byte
+	for {
+		var batch []kv
+		c := b.Cursor()
+		k, v := c.First()
+		if after != nil {
+			if k, v = c.Seek(after); k != nil && string(k) == string(after) {
+				k, v = c.Next()
+			}
 		}
+		for ; k != nil && len(batch) < chunk; k, v = c.Next() {
+			raw, err := f(k, v)
+			if err != nil {
+				return err
+			}
+			batch = append(batch, kv{append([]byte{}, k...), raw})
+		}
+		for _, e := range batch {
+			if err := b.Put(e.k, e.v); err != nil {
+				return err
+			}
+		}
+		if len(batch) < chunk {
+			return nil
+		}
+		after = batch[len(batch)-1].k
 	}
-	return nil
 }
 
 // upgradeHash is the version-2 hash of inv when the version-1 hash old is inv's own,

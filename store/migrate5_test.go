@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -121,5 +122,48 @@ func TestMigrateV4HashesAndIntents(t *testing.T) {
 	other.Draft, other.PayloadHash = &changed, invoice.PayloadHash(&changed)
 	if err := db.BeginIssue(other); !errors.Is(err, ErrIntentConflict) {
 		t.Fatalf("a changed intent: %v, want ErrIntentConflict", err)
+	}
+}
+
+// The migration rewrites a bucket a chunk at a time: every record of a store larger than
+// one chunk comes through, once.
+func TestMigrateV4ManyRecords(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kaipiao.db")
+	const n = 1100 // two chunk boundaries
+	recs, hashes := map[uint64]invoice.Receipt{}, map[string]string{}
+	for i := 1; i <= n; i++ {
+		r := issued(fmt.Sprintf("SO-%d", i), i, "甲公司", t0)
+		recs[uint64(i)] = r
+		hashes[r.Invoice.RequestID] = invoice.PayloadHashV1(r.Invoice)
+	}
+	writeV4(t, path, recs, hashes, nil)
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.db.View(func(tx *bolt.Tx) error {
+		seen := 0
+		return errors.Join(tx.Bucket(bInvoices).ForEach(func(k, v []byte) error {
+			seen++
+			var j recordJSON
+			if err := json.Unmarshal(v, &j); err != nil {
+				return err
+			}
+			want := recs[u64(k)].Invoice
+			if j.Invoice == nil || j.Invoice.V != invoiceRecordVersion || j.Invoice.RequestID != want.RequestID ||
+				j.PayloadHash != invoice.PayloadHash(want) {
+				return fmt.Errorf("record %d not migrated: %s", u64(k), v)
+			}
+			return nil
+		}), func() error {
+			if seen != n {
+				return fmt.Errorf("%d records after migration, want %d", seen, n)
+			}
+			return nil
+		}())
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
