@@ -213,7 +213,7 @@ type recordJSON struct {
 
 // MarshalJSON writes the record in the store's format (its invoice as the store's own
 // invoice record, version invoiceRecordVersion).
-func (r *Record) MarshalJSON() ([]byte, error) {
+func (r Record) MarshalJSON() ([]byte, error) {
 	j := recordJSON{Counter: r.Counter, Imported: r.Imported, PayloadHash: r.PayloadHash, StoredAt: r.StoredAt,
 		Sync: r.Sync, SyncError: r.SyncError, AckedAt: r.AckedAt, Ack: r.Ack}
 	if r.Invoice != nil {
