@@ -128,7 +128,7 @@ func main() {
 	// (settings); each invoice's mail is queued when it is issued, retried on failure.
 	mailCtx, stopMail := context.WithCancel(context.Background())
 	defer stopMail()
-	go mailLoop(mailCtx, &mail.Mailer{DB: ws.Store, Render: screens.RenderPDF}, time.Minute)
+	go mailLoop(mailCtx, &mail.Mailer{DB: ws.Store, Render: screens.RenderPDF, RenderOFD: screens.RenderOFD}, time.Minute)
 
 	if *nodevice {
 		driveNoDevice(a, w, ws, screens, func(built *ui.UI) { u = built })
@@ -195,6 +195,10 @@ func screensFor(ws *workstation.Workstation, data, operator string) *ui.Workstat
 		DeviceState: func(ctx context.Context) (ui.DeviceState, error) { return deviceState(ctx, ws) },
 		RenderPDF: func(inv *invoice.Invoice) ([]byte, error) {
 			doc, _, err := workstation.RenderPDF(data, inv)
+			return doc, err
+		},
+		RenderOFD: func(inv *invoice.Invoice) ([]byte, error) {
+			doc, _, err := workstation.RenderOFD(data, inv)
 			return doc, err
 		},
 		SuggestBuyers: func(text string) []invoice.Party {

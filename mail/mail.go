@@ -36,7 +36,10 @@ var Backoff = []time.Duration{time.Minute, 5 * time.Minute, 30 * time.Minute, 2 
 type Mailer struct {
 	DB     *store.DB
 	Render Render
-	Now    func() time.Time // default time.Now
+	// RenderOFD, when set, makes the invoice's OFD, attached beside the PDF as
+	// 发票代码_发票号码.ofd: the archival layout buyers' accountants ask for.
+	RenderOFD Render
+	Now       func() time.Time // default time.Now
 	// Dial opens the connection to the server; default net.Dialer with a 30 s timeout.
 	Dial func(ctx context.Context, addr string) (net.Conn, error)
 }
@@ -114,7 +117,15 @@ func (m *Mailer) send(ctx context.Context, s store.MailSettings, job store.MailJ
 	if err != nil {
 		return &smtp.SMTPError{Code: 553, Message: fmt.Sprintf("收件地址“%s”无效：%v", job.Status.To, err)}
 	}
-	msg, err := Message(from, to, inv, doc, m.now())
+	var extra []Attachment
+	if m.RenderOFD != nil {
+		o, err := m.RenderOFD(inv)
+		if err != nil {
+			return fmt.Errorf("生成OFD失败：%w", err)
+		}
+		extra = append(extra, Attachment{Name: inv.Code + "_" + inv.Number + ".ofd", Type: "application/ofd", Data: o})
+	}
+	msg, err := Message(from, to, inv, doc, m.now(), extra...)
 	if err != nil {
 		return err
 	}
@@ -168,10 +179,16 @@ func (m *Mailer) now() time.Time {
 	return time.Now()
 }
 
+// Attachment is a further file of an e-mail: the invoice's OFD.
+type Attachment struct {
+	Name, Type string
+	Data       []byte
+}
+
 // Message builds the e-mail: a short Chinese text and the PDF attached as
-// 发票代码_发票号码.pdf, in MIME with base64 bodies (a PDF is binary; 8-bit transport
-// cannot be assumed).
-func Message(from, to *mail.Address, inv *invoice.Invoice, pdf []byte, date time.Time) ([]byte, error) {
+// 发票代码_发票号码.pdf, then any extra attachments, in MIME with base64 bodies (a PDF
+// is binary; 8-bit transport cannot be assumed).
+func Message(from, to *mail.Address, inv *invoice.Invoice, pdf []byte, date time.Time, extra ...Attachment) ([]byte, error) {
 	boundary := "kaipiao-" + inv.Code + "-" + inv.Number
 	t := inv.Totals()
 	subject := fmt.Sprintf("电子发票 %s %s（%s）", inv.Code, inv.Number, inv.Seller.Name)
@@ -198,6 +215,13 @@ func Message(from, to *mail.Address, inv *invoice.Invoice, pdf []byte, date time
 		"Content-Disposition": {`attachment; filename="` + name + `"`}, "Content-Transfer-Encoding": {"base64"}})
 	b.WriteString("\r\n")
 	writeBase64(&b, pdf)
+	for _, a := range extra {
+		fmt.Fprintf(&b, "--%s\r\n", boundary)
+		writeHeader(&b, textproto.MIMEHeader{"Content-Type": {a.Type + `; name="` + a.Name + `"`},
+			"Content-Disposition": {`attachment; filename="` + a.Name + `"`}, "Content-Transfer-Encoding": {"base64"}})
+		b.WriteString("\r\n")
+		writeBase64(&b, a.Data)
+	}
 	fmt.Fprintf(&b, "--%s--\r\n", boundary)
 	return b.Bytes(), nil
 }

@@ -9,13 +9,18 @@ packages=(
   gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev
   xvfb xauth x11-apps netpbm xdotool
-  poppler-utils qpdf zbar-tools
+  poppler-utils qpdf zbar-tools libxml2-utils
+  chromium nodejs
   socat
   util-linux
   cups-daemon cups-client cups-filters printer-driver-cups-pdf
   wine wine64
   gcc-mingw-w64-x86-64
 )
+
+# The OFD reader test (ofd/reader) runs the npm package ofd.js in Debian's chromium; npm
+# comes with some nodejs builds (NodeSource's) and is Debian's package npm otherwise.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

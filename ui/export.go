@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/ofd"
 	"github.com/kaipiao/kaipiao/pdf"
 	"github.com/kaipiao/kaipiao/report"
 	"github.com/kaipiao/kaipiao/store"
@@ -22,6 +23,7 @@ const (
 	exportXLSX = "xlsx"
 	exportCSV  = "csv"
 	exportPDF  = "pdf" // a folder, or a .zip when the path ends so
+	exportOFD  = "ofd" // likewise
 )
 
 // allRecords is every invoice the list's filter selects, all pages, newest first.
@@ -73,6 +75,9 @@ func (l *invoiceList) exportCount(path, kind string) (int, error) {
 	case exportPDF:
 		_, err := report.WritePDFs(path, recs, renderer(l.u.ws))
 		return len(recs), err
+	case exportOFD:
+		_, err := report.WriteOFDs(path, recs, ofdRenderer(l.u.ws))
+		return len(recs), err
 	}
 	return 0, fmt.Errorf("unknown export kind %q", kind)
 }
@@ -85,12 +90,21 @@ func renderer(ws *Workstation) report.Render {
 	return func(inv *invoice.Invoice) ([]byte, error) { return pdf.Render(inv, pdf.Options{Seal: true}) }
 }
 
-// exportButtons are the list's export buttons: Excel, CSV, PDF.
+// ofdRenderer is the workstation's OFD renderer, or an unsigned ofd.Write.
+func ofdRenderer(ws *Workstation) report.Render {
+	if ws.RenderOFD != nil {
+		return ws.RenderOFD
+	}
+	return func(inv *invoice.Invoice) ([]byte, error) { return ofd.Write(inv, ofd.Options{}) }
+}
+
+// exportButtons are the list's export buttons: Excel, CSV, PDF, OFD.
 func (l *invoiceList) exportButtons() []fyne.CanvasObject {
 	return []fyne.CanvasObject{
 		widget.NewButton(lang.L("导出Excel"), func() { l.askExportFile(exportXLSX) }),
 		widget.NewButton(lang.L("导出CSV"), func() { l.askExportFile(exportCSV) }),
-		widget.NewButton(lang.L("导出PDF"), l.askExportPDF),
+		widget.NewButton(lang.L("导出PDF"), func() { l.askExportLayouts(exportPDF) }),
+		widget.NewButton(lang.L("导出OFD"), func() { l.askExportLayouts(exportOFD) }),
 	}
 }
 
@@ -109,8 +123,14 @@ func (l *invoiceList) askExportFile(kind string) {
 	d.Show()
 }
 
-// askExportPDF asks whether the PDFs go into a .zip or a folder, then where.
-func (l *invoiceList) askExportPDF() {
+// askExportLayouts asks whether the PDFs (or OFDs, kind) go into a .zip or a folder,
+// then where.
+func (l *invoiceList) askExportLayouts(kind string) {
+	name := strings.ToUpper(kind)
+	title, label := lang.L("导出PDF"), lang.L("筛选出的发票的PDF导出到：")
+	if kind == exportOFD {
+		title, label = lang.L("导出OFD"), lang.L("筛选出的发票的OFD导出到：")
+	}
 	var choice dialog.Dialog
 	zipBtn := widget.NewButton(lang.L("压缩包 (.zip)"), func() {
 		choice.Hide()
@@ -123,9 +143,9 @@ func (l *invoiceList) askExportPDF() {
 			if !strings.HasSuffix(strings.ToLower(path), ".zip") {
 				path += ".zip"
 			}
-			l.export(path, exportPDF)
+			l.export(path, kind)
 		}, l.u.win)
-		d.SetFileName(l.u.ws.Now().In(invoice.Beijing).Format("发票PDF_20060102") + ".zip")
+		d.SetFileName(l.u.ws.Now().In(invoice.Beijing).Format("发票"+name+"_20060102") + ".zip")
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".zip"}))
 		d.Show()
 	})
@@ -135,11 +155,11 @@ func (l *invoiceList) askExportPDF() {
 			if err != nil || dir == nil {
 				return
 			}
-			l.export(dir.Path(), exportPDF)
+			l.export(dir.Path(), kind)
 		}, l.u.win)
 	})
-	choice = dialog.NewCustom(lang.L("导出PDF"), lang.L("取消"), container.NewVBox(
-		widget.NewLabel(lang.L("筛选出的发票的PDF导出到：")), container.NewHBox(zipBtn, folderBtn)), l.u.win)
+	choice = dialog.NewCustom(title, lang.L("取消"), container.NewVBox(
+		widget.NewLabel(label), container.NewHBox(zipBtn, folderBtn)), l.u.win)
 	choice.Show()
 }
 

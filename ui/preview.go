@@ -3,6 +3,8 @@ package ui
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -74,11 +76,14 @@ func draftForPreview(d *invoice.Invoice) *invoice.Invoice {
 	return &p
 }
 
-// savePDF writes an invoice's PDF to path.
+// savePDF writes an invoice's PDF to path, or its OFD when path ends in .ofd.
 func savePDF(ws *Workstation, inv *invoice.Invoice, path string) error {
 	render := ws.RenderPDF
 	if render == nil {
 		render = func(inv *invoice.Invoice) ([]byte, error) { return pdf.Render(inv, pdf.Options{Seal: true}) }
+	}
+	if strings.EqualFold(filepath.Ext(path), ".ofd") {
+		render = ofdRenderer(ws)
 	}
 	doc, err := render(inv)
 	if err != nil {
@@ -106,6 +111,7 @@ func askSavePDF(win fyne.Window, ws *Workstation, inv *invoice.Invoice) {
 		showInfo(win, lang.L("已保存"), path)
 	}, win)
 	d.SetFileName(fmt.Sprintf("发票_%s_%s.pdf", inv.Code, inv.Number))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+	// The same dialog saves the OFD: the clerk picks the .ofd type or names the file so.
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".ofd"}))
 	d.Show()
 }

@@ -33,6 +33,9 @@ type Workstation struct {
 	// RenderPDF renders an issued invoice's PDF, signed with the seller's seal where the
 	// workstation has one; pdf.Render with the seal drawn when nil.
 	RenderPDF func(*invoice.Invoice) ([]byte, error)
+	// RenderOFD renders an issued invoice's OFD, sealed with the enterprise's SM2
+	// certificate where the workstation has one; ofd.Write unsigned when nil.
+	RenderOFD func(*invoice.Invoice) ([]byte, error)
 	// Device is the tax-control device for the administrator's device panel (stock,
 	// offline counters, 抄报, 清卡, PIN); nil hides the panel. main wires ws.Client.
 	Device DevicePanel
