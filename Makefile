@@ -6,7 +6,7 @@ STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   = $(GO) run golang.org/x/perf/cmd/benchstat@latest
 FUZZTIME  ?= 5s
 
-.PHONY: all deps build gui run demo screenshots test vet lint fuzz soak bench clean windows
+.PHONY: all deps build gui run demo screenshots test vet lint fuzz soak bench clean windows deb
 
 all: build
 
@@ -20,17 +20,33 @@ build: deps gui
 gui: deps
 	$(GO) build -tags migrated_fynedo -o bin/kaipiao .
 
-# The desktop program for Windows, cross-built with mingw-w64 (Debian package
-# gcc-mingw-w64-x86-64). Its icon and manifest (assets/windows) are linked in from a .syso
-# that exists only for the build: left in the tree, it would break other targets' builds.
-WINCC ?= x86_64-w64-mingw32-gcc
-RSRC   = $(GO) run github.com/akavel/rsrc@v0.10.2
+# The Windows programs and their installer: kaipiao.exe (the desktop program, cross-built
+# with mingw-w64, Debian package gcc-mingw-w64-x86-64), kaipiaoctl.exe, and
+# kaipiao-setup.exe (NSIS, Debian package nsis; packaging/windows/kaipiao.nsi). The icon,
+# manifest and version information (assets/windows) are linked in from a .syso that
+# exists only for the build: left in the tree, it would break other targets' builds.
+# Symbols and DWARF are left out (-s -w) and so is Fyne's colour-emoji font (no_emoji):
+# see docs/windows.md for what makes the size.
+VERSION ?= 1.0.0
+WINCC  ?= x86_64-w64-mingw32-gcc
+WINRES  = $(GO) run github.com/tc-hib/go-winres@v0.3.3
+WINTAGS = migrated_fynedo no_emoji
 
 windows:
 	@command -v $(WINCC) >/dev/null || { echo "make windows: no $(WINCC): apt-get install gcc-mingw-w64-x86-64" >&2; exit 2; }
-	$(RSRC) -arch amd64 -manifest assets/windows/kaipiao.manifest -ico assets/windows/kaipiao.ico -o rsrc_windows_amd64.syso
-	CC=$(WINCC) GOOS=windows GOARCH=amd64 CGO_ENABLED=1 $(GO) build -tags migrated_fynedo -ldflags -H=windowsgui \
-		-o bin/kaipiao.exe . ; status=$$?; rm -f rsrc_windows_amd64.syso; exit $$status
+	@command -v makensis >/dev/null || { echo "make windows: no makensis: apt-get install nsis" >&2; exit 2; }
+	cd assets/windows && $(WINRES) make --in winres.json --arch amd64 --out ../../rsrc \
+		--product-version $(VERSION).0 --file-version $(VERSION).0
+	CC=$(WINCC) GOOS=windows GOARCH=amd64 CGO_ENABLED=1 $(GO) build -tags '$(WINTAGS)' \
+		-ldflags '-s -w -H=windowsgui' -o bin/kaipiao.exe . ; status=$$?; rm -f rsrc_windows_amd64.syso; exit $$status
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -ldflags '-s -w' -o bin/kaipiaoctl.exe ./cmd/kaipiaoctl
+	makensis -V2 -DVERSION=$(VERSION) -DBINDIR=$(CURDIR)/bin -DOUTFILE=$(CURDIR)/bin/kaipiao-setup.exe \
+		packaging/windows/kaipiao.nsi
+
+# The Debian package of the Linux programs, with the desktop entry and the icon
+# (scripts/deb.sh): bin/kaipiao_$(VERSION)_amd64.deb.
+deb: gui
+	./scripts/deb.sh $(VERSION)
 
 # The desktop workstation on its embedded defaults: the built-in device simulator, a
 # local data folder, and a local reference platform with demo certificates.
@@ -64,6 +80,8 @@ screenshots: build
 	./scripts/gui-smoke.sh docs/screens/gui-xvfb.png
 	./scripts/gui-nodevice.sh docs/screens
 	./scripts/gui-keyboard.sh docs/screens
+	$(MAKE) --no-print-directory windows
+	./scripts/wine-test.sh docs/screens/windows-wine.png
 
 vet:
 	$(GO) vet ./...
@@ -83,6 +101,9 @@ test: deps vet lint build
 	./scripts/gui-keyboard.sh $$(mktemp -d)
 	./scripts/gui-latency.sh 500
 	$(MAKE) --no-print-directory windows
+	./scripts/wine-test.sh
+	$(MAKE) --no-print-directory deb
+	./scripts/deb-test.sh bin/kaipiao_$(VERSION)_amd64.deb
 	./scripts/fuzz.sh $(FUZZTIME)
 
 # Longer fuzzing: `make fuzz FUZZTIME=10m`.

@@ -34,6 +34,9 @@ import (
 	"github.com/kaipiao/kaipiao/workstation"
 )
 
+// windowTitle is the main window's title; a second start finds the first by it.
+const windowTitle = "开票 Kaipiao"
+
 func main() {
 	data := flag.String("data", workstation.DataDir(), "the workstation's data folder")
 	dev := flag.String("device", "", "sim, or a serial port path with optional ?baud=N (default: as saved in the settings, else sim)")
@@ -55,7 +58,7 @@ func main() {
 	a := app.NewWithID("com.kaipiao.workstation")
 	a.SetIcon(fyne.NewStaticResource("kaipiao.png", assets.Icon()))
 	a.Settings().SetTheme(ui.NewTheme(*dark, *light))
-	w := a.NewWindow("开票 Kaipiao")
+	w := a.NewWindow(windowTitle)
 	w.Resize(fyne.NewSize(1280, 820))
 	if err := ui.SetLanguage(*language); err != nil {
 		fmt.Fprintf(os.Stderr, "kaipiao: translations: %v\n", err)
@@ -341,9 +344,16 @@ func linkForUI(st workstation.LinkState) ui.LinkState {
 
 // fatal shows an error that stops the program in the window itself, not only on
 // stderr (a Windows build has none): the data folder unreadable, or open in another
-// window. Closing the dialog or the window ends the program with status 2.
+// window. Closing the dialog or the window ends the program with status 2. On Windows a
+// second start on an open data folder brings the open window forward instead and exits 0.
 func fatal(w fyne.Window, data string, err error) {
 	fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
+	// One window at a time on a data folder: where the system lets us, bring the open
+	// one forward and leave it at that.
+	if errors.Is(err, workstation.ErrBusy) && bringForward(windowTitle) {
+		fmt.Fprintln(os.Stderr, "kaipiao: brought the open window forward")
+		os.Exit(0)
+	}
 	msg := fmt.Sprintf("开票程序无法启动：数据文件夹 %s 无法使用。\n请检查它的位置和权限（启动参数 --data 或环境变量 KAIPIAO_DATA）。\n\n%v", data, err)
 	switch {
 	case errors.Is(err, workstation.ErrBusy):

@@ -29,12 +29,20 @@ func ListPorts() ([]PortInfo, error) {
 	}
 	byID := byIDNames()
 	out := make([]PortInfo, 0, len(ports))
+	listed := map[string]bool{}
 	for _, p := range ports {
 		out = append(out, PortInfo{
 			Name: p.Name, ByID: byID[p.Name], IsUSB: p.IsUSB,
 			VendorID: strings.ToLower(p.VID), ProductID: strings.ToLower(p.PID),
 			Serial: p.SerialNumber, Product: p.Product,
 		})
+		listed[p.Name] = true
+	}
+	for _, name := range systemPortNames() {
+		if !listed[name] {
+			out = append(out, PortInfo{Name: name})
+			listed[name] = true
+		}
 	}
 	return out, nil
 }

@@ -82,9 +82,17 @@ func openRaw(name string, baud int, timeout time.Duration) (rawPort, error) {
 }
 
 func (p *winPort) setUp(baud int) error {
-	dcb := windows.DCB{BaudRate: uint32(baud), Flags: dcbBinary | dcbDTRControlOn | dcbRTSControlOn,
-		ByteSize: 8, Parity: 0, StopBits: 0} // NOPARITY, ONESTOPBIT
+	// Start from the driver's own settings: SetCommState refuses a DCB whose XonChar
+	// equals its XoffChar, which a zeroed one would have.
+	var dcb windows.DCB
 	dcb.DCBlength = uint32(unsafe.Sizeof(dcb))
+	if err := windows.GetCommState(p.h, &dcb); err != nil {
+		return fmt.Errorf("GetCommState: %w", err)
+	}
+	dcb.BaudRate, dcb.ByteSize, dcb.Parity, dcb.StopBits = uint32(baud), 8, 0, 0 // 8N1
+	// No flow control of any kind, no abort on error, no parity replacement.
+	dcb.Flags = dcbBinary | dcbDTRControlOn | dcbRTSControlOn
+	dcb.XonChar, dcb.XoffChar = 0x11, 0x13
 	if err := windows.SetCommState(p.h, &dcb); err != nil {
 		return fmt.Errorf("SetCommState %d baud: %w", baud, err)
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kaipiao/kaipiao/assets"
 	"github.com/kaipiao/kaipiao/pdf"
 )
 
@@ -55,7 +56,14 @@ func runReader(t *testing.T, files ...string) map[string]readerResult {
 	}
 	args := append([]string{filepath.Join(dir, "render.mjs"), "127"}, files...)
 	cmd := exec.Command("node", args...)
-	fonts, _ := filepath.Abs("../assets/fonts")
+	// The project's fonts as files for fontconfig: the serif one is stored gzipped in
+	// assets/fonts, so it is written out unpacked.
+	fonts := t.TempDir()
+	for name, data := range map[string][]byte{"NotoSerifSC-GBK.ttf": assets.SerifFont(), "KaipiaoSymbols.ttf": assets.SymbolFont()} {
+		if err := os.WriteFile(filepath.Join(fonts, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cmd.Env = append(os.Environ(), "OFD_READER_FONTS="+fonts)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

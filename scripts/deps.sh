@@ -2,7 +2,10 @@
 # Installs what building and testing Kaipiao needs on Debian: the C libraries Fyne links
 # against, and the tools the tests run (PDF checks, a pseudo-terminal bridge, Xvfb for
 # screenshots, a private CUPS scheduler with the cups-pdf virtual printer for the print
-# tests), and mingw-w64 for the Windows build. Installs as root, or through sudo; otherwise prints the exact command.
+# tests), mingw-w64 and NSIS for the Windows build and installer, Wine (64-bit only) with
+# xdotool to run the Windows programs in the tests, and debootstrap for a fresh Debian root
+# to install the .deb into. Installs as root, or through sudo; otherwise prints the exact
+# command.
 set -euo pipefail
 
 packages=(
@@ -14,8 +17,8 @@ packages=(
   socat
   util-linux
   cups-daemon cups-client cups-filters printer-driver-cups-pdf
-  wine wine64
-  gcc-mingw-w64-x86-64
+  gcc-mingw-w64-x86-64 nsis
+  wine wine64 xdotool debootstrap
 )
 
 # The OFD reader test (ofd/reader) runs the npm package ofd.js in Debian's chromium; npm

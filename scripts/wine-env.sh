@@ -6,7 +6,8 @@
 #   wine_map_com COM1 /path/to/tty-or-symlink
 #   wine bin/kaipiaoctl.exe --device COM1 ...
 #   wine_screenshot out.png
-#   (wine_env_down runs on exit)
+#   WINE_ENV_PIDS+=" $!"     # background processes to stop at the end
+#   (wine_env_down runs on exit: the EXIT trap is wine-env's)
 #
 # Everything lives under one temporary folder ($WINE_ENV_DIR) that wine_env_down removes.
 # Tools: wine (Debian wine64 + wine), Xvfb, xwd and netpbm, mingw-w64 (scripts/deps.sh).
@@ -79,15 +80,26 @@ wine_screenshot() {
   xwdtopnm "$xwdf" 2>/dev/null | ppmhist -noheader | wc -l
 }
 
-# wine_env_down stops the Wine server and Xvfb and removes the folder.
+# wine_env_down stops the processes listed in WINE_ENV_PIDS (a test's simulator, say),
+# the Wine server and Xvfb, and removes the folder. Safe under set -e.
 wine_env_down() {
-  [ -n "${WINEPREFIX:-}" ] && wineserver -k 2>/dev/null
-  [ -n "${WINE_ENV_XVFB:-}" ] && kill "$WINE_ENV_XVFB" 2>/dev/null && wait "$WINE_ENV_XVFB" 2>/dev/null
+  local pid
+  for pid in ${WINE_ENV_PIDS:-}; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ -n "${WINEPREFIX:-}" ] && [ -d "$WINEPREFIX" ]; then
+    wineserver -k 2>/dev/null || true
+  fi
+  if [ -n "${WINE_ENV_XVFB:-}" ]; then
+    kill "$WINE_ENV_XVFB" 2>/dev/null || true
+    wait "$WINE_ENV_XVFB" 2>/dev/null || true
+  fi
   if [ -n "${WINE_ENV_DIR:-}" ] && [ -z "${WINE_ENV_KEEP:-}" ]; then
     rm -rf "$WINE_ENV_DIR"
   elif [ -n "${WINE_ENV_DIR:-}" ]; then
     echo "wine-env: kept $WINE_ENV_DIR" >&2
   fi
-  WINE_ENV_XVFB= WINE_ENV_DIR=
+  WINE_ENV_XVFB= WINE_ENV_DIR= WINE_ENV_PIDS=
   return 0
 }

@@ -3,16 +3,19 @@
 # make windows). Fails if any step fails; a missing tool is a failure, never a skip.
 #
 #  1. kaipiaoctl.exe through COM1, which the prefix maps to the pseudo-terminal of the
-#     simulator (kaipiao-devsim, the Linux build) at 115200 baud: check, seller set,
+#     simulator (kaipiao-devsim, the Linux build) at 115200 baud: device ports lists COM1,
+#     check, seller set,
 #     issue 24 orders, issue them again (all replayed, none issued twice), reconcile
 #     (clean, device and store count 24), and a PDF that pdftotext reads back.
 #  2. kaipiao.exe on a fresh profile (its data under %LOCALAPPDATA%\Kaipiao, the built-in
 #     simulator): its first-run screen draws (screenshot), and it shuts down cleanly.
 #  3. kaipiao-setup.exe /S installs; the installed kaipiao.exe starts and draws; the
-#     uninstaller removes the program and leaves the data folder.
+#     uninstaller refuses while it runs, then removes the program and leaves the data folder (and with /REMOVEDATA,
+#     after a second install, removes that too).
 #
-# Usage: scripts/wine-test.sh [SCREENSHOT.png]   (default: a temporary file; make
-# screenshots writes docs/screens/windows-wine.png). Needs bin/*.exe from make windows.
+# Usage: scripts/wine-test.sh [SCREENSHOT.png]   (default: temporary files; make
+# screenshots writes docs/screens/windows-wine.png, and the installed program's
+# windows-wine-installed.png). Needs bin/*.exe from make windows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shot=${1:-}
@@ -30,6 +33,8 @@ go build -o bin/ ./cmd/kaipiao-devsim
 . scripts/wine-env.sh
 wine_env_up
 W=$WINE_ENV_DIR
+localdir="$WINEPREFIX/drive_c/users/$(whoami)/AppData/Local"
+roamdir="$WINEPREFIX/drive_c/users/$(whoami)/AppData/Roaming"
 fail() { echo "wine-test: FAIL: $*" >&2; exit 1; }
 step() { echo "wine-test: $*" >&2; }
 
@@ -37,11 +42,15 @@ step() { echo "wine-test: $*" >&2; }
 if [[ $parts == *" ctl "* ]]; then
 ./bin/kaipiao-devsim --state "$W/device.db" --pty --link "$W/com1" --baud 115200 >"$W/devsim.out" 2>"$W/devsim.err" &
 devsim=$!
+WINE_ENV_PIDS+=" $devsim"
 for _ in $(seq 1 50); do [ -L "$W/com1" ] && break; sleep 0.1; done
 [ -L "$W/com1" ] || fail "the simulator made no pseudo-terminal: $(cat "$W/devsim.err")"
 wine_map_com COM1 "$W/com1"
 
 export KAIPIAO_DEVICE_PIN=88888888 KAIPIAO_OPERATOR=wine-test
+step "kaipiaoctl.exe device ports lists COM1"
+wine bin/kaipiaoctl.exe device ports >"$W/ports.jsonl" 2>"$W/ports.err" || fail "device ports: $(cat "$W/ports.err")"
+grep -q '"name":"COM1"' "$W/ports.jsonl" || fail "device ports does not list COM1: $(cat "$W/ports.jsonl" "$W/ports.err")"
 ctl() { wine bin/kaipiaoctl.exe --data 'C:\kaipiaoctl-data' --device 'COM1?baud=115200' "$@"; }
 
 step "kaipiaoctl.exe check"
@@ -93,6 +102,131 @@ pdf="$WINEPREFIX/drive_c/invoice.pdf"
 pdftotext "$pdf" - >"$W/pdf.txt" || fail "pdftotext cannot read the PDF"
 grep -q "$number" "$W/pdf.txt" || fail "the PDF does not show the number $number"
 grep -q '深圳示例贸易有限公司' "$W/pdf.txt" || fail "the PDF does not show the buyer"
+
+step "a store in the old place (%APPDATA%\\kaipiao) is moved to %LOCALAPPDATA%\\Kaipiao"
+mv "$WINEPREFIX/drive_c/kaipiaoctl-data" "$roamdir/kaipiao"
+wine bin/kaipiaoctl.exe --device 'COM1?baud=115200' list >"$W/list.jsonl" 2>"$W/list.err" || fail "list on the moved store: $(cat "$W/list.err")"
+[ "$(grep -c '"number"' "$W/list.jsonl" || true)" = 24 ] || fail "list on the moved store: want 24 invoices: $(head -c 500 "$W/list.jsonl")"
+[ -s "$localdir/Kaipiao/kaipiao.db" ] || fail "the store was not moved to $localdir/Kaipiao"
+[ ! -e "$roamdir/kaipiao" ] || fail "the old folder $roamdir/kaipiao is still there"
+rm -rf "$localdir/Kaipiao" # the desktop program's test starts on a fresh profile
 kill "$devsim"; wait "$devsim" 2>/dev/null || true
-step "COM1: 24 issued, 24 replayed, reconcile clean, PDF of $code:$number read back"
+step "COM1: 24 issued, 24 replayed, reconcile clean, PDF of $code:$number read back, old store moved"
+fi
+
+# ---- 2. kaipiao.exe on a fresh profile ----------------------------------------------
+# gui_start EXE: starts the desktop program with no flags (default data folder, built-in
+# simulator) and waits until its window has drawn; gui_stop closes it as the clerk would
+# (WM_CLOSE) and checks that it exits cleanly.
+gui_start() {
+  local exe=$1
+  wine "$exe" ${WINE_TEST_GUI_ARGS:-} >"$W/gui.out" 2>"$W/gui.err" &
+  gui=$!
+  WINE_ENV_PIDS+=" $gui"
+  local i
+  for i in $(seq 1 120); do
+    sleep 0.5
+    kill -0 "$gui" 2>/dev/null || fail "$exe exited at start: $(cat "$W/gui.err")"
+    win=$(xdotool search --name '开票 Kaipiao' 2>/dev/null | head -1 || true)
+    [ -n "$win" ] && [ -s "$localdir/Kaipiao/kaipiao.db" ] && break
+  done
+  [ -n "$win" ] || fail "$exe opened no window in 60 s: $(cat "$W/gui.err")"
+  # Under Wine and Xvfb a GL window may stay blank until it is exposed: move it once.
+  sleep 3
+  xdotool windowmove "$win" 10 10 >/dev/null 2>&1 || true
+  xdotool windowsize "$win" 1260 800 >/dev/null 2>&1 || true
+  sleep 3
+}
+gui_shot() {
+  local out=${1:-$W/shot.png} colours
+  colours=$(wine_screenshot "$out")
+  [ "$colours" -ge 50 ] || fail "the window did not draw: $colours colours (see $out)"
+  step "the window drew ($colours colours): $out"
+}
+gui_stop() {
+  wine taskkill /IM kaipiao.exe >/dev/null 2>&1 || fail "taskkill could not ask kaipiao.exe to close"
+  local i
+  for i in $(seq 1 60); do
+    kill -0 "$gui" 2>/dev/null || break
+    sleep 0.5
+  done
+  kill -0 "$gui" 2>/dev/null && fail "kaipiao.exe did not close within 30 s of WM_CLOSE"
+  wait "$gui" || fail "kaipiao.exe exited with status $?: $(cat "$W/gui.err")"
+  # Nothing left locked or half-written: the command line opens the same store at once.
+  wine bin/kaipiaoctl.exe ${WINE_TEST_GUI_ARGS:-} reconcile >"$W/gui-reconcile.json" 2>"$W/gui-reconcile.err" ||
+    fail "reconcile after the window closed: $(cat "$W/gui-reconcile.json" "$W/gui-reconcile.err")"
+}
+
+if [[ $parts == *" gui "* ]]; then
+  step "kaipiao.exe on a fresh profile, built-in simulator"
+  rm -rf "$localdir/Kaipiao"
+  gui_start bin/kaipiao.exe
+  gui_shot "${shot:-$W/windows-wine.png}"
+  step "a second kaipiao.exe leaves one window"
+  rc=0
+  timeout 60 wine bin/kaipiao.exe ${WINE_TEST_GUI_ARGS:-} >"$W/second.out" 2>"$W/second.err" || rc=$?
+  [ "$rc" = 0 ] || fail "the second start exited with status $rc (124: still running after 60 s): $(cat "$W/second.err")"
+  grep -q 'brought the open window forward' "$W/second.err" || fail "the second start did not bring the first forward: $(cat "$W/second.err")"
+  [ "$(xdotool search --name '^开票 Kaipiao' | wc -l)" -le 1 ] || fail "two Kaipiao windows are open"
+  gui_stop
+  step "kaipiao.exe: drew its first-run screen, a second start left one window, closed cleanly"
+fi
+
+# ---- 3. the installer ---------------------------------------------------------------
+if [[ $parts == *" setup "* ]]; then
+  pf="$WINEPREFIX/drive_c/Program Files/Kaipiao"
+  # Version and publisher in the file properties (VERSIONINFO: UTF-16 key names).
+  for exe in bin/kaipiao.exe bin/kaipiao-setup.exe; do
+    strings -el "$exe" >"$W/strings.txt"
+    for key in CompanyName ProductVersion FileVersion ProductName; do
+      grep -qx "$key" "$W/strings.txt" || fail "$exe has no $key in its file properties"
+    done
+  done
+  step "kaipiao-setup.exe /S"
+  wine bin/kaipiao-setup.exe /S || fail "the silent install failed"
+  wineserver -w
+  [ -s "$pf/kaipiao.exe" ] && [ -s "$pf/kaipiaoctl.exe" ] && [ -s "$pf/uninstall.exe" ] ||
+    fail "the install left $(ls "$pf" 2>&1)"
+  ls "$WINEPREFIX/drive_c/users/Public/Desktop/"*Kaipiao*.lnk >/dev/null 2>&1 ||
+    fail "no desktop shortcut: $(ls "$WINEPREFIX/drive_c/users/Public/Desktop/" 2>&1)"
+  ls "$WINEPREFIX/drive_c/ProgramData/Microsoft/Windows/Start Menu/Programs/"*Kaipiao*/*.lnk >/dev/null 2>&1 ||
+    fail "no Start-menu shortcut"
+  wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\Kaipiao' >"$W/arp.txt" 2>&1 ||
+    fail "no entry in Add/Remove Programs"
+  grep -q 'DisplayVersion' "$W/arp.txt" && grep -q 'Publisher' "$W/arp.txt" || fail "the Add/Remove Programs entry lacks version or publisher: $(cat "$W/arp.txt")"
+
+  step "the installed kaipiao.exe starts and draws"
+  gui_start "C:\\Program Files\\Kaipiao\\kaipiao.exe"
+  gui_shot "${shot:+${shot%.png}-installed.png}"
+  step "the uninstaller refuses while kaipiao.exe runs"
+  # The uninstaller copies itself to TEMP, starts the copy and returns; wait for the copy.
+  wine "C:\\Program Files\\Kaipiao\\uninstall.exe" /S || fail "the uninstaller did not start"
+  sleep 2
+  for _ in $(seq 1 60); do pgrep -f 'Au_\.exe' >/dev/null || break; sleep 0.5; done
+  pgrep -f 'Au_\.exe' >/dev/null && fail "the uninstaller did not end within 30 s"
+  wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\Kaipiao' >/dev/null 2>&1 ||
+    fail "the uninstaller ran while kaipiao.exe was open (its Add/Remove Programs entry is gone)"
+  [ -s "$pf/kaipiao.exe" ] || fail "the refused uninstall removed kaipiao.exe"
+  gui_stop
+
+  step "the silent uninstaller removes the program and keeps the data"
+  wine "C:\\Program Files\\Kaipiao\\uninstall.exe" /S || fail "the silent uninstall failed"
+  wineserver -w
+  for _ in $(seq 1 20); do [ -e "$pf/kaipiao.exe" ] || break; sleep 0.5; done
+  [ ! -e "$pf/kaipiao.exe" ] || fail "the uninstaller left $pf/kaipiao.exe"
+  wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\Kaipiao' >/dev/null 2>&1 &&
+    fail "the uninstaller left the Add/Remove Programs entry"
+  ls "$WINEPREFIX/drive_c/users/Public/Desktop/"*Kaipiao*.lnk >/dev/null 2>&1 && fail "the uninstaller left the desktop shortcut"
+  [ -s "$localdir/Kaipiao/kaipiao.db" ] || fail "the uninstaller removed the data folder"
+
+  step "reinstall, then uninstall.exe /S /REMOVEDATA removes the data too"
+  wine bin/kaipiao-setup.exe /S || fail "the second silent install failed"
+  wineserver -w
+  [ -s "$pf/kaipiao.exe" ] || fail "the second install left no kaipiao.exe"
+  wine "C:\\Program Files\\Kaipiao\\uninstall.exe" /S /REMOVEDATA || fail "uninstall /REMOVEDATA failed"
+  wineserver -w
+  for _ in $(seq 1 20); do [ -e "$localdir/Kaipiao" ] || break; sleep 0.5; done
+  [ ! -e "$localdir/Kaipiao" ] || fail "uninstall /REMOVEDATA left the data folder"
+  [ ! -e "$pf/kaipiao.exe" ] || fail "uninstall /REMOVEDATA left the program"
+  step "installer: installed, drew, uninstalled with the data kept; /REMOVEDATA removes it"
 fi

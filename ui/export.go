@@ -120,7 +120,7 @@ func (l *invoiceList) askExportFile(kind string) {
 	}, l.u.win)
 	d.SetFileName(l.u.ws.Now().In(invoice.Beijing).Format("发票清单_20060102") + "." + kind)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + kind}))
-	d.Show()
+	inDocuments(d).Show()
 }
 
 // askExportLayouts asks whether the PDFs (or OFDs, kind) go into a .zip or a folder,
@@ -147,16 +147,16 @@ func (l *invoiceList) askExportLayouts(kind string) {
 		}, l.u.win)
 		d.SetFileName(l.u.ws.Now().In(invoice.Beijing).Format("发票"+name+"_20060102") + ".zip")
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".zip"}))
-		d.Show()
+		inDocuments(d).Show()
 	})
 	folderBtn := widget.NewButton(lang.L("文件夹"), func() {
 		choice.Hide()
-		dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+		inDocuments(dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 			if err != nil || dir == nil {
 				return
 			}
 			l.export(dir.Path(), kind)
-		}, l.u.win)
+		}, l.u.win)).Show()
 	})
 	choice = dialog.NewCustom(title, lang.L("取消"), container.NewVBox(
 		widget.NewLabel(label), container.NewHBox(zipBtn, folderBtn)), l.u.win)

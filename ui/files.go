@@ -27,5 +27,5 @@ func openFile(win fyne.Window, exts []string, use func(name string, data []byte)
 		}
 	}, win)
 	d.SetFilter(storage.NewExtensionFileFilter(exts))
-	d.Show()
+	inDocuments(d).Show()
 }

@@ -157,7 +157,7 @@ func (b *inbox) askTemplate() {
 	}, b.u.win)
 	d.SetFileName(lang.L("开票订单模板") + ".xlsx")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
-	d.Show()
+	inDocuments(d).Show()
 }
 
 // saveTemplate writes orderfile.Template to path.

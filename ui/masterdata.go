@@ -318,5 +318,5 @@ func (m *masterScreen) askExport(buyer bool) {
 	}
 	d.SetFileName(name + ".xlsx")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
-	d.Show()
+	inDocuments(d).Show()
 }

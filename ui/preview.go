@@ -113,5 +113,5 @@ func askSavePDF(win fyne.Window, ws *Workstation, inv *invoice.Invoice) {
 	d.SetFileName(fmt.Sprintf("发票_%s_%s.pdf", inv.Code, inv.Number))
 	// The same dialog saves the OFD: the clerk picks the .ofd type or names the file so.
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".ofd"}))
-	d.Show()
+	inDocuments(d).Show()
 }

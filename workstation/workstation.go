@@ -26,16 +26,33 @@ import (
 )
 
 // DataDir is the data folder the programs use without --data: KAIPIAO_DATA, else the
+// system's place for it (datadir_*.go): on Windows %LOCALAPPDATA%\Kaipiao, elsewhere the
 // user's configuration folder + /kaipiao.
 func DataDir() string {
 	if v := os.Getenv("KAIPIAO_DATA"); v != "" {
 		return v
 	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "kaipiao-data"
+	return defaultDataDir()
+}
+
+// moveDataDir returns the data folder to use when it belongs at dir and older versions
+// kept it at old: dir if it exists or old does not hold a store; else old is moved to
+// dir. If the move fails (old is open in a running older version, or dir is on another
+// volume) old stays in use, so the data is never split between two folders.
+func moveDataDir(old, dir string) string {
+	if _, err := os.Stat(dir); err == nil {
+		return dir
 	}
-	return filepath.Join(dir, "kaipiao")
+	if _, err := os.Stat(filepath.Join(old, StoreFile)); err != nil {
+		return dir
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+		return old
+	}
+	if err := os.Rename(old, dir); err != nil {
+		return old
+	}
+	return dir
 }
 
 // Files inside the data folder.

@@ -15,16 +15,19 @@ import (
 
 func init() {
 	commands["device"] = command{
-		usage: "device status|report|clear",
-		brief: "the tax-control device: status (identity, stock, offline counters, locks), monthly report (抄报), clear (清卡)",
+		usage: "device status|report|clear|ports",
+		brief: "the tax-control device: status (identity, stock, offline counters, locks), monthly report (抄报), clear (清卡); ports lists the serial ports",
 		run:   runDevice,
 	}
 }
 
 func runDevice(e *env, args []string) int {
 	if len(args) != 1 {
-		fmt.Fprintln(e.stderr, "usage: kaipiaoctl device status|report|clear")
+		fmt.Fprintln(e.stderr, "usage: kaipiaoctl device status|report|clear|ports")
 		return exitUsage
+	}
+	if args[0] == "ports" {
+		return devicePorts(e)
 	}
 	var do func(ctx context.Context, c *device.Client) (any, error)
 	switch args[0] {
@@ -35,7 +38,7 @@ func runDevice(e *env, args []string) int {
 	case "clear":
 		do = deviceClear
 	default:
-		fmt.Fprintf(e.stderr, "kaipiaoctl: unknown device command %q; use status, report or clear\n", args[0])
+		fmt.Fprintf(e.stderr, "kaipiaoctl: unknown device command %q; use status, report, clear or ports\n", args[0])
 		return exitUsage
 	}
 	pin := os.Getenv("KAIPIAO_DEVICE_PIN")
@@ -73,6 +76,22 @@ func runDevice(e *env, args []string) int {
 	enc := json.NewEncoder(e.stdout)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(out)
+	return exitOK
+}
+
+// devicePorts prints the system's serial ports, one JSON line each: the name to give
+// --device (COM3, /dev/ttyUSB0), the stable by-id name where there is one, and the USB
+// identity. It needs no device.
+func devicePorts(e *env) int {
+	ports, err := device.ListPorts()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl: %v\n", err)
+		return exitUsage
+	}
+	enc := json.NewEncoder(e.stdout)
+	for _, p := range ports {
+		_ = enc.Encode(p)
+	}
 	return exitOK
 }
 

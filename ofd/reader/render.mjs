@@ -18,7 +18,7 @@ const dpi = Number(process.argv[2]);
 const files = process.argv.slice(3);
 
 // ofd.js draws text with the system's font of the OFD's FamilyName, not the embedded
-// one: OFD_READER_FONTS (the project's assets/fonts) is made a system font folder for the
+// one: OFD_READER_FONTS (the project's assets/fonts, unpacked by the test) is made a system font folder for the
 // browser, as on a machine with Noto Serif SC installed.
 const env = { ...process.env };
 if (process.env.OFD_READER_FONTS) {

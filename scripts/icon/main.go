@@ -15,6 +15,7 @@ import (
 	"log"
 	"os"
 
+	"github.com/kaipiao/kaipiao/assets"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
@@ -35,11 +36,7 @@ func main() {
 			}
 		}
 	}
-	data, err := os.ReadFile("assets/fonts/NotoSerifSC-GBK.ttf")
-	if err != nil {
-		log.Fatal(err)
-	}
-	f, err := opentype.Parse(data)
+	f, err := opentype.Parse(assets.SerifFont())
 	if err != nil {
 		log.Fatal(err)
 	}
