@@ -46,6 +46,9 @@ type deviceScreen struct {
 	pinResult                        *widget.Label
 
 	st device.Status // as last read; the period the buttons act on
+	// pass numbers the reads: one overtaken by a later one (the read at start and the
+	// tab's, say, around an invoice issued) shows nothing, so the stock never goes back.
+	pass int
 
 	absent *widget.Label // why the panel is disabled, while the device is not connected
 }
@@ -115,6 +118,8 @@ func (s *deviceScreen) refresh() {
 	if !s.u.deviceReady() {
 		return
 	}
+	s.pass++
+	pass := s.pass
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -127,7 +132,10 @@ func (s *deviceScreen) refresh() {
 		if err == nil {
 			off, err = s.dev.Offline(ctx)
 		}
-		fyne.Do(func() {
+		onUI(func() {
+			if pass != s.pass {
+				return // a later read is under way
+			}
 			if err != nil {
 				s.identity.SetText(lang.L("未连接：") + deviceMessage(err))
 				s.report.Disable()
@@ -277,7 +285,7 @@ func (s *deviceScreen) act(do func(context.Context) (string, error)) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		text, err := do(ctx)
-		fyne.Do(func() {
+		onUI(func() {
 			if err != nil {
 				s.result.Importance = widget.DangerImportance
 				text = lang.L("失败：") + deviceMessage(err)
@@ -310,7 +318,7 @@ func (s *deviceScreen) changePIN() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		err := s.dev.ChangePIN(ctx, id, old, pin)
-		fyne.Do(func() {
+		onUI(func() {
 			s.pinBtn.Enable()
 			if err != nil {
 				s.pinFailed(lang.L("修改失败：") + deviceMessage(err))

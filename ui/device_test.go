@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -106,4 +107,62 @@ func tapDialogButton(t *testing.T, w fyne.Window, label string) {
 		}
 	}
 	t.Fatalf("the dialog has no button %q", label)
+}
+
+// heldOffline holds the device panel's first read at its last step (Offline), so that a
+// later read can overtake it.
+type heldOffline struct {
+	DevicePanel
+	calls   atomic.Int32
+	read    chan struct{} // closed when the first read has read the device
+	release chan struct{} // the first read returns when it is closed
+}
+
+func (h *heldOffline) Offline(ctx context.Context) (device.Offline, error) {
+	off, err := h.DevicePanel.Offline(ctx)
+	if h.calls.Add(1) == 1 {
+		close(h.read)
+		<-h.release
+	}
+	return off, err
+}
+
+// queued waits until the background work has handed n functions to the UI.
+func queued(t *testing.T, n int) {
+	t.Helper()
+	eventuallyQueued := func() bool {
+		uiQueue.Lock()
+		defer uiQueue.Unlock()
+		return len(uiQueue.fns) >= n
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for !eventuallyQueued() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %d results for the UI", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// A read of the device that a later one overtook shows nothing: the panel never goes back
+// to the stock before an invoice was issued.
+func TestAnOvertakenDeviceReadShowsNothing(t *testing.T) {
+	ws := newWorkstation(t)
+	held := &heldOffline{DevicePanel: ws.Device, read: make(chan struct{}), release: make(chan struct{})}
+	ws.Device = held
+	u, _ := newTestUI(t, ws)
+	if err := u.ShowDevice(); err != nil {
+		t.Fatal(err)
+	}
+	<-held.read // the first read has the device before the invoice
+	eventually(t, "the home screen's read", func() bool { return strings.Contains(u.home.today.Text, "蓝字") })
+	issueBlue(t, ws)
+	u.device.refresh()
+	queued(t, 1) // the second read, after the invoice
+	close(held.release)
+	queued(t, 2) // the first one, last
+	settle()
+	if s := u.device; !strings.Contains(s.stock.Text, "剩余 99 张  下一张 00000002") || !strings.Contains(s.offline.Text, "未上传 1 张") {
+		t.Fatalf("the panel went back to an older read: stock %q, offline %q", s.stock.Text, s.offline.Text)
+	}
 }

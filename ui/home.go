@@ -133,7 +133,7 @@ func (h *homeScreen) refresh() {
 			}
 			todayText = lang.L("蓝字 {{.Blue}} 张，红字 {{.Red}} 张", map[string]any{"Blue": len(page.Records) - red, "Red": red})
 		}
-		fyne.Do(func() {
+		onUI(func() {
 			if pass != h.pass {
 				return // a later refresh is under way, with newer figures
 			}

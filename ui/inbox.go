@@ -321,10 +321,10 @@ func (b *inbox) issueAll() {
 			scheduled = true
 			mu.Unlock()
 			if post {
-				time.AfterFunc(100*time.Millisecond, func() { fyne.Do(apply) })
+				time.AfterFunc(100*time.Millisecond, func() { onUI(apply) })
 			}
 		})
-		fyne.Do(func() {
+		onUI(func() {
 			apply()
 			cancel()
 			b.stop = nil

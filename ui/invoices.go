@@ -261,7 +261,7 @@ func (l *invoiceList) red(r *store.Record, reason invoice.RedReason) {
 	l.redBtn.Disable()
 	go func() {
 		outs, err := l.u.ws.Engine.Issue(context.Background(), o)
-		fyne.Do(func() {
+		onUI(func() {
 			if err != nil {
 				showError(l.u.win, fmt.Errorf("红冲失败：%s", clerkMessage(err)))
 				if l.selected != nil {

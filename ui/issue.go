@@ -421,7 +421,7 @@ func (f *issueForm) submit() {
 	o := f.issueOrder()
 	go func() {
 		outs, err := f.u.ws.Engine.Issue(context.Background(), o)
-		fyne.Do(func() {
+		onUI(func() {
 			f.busy = false
 			f.issued(outs, err)
 		})

@@ -119,6 +119,9 @@ func TestScreensInEnglish(t *testing.T) {
 	if u2.tabs.Items[0].Text != "首页" || u2.issue.issueBtn.Text != "开具 (Ctrl+Enter)" {
 		t.Fatalf("Chinese again: %q %q", u2.tabs.Items[0].Text, u2.issue.issueBtn.Text)
 	}
+	// Its home screen translates in the background: done before the cleanup sets the
+	// language again, which rewrites the translations that read uses.
+	eventually(t, "the second window's home screen", func() bool { return u2.home.today.Text != "" })
 }
 
 // A C or POSIX locale, which Fyne cannot parse, becomes Chinese; a real one is kept.

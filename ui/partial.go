@@ -77,7 +77,7 @@ func (p *partialStrip) reload() {
 func (p *partialStrip) issueRest(orderID string) {
 	go func() {
 		outs, err := p.u.ws.Engine.IssueRest(context.Background(), orderID)
-		fyne.Do(func() {
+		onUI(func() {
 			p.reload()
 			p.u.list.reload()
 			switch {

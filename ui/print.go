@@ -288,7 +288,7 @@ func (p *printDialog) start() {
 	p.progress.SetValue(0)
 	req.Progress = func(done, total int) {
 		// Laying out is most of the work; the last step is the spooler's.
-		fyne.Do(func() {
+		onUI(func() {
 			p.stage = lang.L("排版 {{.Done}} / {{.Total}} 张", map[string]any{"Done": done, "Total": total})
 			p.progress.SetValue(float64(done) / float64(total+1))
 		})
@@ -303,7 +303,7 @@ func (p *printDialog) start() {
 		} else {
 			log.Printf("print %d invoices on %q: %v", len(invs), req.Printer, err)
 		}
-		fyne.Do(func() { p.finish(req, res, err) })
+		onUI(func() { p.finish(req, res, err) })
 	}()
 }
 

@@ -171,7 +171,7 @@ func (rd *redDialog) submit() {
 	rd.ok.Disable()
 	go func() {
 		outs, err := rd.l.u.ws.Engine.Issue(context.Background(), o)
-		fyne.Do(func() {
+		onUI(func() {
 			rd.ok.Enable()
 			if err != nil {
 				rd.problem.SetText(lang.L("红冲失败：") + clerkMessage(err))

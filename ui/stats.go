@@ -122,7 +122,7 @@ func (s *statsScreen) compare() {
 			}
 			text = compareText(rep.Count, rep.RedCount, st.Compare(rep))
 		}
-		fyne.Do(func() {
+		onUI(func() {
 			s.compared.SetText(text)
 			s.check.Enable()
 		})

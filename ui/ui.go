@@ -17,6 +17,11 @@ import (
 	"github.com/kaipiao/kaipiao/store"
 )
 
+// onUI hands f to the UI goroutine: fyne.Do. The tests replace it (ui_test.go), because
+// Fyne's test driver runs fyne.Do's function at once on the calling goroutine, beside
+// the test's, where the real driver queues it for the one UI goroutine.
+var onUI = fyne.Do
+
 // Workstation is what the screens need of the rest of the program.
 type Workstation struct {
 	Engine   *invoice.Engine

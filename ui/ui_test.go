@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -85,11 +86,46 @@ func newTestUI(t *testing.T, ws *Workstation) (*UI, fyne.Window) {
 	return New(w, ws), w
 }
 
-// eventually waits for cond, for work the UI hands to a goroutine.
+// uiQueue is the UI goroutine of the tests: what the screens' background work hands to
+// onUI waits here until the test's goroutine runs it (settle). Fyne's test driver would
+// run it at once on the background goroutine, while the test reads and types into the
+// same widgets: a dialog could be up before its OK button or its onClosed was set.
+var uiQueue struct {
+	sync.Mutex
+	fns []func()
+}
+
+func init() {
+	onUI = func(f func()) {
+		uiQueue.Lock()
+		uiQueue.fns = append(uiQueue.fns, f)
+		uiQueue.Unlock()
+	}
+}
+
+// settle runs, on the test's goroutine, what the background work has handed to the UI
+// so far, in order.
+func settle() {
+	for {
+		uiQueue.Lock()
+		fns := uiQueue.fns
+		uiQueue.fns = nil
+		uiQueue.Unlock()
+		if len(fns) == 0 {
+			return
+		}
+		for _, f := range fns {
+			f()
+		}
+	}
+}
+
+// eventually waits for cond, for work the UI hands to a goroutine, running what that
+// work hands back to the UI (settle) before each look.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
+	for settle(); !cond(); settle() {
 		if time.Now().After(deadline) {
 			t.Fatalf("gave up waiting: %s", what)
 		}
