@@ -108,7 +108,7 @@ func (s *settingsScreen) showImport() {
 	}
 	which := widget.NewSelect(labels, nil)
 	which.SetSelectedIndex(0)
-	cert, key, pass := widget.NewEntry(), widget.NewEntry(), widget.NewPasswordEntry()
+	cert, key, pass := newEntry(), newEntry(), newPasswordEntry()
 	cert.SetPlaceHolder("/path/to/cert.pem")
 	key.SetPlaceHolder("/path/to/key.pem")
 	pass.SetPlaceHolder(lang.L("私钥已加密时填写"))
@@ -126,7 +126,7 @@ func (s *settingsScreen) showImport() {
 		s.status.SetText(msg)
 	}, s.u.win)
 	// Enter in a field imports, as the dialog's default button does.
-	for _, e := range []*widget.Entry{cert, key, pass} {
+	for _, e := range []*entry{cert, key, pass} {
 		e.OnSubmitted = func(string) { form.Submit() }
 	}
 	s.importForm = form

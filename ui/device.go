@@ -41,7 +41,7 @@ type deviceScreen struct {
 	identity, stock, offline, period *widget.Label
 	locks, result                    *widget.Label
 	report, clear                    *widget.Button
-	oldPIN, newPIN, again            *widget.Entry
+	oldPIN, newPIN, again            *entry
 	pinBtn                           *widget.Button
 	pinResult                        *widget.Label
 
@@ -56,7 +56,7 @@ type deviceScreen struct {
 func newDeviceScreen(u *UI) *deviceScreen {
 	s := &deviceScreen{u: u, dev: u.ws.Device, identity: widget.NewLabel(""), stock: widget.NewLabel(""),
 		offline: widget.NewLabel(""), period: widget.NewLabel(""), locks: widget.NewLabel(""), result: widget.NewLabel(""),
-		oldPIN: widget.NewPasswordEntry(), newPIN: widget.NewPasswordEntry(), again: widget.NewPasswordEntry(),
+		oldPIN: newPasswordEntry(), newPIN: newPasswordEntry(), again: newPasswordEntry(),
 		pinResult: widget.NewLabel(""), absent: widget.NewLabel("")}
 	s.absent.Importance, s.absent.Wrapping = widget.DangerImportance, fyne.TextWrapWord
 	s.absent.Hide()
@@ -324,7 +324,7 @@ func (s *deviceScreen) changePIN() {
 				s.pinFailed(lang.L("修改失败：") + deviceMessage(err))
 				return
 			}
-			for _, e := range []*widget.Entry{s.oldPIN, s.newPIN, s.again} {
+			for _, e := range []*entry{s.oldPIN, s.newPIN, s.again} {
 				e.SetText("")
 			}
 			s.pinResult.Importance = widget.SuccessImportance

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/device/sim"
 	"github.com/kaipiao/kaipiao/store"
 )
 
@@ -337,4 +338,25 @@ func walkAll(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
 			walkAll(child, f)
 		}
 	}
+}
+
+// Every text field of the window passes the window's shortcuts on, not only the issue
+// form's: Ctrl+1 typed in the statistics' month field goes to the first tab, Ctrl+N to a
+// new invoice with the focus in the buyer's name.
+func TestWindowShortcutsFromAnyTextField(t *testing.T) {
+	ws := newWorkstationAt(t, &sim.Clock{})
+	u, w := newTestUI(t, ws)
+	u.tabs.SelectIndex(len(u.tabs.Items) - 1)
+	w.Canvas().Focus(u.stats.month)
+	ctrl(w, fyne.Key1)
+	if u.tabs.SelectedIndex() != 0 {
+		t.Fatalf("Ctrl+1 in the month field: tab %d selected, want 0", u.tabs.SelectedIndex())
+	}
+	w.Canvas().Focus(u.stats.month)
+	ctrl(w, fyne.KeyN)
+	settle()
+	if u.tabs.Selected() != u.issueTab {
+		t.Fatal("Ctrl+N in the month field must open the issue form")
+	}
+	focusIs(t, w, u.issue.buyer["buyer.name"], "the buyer's name after Ctrl+N")
 }

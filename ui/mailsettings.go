@@ -16,7 +16,7 @@ import (
 // The password field stays empty; typing one replaces the saved one.
 func (s *settingsScreen) mailCard() fyne.CanvasObject {
 	cur, _ := s.u.ws.Store.MailSettings()
-	host, port, user, pass, from := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewPasswordEntry(), widget.NewEntry()
+	host, port, user, pass, from := newEntry(), newEntry(), newEntry(), newPasswordEntry(), newEntry()
 	host.SetText(cur.Host)
 	if cur.Port != 0 {
 		port.SetText(strconv.Itoa(cur.Port))
@@ -42,7 +42,7 @@ func (s *settingsScreen) mailCard() fyne.CanvasObject {
 		s.status.SetText(lang.L("已保存邮件设置"))
 	})
 	s.mailSave = save
-	s.mailFields = map[string]*widget.Entry{"host": host, "port": port, "user": user, "password": pass, "from": from}
+	s.mailFields = map[string]*entry{"host": host, "port": port, "user": user, "password": pass, "from": from}
 	return widget.NewCard(lang.L("电子邮件"), lang.L("开具后把PDF发送到购买方邮箱（SMTP，须支持STARTTLS）"), container.NewVBox(
 		widget.NewForm(widget.NewFormItem(lang.L("服务器"), host), widget.NewFormItem(lang.L("端口"), port),
 			widget.NewFormItem(lang.L("用户名"), user), widget.NewFormItem(lang.L("密码"), pass),

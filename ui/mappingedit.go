@@ -18,7 +18,7 @@ import (
 // name for the inbox's 列对应 choice.
 type mappingEditor struct {
 	b       *inbox
-	name    *widget.Entry
+	name    *entry
 	headers []string
 	choices []*widget.Select
 	status  *widget.Label
@@ -49,7 +49,7 @@ func (b *inbox) editMapping(file string, data []byte) (*mappingEditor, error) {
 	if err != nil {
 		return nil, err
 	}
-	ed := &mappingEditor{b: b, name: widget.NewEntry(), headers: headers, status: widget.NewLabel("")}
+	ed := &mappingEditor{b: b, name: newEntry(), headers: headers, status: widget.NewLabel("")}
 	ed.status.Importance = widget.DangerImportance
 	ed.name.SetPlaceHolder(lang.L("例如：用友导出"))
 	options := columnChoices()

@@ -29,9 +29,9 @@ type masterScreen struct {
 	goodsTable  *selectTable
 	buyerSel    int // the selected row, -1 for none
 	goodsSel    int
-	form        *dialog.FormDialog       // the edit form, while open
-	fields      map[string]*widget.Entry // its entries, by label
-	buyerAction []*widget.Button         // those that need a selected buyer
+	form        *dialog.FormDialog // the edit form, while open
+	fields      map[string]*entry  // its entries, by label
+	buyerAction []*widget.Button   // those that need a selected buyer
 	goodsAction []*widget.Button
 }
 
@@ -126,10 +126,10 @@ func (m *masterScreen) reload() {
 
 // showForm opens the edit form over the fields (label, value); save gets the entries.
 func (m *masterScreen) showForm(title string, fields [][2]string, save func(map[string]string) error) {
-	m.fields = map[string]*widget.Entry{}
+	m.fields = map[string]*entry{}
 	var items []*widget.FormItem
 	for _, f := range fields {
-		e := widget.NewEntry()
+		e := newEntry()
 		e.SetText(f[1])
 		m.fields[f[0]] = e
 		items = append(items, widget.NewFormItem(lang.L(f[0]), e))

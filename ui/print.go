@@ -42,7 +42,7 @@ type printDialog struct {
 
 	printer  *widget.Select
 	paper    *widget.RadioGroup
-	copies   *widget.Entry
+	copies   *entry
 	list     *widget.List
 	count    *widget.Label
 	preview  *canvas.Image
@@ -108,7 +108,7 @@ func (p *printDialog) build() {
 			p.paper.SetSelected(labels[i])
 		}
 	}
-	p.copies = widget.NewEntry()
+	p.copies = newEntry()
 	p.copies.SetText("1")
 	p.copies.Validator = func(s string) error {
 		if n, err := strconv.Atoi(strings.TrimSpace(s)); err != nil || n < 1 || n > printing.MaxCopies {

@@ -19,19 +19,19 @@ type settingsScreen struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	name, taxID, addr, bank *widget.Entry
+	name, taxID, addr, bank *entry
 	operators               *widget.Label
 	status                  *widget.Label
 	audit                   *widget.Label
 	mailSave                *widget.Button
 	conn                    *connectionForm
 	importForm              dialog.Dialog // the certificate import, while open
-	mailFields              map[string]*widget.Entry
+	mailFields              map[string]*entry
 }
 
 func newSettingsScreen(u *UI) *settingsScreen {
-	s := &settingsScreen{u: u, name: widget.NewEntry(), taxID: widget.NewEntry(), addr: widget.NewEntry(),
-		bank: widget.NewEntry(), operators: widget.NewLabel(""), status: widget.NewLabel("")}
+	s := &settingsScreen{u: u, name: newEntry(), taxID: newEntry(), addr: newEntry(),
+		bank: newEntry(), operators: widget.NewLabel(""), status: widget.NewLabel("")}
 	seller, _ := u.ws.Store.Seller()
 	s.name.SetText(seller.Name)
 	s.taxID.SetText(seller.TaxID)
@@ -42,7 +42,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 		widget.NewFormItem(lang.L("地址、电话"), s.addr), widget.NewFormItem(lang.L("开户行及账号"), s.bank))
 	save := widget.NewButton(lang.L("保存销售方"), s.saveSeller)
 
-	opName, opPass := widget.NewEntry(), widget.NewPasswordEntry()
+	opName, opPass := newEntry(), newPasswordEntry()
 	opRole := widget.NewSelect([]string{"开票员", "管理员"}, nil)
 	opRole.SetSelectedIndex(0)
 	add := widget.NewButton(lang.L("添加操作员"), func() {

@@ -21,7 +21,7 @@ type statsScreen struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	month    *widget.Entry
+	month    *entry
 	summary  *widget.Label
 	rates    []report.RateTotal
 	table    *selectTable
@@ -45,7 +45,7 @@ var rateColumns = []struct {
 }
 
 func newStatsScreen(u *UI) *statsScreen {
-	s := &statsScreen{u: u, month: widget.NewEntry(), summary: widget.NewLabel(""), compared: widget.NewLabel("")}
+	s := &statsScreen{u: u, month: newEntry(), summary: widget.NewLabel(""), compared: widget.NewLabel("")}
 	s.month.SetText(u.ws.Now().In(invoice.Beijing).Format("200601"))
 	s.month.SetPlaceHolder("202611")
 	s.month.OnSubmitted = func(string) { s.refresh() }
