@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/device"
@@ -241,11 +240,7 @@ func offlineText(off device.Offline) string {
 
 // confirm asks before a report or a clear: both change the device for good.
 func (s *deviceScreen) confirm(title, question string, do func()) {
-	dialog.ShowConfirm(title, lang.L(question, map[string]any{"Period": s.st.Period}), func(ok bool) {
-		if ok {
-			do()
-		}
-	}, s.u.win)
+	showConfirm(s.u.win, title, lang.L(question, map[string]any{"Period": s.st.Period}), lang.L("确定"), nil, do)
 }
 
 // doReport makes the open period's 抄报. The request ID names the period, so doing it

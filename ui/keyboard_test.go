@@ -346,13 +346,16 @@ func walkAll(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
 func TestWindowShortcutsFromAnyTextField(t *testing.T) {
 	ws := newWorkstationAt(t, &sim.Clock{})
 	u, w := newTestUI(t, ws)
-	u.tabs.SelectIndex(len(u.tabs.Items) - 1)
+	u.tabs.Select(u.statsTab)
 	w.Canvas().Focus(u.stats.month)
+	focusIs(t, w, u.stats.month, "the month field")
 	ctrl(w, fyne.Key1)
 	if u.tabs.SelectedIndex() != 0 {
 		t.Fatalf("Ctrl+1 in the month field: tab %d selected, want 0", u.tabs.SelectedIndex())
 	}
+	u.tabs.Select(u.statsTab)
 	w.Canvas().Focus(u.stats.month)
+	focusIs(t, w, u.stats.month, "the month field")
 	ctrl(w, fyne.KeyN)
 	settle()
 	if u.tabs.Selected() != u.issueTab {

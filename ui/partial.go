@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
@@ -23,7 +22,7 @@ func showPartlyIssued(u *UI, outs []invoice.Outcome, err error) {
 	}
 	msg := fmt.Sprintf("订单只开具了一部分：已开具以下 %d 张发票，其余未开具。\n%s\n\n原因：%s\n\n问题解决后，请在“发票查询”中点“开具剩余”。",
 		len(outs), strings.Join(lines, "\n"), clerkMessage(err))
-	dialog.ShowInformation(lang.L("部分开具"), msg, u.win)
+	showInfo(u.win, lang.L("部分开具"), msg)
 	u.list.partial.reload()
 }
 
@@ -84,7 +83,7 @@ func (p *partialStrip) issueRest(orderID string) {
 			case err != nil && len(outs) > 0 && errors.Is(err, invoice.ErrPartlyIssued):
 				showPartlyIssued(p.u, outs, err)
 			case err != nil:
-				dialog.ShowError(fmt.Errorf("开具剩余失败：%s", clerkMessage(err)), p.u.win)
+				showError(p.u.win, fmt.Errorf("开具剩余失败：%s", clerkMessage(err)))
 			default:
 				issued := 0
 				for _, o := range outs {
@@ -92,7 +91,7 @@ func (p *partialStrip) issueRest(orderID string) {
 						issued++
 					}
 				}
-				dialog.ShowInformation(lang.L("开具剩余"), fmt.Sprintf("订单 %s 已全部开具：本次开具 %d 张，共 %d 张。", orderID, issued, len(outs)), p.u.win)
+				showInfo(p.u.win, lang.L("开具剩余"), fmt.Sprintf("订单 %s 已全部开具：本次开具 %d 张，共 %d 张。", orderID, issued, len(outs)))
 			}
 		})
 	}()

@@ -73,11 +73,11 @@ func (l *invoiceList) printButton() fyne.CanvasObject {
 func (l *invoiceList) showPrint(all bool) *printDialog {
 	recs, err := l.allRecords()
 	if err != nil {
-		dialog.ShowError(err, l.u.win)
+		showError(l.u.win, err)
 		return nil
 	}
 	if len(recs) == 0 {
-		dialog.ShowInformation(lang.L("打印"), lang.L("没有符合条件的发票"), l.u.win)
+		showInfo(l.u.win, lang.L("打印"), lang.L("没有符合条件的发票"))
 		return nil
 	}
 	p := &printDialog{u: l.u, recs: recs, picked: make([]bool, len(recs))}
