@@ -49,7 +49,7 @@ func (e *Engine) IssueBatch(ctx context.Context, orders []*Order, done func(Batc
 				return err
 			case !found:
 				mine = append(mine, p)
-			case hash != "" && hash != PayloadHash(p):
+			case hash != "" && !SamePayload(hash, p):
 				results[i].Err = fmt.Errorf("order %s (request %s, invoice %s:%s): %w", o.OrderID, p.RequestID,
 					done.Code, done.Number, ErrOrderChanged)
 			default:

@@ -155,7 +155,7 @@ func (e *Engine) issueParts(ctx context.Context, o *Order, parts []*Invoice) ([]
 			todo = append(todo, p)
 			continue
 		}
-		if hash != "" && hash != PayloadHash(p) {
+		if hash != "" && !SamePayload(hash, p) {
 			return nil, fmt.Errorf("order %s (request %s, invoice %s:%s): %w", p.OrderID, p.RequestID, done.Code, done.Number, ErrOrderChanged)
 		}
 		outs = append(outs, Outcome{Invoice: done, Replayed: true})

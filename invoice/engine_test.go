@@ -580,3 +580,40 @@ func TestEngineRefusesACodeOfAnotherKind(t *testing.T) {
 	}
 	agree(t, dev, db)
 }
+
+// A replay after the printed name's rule changed — here a newer code table gives the
+// same tax code another 简称, so the printed *简称*名称 and the table's version differ —
+// is still the same order: the canonical payload holds neither.
+func TestReplayAfterThePrintedNameChanged(t *testing.T) {
+	dev := newMemDevice(1000)
+	eng, db := newEngine(t, dev)
+	ctx := context.Background()
+	first, err := eng.Issue(ctx, order("SO-1", "100.00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := first[0].Invoice.Lines[0].PrintedName(); got != "*信息技术服务*软件开发服务" {
+		t.Fatalf("printed name %q", got)
+	}
+	renamed := bytes.ReplaceAll(assets.TaxCodesCSV(), []byte("信息技术服务"), []byte("信息服务"))
+	newer, err := invoice.ParseTaxCodes(bytes.NewReader(renamed), "2099-01-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng.Codes = newer
+	// The draft the order makes now prints differently…
+	c, errs := invoice.Check(order("SO-1", "100.00"), invoice.Config{Codes: newer, Limits: invoice.DefaultLimits,
+		Seller: eng.Seller, Operator: eng.Operator})
+	if errs != nil || c.Invoice.Lines[0].PrintedName() != "*信息服务*软件开发服务" || c.Invoice.TaxCodeVersion != "2099-01-01" {
+		t.Fatalf("the newer table's draft: %+v %v", c, errs)
+	}
+	// …and still replays.
+	again, err := eng.Issue(ctx, order("SO-1", "100.00"))
+	if err != nil || !again[0].Replayed || again[0].Invoice.Number != first[0].Invoice.Number {
+		t.Fatalf("replay after the 简称 changed: %+v %v", again, err)
+	}
+	if _, err := eng.Issue(ctx, order("SO-1", "100.01")); !errors.Is(err, invoice.ErrOrderChanged) {
+		t.Fatalf("a changed amount: %v, want ErrOrderChanged", err)
+	}
+	agree(t, dev, db)
+}

@@ -2,40 +2,28 @@ package invoice
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"time"
 )
 
 // Intent is written, and fsynced, before the device is asked to issue: after a crash it
-// says which requests may have reached the device, to be resolved by request ID.
+// says which requests may have reached the device, to be resolved by request ID. The
+// store keeps it in its own record (store/record.go).
 type Intent struct {
-	RequestID      string    `json:"request_id"`
-	OrderID        string    `json:"order_id"`
-	PayloadHash    string    `json:"payload_hash"`
-	ExpectedCode   string    `json:"expected_code,omitempty"`
-	ExpectedNumber string    `json:"expected_number"`
-	Operator       string    `json:"operator"`
-	Created        time.Time `json:"created"`
-	Draft          *Invoice  `json:"draft"`
+	RequestID      string
+	OrderID        string
+	PayloadHash    string // PayloadHash of Draft
+	ExpectedCode   string
+	ExpectedNumber string
+	Operator       string
+	Created        time.Time
+	Draft          *Invoice
 }
 
 // Receipt is an invoice the device has issued, with its place in the device's journal.
 type Receipt struct {
 	Invoice *Invoice // with its Issued fields from the device
 	Counter uint64   // the device's journal counter: 1, 2, … gapless over its life
-}
-
-// PayloadHash identifies a draft's content (everything but the device's fields), so
-// that the same order sent twice is recognised and a changed one is not mistaken for it.
-func PayloadHash(draft *Invoice) string {
-	d := *draft
-	d.Issued = Issued{}
-	raw, _ := json.Marshal(&d)
-	sum := sha256.Sum256(raw)
-	return hex.EncodeToString(sum[:])
 }
 
 // Errors a Device returns, so the engine can tell what happened to a request.

@@ -10,8 +10,11 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// The JSON form of an invoice: what `kaipiaoctl check` and `show` print, and what the
-// store and the sync envelope carry. Money, quantities and rates are decimal strings.
+// The JSON form of an invoice: what `kaipiaoctl check` and `show` print (docs/cli.md).
+// It is the CLI's output only: the store keeps its own record (store/record.go), the
+// platform gets its own wire form (upload.EncodeInvoice), and whether an order is the same
+// order is decided by the canonical payload (payload.go), not by this form. Money,
+// quantities and rates are decimal strings.
 
 type lineJSON struct {
 	Name             string `json:"name"`

@@ -48,16 +48,14 @@ func checkArithmetic(inv *invoice.Invoice, raw json.RawMessage) error {
 	if dev.Abs() > invoice.InvoiceTaxTolerance {
 		return fmt.Errorf("%w: line taxes drift %s from amount × rate", errArithmetic, dev)
 	}
-	var stated struct {
-		Totals struct{ Amount, Tax, Total string } `json:"totals"`
-	}
-	if err := json.Unmarshal(raw, &stated); err != nil {
+	amount, tax, total, err := upload.WireTotals(raw)
+	if err != nil {
 		return fmt.Errorf("%w: totals: %v", errArithmetic, err)
 	}
 	t := inv.Totals()
-	if stated.Totals.Amount != t.Amount.String() || stated.Totals.Tax != t.Tax.String() || stated.Totals.Total != t.Total.String() {
+	if amount != t.Amount.String() || tax != t.Tax.String() || total != t.Total.String() {
 		return fmt.Errorf("%w: stated totals %s + %s = %s, the lines give %s + %s = %s", errArithmetic,
-			stated.Totals.Amount, stated.Totals.Tax, stated.Totals.Total, t.Amount, t.Tax, t.Total)
+			amount, tax, total, t.Amount, t.Tax, t.Total)
 	}
 	return nil
 }
@@ -104,8 +102,8 @@ func (s *Server) deviceCert(machine, taxID string, offered *smx509.Certificate) 
 // verifyItem checks one invoice of an envelope signed by the enterprise taxID and
 // returns what to store.
 func (s *Server) verifyItem(it *upload.Item, taxID string, offered *smx509.Certificate) (*Stored, error) {
-	var inv invoice.Invoice
-	if err := json.Unmarshal(it.Invoice, &inv); err != nil {
+	inv, err := upload.DecodeInvoice(it.Invoice)
+	if err != nil {
 		return nil, fmt.Errorf("invoice %s: %w", it.RequestID, err)
 	}
 	if inv.RequestID != it.RequestID {
@@ -121,13 +119,13 @@ func (s *Server) verifyItem(it *upload.Item, taxID string, offered *smx509.Certi
 	if err != nil {
 		return nil, err
 	}
-	if err := device.VerifySeal(cert.Raw, &inv); err != nil {
+	if err := device.VerifySeal(cert.Raw, inv); err != nil {
 		return nil, err
 	}
-	if err := checkArithmetic(&inv, it.Invoice); err != nil {
+	if err := checkArithmetic(inv, it.Invoice); err != nil {
 		return nil, fmt.Errorf("invoice %s/%s: %w", inv.Code, inv.Number, err)
 	}
 	return &Stored{Device: inv.Machine, Code: inv.Code, Number: inv.Number, OrderID: inv.OrderID,
 		RequestID: inv.RequestID, SellerTaxID: taxID, Total: inv.Totals().Total.String(),
-		Digest: upload.InvoiceDigest(&inv), Invoice: it.Invoice}, nil
+		Digest: upload.InvoiceDigest(inv), Invoice: it.Invoice}, nil
 }

@@ -31,24 +31,25 @@ const (
 	SyncDead   SyncState = "dead"   // refused for good; waits for the clerk
 )
 
-// Record is an issued invoice as the store keeps it.
+// Record is an issued invoice as the store keeps it; record.go is its encoding.
 type Record struct {
-	ID      uint64           `json:"-"`
-	Invoice *invoice.Invoice `json:"invoice"`
+	ID      uint64
+	Invoice *invoice.Invoice
 	// Counter is the device's journal counter for the invoice (gapless per device).
-	Counter uint64 `json:"counter"`
+	Counter uint64
 	// Imported marks an invoice taken from the device's journal by reconciliation rather
 	// than committed by this workstation after issuing it.
-	Imported bool `json:"imported,omitempty"`
+	Imported bool
 	// PayloadHash is the hash of the draft the intent carried (empty for imports): a
-	// repeated order is the same order only if its draft hashes the same.
-	PayloadHash string    `json:"payload_hash,omitempty"`
-	StoredAt    time.Time `json:"stored_at"`
-	Sync        SyncState `json:"sync"`
-	SyncError   string    `json:"sync_error,omitempty"`
-	AckedAt     time.Time `json:"acked_at,omitzero"`
+	// repeated order is the same order only if its draft has the same payload
+	// (invoice.SamePayload; "v2:…" since schema 5, a bare hex hash of version 1 before).
+	PayloadHash string
+	StoredAt    time.Time
+	Sync        SyncState
+	SyncError   string
+	AckedAt     time.Time
 	// Ack is the platform's signed acknowledgement, kept as evidence.
-	Ack []byte `json:"ack,omitempty"`
+	Ack []byte
 }
 
 // BeginIssue writes the intents, in one fsynced transaction. A request that already has
@@ -62,11 +63,12 @@ func (s *DB) BeginIssue(intents ...invoice.Intent) error {
 				return fmt.Errorf("store: request %s is already issued: %w", in.RequestID, ErrIssuedConflict)
 			}
 			if raw := tx.Bucket(bIntents).Get([]byte(in.RequestID)); raw != nil {
-				var old invoice.Intent
-				if err := json.Unmarshal(raw, &old); err != nil {
+				old, err := decodeIntent(raw)
+				if err != nil {
 					return fmt.Errorf("store: intent %s: %w", in.RequestID, err)
 				}
-				if old.PayloadHash != in.PayloadHash {
+				// An intent kept from before schema 5 may carry a version-1 hash.
+				if old.PayloadHash != in.PayloadHash && (in.Draft == nil || !invoice.SamePayload(old.PayloadHash, in.Draft)) {
 					return fmt.Errorf("store: request %s: %w", in.RequestID, ErrIntentConflict)
 				}
 				continue
@@ -74,7 +76,7 @@ func (s *DB) BeginIssue(intents ...invoice.Intent) error {
 			if in.Created.IsZero() {
 				in.Created = s.now()
 			}
-			raw, err := json.Marshal(in)
+			raw, err := encodeIntent(in)
 			if err != nil {
 				return err
 			}
@@ -91,8 +93,8 @@ func (s *DB) OpenIntents() ([]invoice.Intent, error) {
 	var out []invoice.Intent
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bIntents).ForEach(func(_, v []byte) error {
-			var in invoice.Intent
-			if err := json.Unmarshal(v, &in); err != nil {
+			in, err := decodeIntent(v)
+			if err != nil {
 				return err
 			}
 			out = append(out, in)
@@ -111,7 +113,9 @@ func (s *DB) Intent(requestID string) (invoice.Intent, error) {
 		if raw == nil {
 			return ErrNotFound
 		}
-		return json.Unmarshal(raw, &in)
+		var err error
+		in, err = decodeIntent(raw)
+		return err
 	})
 	return in, err
 }
@@ -139,8 +143,7 @@ func (s *DB) CommitIssued(issued ...invoice.Receipt) error {
 		for _, is := range issued {
 			operator, hash := "system", ""
 			if raw := tx.Bucket(bIntents).Get([]byte(is.Invoice.RequestID)); raw != nil {
-				var in invoice.Intent
-				if err := json.Unmarshal(raw, &in); err == nil {
+				if in, err := decodeIntent(raw); err == nil {
 					operator, hash = in.Operator, in.PayloadHash
 				}
 			}

@@ -19,7 +19,7 @@ import (
 
 // SchemaVersion is the layout this code writes. Open migrates an older file forward, in
 // one transaction, and refuses a newer one.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // Errors callers can test with errors.Is.
 var (
@@ -34,7 +34,7 @@ var (
 // Bucket names. The layout is documented beside each verb that uses it.
 var (
 	bMeta      = []byte("meta")       // schema version, settings, audit head
-	bInvoices  = []byte("invoices")   // id (8-byte BE) → record JSON
+	bInvoices  = []byte("invoices")   // id (8-byte BE) → record JSON (record.go)
 	bByRequest = []byte("by_request") // request ID → id
 	bByNumber  = []byte("by_number")  // number + code → id
 	bByOrder   = []byte("by_order")   // order ID + 0 + id → empty
@@ -163,6 +163,9 @@ var migrations = []func(tx *bolt.Tx) error{
 	// 3 → 4: import column mappings, master data (buyers and goods, filled from the
 	// invoices already issued) and the mail outbox (masterdata.go, mail.go).
 	3: migrateMasterData,
+	// 4 → 5: invoice records and intents in the store's own format, payload hashes of
+	// version 2 (migrate5.go).
+	4: migrateRecords,
 }
 
 // migrate runs every migration the file needs in one transaction, so a crash leaves it

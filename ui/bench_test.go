@@ -82,7 +82,7 @@ func BenchmarkStartUp100k(b *testing.B) {
 // over the store of 1,000,000 invoices that cmd/kaipiaoctl's BenchmarkStoreMillion
 // generates (target ≤ 100 ms from the keystroke to the table refreshed).
 func BenchmarkFilterMillion(b *testing.B) {
-	path := filepath.Join(os.TempDir(), "kaipiao-bench-1000000-v2.db")
+	path := filepath.Join(os.TempDir(), "kaipiao-bench-1000000-v3.db")
 	if _, err := os.Stat(path); err != nil {
 		b.Skip("run `go test -run=^$ -bench=StoreMillion ./cmd/kaipiaoctl` first: it generates", path)
 	}

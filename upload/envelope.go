@@ -67,7 +67,7 @@ type AuditAnchor struct {
 // Item is one invoice of a KindInvoices payload.
 type Item struct {
 	RequestID string          `json:"request_id"`
-	Invoice   json.RawMessage `json:"invoice"` // invoice.Invoice's JSON form
+	Invoice   json.RawMessage `json:"invoice"` // the wire form: EncodeInvoice, DecodeInvoice
 }
 
 // Seal signs p with signer (SM2) and encrypts it for recipient.

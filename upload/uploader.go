@@ -186,7 +186,7 @@ func (s *Syncer) uploadAll(ctx context.Context, c *Counts) error {
 func (s *Syncer) uploadBatch(ctx context.Context, recs []*store.Record, c *Counts) (int, error) {
 	items := make([]Item, len(recs))
 	for i, r := range recs {
-		raw, err := json.Marshal(r.Invoice)
+		raw, err := EncodeInvoice(r.Invoice)
 		if err != nil {
 			return 0, fmt.Errorf("sync: invoice %s: %w", r.Invoice.RequestID, err)
 		}

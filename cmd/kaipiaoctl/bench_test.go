@@ -127,7 +127,7 @@ func BenchmarkEngineIssuePTY115200(b *testing.B) {
 const millionInvoices = 1_000_000
 
 func millionStorePath() string {
-	return filepath.Join(os.TempDir(), fmt.Sprintf("kaipiao-bench-%d-v2.db", millionInvoices))
+	return filepath.Join(os.TempDir(), fmt.Sprintf("kaipiao-bench-%d-v3.db", millionInvoices))
 }
 
 // TestGenerateMillionStore is the child that writes the file; it runs only when asked.
