@@ -49,3 +49,37 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// The fuzzer's find: the signer's certificate is outside what the signature covers, so a
+// byte changed in the certificate's own CA signature left the key, and the signature,
+// intact. Verify refuses any certificate the seal does not list byte for byte.
+func TestSignerCertificateChangedIsRefused(t *testing.T) {
+	s := mustSamples(t)[0]
+	signer := mustSigner(t)
+	signed, err := Write(s.inv, Options{Signer: signer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Unpack(signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	value := bytes.Clone(files[SignedValuePath])
+	at := bytes.LastIndex(value, signer.Cert.Raw)
+	if at < 0 {
+		t.Fatal("the signer's certificate is not in SignedValue.dat")
+	}
+	value[at+len(signer.Cert.Raw)-1] ^= 0x37 // the last byte of the CA's signature on it
+	changed := map[string][]byte{}
+	for k, v := range files {
+		changed[k] = v
+	}
+	changed[SignedValuePath] = value
+	z, err := (&writer{files: changed}).zip(s.inv.IssuedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Verify(z); err == nil {
+		t.Fatal("a changed signer's certificate still verifies")
+	}
+}

@@ -105,6 +105,21 @@ func Verify(data []byte) (*smx509.Certificate, error) {
 	if err := verifySM2(maker, sealTBSDER, seal.SignedValue.Bytes); err != nil {
 		return nil, fmt.Errorf("ofd: the seal's own signature does not verify: %w", err)
 	}
+	// The signer's certificate stands outside what the signature covers: only the seal's
+	// list of its holders' certificates (GB/T 38540 §7.2, signed by the maker) binds it.
+	// A certificate changed anywhere, even in bytes its key does not depend on, is not
+	// the holder's.
+	var info sesSealInfo
+	if rest, err := asn1.Unmarshal(seal.SealInfo.FullBytes, &info); err != nil || len(rest) > 0 {
+		return nil, fmt.Errorf("ofd: SES_SealInfo: %v", err)
+	}
+	listed := false
+	for _, c := range info.Property.CertList {
+		listed = listed || bytes.Equal(c, sig.Cert)
+	}
+	if info.Property.CertListType != 1 || !listed {
+		return nil, errors.New("ofd: the signer's certificate is not one the seal lists")
+	}
 	return cert, nil
 }
 
