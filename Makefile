@@ -95,7 +95,7 @@ lint:
 # keyboard-only day in the real window (xdotool), and each fuzz target briefly.
 test: deps vet lint build
 	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -run TestPrintUnderWine ./cmd/kaipiaoctl -args -wine
+	$(GO) test -tags wine -count=1 -run TestPrintUnderWine ./cmd/kaipiaoctl
 	./scripts/gui-smoke.sh $$(mktemp --suffix=.png)
 	./scripts/gui-nodevice.sh $$(mktemp -d)
 	./scripts/gui-keyboard.sh $$(mktemp -d)

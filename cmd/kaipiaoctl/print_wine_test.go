@@ -1,7 +1,11 @@
+//go:build wine
+
+// The Wine run is a make test step of its own (go test -tags wine -run TestPrintUnderWine
+// ./cmd/kaipiaoctl): it needs the Wine harness and builds kaipiaoctl.exe.
+
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,8 +16,6 @@ import (
 	"github.com/kaipiao/kaipiao/printing/cupstest"
 )
 
-var wine = flag.Bool("wine", false, "also print through kaipiaoctl.exe's Windows spooler backend under Wine (make test passes it)")
-
 // kaipiaoctl.exe prints under Wine through the Windows spooler backend (GDI: each sheet
 // drawn at the printer's resolution on its device context). Wine's spooler reaches the
 // test's own CUPS scheduler (its printers are ports CUPS:NAME) and so the same cups-pdf
@@ -21,9 +23,6 @@ var wine = flag.Bool("wine", false, "also print through kaipiaoctl.exe's Windows
 // with each invoice's QR code readable on its face. Wine does not see that a CUPS queue
 // is disabled, so the stopped-printer case is proved on CUPS only (TestPrintThroughCUPS).
 func TestPrintUnderWine(t *testing.T) {
-	if !*wine {
-		t.Skip("the Wine run is a make test step of its own: go test -run TestPrintUnderWine ./cmd/kaipiaoctl -args -wine")
-	}
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
