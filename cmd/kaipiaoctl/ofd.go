@@ -2,10 +2,8 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/kaipiao/kaipiao/einvoicexml"
 	"github.com/kaipiao/kaipiao/invoice"
@@ -34,26 +32,8 @@ func init() {
 
 // runLayout writes a stored invoice's OFD or XML data file, as runPDF does its PDF.
 func runLayout(e *env, what string, args []string) int {
-	fs := flag.NewFlagSet(what, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	out := fs.String("o", "", "the file to write")
-	var operands []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return exitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		operands = append(operands, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	code, number, ok := "", "", len(operands) == 1
-	if ok {
-		code, number, ok = strings.Cut(operands[0], ":")
-	}
-	if !ok || *out == "" {
-		fmt.Fprintf(e.stderr, "usage: kaipiaoctl %s CODE:NUMBER -o FILE\n", what)
+	code, number, out, ok := refAndOut(e, what, args)
+	if !ok {
 		return exitUsage
 	}
 	db, err := openStore(e)
@@ -85,11 +65,11 @@ func runLayout(e *env, what string, args []string) int {
 	if !signed {
 		fmt.Fprintf(e.stderr, "kaipiaoctl %s: unsigned: the data folder has no enterprise certificate yet (`kaipiaoctl pki init DIR` installs a demo one)\n", what)
 	}
-	if err := writeFileAtomic(*out, doc); err != nil {
+	if err := writeFileAtomic(out, doc); err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl %s: %v\n", what, err)
 		return exitUsage
 	}
-	abs, _ := filepath.Abs(*out)
+	abs, _ := filepath.Abs(out)
 	fmt.Fprintln(e.stdout, abs)
 	return exitOK
 }

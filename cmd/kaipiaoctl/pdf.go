@@ -24,27 +24,8 @@ func init() {
 // demand, never the record itself. The seller's seal certificate (from the PKI set-up)
 // signs it; without one it is unsigned, and says so.
 func runPDF(e *env, args []string) int {
-	fs := flag.NewFlagSet("pdf", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	out := fs.String("o", "", "the file to write")
-	// Go's flag package stops at the first operand; accept -o on either side of it.
-	var operands []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return exitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		operands = append(operands, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	code, number, ok := "", "", len(operands) == 1
-	if ok {
-		code, number, ok = strings.Cut(operands[0], ":")
-	}
-	if !ok || *out == "" {
-		fmt.Fprintln(e.stderr, "usage: kaipiaoctl pdf CODE:NUMBER -o FILE")
+	code, number, out, ok := refAndOut(e, "pdf", args)
+	if !ok {
 		return exitUsage
 	}
 	db, err := openStore(e)
@@ -70,11 +51,11 @@ func runPDF(e *env, args []string) int {
 	if !signed {
 		fmt.Fprintln(e.stderr, "kaipiaoctl pdf: unsigned: the data folder has no seal certificate yet (`kaipiaoctl pki init DIR` installs a demo one)")
 	}
-	if err := writeFileAtomic(*out, doc); err != nil {
+	if err := writeFileAtomic(out, doc); err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: %v\n", err)
 		return exitUsage
 	}
-	abs, _ := filepath.Abs(*out)
+	abs, _ := filepath.Abs(out)
 	fmt.Fprintln(e.stdout, abs)
 	return exitOK
 }
@@ -95,4 +76,33 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// refAndOut reads the operands of `pdf`, `ofd` and `xml`: one CODE:NUMBER and -o FILE.
+// Go's flag package stops at the first operand; -o is accepted on either side of it.
+// It prints the usage and reports false when they are not there.
+func refAndOut(e *env, what string, args []string) (code, number, out string, ok bool) {
+	fs := flag.NewFlagSet(what, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	o := fs.String("o", "", "the file to write")
+	var operands []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return "", "", "", false
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		operands = append(operands, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	ok = len(operands) == 1
+	if ok {
+		code, number, ok = strings.Cut(operands[0], ":")
+	}
+	if !ok || *o == "" {
+		fmt.Fprintf(e.stderr, "usage: kaipiaoctl %s CODE:NUMBER -o FILE\n", what)
+		return "", "", "", false
+	}
+	return code, number, *o, true
 }
