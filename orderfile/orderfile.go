@@ -67,7 +67,7 @@ func Decode(name string, data []byte) ([]*invoice.Order, error) {
 	}
 	switch format {
 	case JSON:
-		orders, err := invoice.DecodeOrders(data)
+		orders, err := DecodeOrders(data)
 		if err != nil {
 			return nil, invoice.Errors{{Rule: "json.syntax", Value: invoice.Quote(err.Error()),
 				Message: "订单文件不是有效的JSON：" + err.Error(), English: err.Error()}}
@@ -78,7 +78,7 @@ func Decode(name string, data []byte) ([]*invoice.Order, error) {
 	if err != nil {
 		return nil, err
 	}
-	return invoice.DecodeTable(rows)
+	return DecodeTable(rows)
 }
 
 // checkOrders refuses a file of more than MaxOrders orders.
@@ -97,7 +97,7 @@ func tableRows(format Format, data []byte) ([][]string, error) {
 		return nil, errTooLarge("", int64(len(data)))
 	}
 	if format == CSV {
-		return invoice.CSVRows(data)
+		return CSVRows(data)
 	}
 	return xlsxRows(data)
 }
