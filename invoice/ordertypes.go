@@ -1,7 +1,9 @@
 package invoice
 
 // Order is an order as an ERP, the platform, an import or the form hands it over
-// (docs/order.md), every value still as written. Check turns it into an invoice.
+// (docs/order.md), every value still as written. Check turns it into an invoice. The
+// domain reads no file: orderfile decodes JSON, CSV and Excel into Orders, and the
+// JSON names below are the order format's (docs/order.md).
 type Order struct {
 	OrderID          string      `json:"order_id"`
 	Type             string      `json:"type"`
