@@ -124,6 +124,7 @@ func walkOrder(raw json.RawMessage) *invoice.Order {
 				"number": d.str(&r.Number),
 				"reason": d.integer(&r.Reason),
 				"notice": d.str(&r.Notice),
+				"slip":   d.str(&r.Slip),
 				"lines": func(path string, v json.RawMessage) {
 					items := d.array(path, v)
 					r.Lines = make([]invoice.RedLineRequest, len(items))
