@@ -115,6 +115,7 @@ func lostMidOrder(t *testing.T, kill bool) {
 		t.Fatalf("stdout %s: want the order marked partly issued", stdout.String())
 	}
 	msg := stderr.String()
+	t.Logf("kaipiaoctl issue stderr:\n%s", msg)
 	// The 4th is neither hidden nor guessed: its outcome is unknown, said so.
 	if !strings.Contains(msg, "outcome unknown") || !strings.Contains(msg, "issue --rest LOST-1") {
 		t.Fatalf("stderr %q: want the 4th's outcome unknown and how to issue the rest", msg)
