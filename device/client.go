@@ -420,6 +420,9 @@ func (c *Client) exchange(ctx context.Context, cmd Command, payload []byte, requ
 	// (the device cannot act on a frame whose CRC it never got), so a first send that
 	// fails leaves nothing unknown.
 	gone := func(why error) error {
+		// Nothing is known of the device on a port found again (a re-enumerated adapter,
+		// even another device's node): it must show life before a full wait is spent.
+		c.silent = true
 		c.stats.LinkLost++
 		c.logf("device: %s seq %d: the port is gone: %v", cmd, seq, why)
 		return unknown(why)
