@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/ui"
 	"github.com/kaipiao/kaipiao/workstation"
 )
@@ -29,7 +28,7 @@ import (
 //	issue ID                       → issued CODE:NUMBER | issue-error MESSAGE
 //	quit
 func driveNoDevice(a fyne.App, w fyne.Window, ws *workstation.Workstation, screens *ui.Workstation, set func(*ui.UI)) {
-	screens.Role = store.RoleAdmin
+	screens.Role = workstation.RoleAdmin
 	u := ui.New(w, screens)
 	set(u)
 	onUI := func(f func()) {

@@ -73,6 +73,7 @@ type Config struct {
 
 // Workstation is an open workstation. Close it when done.
 type Workstation struct {
+	Data  string // the data folder
 	Store *store.DB
 	// Client is the device's client as connected by Open (kaipiaoctl); the window, whose
 	// device comes and goes, asks Link.Client instead.
@@ -80,6 +81,7 @@ type Workstation struct {
 	Link   *Link
 	Engine *invoice.Engine
 	Limits invoice.Limits // as read at the last connection; see CurrentLimits
+	log    io.Writer      // Config.Log
 	close  func()
 	mu     sync.Mutex
 }
@@ -175,7 +177,7 @@ func open(cfg Config, reconcile, strict bool) (*Workstation, error) {
 	}
 	link := NewLink(cfg.Data, cfg.Device, cfg.PIN)
 	link.Log = cfg.Log
-	w := &Workstation{Store: db, Link: link}
+	w := &Workstation{Data: cfg.Data, Store: db, Link: link, log: cfg.Log}
 	w.Engine = &invoice.Engine{Device: linkDevice{link}, Store: db, Codes: codes, Seller: seller, Operator: cfg.Operator}
 	w.close = func() { link.Close(); db.Close() }
 	link.OnConnect = func(ctx context.Context, c *device.Client) error { return w.connected(ctx, c, cfg, reconcile, strict) }
