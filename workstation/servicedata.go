@@ -13,7 +13,9 @@ import (
 func (s *Service) List(q Query) (Page, error) { return s.w.Store.List(q) }
 
 // ByNumber is the invoice CODE:NUMBER names.
-func (s *Service) ByNumber(code, number string) (*Record, error) { return s.w.Store.ByNumber(code, number) }
+func (s *Service) ByNumber(code, number string) (*Record, error) {
+	return s.w.Store.ByNumber(code, number)
+}
 
 // RedsOf lists the red invoices issued against a blue one.
 func (s *Service) RedsOf(code, number string) ([]*invoice.Invoice, error) {
@@ -48,7 +50,9 @@ func (s *Service) RetryDead() error {
 func (s *Service) MailStatusOf(id uint64) (MailStatus, error) { return s.w.Store.MailStatusOf(id) }
 
 // QueueMail queues the invoice's PDF for the buyer's address to.
-func (s *Service) QueueMail(id uint64, to string) error { return s.w.Store.QueueMail(id, to, s.Operator()) }
+func (s *Service) QueueMail(id uint64, to string) error {
+	return s.w.Store.QueueMail(id, to, s.Operator())
+}
 
 // RecordPrint writes an accepted print to the audit log.
 func (s *Service) RecordPrint(r *printing.Result) error {
@@ -76,7 +80,9 @@ func (s *Service) Buyers() ([]invoice.Party, error) { return s.w.Store.Buyers() 
 func (s *Service) AllGoods() ([]Goods, error) { return s.w.Store.AllGoods() }
 
 // PutBuyers saves buyers, replacing those of the same name and tax ID.
-func (s *Service) PutBuyers(ps ...invoice.Party) error { return s.w.Store.PutBuyers(s.Operator(), ps...) }
+func (s *Service) PutBuyers(ps ...invoice.Party) error {
+	return s.w.Store.PutBuyers(s.Operator(), ps...)
+}
 
 // PutGoods saves goods, replacing those of the same name and specification.
 func (s *Service) PutGoods(gs ...Goods) error { return s.w.Store.PutGoods(s.Operator(), gs...) }
