@@ -98,7 +98,7 @@ func driveNoDevice(a fyne.App, w fyne.Window, ws *workstation.Workstation, scree
 					Lines: []invoice.OrderLine{{Name: "技术服务费", TaxCode: "3040201010000000000", Quantity: "1",
 						UnitPrice: "1000.00", TaxRate: "0.06"}}}
 				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-				outs, err := ws.Engine.Issue(ctx, o)
+				outs, err := screens.Service.Issue(ctx, o)
 				cancel()
 				if err != nil {
 					fmt.Printf("issue-error %v\n", err)

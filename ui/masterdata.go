@@ -256,21 +256,11 @@ func (m *masterScreen) deleteSelected(buyer bool) error {
 
 // importData adds the buyers (or goods) of a workbook, all or none, and returns how many.
 func (m *masterScreen) importData(buyer bool, data []byte) (int, error) {
-	ws := m.u.ws
-	if buyer {
-		ps, err := report.ReadBuyers(data)
-		if err != nil {
-			return 0, err
-		}
-		defer m.reload()
-		return len(ps), ws.Service.PutBuyers(ps...)
-	}
-	gs, err := report.ReadGoods(data, ws.Service.Rules().Codes)
-	if err != nil {
-		return 0, err
-	}
 	defer m.reload()
-	return len(gs), ws.Service.PutGoods(gs...)
+	if buyer {
+		return m.u.ws.Service.ImportBuyers(data)
+	}
+	return m.u.ws.Service.ImportGoods(data)
 }
 
 // exportTo writes the buyers (or goods) to a workbook at path.

@@ -62,6 +62,8 @@ type Service interface {
 	PutGoods(gs ...workstation.Goods) error
 	DeleteBuyer(name, taxID string) error
 	DeleteGoods(name, spec string) error
+	ImportBuyers(data []byte) (int, error)
+	ImportGoods(data []byte) (int, error)
 	SuggestBuyers(text string) []invoice.Party
 	SuggestGoods(text string) []workstation.Goods
 	ColumnMappings() ([]string, error)

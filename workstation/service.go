@@ -58,6 +58,7 @@ const (
 	MailQueued = store.MailQueued
 	MailSent   = store.MailSent
 	MailFailed = store.MailFailed
+	MailNone   = store.MailNone
 	RoleAdmin  = store.RoleAdmin
 	RoleClerk  = store.RoleClerk
 )
@@ -68,10 +69,16 @@ var (
 	ErrOperatorExists  = store.ErrOperatorExists
 	ErrWeakPassword    = store.ErrWeakPassword
 	ErrOperatorDisable = store.ErrOperatorDisable
+	// ErrNotFound: no invoice (record) of that number.
+	ErrNotFound = store.ErrNotFound
 )
 
 // errNoChannel: a use case that needs the issuing channel on a service opened without one.
 var errNoChannel = errors.New("no issuing channel is open")
+
+// Close releases what the service's workstation holds: the device, and the store where
+// the workstation opened it (not WithStore's).
+func (s *Service) Close() { s.w.Close() }
 
 // Operator is who the service acts for.
 func (s *Service) Operator() string {

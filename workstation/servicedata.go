@@ -17,6 +17,9 @@ func (s *Service) ByNumber(code, number string) (*Record, error) {
 	return s.w.Store.ByNumber(code, number)
 }
 
+// ByOrder lists the invoices issued for an order (several when it was split).
+func (s *Service) ByOrder(orderID string) ([]*Record, error) { return s.w.Store.ByOrder(orderID) }
+
 // RedsOf lists the red invoices issued against a blue one.
 func (s *Service) RedsOf(code, number string) ([]*invoice.Invoice, error) {
 	return s.w.Store.RedsOf(code, number)
@@ -95,6 +98,26 @@ func (s *Service) DeleteBuyer(name, taxID string) error {
 // DeleteGoods removes a saved goods item.
 func (s *Service) DeleteGoods(name, spec string) error {
 	return s.w.Store.DeleteGoods(name, spec, s.Operator())
+}
+
+// ImportBuyers saves the buyers of a workbook (.xlsx, the master-data export's layout),
+// all or none, and returns how many.
+func (s *Service) ImportBuyers(data []byte) (int, error) {
+	ps, err := report.ReadBuyers(data)
+	if err != nil {
+		return 0, err
+	}
+	return len(ps), s.PutBuyers(ps...)
+}
+
+// ImportGoods saves the goods of a workbook, all or none, each tax code checked against
+// the code table; it returns how many.
+func (s *Service) ImportGoods(data []byte) (int, error) {
+	gs, err := report.ReadGoods(data, s.w.Engine.Codes)
+	if err != nil {
+		return 0, err
+	}
+	return len(gs), s.PutGoods(gs...)
 }
 
 // suggestions is how many saved buyers or goods a suggestion list offers.
