@@ -2,7 +2,6 @@ package workstation
 
 import (
 	"context"
-	"errors"
 	"sync"
 
 	"github.com/kaipiao/kaipiao/invoice"
@@ -72,9 +71,6 @@ var (
 	// ErrNotFound: no invoice (record) of that number.
 	ErrNotFound = store.ErrNotFound
 )
-
-// errNoChannel: a use case that needs the issuing channel on a service opened without one.
-var errNoChannel = errors.New("no issuing channel is open")
 
 // Close releases what the service's workstation holds: the device, and the store where
 // the workstation opened it (not WithStore's).
