@@ -11,8 +11,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/report"
 	"github.com/kaipiao/kaipiao/workstation"
 )
 
@@ -62,19 +62,19 @@ func (l *invoiceList) exportCount(path, kind string) (int, error) {
 	case exportXLSX, exportCSV:
 		var buf bytes.Buffer
 		if kind == exportXLSX {
-			err = report.WriteListXLSX(&buf, recs, invoice.Beijing)
+			err = export.WriteListXLSX(&buf, recs, invoice.Beijing)
 		} else {
-			err = report.WriteListCSV(&buf, recs, invoice.Beijing)
+			err = export.WriteListCSV(&buf, recs, invoice.Beijing)
 		}
 		if err != nil {
 			return 0, err
 		}
 		return len(recs), writeFileAtomic(path, buf.Bytes())
 	case exportPDF:
-		_, err := report.WritePDFs(path, recs, renderer(l.u.ws))
+		_, err := export.WritePDFs(path, recs, renderer(l.u.ws))
 		return len(recs), err
 	case exportOFD:
-		_, err := report.WriteOFDs(path, recs, ofdRenderer(l.u.ws))
+		_, err := export.WriteOFDs(path, recs, ofdRenderer(l.u.ws))
 		return len(recs), err
 	}
 	return 0, fmt.Errorf("unknown export kind %q", kind)
@@ -82,10 +82,10 @@ func (l *invoiceList) exportCount(path, kind string) (int, error) {
 
 // renderer is the service's PDF renderer: signed with the seller's seal where the
 // workstation has one.
-func renderer(ws *Workstation) report.Render { return ws.Service.RenderPDF }
+func renderer(ws *Workstation) export.Render { return ws.Service.RenderPDF }
 
 // ofdRenderer is the service's OFD renderer: sealed where the workstation has a seal.
-func ofdRenderer(ws *Workstation) report.Render { return ws.Service.RenderOFD }
+func ofdRenderer(ws *Workstation) export.Render { return ws.Service.RenderOFD }
 
 // exportButtons are the list's export buttons: Excel, CSV, PDF, OFD.
 func (l *invoiceList) exportButtons() []fyne.CanvasObject {

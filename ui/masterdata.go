@@ -11,8 +11,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/report"
 	"github.com/kaipiao/kaipiao/workstation"
 	"github.com/shopspring/decimal"
 )
@@ -268,9 +268,9 @@ func (m *masterScreen) exportTo(buyer bool, path string) error {
 	var buf bytes.Buffer
 	var err error
 	if buyer {
-		err = report.WriteBuyers(&buf, m.buyers)
+		err = export.WriteBuyers(&buf, m.buyers)
 	} else {
-		err = report.WriteGoods(&buf, m.goods)
+		err = export.WriteGoods(&buf, m.goods)
 	}
 	if err != nil {
 		return err

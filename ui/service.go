@@ -3,9 +3,9 @@ package ui
 import (
 	"context"
 
+	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/printing"
-	"github.com/kaipiao/kaipiao/report"
 	"github.com/kaipiao/kaipiao/workstation"
 )
 
@@ -46,7 +46,7 @@ type Service interface {
 	// The issued invoices: search, reds, statistics, upload, mail, print and documents.
 	List(q workstation.Query) (workstation.Page, error)
 	RedsOf(code, number string) ([]*invoice.Invoice, error)
-	MonthStats(month string) (report.Stats, []*workstation.Record, error)
+	MonthStats(month string) (export.Stats, []*workstation.Record, error)
 	PendingCount() (queued, dead int, err error)
 	RetryDead() error
 	MailStatusOf(id uint64) (workstation.MailStatus, error)

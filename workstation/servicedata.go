@@ -1,9 +1,9 @@
 package workstation
 
 import (
+	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/printing"
-	"github.com/kaipiao/kaipiao/report"
 )
 
 // The service's use cases on what the store keeps: the issued invoices, their upload and
@@ -26,8 +26,8 @@ func (s *Service) RedsOf(code, number string) ([]*invoice.Invoice, error) {
 }
 
 // MonthStats counts a month's (YYYYMM) invoices by rate, with the records counted.
-func (s *Service) MonthStats(month string) (report.Stats, []*Record, error) {
-	return report.MonthStats(s.w.Store, month)
+func (s *Service) MonthStats(month string) (export.Stats, []*Record, error) {
+	return export.MonthStats(s.w.Store, month)
 }
 
 // PendingCount is the upload's outbox: invoices queued, and dead letters.
@@ -103,7 +103,7 @@ func (s *Service) DeleteGoods(name, spec string) error {
 // ImportBuyers saves the buyers of a workbook (.xlsx, the master-data export's layout),
 // all or none, and returns how many.
 func (s *Service) ImportBuyers(data []byte) (int, error) {
-	ps, err := report.ReadBuyers(data)
+	ps, err := export.ReadBuyers(data)
 	if err != nil {
 		return 0, err
 	}
@@ -113,7 +113,7 @@ func (s *Service) ImportBuyers(data []byte) (int, error) {
 // ImportGoods saves the goods of a workbook, all or none, each tax code checked against
 // the code table; it returns how many.
 func (s *Service) ImportGoods(data []byte) (int, error) {
-	gs, err := report.ReadGoods(data, s.w.Engine.Codes)
+	gs, err := export.ReadGoods(data, s.w.Engine.Codes)
 	if err != nil {
 		return 0, err
 	}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/orderfile"
-	"github.com/kaipiao/kaipiao/report"
 	"github.com/kaipiao/kaipiao/workstation"
 )
 
@@ -99,7 +99,7 @@ func exportMasterData(svc *workstation.Service, what, file string) (int, error) 
 		if err != nil {
 			return 0, err
 		}
-		n, err = len(ps), report.WriteBuyers(&buf, ps)
+		n, err = len(ps), export.WriteBuyers(&buf, ps)
 		if err != nil {
 			return 0, err
 		}
@@ -108,7 +108,7 @@ func exportMasterData(svc *workstation.Service, what, file string) (int, error) 
 		if err != nil {
 			return 0, err
 		}
-		n, err = len(gs), report.WriteGoods(&buf, gs)
+		n, err = len(gs), export.WriteGoods(&buf, gs)
 		if err != nil {
 			return 0, err
 		}
