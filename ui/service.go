@@ -105,5 +105,9 @@ type (
 // panel, and builtIn, the address of the built-in simulator where the program registers
 // one (empty otherwise). The operator is the service's until someone logs in.
 func ForService(s *workstation.Service, builtIn string) *Workstation {
-	return &Workstation{Service: s, Operator: s.Operator(), Device: s.Panel(), BuiltIn: builtIn}
+	ws := &Workstation{Service: s, Operator: s.Operator(), BuiltIn: builtIn}
+	if p := s.Panel(); p != nil { // a channel without a device has no panel
+		ws.Device = p
+	}
+	return ws
 }

@@ -45,7 +45,7 @@ func (s *Service) ChannelState(ctx context.Context) (ChannelState, error) {
 }
 
 // Panel is the administrator's device panel; it follows the link, so the device may come
-// and go.
+// and go. A channel without a device (数电) will answer nil: no panel.
 func (s *Service) Panel() *DevicePanel { return &DevicePanel{s.w.Link} }
 
 // Link is the channel's connection now, as the banner shows it.
