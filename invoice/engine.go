@@ -44,10 +44,10 @@ type Outcome struct {
 }
 
 // ErrOrderChanged: an order ID already issued comes again with different content.
-var ErrOrderChanged = errors.New("this order was issued before with different content")
+var ErrOrderChanged = NewSentinel("order.changed")
 
 // ErrBlueNotFound: the invoice a red order names is not in the store.
-var ErrBlueNotFound = errors.New("the blue invoice to reverse is not in this workstation's store")
+var ErrBlueNotFound = NewSentinel("red.blue_not_found")
 
 func (e *Engine) config(ctx context.Context) (Config, error) {
 	if e.limits == nil {
@@ -219,12 +219,12 @@ func (e *Engine) issueDrafts(ctx context.Context, drafts []*Invoice, committed f
 			return issued, fmt.Errorf("reading the device's stock: %w", err)
 		}
 		if next.Code == "" || next.Remaining <= 0 {
-			return issued, fmt.Errorf("%w: no %s invoice numbers left in stock (%s库存不足，请领购发票)", ErrRefused, kind, kind.Title())
+			return issued, NewProblem(ErrRefused, "refused.stock", Args{"kind": string(kind), "title": kind.Title()}, nil)
 		}
 		// The code must name the invoice's own kind, or its title and QR type would
 		// contradict it (docs/rules.md "Invoice code").
 		if k, ok := KindOfCode(next.Code); !ok || k != kind {
-			return issued, fmt.Errorf("%w: the device offers code %s for a %s invoice (发票代码%s不是%s的代码)", ErrRefused, next.Code, kind, next.Code, kind.Title())
+			return issued, NewProblem(ErrRefused, "refused.code_kind", Args{"code": next.Code, "kind": string(kind), "title": kind.Title()}, nil)
 		}
 		n := min(window, len(todo), next.Remaining)
 		for i := 1; i < n; i++ { // a window holds invoices of one kind
