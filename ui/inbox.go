@@ -259,7 +259,7 @@ func (b *inbox) refresh() {
 func (b *inbox) showDetail(e *inboxEntry) {
 	var lines []string
 	for _, fe := range e.errs {
-		lines = append(lines, fmt.Sprintf("%s：%s", fe.Field, fe.Message))
+		lines = append(lines, fmt.Sprintf("%s：%s", fe.Field, fe.Text(msgLang)))
 	}
 	if e.failed != nil {
 		lines = append(lines, clerkMessage(e.failed))
