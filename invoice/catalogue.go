@@ -299,6 +299,83 @@ var sentinels = map[string]Message{
 		En: "the blue invoice to reverse is not in this workstation's store"},
 }
 
+// The store's sentinels and refusals.
+var storeMessages = map[string]Message{
+	"store.locked": {
+		Zh: "本工作站的数据已在另一个 Kaipiao 窗口或命令中打开",
+		En: "the workstation's data is already open in another program"},
+	"store.not_found": {
+		Zh: "没有找到",
+		En: "not found"},
+	"store.newer_schema": {
+		Zh: "数据文件由更新版本的 Kaipiao 写入，请升级本程序",
+		En: "the data file was written by a newer version of Kaipiao"},
+	"store.damaged": {
+		Zh: "数据文件已损坏：请运行 kaipiaoctl store repair，从税控设备的记录和服务平台重建",
+		En: "the data file is damaged: run `kaipiaoctl store check`, then `kaipiaoctl store repair`"},
+	"store.intent_conflict": {
+		Zh: "本请求未完成的开票记录对应另一张发票，请先对账",
+		En: "an open intent for this request carries a different invoice"},
+	"store.issued_conflict": {
+		Zh: "本机已为该请求或号码记录了另一张发票：本机与税控设备不一致，请先对账",
+		En: "the store already holds a different invoice for this request or number"},
+	"audit.broken": {
+		Zh: "审计日志已被篡改",
+		En: "the audit log has been tampered with"},
+	"login.bad": {
+		Zh: "用户名或密码错误",
+		En: "wrong operator name or password"},
+	"login.bad_token": {
+		Zh: "API 令牌无效",
+		En: "the API token is not valid"},
+	"login.locked_out": {
+		Zh: "密码错误次数过多，该操作员已被锁定，请于 {until} 后再试",
+		En: "too many wrong passwords: locked until {until}"},
+	"operator.exists": {
+		Zh: "已有同名操作员",
+		En: "an operator of that name exists"},
+	"operator.weak_password": {
+		Zh: "密码至少8个字符",
+		En: "the password must have at least 8 characters"},
+	"operator.last_admin": {
+		Zh: "不能删除或降级最后一名管理员",
+		En: "the last administrator cannot be removed or demoted"},
+	"operator.disabled": {
+		Zh: "该操作员已停用",
+		En: "the operator is disabled"},
+	"mail.settings": {
+		Zh: "邮件设置不完整：须填写服务器、端口和有效的发件地址（发件地址“{value}”）",
+		En: "incomplete mail settings: a server, a port and a valid sender address are needed (sender {value:q})"},
+	"mail.address": {
+		Zh: "发票{code}:{number}的收件地址“{value}”无效：{err}",
+		En: "invoice {code}:{number}: the recipient address {value:q} is not valid: {err}"},
+	"buyer.name": {
+		Zh: "购买方名称不能为空（纳税人识别号“{tax_id}”）",
+		En: "a buyer needs a name (tax ID {tax_id:q})"},
+	"goods.name": {
+		Zh: "商品名称不能为空（税收分类编码“{tax_code}”）",
+		En: "goods need a name (tax code {tax_code:q})"},
+	"goods.tax_code": {
+		Zh: "商品“{name}”的税收分类编码应为19位数字，实为“{value}”",
+		En: "goods {name:q}: the tax code must be 19 digits, got {value:q}"},
+	"goods.rate": {
+		Zh: "商品“{name}”的税率“{value}”不是可用税率（13%、9%、6%、5%、3%、1.5%、1%、0）",
+		En: "goods {name:q}: the rate {value} is not in use (13%, 9%, 6%, 5%, 3%, 1.5%, 1%, 0)"},
+	"goods.zero_rate": {
+		Zh: "商品“{name}”税率为0，须注明零税率标识（export、exempt、not_taxable、zero_rate），实为“{value}”",
+		En: "goods {name:q}: at rate 0 the zero-rate flag must be export, exempt, not_taxable or zero_rate, got {value:q}"},
+	"goods.price": {
+		Zh: "商品“{name}”的单价“{value}”不能为负数",
+		En: "goods {name:q}: the unit price {value} must not be negative"},
+}
+
+// hints are advice the programs add to an error.
+var hints = map[string]Message{
+	"hint.reconcile": {
+		Zh: "税控设备可能已开具：设备恢复应答后请运行 kaipiaoctl reconcile 核对。",
+		En: "The device may have issued it; run `kaipiaoctl reconcile` once the device answers."},
+}
+
 // problems are the refusals with details (NewProblem).
 var problems = map[string]Message{
 	"refused.stock": {
@@ -329,7 +406,7 @@ var problems = map[string]Message{
 
 // init merges the sections into the catalogue: one map, one lookup, one test.
 func init() {
-	for _, section := range []map[string]Message{sentinels, problems} {
+	for _, section := range []map[string]Message{sentinels, problems, hints, storeMessages} {
 		for k, m := range section {
 			if _, dup := catalogue[k]; dup {
 				panic("invoice: catalogue key " + k + " given twice")

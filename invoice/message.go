@@ -176,13 +176,9 @@ func Explain(lang Lang, err error) string {
 		}
 		return strings.Join(m, sep)
 	}
-	var fe *FieldError
-	if errors.As(err, &fe) {
-		return fe.Text(lang)
-	}
-	var p *Problem
-	if errors.As(err, &p) {
-		return p.Text(lang)
+	var t Texter
+	if errors.As(err, &t) {
+		return t.Text(lang)
 	}
 	var s *sentinel
 	if errors.As(err, &s) {
@@ -198,9 +194,44 @@ func Explain(lang Lang, err error) string {
 	return err.Error()
 }
 
+// Refused is how an error refuses a request, for the exit status and the wording.
+type Refused int
+
+// How a request was refused.
+const (
+	NotRefused      Refused = iota // not a refusal: the environment's fault (a full disk, a lost store)
+	RefusedRules                   // rule errors: the input is wrong
+	RefusedByDevice                // the device, the engine or the store said no: nothing was issued
+	RefusedUnknown                 // the device may have issued it: reconcile, never issue again blindly
+)
+
+// Refusal classifies err: the one place that says which sentinels refuse a request
+// (kaipiaoctl exits 1 for them, 2 for anything else).
+func Refusal(err error) Refused {
+	var errs Errors
+	switch {
+	case errors.As(err, &errs):
+		return RefusedRules
+	case errors.Is(err, ErrOutcomeUnknown):
+		return RefusedUnknown
+	case errors.Is(err, ErrRefused), errors.Is(err, ErrNumberMismatch),
+		errors.Is(err, ErrOrderChanged), errors.Is(err, ErrBlueNotFound):
+		return RefusedByDevice
+	}
+	return NotRefused
+}
+
 // plain are the sentinels whose message says all there is: Explain leaves out the
 // technical text of the error around them (for the others it follows in brackets).
 var plain = map[string]bool{"order.changed": true}
+
+// Texter is an error that words itself in either language through the catalogue:
+// FieldError, Problem, and the errors of other packages that carry their own parameters
+// (store.LockedOutError).
+type Texter interface {
+	error
+	Text(Lang) string
+}
 
 // KeyOf is the catalogue key that classifies err — the rule of its first rule error, the
 // outermost Problem's key, or the outermost sentinel's — and "" for an error the

@@ -109,15 +109,8 @@ func setUp(ws *Workstation, admin, pass, again string, seller invoice.Party) err
 	return nil
 }
 
-func operatorError(err error) error {
-	switch {
-	case errors.Is(err, store.ErrWeakPassword):
-		return errors.New("密码至少8个字符")
-	case errors.Is(err, store.ErrOperatorExists):
-		return errors.New("已有同名操作员")
-	}
-	return err
-}
+// operatorError is a refused new operator in the clerk's words (the catalogue's).
+func operatorError(err error) error { return errors.New(clerkMessage(err)) }
 
 // showLogin asks for a name and password.
 func showLogin(win fyne.Window, ws *Workstation, done func(*UI)) { showLoginAs(win, ws, "", done) }
@@ -134,22 +127,13 @@ func showLoginAs(win fyne.Window, ws *Workstation, who string, done func(*UI)) {
 		// The name is trimmed: a stray space (say, the Space that pressed the previous
 		// screen's button) must neither refuse the log-in nor reach the audit log.
 		op, err := ws.Store.Authenticate(name.trimmed(), pass.Text)
-		switch {
-		case errors.Is(err, store.ErrBadLogin):
-			problem.SetText("用户名或密码错误")
-			pass.SetText("")
-			return
-		case errors.Is(err, store.ErrOperatorDisable):
-			problem.SetText("该操作员已停用")
-			return
-		case errors.As(err, new(*store.LockedOutError)):
-			// The store locks an operator out after repeated wrong passwords; the screen
-			// only says until when.
-			problem.SetText(err.(*store.LockedOutError).Chinese())
-			pass.SetText("")
-			return
-		case err != nil:
-			problem.SetText(err.Error())
+		// The store locks an operator out after repeated wrong passwords; the screen
+		// only says until when. The words are the catalogue's.
+		if err != nil {
+			problem.SetText(clerkMessage(err))
+			if errors.Is(err, store.ErrBadLogin) || errors.As(err, new(*store.LockedOutError)) {
+				pass.SetText("")
+			}
 			return
 		}
 		ws.Operator, ws.Role = op.Name, op.Role
