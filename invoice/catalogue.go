@@ -369,6 +369,36 @@ var storeMessages = map[string]Message{
 		En: "goods {name:q}: the unit price {value} must not be negative"},
 }
 
+// deviceMessages are the tax-control device's error codes (device.Code, device/PROTOCOL.md
+// §6), and its client's sentinels.
+var deviceMessages = map[string]Message{
+	"device.code.ok":                {Zh: "成功", En: "ok"},
+	"device.code.bad_request":       {Zh: "请求格式错误", En: "malformed request"},
+	"device.code.unknown_command":   {Zh: "设备不支持该命令", En: "unknown command"},
+	"device.code.no_session":        {Zh: "会话已失效（设备已重启），请重新连接", En: "no such session (device restarted)"},
+	"device.code.pin_required":      {Zh: "请先输入设备口令", En: "PIN not verified"},
+	"device.code.pin_wrong":         {Zh: "设备口令错误", En: "wrong PIN"},
+	"device.code.pin_locked":        {Zh: "设备口令连续输错五次，已锁定，请联系税务机关解锁", En: "PIN locked after five wrong tries"},
+	"device.code.not_found":         {Zh: "设备中没有该发票", En: "not found"},
+	"device.code.stock_exhausted":   {Zh: "发票已用完，请领购发票", En: "invoice stock exhausted"},
+	"device.code.number_mismatch":   {Zh: "发票号码与设备不一致，请先同步设备", En: "invoice number mismatch"},
+	"device.code.request_reused":    {Zh: "请求号已用于另一张发票", En: "request ID reused with a different payload"},
+	"device.code.invoice_limit":     {Zh: "超过单张开票限额", En: "over the per-invoice limit"},
+	"device.code.offline_hours":     {Zh: "离线开票时长已到，请上传发票", En: "offline hours limit reached"},
+	"device.code.offline_amount":    {Zh: "离线开票累计金额已到上限，请上传发票", En: "offline amount limit reached"},
+	"device.code.month_locked":      {Zh: "已过开票截止时间，请抄报并清卡", En: "locked past the monthly issuing deadline"},
+	"device.code.clock_backwards":   {Zh: "设备时钟早于上一张发票的开票时间", En: "device clock went backwards"},
+	"device.code.bad_ack":           {Zh: "上传回执无效", En: "invalid upload acknowledgement"},
+	"device.code.not_reported":      {Zh: "本期未抄报或发票未全部上传，不能清卡", En: "period not reported or not uploaded"},
+	"device.code.period_open":       {Zh: "本月尚未结束，不能抄报", En: "period has not ended"},
+	"device.code.internal":          {Zh: "设备内部错误", En: "device internal failure"},
+	"device.code.bad_invoice":       {Zh: "发票内容不符合设备要求", En: "malformed invoice"},
+	"device.code.blue_not_found":    {Zh: "设备中没有被冲红的蓝字发票", En: "blue invoice not found"},
+	"device.code.sequence_stale":    {Zh: "过期的帧序号", En: "stale sequence number"},
+	"device.code.payload_too_large": {Zh: "数据超过设备上限", En: "payload too large"},
+	"device.unknown_code":           {Zh: "设备错误 {code}", En: "device error {code}"},
+}
+
 // hints are advice the programs add to an error.
 var hints = map[string]Message{
 	"hint.reconcile": {
@@ -406,7 +436,7 @@ var problems = map[string]Message{
 
 // init merges the sections into the catalogue: one map, one lookup, one test.
 func init() {
-	for _, section := range []map[string]Message{sentinels, problems, hints, storeMessages} {
+	for _, section := range []map[string]Message{sentinels, problems, hints, storeMessages, deviceMessages} {
 		for k, m := range section {
 			if _, dup := catalogue[k]; dup {
 				panic("invoice: catalogue key " + k + " given twice")

@@ -58,6 +58,13 @@ func Say(lang Lang, key string, args Args) string {
 	return expand(t, args)
 }
 
+// HasMessage reports whether the catalogue has key, with both languages: for the tests
+// of packages that keep keys in tables of their own (device.Code).
+func HasMessage(key string) bool {
+	m, ok := catalogue[key]
+	return ok && m.Zh != "" && m.En != ""
+}
+
 // expand fills a template's {parameters}.
 func expand(t string, args Args) string {
 	var b strings.Builder
