@@ -399,6 +399,40 @@ var deviceMessages = map[string]Message{
 	"device.unknown_code":           {Zh: "设备错误 {code}", En: "device error {code}"},
 }
 
+// printMessages are the printing package's errors (printing.Text).
+var printMessages = map[string]Message{
+	"print.no_printers": {
+		Zh: "本机没有安装打印机。请先在系统中添加打印机。",
+		En: "No printer is installed. Add a printer to the system first."},
+	"print.no_default": {
+		Zh: "没有选择打印机，系统也没有默认打印机。请选择一台打印机。",
+		En: "No printer was chosen and the system has no default printer. Choose a printer."},
+	"print.missing": {
+		Zh: "找不到打印机“{printer}”。请重新选择打印机。",
+		En: "Printer {printer:q} was not found. Choose the printer again."},
+	"print.stopped": {
+		Zh: "打印机“{printer}”已暂停，发票没有打印。请在系统的打印机设置中恢复（启用）该打印机后再打印。",
+		En: "Printer {printer:q} is paused: nothing was printed. Resume (enable) it in the system's printer settings, then print again."},
+	"print.rejecting": {
+		Zh: "打印机“{printer}”拒绝接收打印任务，发票没有打印。请在系统的打印机设置中允许其接收任务。",
+		En: "Printer {printer:q} rejects jobs: nothing was printed. Let it accept jobs in the system's printer settings."},
+	"print.offline": {
+		Zh: "打印机“{printer}”脱机或出错，发票没有打印。请检查打印机的电源、连接和纸张。",
+		En: "Printer {printer:q} is offline or in error: nothing was printed. Check its power, connection and paper."},
+	"print.refused": {
+		Zh: "打印机“{printer}”的打印队列拒绝了任务，发票没有打印。",
+		En: "The queue of printer {printer:q} refused the job: nothing was printed."},
+	"print.spooler": {
+		Zh: "无法连接系统的打印服务，发票没有打印。",
+		En: "The system's print service cannot be reached: nothing was printed."},
+	"print.failed": {
+		Zh: "打印失败。",
+		En: "Printing failed."},
+	"print.failed_detail": {
+		Zh: "打印失败：{err}",
+		En: "Printing failed: {err}"},
+}
+
 // hints are advice the programs add to an error.
 var hints = map[string]Message{
 	"hint.reconcile": {
@@ -436,7 +470,7 @@ var problems = map[string]Message{
 
 // init merges the sections into the catalogue: one map, one lookup, one test.
 func init() {
-	for _, section := range []map[string]Message{sentinels, problems, hints, storeMessages, deviceMessages} {
+	for _, section := range []map[string]Message{sentinels, problems, hints, storeMessages, deviceMessages, printMessages} {
 		for k, m := range section {
 			if _, dup := catalogue[k]; dup {
 				panic("invoice: catalogue key " + k + " given twice")

@@ -178,7 +178,7 @@ func (p *printDialog) loadPrinters(last string) {
 	ps, err := p.u.spooler().Printers(context.Background())
 	if err != nil {
 		log.Printf("printers: %v", err)
-		p.status.SetText(printing.Message(err))
+		p.status.SetText(printing.Text(msgLang, err))
 	}
 	p.printers, p.loadErr = ps, err
 	names := make([]string, len(ps))
@@ -193,7 +193,7 @@ func (p *printDialog) loadPrinters(last string) {
 	if len(ps) > 0 {
 		p.printer.SetSelectedIndex(sel)
 	} else if err == nil {
-		p.status.SetText(printing.Message(&printing.Error{Err: printing.ErrNoPrinters}))
+		p.status.SetText(printing.Text(msgLang, &printing.Error{Err: printing.ErrNoPrinters}))
 	}
 }
 
@@ -279,7 +279,7 @@ func (p *printDialog) start() {
 		if err == nil {
 			err = &printing.Error{Err: printing.ErrNoPrinters}
 		}
-		p.status.SetText(printing.Message(err))
+		p.status.SetText(printing.Text(msgLang, err))
 		return
 	}
 	req := printing.Request{Invoices: invs, Printer: p.printers[i].Name, Paper: p.paperChoice(), Copies: copies}
@@ -315,7 +315,7 @@ func (p *printDialog) finish(req printing.Request, res *printing.Result, err err
 		p.stage = ""
 		p.progress.SetValue(0)
 		p.status.Importance = widget.DangerImportance
-		p.status.SetText(printing.Message(err))
+		p.status.SetText(printing.Text(msgLang, err))
 		p.loadPrinters(req.Printer)
 	} else {
 		p.stage = lang.L("打印机已接收")
