@@ -433,6 +433,30 @@ var printMessages = map[string]Message{
 		En: "Printing failed: {err}"},
 }
 
+// linkMessages are the device connection's states, for the window's banner
+// (workstation.Link): what is wrong, and the hint what to do.
+var linkMessages = map[string]Message{
+	"link.connecting":      {Zh: "正在连接税控设备", En: "connecting to the tax-control device"},
+	"link.gone":            {Zh: "税控设备已断开（端口 {port}）", En: "the tax-control device is disconnected (port {port})"},
+	"link.gone/hint":       {Zh: "请检查设备的USB线和电源；设备接回后会自动重新连接并对账。", En: "Check the device's USB cable and power; once it is back it reconnects and reconciles by itself."},
+	"link.no_port":         {Zh: "未找到税控设备：端口 {port} 不存在", En: "no tax-control device: port {port} does not exist"},
+	"link.no_port/hint":    {Zh: "请插好税控设备的USB线；设备换了USB口时，请在“设置”中重新选择端口。", En: "Plug in the device's USB cable; if it moved to another USB port, choose the port again in Settings."},
+	"link.permission":      {Zh: "无权打开端口 {port}", En: "no permission to open port {port}"},
+	"link.permission/hint": {Zh: "请让系统管理员把当前用户加入 dialout 组（Windows：检查设备驱动），然后点“重试”。", En: "Ask the administrator to add this user to the dialout group (Windows: check the device driver), then press Retry."},
+	"link.other_device":    {Zh: "端口 {port} 上是另一台税控设备", En: "another tax-control device is on port {port}"},
+	"link.other_device/hint": {
+		Zh: "请接回本工作站的税控设备，或由管理员在“设置”中确认更换设备。",
+		En: "Connect this workstation's device again, or have an administrator confirm the new device in Settings."},
+	"link.pin":            {Zh: "税控设备口令错误：{why}", En: "the device's PIN is wrong: {why}"},
+	"link.pin/hint":       {Zh: "请设置正确的设备口令（环境变量 KAIPIAO_DEVICE_PIN）后重试。", En: "Set the right PIN (environment variable KAIPIAO_DEVICE_PIN) and try again."},
+	"link.silent":         {Zh: "端口 {port} 上的税控设备没有应答", En: "the tax-control device on port {port} does not answer"},
+	"link.silent/hint":    {Zh: "请确认设备已开机、端口选择正确，然后点“重试”。", En: "Check that the device is on and the port is the right one, then press Retry."},
+	"link.reconcile":      {Zh: "与税控设备对账未完成", En: "reconciliation with the device is not finished"},
+	"link.reconcile/hint": {Zh: "设备应答恢复后会自动重新对账。", En: "It reconciles again by itself once the device answers."},
+	"link.unusable":       {Zh: "无法使用端口 {port} 上的税控设备", En: "the tax-control device on port {port} cannot be used"},
+	"link.unusable/hint":  {Zh: "请检查设备和端口设置，然后点“重试”。详情：{err}", En: "Check the device and the port settings, then press Retry. Details: {err}"},
+}
+
 // hints are advice the programs add to an error.
 var hints = map[string]Message{
 	"hint.reconcile": {
@@ -470,7 +494,7 @@ var problems = map[string]Message{
 
 // init merges the sections into the catalogue: one map, one lookup, one test.
 func init() {
-	for _, section := range []map[string]Message{sentinels, problems, hints, storeMessages, deviceMessages, printMessages} {
+	for _, section := range []map[string]Message{sentinels, problems, hints, storeMessages, deviceMessages, printMessages, linkMessages} {
 		for k, m := range section {
 			if _, dup := catalogue[k]; dup {
 				panic("invoice: catalogue key " + k + " given twice")
