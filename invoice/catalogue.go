@@ -457,6 +457,32 @@ var linkMessages = map[string]Message{
 	"link.unusable/hint":  {Zh: "请检查设备和端口设置，然后点“重试”。详情：{err}", En: "Check the device and the port settings, then press Retry. Details: {err}"},
 }
 
+// uiMessages are the window's own refusals and failures (its labels are in
+// assets/translations, Fyne's mechanism for screen texts).
+var uiMessages = map[string]Message{
+	"access.device":             {Zh: "只有管理员可以管理税控设备", En: "only an administrator manages the tax-control device"},
+	"access.settings":           {Zh: "只有管理员可以修改设置和操作员", En: "only an administrator changes the settings and the operators"},
+	"export.none":               {Zh: "没有符合条件的发票", En: "no invoice matches"},
+	"export.failed":             {Zh: "导出失败：{err}", En: "Export failed: {err}"},
+	"template.failed":           {Zh: "保存模板失败：{err}", En: "Saving the template failed: {err}"},
+	"mapping.read_failed":       {Zh: "无法读取列对应“{name}”：{err}", En: "cannot read the column mapping {name:q}: {err}"},
+	"import.failed":             {Zh: "无法导入 {file}：{err}", En: "cannot import {file}: {err}"},
+	"batch.stopped":             {Zh: "批量开具中止：{err}", En: "Issuing the batch stopped: {err}"},
+	"red.failed":                {Zh: "红冲失败：{err}", En: "Reversing failed: {err}"},
+	"issue.failed":              {Zh: "开票失败：{err}", En: "Issuing failed: {err}"},
+	"issue_rest.failed":         {Zh: "开具剩余失败：{err}", En: "Issuing the rest failed: {err}"},
+	"preview.failed":            {Zh: "无法预览：{err}", En: "Cannot preview: {err}"},
+	"pdf.save_failed":           {Zh: "保存PDF失败：{err}", En: "Saving the PDF failed: {err}"},
+	"goods.tax_code_unknown":    {Zh: "税收分类编码“{value}”不在编码表中或已停用", En: "tax code {value:q} is not in the code table or is superseded"},
+	"goods.rate_format":         {Zh: "税率“{value}”应为13%、9%、6%、5%、3%、1.5%、1%或0", En: "rate {value:q} must be 13%, 9%, 6%, 5%, 3%, 1.5%, 1% or 0"},
+	"goods.price_format":        {Zh: "单价“{value}”应为数字", En: "unit price {value:q} must be a number"},
+	"print.copies":              {Zh: "份数应为 1 到 {max}", En: "copies must be 1 to {max}"},
+	"setup.passwords_differ":    {Zh: "两次输入的密码不一致", En: "the two passwords differ"},
+	"setup.seller_name":         {Zh: "请填写销售方名称", En: "enter the seller's name"},
+	"setup.seller_tax_id_check": {Zh: "销售方纳税人识别号“{value}”校验位错误，应为“{want}”", En: "the seller's tax ID {value:q} fails its check: the last character should be {want}"},
+	"setup.seller_tax_id":       {Zh: "销售方纳税人识别号“{value}”格式不正确", En: "the seller's tax ID {value:q} is not a tax ID"},
+}
+
 // hints are advice the programs add to an error.
 var hints = map[string]Message{
 	"hint.reconcile": {
@@ -494,7 +520,7 @@ var problems = map[string]Message{
 
 // init merges the sections into the catalogue: one map, one lookup, one test.
 func init() {
-	for _, section := range []map[string]Message{sentinels, problems, hints, storeMessages, deviceMessages, printMessages, linkMessages} {
+	for _, section := range []map[string]Message{sentinels, problems, hints, storeMessages, deviceMessages, printMessages, linkMessages, uiMessages} {
 		for k, m := range section {
 			if _, dup := catalogue[k]; dup {
 				panic("invoice: catalogue key " + k + " given twice")

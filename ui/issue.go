@@ -436,7 +436,7 @@ func (f *issueForm) issued(outs []invoice.Outcome, err error) {
 		return
 	}
 	if err != nil {
-		showError(f.u.win, fmt.Errorf("开票失败：%s", clerkMessage(err)))
+		showError(f.u.win, failed("issue.failed", err))
 		f.refresh()
 		return
 	}

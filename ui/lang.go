@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"os"
 	"runtime"
 
@@ -52,6 +53,12 @@ func say(key string, args invoice.Args) string { return invoice.Say(msgLang, key
 // clerkMessage is an error as the clerk reads it, in the screens' language: every rule
 // error's message, or the catalogue's wording of a refusal, with its detail.
 func clerkMessage(err error) string { return invoice.Explain(msgLang, err) }
+
+// failed is "what failed: why" in the screens' language: key's message with the error,
+// as the clerk reads it, for its {err}.
+func failed(key string, err error) error {
+	return errors.New(say(key, invoice.Args{"err": clerkMessage(err)}))
+}
 
 // localized translates a text that may be empty (an entry without a hint).
 func localized(s string) string {

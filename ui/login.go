@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -89,15 +88,15 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 func setUp(ws *Workstation, admin, pass, again string, seller invoice.Party) error {
 	switch {
 	case pass != again:
-		return errors.New("两次输入的密码不一致")
+		return errors.New(say("setup.passwords_differ", nil))
 	case seller.Name == "":
-		return errors.New("请填写销售方名称")
+		return errors.New(say("setup.seller_name", nil))
 	}
 	if problem, want := invoice.CheckTaxID(seller.TaxID); problem != "" {
 		if want != "" {
-			return fmt.Errorf("销售方纳税人识别号“%s”校验位错误，应为“%s”", seller.TaxID, want)
+			return errors.New(say("setup.seller_tax_id_check", invoice.Args{"value": seller.TaxID, "want": want}))
 		}
-		return fmt.Errorf("销售方纳税人识别号“%s”格式不正确", seller.TaxID)
+		return errors.New(say("setup.seller_tax_id", invoice.Args{"value": seller.TaxID}))
 	}
 	if err := ws.Store.CreateOperator(admin, store.RoleAdmin, pass, "setup"); err != nil {
 		return operatorError(err)

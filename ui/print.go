@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"log"
@@ -112,7 +113,7 @@ func (p *printDialog) build() {
 	p.copies.SetText("1")
 	p.copies.Validator = func(s string) error {
 		if n, err := strconv.Atoi(strings.TrimSpace(s)); err != nil || n < 1 || n > printing.MaxCopies {
-			return fmt.Errorf("份数应为 1 到 %d", printing.MaxCopies)
+			return errors.New(say("print.copies", invoice.Args{"max": fmt.Sprint(printing.MaxCopies)}))
 		}
 		return nil
 	}
