@@ -27,6 +27,9 @@ var catalogue = map[string]Message{
 	"type.unknown": {
 		Zh: "发票类型“{value}”无效：应为 e-ordinary（电子普通发票）或 e-special（电子专用发票）",
 		En: "type {value:q} must be e-ordinary or e-special"},
+	"type.channel": {
+		Zh: "发票类型“{value}”是数电票，本数据目录使用税控设备开票（--channel device）",
+		En: "type {value:q} is a digital invoice, but this data folder issues through a tax-control device"},
 	"email.format": {
 		Zh: "购买方邮箱“{value}”格式不正确",
 		En: "buyer.email {value:q} is not an e-mail address"},
@@ -169,6 +172,18 @@ var catalogue = map[string]Message{
 	"red.number": {
 		Zh: "蓝字发票号码“{value}”应为8位数字",
 		En: "{field} {value:q} must be 8 digits"},
+	"red.number/digital": {
+		Zh: "蓝字发票号码“{value}”应为20位数电票号码（或填写发票代码及8位号码）",
+		En: "{field} {value:q} must be a 20-digit digital invoice number (or give the code and an 8-digit number)"},
+	"red.notice_digital": {
+		Zh: "数电票冲红使用红字发票信息确认单（slip），不填写红字信息表编号",
+		En: "a digital red invoice names a confirmation slip (slip), not a red notice"},
+	"red.slip_format": {
+		Zh: "红字发票信息确认单编号“{value}”应为20位数字",
+		En: "{field} {value:q} must be 20 digits"},
+	"red.slip_device": {
+		Zh: "红字发票信息确认单只用于数电票；税控设备开具的发票冲红不填写 slip",
+		En: "a confirmation slip is for digital invoices only; a device invoice's red order has no slip"},
 	"red.reason": {
 		Zh: "冲红原因“{value}”无效：应为 1 开票有误、2 销货退回、3 服务中止、4 销售折让",
 		En: "{field} {value} must be 1-4"},
@@ -200,8 +215,8 @@ var catalogue = map[string]Message{
 		Zh: "红字发票须指定对应的蓝字发票（red_of）",
 		En: "red_of is required"},
 	"red.of_red": {
-		Zh: "发票 {code} 号码 {number} 本身是红字发票，不能再冲红",
-		En: "invoice {code}:{number} is itself red"},
+		Zh: "发票 {ref} 本身是红字发票，不能再冲红",
+		En: "invoice {ref} is itself red"},
 	"red.blue_mismatch": {
 		Zh: "红冲请求指向 {value}，但给出的蓝字发票是 {blue}",
 		En: "red_of names {value} but the blue invoice is {blue}"},
@@ -221,7 +236,7 @@ var catalogue = map[string]Message{
 		Zh: "冲红金额{value}超过蓝字发票第{line}行尚可冲红的金额{left}",
 		En: "{field} {value} exceeds the {left} left on blue line {line}"},
 
-	// --- Reading an order: JSON (invoice/order.go) and tables (invoice/table.go) ---
+	// --- Reading an order file (orderfile/): JSON, tables, Excel, mappings ---
 	"field.duplicate": {
 		Zh: "字段“{value}”重复出现：每个字段只能给出一次",
 		En: "member {value:q} appears twice"},
@@ -240,6 +255,33 @@ var catalogue = map[string]Message{
 	"field.type/table_bool": {
 		Zh: "含税列应为 true/false 或 是/否，实为“{value}”",
 		En: "price_includes_tax must be true/false or 是/否, got {value:q}"},
+	"json.syntax": {
+		Zh: "订单文件不是有效的JSON：{err}",
+		En: "{err}"},
+	"file.size": {
+		Zh: "文件 {file} 超过{max} MB，请拆分后导入",
+		En: "{file} is over {max} MB: split it"},
+	"file.unzip": {
+		Zh: "Excel文件解压后超过{max} MB，无法导入",
+		En: "the workbook unzips to more than {max} MB"},
+	"file.orders": {
+		Zh: "文件有{value}个订单，超过上限{max}，请拆分后导入",
+		En: "the file holds {value} orders, over the limit of {max}: split it"},
+	"table.xlsx/book": {
+		Zh: "无法读取Excel文件：{err}",
+		En: "cannot read the workbook: {err}"},
+	"table.xlsx": {
+		Zh: "无法读取Excel工作表：{err}",
+		En: "cannot read the sheet: {err}"},
+	"table.empty/no_sheet": {
+		Zh: "Excel文件没有工作表",
+		En: "the workbook has no sheet"},
+	"mapping.unknown_column": {
+		Zh: "列“{header}”对应的“{value}”不是 docs/order.md 中的列名",
+		En: "header {header:q} maps to {value:q}, which is no column"},
+	"mapping.duplicate": {
+		Zh: "列“{other}”和“{header}”都对应“{value}”，每列只能对应一次",
+		En: "headers {other:q} and {header:q} both map to {canon:q}"},
 	"table.encoding": {
 		Zh: "CSV文件既不是UTF-8也不是GBK编码，请另存为UTF-8或GBK",
 		En: "the CSV file is neither UTF-8 nor GBK"},
@@ -495,6 +537,12 @@ var problems = map[string]Message{
 	"refused.stock": {
 		Zh: "{title}库存不足，请领购发票",
 		En: "no {kind} invoice numbers left in stock"},
+	"refused.digital_none": {
+		Zh: "没有可用的数电票号码，请先获取号码：digital fetch",
+		En: "no digital invoice numbers held"},
+	"refused.digital_number": {
+		Zh: "{ref}不是数电票号码",
+		En: "the channel offers {ref} for a {kind} invoice"},
 	"refused.code_kind": {
 		Zh: "发票代码{code}不是{title}的代码",
 		En: "the device offers code {code} for a {kind} invoice"},

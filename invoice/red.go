@@ -13,16 +13,35 @@ func (c *checker) redRequest(kind Kind) {
 	if len(c.o.Lines) > 0 && !c.bad["lines"] {
 		c.add("lines", "red.lines_given", "", nil)
 	}
-	if !c.bad["red_of.code"] && !isDigits(r.Code, 12) && !isDigits(r.Code, 10) {
-		c.add("red_of.code", "red.code", r.Code, nil)
-	}
-	if !c.bad["red_of.number"] && !isDigits(r.Number, 8) {
-		c.add("red_of.number", "red.number", r.Number, nil)
+	// The blue invoice is a device's (CODE:NUMBER) or a 数电票 (no code, 20 digits);
+	// which one decides the rest of the form, whatever the data folder's channel.
+	digital := r.Code == "" && !c.bad["red_of.code"]
+	switch {
+	case digital:
+		if !c.bad["red_of.number"] && !ValidDigitalNumber(r.Number) {
+			c.add("red_of.number", "red.number/digital", r.Number, nil)
+		}
+		if r.Notice != "" && !c.bad["red_of.notice"] {
+			c.add("red_of.notice", "red.notice_digital", r.Notice, nil)
+		}
+		if r.Slip != "" && !c.bad["red_of.slip"] && !isDigits(r.Slip, 20) {
+			c.add("red_of.slip", "red.slip_format", r.Slip, nil)
+		}
+	default:
+		if !c.bad["red_of.code"] && !isDigits(r.Code, 12) && !isDigits(r.Code, 10) {
+			c.add("red_of.code", "red.code", r.Code, nil)
+		}
+		if !c.bad["red_of.number"] && !isDigits(r.Number, 8) {
+			c.add("red_of.number", "red.number", r.Number, nil)
+		}
+		if r.Slip != "" && !c.bad["red_of.slip"] {
+			c.add("red_of.slip", "red.slip_device", r.Slip, nil)
+		}
 	}
 	if !c.bad["red_of.reason"] && (r.Reason < 0 || r.Reason > 4) {
 		c.add("red_of.reason", "red.reason", fmt.Sprint(r.Reason), nil)
 	}
-	if kind == KindSpecial && !c.bad["red_of.notice"] {
+	if !digital && kind == KindSpecial && !c.bad["red_of.notice"] {
 		c.notice("red_of.notice", r.Notice)
 	}
 	seen := map[int]bool{}
@@ -89,9 +108,9 @@ func Reverse(blue *Invoice, earlier []*Invoice, o *Order, cfg Config) (*Invoice,
 	c.redRequest(blue.Kind)
 	switch {
 	case blue.IsRed():
-		c.add("red_of", "red.of_red", blue.Code+":"+blue.Number, Args{"code": blue.Code, "number": blue.Number})
+		c.add("red_of", "red.of_red", Ref(blue.Code, blue.Number), Args{"ref": Ref(blue.Code, blue.Number)})
 	case blue.Code != o.RedOf.Code || blue.Number != o.RedOf.Number:
-		c.add("red_of", "red.blue_mismatch", o.RedOf.Code+":"+o.RedOf.Number, Args{"blue": blue.Code + ":" + blue.Number})
+		c.add("red_of", "red.blue_mismatch", Ref(o.RedOf.Code, o.RedOf.Number), Args{"blue": Ref(blue.Code, blue.Number)})
 	}
 	if len(c.errs.es) > 0 {
 		return nil, c.result()
@@ -106,7 +125,7 @@ func Reverse(blue *Invoice, earlier []*Invoice, o *Order, cfg Config) (*Invoice,
 		RequestID: o.OrderID, OrderID: o.OrderID, Kind: blue.Kind,
 		Seller: blue.Seller, Buyer: blue.Buyer,
 		Payee: o.Payee, Reviewer: o.Reviewer, Issuer: o.Issuer,
-		Red:            &RedLink{Code: blue.Code, Number: blue.Number, Reason: reason, Notice: o.RedOf.Notice},
+		Red:            &RedLink{Code: blue.Code, Number: blue.Number, Reason: reason, Notice: o.RedOf.Notice, Slip: o.RedOf.Slip},
 		TaxCodeVersion: blue.TaxCodeVersion,
 	}
 	if red.Issuer == "" {
@@ -154,7 +173,12 @@ func Reverse(blue *Invoice, earlier []*Invoice, o *Order, cfg Config) (*Invoice,
 // user's own remark on a new line.
 func redRemark(red *Invoice, user string) string {
 	var phrase string
-	if red.Kind == KindSpecial {
+	if red.Kind.Digital() {
+		phrase = redRemarkDigital + red.Red.Number
+		if red.Red.Slip != "" {
+			phrase += " " + redRemarkSlip + red.Red.Slip
+		}
+	} else if red.Kind == KindSpecial {
 		phrase = redRemarkSpecial + red.Red.Notice
 	} else {
 		phrase = fmt.Sprintf("%s%s号码:%s", redRemarkOrdinary, red.Red.Code, red.Red.Number)

@@ -1,7 +1,9 @@
 // Package orderfile reads order files of every kind the workstation accepts: JSON (one
-// order or an array), CSV tables (UTF-8 or GBK) and Excel workbooks, into the orders of
-// the invoice package. It is the one place that knows file formats; the GUI's import,
-// kaipiaoctl and the platform's order queue all read through it.
+// order or an array: json.go), CSV tables in UTF-8 or GBK (table.go) and Excel workbooks
+// (limits.go, XLSXRows), into the orders of the invoice package, which itself parses no
+// file. It is the one place files come in (export is where they go out, docs/DESIGN.md
+// "File formats"); the GUI's import, kaipiaoctl and the platform's queued orders all read
+// through it, and the master-data import reads its workbooks with XLSXRows.
 package orderfile
 
 import (
@@ -67,10 +69,9 @@ func Decode(name string, data []byte) ([]*invoice.Order, error) {
 	}
 	switch format {
 	case JSON:
-		orders, err := invoice.DecodeOrders(data)
+		orders, err := DecodeOrders(data)
 		if err != nil {
-			return nil, invoice.Errors{{Rule: "json.syntax", Value: invoice.Quote(err.Error()),
-				Message: "订单文件不是有效的JSON：" + err.Error(), English: err.Error()}}
+			return nil, invoice.Errors{invoice.NewFieldError("", "json.syntax", invoice.Quote(err.Error()), invoice.Args{"err": err.Error()})}
 		}
 		return orders, checkOrders(len(orders))
 	}
@@ -78,7 +79,7 @@ func Decode(name string, data []byte) ([]*invoice.Order, error) {
 	if err != nil {
 		return nil, err
 	}
-	return invoice.DecodeTable(rows)
+	return DecodeTable(rows)
 }
 
 // checkOrders refuses a file of more than MaxOrders orders.
@@ -86,9 +87,7 @@ func checkOrders(n int) error {
 	if n <= MaxOrders {
 		return nil
 	}
-	return invoice.Errors{{Rule: "file.orders", Value: fmt.Sprint(n),
-		Message: fmt.Sprintf("文件有%d个订单，超过上限%d，请拆分后导入", n, MaxOrders),
-		English: fmt.Sprintf("the file holds %d orders, over the limit of %d: split it", n, MaxOrders)}}
+	return invoice.Errors{invoice.NewFieldError("", "file.orders", fmt.Sprint(n), invoice.Args{"max": fmt.Sprint(MaxOrders)})}
 }
 
 // tableRows reads a CSV or XLSX table's cells.
@@ -97,7 +96,7 @@ func tableRows(format Format, data []byte) ([][]string, error) {
 		return nil, errTooLarge("", int64(len(data)))
 	}
 	if format == CSV {
-		return invoice.CSVRows(data)
+		return CSVRows(data)
 	}
 	return xlsxRows(data)
 }

@@ -1,4 +1,4 @@
-package invoice
+package orderfile
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/kaipiao/kaipiao/invoice"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -15,40 +16,40 @@ import (
 // where its value goes.
 type column struct {
 	en, zh string
-	order  func(o *Order) *string     // an order-level field, or nil
-	line   func(l *OrderLine) *string // a line field, or nil
-	path   string                     // the field path errors use
+	order  func(o *invoice.Order) *string     // an order-level field, or nil
+	line   func(l *invoice.OrderLine) *string // a line field, or nil
+	path   string                             // the field path errors use
 }
 
 var columns = []column{
-	{en: "order_id", zh: "订单号", path: "order_id", order: func(o *Order) *string { return &o.OrderID }},
-	{en: "type", zh: "发票类型", path: "type", order: func(o *Order) *string { return &o.Type }},
-	{en: "buyer_name", zh: "购买方名称", path: "buyer.name", order: func(o *Order) *string { return &o.Buyer.Name }},
-	{en: "buyer_tax_id", zh: "购买方纳税人识别号", path: "buyer.tax_id", order: func(o *Order) *string { return &o.Buyer.TaxID }},
-	{en: "buyer_address_phone", zh: "购买方地址电话", path: "buyer.address_phone", order: func(o *Order) *string { return &o.Buyer.AddressPhone }},
-	{en: "buyer_bank_account", zh: "购买方开户行及账号", path: "buyer.bank_account", order: func(o *Order) *string { return &o.Buyer.BankAccount }},
-	{en: "buyer_email", zh: "购买方邮箱", path: "buyer.email", order: func(o *Order) *string { return &o.Buyer.Email }},
+	{en: "order_id", zh: "订单号", path: "order_id", order: func(o *invoice.Order) *string { return &o.OrderID }},
+	{en: "type", zh: "发票类型", path: "type", order: func(o *invoice.Order) *string { return &o.Type }},
+	{en: "buyer_name", zh: "购买方名称", path: "buyer.name", order: func(o *invoice.Order) *string { return &o.Buyer.Name }},
+	{en: "buyer_tax_id", zh: "购买方纳税人识别号", path: "buyer.tax_id", order: func(o *invoice.Order) *string { return &o.Buyer.TaxID }},
+	{en: "buyer_address_phone", zh: "购买方地址电话", path: "buyer.address_phone", order: func(o *invoice.Order) *string { return &o.Buyer.AddressPhone }},
+	{en: "buyer_bank_account", zh: "购买方开户行及账号", path: "buyer.bank_account", order: func(o *invoice.Order) *string { return &o.Buyer.BankAccount }},
+	{en: "buyer_email", zh: "购买方邮箱", path: "buyer.email", order: func(o *invoice.Order) *string { return &o.Buyer.Email }},
 	{en: "price_includes_tax", zh: "含税", path: "price_includes_tax"},
-	{en: "name", zh: "项目名称", path: "name", line: func(l *OrderLine) *string { return &l.Name }},
-	{en: "tax_code", zh: "税收分类编码", path: "tax_code", line: func(l *OrderLine) *string { return &l.TaxCode }},
-	{en: "spec", zh: "规格型号", path: "spec", line: func(l *OrderLine) *string { return &l.Spec }},
-	{en: "unit", zh: "单位", path: "unit", line: func(l *OrderLine) *string { return &l.Unit }},
-	{en: "quantity", zh: "数量", path: "quantity", line: func(l *OrderLine) *string { return &l.Quantity }},
-	{en: "unit_price", zh: "单价", path: "unit_price", line: func(l *OrderLine) *string { return &l.UnitPrice }},
-	{en: "amount", zh: "金额", path: "amount", line: func(l *OrderLine) *string { return &l.Amount }},
-	{en: "tax_rate", zh: "税率", path: "tax_rate", line: func(l *OrderLine) *string { return &l.TaxRate }},
-	{en: "tax", zh: "税额", path: "tax", line: func(l *OrderLine) *string { return &l.Tax }},
-	{en: "zero_rate", zh: "零税率标识", path: "zero_rate", line: func(l *OrderLine) *string { return &l.ZeroRate }},
-	{en: "discount", zh: "折扣金额", path: "discount", line: func(l *OrderLine) *string { return &l.Discount }},
-	{en: "remark", zh: "备注", path: "remark", order: func(o *Order) *string { return &o.Remark }},
-	{en: "payee", zh: "收款人", path: "payee", order: func(o *Order) *string { return &o.Payee }},
-	{en: "reviewer", zh: "复核", path: "reviewer", order: func(o *Order) *string { return &o.Reviewer }},
-	{en: "issuer", zh: "开票人", path: "issuer", order: func(o *Order) *string { return &o.Issuer }},
+	{en: "name", zh: "项目名称", path: "name", line: func(l *invoice.OrderLine) *string { return &l.Name }},
+	{en: "tax_code", zh: "税收分类编码", path: "tax_code", line: func(l *invoice.OrderLine) *string { return &l.TaxCode }},
+	{en: "spec", zh: "规格型号", path: "spec", line: func(l *invoice.OrderLine) *string { return &l.Spec }},
+	{en: "unit", zh: "单位", path: "unit", line: func(l *invoice.OrderLine) *string { return &l.Unit }},
+	{en: "quantity", zh: "数量", path: "quantity", line: func(l *invoice.OrderLine) *string { return &l.Quantity }},
+	{en: "unit_price", zh: "单价", path: "unit_price", line: func(l *invoice.OrderLine) *string { return &l.UnitPrice }},
+	{en: "amount", zh: "金额", path: "amount", line: func(l *invoice.OrderLine) *string { return &l.Amount }},
+	{en: "tax_rate", zh: "税率", path: "tax_rate", line: func(l *invoice.OrderLine) *string { return &l.TaxRate }},
+	{en: "tax", zh: "税额", path: "tax", line: func(l *invoice.OrderLine) *string { return &l.Tax }},
+	{en: "zero_rate", zh: "零税率标识", path: "zero_rate", line: func(l *invoice.OrderLine) *string { return &l.ZeroRate }},
+	{en: "discount", zh: "折扣金额", path: "discount", line: func(l *invoice.OrderLine) *string { return &l.Discount }},
+	{en: "remark", zh: "备注", path: "remark", order: func(o *invoice.Order) *string { return &o.Remark }},
+	{en: "payee", zh: "收款人", path: "payee", order: func(o *invoice.Order) *string { return &o.Payee }},
+	{en: "reviewer", zh: "复核", path: "reviewer", order: func(o *invoice.Order) *string { return &o.Reviewer }},
+	{en: "issuer", zh: "开票人", path: "issuer", order: func(o *invoice.Order) *string { return &o.Issuer }},
 }
 
 // DecodeCSV reads orders from a CSV table in UTF-8 (with or without a byte-order mark) or
 // GBK, as Excel in a Chinese locale saves it. See DecodeTable.
-func DecodeCSV(data []byte) ([]*Order, error) {
+func DecodeCSV(data []byte) ([]*invoice.Order, error) {
 	rows, err := CSVRows(data)
 	if err != nil {
 		return nil, err
@@ -66,7 +67,7 @@ func CSVRows(data []byte) ([][]string, error) {
 		// substitutes U+FFFD, so that (and NUL, never in a text table) marks a wrong guess.
 		utf, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 		if err != nil || bytes.ContainsRune(utf, utf8.RuneError) || bytes.IndexByte(utf, 0) >= 0 {
-			return nil, Errors{NewFieldError("", "table.encoding", "", nil)}
+			return nil, invoice.Errors{invoice.NewFieldError("", "table.encoding", "", nil)}
 		}
 		data = utf
 	}
@@ -80,7 +81,7 @@ func CSVRows(data []byte) ([][]string, error) {
 			return rows, nil
 		}
 		if err != nil {
-			return nil, Errors{NewFieldError("", "table.csv", err.Error(), nil)}
+			return nil, invoice.Errors{invoice.NewFieldError("", "table.csv", err.Error(), nil)}
 		}
 		// encoding/csv skips empty lines; the clerk counts them (the editor and Excel
 		// show them as rows), so keep them as blank rows and row numbers stay true.
@@ -104,9 +105,9 @@ func CSVRows(data []byte) ([][]string, error) {
 // is an error. Errors name their cell as row:N/COLUMN, N the row number counting the
 // header as row 1. A problem with the header itself is returned as the error; problems
 // with rows are recorded in each order's DecodeErrors.
-func DecodeTable(rows [][]string) ([]*Order, error) {
+func DecodeTable(rows [][]string) ([]*invoice.Order, error) {
 	if len(rows) == 0 {
-		return nil, Errors{NewFieldError("", "table.empty", "", nil)}
+		return nil, invoice.Errors{invoice.NewFieldError("", "table.empty", "", nil)}
 	}
 	if len(rows) > MaxTableRows {
 		return nil, errTooManyRows()
@@ -153,9 +154,9 @@ func DecodeTable(rows [][]string) ([]*Order, error) {
 		return columns[i].en
 	}
 
-	var orders []*Order
-	byID := map[string]*Order{}
-	firstRow := map[*Order][]string{}
+	var orders []*invoice.Order
+	byID := map[string]*invoice.Order{}
+	firstRow := map[*invoice.Order][]string{}
 	for r := 1; r < len(rows); r++ {
 		row := rows[r]
 		cell := func(i int) string {
@@ -171,7 +172,7 @@ func DecodeTable(rows [][]string) ([]*Order, error) {
 		id := cell(0)
 		o := byID[id]
 		if o == nil {
-			o = &Order{OrderID: id, Places: map[string]string{}}
+			o = &invoice.Order{OrderID: id, Places: map[string]string{}}
 			byID[id] = o
 			orders = append(orders, o)
 			firstRow[o] = row
@@ -196,7 +197,7 @@ func DecodeTable(rows [][]string) ([]*Order, error) {
 				}
 				b, ok := parseTableBool(v)
 				if !ok {
-					o.DecodeErrors = append(o.DecodeErrors, NewFieldError(place, "field.type/table_bool", v, nil))
+					o.DecodeErrors = append(o.DecodeErrors, invoice.NewFieldError(place, "field.type/table_bool", v, nil))
 					continue
 				}
 				if first {
@@ -216,7 +217,7 @@ func DecodeTable(rows [][]string) ([]*Order, error) {
 		}
 		// Line values.
 		n := len(o.Lines)
-		o.Lines = append(o.Lines, OrderLine{})
+		o.Lines = append(o.Lines, invoice.OrderLine{})
 		for i, c := range columns {
 			if c.line == nil {
 				continue
@@ -226,7 +227,7 @@ func DecodeTable(rows [][]string) ([]*Order, error) {
 		}
 	}
 	if len(orders) == 0 {
-		return nil, Errors{NewFieldError("row:2", "table.no_rows", "", nil)}
+		return nil, invoice.Errors{invoice.NewFieldError("row:2", "table.no_rows", "", nil)}
 	}
 	return orders, nil
 }
@@ -237,11 +238,11 @@ func columnIndex(en string) int {
 			return i
 		}
 	}
-	panic("invoice: no column " + en)
+	panic("orderfile: no column " + en)
 }
 
-func inconsistent(place, v, id string) *FieldError {
-	return NewFieldError(place, "table.inconsistent", v, Args{"order": id})
+func inconsistent(place, v, id string) *invoice.FieldError {
+	return invoice.NewFieldError(place, "table.inconsistent", v, invoice.Args{"order": id})
 }
 
 func parseTableBool(v string) (bool, bool) {

@@ -1,6 +1,10 @@
-package invoice
+package orderfile
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/kaipiao/kaipiao/invoice"
+)
 
 // Limits on a table of orders (CSV or a workbook's sheet). A clerk's import is a few
 // hundred to a few thousand lines; these bounds keep a hostile or broken file (a million
@@ -14,15 +18,15 @@ const (
 )
 
 // errTooManyRows is the clerk's error for a table over MaxTableRows.
-func errTooManyRows() Errors {
-	return Errors{NewFieldError("", "table.rows", fmt.Sprint(MaxTableRows), nil)}
+func errTooManyRows() invoice.Errors {
+	return invoice.Errors{invoice.NewFieldError("", "table.rows", fmt.Sprint(MaxTableRows), nil)}
 }
 
 // errLongCell is the clerk's error for a cell over MaxCellBytes at row (1-based) and
 // column (1-based).
-func errLongCell(row, col, n int) Errors {
-	return Errors{NewFieldError(fmt.Sprintf("row:%d/col:%d", row, col), "table.cell", fmt.Sprint(n),
-		Args{"row": fmt.Sprint(row), "col": fmt.Sprint(col), "max": fmt.Sprint(MaxCellBytes)})}
+func errLongCell(row, col, n int) invoice.Errors {
+	return invoice.Errors{invoice.NewFieldError(fmt.Sprintf("row:%d/col:%d", row, col), "table.cell", fmt.Sprint(n),
+		invoice.Args{"row": fmt.Sprint(row), "col": fmt.Sprint(col), "max": fmt.Sprint(MaxCellBytes)})}
 }
 
 // CheckRow returns the error for the row-th row (1-based) of a table when the table is
