@@ -391,6 +391,15 @@ var storeMessages = map[string]Message{
 	"mail.address": {
 		Zh: "发票{code}:{number}的收件地址“{value}”无效：{err}",
 		En: "invoice {code}:{number}: the recipient address {value:q} is not valid: {err}"},
+	"mail.no_server":       {Zh: "尚未设置邮件服务器（kaipiaoctl mail settings）", En: "no mail server is set (kaipiaoctl mail settings)"},
+	"mail.pdf_failed":      {Zh: "生成PDF失败", En: "making the PDF failed"},
+	"mail.ofd_failed":      {Zh: "生成OFD失败", En: "making the OFD failed"},
+	"mail.from_invalid":    {Zh: "发件地址“{value}”无效", En: "the sender address {value:q} is not valid"},
+	"mail.to_invalid":      {Zh: "收件地址“{value}”无效：{err}", En: "the recipient address {value:q} is not valid: {err}"},
+	"mail.ca_unreadable":   {Zh: "邮件设置中的CA证书无法读取", En: "the CA certificate of the mail settings cannot be read"},
+	"mail.connect_failed":  {Zh: "无法连接邮件服务器", En: "cannot reach the mail server"},
+	"mail.starttls_failed": {Zh: "邮件服务器STARTTLS失败", En: "STARTTLS with the mail server failed"},
+	"mail.login_failed":    {Zh: "邮件服务器登录失败", En: "logging in to the mail server failed"},
 	"buyer.name": {
 		Zh: "购买方名称不能为空（纳税人识别号“{tax_id}”）",
 		En: "a buyer needs a name (tax ID {tax_id:q})"},
@@ -534,6 +543,9 @@ var hints = map[string]Message{
 
 // problems are the refusals with details (NewProblem).
 var problems = map[string]Message{
+	"ref.format": {
+		Zh: "发票“{value}”应写作“发票代码:发票号码”（12位代码:8位号码）或20位数电票号码",
+		En: "invoice {quoted} must be CODE:NUMBER, 12 digits:8 digits, or a 20-digit digital invoice number"},
 	"refused.stock": {
 		Zh: "{title}库存不足，请领购发票",
 		En: "no {kind} invoice numbers left in stock"},

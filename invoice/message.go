@@ -183,6 +183,16 @@ func Explain(lang Lang, err error) string {
 		}
 		return strings.Join(m, sep)
 	}
+	var p *Problem
+	if errors.As(err, &p) {
+		if p.Err == nil {
+			return p.Text(lang)
+		}
+		if lang == English {
+			return p.Text(lang) + ": " + Explain(lang, p.Err)
+		}
+		return p.Text(lang) + "：" + Explain(lang, p.Err) // its cause, worded too
+	}
 	var t Texter
 	if errors.As(err, &t) {
 		return t.Text(lang)
