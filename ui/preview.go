@@ -45,7 +45,7 @@ func previewPages(inv *invoice.Invoice) (fyne.CanvasObject, error) {
 func showPreview(win fyne.Window, title string, inv *invoice.Invoice, issue func()) *keyDialog {
 	pages, err := previewPages(inv)
 	if err != nil {
-		showError(win, fmt.Errorf("无法预览：%v", err))
+		showError(win, failed("preview.failed", err))
 		return nil
 	}
 	var kd *keyDialog
@@ -102,7 +102,7 @@ func askSavePDF(win fyne.Window, ws *Workstation, inv *invoice.Invoice) {
 		path := w.URI().Path()
 		w.Close()
 		if err := savePDF(ws, inv, path); err != nil {
-			showError(win, fmt.Errorf("保存PDF失败：%v", err))
+			showError(win, failed("pdf.save_failed", err))
 			return
 		}
 		showInfo(win, lang.L("已保存"), path)

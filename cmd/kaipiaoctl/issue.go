@@ -129,7 +129,8 @@ func runIssue(e *env, args []string) int {
 			status = exitRefused
 		case errors.Is(r.Err, invoice.ErrNoHeadroom):
 			// Refused whole before its first invoice: nothing of it was issued.
-			writeJSON(e.stdout, map[string]any{"order_id": r.Order.OrderID, "refused": r.Err.Error()}, false)
+			// The clerk's words, naming the limit (docs/cli.md): the catalogue's Chinese.
+			writeJSON(e.stdout, map[string]any{"order_id": r.Order.OrderID, "refused": invoice.Explain(invoice.Chinese, r.Err)}, false)
 			fmt.Fprintf(e.stderr, "order %q: %v\n", r.Order.OrderID, r.Err)
 			status = exitRefused
 		}
