@@ -125,7 +125,7 @@ func TestDigitalNumbersOnUploadAndReturn(t *testing.T) {
 	for _, bad := range []*upload.DigitalReturn{
 		{ID: "r3", Unused: []upload.Segment{{First: "26357000000000000010", Last: "26357000000000000010"}}}, // again
 		{ID: "r4", Unused: []upload.Segment{{First: "26447000000000000001", Last: "26447000000000000002"}}}, // B's
-		{ID: "r5", Quota: []upload.PeriodAmount{{Period: "2026-11", Amount: "100.01"}}},                      // more than out
+		{ID: "r5", Quota: []upload.PeriodAmount{{Period: "2026-11", Amount: "100.01"}}},                     // more than out
 	} {
 		if _, err := db.Return(taxA, bad); !errors.Is(err, ErrDigitalRequest) {
 			t.Errorf("return %s: %v", bad.ID, err)
