@@ -49,6 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:0", "the address to listen on")
 	data := fs.String("data", "", "the platform's data folder (its bbolt file)")
 	pkiDir := fs.String("pki", "", "the platform's PKI folder (kaipiaoctl pki init DIR)")
+	offset := fs.Duration("clock-offset", 0, "move the platform's clock for slip deadlines by this much (tests: 73h lets a slip expire)")
 	anyClient := fs.Bool("no-client-cert", false, "take envelopes from workstations without an enterprise TLS client certificate (folders made before it existed)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -89,7 +90,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	logger := log.New(stderr, "kaipiao-platform: ", log.LstdFlags)
-	s := &platform.Server{DB: db, PKI: keys, Logf: logger.Printf, ERPTokens: erps, RequireClientCert: !*anyClient}
+	s := &platform.Server{DB: db, PKI: keys, Logf: logger.Printf, ERPTokens: erps, RequireClientCert: !*anyClient,
+		ClockOffset: *offset}
+	if *offset != 0 {
+		logger.Printf("the clock of the tax rules runs %s off the real clock (--clock-offset)", *offset)
+	}
 	srv := s.HTTPServer(logger)
 	fmt.Fprintf(stdout, "LISTEN https://%s\n", ln.Addr())
 	done := make(chan error, 1)
