@@ -214,7 +214,13 @@ func makeSlip(req *upload.SlipRequest, requester string, blue *invoice.Invoice, 
 		}
 		done = append(done, red)
 	}
-	rr := &invoice.RedRequest{Code: blue.Code, Number: blue.Number, Reason: int(reason), Lines: req.Lines}
+	// The lines are computed by the rules of red invoices on a stand-in of the blue
+	// invoice under a device's code and number and as a 普票: what a red invoice
+	// reverses does not depend on them, and the slip stands for the red-letter notice a
+	// 专票 would otherwise need.
+	stand := *blue
+	stand.Kind, stand.Code, stand.Number = invoice.KindOrdinary, "000000000000", "00000000"
+	rr := &invoice.RedRequest{Code: stand.Code, Number: stand.Number, Reason: int(reason), Lines: req.Lines}
 	if req.Amount != "" {
 		if len(req.Lines) > 0 {
 			return nil, fmt.Errorf("%w: give lines or amount, not both", ErrSlipRequest)
@@ -223,20 +229,11 @@ func makeSlip(req *upload.SlipRequest, requester string, blue *invoice.Invoice, 
 			return nil, err
 		}
 	}
-	red, errs := invoice.Reverse(blue, done, &invoice.Order{OrderID: "SLIP", RedOf: rr}, invoice.Config{Limits: invoice.DefaultLimits})
-	// The slip stands for the red-letter notice a device's 专票 would need.
-	var kept invoice.Errors
-	for _, e := range errs {
-		if e.Field != "red_of.notice" && e.Field != "red_of.slip" {
-			kept = append(kept, e)
-		}
+	red, errs := invoice.Reverse(&stand, done, &invoice.Order{OrderID: "SLIP", RedOf: rr}, invoice.Config{Limits: invoice.DefaultLimits})
+	if errs != nil {
+		return nil, fmt.Errorf("%w: %v", ErrSlipRequest, errs)
 	}
-	if len(kept) > 0 {
-		return nil, kept
-	}
-	if red == nil {
-		red, _ = invoice.Reverse(blue, done, &invoice.Order{OrderID: "SLIP", RedOf: withNotice(rr)}, invoice.Config{Limits: invoice.DefaultLimits})
-	}
+	red.Kind, red.Red, red.Remark = blue.Kind, &invoice.RedLink{Code: blue.Code, Number: blue.Number, Reason: reason}, ""
 	for _, l := range red.Lines {
 		rl := invoice.RedLineRequest{Line: l.Of, Amount: (-l.Amount).String()}
 		if !l.Quantity.IsZero() {
@@ -265,14 +262,6 @@ func makeSlip(req *upload.SlipRequest, requester string, blue *invoice.Invoice, 
 			ErrSlipState)
 	}
 	return sl, nil
-}
-
-// withNotice fills a well-formed placeholder notice, for a device's 专票 whose red-letter
-// notice the slip replaces: Reverse then computes the lines as for any red invoice.
-func withNotice(rr *invoice.RedRequest) *invoice.RedRequest {
-	c := *rr
-	c.Notice = "0000000000000000"
-	return &c
 }
 
 // byAmount spreads an amount before tax over the goods lines in order, each taking at
