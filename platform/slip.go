@@ -56,8 +56,6 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// ValidSlipNumber reports whether s has the form of a slip number.
-func ValidSlipNumber(s string) bool { return len(s) == 20 && isDigits(s) }
 
 // ParseSlipReason reads a reason as its Chinese name or its number 1–4.
 func ParseSlipReason(s string) (invoice.RedReason, error) {

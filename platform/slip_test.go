@@ -78,7 +78,7 @@ func TestSlipLifeSellerStartsBuyerConfirms(t *testing.T) {
 	if s.State != upload.SlipSellerAwaitsBuyer || s.Lrfsf != "0" || s.Amount != "-100.00" || s.Tax != "-13.00" || s.Total != "-113.00" {
 		t.Fatalf("slip: %+v", s)
 	}
-	if !ValidSlipNumber(s.Number) || s.Number[:5] != "26358" {
+	if !upload.ValidSlipNumber(s.Number) || s.Number[:5] != "26358" {
 		t.Fatalf("number %s: want 26 + region 35 + 8 + sequence", s.Number)
 	}
 	if len(s.Lines) != 1 || s.Lines[0].Line != 1 || s.Lines[0].Amount != "100.00" {

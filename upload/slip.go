@@ -141,3 +141,16 @@ func (s *Slip) BlueName() string {
 	}
 	return s.BlueCode + ":" + s.Blue
 }
+
+// ValidSlipNumber reports whether s has the form of a slip number: 20 digits.
+func ValidSlipNumber(s string) bool {
+	if len(s) != 20 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
