@@ -3,8 +3,6 @@ package platform
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
@@ -57,32 +55,14 @@ func isDigits(s string) bool {
 }
 
 
-// ParseSlipReason reads a reason as its Chinese name or its number 1–4.
-func ParseSlipReason(s string) (invoice.RedReason, error) {
-	s = strings.TrimSpace(s)
-	if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= 4 {
-		return invoice.RedReason(n), nil
-	}
-	for r := invoice.ReasonError; r <= invoice.ReasonDiscount; r++ {
-		if r.Text() == s {
-			return r, nil
-		}
-	}
-	return 0, fmt.Errorf("%w: 冲红原因 %s 应为 开票有误、销货退回、服务中止 或 销售折让（或 1–4）; reason must be one of the four or 1-4",
-		ErrSlipRequest, invoice.Quote(s))
-}
-
-// ParseBlue reads how a request names its blue invoice: a 20-digit number (digital) or
-// CODE:NUMBER (a device's).
+// ParseBlue reads how a request names its blue invoice: a 数电票's 20-digit number. A
+// device's invoice (CODE:NUMBER) is reversed under the device's red-letter notice, not a
+// slip (docs/digital.md).
 func ParseBlue(of string) (code, number string, err error) {
-	if c, n, ok := strings.Cut(of, ":"); ok {
-		if (len(c) == 12 || len(c) == 10) && isDigits(c) && len(n) == 8 && isDigits(n) {
-			return c, n, nil
-		}
-	} else if len(of) == 20 && isDigits(of) {
+	if invoice.ValidDigitalNumber(of) {
 		return "", of, nil
 	}
-	return "", "", fmt.Errorf("%w: 蓝字发票 %s 应为20位数电票号码或“代码:号码”; the blue invoice must be a 20-digit number or CODE:NUMBER",
+	return "", "", fmt.Errorf("%w: 蓝字发票 %s 应为20位数电票号码（税控发票冲红使用红字信息表）; the blue invoice must be a 20-digit digital invoice number",
 		ErrSlipRequest, invoice.Quote(of))
 }
 

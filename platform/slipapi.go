@@ -168,9 +168,9 @@ func (s *Server) slipAnswer(w http.ResponseWriter, r *request) {
 // and what it reverses — computed by the rules of red invoices (invoice.Reverse) against
 // what the red invoices held and the earlier slips still standing reverse already.
 func makeSlip(req *upload.SlipRequest, requester string, blue *invoice.Invoice, reds []*Stored, earlier []*upload.Slip) (*upload.Slip, error) {
-	reason, err := ParseSlipReason(req.Reason)
+	reason, err := upload.ParseSlipReason(req.Reason)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %v", ErrSlipRequest, err)
 	}
 	sl := &upload.Slip{BlueCode: blue.Code, Blue: blue.Number, BlueKind: string(blue.Kind),
 		SellerTaxID: blue.Seller.TaxID, SellerName: blue.Seller.Name, BuyerTaxID: blue.Buyer.TaxID, BuyerName: blue.Buyer.Name,

@@ -2,6 +2,9 @@ package upload
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
@@ -153,4 +156,19 @@ func ValidSlipNumber(s string) bool {
 		}
 	}
 	return true
+}
+
+// ParseSlipReason reads a reason as its Chinese name or its number 1–4.
+func ParseSlipReason(s string) (invoice.RedReason, error) {
+	s = strings.TrimSpace(s)
+	if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= 4 {
+		return invoice.RedReason(n), nil
+	}
+	for r := invoice.ReasonError; r <= invoice.ReasonDiscount; r++ {
+		if r.Text() == s {
+			return r, nil
+		}
+	}
+	return 0, fmt.Errorf("冲红原因 %s 应为 开票有误、销货退回、服务中止 或 销售折让（或 1–4）; reason %s must be one of the four or 1-4",
+		invoice.Quote(s), invoice.Quote(s))
 }
