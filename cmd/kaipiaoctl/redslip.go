@@ -147,13 +147,33 @@ func slipRequestID(r upload.SlipRequest) string {
 }
 
 // slipJSON is one line of `redslip` output (docs/cli.md): the slip without the red
-// invoice the platform expects (`redslip show` prints it whole).
+// invoice the platform expects (`redslip show` prints the slip whole).
 type slipJSON struct {
-	upload.Slip
-	Red json.RawMessage `json:"red,omitempty"`
+	Slip        string                   `json:"slip"`
+	Of          string                   `json:"of"`
+	State       string                   `json:"state"`
+	StateText   string                   `json:"state_text"`
+	StartedBy   string                   `json:"started_by"`
+	Reason      string                   `json:"reason"`
+	Amount      string                   `json:"amount"`
+	Tax         string                   `json:"tax"`
+	Total       string                   `json:"total"`
+	Lines       []invoice.RedLineRequest `json:"lines"`
+	SellerTaxID string                   `json:"seller_tax_id"`
+	SellerName  string                   `json:"seller_name"`
+	BuyerTaxID  string                   `json:"buyer_tax_id"`
+	BuyerName   string                   `json:"buyer_name"`
+	CreatedAt   string                   `json:"created_at"`
+	Deadline    string                   `json:"deadline"`
+	RedNumber   string                   `json:"red_number"`
 }
 
-func slipLine(s *upload.Slip) slipJSON { return slipJSON{Slip: *s} }
+func slipLine(s *upload.Slip) slipJSON {
+	return slipJSON{Slip: s.Number, Of: s.BlueName(), State: s.State, StateText: s.StateText, StartedBy: s.Initiator,
+		Reason: s.Reason, Amount: s.Amount, Tax: s.Tax, Total: s.Total, Lines: s.Lines,
+		SellerTaxID: s.SellerTaxID, SellerName: s.SellerName, BuyerTaxID: s.BuyerTaxID, BuyerName: s.BuyerName,
+		CreatedAt: s.CreatedAt.Format(time.RFC3339), Deadline: s.Deadline.Format(time.RFC3339), RedNumber: s.RedNumber}
+}
 
 func redslipList(e *env, args []string) int {
 	fs := flag.NewFlagSet("redslip list", flag.ContinueOnError)
