@@ -54,7 +54,6 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-
 // ParseBlue reads how a request names its blue invoice: a 数电票's 20-digit number. A
 // device's invoice (CODE:NUMBER) is reversed under the device's red-letter notice, not a
 // slip (docs/digital.md).
