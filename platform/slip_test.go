@@ -3,6 +3,7 @@ package platform
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -33,19 +34,33 @@ func newSlipRig(t *testing.T) *slipRig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	blue := checkedInvoice(t)
+	blue.Kind = invoice.KindDigitalOrdinary
 	blue.Buyer.TaxID, blue.Buyer.Name = slipBuyer, "北京示例买方有限公司"
-	blue.Code, blue.Number, blue.Machine = "", "26352000000000000001", ""
-	raw, err := upload.EncodeInvoice(blue)
+	putDigital(t, db, blue, at)
+	return &slipRig{t: t, db: db, blue: blue, now: at.Add(time.Hour)}
+}
+
+// putDigital stores inv on the platform under the next number assigned to its seller
+// (a segment fetched as the digital channel does) and returns the number.
+func putDigital(t *testing.T, db *DB, inv *invoice.Invoice, at time.Time) string {
+	t.Helper()
+	ans, err := db.Fetch(FetchGrant{TaxID: inv.Seller.TaxID, RequestID: fmt.Sprint("F-", inv.RequestID),
+		Numbers: 1, Period: Period(at), Prefix: "26357", Deadline: at.Add(24 * time.Hour)})
+	if err != nil || len(ans.Segments) != 1 {
+		t.Fatalf("fetch: %+v %v", ans, err)
+	}
+	inv.Code, inv.Number, inv.Machine = "", ans.Segments[0].First, ""
+	raw, err := upload.EncodeInvoice(inv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	if _, _, err := db.Upsert("E-blue", at, []*Stored{{Device: "", Code: "", Number: blue.Number,
-		SellerTaxID: slipSeller, Digest: "d", Invoice: raw}}); err != nil {
-		t.Fatal(err)
+	_, errs, err := db.Upsert("E-"+inv.Number, at, []*Stored{{Number: inv.Number, SellerTaxID: inv.Seller.TaxID, Digest: "d" + inv.Number, Invoice: raw}})
+	if err != nil || errs[0] != nil {
+		t.Fatalf("upsert: %v %v", err, errs[0])
 	}
-	return &slipRig{t: t, db: db, blue: blue, now: at.Add(time.Hour)}
+	return inv.Number
 }
 
 // request makes a slip through the same path as the API.
@@ -223,13 +238,8 @@ func TestQuickFullRedNeedsABuyerWithoutTaxID(t *testing.T) {
 	// A consumer buyer: the slip needs no confirmation.
 	r2 := newSlipRig(t)
 	r2.blue.Buyer.TaxID = ""
-	raw, _ := upload.EncodeInvoice(r2.blue)
-	r2.blue.Number = "26352000000000000002"
-	raw2, _ := upload.EncodeInvoice(r2.blue)
-	_ = raw
-	if _, _, err := r2.db.Upsert("E-2", r2.now, []*Stored{{Number: r2.blue.Number, SellerTaxID: slipSeller, Digest: "d2", Invoice: raw2}}); err != nil {
-		t.Fatal(err)
-	}
+	r2.blue.RequestID = "A-2"
+	putDigital(t, r2.db, r2.blue, r2.now)
 	s, err := r2.request(slipSeller, "q", upload.SlipRequest{Quick: true})
 	if err != nil || s.State != upload.SlipNoConfirmation || s.Total != "-521.49" {
 		t.Fatalf("quick red: %+v %v", s, err)
@@ -273,5 +283,55 @@ func TestConcurrentAnswersHaveOneWinner(t *testing.T) {
 		if !want[final.State] {
 			t.Fatalf("round %d: final %s after confirm %t refuse %t withdraw %t", round, final.State, confirmed, refused, withdrew)
 		}
+	}
+}
+
+// The upload of a red 数电票 takes its slip: only a usable slip of the seller's for the
+// same blue invoice and the same totals, and only once.
+func TestRedUploadTakesItsSlipOnce(t *testing.T) {
+	r := newSlipRig(t)
+	srv := &Server{DB: r.db, Now: func() time.Time { return r.now }}
+	sl, err := r.request(slipSeller, "x", upload.SlipRequest{Amount: "100"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	red := func(slip, amount string) *invoice.Invoice {
+		o := &invoice.Order{OrderID: "R-" + slip + amount, RedOf: &invoice.RedRequest{Number: r.blue.Number, Reason: 4, Slip: slip,
+			Lines: []invoice.RedLineRequest{{Line: 1, Amount: amount}}}}
+		inv, errs := invoice.Reverse(r.blue, nil, o, invoice.Config{Limits: invoice.DefaultLimits})
+		if errs != nil {
+			t.Fatal(errs)
+		}
+		inv.Number = fmt.Sprintf("263570000000000001%02d", len(amount))
+		return inv
+	}
+	if err := srv.checkRedSlip(red(sl.Number, "100"), slipSeller); !errors.Is(err, ErrSlipState) {
+		t.Fatalf("before the buyer confirmed: %v", err)
+	}
+	if _, err := r.db.AnswerSlip(sl.Number, slipBuyer, upload.SlipConfirm, r.now); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.checkRedSlip(red(sl.Number, "99"), slipSeller); err == nil || !strings.Contains(err.Error(), "slip "+sl.Number+" states") {
+		t.Fatalf("other totals: %v", err)
+	}
+	if err := srv.checkRedSlip(red("", "100"), slipSeller); err == nil || !strings.Contains(err.Error(), "no confirmation slip") {
+		t.Fatalf("no slip: %v", err)
+	}
+	if err := srv.checkRedSlip(red(sl.Number, "100"), slipBuyer); !errors.Is(err, ErrSlipNotFound) {
+		t.Fatalf("another seller: %v", err)
+	}
+	first := red(sl.Number, "100")
+	if err := srv.checkRedSlip(first, slipSeller); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.checkRedSlip(first, slipSeller); err != nil {
+		t.Fatalf("the same red again: %v", err)
+	}
+	second := red(sl.Number, "100.00")
+	if err := srv.checkRedSlip(second, slipSeller); !errors.Is(err, ErrSlipUsed) {
+		t.Fatalf("a second red: %v", err)
+	}
+	if got, _ := r.db.Slip(sl.Number, r.now); got.RedNumber != first.Number {
+		t.Fatalf("red_number %q", got.RedNumber)
 	}
 }

@@ -19,7 +19,7 @@ import (
 const (
 	slipSellerTaxID = "91350200776049653A"
 	slipBuyerTaxID  = "91110108MA01ABCD2X"
-	slipBlueNumber  = "26352000000000000001"
+	slipBlueNumber  = "26357000000000000001" // the first number the platform assigns in region 35
 )
 
 // ctlRun runs kaipiaoctl in the process and returns its exit status, stdout and stderr.
@@ -143,8 +143,14 @@ func putBlue(t *testing.T, pdb *platform.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := pdb.Upsert("E-blue", time.Now(), []*platform.Stored{{Number: slipBlueNumber,
-		SellerTaxID: slipSellerTaxID, Digest: "d", Invoice: raw}}); err != nil {
-		t.Fatal(err)
+	now := time.Now()
+	if ans, err := pdb.Fetch(platform.FetchGrant{TaxID: slipSellerTaxID, RequestID: "F-1", Numbers: 1,
+		Period: platform.Period(now), Prefix: slipBlueNumber[:5], Deadline: now.Add(time.Hour)}); err != nil || ans.Segments[0].First != slipBlueNumber {
+		t.Fatalf("fetch: %+v %v", ans, err)
+	}
+	_, errs, err := pdb.Upsert("E-blue", now, []*platform.Stored{{Number: slipBlueNumber,
+		SellerTaxID: slipSellerTaxID, Digest: "d", Invoice: raw}})
+	if err != nil || errs[0] != nil {
+		t.Fatalf("upsert: %v %v", err, errs[0])
 	}
 }
