@@ -4,10 +4,29 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/upload"
 )
+
+// SlipClient is the client of the confirmation slips on the platform at url, with the
+// enterprise's keys from the data folder (the window's 红字确认单 screen and kaipiaoctl
+// redslip use it).
+func SlipClient(data, url string) (*upload.SlipClient, error) {
+	dir := filepath.Join(data, PKIDir)
+	pass, err := pki.Passphrase(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w (%v)", ErrNoPKI, err)
+	}
+	keys, err := pki.LoadWorkstation(dir, pass, time.Now())
+	if err != nil {
+		return nil, fmt.Errorf("the keys in %s: %w", dir, err)
+	}
+	return upload.NewSlipClient(keys, url, nil)
+}
 
 // SlipOrderID is the order ID of the red invoice of a slip: one per slip, so that
 // issuing it again (after a crash, or a second click) replays the red invoice issued.

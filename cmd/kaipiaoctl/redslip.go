@@ -9,11 +9,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/upload"
 	"github.com/kaipiao/kaipiao/workstation"
 )
@@ -66,25 +64,7 @@ func slipClient(e *env) (*upload.SlipClient, error) {
 	if url == "" {
 		return nil, fmt.Errorf("no platform: give --platform URL (or KAIPIAO_PLATFORM); slips live on the platform")
 	}
-	keys, err := loadKeys(e.data)
-	if err != nil {
-		return nil, err
-	}
-	return upload.NewSlipClient(keys, url, nil)
-}
-
-// loadKeys reads the enterprise's keys from the data folder.
-func loadKeys(data string) (*pki.Workstation, error) {
-	dir := filepath.Join(data, pkiDir)
-	pass, err := pki.Passphrase(dir)
-	if err != nil {
-		return nil, fmt.Errorf("%w (%v)", workstation.ErrNoPKI, err)
-	}
-	keys, err := pki.LoadWorkstation(dir, pass, time.Now())
-	if err != nil {
-		return nil, fmt.Errorf("the keys in %s: %w", dir, err)
-	}
-	return keys, nil
+	return workstation.SlipClient(e.data, url)
 }
 
 // slipRefusal prints a platform refusal for the clerk (exit 1) or another failure (2).

@@ -72,7 +72,7 @@ func startPlatform(t *testing.T, bin, data, pkiDir string, extra ...string) *pla
 	if err != nil {
 		t.Fatal(err)
 	}
-	logf, err := os.Create(filepath.Join(data+"-log.txt"))
+	logf, err := os.Create(filepath.Join(data + "-log.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
