@@ -225,7 +225,7 @@ func TestSlipsNeverReverseMoreThanTheInvoice(t *testing.T) {
 	if err != nil || whole.Amount != "-400.00" {
 		t.Fatalf("the rest after the refusal: %+v %v", whole, err)
 	}
-	if _, err := r.request(slipOther, "e", upload.SlipRequest{}); !errors.Is(err, ErrSlipParty) {
+	if _, err := r.request(slipOther, "e", upload.SlipRequest{}); !errors.Is(err, ErrSlipNotFound) {
 		t.Fatalf("a stranger's request: %v", err)
 	}
 }

@@ -128,7 +128,7 @@ func TestSlipAPIOverHTTPS(t *testing.T) {
 	_, err = stranger.Get(ctx, s.Number)
 	permanent(t, err, http.StatusNotFound)
 	_, err = stranger.Request(ctx, upload.SlipRequest{RequestID: "r9", Of: blue, Reason: "开票有误"})
-	permanent(t, err, http.StatusForbidden)
+	permanent(t, err, http.StatusNotFound)
 	_, err = seller.Request(ctx, upload.SlipRequest{RequestID: "r8", Of: "035022600111:00000001", Reason: "开票有误"})
 	permanent(t, err, http.StatusBadRequest)
 	_, err = seller.Answer(ctx, s.Number, upload.SlipConfirm)
