@@ -26,7 +26,7 @@ import (
 const (
 	acceptSeller     = "91350200MA2Y0XXK5W" // the built-in simulator's, which pki init reads
 	acceptSellerName = "厦门开票示范科技有限公司"
-	acceptBuyer      = "91110108MA01ABCD2X"
+	acceptBuyer      = "91110108MA01ABCD5T"
 	acceptBuyerName  = "北京示例买方有限公司"
 )
 
@@ -246,15 +246,20 @@ func TestTwoEnterprisesRedInvoiceThroughASlip(t *testing.T) {
 		t.Fatalf("red invoice %+v, remark want %q", red, wantRemark)
 	}
 	// The store holds it naming the blue invoice and the slip.
-	var shown struct {
-		Remark string `json:"remark"`
-		RedOf  struct {
-			Code   string `json:"code"`
-			Number string `json:"number"`
-			Slip   string `json:"slip"`
-		} `json:"red_of"`
+	var shownOut struct {
+		Invoice struct {
+			Remark string `json:"remark"`
+			RedOf  struct {
+				Code   string `json:"code"`
+				Number string `json:"number"`
+				Slip   string `json:"slip"`
+			} `json:"red_of"`
+		} `json:"invoice"`
 	}
-	seller.ok(&shown, "show", red.Number)
+	if err := json.Unmarshal([]byte(seller.ok(nil, "show", red.Number)), &shownOut); err != nil {
+		t.Fatal(err)
+	}
+	shown := shownOut.Invoice
 	if shown.RedOf.Number != blue.Number || shown.RedOf.Code != "" || shown.RedOf.Slip != slip.Slip || !strings.HasPrefix(shown.Remark, wantRemark) {
 		t.Fatalf("stored red invoice: %+v", shown)
 	}
