@@ -283,6 +283,25 @@ func TestTwoEnterprisesRedInvoiceThroughASlip(t *testing.T) {
 		t.Fatalf("red --slip again: %+v", again)
 	}
 
+	// The buyer starts a slip too (03); the seller confirms it and issues its red invoice.
+	var bought acceptSlip
+	buyer.ok(&bought, "redslip", "request", "--of", blue.Number, "--amount", "50", "--reason", "销货退回")
+	if bought.State != "03" || bought.StartedBy != "buyer" {
+		t.Fatalf("the buyer's slip: %+v", bought)
+	}
+	var sellerIn acceptSlip
+	seller.ok(&sellerIn, "redslip", "list", "--incoming")
+	if sellerIn.Slip != bought.Slip {
+		t.Fatalf("the seller's incoming: %+v", sellerIn)
+	}
+	seller.ok(&bought, "redslip", "confirm", bought.Slip)
+	var red2 acceptRed
+	seller.ok(&red2, "red", "--slip", bought.Slip)
+	if red2.Total != "-56.50" || red2.Slip != bought.Slip {
+		t.Fatalf("the red invoice of the buyer's slip: %+v", red2)
+	}
+	seller.ok(&after, "digital", "status")
+
 	// 2. A refused slip yields no red invoice.
 	var refused acceptSlip
 	seller.ok(&refused, "redslip", "request", "--of", blue.Number, "--amount", "200", "--reason", "开票有误")
@@ -319,6 +338,36 @@ func TestTwoEnterprisesRedInvoiceThroughASlip(t *testing.T) {
 	seller.ok(&final, "digital", "status")
 	if final.QuotaUsed != after.QuotaUsed {
 		t.Fatalf("quota used moved from %s to %s with no invoice issued", after.QuotaUsed, final.QuotaUsed)
+	}
+
+	// Quick full red: refused for an enterprise buyer; for a consumer the platform makes
+	// a slip needing no confirmation (01) and the whole invoice is reversed at once.
+	if code, _, errs := seller.run("red", "--quick", "--of", blue.Number); code != exitRefused || !strings.Contains(errs, "快捷全额红冲") {
+		t.Fatalf("quick red of an enterprise's invoice: exit %d %s", code, errs)
+	}
+	consumer := filepath.Join(dir, "consumer.json")
+	if err := os.WriteFile(consumer, []byte(`[{"order_id":"BLUE-2","buyer":{"name":"张三"},`+
+		`"lines":[{"name":"计算机配件","tax_code":"1090509020000000000","unit":"件","quantity":"2","unit_price":"50","tax_rate":"0.13"}]}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var blue2 acceptRed
+	seller.ok(&blue2, "issue", consumer)
+	seller.ok(nil, "sync", "--once")
+	var quick acceptRed
+	seller.ok(&quick, "red", "--quick", "--of", blue2.Number)
+	if quick.Total != "-113.00" || quick.Blue != blue2.Number || len(quick.Slip) != 20 {
+		t.Fatalf("quick red: %+v", quick)
+	}
+	var qs acceptSlip
+	seller.ok(&qs, "redslip", "show", quick.Slip)
+	if qs.State != "01" {
+		t.Fatalf("the quick red's slip: %+v", qs)
+	}
+	seller.ok(nil, "sync", "--once")
+	var last acceptStatus
+	seller.ok(&last, "digital", "status")
+	if last.QuotaUsed != final.QuotaUsed {
+		t.Fatalf("quota used %s before the consumer's invoice and its quick red, %s after", final.QuotaUsed, last.QuotaUsed)
 	}
 }
 
