@@ -39,11 +39,15 @@ func enterpriseSigner(data string) (device.Signer, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("%w (%v)", ErrNoPKI, err)
 	}
-	keys, err := pki.LoadWorkstation(dir, pass, time.Now())
+	// The enterprise's identity alone: every key file costs a scrypt to open.
+	id, err := pki.ReadIdentity(dir, pki.FileEnterprise, pass, time.Now())
 	if err != nil {
-		return nil, "", fmt.Errorf("the keys in %s: %w", dir, err)
+		return nil, "", fmt.Errorf("the enterprise's key in %s: %w", dir, err)
 	}
-	return device.SM2Signer{Key: keys.Enterprise.SM2()}, keys.Enterprise.Cert.Subject.SerialNumber, nil
+	if id.SM2() == nil {
+		return nil, "", fmt.Errorf("the enterprise's key in %s is not SM2", dir)
+	}
+	return device.SM2Signer{Key: id.SM2()}, id.Cert.Subject.SerialNumber, nil
 }
 
 // openDigital opens the digital channel's file and gives the engine to it.
