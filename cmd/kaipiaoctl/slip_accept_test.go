@@ -3,12 +3,10 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 
@@ -30,41 +28,13 @@ const (
 	acceptBuyerName  = "北京示例买方有限公司"
 )
 
-var (
-	platformOnce sync.Once
-	platformBin  string
-	platformErr  error
-)
-
-// platformBinary builds kaipiao-platform once per test run.
-func platformBinary(t *testing.T) string {
-	t.Helper()
-	platformOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "kaipiao-platform-bin-")
-		if err != nil {
-			platformErr = err
-			return
-		}
-		platformBin = filepath.Join(dir, "kaipiao-platform")
-		cmd := exec.Command("go", "build", "-o", platformBin, "./cmd/kaipiao-platform")
-		cmd.Dir = "../.."
-		if out, err := cmd.CombinedOutput(); err != nil {
-			platformErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if platformErr != nil {
-		t.Fatal(platformErr)
-	}
-	return platformBin
-}
-
-// platformProc is a running kaipiao-platform.
-type platformProc struct {
+// slipPlatform is a running kaipiao-platform.
+type slipPlatform struct {
 	cmd *exec.Cmd
 	url string
 }
 
-func startPlatform(t *testing.T, bin, data, pkiDir string, extra ...string) *platformProc {
+func startSlipPlatform(t *testing.T, bin, data, pkiDir string, extra ...string) *slipPlatform {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0", "--data", data, "--pki", pkiDir}, extra...)...)
 	cmd.Env = append(os.Environ(), pki.DemoKeysEnv+"=1", pki.PassphraseEnv+"=")
@@ -88,12 +58,12 @@ func startPlatform(t *testing.T, bin, data, pkiDir string, extra ...string) *pla
 		log, _ := os.ReadFile(logf.Name())
 		t.Fatalf("kaipiao-platform did not start: %q %v\n%s", line, err, log)
 	}
-	p := &platformProc{cmd: cmd, url: url}
+	p := &slipPlatform{cmd: cmd, url: url}
 	t.Cleanup(p.stop)
 	return p
 }
 
-func (p *platformProc) stop() {
+func (p *slipPlatform) stop() {
 	if p.cmd.ProcessState != nil {
 		return
 	}
@@ -192,7 +162,7 @@ func TestTwoEnterprisesRedInvoiceThroughASlip(t *testing.T) {
 	seller.ok(nil, "--channel", "digital", "seller", "set", "--name", acceptSellerName, "--tax-id", acceptSeller)
 	buyer.ok(nil, "pki", "enterprise", platPKI, "--tax-id", acceptBuyer, "--name", acceptBuyerName)
 
-	p := startPlatform(t, plat, platData, platPKI)
+	p := startSlipPlatform(t, plat, platData, platPKI)
 	seller.url, buyer.url = p.url, p.url
 	cmd := exec.Command(plat, "quota", "set", "--data", platData, "--tax-id", acceptSeller, "--amount", "100000")
 	cmd.Env = append(os.Environ(), pki.DemoKeysEnv+"=1")
@@ -318,7 +288,7 @@ func TestTwoEnterprisesRedInvoiceThroughASlip(t *testing.T) {
 	var late acceptSlip
 	seller.ok(&late, "redslip", "request", "--of", blue.Number, "--amount", "300", "--reason", "开票有误")
 	p.stop()
-	p = startPlatform(t, plat, platData, platPKI, "--clock-offset", "73h")
+	p = startSlipPlatform(t, plat, platData, platPKI, "--clock-offset", "73h")
 	seller.url, buyer.url = p.url, p.url
 	if code, _, errs := buyer.run("redslip", "confirm", late.Slip); code != exitRefused || !strings.Contains(errs, "07") {
 		t.Fatalf("confirming after 72 hours: exit %d %s", code, errs)
