@@ -21,6 +21,12 @@ const (
 
 // Title is the kind's name as printed on the invoice.
 func (k Kind) Title() string {
+	switch k {
+	case KindDigitalOrdinary:
+		return "电子发票（普通发票）"
+	case KindDigitalSpecial:
+		return "电子发票（增值税专用发票）"
+	}
 	if k == KindSpecial {
 		return "电子专用发票"
 	}
@@ -32,6 +38,12 @@ var Kinds = []Kind{KindOrdinary, KindSpecial}
 
 // QRType is the kind's two-digit type code in the QR payload (docs/rules.md "QR code").
 func (k Kind) QRType() string {
+	switch k {
+	case KindDigitalOrdinary:
+		return "32"
+	case KindDigitalSpecial:
+		return "31"
+	}
 	if k == KindSpecial {
 		return "08"
 	}
@@ -183,6 +195,8 @@ type RedLink struct {
 	Reason RedReason // 冲红原因
 	// Notice is the 16-digit 红字信息表编号, required to reverse a 专票.
 	Notice string
+	// Slip is the 红字发票信息确认单编号 of a digital red invoice.
+	Slip string
 }
 
 // Issued holds what the tax-control device returns when it issues an invoice. The PC
