@@ -43,6 +43,9 @@ func layout(fs *fontSet, inv *invoice.Invoice, o *Options) (*Document, error) {
 	if len(inv.Lines) == 0 {
 		return nil, fmt.Errorf("pdf: invoice %s:%s has no lines", inv.Code, inv.Number)
 	}
+	if inv.Kind.Digital() {
+		return digitalLayout(fs, inv)
+	}
 	face, err := facePage(fs, inv, o)
 	if err != nil {
 		return nil, err
@@ -74,6 +77,9 @@ func Render(inv *invoice.Invoice, opts Options) ([]byte, error) {
 
 // docTitle is the PDF's /Title, what a reader's window shows.
 func docTitle(inv *invoice.Invoice) string {
+	if inv.Code == "" {
+		return inv.Kind.Title() + " " + inv.Number
+	}
 	return fmt.Sprintf("%s %s %s", inv.Kind.Title(), inv.Code, inv.Number)
 }
 
