@@ -218,11 +218,12 @@ func digitalWords(m invoice.Money) string {
 }
 
 // digitalRemark breaks a red invoice's remark before 红字发票信息确认单编号, so that both
-// 20-digit numbers read whole on their own lines.
+// 20-digit numbers read whole on their own lines. The space stays, at the end of the
+// first line: the printed runs still join to the remark as stored.
 func digitalRemark(s string) string {
 	const slip = " 红字发票信息确认单编号："
 	if strings.HasPrefix(s, "被红冲蓝字数电票号码：") {
-		return strings.Replace(s, slip, "\n"+strings.TrimPrefix(slip, " "), 1)
+		return strings.Replace(s, slip, " \n"+strings.TrimPrefix(slip, " "), 1)
 	}
 	return s
 }
