@@ -44,7 +44,7 @@ func runLayout(e *env, what string, args []string) int {
 	defer db.Close()
 	rec, err := db.ByNumber(code, number)
 	if errors.Is(err, store.ErrNotFound) {
-		fmt.Fprintf(e.stderr, "kaipiaoctl %s: no invoice %s in %s\n", what, refText(code, number), e.data)
+		fmt.Fprintf(e.stderr, "kaipiaoctl %s: no invoice %s in %s\n", what, invoice.Ref(code, number), e.data)
 		return exitRefused
 	}
 	if err != nil {
@@ -59,7 +59,7 @@ func runLayout(e *env, what string, args []string) int {
 		doc, signed, err = workstation.RenderOFD(e.data, rec.Invoice)
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "kaipiaoctl %s: %s: %v\n", what, refText(code, number), err)
+		fmt.Fprintf(e.stderr, "kaipiaoctl %s: %s: %v\n", what, invoice.Ref(code, number), err)
 		return exitRefused
 	}
 	if !signed {

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/workstation"
 )
@@ -36,7 +36,7 @@ func runPDF(e *env, args []string) int {
 	defer db.Close()
 	rec, err := db.ByNumber(code, number)
 	if errors.Is(err, store.ErrNotFound) {
-		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: no invoice %s in %s\n", refText(code, number), e.data)
+		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: no invoice %s in %s\n", invoice.Ref(code, number), e.data)
 		return exitRefused
 	}
 	if err != nil {
@@ -45,7 +45,7 @@ func runPDF(e *env, args []string) int {
 	}
 	doc, signed, err := workstation.RenderPDF(e.data, rec.Invoice)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: %s: %v\n", refText(code, number), err)
+		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: %s: %v\n", invoice.Ref(code, number), err)
 		return exitRefused
 	}
 	if !signed {
@@ -99,30 +99,13 @@ func refAndOut(e *env, what string, args []string) (code, number, out string, ok
 	}
 	ok = len(operands) == 1
 	if ok {
-		code, number, ok = layoutRef(operands[0])
+		var err error
+		code, number, err = invoice.ParseRef(operands[0])
+		ok = err == nil
 	}
 	if !ok || *o == "" {
 		fmt.Fprintf(e.stderr, "usage: kaipiaoctl %s CODE:NUMBER|NUMBER -o FILE (NUMBER alone: the 20 digits of a 数电 invoice)\n", what)
 		return "", "", "", false
 	}
 	return code, number, *o, true
-}
-
-// layoutRef reads CODE:NUMBER, or a bare 20-digit 数电 number (code "").
-func layoutRef(s string) (code, number string, ok bool) {
-	if code, number, ok = strings.Cut(s, ":"); ok {
-		return code, number, true
-	}
-	if len(s) != 20 || strings.Trim(s, "0123456789") != "" {
-		return "", "", false
-	}
-	return "", s, true
-}
-
-// refText names an invoice as the clerk typed it: CODE:NUMBER, or the 数电 number alone.
-func refText(code, number string) string {
-	if code == "" {
-		return number
-	}
-	return code + ":" + number
 }
