@@ -21,10 +21,7 @@ func DigitalIssued(number string) invoice.Issued {
 // type, issued as number: what the digital channel makes of the same order.
 func Digitalize(inv *invoice.Invoice, number string) *invoice.Invoice {
 	out := *inv
-	out.Kind = invoice.KindDigitalOrdinary
-	if inv.Kind == invoice.KindSpecial {
-		out.Kind = invoice.KindDigitalSpecial
-	}
+	out.Kind = inv.Kind.Digitalized()
 	out.Issued = DigitalIssued(number)
 	return &out
 }
@@ -45,27 +42,16 @@ func DigitalRed(blue *invoice.Invoice, number, slip string) (*invoice.Invoice, e
 	if err != nil {
 		return nil, err
 	}
-	// The lines are reversed as the device channel reverses them, from a device-kind
-	// twin of the blue invoice; the digital red's own fields are set after.
-	twin := *blue
-	twin.Kind = invoice.KindOrdinary
-	if blue.Kind == invoice.KindDigitalSpecial {
-		twin.Kind = invoice.KindSpecial
-	}
-	twin.Issued = Device("00000001")
 	o := &invoice.Order{
 		OrderID: "RED-" + blue.Number,
 		Issuer:  "张三",
-		RedOf:   &invoice.RedRequest{Code: twin.Code, Number: twin.Number, Reason: int(invoice.ReasonReturn), Notice: "3502002611260001"},
+		RedOf:   &invoice.RedRequest{Number: blue.Number, Reason: int(invoice.ReasonReturn), Slip: slip},
 	}
-	red, errs := invoice.Reverse(&twin, nil, o, cfg)
+	red, errs := invoice.Reverse(blue, nil, o, cfg)
 	if errs != nil {
 		return nil, fmt.Errorf("pdftest: red of %s: %w", blue.Number, errs)
 	}
 	red.Seller = Seller
-	red.Kind = blue.Kind
-	red.Red = &invoice.RedLink{Number: blue.Number, Reason: invoice.ReasonReturn, Slip: slip}
-	red.Remark = "被红冲蓝字数电票号码：" + blue.Number + " 红字发票信息确认单编号：" + slip
 	red.Issued = DigitalIssued(number)
 	return red, nil
 }
