@@ -71,6 +71,16 @@ const draftCode = "000000000000"
 // fills are shown as placeholders.
 func draftForPreview(d *invoice.Invoice) *invoice.Invoice {
 	p := *d
+	if d.Kind.Digital() {
+		// A 数电 draft: a 20-digit number of zeros but for the region, the seller's
+		// province (digits 3–4 of its credit code), which the 监制 mark names.
+		region := "00"
+		if len(d.Seller.TaxID) == 18 {
+			region = d.Seller.TaxID[2:4]
+		}
+		p.Issued = invoice.Issued{Number: "00" + region + strings.Repeat("0", 16)}
+		return &p
+	}
 	p.Issued = invoice.Issued{Code: draftCode, Number: "00000000", Machine: "000000000000",
 		CheckCode: "00000000000000000000"}
 	return &p
