@@ -1,6 +1,6 @@
 // Package einvoicexml writes an issued invoice as its XML data file: the EInvoice
-// structure of the 数电 data file (docs/einvoice.md), which the device channel's OFD
-// carries as its attachment and the digital channel will deliver beside its layouts.
+// structure of the 数电 data file (docs/einvoice.md), which every OFD carries as its
+// attachment and the digital channel delivers beside its layouts.
 // The schema is the project's own, docs/einvoice.xsd: no official one is public.
 //
 // The output is deterministic: the same invoice gives the same bytes.

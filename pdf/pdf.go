@@ -1,6 +1,8 @@
 // Package pdf renders an issued invoice as the printed 电子普通发票: a 240 × 140 mm face
 // page and, past 8 lines, 销货清单 pages as wide and 166 mm tall (docs/rules.md "Printed
-// layout"); on each the seal covers neither the remark nor a table cell. One layout, a display list in
+// layout"); on each the seal covers neither the remark nor a table cell. A 数电 invoice of
+// the digital channel has its own layout, 210 × 140 mm without seal (digital.go,
+// docs/einvoice.md "The 数电 layout"). One layout, a display list in
 // millimetres, feeds both the PDF (gopdf, fonts embedded as subsets) and the preview
 // image for the GUI, so the two cannot disagree. A signed PDF carries the seller's
 // 电子签章: an adbe.pkcs7.detached signature that standard readers verify, and the seal
