@@ -120,7 +120,11 @@ func askSavePDF(win fyne.Window, ws *Workstation, inv *invoice.Invoice) {
 		}
 		showInfo(win, lang.L("已保存"), path)
 	}, win)
-	d.SetFileName(fmt.Sprintf("发票_%s_%s.pdf", inv.Code, inv.Number))
+	if inv.Code == "" {
+		d.SetFileName(fmt.Sprintf("发票_%s.pdf", inv.Number)) // a 数电 invoice
+	} else {
+		d.SetFileName(fmt.Sprintf("发票_%s_%s.pdf", inv.Code, inv.Number))
+	}
 	// The same dialog saves the OFD: the clerk picks the .ofd type or names the file so.
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".ofd"}))
 	inDocuments(d).Show()
