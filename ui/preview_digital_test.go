@@ -3,7 +3,9 @@ package ui
 import (
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pdf/pdftest"
 )
@@ -30,4 +32,19 @@ func TestDigitalPreview(t *testing.T) {
 			t.Errorf("%s: the preview is %v; the 数电 face is 210 × 140 mm, about 950 × 634 pixels", name, size)
 		}
 	}
+
+	// The preview dialog of a red 数电 invoice, as the clerk opens it from the list.
+	red, err := pdftest.DigitalRed(inv, pdftest.DigitalNumber(43), "35020026112600000007")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := test.NewTempApp(t)
+	app.Settings().SetTheme(NewTheme(false, true))
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 820))
+	if showPreview(w, "预览 "+red.Number, red, nil) == nil {
+		t.Fatal("no preview dialog")
+	}
+	screenshot(t, w, "digital-preview")
+	dismissDialogs(w)
 }
