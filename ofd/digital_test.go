@@ -30,6 +30,9 @@ func TestDigitalSignature(t *testing.T) {
 		if !bytes.Contains(files[SignaturesPath], []byte(`Type="Sign"`)) || bytes.Contains(files[SignaturePath], []byte("StampAnnot")) {
 			t.Errorf("%s: the signature is a stamped seal:\n%s\n%s", s.name, files[SignaturesPath], files[SignaturePath])
 		}
+		if v := files[SignedValuePath]; !bytes.Contains(v, []byte(s.inv.Seller.Name+"电子签名")) || bytes.Contains(v, []byte("发票专用章")) {
+			t.Errorf("%s: the signature's seal is not named %s电子签名", s.name, s.inv.Seller.Name)
+		}
 		doc := string(files["OFD.xml"])
 		if strings.Contains(doc, "发票代码") || strings.Contains(doc, "校验码") || !strings.Contains(doc, ">"+s.inv.Number+"<") {
 			t.Errorf("%s: OFD.xml %s", s.name, doc)
@@ -55,5 +58,22 @@ func TestDigitalSignature(t *testing.T) {
 		if _, err := Verify(z); err == nil {
 			t.Errorf("%s: a changed number on the page still verifies", s.name)
 		}
+	}
+}
+
+// The device invoice's seal is named <seller>发票专用章, once.
+func TestSealName(t *testing.T) {
+	s := mustSamples(t)[0]
+	data, err := Write(s.inv, Options{Signer: mustSigner(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Unpack(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := files[SignedValuePath]
+	if !bytes.Contains(v, []byte(s.inv.Seller.Name+"发票专用章")) || bytes.Contains(v, []byte("发票专用章发票专用章")) {
+		t.Error("the seal is not named <seller>发票专用章")
 	}
 }

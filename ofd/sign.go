@@ -223,7 +223,7 @@ func makeSeal(s *Signer, name string, pic []byte, at time.Time) (seSeal, error) 
 		Header: sesHeader{ID: "ES", Version: 4, Vid: "Kaipiao"},
 		EsID:   fmt.Sprintf("%X", sm3Sum(s.Cert.Raw)[:8]),
 		Property: sesPropertyInfo{
-			Type: 1, Name: name + "发票专用章", CertListType: 1, CertList: [][]byte{s.Cert.Raw},
+			Type: 1, Name: name, CertListType: 1, CertList: [][]byte{s.Cert.Raw},
 			CreateDate: s.Cert.NotBefore.UTC(), ValidStart: s.Cert.NotBefore.UTC(), ValidEnd: s.Cert.NotAfter.UTC(),
 		},
 		Picture: sesPicture{Type: "png", Data: pic, Width: size[0], Height: size[1]},
