@@ -22,10 +22,11 @@ import (
 // Options adjust the printed invoice.
 type Options struct {
 	// Region is the place in the title, e.g. 厦门 in 厦门增值税电子普通发票: the seller's
-	// setting where it has one. Empty takes it from the invoice code (RegionOf).
+	// setting where it has one. Empty takes it from the invoice code (RegionOf). The 数电
+	// layout has no region in its title and ignores it.
 	Region string
 	// Seal draws the seller's 发票专用章 at 销售方（章）. RenderSigned always draws it: the
-	// seal is what a reader sees of the signature.
+	// seal is what a reader sees of the signature. A 数电 invoice has no seal: ignored.
 	Seal bool
 }
 
