@@ -160,3 +160,23 @@ func TestDigitalLayoutHasNoSeal(t *testing.T) {
 		}
 	}
 }
+
+// TestDigitalPDFIsWellFormed: qpdf finds no error in the 数电 samples' files, and the
+// serif is embedded as a subset with a ToUnicode map, as on the device layout.
+func TestDigitalPDFIsWellFormed(t *testing.T) {
+	for _, s := range mustDigitalSamples(t) {
+		_, path := signed(t, s)
+		if out := mustTool(t, "qpdf", "--check", path); !strings.Contains(out, "No syntax or stream encoding errors") {
+			t.Errorf("%s: qpdf --check:\n%s", s.name, out)
+		}
+		rows := pdffontsRow.FindAllStringSubmatch(mustTool(t, "pdffonts", path), -1)
+		if len(rows) == 0 {
+			t.Errorf("%s: no embedded font", s.name)
+		}
+		for _, r := range rows {
+			if r[3] != "yes" || r[4] != "yes" || r[5] != "yes" {
+				t.Errorf("%s: font %s: emb %s sub %s uni %s", s.name, r[2], r[3], r[4], r[5])
+			}
+		}
+	}
+}
