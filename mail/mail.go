@@ -67,7 +67,7 @@ func (m *Mailer) Once(ctx context.Context) (Counts, error) {
 		return c, err
 	}
 	if settings.Host == "" {
-		return c, errors.New("尚未设置邮件服务器（kaipiaoctl mail settings）")
+		return c, invoice.NewProblem(nil, "mail.no_server", nil, nil)
 	}
 	jobs, err := m.DB.DueMail(now(), 100)
 	if err != nil {
@@ -83,10 +83,10 @@ func (m *Mailer) Once(ctx context.Context) (Counts, error) {
 		case err == nil:
 			c.Sent++
 		case permanent(err) || job.Status.Attempts >= len(Backoff):
-			failure = err.Error()
+			failure = invoice.Explain(invoice.Chinese, err) // kept for the clerk to read
 			c.Failed++
 		default:
-			failure, next = err.Error(), now().Add(Backoff[job.Status.Attempts])
+			failure, next = invoice.Explain(invoice.Chinese, err), now().Add(Backoff[job.Status.Attempts])
 			c.Retry++
 		}
 		if err := m.DB.MailResult(job.Record.ID, failure, next); err != nil {
@@ -108,21 +108,21 @@ func (m *Mailer) send(ctx context.Context, s store.MailSettings, job store.MailJ
 	inv := job.Record.Invoice
 	doc, err := m.Render(inv)
 	if err != nil {
-		return fmt.Errorf("生成PDF失败：%w", err)
+		return invoice.NewProblem(nil, "mail.pdf_failed", nil, err)
 	}
 	from, err := mail.ParseAddress(s.From)
 	if err != nil {
-		return fmt.Errorf("发件地址“%s”无效：%w", s.From, err)
+		return invoice.NewProblem(nil, "mail.from_invalid", invoice.Args{"value": s.From}, err)
 	}
 	to, err := mail.ParseAddress(job.Status.To)
 	if err != nil {
-		return &smtp.SMTPError{Code: 553, Message: fmt.Sprintf("收件地址“%s”无效：%v", job.Status.To, err)}
+		return &smtp.SMTPError{Code: 553, Message: invoice.Say(invoice.Chinese, "mail.to_invalid", invoice.Args{"value": job.Status.To, "err": err.Error()})}
 	}
 	var extra []Attachment
 	if m.RenderOFD != nil {
 		o, err := m.RenderOFD(inv)
 		if err != nil {
-			return fmt.Errorf("生成OFD失败：%w", err)
+			return invoice.NewProblem(nil, "mail.ofd_failed", nil, err)
 		}
 		extra = append(extra, Attachment{Name: fileStem(inv) + ".ofd", Type: "application/ofd", Data: o})
 	}
@@ -134,7 +134,7 @@ func (m *Mailer) send(ctx context.Context, s store.MailSettings, job store.MailJ
 	if s.CACertPEM != "" {
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM([]byte(s.CACertPEM)) {
-			return errors.New("邮件设置中的CA证书无法读取")
+			return invoice.NewProblem(nil, "mail.ca_unreadable", nil, nil)
 		}
 		tlsConf.RootCAs = pool
 	}
@@ -146,7 +146,7 @@ func (m *Mailer) send(ctx context.Context, s store.MailSettings, job store.MailJ
 	}
 	conn, err := dial(ctx, net.JoinHostPort(s.Host, strconv.Itoa(s.Port)))
 	if err != nil {
-		return fmt.Errorf("无法连接邮件服务器：%w", err)
+		return invoice.NewProblem(nil, "mail.connect_failed", nil, err)
 	}
 	if dl, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(dl)
@@ -158,12 +158,12 @@ func (m *Mailer) send(ctx context.Context, s store.MailSettings, job store.MailJ
 	c, err := smtp.NewClientStartTLS(conn, tlsConf)
 	if err != nil {
 		conn.Close()
-		return fmt.Errorf("邮件服务器STARTTLS失败：%w", err)
+		return invoice.NewProblem(nil, "mail.starttls_failed", nil, err)
 	}
 	defer c.Close()
 	if s.Username != "" {
 		if err := c.Auth(sasl.NewPlainClient("", s.Username, s.Password)); err != nil {
-			return fmt.Errorf("邮件服务器登录失败：%w", err)
+			return invoice.NewProblem(nil, "mail.login_failed", nil, err)
 		}
 	}
 	// The envelope carries the bare addresses; the names are in the headers, encoded.

@@ -45,7 +45,7 @@ func previewPages(inv *invoice.Invoice) (fyne.CanvasObject, error) {
 func showPreview(win fyne.Window, title string, inv *invoice.Invoice, issue func()) *keyDialog {
 	pages, err := previewPages(inv)
 	if err != nil {
-		showError(win, fmt.Errorf("无法预览：%v", err))
+		showError(win, failed("preview.failed", err))
 		return nil
 	}
 	var kd *keyDialog
@@ -88,10 +88,7 @@ func draftForPreview(d *invoice.Invoice) *invoice.Invoice {
 
 // savePDF writes an invoice's PDF to path, or its OFD when path ends in .ofd.
 func savePDF(ws *Workstation, inv *invoice.Invoice, path string) error {
-	render := ws.RenderPDF
-	if render == nil {
-		render = func(inv *invoice.Invoice) ([]byte, error) { return pdf.Render(inv, pdf.Options{Seal: true}) }
-	}
+	render := renderer(ws)
 	if strings.EqualFold(filepath.Ext(path), ".ofd") {
 		render = ofdRenderer(ws)
 	}
@@ -115,7 +112,7 @@ func askSavePDF(win fyne.Window, ws *Workstation, inv *invoice.Invoice) {
 		path := w.URI().Path()
 		w.Close()
 		if err := savePDF(ws, inv, path); err != nil {
-			showError(win, fmt.Errorf("保存PDF失败：%v", err))
+			showError(win, failed("pdf.save_failed", err))
 			return
 		}
 		showInfo(win, lang.L("已保存"), path)
