@@ -1,0 +1,101 @@
+package platform
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// pgMigrations are the PostgreSQL schema's steps, in order; step i brings the schema to
+// version i+1. A step, once released, is never edited: a change is a new step. Every
+// table is in the connection's search_path schema (public by default).
+var pgMigrations = []string{
+	// 1: what the bbolt file holds, one table per bucket.
+	`CREATE TABLE invoices (
+		device        text        NOT NULL,
+		code          text        NOT NULL,
+		number        text        NOT NULL,
+		seller_tax_id text        NOT NULL,
+		order_id      text        NOT NULL,
+		request_id    text        NOT NULL,
+		total         text        NOT NULL,
+		digest        text        NOT NULL,
+		acked_at      timestamptz NOT NULL,
+		receipt       bytea       NOT NULL, -- the signed receipt's JSON, byte for byte
+		invoice       bytea       NOT NULL, -- the wire invoice's JSON, byte for byte
+		PRIMARY KEY (device, code, number)
+	);
+	CREATE INDEX invoices_seller ON invoices (seller_tax_id, device, code, number);
+	CREATE TABLE envelopes (
+		id      text        PRIMARY KEY,
+		seen_at timestamptz NOT NULL -- the envelope's own time: forgotten after the window
+	);
+	CREATE INDEX envelopes_seen_at ON envelopes (seen_at);
+	CREATE TABLE orders (
+		seller_tax_id text        NOT NULL,
+		id            text        NOT NULL,
+		body          bytea       NOT NULL, -- the ERP's order JSON
+		posted_at     timestamptz NOT NULL,
+		acked_at      timestamptz,
+		PRIMARY KEY (seller_tax_id, id)
+	);
+	CREATE INDEX orders_pending ON orders (seller_tax_id, id) WHERE acked_at IS NULL;
+	CREATE TABLE upload_acks (
+		machine text  NOT NULL,
+		first   text  NOT NULL, -- uint64 counters, decimal
+		through text  NOT NULL,
+		ack     bytea NOT NULL,
+		PRIMARY KEY (machine, first, through)
+	);
+	CREATE TABLE audit_anchors (
+		seller_tax_id text        PRIMARY KEY,
+		seq           numeric(20) NOT NULL,
+		hash          text        NOT NULL,
+		at            timestamptz NOT NULL
+	);
+	CREATE TABLE erp_tokens (
+		hash       bytea       PRIMARY KEY, -- SHA-256 of the token; the token is never kept
+		seller     text        NOT NULL,
+		name       text        NOT NULL,
+		created_at timestamptz NOT NULL
+	);`,
+}
+
+// pgMigrateLock is the advisory lock that lets one instance at a time migrate: two
+// instances started together on a new database must not both create the tables.
+const pgMigrateLock = 0x6b616970 // "kaip"
+
+// migrate brings the schema to the newest version, in one transaction: a step that
+// fails leaves the schema as it was. A schema newer than this program knows is refused
+// (an older instance must not write to tables it does not understand).
+func migrate(ctx context.Context, conn *pgx.Conn) (version int, err error) {
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, pgMigrateLock); err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    integer     PRIMARY KEY,
+		applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		return 0, err
+	}
+	if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&version); err != nil {
+		return 0, err
+	}
+	if version > len(pgMigrations) {
+		return version, fmt.Errorf("the database's schema is version %d, this program knows up to %d: run the newer kaipiao-platform", version, len(pgMigrations))
+	}
+	for v := version + 1; v <= len(pgMigrations); v++ {
+		if _, err := tx.Exec(ctx, pgMigrations[v-1]); err != nil {
+			return version, fmt.Errorf("schema migration %d: %w", v, err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, v); err != nil {
+			return version, err
+		}
+	}
+	return len(pgMigrations), tx.Commit(ctx)
+}
