@@ -324,11 +324,11 @@ func (p *PG) AnchorAudit(seller string, head upload.AuditAnchor, at time.Time) (
 		var a upload.AuditAnchor
 		var seq int64
 		var heldAt time.Time
-		err := tx.QueryRow(ctx, `SELECT seq, hash, at FROM audit_anchors WHERE seller_tax_id = $1 FOR UPDATE`, seller).
+		err := tx.QueryRow(ctx, `SELECT seq, hash, at FROM audit_anchors WHERE workstation = $1 FOR UPDATE`, seller).
 			Scan(&seq, &a.Hash, &heldAt)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
-			tag, err := tx.Exec(ctx, `INSERT INTO audit_anchors (seller_tax_id, seq, hash, at) VALUES ($1, $2, $3, $4)
+			tag, err := tx.Exec(ctx, `INSERT INTO audit_anchors (workstation, seq, hash, at) VALUES ($1, $2, $3, $4)
 				ON CONFLICT DO NOTHING`, seller, int64(head.Seq), head.Hash, at.UTC())
 			if err == nil && tag.RowsAffected() == 0 {
 				// Another instance anchored the seller's first head meanwhile: run again.
@@ -345,7 +345,7 @@ func (p *PG) AnchorAudit(seller string, head upload.AuditAnchor, at time.Time) (
 				a.Seq, heldAt.UTC().Format(time.RFC3339), head.Seq)
 			return nil
 		}
-		_, err = tx.Exec(ctx, `UPDATE audit_anchors SET seq = $2, hash = $3, at = $4 WHERE seller_tax_id = $1`,
+		_, err = tx.Exec(ctx, `UPDATE audit_anchors SET seq = $2, hash = $3, at = $4 WHERE workstation = $1`,
 			seller, int64(head.Seq), head.Hash, at.UTC())
 		return err
 	})

@@ -49,7 +49,7 @@ var pgMigrations = []string{
 		PRIMARY KEY (machine, first, through)
 	);
 	CREATE TABLE audit_anchors (
-		seller_tax_id text        PRIMARY KEY,
+		workstation   text        PRIMARY KEY, -- tax ID, or tax ID/machine (orderapi.go anchorKey)
 		seq           numeric(20) NOT NULL,
 		hash          text        NOT NULL,
 		at            timestamptz NOT NULL
