@@ -75,7 +75,7 @@ func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			if *dbURL == "" {
 				store = []string{"--data", filepath.Join(*dir, "platform-data")}
 			}
-			inst, err := startInstance(ctx, filepath.Join(*dir, loadgen.DirPlatformPKI), store, filepath.Join(*dir, fmt.Sprintf("platform-%d.log", i)))
+			inst, err := startInstance(ctx, "127.0.0.1:0", filepath.Join(*dir, loadgen.DirPlatformPKI), store, filepath.Join(*dir, fmt.Sprintf("platform-%d.log", i)))
 			if err != nil {
 				fmt.Fprintf(stderr, "kaipiao-platform loadtest: instance %d: %v\n", i, err)
 				return 1
@@ -130,6 +130,10 @@ func loadtestSetup(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// instanceEnv is added to the instances' environment (the tests run their own binary
+// as the platform).
+var instanceEnv []string
+
 // instance is a platform process the load test started.
 type instance struct {
 	cmd *exec.Cmd
@@ -139,20 +143,21 @@ type instance struct {
 // startInstance starts this program as a platform on pkiDir and the store flags, its
 // log in logFile, and waits for its LISTEN line. Workstations of a load test all come
 // from 127.0.0.1, so the per-address connection limit is lifted.
-func startInstance(ctx context.Context, pkiDir string, store []string, logFile string) (*instance, error) {
+func startInstance(ctx context.Context, addr, pkiDir string, store []string, logFile string) (*instance, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	log, err := os.Create(logFile)
+	log, err := os.OpenFile(logFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		return nil, err
 	}
-	args := append([]string{"--addr", "127.0.0.1:0", "--pki", pkiDir, "--conns-per-client", strconv.Itoa(1 << 16)}, store...)
+	args := append([]string{"--addr", addr, "--pki", pkiDir, "--conns-per-client", strconv.Itoa(1 << 16)}, store...)
 	cmd := exec.CommandContext(ctx, self, args...)
 	cmd.Stderr = log
 	// The load test's keys are a demo set made for it (loadgen.Setup).
 	cmd.Env = append(os.Environ(), pki.DemoKeysEnv+"=1", pki.PassphraseEnv+"=")
+	cmd.Env = append(cmd.Env, instanceEnv...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
