@@ -71,6 +71,12 @@ func redactURL(raw string) string {
 // Close closes the connections.
 func (p *PG) Close() error { p.pool.Close(); return nil }
 
+// isCheckViolation: a CHECK constraint refused the change.
+func isCheckViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23514"
+}
+
 // retryable: the database aborted the transaction for a conflict with another one
 // (serialization failure, deadlock); it is run again from the start.
 func retryable(err error) bool {
@@ -152,8 +158,22 @@ func (p *PG) Upsert(envelopeID string, at time.Time, fresh []*Stored) ([]*Stored
 			return nil
 		}
 		b := &pgx.Batch{}
+		var queued []int
 		for _, i := range order {
 			s := fresh[i]
+			if s.Device == "" && s.Code == "" {
+				// A 数电票's number must be its enterprise's and not given back, checked in
+				// this transaction under the segment's lock (pgdigital.go).
+				refused, err := digitalNumberOKPG(ctx, tx, s.SellerTaxID, s.Number)
+				if err != nil {
+					return err
+				}
+				if refused != nil {
+					errs[i] = refused
+					continue
+				}
+			}
+			queued = append(queued, i)
 			receipt, inv := []byte(s.Receipt), []byte(s.Invoice)
 			if receipt == nil {
 				receipt = []byte{}
@@ -168,7 +188,7 @@ func (p *PG) Upsert(envelopeID string, at time.Time, fresh []*Stored) ([]*Stored
 		}
 		br := tx.SendBatch(ctx, b)
 		var again []int
-		for _, i := range order {
+		for _, i := range queued {
 			tag, err := br.Exec()
 			if err != nil {
 				br.Close()

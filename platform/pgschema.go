@@ -60,6 +60,44 @@ var pgMigrations = []string{
 		name       text        NOT NULL,
 		created_at timestamptz NOT NULL
 	);`,
+	// 2: the digital channel (digitaldb.go's buckets). Numbers are 20 digits compared as
+	// text, so their columns collate as bytes ("C") whatever the database's locale.
+	`CREATE TABLE digital_sequences (
+		prefix text   COLLATE "C" PRIMARY KEY, -- YY + region + 7
+		last   bigint NOT NULL CHECK (last BETWEEN 0 AND 999999999999999)
+	);
+	CREATE TABLE digital_segments (
+		first  text COLLATE "C" PRIMARY KEY,
+		last   text COLLATE "C" NOT NULL CHECK (last >= first),
+		tax_id text NOT NULL
+	);
+	CREATE INDEX digital_segments_tax_id ON digital_segments (tax_id, first);
+	CREATE TABLE digital_returned (
+		first  text COLLATE "C" PRIMARY KEY,
+		last   text COLLATE "C" NOT NULL CHECK (last >= first),
+		tax_id text NOT NULL
+	);
+	CREATE INDEX digital_returned_tax_id ON digital_returned (tax_id, first);
+	CREATE TABLE digital_quota (
+		tax_id text   NOT NULL,
+		period text   NOT NULL,
+		set_fen bigint NOT NULL DEFAULT 0 CHECK (set_fen >= 0),
+		out_fen bigint NOT NULL DEFAULT 0 CHECK (out_fen >= 0),
+		PRIMARY KEY (tax_id, period)
+	);
+	CREATE TABLE digital_fetches (
+		tax_id text  NOT NULL,
+		id     text  NOT NULL,
+		answer bytea, -- NULL while the fetch's transaction runs
+		PRIMARY KEY (tax_id, id)
+	);
+	CREATE TABLE digital_returns (
+		tax_id text  NOT NULL,
+		id     text  NOT NULL,
+		answer bytea,
+		PRIMARY KEY (tax_id, id)
+	);
+	ALTER TABLE invoices ALTER COLUMN number TYPE text COLLATE "C";`,
 }
 
 // pgMigrateLock is the advisory lock that lets one instance at a time migrate: two

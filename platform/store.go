@@ -37,8 +37,8 @@ type Store interface {
 	// returns what make gives: one packet gets one acknowledgement, whichever instance
 	// answers it.
 	UploadAck(machine string, from, through uint64, make func() ([]byte, error)) ([]byte, error)
-	// AnchorAudit keeps a seller's audit-log head and returns the one held before; a head
-	// behind it is refused (the old one kept).
+	// AnchorAudit keeps a workstation's audit-log head (key: anchorKey) and returns the
+	// one held before; a head behind it is refused (the old one kept).
 	AnchorAudit(seller string, head upload.AuditAnchor, at time.Time) (*upload.AuditAnchor, error)
 	// AddERPToken keeps the hash of an ERP's token bound to seller.
 	AddERPToken(hash [32]byte, seller, name string) error
@@ -46,6 +46,9 @@ type Store interface {
 	ERPToken(hash [32]byte) (seller, name string, ok bool, err error)
 	// Close releases the store.
 	Close() error
+	// DigitalStore: the digital channel's number segments, quota and fetch/return
+	// answers (digitaldb.go; pgdigital.go).
+	DigitalStore
 }
 
 var (

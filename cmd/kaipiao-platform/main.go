@@ -50,6 +50,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "loadtest" {
 		return loadtest(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 1 && args[0] == "quota" && args[1] == "set" {
+		return quotaSet(args[2:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("kaipiao-platform", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "the address to listen on")
@@ -57,6 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	dbURL := fs.String("db", "", "a PostgreSQL database instead of --data, postgres://USER@HOST/DB (instances may share it)")
 	pkiDir := fs.String("pki", "", "the platform's PKI folder (kaipiaoctl pki init DIR)")
 	connsPerClient := fs.Int("conns-per-client", platform.DefaultLimits.ConnsPerClient, "connections one client address may hold open (raise it behind a load balancer or for a load test)")
+	offline := fs.Duration("offline-hours", 0, "bring a digital fetch's upload deadline forward to this long after it (e.g. 72h); 0: the 15th of the next month")
 	anyClient := fs.Bool("no-client-cert", false, "take envelopes from workstations without an enterprise TLS client certificate (folders made before it existed)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -99,8 +103,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	logger := log.New(stderr, "kaipiao-platform: ", log.LstdFlags)
 	limits := platform.DefaultLimits
 	limits.ConnsPerClient = *connsPerClient
-	s := &platform.Server{DB: db, PKI: keys, Logf: logger.Printf, ERPTokens: erps, RequireClientCert: !*anyClient, Limits: limits}
+	s := &platform.Server{DB: db, PKI: keys, Logf: logger.Printf, ERPTokens: erps, RequireClientCert: !*anyClient, OfflineHours: *offline, Limits: limits}
 	srv := s.HTTPServer(logger)
+	if bdb, ok := db.(*platform.DB); ok {
+		// The bbolt file is this process's alone: `quota set` hands it requests through
+		// the data folder. PostgreSQL takes them directly (quota set --db).
+		go watchQuota(ctx, *data, bdb, logger.Printf)
+	}
 	fmt.Fprintf(stdout, "LISTEN https://%s\n", ln.Addr())
 	done := make(chan error, 1)
 	go func() { done <- srv.ServeTLS(s.Listen(ln), "", "") }()
@@ -158,6 +167,7 @@ func token(args []string, stdout, stderr io.Writer) int {
 
 // listed is one line of `list`.
 type listed struct {
+	Channel string    `json:"channel"` // device or digital
 	Device  string    `json:"device"`
 	Code    string    `json:"code"`
 	Number  string    `json:"number"`
@@ -190,7 +200,11 @@ func list(args []string, stdout, stderr io.Writer) int {
 	defer db.Close()
 	enc := json.NewEncoder(stdout)
 	err = db.Invoices("", func(s *platform.Stored) error {
-		return enc.Encode(listed{Device: s.Device, Code: s.Code, Number: s.Number, OrderID: s.OrderID, Total: s.Total, AckedAt: s.AckedAt})
+		channel := "device"
+		if s.Device == "" && s.Code == "" {
+			channel = "digital"
+		}
+		return enc.Encode(listed{Channel: channel, Device: s.Device, Code: s.Code, Number: s.Number, OrderID: s.OrderID, Total: s.Total, AckedAt: s.AckedAt})
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "kaipiao-platform list: %v\n", err)
