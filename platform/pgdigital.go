@@ -81,7 +81,7 @@ func claim(ctx context.Context, tx pgx.Tx, table, taxID, id string, answer any) 
 	return true, json.Unmarshal(raw, answer)
 }
 
-func answer(ctx context.Context, tx pgx.Tx, table, taxID, id string, v any) error {
+func putAnswer(ctx context.Context, tx pgx.Tx, table, taxID, id string, v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -131,7 +131,7 @@ func (p *PG) Fetch(g FetchGrant) (ans upload.DigitalFetchAnswer, err error) {
 			return err
 		}
 		ans.Quota = granted.String()
-		return answer(ctx, tx, "digital_fetches", g.TaxID, g.RequestID, ans)
+		return putAnswer(ctx, tx, "digital_fetches", g.TaxID, g.RequestID, ans)
 	})
 	return ans, err
 }
@@ -202,7 +202,7 @@ func (p *PG) Return(taxID string, r *upload.DigitalReturn) (ans upload.DigitalRe
 			}
 			ans.Quota = append(ans.Quota, upload.PeriodAmount{Period: pa.Period, Amount: amount.String()})
 		}
-		return answer(ctx, tx, "digital_returns", taxID, r.ID, ans)
+		return putAnswer(ctx, tx, "digital_returns", taxID, r.ID, ans)
 	})
 	return ans, err
 }
