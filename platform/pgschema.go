@@ -98,6 +98,27 @@ var pgMigrations = []string{
 		PRIMARY KEY (tax_id, id)
 	);
 	ALTER TABLE invoices ALTER COLUMN number TYPE text COLLATE "C";`,
+	// 3: the confirmation slips (slipdb.go's buckets): the slip's JSON and the columns
+	// it is found by.
+	`CREATE SEQUENCE slip_seq;
+	CREATE TABLE slips (
+		number        text COLLATE "C" PRIMARY KEY,
+		seller_tax_id text NOT NULL,
+		buyer_tax_id  text NOT NULL,
+		blue_code     text NOT NULL,
+		blue_number   text COLLATE "C" NOT NULL,
+		body          bytea NOT NULL -- upload.Slip JSON
+	);
+	CREATE INDEX slips_blue ON slips (blue_code, blue_number, number);
+	CREATE INDEX slips_seller ON slips (seller_tax_id, number);
+	CREATE INDEX slips_buyer ON slips (buyer_tax_id, number);
+	CREATE TABLE slip_requests (
+		requester  text NOT NULL,
+		request_id text NOT NULL,
+		number     text, -- NULL while the creating transaction runs
+		PRIMARY KEY (requester, request_id)
+	);
+	CREATE INDEX invoices_code_number ON invoices (code, number);`,
 }
 
 // pgMigrateLock is the advisory lock that lets one instance at a time migrate: two

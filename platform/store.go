@@ -49,6 +49,8 @@ type Store interface {
 	// DigitalStore: the digital channel's number segments, quota and fetch/return
 	// answers (digitaldb.go; pgdigital.go).
 	DigitalStore
+	// SlipStore: the confirmation slips (slipdb.go; pgslip.go).
+	SlipStore
 }
 
 var (

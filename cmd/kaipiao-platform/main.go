@@ -60,6 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	dbURL := fs.String("db", "", "a PostgreSQL database instead of --data, postgres://USER@HOST/DB (instances may share it)")
 	pkiDir := fs.String("pki", "", "the platform's PKI folder (kaipiaoctl pki init DIR)")
 	connsPerClient := fs.Int("conns-per-client", platform.DefaultLimits.ConnsPerClient, "connections one client address may hold open (raise it behind a load balancer or for a load test)")
+	offset := fs.Duration("clock-offset", 0, "move the platform's clock for slip deadlines by this much (tests: 73h lets a slip expire)")
 	offline := fs.Duration("offline-hours", 0, "bring a digital fetch's upload deadline forward to this long after it (e.g. 72h); 0: the 15th of the next month")
 	anyClient := fs.Bool("no-client-cert", false, "take envelopes from workstations without an enterprise TLS client certificate (folders made before it existed)")
 	if err := fs.Parse(args); err != nil {
@@ -103,7 +104,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	logger := log.New(stderr, "kaipiao-platform: ", log.LstdFlags)
 	limits := platform.DefaultLimits
 	limits.ConnsPerClient = *connsPerClient
-	s := &platform.Server{DB: db, PKI: keys, Logf: logger.Printf, ERPTokens: erps, RequireClientCert: !*anyClient, OfflineHours: *offline, Limits: limits}
+	s := &platform.Server{DB: db, PKI: keys, Logf: logger.Printf, ERPTokens: erps, RequireClientCert: !*anyClient,
+		OfflineHours: *offline, ClockOffset: *offset, Limits: limits}
+	if *offset != 0 {
+		logger.Printf("the clock of the tax rules runs %s off the real clock (--clock-offset)", *offset)
+	}
 	srv := s.HTTPServer(logger)
 	if bdb, ok := db.(*platform.DB); ok {
 		// The bbolt file is this process's alone: `quota set` hands it requests through
