@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kaipiao/kaipiao/pki"
@@ -46,6 +47,7 @@ func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	parallel := fs.Int("parallel", 2, "envelopes in flight per workstation")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("v", false, "log failovers on stderr")
+	dbPID := fs.Int("db-pid", 0, "the database server's postmaster PID, to report the database's CPU time (Linux, same machine)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -63,6 +65,9 @@ func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	var targets []string
+	var started []*instance
+	dbCPU0 := processTreeCPU(*dbPID)
+	cpu0 := selfCPU()
 	if *urls != "" {
 		targets = strings.Split(*urls, ",")
 	} else {
@@ -73,7 +78,14 @@ func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		for i := range *instances {
 			store := []string{"--db", *dbURL}
 			if *dbURL == "" {
-				store = []string{"--data", filepath.Join(*dir, "platform-data")}
+				// A fresh bbolt folder each run: what an earlier run left would count as
+				// invoices held but not issued.
+				data, err := os.MkdirTemp(*dir, "platform-data-")
+				if err != nil {
+					fmt.Fprintf(stderr, "kaipiao-platform loadtest: %v\n", err)
+					return 1
+				}
+				store = []string{"--data", data}
 			}
 			inst, err := startInstance(ctx, "127.0.0.1:0", filepath.Join(*dir, loadgen.DirPlatformPKI), store, filepath.Join(*dir, fmt.Sprintf("platform-%d.log", i)))
 			if err != nil {
@@ -81,6 +93,7 @@ func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 				return 1
 			}
 			defer inst.stop()
+			started = append(started, inst)
 			targets = append(targets, inst.url)
 		}
 	}
@@ -93,6 +106,17 @@ func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		fmt.Fprintf(stderr, "kaipiao-platform loadtest: %v\n", err)
 		return 1
+	}
+	rep.CPU = map[string]time.Duration{"generator": selfCPU() - cpu0}
+	if *dbPID != 0 {
+		rep.CPU["database"] = processTreeCPU(*dbPID) - dbCPU0
+	}
+	if len(started) > 0 {
+		var sum time.Duration
+		for _, inst := range started {
+			sum += inst.stop()
+		}
+		rep.CPU["platform"] = sum
 	}
 	if *asJSON {
 		_ = json.NewEncoder(stdout).Encode(struct {
@@ -136,8 +160,9 @@ var instanceEnv []string
 
 // instance is a platform process the load test started.
 type instance struct {
-	cmd *exec.Cmd
-	url string
+	cmd  *exec.Cmd
+	url  string
+	once sync.Once
 }
 
 // startInstance starts this program as a platform on pkiDir and the store flags, its
@@ -176,14 +201,21 @@ func startInstance(ctx context.Context, addr, pkiDir string, store []string, log
 	return &instance{cmd: cmd, url: url}, nil
 }
 
-func (i *instance) stop() {
-	i.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { i.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		i.cmd.Process.Kill()
-		<-done
+// stop stops the instance (once) and returns the processor time it used.
+func (i *instance) stop() time.Duration {
+	i.once.Do(func() {
+		i.cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { i.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			i.cmd.Process.Kill()
+			<-done
+		}
+	})
+	if st := i.cmd.ProcessState; st != nil {
+		return st.UserTime() + st.SystemTime()
 	}
+	return 0
 }

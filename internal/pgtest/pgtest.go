@@ -119,6 +119,9 @@ func (c *Cluster) run(prog string, args ...string) ([]byte, error) {
 	return cmd.CombinedOutput()
 }
 
+// DataDir is the cluster's data folder (its postmaster.pid names the server's PID).
+func (c *Cluster) DataDir() string { return filepath.Join(c.dir, "data") }
+
 // Stop stops the server at once and removes its folder.
 func (c *Cluster) Stop() error {
 	out, err := c.run("pg_ctl", "stop", "-w", "-m", "immediate", "-D", filepath.Join(c.dir, "data"))

@@ -42,6 +42,24 @@ type Report struct {
 	BadReceipts []string // receipts that do not verify for the workstation's invoice
 	OutboxLeft  int      // invoices still queued or dead-lettered at the end
 	Errors      []string
+
+	// CPU is the processor time each part used during the run, when measured
+	// (kaipiao-platform loadtest: the generator itself, the instances it started, the
+	// database's server processes with --db-pid). On a shared machine the wall-clock
+	// figures depend on the neighbours; CPU time per invoice does not, much.
+	CPU map[string]time.Duration `json:",omitempty"`
+}
+
+// CPUPerInvoice is the processor time all measured parts used per invoice issued.
+func (r *Report) CPUPerInvoice() time.Duration {
+	var sum time.Duration
+	for _, d := range r.CPU {
+		sum += d
+	}
+	if r.Issued == 0 {
+		return 0
+	}
+	return sum / time.Duration(r.Issued)
 }
 
 // Throughput is invoices synced per second over the whole run, issuing included.
@@ -78,6 +96,10 @@ func (r *Report) String() string {
 			}
 			fmt.Fprintf(&b, "  %s\n", s)
 		}
+	}
+	if len(r.CPU) > 0 {
+		fmt.Fprintf(&b, "CPU: generator %.1f s, platform %.1f s, database %.1f s: %s per invoice\n", r.CPU["generator"].Seconds(),
+			r.CPU["platform"].Seconds(), r.CPU["database"].Seconds(), r.CPUPerInvoice().Round(time.Microsecond))
 	}
 	if r.OK() {
 		b.WriteString("OK: every invoice held once, every receipt verifies, every outbox empty\n")

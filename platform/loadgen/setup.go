@@ -47,6 +47,9 @@ func Setup(dir string, workstations, enterprises int) error {
 		return fmt.Errorf("loadtest: want 1 ≤ enterprises (%d) ≤ workstations (%d)", enterprises, workstations)
 	}
 	pass := []byte(pki.DemoPassphrase)
+	// Throw-away demo keys, dozens of them: written at the tests' key cost, so that
+	// opening twenty workstations does not take minutes of scrypt.
+	pki.UseTestKeyCost()
 	base, err := pki.NewDemoSet(pki.DemoOptions{TaxID: TaxID(0), Machine: Machine(0), NotBefore: time.Now().Add(-time.Hour)})
 	if err != nil {
 		return err

@@ -2,7 +2,8 @@
 // `go run ./internal/pgtest/pgrun go test ./platform/...` starts the cluster, runs the
 // command with KAIPIAO_TEST_PG set to the cluster's URL, stops the cluster and exits
 // with the command's status. make test runs the platform's tests against PostgreSQL
-// this way (scripts/pgtest.sh).
+// this way (scripts/pgtest.sh), and make bench measures the platform on it
+// (PGRUN_DURABLE=1: fsync on).
 package main
 
 import (
@@ -21,7 +22,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: pgrun COMMAND [ARG...]")
 		os.Exit(2)
 	}
-	c, err := pgtest.Start()
+	// PGRUN_DURABLE=1 keeps fsync and synchronous commit on (the benchmarks: a commit
+	// then costs what it costs in production); the tests run without them.
+	var opts []string
+	if os.Getenv("PGRUN_DURABLE") == "1" {
+		opts = append(opts, "-c fsync=on", "-c synchronous_commit=on", "-c full_page_writes=on")
+	}
+	c, err := pgtest.Start(opts...)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "pgrun: %v\n", err)
 		os.Exit(1)
@@ -29,7 +36,7 @@ func main() {
 	signal.Ignore(os.Interrupt, syscall.SIGTERM) // the command gets them; the cluster is stopped after it
 	cmd := exec.Command(os.Args[1], os.Args[2:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), pgtest.EnvURL+"="+c.URL)
+	cmd.Env = append(os.Environ(), pgtest.EnvURL+"="+c.URL, "PGDATA="+c.DataDir())
 	err = cmd.Run()
 	code := 0
 	var exit *exec.ExitError
