@@ -15,7 +15,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pki"
+	"github.com/kaipiao/kaipiao/platform"
 	"github.com/kaipiao/kaipiao/platform/loadgen"
 )
 
@@ -45,6 +47,8 @@ func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	rounds := fs.Int("rounds", 1, "each workstation issues its share in this many rounds, syncing after each")
 	batch := fs.Int("batch", 100, "invoices per upload envelope")
 	parallel := fs.Int("parallel", 2, "envelopes in flight per workstation")
+	slips := fs.Int("slips", 0, "confirmation slips asked for on the digital workstations' invoices, each confirmed and withdrawn at once")
+	digital := fs.Int("digital", 0, "workstations on the digital channel (the last ones); the enterprises get quota for them (with no --url)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("v", false, "log failovers on stderr")
 	dbPID := fs.Int("db-pid", 0, "the database server's postmaster PID, to report the database's CPU time (Linux, same machine)")
@@ -75,17 +79,34 @@ func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintln(stderr, "kaipiao-platform loadtest: several instances share a PostgreSQL database: give --db postgres://…")
 			return exitUsage
 		}
+		var bboltData string
+		if *dbURL == "" {
+			// A fresh bbolt folder each run: what an earlier run left would count as
+			// invoices held but not issued.
+			d, err := os.MkdirTemp(*dir, "platform-data-")
+			if err != nil {
+				fmt.Fprintf(stderr, "kaipiao-platform loadtest: %v\n", err)
+				return 1
+			}
+			bboltData = d
+		}
+		if *digital > 0 {
+			// Quota for the digital workstations, set before the instances start (a
+			// running instance holds the bbolt file).
+			st, err := platform.Open(bboltData, *dbURL)
+			if err == nil {
+				err = loadgen.SetQuotas(st, *dir, invoice.Money(*invoices)*1000_00)
+				st.Close()
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "kaipiao-platform loadtest: quota: %v\n", err)
+				return 1
+			}
+		}
 		for i := range *instances {
 			store := []string{"--db", *dbURL}
 			if *dbURL == "" {
-				// A fresh bbolt folder each run: what an earlier run left would count as
-				// invoices held but not issued.
-				data, err := os.MkdirTemp(*dir, "platform-data-")
-				if err != nil {
-					fmt.Fprintf(stderr, "kaipiao-platform loadtest: %v\n", err)
-					return 1
-				}
-				store = []string{"--data", data}
+				store = []string{"--data", bboltData}
 			}
 			inst, err := startInstance(ctx, "127.0.0.1:0", filepath.Join(*dir, loadgen.DirPlatformPKI), store, filepath.Join(*dir, fmt.Sprintf("platform-%d.log", i)))
 			if err != nil {
@@ -102,7 +123,7 @@ func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		logf = func(format string, args ...any) { fmt.Fprintf(stderr, "loadtest: "+format+"\n", args...) }
 	}
 	rep, err := loadgen.Run(ctx, loadgen.Config{Dir: *dir, URLs: targets, Invoices: *invoices, Rounds: *rounds,
-		Batch: *batch, Parallel: *parallel, Logf: logf})
+		Batch: *batch, Parallel: *parallel, Digital: *digital, Slips: *slips, Logf: logf})
 	if err != nil {
 		fmt.Fprintf(stderr, "kaipiao-platform loadtest: %v\n", err)
 		return 1

@@ -26,6 +26,7 @@ type Percentiles struct {
 // Report is what a run found.
 type Report struct {
 	Workstations, Enterprises, Instances int
+	Digital                              int           // workstations on the digital channel
 	Issued                               int           // invoices issued by the workstations
 	Elapsed                              time.Duration // from the first issue to the last outbox emptied
 	IssueTime                            time.Duration // of that, the time a workstation spent issuing (mean)
@@ -42,6 +43,9 @@ type Report struct {
 	BadReceipts []string // receipts that do not verify for the workstation's invoice
 	OutboxLeft  int      // invoices still queued or dead-lettered at the end
 	Errors      []string
+
+	// Slips is the slip phase's outcome (Config.Slips).
+	Slips *SlipStats `json:",omitempty"`
 
 	// CPU is the processor time each part used during the run, when measured
 	// (kaipiao-platform loadtest: the generator itself, the instances it started, the
@@ -73,6 +77,9 @@ func (r *Report) Throughput() float64 {
 // OK says whether every invoice is held once with a receipt that verifies and every
 // outbox is empty.
 func (r *Report) OK() bool {
+	if s := r.Slips; s != nil && (s.BothWon > 0 || s.NoneWon > 0 || len(s.Disagree) > 0) {
+		return false
+	}
 	return len(r.HeldTwice) == 0 && len(r.Lost) == 0 && len(r.Extra) == 0 && len(r.BadReceipts) == 0 &&
 		r.OutboxLeft == 0 && len(r.Errors) == 0 && r.Held == r.Issued
 }
@@ -80,7 +87,7 @@ func (r *Report) OK() bool {
 // String is the report for a person.
 func (r *Report) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "workstations %d, enterprises %d, instances %d\n", r.Workstations, r.Enterprises, r.Instances)
+	fmt.Fprintf(&b, "workstations %d (%d on the digital channel), enterprises %d, instances %d\n", r.Workstations, r.Digital, r.Enterprises, r.Instances)
 	fmt.Fprintf(&b, "issued %d invoices in %.1f s (issuing %.1f s of it): %.0f invoices/s\n",
 		r.Issued, r.Elapsed.Seconds(), r.IssueTime.Seconds(), r.Throughput())
 	fmt.Fprintf(&b, "upload requests %d (retried %d, failovers %d): p50 %s p90 %s p99 %s max %s\n", r.Requests, r.Retried,
@@ -88,7 +95,11 @@ func (r *Report) String() string {
 		r.Latency.P99.Round(time.Millisecond), r.Latency.Max.Round(time.Millisecond))
 	fmt.Fprintf(&b, "platform holds %d; held twice %d, lost %d, extra %d, bad receipts %d, outbox left %d\n",
 		r.Held, len(r.HeldTwice), len(r.Lost), len(r.Extra), len(r.BadReceipts), r.OutboxLeft)
-	for _, l := range [][]string{r.HeldTwice, r.Lost, r.Extra, r.BadReceipts, r.Errors} {
+	var disagree []string
+	if r.Slips != nil {
+		disagree = r.Slips.Disagree
+	}
+	for _, l := range [][]string{r.HeldTwice, r.Lost, r.Extra, r.BadReceipts, disagree, r.Errors} {
 		for i, s := range l {
 			if i == 10 {
 				fmt.Fprintf(&b, "  … %d more\n", len(l)-10)
@@ -96,6 +107,11 @@ func (r *Report) String() string {
 			}
 			fmt.Fprintf(&b, "  %s\n", s)
 		}
+	}
+	if s := r.Slips; s != nil {
+		fmt.Fprintf(&b, "slips %d (request p50 %s p99 %s): confirmed %d, withdrawn %d; both won %d, none won %d, instances disagree %d\n",
+			s.Requested, s.Latency.P50.Round(time.Millisecond), s.Latency.P99.Round(time.Millisecond), s.Confirmed, s.Withdrawn,
+			s.BothWon, s.NoneWon, len(s.Disagree))
 	}
 	if len(r.CPU) > 0 {
 		fmt.Fprintf(&b, "CPU: generator %.1f s, platform %.1f s, database %.1f s: %s per invoice\n", r.CPU["generator"].Seconds(),
@@ -143,12 +159,13 @@ func check(ctx context.Context, cfg Config, wss []*workstation, m int, rep *Repo
 			return fmt.Errorf("listing enterprise %s: %w", TaxID(e), err)
 		}
 		for _, l := range lines {
-			if !ours[l.Device] {
+			// Ours: a device of this run's, or a 数电票 (no device) of the generator's.
+			if !ours[l.Device] && !(l.Device == "" && strings.HasPrefix(l.RequestID, "LT-")) {
 				continue
 			}
 			key := l.Device + " " + l.Code + "/" + l.Number
 			owner := issuedBy[l.RequestID]
-			if owner == nil || owner.machine != l.Device {
+			if owner == nil || owner.machine != l.Device && !(owner.digital && l.Device == "") {
 				rep.Extra = append(rep.Extra, key+" request "+l.RequestID)
 				continue
 			}

@@ -39,6 +39,14 @@ type Config struct {
 	// the number of invoices accepted so far (the two-instance test kills an instance
 	// midway by it).
 	Progress func(acked int64)
+	// Digital is how many workstations (the last ones) issue 数电票 on the digital
+	// channel: they fetch numbers and quota from the platform before each round and sign
+	// with the enterprise's key. Their enterprises need quota (SetQuota).
+	Digital int
+	// Slips is how many confirmation slips the digital workstations ask for after
+	// syncing, each answered at once by the buyer (confirm) and withdrawn by the seller
+	// through the other instance.
+	Slips int
 	// Logf, when set, logs failovers and retries.
 	Logf func(format string, args ...any)
 }
@@ -53,6 +61,9 @@ type workstation struct {
 	issued   []string // request IDs
 	counter  uint64
 	failover int
+	digital  bool
+	m        int      // enterprises in the run
+	numbers  []string // 数电票 numbers fetched and not used yet
 }
 
 // Run issues and syncs as cfg says and checks what the platform holds.
@@ -83,7 +94,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		defer wss[w].db.Close()
 	}
 	share := func(w int) int { return cfg.Invoices/n + btoi(w < cfg.Invoices%n) }
-	rep := &Report{Workstations: n, Enterprises: m, Instances: len(cfg.URLs)}
+	rep := &Report{Workstations: n, Enterprises: m, Instances: len(cfg.URLs), Digital: min(cfg.Digital, n)}
+	for w := range wss {
+		wss[w].digital, wss[w].m = w >= n-rep.Digital, m
+	}
 	var issueTime atomic.Int64
 	start := time.Now()
 	stopWatch := watch(wss, cfg.Progress)
@@ -109,6 +123,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	if err := check(ctx, cfg, wss, m, rep); err != nil {
 		return rep, err
+	}
+	if cfg.Slips > 0 {
+		if rep.Slips, err = slips(ctx, cfg, wss, m, cfg.Slips); err != nil {
+			rep.Errors = append(rep.Errors, err.Error())
+		}
 	}
 	return rep, nil
 }
@@ -164,6 +183,11 @@ func (ws *workstation) run(ctx context.Context, cfg Config, codes *invoice.TaxCo
 	for round := range cfg.Rounds {
 		k := share/cfg.Rounds + btoi(round < share%cfg.Rounds)
 		t0 := time.Now()
+		if ws.digital {
+			if err := ws.fetch(ctx, syncers, k, round); err != nil {
+				return err
+			}
+		}
 		if err := ws.issue(codes, seller, k); err != nil {
 			return err
 		}
@@ -195,16 +219,56 @@ func (ws *workstation) run(ctx context.Context, cfg Config, codes *invoice.TaxCo
 	return nil
 }
 
+// fetch asks the platform for k numbers (at most 5,000 a request) and quota enough for
+// them, trying the instances in turn.
+func (ws *workstation) fetch(ctx context.Context, syncers []*upload.Syncer, k, round int) error {
+	for part := 0; len(ws.numbers) < k; part++ {
+		want := min(k-len(ws.numbers), upload.MaxFetchNumbers)
+		f := upload.DigitalFetch{ID: fmt.Sprintf("LT-%03d-%d-%d-%d", ws.n, ws.counter, round, part), Numbers: want,
+			Quota: strconv.Itoa(want*1000) + ".00"}
+		var ans upload.DigitalFetchAnswer
+		var err error
+		for i := range syncers {
+			if ans, err = syncers[i].DigitalFetch(ctx, f); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("workstation %d: fetch: %w", ws.n, err)
+		}
+		if len(ans.Segments) == 0 {
+			return fmt.Errorf("workstation %d: fetch %s: no numbers", ws.n, f.ID)
+		}
+		for _, s := range ans.Segments {
+			first, err1 := strconv.ParseUint(s.First[5:], 10, 64)
+			last, err2 := strconv.ParseUint(s.Last[5:], 10, 64)
+			if err1 != nil || err2 != nil || len(s.First) != 20 {
+				return fmt.Errorf("workstation %d: segment %s–%s", ws.n, s.First, s.Last)
+			}
+			for x := first; x <= last; x++ {
+				ws.numbers = append(ws.numbers, fmt.Sprintf("%s%015d", s.First[:5], x))
+			}
+		}
+	}
+	return nil
+}
+
 // issue makes k invoices as the device would (number, date, SM2 seal over the core
 // fields) and commits them to the store, which queues them in the outbox.
 func (ws *workstation) issue(codes *invoice.TaxCodes, seller invoice.Party, k int) error {
+	buyer := invoice.OrderBuyer{Name: "厦门示例科技有限公司", TaxID: "91350200776049653A"}
+	if ws.digital && ws.m > 1 {
+		// The next enterprise of the run buys: slips then go between two of them.
+		b := (Enterprise(ws.n, ws.m) + 1) % ws.m
+		buyer = invoice.OrderBuyer{Name: "负载测试企业" + strconv.Itoa(b+1) + "有限公司", TaxID: TaxID(b)}
+	}
 	signer := device.SM2Signer{Key: ws.device.SM2()}
 	code := fmt.Sprintf("0350226%05d", ws.n+1)
 	var batch []invoice.Receipt
 	for range k {
 		ws.counter++
 		id := fmt.Sprintf("LT-%03d-%07d", ws.n, ws.counter)
-		o := &invoice.Order{OrderID: id, Buyer: invoice.OrderBuyer{Name: "厦门示例科技有限公司", TaxID: "91350200776049653A"}}
+		o := &invoice.Order{OrderID: id, Buyer: buyer}
 		for j := range 1 + int(ws.counter%4) {
 			o.Lines = append(o.Lines, invoice.OrderLine{Name: fmt.Sprintf("计算机配件%02d", j), TaxCode: "1090509020000000000",
 				Unit: "件", Quantity: strconv.Itoa(j + 1), UnitPrice: strconv.Itoa(100+int(ws.counter%97)) + ".50", TaxRate: "0.13"})
@@ -214,10 +278,23 @@ func (ws *workstation) issue(codes *invoice.TaxCodes, seller invoice.Party, k in
 			return fmt.Errorf("order %s: %v", id, errs)
 		}
 		inv := checked.Parts[0]
-		inv.Issued = invoice.Issued{Code: code, Number: fmt.Sprintf("%08d", ws.counter), Machine: ws.machine,
-			IssuedAt: time.Now().Truncate(time.Second)}
-		if err := device.Seal(signer, inv); err != nil {
-			return err
+		if ws.digital {
+			// A 数电票: the next number fetched, no code or machine, the enterprise's SM2
+			// signature over the same core fields a device signs.
+			inv.Kind = invoice.KindDigitalOrdinary
+			inv.Issued = invoice.Issued{Number: ws.numbers[0], IssuedAt: time.Now().Truncate(time.Second)}
+			ws.numbers = ws.numbers[1:]
+			sig, err := device.SM2Signer{Key: ws.keys.Enterprise.SM2()}.SignCore(device.CoreFields(inv))
+			if err != nil {
+				return err
+			}
+			inv.Signature = sig
+		} else {
+			inv.Issued = invoice.Issued{Code: code, Number: fmt.Sprintf("%08d", ws.counter), Machine: ws.machine,
+				IssuedAt: time.Now().Truncate(time.Second)}
+			if err := device.Seal(signer, inv); err != nil {
+				return err
+			}
 		}
 		batch = append(batch, invoice.Receipt{Invoice: inv, Counter: ws.counter})
 		ws.issued = append(ws.issued, inv.RequestID)

@@ -18,7 +18,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pki"
+	"github.com/kaipiao/kaipiao/platform"
 )
 
 // Folders of a load-test directory made by Setup.
@@ -27,8 +29,24 @@ const (
 	fileLayout     = "layout.txt"   // "<workstations> <enterprises>"
 )
 
-// TaxID is the demo tax ID of enterprise e (0-based): 18 characters, region 35 (福建).
-func TaxID(e int) string { return fmt.Sprintf("913502%011dX", e+1) }
+// TaxID is the demo tax ID of enterprise e (0-based): a unified social credit code
+// with valid check characters (its organisation code's and its own), region 35 (福建),
+// since each enterprise is also another's buyer.
+func TaxID(e int) string {
+	id := fmt.Sprintf("91350200%08d", e+1)
+	for _, c := range "0123456789X" {
+		cand := id + string(c) + "0"
+		problem, want := invoice.CheckTaxID(cand)
+		if problem == invoice.TaxIDCheck {
+			cand = cand[:17] + want
+			problem, _ = invoice.CheckTaxID(cand)
+		}
+		if problem == "" {
+			return cand
+		}
+	}
+	panic("loadgen: no check characters for " + id) // every body has one: unreachable
+}
 
 // Machine is the machine number of workstation w's device (0-based): 12 digits.
 func Machine(w int) string { return fmt.Sprintf("66%010d", w+1) }
@@ -96,4 +114,19 @@ func layout(dir string) (workstations, enterprises int, err error) {
 		return 0, 0, fmt.Errorf("loadtest folder %s: %s: %w", dir, fileLayout, err)
 	}
 	return workstations, enterprises, nil
+}
+
+// SetQuotas gives every enterprise of the load-test folder amount of quota for the
+// current month, for the workstations on the digital channel.
+func SetQuotas(st platform.DigitalStore, dir string, amount invoice.Money) error {
+	_, m, err := layout(dir)
+	if err != nil {
+		return err
+	}
+	for e := range m {
+		if err := st.SetQuota(TaxID(e), platform.Period(time.Now()), amount); err != nil {
+			return err
+		}
+	}
+	return nil
 }
