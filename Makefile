@@ -118,12 +118,14 @@ fuzz: deps
 soak: deps
 	$(GO) test -count=1 -run Soak ./device/sim/ -args -long
 
-# Benchmarks, six runs each, summarised by benchstat (medians); copy the figures into
+# Benchmarks, six runs each, summarised by benchstat (medians); then the platform's load
+# test on PostgreSQL and bbolt (scripts/platform-bench.sh). Copy the figures into
 # BENCHMARKS.md together with the machine line this prints.
 bench: deps
 	@echo "machine: $$(uname -srm), $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $$($(GO) version | cut -d' ' -f3)"
 	$(GO) test -run='^$$' -bench=. -benchmem -count=6 ./... | tee bench.out
 	$(BENCHSTAT) bench.out
+	./scripts/platform-bench.sh
 
 clean:
 	rm -rf bin bench.out

@@ -3,6 +3,7 @@ package platform
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -136,6 +137,17 @@ func migrate(ctx context.Context, conn *pgx.Conn) (version int, err error) {
 	defer tx.Rollback(ctx)
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, pgMigrateLock); err != nil {
 		return 0, err
+	}
+	// A schema named first in the URL's search_path is made if missing (a database per
+	// platform is not needed: several can live in one database, each in its schema).
+	var path string
+	if err := tx.QueryRow(ctx, `SELECT current_setting('search_path')`).Scan(&path); err != nil {
+		return 0, err
+	}
+	if first := strings.Trim(strings.TrimSpace(strings.Split(path, ",")[0]), `"`); first != "" && first != "$user" && first != "public" {
+		if _, err := tx.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{first}.Sanitize()); err != nil {
+			return 0, err
+		}
 	}
 	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    integer     PRIMARY KEY,
