@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -56,7 +57,7 @@ func (l *invoiceList) exportCount(path, kind string) (int, error) {
 		return 0, err
 	}
 	if len(recs) == 0 {
-		return 0, fmt.Errorf("没有符合条件的发票")
+		return 0, errors.New(say("export.none", nil))
 	}
 	switch kind {
 	case exportXLSX, exportCSV:
@@ -156,7 +157,7 @@ func (l *invoiceList) askExportLayouts(kind string) {
 func (l *invoiceList) export(path, kind string) {
 	n, err := l.exportCount(path, kind)
 	if err != nil {
-		showError(l.u.win, fmt.Errorf("导出失败：%v", err))
+		showError(l.u.win, failed("export.failed", err))
 		return
 	}
 	showInfo(l.u.win, lang.L("已导出"), fmt.Sprintf("%d 张发票 → %s", n, path))

@@ -150,7 +150,7 @@ func (b *inbox) askTemplate() {
 		path := w.URI().Path()
 		w.Close()
 		if err := saveTemplate(path); err != nil {
-			showError(b.u.win, fmt.Errorf("保存模板失败：%v", err))
+			showError(b.u.win, failed("template.failed", err))
 			return
 		}
 		showInfo(b.u.win, lang.L("已保存"), path)
@@ -186,7 +186,7 @@ func (b *inbox) importData(name string, data []byte) error {
 	if i := b.mapping.SelectedIndex(); i > 0 {
 		saved, err := b.u.ws.Service.ColumnMapping(b.mapping.Selected)
 		if err != nil {
-			return fmt.Errorf("无法读取列对应“%s”：%v", b.mapping.Selected, err)
+			return errors.New(say("mapping.read_failed", invoice.Args{"name": b.mapping.Selected, "err": clerkMessage(err)}))
 		}
 		m = saved
 	}
@@ -195,11 +195,7 @@ func (b *inbox) importData(name string, data []byte) error {
 		orders = orderfile.MergeByBuyer(orders)
 	}
 	if err != nil {
-		var errs invoice.Errors
-		if errors.As(err, &errs) {
-			return fmt.Errorf("无法导入 %s：%s", name, clerkMessage(errs))
-		}
-		return fmt.Errorf("无法导入 %s：%v", name, err)
+		return errors.New(say("import.failed", invoice.Args{"file": name, "err": clerkMessage(err)}))
 	}
 	b.add(orders, name)
 	return nil
@@ -259,7 +255,7 @@ func (b *inbox) refresh() {
 func (b *inbox) showDetail(e *inboxEntry) {
 	var lines []string
 	for _, fe := range e.errs {
-		lines = append(lines, fmt.Sprintf("%s：%s", fe.Field, fe.Message))
+		lines = append(lines, fmt.Sprintf("%s：%s", fe.Field, fe.Text(msgLang)))
 	}
 	if e.failed != nil {
 		lines = append(lines, clerkMessage(e.failed))
@@ -331,7 +327,7 @@ func (b *inbox) issueAll() {
 			b.cancel.Disable()
 			b.refresh()
 			if err != nil && !errors.Is(err, context.Canceled) {
-				showError(b.u.win, fmt.Errorf("批量开具中止：%s", clerkMessage(err)))
+				showError(b.u.win, failed("batch.stopped", err))
 			}
 			b.u.ws.Service.SyncNow()
 			b.u.home.refresh()

@@ -265,7 +265,7 @@ func (l *invoiceList) red(r *workstation.Record, reason invoice.RedReason) {
 		outs, err := l.u.ws.Service.Issue(context.Background(), o)
 		onUI(func() {
 			if err != nil {
-				showError(l.u.win, fmt.Errorf("红冲失败：%s", clerkMessage(err)))
+				showError(l.u.win, failed("red.failed", err))
 				if l.selected != nil {
 					l.enableActions(l.selected)
 				}

@@ -321,10 +321,11 @@ func (f *issueForm) refresh() {
 		if !f.asked && (w == nil || !f.left[w]) {
 			continue // not reached yet: a blank form shows no errors
 		}
+		text := e.Text(msgLang) // the language of the screens: English rule errors in English
 		if w != nil && marked[w] == nil {
-			marked[w] = errors.New(e.Message)
+			marked[w] = errors.New(text)
 		}
-		shown = append(shown, e.Message)
+		shown = append(shown, text)
 	}
 	for _, w := range f.entries() {
 		f.fieldErr[w] = marked[w]
@@ -433,7 +434,7 @@ func (f *issueForm) issued(outs []invoice.Outcome, err error) {
 		return
 	}
 	if err != nil {
-		showError(f.u.win, fmt.Errorf("开票失败：%s", clerkMessage(err)))
+		showError(f.u.win, failed("issue.failed", err))
 		f.refresh()
 		return
 	}
@@ -449,26 +450,6 @@ func (f *issueForm) issued(outs []invoice.Outcome, err error) {
 	done.onClosed = f.focusFirst
 	f.u.ws.Service.SyncNow()
 	f.u.home.refresh()
-}
-
-// clerkMessage is an error as the clerk should read it: rule errors' Chinese messages,
-// the device's Chinese text where it gave one.
-func clerkMessage(err error) string {
-	var errs invoice.Errors
-	if errors.As(err, &errs) {
-		var m []string
-		for _, e := range errs {
-			m = append(m, e.Message)
-		}
-		return strings.Join(m, "；")
-	}
-	switch {
-	case errors.Is(err, invoice.ErrOutcomeUnknown):
-		return "税控设备没有应答，结果未知；恢复连接后系统会自动核对，请勿重复开具。（" + err.Error() + "）"
-	case errors.Is(err, invoice.ErrOrderChanged):
-		return "该订单已开具过发票，且内容与本次不同。"
-	}
-	return err.Error()
 }
 
 // yuan is an amount as the screen shows it: thousands separated, with ¥ when sign is

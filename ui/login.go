@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -89,15 +88,15 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 func setUp(ws *Workstation, admin, pass, again string, seller invoice.Party) error {
 	switch {
 	case pass != again:
-		return errors.New("两次输入的密码不一致")
+		return errors.New(say("setup.passwords_differ", nil))
 	case seller.Name == "":
-		return errors.New("请填写销售方名称")
+		return errors.New(say("setup.seller_name", nil))
 	}
 	if problem, want := invoice.CheckTaxID(seller.TaxID); problem != "" {
 		if want != "" {
-			return fmt.Errorf("销售方纳税人识别号“%s”校验位错误，应为“%s”", seller.TaxID, want)
+			return errors.New(say("setup.seller_tax_id_check", invoice.Args{"value": seller.TaxID, "want": want}))
 		}
-		return fmt.Errorf("销售方纳税人识别号“%s”格式不正确", seller.TaxID)
+		return errors.New(say("setup.seller_tax_id", invoice.Args{"value": seller.TaxID}))
 	}
 	if err := ws.Service.SetUp(admin, pass, seller); err != nil {
 		return operatorError(err)
@@ -105,15 +104,8 @@ func setUp(ws *Workstation, admin, pass, again string, seller invoice.Party) err
 	return nil
 }
 
-func operatorError(err error) error {
-	switch {
-	case errors.Is(err, workstation.ErrWeakPassword):
-		return errors.New("密码至少8个字符")
-	case errors.Is(err, workstation.ErrOperatorExists):
-		return errors.New("已有同名操作员")
-	}
-	return err
-}
+// operatorError is a refused new operator in the clerk's words (the catalogue's).
+func operatorError(err error) error { return errors.New(clerkMessage(err)) }
 
 // showLogin asks for a name and password.
 func showLogin(win fyne.Window, ws *Workstation, done func(*UI)) { showLoginAs(win, ws, "", done) }
@@ -130,22 +122,13 @@ func showLoginAs(win fyne.Window, ws *Workstation, who string, done func(*UI)) {
 		// The name is trimmed: a stray space (say, the Space that pressed the previous
 		// screen's button) must neither refuse the log-in nor reach the audit log.
 		op, err := ws.Service.LogIn(name.trimmed(), pass.Text)
-		switch {
-		case errors.Is(err, workstation.ErrBadLogin):
-			problem.SetText("用户名或密码错误")
-			pass.SetText("")
-			return
-		case errors.Is(err, workstation.ErrOperatorDisable):
-			problem.SetText("该操作员已停用")
-			return
-		case errors.As(err, new(*workstation.LockedOutError)):
-			// The store locks an operator out after repeated wrong passwords; the screen
-			// only says until when.
-			problem.SetText(err.(*workstation.LockedOutError).Chinese())
-			pass.SetText("")
-			return
-		case err != nil:
-			problem.SetText(err.Error())
+		// The store locks an operator out after repeated wrong passwords; the screen
+		// only says until when. The words are the catalogue's.
+		if err != nil {
+			problem.SetText(clerkMessage(err))
+			if errors.Is(err, workstation.ErrBadLogin) || errors.As(err, new(*workstation.LockedOutError)) {
+				pass.SetText("")
+			}
 			return
 		}
 		ws.Operator, ws.Role = op.Name, op.Role

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -197,17 +198,17 @@ func (m *masterScreen) askGoods(i int) {
 				Unit: v["单位"], Spec: v["规格型号"]}
 			tc, ok := m.u.ws.Service.Rules().Codes.Lookup(n.TaxCode)
 			if !ok || tc.ShortName == "" {
-				return fmt.Errorf("税收分类编码“%s”不在编码表中或已停用", n.TaxCode)
+				return errors.New(say("goods.tax_code_unknown", invoice.Args{"value": n.TaxCode}))
 			}
 			n.ShortName = tc.ShortName
 			r, err := invoice.ParseRate(v["税率"])
 			if err != nil {
-				return fmt.Errorf("税率“%s”应为13%%、9%%、6%%、5%%、3%%、1.5%%、1%%或0", v["税率"])
+				return errors.New(say("goods.rate_format", invoice.Args{"value": v["税率"]}))
 			}
 			n.Rate = r
 			if v["单价（不含税）"] != "" {
 				if n.Price, err = decimal.NewFromString(v["单价（不含税）"]); err != nil {
-					return fmt.Errorf("单价“%s”应为数字", v["单价（不含税）"])
+					return errors.New(say("goods.price_format", invoice.Args{"value": v["单价（不含税）"]}))
 				}
 			}
 			ws := m.u.ws
@@ -282,7 +283,7 @@ func (m *masterScreen) askImport(buyer bool) {
 	openFile(m.u.win, []string{".xlsx"}, func(name string, data []byte) error {
 		n, err := m.importData(buyer, data)
 		if err != nil {
-			return fmt.Errorf("无法导入 %s：%v", name, err)
+			return errors.New(say("import.failed", invoice.Args{"file": name, "err": clerkMessage(err)}))
 		}
 		showInfo(m.u.win, lang.L("已导入"), fmt.Sprintf("%d 条", n))
 		return nil
@@ -297,7 +298,7 @@ func (m *masterScreen) askExport(buyer bool) {
 		path := w.URI().Path()
 		w.Close()
 		if err := m.exportTo(buyer, path); err != nil {
-			showError(m.u.win, fmt.Errorf("导出失败：%v", err))
+			showError(m.u.win, failed("export.failed", err))
 			return
 		}
 		showInfo(m.u.win, lang.L("已导出"), path)

@@ -80,7 +80,7 @@ func (p *partialStrip) issueRest(orderID string) {
 			case err != nil && len(outs) > 0 && errors.Is(err, invoice.ErrPartlyIssued):
 				showPartlyIssued(p.u, outs, err)
 			case err != nil:
-				showError(p.u.win, fmt.Errorf("开具剩余失败：%s", clerkMessage(err)))
+				showError(p.u.win, failed("issue_rest.failed", err))
 			default:
 				issued := 0
 				for _, o := range outs {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -129,4 +128,4 @@ func (s *settingsScreen) verifyAudit() {
 	s.audit.SetText(b.String())
 }
 
-var errNotAdmin = errors.New("只有管理员可以修改设置和操作员")
+var errNotAdmin = invoice.NewSentinel("access.settings")

@@ -22,7 +22,7 @@ func init() {
 		run:   runIssue,
 	}
 	commands["red"] = command{
-		usage: "red --of CODE:NUMBER [--reason N] [--lines FILE]",
+		usage: "red --of CODE:NUMBER [--reason N] [--lines FILE] | red --slip SLIP | red --quick --of NUMBER",
 		brief: "issue a red invoice against a blue one, in full or for the lines of FILE",
 		run:   runRed,
 	}
@@ -129,7 +129,8 @@ func runIssue(e *env, args []string) int {
 			status = exitRefused
 		case errors.Is(r.Err, invoice.ErrNoHeadroom):
 			// Refused whole before its first invoice: nothing of it was issued.
-			writeJSON(e.stdout, map[string]any{"order_id": r.Order.OrderID, "refused": r.Err.Error()}, false)
+			// The clerk's words, naming the limit (docs/cli.md): the catalogue's Chinese.
+			writeJSON(e.stdout, map[string]any{"order_id": r.Order.OrderID, "refused": invoice.Explain(invoice.Chinese, r.Err)}, false)
 			fmt.Fprintf(e.stderr, "order %q: %v\n", r.Order.OrderID, r.Err)
 			status = exitRefused
 		}
@@ -176,6 +177,9 @@ func runIssueRest(e *env, ids []string) int {
 }
 
 func runRed(e *env, args []string) int {
+	if bySlip(args) {
+		return runRedBySlip(e, args)
+	}
 	fs := flag.NewFlagSet("red", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	of := fs.String("of", "", "the blue invoice, CODE:NUMBER")
