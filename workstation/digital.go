@@ -103,7 +103,7 @@ func (w *Workstation) startDigital(ctx context.Context, cfg Config, reconcile, s
 // acknowledged by the platform.
 func (w *Workstation) DigitalStatus() (digital.Status, error) {
 	if w.Digital == nil {
-		return digital.Status{}, errors.New("this data folder issues through a tax-control device (--channel digital switches it)")
+		return digital.Status{}, ErrNotDigital
 	}
 	queued, _, err := w.Store.PendingCount()
 	if err != nil {
