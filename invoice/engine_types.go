@@ -2,7 +2,6 @@ package invoice
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
@@ -30,18 +29,19 @@ type Receipt struct {
 var (
 	// ErrOutcomeUnknown: the request may or may not have been carried out (the answer
 	// was lost). Never retried blindly: resolved by asking for the request ID.
-	ErrOutcomeUnknown = errors.New("the device's answer was lost: outcome unknown")
-	// ErrRefused: the device definitely did not issue (stock exhausted, an offline limit,
-	// locked for the month, PIN): the error wrapping it says which, for the clerk.
-	ErrRefused = errors.New("refused by the tax-control device")
+	ErrOutcomeUnknown = NewSentinel("device.outcome_unknown")
+	// ErrRefused: the device (or the digital channel) definitely did not issue (stock
+	// exhausted, an offline limit or the quota, locked for the month, PIN): the error
+	// wrapping it says which, for the clerk.
+	ErrRefused = NewSentinel("device.refused")
 	// ErrNumberMismatch: the device's next number is not the one expected: it issued
 	// something this store does not know yet. Reconcile, then try again.
-	ErrNumberMismatch = errors.New("the device's next invoice number is not the expected one")
+	ErrNumberMismatch = NewSentinel("device.number_mismatch")
 	// ErrUnreachable: the device cannot be asked now — its port is gone (unplugged, the
 	// simulator killed) or it stayed silent through a whole bounded wait. Asking again at
 	// once is pointless: the engine stops looking up a lost answer, and the request stays
 	// open for the next connection's reconciliation.
-	ErrUnreachable = errors.New("the tax-control device cannot be reached now")
+	ErrUnreachable = NewSentinel("device.unreachable")
 )
 
 // NextNumber is where the device's stock stands: the code and number the next invoice

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/assets"
 	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/digital"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
 )
@@ -67,21 +68,30 @@ type Config struct {
 	Device   string // a registered dialer's address ("sim"), or a serial port path with an optional ?baud=N
 	PIN      string // the device PIN; the dialer's default (the simulator's) when empty
 	Operator string // who works: the audit log's operator and the default 开票人
+	// Channel is the issuing channel, store.ChannelDevice or store.ChannelDigital, saved
+	// in the folder when given; empty: the one saved (the device until one is).
+	Channel string
 	// Log receives what the clerk should know about start-up (a recovery); may be nil.
 	Log io.Writer
 }
 
 // Workstation is an open workstation. Close it when done.
 type Workstation struct {
+	Data  string // the data folder
 	Store *store.DB
 	// Client is the device's client as connected by Open (kaipiaoctl); the window, whose
 	// device comes and goes, asks Link.Client instead.
 	Client *device.Client
 	Link   *Link
 	Engine *invoice.Engine
-	Limits invoice.Limits // as read at the last connection; see CurrentLimits
-	close  func()
-	mu     sync.Mutex
+	// Digital is the digital channel when the folder issues 数电票 (docs/digital.md), nil
+	// with a device; Channel names the one in use.
+	Digital *digital.Channel
+	Channel string
+	Limits  invoice.Limits // as read at the last connection; see CurrentLimits
+	log     io.Writer      // Config.Log
+	close   func()
+	mu      sync.Mutex
 }
 
 // Close releases the device and the store.
@@ -132,6 +142,13 @@ func Open(ctx context.Context, cfg Config, reconcile bool) (*Workstation, error)
 	if err != nil {
 		return nil, err
 	}
+	if w.Digital != nil {
+		if err := w.startDigital(ctx, cfg, reconcile, true); err != nil {
+			w.Close()
+			return nil, err
+		}
+		return w, nil
+	}
 	if err := w.Link.Connect(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -149,6 +166,13 @@ func OpenWindow(ctx context.Context, cfg Config, onChange func(LinkState)) (*Wor
 	if err != nil {
 		return nil, err
 	}
+	if w.Digital != nil {
+		if err := w.startDigital(ctx, cfg, true, false); err != nil {
+			w.Close()
+			return nil, err
+		}
+		return w, nil
+	}
 	w.Link.OnChange = onChange
 	_ = w.Link.Connect(ctx) // not fatal: the banner says why, the watcher retries
 	w.Client, _ = w.Link.Client()
@@ -163,22 +187,55 @@ func open(cfg Config, reconcile, strict bool) (*Workstation, error) {
 	if err != nil {
 		return nil, err
 	}
-	seller, err := db.Seller()
+	w, err := onStore(cfg, db)
 	if err != nil {
 		db.Close()
+		return nil, err
+	}
+	w.close = func() { w.Link.Close(); db.Close() }
+	if w.Channel, err = chooseChannel(db, cfg); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if w.Channel == store.ChannelDigital {
+		// No device to connect: the link stays idle, the engine issues through the channel.
+		if err := w.openDigital(cfg); err != nil {
+			w.Close()
+			return nil, err
+		}
+		w.close = func() { w.Digital.Close(); w.Link.Close(); db.Close() }
+		return w, nil
+	}
+	w.Link.OnConnect = func(ctx context.Context, c *device.Client) error { return w.connected(ctx, c, cfg, reconcile, strict) }
+	return w, nil
+}
+
+// WithStore is a workstation over a store its caller opened and keeps (Close leaves it
+// open), with no device connected: for the commands and benchmarks that only read or
+// keep data. Issuing through it fails with ErrNoDevice.
+func WithStore(data string, db *store.DB, operator string) (*Workstation, error) {
+	w, err := onStore(Config{Data: data, Operator: operator}, db)
+	if err != nil {
+		return nil, err
+	}
+	w.close = w.Link.Close
+	return w, nil
+}
+
+// onStore prepares the engine and the (not yet connected) link over an open store.
+func onStore(cfg Config, db *store.DB) (*Workstation, error) {
+	seller, err := db.Seller()
+	if err != nil {
 		return nil, err
 	}
 	codes, err := TaxCodes()
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
 	link := NewLink(cfg.Data, cfg.Device, cfg.PIN)
 	link.Log = cfg.Log
-	w := &Workstation{Store: db, Link: link}
+	w := &Workstation{Data: cfg.Data, Store: db, Link: link, log: cfg.Log}
 	w.Engine = &invoice.Engine{Device: linkDevice{link}, Store: db, Codes: codes, Seller: seller, Operator: cfg.Operator}
-	w.close = func() { link.Close(); db.Close() }
-	link.OnConnect = func(ctx context.Context, c *device.Client) error { return w.connected(ctx, c, cfg, reconcile, strict) }
 	return w, nil
 }
 
