@@ -92,6 +92,7 @@ type Client struct {
 	downMu sync.Mutex
 	down   error
 	lost   chan struct{}
+	losses atomic.Int64
 }
 
 type rxFrame struct {
@@ -240,6 +241,7 @@ func (c *Client) noteRead(err error) {
 		return
 	}
 	if !wasDown {
+		c.losses.Add(1)
 		select {
 		case c.lost <- struct{}{}:
 		default:
@@ -250,6 +252,11 @@ func (c *Client) noteRead(err error) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// Losses counts the times the port was found gone (a read error, the node vanished): a
+// watcher polling Connected may miss a port lost and found again between two looks
+// (a replug, a simulator restarted at once), and must still reconcile after it.
+func (c *Client) Losses() int { return int(c.losses.Load()) }
 
 // linkDown returns why the port is gone, or nil while it is there.
 func (c *Client) linkDown() error {
@@ -557,7 +564,10 @@ func (c *Client) deadline(cmd Command, frameLen, payloadLen int) time.Duration {
 	return work + c.opts.ResponseTimeout + c.wire(frameLen) + c.wire(frameOverhead+answerBudget(cmd, payloadLen, c.pageBytes()))
 }
 
-// MaxProbeWait caps probeWait, whatever work time the device states.
+// MaxProbeWait caps probeWait, whatever work time the device states: a clerk whose
+// device hung waits the ISSUE's own deadline and then at most this for its lookup. A
+// device that really needs longer to find a request ID is asked again, with the full
+// wait, by the reconciliation of the next start or reconnection.
 const MaxProbeWait = 5 * time.Second
 
 // probeWait is how long a read-only request waits for a first sign of life after an
@@ -568,7 +578,7 @@ const MaxProbeWait = 5 * time.Second
 // has begun may stream to its end, and any frame from the device (a BUSY, even a stale
 // answer) gives the request its whole deadline back. With the simulator's CAPS
 // (QUERY_REQUEST 3 s) that is about 4 s at 115200 or at 9600 baud, against 4.7 s and
-// 12.5 s for the full wait, which the engine used to spend five times over.
+// 12.6 s for the full wait, which the engine used to spend five times over.
 func (c *Client) probeWait(cmd Command, frameLen int) time.Duration {
 	work := DefaultDeadline
 	if c.haveCaps {

@@ -182,9 +182,16 @@ func (p *SerialPort) Read(b []byte) (int, error) {
 	p.mu.Unlock()
 	if due {
 		// Probe even while data flows: a path re-pointed at another node must be followed.
-		if now, err := p.locate(); err != nil || now != target || !sp.present(target) {
+		now, err := p.locate()
+		switch {
+		case err != nil || !sp.present(target):
+			// The node is gone (an unplug): say so, as a read error would.
 			p.drop(sp)
-			return n, fmt.Errorf("%w: %s is no longer %s", ErrDisconnected, p.cfg.Path, target)
+			return n, fmt.Errorf("%w: %s (%s) is gone", ErrDisconnected, p.cfg.Path, target)
+		case now != target:
+			// The path names another node now (a re-enumeration): follow it; the request
+			// under way is re-sent there.
+			p.drop(sp)
 		}
 	}
 	return n, nil
