@@ -30,7 +30,7 @@ var dListColumns = []column{
 	{182, "税额", right},
 }
 
-// dListRight is the goods list's right edge, which closes its last column.
+// dListWidth is the width of the goods list's column i; dFrameR closes the last.
 func dListWidth(i int) float64 {
 	if i+1 < len(dListColumns) {
 		return dListColumns[i+1].x - dListColumns[i].x
@@ -38,6 +38,7 @@ func dListWidth(i int) float64 {
 	return dFrameR - dListColumns[i].x
 }
 
+// digitalListPages lays out the goods list of a 数电 invoice with more lines than its face holds.
 func digitalListPages(fs *fontSet, inv *invoice.Invoice) ([]Page, error) {
 	n := inv.GoodsListPages()
 	pages := make([]Page, 0, n)
@@ -55,6 +56,7 @@ func digitalListPages(fs *fontSet, inv *invoice.Invoice) ([]Page, error) {
 	return pages, nil
 }
 
+// digitalListPage draws page k of n, holding lines (the first is line first+1).
 func digitalListPage(b *builder, inv *invoice.Invoice, k, n int, lines []invoice.Line, first int) {
 	b.text(dPageW/2, 11, 14, "销售货物或者提供应税劳务、服务清单", formColor, center)
 	kv := func(x, y float64, label, value string) {
