@@ -20,14 +20,14 @@ const (
 
 var dListColumns = []column{
 	{dFrameL, "序号", center},
-	{16, "项目名称", left},
-	{70, "规格型号", left},
-	{96, "单位", center},
+	{15, "项目名称", left},
+	{73, "规格型号", left},
+	{97, "单位", center},
 	{106, "数量", right},
-	{124, "单价", right},
-	{144, "金额", right},
-	{166, "税率/征收率", center},
-	{182, "税额", right},
+	{123, "单价", right},
+	{143, "金额", right},
+	{165, "税率/征收率", center},
+	{181, "税额", right},
 }
 
 // dListWidth is the width of the goods list's column i; dFrameR closes the last.
