@@ -20,7 +20,8 @@ const (
 	period       = "2026-11"
 )
 
-func grant(id string, numbers int, quota invoice.Money) FetchGrant {
+// storeGrant is a fetch of digitalTaxID in period.
+func storeGrant(id string, numbers int, quota invoice.Money) FetchGrant {
 	return FetchGrant{TaxID: digitalTaxID, RequestID: id, Numbers: numbers, Quota: quota, Period: period, Prefix: "26357",
 		Deadline: time.Date(2026, 12, 15, 15, 59, 59, 0, time.UTC)}
 }
@@ -33,18 +34,18 @@ func TestDigitalStore(t *testing.T) {
 		if err := st.SetQuota(digitalTaxID, period, 1000_00); err != nil {
 			t.Fatal(err)
 		}
-		a, err := st.Fetch(grant("F1", 100, 600_00))
+		a, err := st.Fetch(storeGrant("F1", 100, 600_00))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(a.Segments) != 1 || a.Segments[0] != (upload.Segment{First: "26357000000000000001", Last: "26357000000000000100"}) || a.Quota != "600.00" {
 			t.Fatalf("first fetch: %+v", a)
 		}
-		again, err := st.Fetch(grant("F1", 100, 600_00))
+		again, err := st.Fetch(storeGrant("F1", 100, 600_00))
 		if err != nil || fmt.Sprint(again) != fmt.Sprint(a) {
 			t.Fatalf("repeated fetch: %+v %v, want %+v", again, err, a)
 		}
-		b, err := st.Fetch(grant("F2", 50, 600_00))
+		b, err := st.Fetch(storeGrant("F2", 50, 600_00))
 		if err != nil || b.Segments[0].First != "26357000000000000101" || b.Quota != "400.00" {
 			t.Fatalf("second fetch: %+v %v", b, err)
 		}
@@ -136,13 +137,13 @@ func concurrentFetches(t *testing.T, insts [2]DigitalStore) {
 	for i := range fetches {
 		wg.Go(func() {
 			<-start
-			answers[i], errs[i] = insts[i%2].Fetch(grant(fmt.Sprintf("F%02d", i), numbers*(i/2%2), each))
+			answers[i], errs[i] = insts[i%2].Fetch(storeGrant(fmt.Sprintf("F%02d", i), numbers*(i/2%2), each))
 		})
 	}
 	for i := range twice { // the same request to both instances
 		wg.Go(func() {
 			<-start
-			twice[i], errs[fetches+i] = insts[i].Fetch(grant("SAME", 10, 1_00))
+			twice[i], errs[fetches+i] = insts[i].Fetch(storeGrant("SAME", 10, 1_00))
 		})
 	}
 	close(start)

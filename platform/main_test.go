@@ -13,7 +13,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // testStore opens the store a test runs on: bbolt, or with KAIPIAO_PLATFORM_STORE=postgres
 // (scripts/pgtest.sh) a fresh PostgreSQL schema (as platformtest.Open outside the package).
-func testStore(t *testing.T) Store {
+func testStore(t testing.TB) Store {
 	t.Helper()
 	if os.Getenv("KAIPIAO_PLATFORM_STORE") == "postgres" {
 		pg, err := OpenPG(pgtest.Schema(t))

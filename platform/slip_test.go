@@ -21,13 +21,13 @@ const (
 // slipRig is a platform store holding one blue invoice of slipSeller to slipBuyer: lines
 // 3 × 120.50 and 99.99 at 13 %.
 type slipRig struct {
-	t    *testing.T
+	t    testing.TB
 	db   Store
 	blue *invoice.Invoice
 	now  time.Time
 }
 
-func newSlipRig(t *testing.T) *slipRig {
+func newSlipRig(t testing.TB) *slipRig {
 	t.Helper()
 	db := testStore(t)
 	t.Cleanup(func() { db.Close() })
@@ -35,7 +35,7 @@ func newSlipRig(t *testing.T) *slipRig {
 }
 
 // newSlipRigOn is newSlipRig on a store the caller opened.
-func newSlipRigOn(t *testing.T, db Store) *slipRig {
+func newSlipRigOn(t testing.TB, db Store) *slipRig {
 	t.Helper()
 	at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	blue := checkedInvoice(t)
@@ -47,7 +47,7 @@ func newSlipRigOn(t *testing.T, db Store) *slipRig {
 
 // putDigital stores inv on the platform under the next number assigned to its seller
 // (a segment fetched as the digital channel does) and returns the number.
-func putDigital(t *testing.T, db Store, inv *invoice.Invoice, at time.Time) string {
+func putDigital(t testing.TB, db Store, inv *invoice.Invoice, at time.Time) string {
 	t.Helper()
 	ans, err := db.Fetch(FetchGrant{TaxID: inv.Seller.TaxID, RequestID: fmt.Sprint("F-", inv.RequestID),
 		Numbers: 1, Period: Period(at), Prefix: "26357", Deadline: at.Add(24 * time.Hour)})
