@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"net"
@@ -147,4 +149,29 @@ func tail(b []byte, n int) []byte {
 		return b[len(b)-n:]
 	}
 	return b
+}
+
+// `kaipiao-platform loadtest` itself: it starts two instances on PostgreSQL, puts half
+// the workstations on the digital channel (quota set for their enterprises, numbers
+// fetched), races slip answers through both instances, and reports in JSON that every
+// invoice is held once and every slip had one winner.
+func TestLoadtestCommandBothChannelsAndSlips(t *testing.T) {
+	instanceEnv = []string{serveEnv + "=1"}
+	defer func() { instanceEnv = nil }()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"loadtest", "--workstations", "4", "--enterprises", "2", "--invoices", "400",
+		"--digital", "2", "--slips", "10", "--instances", "2", "--db", pgtest.Schema(t), "--json"}, &out, &errb)
+	var rep struct {
+		OK           bool `json:"ok"`
+		Issued, Held int
+		Digital      int
+		Slips        *loadgen.SlipStats
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || code != 0 {
+		t.Fatalf("exit %d: %v\n%s\n%s", code, err, out.Bytes(), errb.Bytes())
+	}
+	if !rep.OK || rep.Issued != 400 || rep.Held != 400 || rep.Digital != 2 || rep.Slips == nil || rep.Slips.Requested != 10 ||
+		rep.Slips.Confirmed+rep.Slips.Withdrawn != 10 {
+		t.Fatalf("report: %s", out.Bytes())
+	}
 }
