@@ -215,6 +215,10 @@ func TestTwoEnterprisesRedInvoiceThroughASlip(t *testing.T) {
 		red.Slip != slip.Slip || !strings.HasPrefix(red.Remark, wantRemark) {
 		t.Fatalf("red invoice %+v, remark want %q", red, wantRemark)
 	}
+	// The slip was claimed for it before it was issued: nobody can withdraw it now.
+	if code, _, errs := seller.run("redslip", "withdraw", slip.Slip); code != exitRefused || !strings.Contains(errs, red.Number) {
+		t.Fatalf("withdrawing a slip whose red invoice is issued: exit %d %s", code, errs)
+	}
 	// The store holds it naming the blue invoice and the slip.
 	var shownOut struct {
 		Invoice struct {
