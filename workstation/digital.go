@@ -112,3 +112,28 @@ func (w *Workstation) DigitalStatus() (digital.Status, error) {
 }
 
 var _ invoice.Channel = (*digital.Channel)(nil)
+
+// digitalState is the home screen's view of the digital channel.
+func (w *Workstation) digitalState(ctx context.Context) (ChannelState, error) {
+	st, err := w.Digital.State()
+	if err != nil {
+		return ChannelState{}, err
+	}
+	h, err := w.Digital.Headroom(ctx)
+	if err != nil {
+		return ChannelState{}, err
+	}
+	period := digital.Period(h.Now)
+	v := ChannelState{Digital: true, StockLeft: st.NumbersHeld(), Period: period, UploadDeadline: st.UploadDeadline,
+		Locks: h.Locks}
+	if q := st.Quota[period]; q != nil {
+		v.QuotaHeld, v.QuotaUsed = q.Held, q.Used
+	}
+	if len(st.Held) > 0 {
+		v.NextNumber = st.Held[0].First
+	}
+	if st.NumbersHeld() == 0 {
+		v.Locks = append(v.Locks, "没有可用的数电票号码，请先获取号码")
+	}
+	return v, nil
+}
