@@ -43,71 +43,84 @@ func RedOrderOfSlip(s *upload.Slip, remark string) (*invoice.Order, error) {
 		RedOf: &invoice.RedRequest{Code: s.BlueCode, Number: s.Blue, Reason: int(reason), Slip: s.Number, Lines: s.Lines}}, nil
 }
 
-// RedFromSlip issues the red invoice of the slip number as the platform of c has it: the
-// slip must be usable (01 无需确认 or 04 购销双方已确认), and the red invoice this workstation
-// would issue must reverse exactly what the slip states — both checked before anything is
-// issued. Then the slip is claimed on the platform for the number the red invoice is
-// about to take (from then on neither party can withdraw it, and no other red invoice
-// can use it), and the red invoice is issued: it names the blue invoice and the slip (its
-// RedLink and its remark) and, on the digital channel, gives the quota its amount used
-// back. A slip whose red invoice this workstation issued already replays it. It returns
-// the slip as the platform last answered.
-func (w *Workstation) RedFromSlip(ctx context.Context, c *upload.SlipClient, number, remark string) (invoice.Outcome, *upload.Slip, error) {
-	s, err := c.Get(ctx, number)
+// RedFromSlip issues the red invoice of slip s, as the platform answered it just before:
+// the slip must be usable (01 无需确认 or 04 购销双方已确认), and the red invoice this
+// workstation would issue must reverse exactly what the slip states — both checked before
+// anything is issued. Then the slip is claimed on the platform for the number the red
+// invoice is about to take (from then on neither party can withdraw it, and no other red
+// invoice can use it), and the red invoice is issued: it names the blue invoice and the
+// slip (its RedLink and its remark) and, on the digital channel, gives the quota its
+// amount used back. A slip whose red invoice this workstation issued already replays it.
+// c is the client s came from; without one, the data folder's saved platform is used.
+func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark string, c ...*upload.SlipClient) (invoice.Outcome, error) {
+	client, err := w.slipClientOf(c)
 	if err != nil {
-		return invoice.Outcome{}, nil, err
+		return invoice.Outcome{}, err
 	}
 	o, err := RedOrderOfSlip(s, remark)
 	if err != nil {
-		return invoice.Outcome{}, s, err
+		return invoice.Outcome{}, err
 	}
 	if done, _, found, err := w.Store.IssuedFor(o.OrderID); err != nil {
-		return invoice.Outcome{}, s, err
+		return invoice.Outcome{}, err
 	} else if found {
-		return invoice.Outcome{Invoice: done, Replayed: true}, s, nil
+		return invoice.Outcome{Invoice: done, Replayed: true}, nil
 	}
 	if !upload.SlipUsable(s.State) {
-		return invoice.Outcome{}, s, fmt.Errorf("%w: 确认单 %s 状态为 %s %s，不能开具红字发票（须为 01 无需确认 或 04 购销双方已确认）; slip %s is in state %s",
+		return invoice.Outcome{}, fmt.Errorf("%w: 确认单 %s 状态为 %s %s，不能开具红字发票（须为 01 无需确认 或 04 购销双方已确认）; slip %s is in state %s",
 			invoice.ErrRefused, s.Number, s.State, s.StateText, s.Number, s.State)
 	}
 	blue, found, err := w.Store.IssuedByNumber(s.BlueCode, s.Blue)
 	if err != nil {
-		return invoice.Outcome{}, s, err
+		return invoice.Outcome{}, err
 	}
 	if !found {
-		return invoice.Outcome{}, s, fmt.Errorf("%s: %w (红字发票由开具蓝字发票的销方开具)", s.BlueName(), invoice.ErrBlueNotFound)
+		return invoice.Outcome{}, fmt.Errorf("%s: %w (红字发票由开具蓝字发票的销方开具)", s.BlueName(), invoice.ErrBlueNotFound)
 	}
 	if blue.Seller.TaxID != s.SellerTaxID {
-		return invoice.Outcome{}, s, fmt.Errorf("%w: 确认单 %s 的销方是 %s，本机开具的蓝字发票销方是 %s", invoice.ErrRefused, s.Number, s.SellerTaxID, blue.Seller.TaxID)
+		return invoice.Outcome{}, fmt.Errorf("%w: 确认单 %s 的销方是 %s，本机开具的蓝字发票销方是 %s", invoice.ErrRefused, s.Number, s.SellerTaxID, blue.Seller.TaxID)
 	}
 	if err := w.checkSlipAmounts(blue, o, s); err != nil {
-		return invoice.Outcome{}, s, err
+		return invoice.Outcome{}, err
 	}
 	next, err := w.Engine.Device.Next(ctx, blue.Kind)
 	if err != nil {
-		return invoice.Outcome{}, s, err
+		return invoice.Outcome{}, err
 	}
 	if next.Number == "" {
-		return invoice.Outcome{}, s, fmt.Errorf("%w: no digital invoice numbers held (没有可用的数电票号码，请先获取号码：digital fetch)", invoice.ErrRefused)
+		return invoice.Outcome{}, fmt.Errorf("%w: no digital invoice numbers held (没有可用的数电票号码，请先获取号码：digital fetch)", invoice.ErrRefused)
 	}
-	if s, err = c.Claim(ctx, number, next.Number); err != nil {
-		return invoice.Outcome{}, nil, err
+	if _, err := client.Claim(ctx, s.Number, next.Number); err != nil {
+		return invoice.Outcome{}, err
 	}
 	outs, err := w.Engine.Issue(ctx, o)
 	if err != nil {
-		return invoice.Outcome{}, s, err
+		return invoice.Outcome{}, err
 	}
 	if len(outs) != 1 {
-		return invoice.Outcome{}, s, errors.New("a red order gave more than one invoice")
+		return invoice.Outcome{}, errors.New("a red order gave more than one invoice")
 	}
 	if got := outs[0].Invoice.Number; got != next.Number {
 		// Another number was taken after all: the claim follows it (nothing is held
 		// under the first one), or the upload will say why not.
-		if cs, err := c.Claim(ctx, number, got); err == nil {
-			s = cs
-		}
+		_, _ = client.Claim(ctx, s.Number, got)
 	}
-	return outs[0], s, nil
+	return outs[0], nil
+}
+
+// slipClientOf is the client given, or one for the data folder's saved platform.
+func (w *Workstation) slipClientOf(given []*upload.SlipClient) (*upload.SlipClient, error) {
+	if len(given) > 0 && given[0] != nil {
+		return given[0], nil
+	}
+	conn, err := w.Store.Connection()
+	if err != nil {
+		return nil, err
+	}
+	if conn.Platform == "" {
+		return nil, errors.New("no platform set: a red invoice of a confirmation slip claims the slip there first")
+	}
+	return SlipClient(w.Data, conn.Platform)
 }
 
 // checkSlipAmounts derives the red invoice from the store as the engine will and

@@ -71,7 +71,11 @@ func runRedBySlip(e *env, args []string) int {
 		return refusal(e, "red", err)
 	}
 	defer w.Close()
-	out, s, err := w.RedFromSlip(ctx, c, number, *remark)
+	s, err := c.Get(ctx, number)
+	if err != nil {
+		return slipRefusal(e, "red", err)
+	}
+	out, err := w.RedFromSlip(ctx, s, *remark, c)
 	var pe *upload.PermanentError
 	if errors.As(err, &pe) {
 		return slipRefusal(e, "red", err)
