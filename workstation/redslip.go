@@ -53,10 +53,6 @@ func RedOrderOfSlip(s *upload.Slip, remark string) (*invoice.Order, error) {
 // amount used back. A slip whose red invoice this workstation issued already replays it.
 // c is the client s came from; without one, the data folder's saved platform is used.
 func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark string, c ...*upload.SlipClient) (invoice.Outcome, error) {
-	client, err := w.slipClientOf(c)
-	if err != nil {
-		return invoice.Outcome{}, err
-	}
 	o, err := RedOrderOfSlip(s, remark)
 	if err != nil {
 		return invoice.Outcome{}, err
@@ -89,6 +85,10 @@ func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark st
 	}
 	if next.Number == "" {
 		return invoice.Outcome{}, fmt.Errorf("%w: no digital invoice numbers held (没有可用的数电票号码，请先获取号码：digital fetch)", invoice.ErrRefused)
+	}
+	client, err := w.slipClientOf(c)
+	if err != nil {
+		return invoice.Outcome{}, err
 	}
 	if _, err := client.Claim(ctx, s.Number, next.Number); err != nil {
 		return invoice.Outcome{}, err
