@@ -51,7 +51,8 @@ func RedOrderOfSlip(s *upload.Slip, remark string) (*invoice.Order, error) {
 // invoice can use it), and the red invoice is issued: it names the blue invoice and the
 // slip (its RedLink and its remark) and, on the digital channel, gives the quota its
 // amount used back. A slip whose red invoice this workstation issued already replays it.
-// c is the client s came from; without one, the data folder's saved platform is used.
+// c is the client s came from; without one, the platform the workstation syncs with (or
+// the data folder's saved one) is used.
 func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark string, c ...*upload.SlipClient) (invoice.Outcome, error) {
 	o, err := RedOrderOfSlip(s, remark)
 	if err != nil {
@@ -108,19 +109,24 @@ func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark st
 	return outs[0], nil
 }
 
-// slipClientOf is the client given, or one for the data folder's saved platform.
+// slipClientOf is the client given, else one for the platform the workstation syncs
+// with, else for the data folder's saved platform.
 func (w *Workstation) slipClientOf(given []*upload.SlipClient) (*upload.SlipClient, error) {
 	if len(given) > 0 && given[0] != nil {
 		return given[0], nil
 	}
-	conn, err := w.Store.Connection()
-	if err != nil {
-		return nil, err
+	url := w.platform
+	if url == "" {
+		conn, err := w.Store.Connection()
+		if err != nil {
+			return nil, err
+		}
+		url = conn.Platform
 	}
-	if conn.Platform == "" {
+	if url == "" {
 		return nil, errors.New("no platform set: a red invoice of a confirmation slip claims the slip there first")
 	}
-	return SlipClient(w.Data, conn.Platform)
+	return SlipClient(w.Data, url)
 }
 
 // checkSlipAmounts derives the red invoice from the store as the engine will and
