@@ -282,6 +282,36 @@ var catalogue = map[string]Message{
 	"mapping.duplicate": {
 		Zh: "列“{other}”和“{header}”都对应“{value}”，每列只能对应一次",
 		En: "headers {other:q} and {header:q} both map to {canon:q}"},
+	"table.missing_column/masterdata": {
+		Zh: "第1行：缺少“{column}”列",
+		En: "row 1: the column {column:q} is missing"},
+	"field.required/masterdata": {
+		Zh: "第{row}行“{column}”：不能为空",
+		En: "row {row} {column:q}: required"},
+	"field.required/masterdata_value": {
+		Zh: "第{row}行“{column}”“{value}”：不能为空",
+		En: "row {row} {column:q}: required"},
+	"tax_id.check/masterdata": {
+		Zh: "第{row}行“{column}”“{value}”：校验位错误，最后一位应为“{want}”（tax_id.check）",
+		En: "row {row} {column:q} {value:q}: the check character should be {want} (tax_id.check)"},
+	"tax_id.org_check/masterdata": {
+		Zh: "第{row}行“{column}”“{value}”：其中的组织机构代码校验错误（tax_id.org_check）",
+		En: "row {row} {column:q} {value:q}: the organisation code inside it fails its check (tax_id.org_check)"},
+	"tax_id.format/masterdata": {
+		Zh: "第{row}行“{column}”“{value}”：应为18位统一社会信用代码或15、17、20位纳税人识别号（tax_id.format）",
+		En: "row {row} {column:q} {value:q}: must be an 18-character credit code or a 15/17/20-character tax ID (tax_id.format)"},
+	"tax_code.unknown/masterdata": {
+		Zh: "第{row}行“{column}”“{value}”：不在税收分类编码表中或已停用",
+		En: "row {row} {column:q} {value:q}: not in the tax code table, or superseded"},
+	"tax_rate.unknown/masterdata": {
+		Zh: "第{row}行“{column}”“{value}”：应为13%、9%、6%、5%、3%、1.5%、1%或0",
+		En: "row {row} {column:q} {value:q}: must be 13%, 9%, 6%, 5%, 3%, 1.5%, 1% or 0"},
+	"zero_rate.unknown/masterdata": {
+		Zh: "第{row}行“{column}”“{value}”：应为 export、exempt、not_taxable 或 zero_rate",
+		En: "row {row} {column:q} {value:q}: must be export, exempt, not_taxable or zero_rate"},
+	"decimal.format/masterdata": {
+		Zh: "第{row}行“{column}”“{value}”：应为不小于0的数字",
+		En: "row {row} {column:q} {value:q}: must be a number of at least 0"},
 	"table.encoding": {
 		Zh: "CSV文件既不是UTF-8也不是GBK编码，请另存为UTF-8或GBK",
 		En: "the CSV file is neither UTF-8 nor GBK"},
@@ -534,6 +564,15 @@ var uiMessages = map[string]Message{
 	"setup.seller_tax_id":       {Zh: "销售方纳税人识别号“{value}”格式不正确", En: "the seller's tax ID {value:q} is not a tax ID"},
 }
 
+// exportMessages are the exports' and the monthly statistics' (export/).
+var exportMessages = map[string]Message{
+	"export.render_failed": {Zh: "发票{ref}的{kind}", En: "the {kind} of invoice {ref}"},
+	"stats.month":          {Zh: "月份“{value}”应为YYYYMM，如202611", En: "month {value:q} must be YYYYMM, such as 202611"},
+	"stats.mismatch": {
+		Zh: "{label}不一致：本机记录{store}，税控设备抄报{device}；请先运行对账（reconcile）",
+		En: "{field} differs: the store holds {store}, the device reported {device}; reconcile first"},
+}
+
 // hints are advice the programs add to an error.
 var hints = map[string]Message{
 	"hint.reconcile": {
@@ -580,7 +619,7 @@ var problems = map[string]Message{
 
 // init merges the sections into the catalogue: one map, one lookup, one test.
 func init() {
-	for _, section := range []map[string]Message{sentinels, problems, hints, storeMessages, deviceMessages, printMessages, linkMessages, uiMessages} {
+	for _, section := range []map[string]Message{sentinels, problems, hints, storeMessages, deviceMessages, printMessages, linkMessages, uiMessages, exportMessages} {
 		for k, m := range section {
 			if _, dup := catalogue[k]; dup {
 				panic("invoice: catalogue key " + k + " given twice")

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/kaipiao/kaipiao/export"
+	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/orderfile"
 	"github.com/kaipiao/kaipiao/store"
 )
@@ -70,7 +71,8 @@ func runMasterData(e *env, what string, args []string) int {
 	} else {
 		var data []byte
 		if data, err = orderfile.ReadFile(file); err != nil {
-			fmt.Fprintf(e.stderr, "kaipiaoctl %s import: %v\n", what, err)
+			// Every bad cell as 第N行“列”“值” (docs/cli.md): the catalogue's Chinese.
+			fmt.Fprintf(e.stderr, "kaipiaoctl %s import: %s\n", what, invoice.Explain(invoice.Chinese, err))
 			return exitUsage
 		}
 		if n, err = importMasterData(db, what, data, operatorName(e)); err != nil {
