@@ -63,6 +63,7 @@ func main() {
 	if err := ui.SetLanguage(*language); err != nil {
 		fmt.Fprintf(os.Stderr, "kaipiao: translations: %v\n", err)
 	}
+	msgLang = invoice.LangOf(*language)
 	// The device and the platform: a flag, else what the first run or the settings
 	// saved, else the environment, else the built-in simulator and no platform.
 	saved, err := workstation.ReadConnection(*data)
@@ -253,7 +254,7 @@ func screensFor(ws *workstation.Workstation, data, operator string) *ui.Workstat
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("已导入证书（%d个文件）", len(files)), nil
+		return invoice.Say(msgLang, "pki.imported", invoice.Args{"n": fmt.Sprint(len(files))}), nil
 	}
 	screens.DemoPKI = func() (string, error) {
 		dir := filepath.Join(data, "platform-pki")
@@ -267,7 +268,7 @@ func screensFor(ws *workstation.Workstation, data, operator string) *ui.Workstat
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("已生成演示证书（%d个文件）；服务平台的部分在 %s", len(files), dir), nil
+		return invoice.Say(msgLang, "pki.demo", invoice.Args{"n": fmt.Sprint(len(files)), "dir": dir}), nil
 	}
 	return screens
 }
@@ -342,6 +343,10 @@ func linkForUI(st workstation.LinkState) ui.LinkState {
 // stderr (a Windows build has none): the data folder unreadable, or open in another
 // window. Closing the dialog or the window ends the program with status 2. On Windows a
 // second start on an open data folder brings the open window forward instead and exits 0.
+// msgLang is the language of the catalogue's messages this program shows itself (the
+// start-up dialog); the screens have their own (ui.SetLanguage).
+var msgLang = invoice.Chinese
+
 func fatal(w fyne.Window, data string, err error) {
 	fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
 	// One window at a time on a data folder: where the system lets us, bring the open
@@ -350,18 +355,20 @@ func fatal(w fyne.Window, data string, err error) {
 		fmt.Fprintln(os.Stderr, "kaipiao: brought the open window forward")
 		os.Exit(0)
 	}
-	msg := fmt.Sprintf("开票程序无法启动：数据文件夹 %s 无法使用。\n请检查它的位置和权限（启动参数 --data 或环境变量 KAIPIAO_DATA）。\n\n%v", data, err)
+	key := "startup.data"
 	switch {
 	case errors.Is(err, workstation.ErrBusy):
-		msg = fmt.Sprintf("开票程序无法启动：数据文件夹 %s 已在另一个开票窗口或命令中打开。\n请先关闭它，然后重新启动。\n\n%v", data, err)
+		key = "startup.busy"
 	case errors.Is(err, store.ErrDamaged):
-		msg = damagedText(data, err)
+		key = "startup.damaged"
 	}
+	msg := invoice.Say(msgLang, key, invoice.Args{"data": data, "data_q": fmt.Sprintf("%q", data), "err": err.Error()})
 	text := widget.NewLabel(msg)
 	text.Wrapping = fyne.TextWrapWord
 	quit := func() { fyne.CurrentApp().Quit() }
 	w.SetContent(container.NewCenter(widget.NewLabel("开票 Kaipiao")))
-	d := dialog.NewCustom("无法启动", "退出", container.NewGridWrap(fyne.NewSize(640, 300), text), w)
+	d := dialog.NewCustom(invoice.Say(msgLang, "startup.title", nil), invoice.Say(msgLang, "startup.quit", nil),
+		container.NewGridWrap(fyne.NewSize(640, 300), text), w)
 	d.SetOnClosed(quit)
 	w.SetOnClosed(quit)
 	w.Resize(fyne.NewSize(760, 460))

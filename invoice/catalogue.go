@@ -573,6 +573,34 @@ var exportMessages = map[string]Message{
 		En: "{field} differs: the store holds {store}, the device reported {device}; reconcile first"},
 }
 
+// startMessages are the desktop program's own (main.go): the dialog when it cannot
+// start, and the certificates' buttons.
+var startMessages = map[string]Message{
+	"startup.title": {Zh: "无法启动", En: "Cannot start"},
+	"startup.quit":  {Zh: "退出", En: "Quit"},
+	"startup.data": {
+		Zh: "开票程序无法启动：数据文件夹 {data} 无法使用。\n请检查它的位置和权限（启动参数 --data 或环境变量 KAIPIAO_DATA）。\n\n{err}",
+		En: "Kaipiao cannot start: the data folder {data} cannot be used.\nCheck where it is and its permissions (the --data flag or KAIPIAO_DATA).\n\n{err}"},
+	"startup.busy": {
+		Zh: "开票程序无法启动：数据文件夹 {data} 已在另一个开票窗口或命令中打开。\n请先关闭它，然后重新启动。\n\n{err}",
+		En: "Kaipiao cannot start: the data folder {data} is open in another Kaipiao window or command.\nClose it first, then start again.\n\n{err}"},
+	// That no issued invoice is lost, and the way out: started from an icon, the clerk
+	// would never see a message on stderr.
+	"startup.damaged": {
+		Zh: "数据文件已损坏，开票程序不能打开它。已开具的发票没有丢失：它们保存在税控设备的记录里，" +
+			"并已（或将）上传到服务平台。\n\n请按以下步骤恢复：\n" +
+			"1. 检查：kaipiaoctl --data {data_q} store check\n" +
+			"2. 修复：kaipiaoctl --data {data_q} store repair\n" +
+			"   （损坏的文件会被保留在旁边；新文件由可读的记录、税控设备的记录和服务平台重建）\n\n{err}",
+		En: "The data file is damaged and Kaipiao cannot open it. No issued invoice is lost: they are in the " +
+			"device's journal and were (or will be) uploaded to the platform.\n\nTo recover:\n" +
+			"1. Check: kaipiaoctl --data {data_q} store check\n" +
+			"2. Repair: kaipiaoctl --data {data_q} store repair\n" +
+			"   (the damaged file is kept beside it; the new one is rebuilt from what is readable, the device's journal and the platform)\n\n{err}"},
+	"pki.imported": {Zh: "已导入证书（{n}个文件）", En: "certificates imported ({n} files)"},
+	"pki.demo":     {Zh: "已生成演示证书（{n}个文件）；服务平台的部分在 {dir}", En: "demo certificates made ({n} files); the platform's part is in {dir}"},
+}
+
 // hints are advice the programs add to an error.
 var hints = map[string]Message{
 	"hint.reconcile": {
@@ -619,7 +647,7 @@ var problems = map[string]Message{
 
 // init merges the sections into the catalogue: one map, one lookup, one test.
 func init() {
-	for _, section := range []map[string]Message{sentinels, problems, hints, storeMessages, deviceMessages, printMessages, linkMessages, uiMessages, exportMessages} {
+	for _, section := range []map[string]Message{sentinels, problems, hints, storeMessages, deviceMessages, printMessages, linkMessages, uiMessages, exportMessages, startMessages} {
 		for k, m := range section {
 			if _, dup := catalogue[k]; dup {
 				panic("invoice: catalogue key " + k + " given twice")
