@@ -16,7 +16,7 @@ import (
 )
 
 // DevicePanel is what the administrator's device panel asks of the tax-control device.
-// main wires the workstation's device through an adapter (devicepanel.go there).
+// The service's Panel (workstation.DevicePanel) converts the device's answers; nil hides the panel.
 type DevicePanel interface {
 	Status(ctx context.Context) (DeviceStatus, error)
 	Stock(ctx context.Context) ([]DeviceRoll, error)

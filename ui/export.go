@@ -14,9 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/ofd"
-	"github.com/kaipiao/kaipiao/pdf"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // Export kinds of the invoice list.
@@ -28,12 +26,12 @@ const (
 )
 
 // allRecords is every invoice the list's filter selects, all pages, newest first.
-func (l *invoiceList) allRecords() ([]*store.Record, error) {
+func (l *invoiceList) allRecords() ([]*workstation.Record, error) {
 	q := l.query()
 	q.Limit = 500
-	var all []*store.Record
+	var all []*workstation.Record
 	for {
-		page, err := l.u.ws.Store.List(q)
+		page, err := l.u.ws.Service.List(q)
 		if err != nil {
 			return nil, err
 		}
@@ -83,21 +81,12 @@ func (l *invoiceList) exportCount(path, kind string) (int, error) {
 	return 0, fmt.Errorf("unknown export kind %q", kind)
 }
 
-// renderer is the workstation's PDF renderer, or pdf.Render with the seal drawn.
-func renderer(ws *Workstation) export.Render {
-	if ws.RenderPDF != nil {
-		return ws.RenderPDF
-	}
-	return func(inv *invoice.Invoice) ([]byte, error) { return pdf.Render(inv, pdf.Options{Seal: true}) }
-}
+// renderer is the service's PDF renderer: signed with the seller's seal where the
+// workstation has one.
+func renderer(ws *Workstation) export.Render { return ws.Service.RenderPDF }
 
-// ofdRenderer is the workstation's OFD renderer, or an unsigned ofd.Write.
-func ofdRenderer(ws *Workstation) export.Render {
-	if ws.RenderOFD != nil {
-		return ws.RenderOFD
-	}
-	return func(inv *invoice.Invoice) ([]byte, error) { return ofd.Write(inv, ofd.Options{}) }
-}
+// ofdRenderer is the service's OFD renderer: sealed where the workstation has a seal.
+func ofdRenderer(ws *Workstation) export.Render { return ws.Service.RenderOFD }
 
 // exportButtons are the list's export buttons: Excel, CSV, PDF, OFD.
 func (l *invoiceList) exportButtons() []fyne.CanvasObject {

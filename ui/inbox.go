@@ -131,7 +131,7 @@ func (b *inbox) askImport() {
 // reloadMappings reads the saved column mappings' names for the select, keeping the
 // clerk's choice when it is still there.
 func (b *inbox) reloadMappings() {
-	names, _ := b.u.ws.Store.ColumnMappings()
+	names, _ := b.u.ws.Service.ColumnMappings()
 	old := b.mapping.Selected
 	b.mapping.SetOptions(append([]string{lang.L("文件原表头")}, names...))
 	if old != "" && slices.Contains(b.mapping.Options, old) {
@@ -184,7 +184,7 @@ func writeFileAtomic(path string, data []byte) error {
 func (b *inbox) importData(name string, data []byte) error {
 	var m orderfile.Mapping
 	if i := b.mapping.SelectedIndex(); i > 0 {
-		saved, err := b.u.ws.Store.ColumnMapping(b.mapping.Selected)
+		saved, err := b.u.ws.Service.ColumnMapping(b.mapping.Selected)
 		if err != nil {
 			return errors.New(say("mapping.read_failed", invoice.Args{"name": b.mapping.Selected, "err": clerkMessage(err)}))
 		}
@@ -203,7 +203,7 @@ func (b *inbox) importData(name string, data []byte) error {
 
 // loadPulled adds the orders pulled from the platform.
 func (b *inbox) loadPulled() {
-	pulled, err := b.u.ws.Store.PulledOrders()
+	pulled, err := b.u.ws.Service.PulledOrders()
 	if err != nil {
 		showError(b.u.win, err)
 		return
@@ -221,7 +221,7 @@ func (b *inbox) loadPulled() {
 
 func (b *inbox) add(orders []*invoice.Order, source string) {
 	ws := b.u.ws
-	cfg := invoice.Config{Codes: ws.Engine.Codes, Limits: ws.Limits, Seller: ws.Engine.Seller, Operator: ws.Operator}
+	cfg := ws.Service.Rules()
 	for _, o := range orders {
 		e := &inboxEntry{order: o, source: source}
 		e.checked, e.errs = invoice.Check(o, cfg)
@@ -310,7 +310,7 @@ func (b *inbox) issueAll() {
 		b.table.Refresh()
 	}
 	go func() {
-		err := b.u.ws.Engine.IssueBatch(ctx, orders, func(r invoice.BatchResult) {
+		err := b.u.ws.Service.IssueBatch(ctx, orders, func(r invoice.BatchResult) {
 			mu.Lock()
 			pending = append(pending, r)
 			post := !scheduled
@@ -329,9 +329,7 @@ func (b *inbox) issueAll() {
 			if err != nil && !errors.Is(err, context.Canceled) {
 				showError(b.u.win, failed("batch.stopped", err))
 			}
-			if b.u.ws.SyncNow != nil {
-				b.u.ws.SyncNow()
-			}
+			b.u.ws.Service.SyncNow()
 			b.u.home.refresh()
 			if b.batchDone != nil {
 				b.batchDone()

@@ -313,8 +313,7 @@ func (f *issueForm) refresh() {
 		}
 	}
 	sum.Total = sum.Amount + sum.Tax
-	checked, errs := invoice.Check(f.issueOrder(), invoice.Config{Codes: f.u.ws.Engine.Codes, Limits: f.u.ws.Limits,
-		Seller: f.u.ws.Engine.Seller, Operator: f.u.ws.Operator})
+	checked, errs := invoice.Check(f.issueOrder(), f.u.ws.Service.Rules())
 	marked := map[*entry]error{}
 	var shown []string
 	for _, e := range errs {
@@ -349,7 +348,7 @@ func (f *issueForm) refresh() {
 	f.split.Hide()
 	if checked != nil && len(checked.Parts) > 1 {
 		f.split.SetText(lang.L("超过单张限额 {{.Limit}}，将拆分为 {{.N}} 张发票", map[string]any{
-			"Limit": yuan(f.u.ws.Limits.InvoiceLimit, true), "N": len(checked.Parts)}))
+			"Limit": yuan(f.u.ws.Service.Limits().InvoiceLimit, true), "N": len(checked.Parts)}))
 		f.split.Show()
 	}
 	if !f.busy && f.u.deviceReady() { // without the device the banner says why
@@ -380,8 +379,7 @@ func (f *issueForm) reveal() bool {
 
 // errorPaths are the fields of the form's errors, in the order the checker found them.
 func (f *issueForm) errorPaths() []string {
-	_, errs := invoice.Check(f.issueOrder(), invoice.Config{Codes: f.u.ws.Engine.Codes, Limits: f.u.ws.Limits,
-		Seller: f.u.ws.Engine.Seller, Operator: f.u.ws.Operator})
+	_, errs := invoice.Check(f.issueOrder(), f.u.ws.Service.Rules())
 	var out []string
 	for _, e := range errs {
 		out = append(out, e.Field)
@@ -421,7 +419,7 @@ func (f *issueForm) submit() {
 	f.issueBtn.Disable()
 	o := f.issueOrder()
 	go func() {
-		outs, err := f.u.ws.Engine.Issue(context.Background(), o)
+		outs, err := f.u.ws.Service.Issue(context.Background(), o)
 		onUI(func() {
 			f.busy = false
 			f.issued(outs, err)
@@ -450,9 +448,7 @@ func (f *issueForm) issued(outs []invoice.Outcome, err error) {
 	// The next invoice starts in the buyer's name once 开票成功 is closed (the cell that
 	// had the focus is gone with its row).
 	done.onClosed = f.focusFirst
-	if f.u.ws.SyncNow != nil {
-		f.u.ws.SyncNow()
-	}
+	f.u.ws.Service.SyncNow()
 	f.u.home.refresh()
 }
 

@@ -9,14 +9,14 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // Start shows what a workstation needs before work: the first-run set-up when nobody has
 // been set up yet, otherwise the log-in; then the screens for the operator who logged in.
 // done, when not nil, hears of the main UI once it is built.
 func Start(win fyne.Window, ws *Workstation, done func(*UI)) {
-	has, err := ws.Store.HasOperators()
+	has, err := ws.Service.HasOperators()
 	if err != nil {
 		win.SetContent(widget.NewLabel(lang.L("无法读取操作员：") + err.Error()))
 		return
@@ -30,7 +30,7 @@ func Start(win fyne.Window, ws *Workstation, done func(*UI)) {
 
 // showSetup is the first run: the administrator and the seller.
 func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
-	seller, _ := ws.Store.Seller()
+	seller, _ := ws.Service.Seller()
 	admin, pass, again := newEntry(), newPasswordEntry(), newPasswordEntry()
 	admin.SetText("管理员")
 	name, taxID, addr, bank := newEntry(), newEntry(), newEntry(), newEntry()
@@ -65,7 +65,7 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 			return
 		}
 		// The device and the platform chosen take effect at the next start.
-		if err := ws.Store.SetConnection(conn.connection(), admin.trimmed()); err != nil {
+		if err := ws.Service.SetConnection(conn.connection()); err != nil {
 			problem.SetText(err.Error())
 			return
 		}
@@ -98,13 +98,9 @@ func setUp(ws *Workstation, admin, pass, again string, seller invoice.Party) err
 		}
 		return errors.New(say("setup.seller_tax_id", invoice.Args{"value": seller.TaxID}))
 	}
-	if err := ws.Store.CreateOperator(admin, store.RoleAdmin, pass, "setup"); err != nil {
+	if err := ws.Service.SetUp(admin, pass, seller); err != nil {
 		return operatorError(err)
 	}
-	if err := ws.Store.SetSeller(seller, admin); err != nil {
-		return err
-	}
-	ws.Engine.SetSeller(seller)
 	return nil
 }
 
@@ -125,18 +121,17 @@ func showLoginAs(win fyne.Window, ws *Workstation, who string, done func(*UI)) {
 	login := func() {
 		// The name is trimmed: a stray space (say, the Space that pressed the previous
 		// screen's button) must neither refuse the log-in nor reach the audit log.
-		op, err := ws.Store.Authenticate(name.trimmed(), pass.Text)
+		op, err := ws.Service.LogIn(name.trimmed(), pass.Text)
 		// The store locks an operator out after repeated wrong passwords; the screen
 		// only says until when. The words are the catalogue's.
 		if err != nil {
 			problem.SetText(clerkMessage(err))
-			if errors.Is(err, store.ErrBadLogin) || errors.As(err, new(*store.LockedOutError)) {
+			if errors.Is(err, workstation.ErrBadLogin) || errors.As(err, new(*workstation.LockedOutError)) {
 				pass.SetText("")
 			}
 			return
 		}
 		ws.Operator, ws.Role = op.Name, op.Role
-		ws.Engine.SetOperator(op.Name)
 		u := New(win, ws)
 		if done != nil {
 			done(u)

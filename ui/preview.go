@@ -78,10 +78,7 @@ func draftForPreview(d *invoice.Invoice) *invoice.Invoice {
 
 // savePDF writes an invoice's PDF to path, or its OFD when path ends in .ofd.
 func savePDF(ws *Workstation, inv *invoice.Invoice, path string) error {
-	render := ws.RenderPDF
-	if render == nil {
-		render = func(inv *invoice.Invoice) ([]byte, error) { return pdf.Render(inv, pdf.Options{Seal: true}) }
-	}
+	render := renderer(ws)
 	if strings.EqualFold(filepath.Ext(path), ".ofd") {
 		render = ofdRenderer(ws)
 	}

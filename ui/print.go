@@ -18,7 +18,7 @@ import (
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pdf"
 	"github.com/kaipiao/kaipiao/printing"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // Preferences that remember the clerk's last printer and paper on this computer
@@ -36,7 +36,7 @@ const printPreviewDPI = 60
 // the first sheet; then the progress of the job and its summary.
 type printDialog struct {
 	u        *UI
-	recs     []*store.Record
+	recs     []*workstation.Record
 	picked   []bool
 	printers []printing.Printer
 	loadErr  error // why there are no printers to choose, if the spooler said
@@ -298,7 +298,7 @@ func (p *printDialog) start() {
 	go func() {
 		res, err := printing.Print(context.Background(), spooler, req)
 		if err == nil {
-			if aerr := printing.Record(p.u.ws.Store, p.u.ws.Operator, res); aerr != nil {
+			if aerr := p.u.ws.Service.RecordPrint(res); aerr != nil {
 				log.Printf("print: job %s was printed but not recorded in the audit log: %v", res.Job, aerr)
 			}
 		} else {

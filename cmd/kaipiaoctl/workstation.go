@@ -40,6 +40,32 @@ func openWorkstation(ctx context.Context, e *env, reconcile bool) (*workstation.
 		Operator: e.operator, Log: e.stderr}, reconcile)
 }
 
+// openService is the application service over the data folder's workstation with its
+// device, for the commands that issue (see openWorkstation).
+func openService(ctx context.Context, e *env, reconcile bool) (*workstation.Service, error) {
+	w, err := openWorkstation(ctx, e, reconcile)
+	if err != nil {
+		return nil, err
+	}
+	return workstation.NewService(w), nil
+}
+
+// openStoreService is the application service over the data folder's store alone (no
+// device), acting for the operator the credentials prove, for the commands that read or
+// keep data. done closes it.
+func openStoreService(e *env) (svc *workstation.Service, done func(), err error) {
+	db, err := openStore(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := workstation.WithStore(e.data, db, operatorName(e))
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return workstation.NewService(w), func() { w.Close(); db.Close() }, nil
+}
+
 // connectDevice reaches the --device of the command line.
 func connectDevice(ctx context.Context, e *env) (*device.Client, func(), error) {
 	return workstation.ConnectDevice(ctx, e.data, e.device)
