@@ -19,7 +19,10 @@ package invoice
 // To add a message: add its key here with both texts, then use the key —
 // NewFieldError(field, key, value, Args{...}) for bad input, NewSentinel(key) for a
 // sentinel, NewProblem(err, key, Args{...}) for a refusal with details.
-var catalogue = map[string]Message{
+var catalogue = map[string]Message{}
+
+// ruleMessages are the rule errors' (FieldError): their codes are docs/errors.md's table.
+var ruleMessages = map[string]Message{
 	// --- The order's fields (invoice/check.go) ---
 	"order_id.format": {
 		Zh: "订单号“{value}”只能由1至40个字母、数字或 _ - . 组成",
@@ -647,7 +650,7 @@ var problems = map[string]Message{
 
 // init merges the sections into the catalogue: one map, one lookup, one test.
 func init() {
-	for _, section := range []map[string]Message{sentinels, problems, hints, storeMessages, deviceMessages, printMessages, linkMessages, uiMessages, exportMessages, startMessages} {
+	for _, section := range []map[string]Message{ruleMessages, sentinels, problems, hints, storeMessages, deviceMessages, printMessages, linkMessages, uiMessages, exportMessages, startMessages} {
 		for k, m := range section {
 			if _, dup := catalogue[k]; dup {
 				panic("invoice: catalogue key " + k + " given twice")
