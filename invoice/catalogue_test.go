@@ -216,3 +216,23 @@ func TestEveryRuleIsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// kaipiaoctl's exit status comes from one classification: rule errors and refusals are
+// the request's fault (exit 1), anything else the environment's (exit 2).
+func TestRefusalClassifies(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want Refused
+	}{
+		{fmt.Errorf("order 1: %w", Errors{NewFieldError("remark", "field.required", "", nil)}), RefusedRules},
+		{NewProblem(ErrRefused, "refused.stock", Args{"kind": "e-ordinary", "title": "电子普通发票"}, nil), RefusedByDevice},
+		{fmt.Errorf("x: %w", ErrNoHeadroom), RefusedByDevice},
+		{fmt.Errorf("order 1: %w", ErrOrderChanged), RefusedByDevice},
+		{fmt.Errorf("request R: %w", ErrOutcomeUnknown), RefusedUnknown},
+		{errors.New("no space left on device"), NotRefused},
+	} {
+		if got := Refusal(c.err); got != c.want {
+			t.Errorf("%v: %d, want %d", c.err, got, c.want)
+		}
+	}
+}
