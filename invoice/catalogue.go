@@ -520,6 +520,7 @@ var printMessages = map[string]Message{
 // linkMessages are the device connection's states, for the window's banner
 // (workstation.Link): what is wrong, and the hint what to do.
 var linkMessages = map[string]Message{
+	"link.with_port":       {Zh: "{problem}（端口 {port}）", En: "{problem} (port {port})"},
 	"link.connecting":      {Zh: "正在连接税控设备", En: "connecting to the tax-control device"},
 	"link.gone":            {Zh: "税控设备已断开（端口 {port}）", En: "the tax-control device is disconnected (port {port})"},
 	"link.gone/hint":       {Zh: "请检查设备的USB线和电源；设备接回后会自动重新连接并对账。", En: "Check the device's USB cable and power; once it is back it reconnects and reconciles by itself."},
