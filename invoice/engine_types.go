@@ -30,8 +30,9 @@ var (
 	// ErrOutcomeUnknown: the request may or may not have been carried out (the answer
 	// was lost). Never retried blindly: resolved by asking for the request ID.
 	ErrOutcomeUnknown = NewSentinel("device.outcome_unknown")
-	// ErrRefused: the device definitely did not issue (stock exhausted, an offline limit,
-	// locked for the month, PIN): the error wrapping it says which, for the clerk.
+	// ErrRefused: the device (or the digital channel) definitely did not issue (stock
+	// exhausted, an offline limit or the quota, locked for the month, PIN): the error
+	// wrapping it says which, for the clerk.
 	ErrRefused = NewSentinel("device.refused")
 	// ErrNumberMismatch: the device's next number is not the one expected: it issued
 	// something this store does not know yet. Reconcile, then try again.

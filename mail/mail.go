@@ -17,6 +17,7 @@ import (
 	"net/mail"
 	"net/textproto"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -123,7 +124,7 @@ func (m *Mailer) send(ctx context.Context, s store.MailSettings, job store.MailJ
 		if err != nil {
 			return invoice.NewProblem(nil, "mail.ofd_failed", nil, err)
 		}
-		extra = append(extra, Attachment{Name: inv.Code + "_" + inv.Number + ".ofd", Type: "application/ofd", Data: o})
+		extra = append(extra, Attachment{Name: fileStem(inv) + ".ofd", Type: "application/ofd", Data: o})
 	}
 	msg, err := Message(from, to, inv, doc, m.now(), extra...)
 	if err != nil {
@@ -191,18 +192,22 @@ type Attachment struct {
 func Message(from, to *mail.Address, inv *invoice.Invoice, pdf []byte, date time.Time, extra ...Attachment) ([]byte, error) {
 	boundary := "kaipiao-" + inv.Code + "-" + inv.Number
 	t := inv.Totals()
-	subject := fmt.Sprintf("电子发票 %s %s（%s）", inv.Code, inv.Number, inv.Seller.Name)
-	body := fmt.Sprintf("%s：\r\n\r\n您好！附件是%s开具的%s。\r\n\r\n发票代码：%s\r\n发票号码：%s\r\n开票日期：%s\r\n价税合计：%s（%s）\r\n\r\n此邮件由开票系统自动发送。\r\n",
-		inv.Buyer.Name, inv.Seller.Name, inv.Kind.Title(), inv.Code, inv.Number, inv.IssuedAt.Format("2006年01月02日"),
+	subject := fmt.Sprintf("电子发票 %s（%s）", strings.TrimSpace(inv.Code+" "+inv.Number), inv.Seller.Name)
+	codeLine := "" // a 数电 invoice has no 发票代码
+	if inv.Code != "" {
+		codeLine = "发票代码：" + inv.Code + "\r\n"
+	}
+	body := fmt.Sprintf("%s：\r\n\r\n您好！附件是%s开具的%s。\r\n\r\n%s发票号码：%s\r\n开票日期：%s\r\n价税合计：%s（%s）\r\n\r\n此邮件由开票系统自动发送。\r\n",
+		inv.Buyer.Name, inv.Seller.Name, inv.Kind.Title(), codeLine, inv.Number, inv.IssuedAt.In(invoice.Beijing).Format("2006年01月02日"),
 		t.Total, invoice.Words(t.Total))
-	name := inv.Code + "_" + inv.Number + ".pdf"
+	name := fileStem(inv) + ".pdf"
 	var b bytes.Buffer
 	h := textproto.MIMEHeader{}
 	h.Set("From", from.String()) // RFC 2047-encodes a Chinese display name
 	h.Set("To", to.String())
 	h.Set("Subject", mime.BEncoding.Encode("UTF-8", subject))
 	h.Set("Date", date.Format(time.RFC1123Z))
-	h.Set("Message-Id", fmt.Sprintf("<%s.%s.%d@kaipiao>", inv.Code, inv.Number, date.UnixNano()))
+	h.Set("Message-Id", fmt.Sprintf("<%s.%d@kaipiao>", strings.TrimPrefix(inv.Code+"."+inv.Number, "."), date.UnixNano()))
 	h.Set("MIME-Version", "1.0")
 	h.Set("Content-Type", `multipart/mixed; boundary="`+boundary+`"`)
 	writeHeader(&b, h)
@@ -243,4 +248,13 @@ func writeBase64(b *bytes.Buffer, data []byte) {
 		enc = enc[76:]
 	}
 	b.WriteString(enc + "\r\n")
+}
+
+// fileStem names an invoice's attachments: 发票代码_发票号码, or a 数电 invoice's 20-digit
+// number alone.
+func fileStem(inv *invoice.Invoice) string {
+	if inv.Code == "" {
+		return inv.Number
+	}
+	return inv.Code + "_" + inv.Number
 }

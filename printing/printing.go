@@ -227,7 +227,7 @@ func Sheets(invs []*invoice.Invoice, paper Paper, progress func(done, total int)
 	for i, inv := range invs {
 		d, err := pdf.Layout(inv, pdf.Options{Seal: true})
 		if err != nil {
-			return nil, fmt.Errorf("invoice %s:%s: %w", inv.Code, inv.Number, err)
+			return nil, fmt.Errorf("invoice %s: %w", invoice.Ref(inv.Code, inv.Number), err)
 		}
 		for k := range d.Pages {
 			pg := &d.Pages[k]
@@ -312,7 +312,7 @@ func Print(ctx context.Context, sp Spooler, req Request) (*Result, error) {
 	}
 	refs := make([]string, len(req.Invoices))
 	for i, inv := range req.Invoices {
-		refs[i] = inv.Code + ":" + inv.Number
+		refs[i] = invoice.Ref(inv.Code, inv.Number) // a 数电 invoice: its number alone
 	}
 	title := "发票 " + refs[0]
 	if len(refs) > 1 {

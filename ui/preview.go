@@ -71,6 +71,16 @@ const draftCode = "000000000000"
 // fills are shown as placeholders.
 func draftForPreview(d *invoice.Invoice) *invoice.Invoice {
 	p := *d
+	if d.Kind.Digital() {
+		// A 数电 draft: a 20-digit number of zeros but for the region, the seller's
+		// province (digits 3–4 of its credit code), which the 监制 mark names.
+		region := "00"
+		if len(d.Seller.TaxID) == 18 {
+			region = d.Seller.TaxID[2:4]
+		}
+		p.Issued = invoice.Issued{Number: "00" + region + strings.Repeat("0", 16)}
+		return &p
+	}
 	p.Issued = invoice.Issued{Code: draftCode, Number: "00000000", Machine: "000000000000",
 		CheckCode: "00000000000000000000"}
 	return &p
@@ -107,7 +117,11 @@ func askSavePDF(win fyne.Window, ws *Workstation, inv *invoice.Invoice) {
 		}
 		showInfo(win, lang.L("已保存"), path)
 	}, win)
-	d.SetFileName(fmt.Sprintf("发票_%s_%s.pdf", inv.Code, inv.Number))
+	if inv.Code == "" {
+		d.SetFileName(fmt.Sprintf("发票_%s.pdf", inv.Number)) // a 数电 invoice
+	} else {
+		d.SetFileName(fmt.Sprintf("发票_%s_%s.pdf", inv.Code, inv.Number))
+	}
 	// The same dialog saves the OFD: the clerk picks the .ofd type or names the file so.
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".ofd"}))
 	inDocuments(d).Show()

@@ -24,6 +24,14 @@ type ChannelState struct {
 	OldestPending time.Time
 	OfflineHours  int
 	Locks         []string // why issuing is refused now, in Chinese; empty when it is not
+	// Digital marks the digital channel (docs/digital.md): no machine; NextNumber is the
+	// 20-digit number, StockLeft the numbers held, and the quota of Period and the upload
+	// deadline are set.
+	Digital        bool
+	Period         string // the quota's month, YYYY-MM
+	QuotaHeld      invoice.Money
+	QuotaUsed      invoice.Money
+	UploadDeadline time.Time
 }
 
 // ChannelLink is the channel's connection as the banner shows it.

@@ -17,6 +17,9 @@ import (
 // ChannelState reads the channel's state for the home screen: identity, stock, offline
 // counters and why it would refuse to issue now.
 func (s *Service) ChannelState(ctx context.Context) (ChannelState, error) {
+	if s.w.Digital != nil {
+		return s.w.digitalState(ctx)
+	}
 	c, err := s.w.Link.Client()
 	if err != nil {
 		return ChannelState{}, err
@@ -47,10 +50,21 @@ func (s *Service) ChannelState(ctx context.Context) (ChannelState, error) {
 
 // Panel is the administrator's device panel; it follows the link, so the device may come
 // and go. A channel without a device (数电) will answer nil: no panel.
-func (s *Service) Panel() *DevicePanel { return &DevicePanel{s.w.Link} }
+func (s *Service) Panel() *DevicePanel {
+	if s.w.Digital != nil {
+		return nil
+	}
+	return &DevicePanel{s.w.Link}
+}
 
-// Link is the channel's connection now, as the banner shows it.
-func (s *Service) Link() ChannelLink { return LinkView(s.w.Link.State()) }
+// Link is the channel's connection now, as the banner shows it; the digital channel is
+// always there (it is a file beside the store).
+func (s *Service) Link() ChannelLink {
+	if s.w.Digital != nil {
+		return ChannelLink{Connected: true, Port: "数电"}
+	}
+	return LinkView(s.w.Link.State())
+}
 
 // RetryDevice asks for a new attempt to reach the device now.
 func (s *Service) RetryDevice() { s.w.Link.Retry() }

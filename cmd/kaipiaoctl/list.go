@@ -45,7 +45,7 @@ func listed(rec *workstation.Record) listedJSON {
 	l := listedJSON{issuedJSON: issuedLine(invoice.Outcome{Invoice: rec.Invoice}), Status: "issued",
 		Sync: string(rec.Sync), SyncError: rec.SyncError, Buyer: rec.Invoice.Buyer.Name}
 	if r := rec.Invoice.Red; r != nil {
-		l.RedOf = r.Code + ":" + r.Number
+		l.RedOf = invoice.Ref(r.Code, r.Number)
 	}
 	return l
 }
@@ -170,7 +170,7 @@ func runShow(e *env, args []string) int {
 			return exitUsage
 		}
 		for _, r := range reds {
-			out.Reds = append(out.Reds, r.Code+":"+r.Number)
+			out.Reds = append(out.Reds, invoice.Ref(r.Code, r.Number))
 		}
 		writeJSON(e.stdout, out, len(recs) == 1)
 	}
