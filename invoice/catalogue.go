@@ -611,6 +611,40 @@ var startMessages = map[string]Message{
 	"pki.demo":     {Zh: "已生成演示证书（{n}个文件）；服务平台的部分在 {dir}", En: "demo certificates made ({n} files); the platform's part is in {dir}"},
 }
 
+// digitalMessages are the digital channel's (数电票: digital/, workstation, the slips).
+var digitalMessages = map[string]Message{
+	"refused.digital_kind": {
+		Zh: "本数据目录使用数电票渠道开票，不能开具{title}",
+		En: "this data folder issues 数电票 (--channel digital), not {kind}"},
+	"refused.digital_quota": {
+		Zh: "本月授信额度不足：剩余 ¥{left}，本张发票不含税金额 ¥{amount}；请获取额度：digital fetch --quota",
+		En: "the quota left for {period} is {left}, the invoice needs {amount}"},
+	"digital.no_quota": {
+		Zh: "本月（{period}）没有可用的授信额度，请先获取额度（digital fetch --quota）",
+		En: "no quota is held for {period}: fetch some (digital fetch --quota)"},
+	"digital.not_fetched": {
+		Zh: "尚未从平台获取号码和额度（digital fetch）",
+		En: "no numbers or quota fetched from the platform yet (digital fetch)"},
+	"digital.deadline_passed": {
+		Zh: "已超过上传截止时间 {at}，请先同步已开发票并重新获取（sync，digital fetch）",
+		En: "the upload deadline {at} has passed: sync the issued invoices and fetch again (sync, digital fetch)"},
+	"digital.no_numbers": {
+		Zh: "没有可用的数电票号码，请先获取号码",
+		En: "no digital invoice numbers held: fetch some first"},
+	"digital.fetch_args": {
+		Zh: "获取号码数量应为0至{max}，额度不能为负",
+		En: "numbers {numbers} must be 0–{max}, quota {quota} not negative"},
+	"digital.seller_mismatch": {
+		Zh: "销方纳税人识别号 {seller} 与企业证书的 {cert} 不一致",
+		En: "the seller's tax ID {seller} is not the enterprise certificate's {cert}: the platform would refuse every invoice"},
+	"channel.unknown": {
+		Zh: "开票渠道“{value}”无效：应为 device（税控设备）或 digital（数电票）",
+		En: "channel {value:q} must be device or digital"},
+	"slip.reason": {
+		Zh: "冲红原因 {value} 应为 开票有误、销货退回、服务中止 或 销售折让（或 1–4）",
+		En: "reason {value} must be one of the four or 1-4"},
+}
+
 // hints are advice the programs add to an error.
 var hints = map[string]Message{
 	"hint.reconcile": {
@@ -657,7 +691,7 @@ var problems = map[string]Message{
 
 // init merges the sections into the catalogue: one map, one lookup, one test.
 func init() {
-	for _, section := range []map[string]Message{ruleMessages, sentinels, problems, hints, storeMessages, deviceMessages, printMessages, linkMessages, uiMessages, exportMessages, startMessages} {
+	for _, section := range []map[string]Message{ruleMessages, sentinels, problems, hints, storeMessages, deviceMessages, printMessages, linkMessages, uiMessages, exportMessages, startMessages, digitalMessages} {
 		for k, m := range section {
 			if _, dup := catalogue[k]; dup {
 				panic("invoice: catalogue key " + k + " given twice")

@@ -1,8 +1,7 @@
 package store
 
 import (
-	"fmt"
-
+	"github.com/kaipiao/kaipiao/invoice"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -29,7 +28,7 @@ func (s *DB) Channel() (string, error) {
 // SetChannel saves the data folder's issuing channel, with an audit entry.
 func (s *DB) SetChannel(ch, operator string) error {
 	if ch != ChannelDevice && ch != ChannelDigital {
-		return fmt.Errorf("开票渠道“%s”无效：应为 device（税控设备）或 digital（数电票） (channel %q must be device or digital)", ch, ch)
+		return invoice.NewProblem(nil, "channel.unknown", invoice.Args{"value": ch}, nil)
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
 		if string(tx.Bucket(bMeta).Get(keyChannel)) == ch {
