@@ -71,8 +71,7 @@ func runMasterData(e *env, what string, args []string) int {
 	} else {
 		var data []byte
 		if data, err = orderfile.ReadFile(file); err != nil {
-			// Every bad cell as 第N行“列”“值” (docs/cli.md): the catalogue's Chinese.
-			fmt.Fprintf(e.stderr, "kaipiaoctl %s import: %s\n", what, invoice.Explain(invoice.Chinese, err))
+			fmt.Fprintf(e.stderr, "kaipiaoctl %s import: %v\n", what, err)
 			return exitUsage
 		}
 		if what == "buyers" {
@@ -81,7 +80,8 @@ func runMasterData(e *env, what string, args []string) int {
 			n, err = svc.ImportGoods(data)
 		}
 		if err != nil {
-			fmt.Fprintf(e.stderr, "kaipiaoctl %s import: %s: %v\n", what, file, err)
+			// Every bad cell as 第N行“列”“值” (docs/cli.md): the catalogue's Chinese.
+			fmt.Fprintf(e.stderr, "kaipiaoctl %s import: %s: %s\n", what, file, invoice.Explain(invoice.Chinese, err))
 			return exitRefused
 		}
 	}
