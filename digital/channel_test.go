@@ -54,7 +54,7 @@ func (f *fakePlatform) DigitalReturn(_ context.Context, r upload.DigitalReturn) 
 	f.calls++
 	ans, ok := f.returns[r.ID]
 	if !ok {
-		ans = upload.DigitalReturnAnswer{ID: r.ID, Quota: r.Quota, Unused: r.Unused}
+		ans = upload.DigitalReturnAnswer(r)
 		f.returns[r.ID] = ans
 	}
 	if err := f.failNext; err != nil {

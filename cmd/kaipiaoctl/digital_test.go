@@ -95,7 +95,6 @@ type digitalRig struct {
 	dir, data, platData string
 	tax                 string
 	plat                *platformProc
-	platformURL         func() string
 }
 
 func newDigitalRig(t *testing.T, monthQuota string) *digitalRig {
