@@ -652,6 +652,9 @@ var digitalMessages = map[string]Message{
 	"channel.unknown": {
 		Zh: "开票渠道“{value}”无效：应为 device（税控设备）或 digital（数电票）",
 		En: "channel {value:q} must be device or digital"},
+	"channel.open_requests": {
+		Zh: "不能切换开票渠道：有 {n} 张发票的开具结果尚未确认，请先在原渠道下运行 reconcile",
+		En: "cannot switch from {old} to {new}: {n} request(s) are still open; run `kaipiaoctl reconcile` first"},
 	"slip.reason": {
 		Zh: "冲红原因 {value} 应为 开票有误、销货退回、服务中止 或 销售折让（或 1–4）",
 		En: "reason {value} must be one of the four or 1-4"},

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"fmt"
+
 	"github.com/kaipiao/kaipiao/invoice"
 	bolt "go.etcd.io/bbolt"
 )
@@ -42,8 +44,7 @@ func (s *DB) SetChannel(ch, operator string) error {
 				return nil
 			}
 		} else if n := tx.Bucket(bIntents).Stats().KeyN; n > 0 {
-			return fmt.Errorf("不能切换开票渠道：有 %d 张发票的开具结果尚未确认，请先在原渠道下运行 reconcile "+
-				"(cannot switch from %s to %s: %d request(s) are still open; run `kaipiaoctl reconcile` first)", n, old, ch, n)
+			return invoice.NewProblem(nil, "channel.open_requests", invoice.Args{"n": fmt.Sprint(n), "old": old, "new": ch}, nil)
 		}
 		if err := tx.Bucket(bMeta).Put(keyChannel, []byte(ch)); err != nil {
 			return err
