@@ -655,6 +655,24 @@ var digitalMessages = map[string]Message{
 	"channel.open_requests": {
 		Zh: "不能切换开票渠道：有 {n} 张发票的开具结果尚未确认，请先在原渠道下运行 reconcile",
 		En: "cannot switch from {old} to {new}: {n} request(s) are still open; run `kaipiaoctl reconcile` first"},
+	"slip.number": {
+		Zh: "确认单编号 {value} 应为20位数字",
+		En: "the slip number {value} must be 20 digits"},
+	"slip.state": {
+		Zh: "确认单 {slip} 状态为 {state} {state_text}，不能开具红字发票（须为 01 无需确认 或 04 购销双方已确认）",
+		En: "slip {slip} is in state {state}: no red invoice (it must be 01 or 04)"},
+	"slip.used": {
+		Zh: "确认单 {slip} 已开具红字发票 {red}",
+		En: "slip {slip} has yielded red invoice {red}"},
+	"slip.blue_elsewhere": {
+		Zh: "蓝字发票 {blue} 不在本机：红字发票由开具蓝字发票的销方开具",
+		En: "blue invoice {blue} is not in this workstation: the seller who issued it issues the red one"},
+	"slip.seller": {
+		Zh: "确认单 {slip} 的销方是 {slip_seller}，本机开具的蓝字发票销方是 {seller}",
+		En: "slip {slip} names seller {slip_seller}, the blue invoice here was issued by {seller}"},
+	"slip.amounts": {
+		Zh: "本机可冲红 {amount} + {tax} = {total}，与确认单 {slip} 的 {slip_amount} + {slip_tax} = {slip_total} 不符",
+		En: "the red invoice would be {amount} + {tax} = {total}, slip {slip} states {slip_amount} + {slip_tax} = {slip_total}"},
 	"slip.reason": {
 		Zh: "冲红原因 {value} 应为 开票有误、销货退回、服务中止 或 销售折让（或 1–4）",
 		En: "reason {value} must be one of the four or 1-4"},

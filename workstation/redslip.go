@@ -61,22 +61,22 @@ func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark st
 		return invoice.Outcome{Invoice: done, Replayed: true}, nil
 	}
 	if !upload.SlipUsable(s.State) {
-		return invoice.Outcome{}, fmt.Errorf("%w: 确认单 %s 状态为 %s %s，不能开具红字发票（须为 01 无需确认 或 04 购销双方已确认）; slip %s is in state %s",
-			invoice.ErrRefused, s.Number, s.State, s.StateText, s.Number, s.State)
+		return invoice.Outcome{}, invoice.NewProblem(invoice.ErrRefused, "slip.state",
+			invoice.Args{"slip": s.Number, "state": s.State, "state_text": s.StateText}, nil)
 	}
 	if s.RedNumber != "" {
-		return invoice.Outcome{}, fmt.Errorf("%w: 确认单 %s 已开具红字发票 %s; slip %s has yielded red invoice %s",
-			invoice.ErrRefused, s.Number, s.RedNumber, s.Number, s.RedNumber)
+		return invoice.Outcome{}, invoice.NewProblem(invoice.ErrRefused, "slip.used", invoice.Args{"slip": s.Number, "red": s.RedNumber}, nil)
 	}
 	blue, found, err := w.Store.IssuedByNumber(s.BlueCode, s.Blue)
 	if err != nil {
 		return invoice.Outcome{}, err
 	}
 	if !found {
-		return invoice.Outcome{}, fmt.Errorf("%s: %w (红字发票由开具蓝字发票的销方开具)", s.BlueName(), invoice.ErrBlueNotFound)
+		return invoice.Outcome{}, invoice.NewProblem(invoice.ErrBlueNotFound, "slip.blue_elsewhere", invoice.Args{"blue": s.BlueName()}, nil)
 	}
 	if blue.Seller.TaxID != s.SellerTaxID {
-		return invoice.Outcome{}, fmt.Errorf("%w: 确认单 %s 的销方是 %s，本机开具的蓝字发票销方是 %s", invoice.ErrRefused, s.Number, s.SellerTaxID, blue.Seller.TaxID)
+		return invoice.Outcome{}, invoice.NewProblem(invoice.ErrRefused, "slip.seller",
+			invoice.Args{"slip": s.Number, "slip_seller": s.SellerTaxID, "seller": blue.Seller.TaxID}, nil)
 	}
 	if err := w.checkSlipAmounts(blue, o, s); err != nil {
 		return invoice.Outcome{}, err
@@ -105,9 +105,8 @@ func (w *Workstation) checkSlipAmounts(blue *invoice.Invoice, o *invoice.Order, 
 	}
 	t := red.Totals()
 	if t.Amount.String() != s.Amount || t.Tax.String() != s.Tax || t.Total.String() != s.Total {
-		return fmt.Errorf("%w: 本机可冲红 %s + %s = %s，与确认单 %s 的 %s + %s = %s 不符; the red invoice would be %s + %s = %s, slip %s states %s + %s = %s",
-			invoice.ErrRefused, t.Amount, t.Tax, t.Total, s.Number, s.Amount, s.Tax, s.Total,
-			t.Amount, t.Tax, t.Total, s.Number, s.Amount, s.Tax, s.Total)
+		return invoice.NewProblem(invoice.ErrRefused, "slip.amounts", invoice.Args{"amount": t.Amount.String(), "tax": t.Tax.String(),
+			"total": t.Total.String(), "slip": s.Number, "slip_amount": s.Amount, "slip_tax": s.Tax, "slip_total": s.Total}, nil)
 	}
 	return nil
 }
