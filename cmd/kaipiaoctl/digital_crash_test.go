@@ -17,6 +17,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/platform"
+	"github.com/kaipiao/kaipiao/platform/platformtest"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/workstation"
 )
@@ -220,10 +221,7 @@ func TestDigitalChannelSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 
 	// The platform: the same invoices, once each; every number assigned is used or
 	// given back, never both, never neither; the quota out is what the invoices used.
-	pdb, err := platform.OpenDB(r.platData)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pdb := platformtest.Open(t, r.platData)
 	defer pdb.Close()
 	held := map[string]int{}
 	if err := pdb.Invoices(r.tax, func(s *platform.Stored) error { held[s.Number]++; return nil }); err != nil {
