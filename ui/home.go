@@ -33,6 +33,7 @@ type homeScreen struct {
 	offlineTimeText *widget.Label
 	queue, today    *widget.Label
 	retry           *widget.Button // shown when the platform refused invoices
+	digital         *digitalCard   // in place of the device's card on the digital channel
 }
 
 func newHomeScreen(u *UI) *homeScreen {
@@ -50,8 +51,13 @@ func newHomeScreen(u *UI) *homeScreen {
 	refresh := widget.NewButton(lang.L("刷新"), h.refresh)
 	h.retry = widget.NewButton(lang.L("重新上传失败的发票"), h.retryDead)
 	h.retry.Hide()
+	var channel fyne.CanvasObject = widget.NewCard(lang.L("税控设备"), "", container.NewVBox(h.device, h.stock, h.offlineText, h.offline, h.offlineTimeText, h.offlineTime, h.locks))
+	if channelOf(u.ws) == ChannelDigital {
+		h.digital = newDigitalCard(u)
+		channel = h.digital.content
+	}
 	h.content = container.NewVBox(
-		widget.NewCard(lang.L("税控设备"), "", container.NewVBox(h.device, h.stock, h.offlineText, h.offline, h.offlineTimeText, h.offlineTime, h.locks)),
+		channel,
 		widget.NewCard(lang.L("数据同步"), "", container.NewVBox(h.queue, h.retry)),
 		widget.NewCard(lang.L("今日开票"), "", h.today),
 		container.NewHBox(refresh),
@@ -62,6 +68,9 @@ func newHomeScreen(u *UI) *homeScreen {
 // refresh reads the device and the store in the background and shows what it found.
 func (h *homeScreen) refresh() {
 	ws := h.u.ws
+	if h.digital != nil {
+		h.digital.refresh()
+	}
 	h.pass++
 	pass := h.pass
 	ready, reason := h.u.deviceReady(), h.u.noDeviceReason() // read on the UI goroutine

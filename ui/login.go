@@ -57,7 +57,17 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 	for _, it := range conn.items() {
 		form.AppendItem(it)
 	}
+	ch := setupChannel(ws, conn)
 	submit := func() {
+		// The channel first: saving it again on a second try is harmless, and the
+		// screens built after the log-in are the chosen channel's.
+		if ch != nil {
+			if err := ws.SetChannel(ch.channel()); err != nil {
+				problem.SetText(err.Error())
+				return
+			}
+			ws.Channel = ch.channel()
+		}
 		// Names, IDs and addresses are trimmed: a space around them cannot be meant, and
 		// would make the administrator's name one nobody can type again.
 		p := invoice.Party{Name: name.trimmed(), TaxID: taxID.trimmed(), AddressPhone: addr.trimmed(), BankAccount: bank.trimmed()}
@@ -78,9 +88,14 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 	for _, e := range []*entry{admin, pass, again, name, taxID, addr, bank, conn.platform} {
 		e.OnSubmitted = func(string) { submit() }
 	}
+	body := fyne.CanvasObject(form)
+	if ch != nil {
+		// Beside the form: the explanation is long, the window not tall (1366 × 728).
+		body = container.NewGridWithColumns(2, form, widget.NewCard(lang.L("开票方式"), "", ch.content))
+	}
 	win.SetContent(container.NewPadded(container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("首次使用：设置管理员和销售方"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		form, problem, container.NewHBox(layout.NewSpacer(), finish))))
+		body, problem, container.NewHBox(layout.NewSpacer(), finish))))
 	bindWindowKeys(win, nil)
 	win.Canvas().Focus(admin)
 }
