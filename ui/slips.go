@@ -90,7 +90,7 @@ func newSlipScreen(u *UI) *slipScreen {
 	s.redBtn = newButton(lang.L("开具红字发票"), s.askRed)
 	s.redBtn.Importance = widget.HighImportance
 	s.clearSelection()
-	top := container.NewHBox(widget.NewLabel(lang.L("确认单")), s.dir, s.requestBtn, s.reloadBtn, s.status)
+	top := container.NewHBox(widget.NewLabel(lang.L("确认单")), sized(s.dir, 260), s.requestBtn, s.reloadBtn, s.status)
 	split := container.NewVSplit(s.table, container.NewBorder(nil,
 		container.NewHBox(s.confirmBtn, s.refuseBtn, s.withdrawBtn, s.redBtn, s.note), nil, nil, container.NewVScroll(s.detail)))
 	split.Offset = 0.55

@@ -1,0 +1,198 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/invoice"
+)
+
+// selectSlip selects the slip id in the list, as the arrow keys would.
+func selectSlip(t *testing.T, s *slipScreen, id string) {
+	t.Helper()
+	for i := range s.slips {
+		if s.slips[i].ID == id {
+			s.table.Select(widget.TableCellID{Row: i, Col: 0})
+			return
+		}
+	}
+	t.Fatalf("slip %s not listed", id)
+}
+
+// enabled lists which of the slip actions are on.
+func enabled(s *slipScreen) string {
+	var on []string
+	for _, b := range []*button{s.confirmBtn, s.refuseBtn, s.withdrawBtn, s.redBtn} {
+		if !b.Disabled() {
+			on = append(on, b.Text)
+		}
+	}
+	return strings.Join(on, ",")
+}
+
+// Issue 18, the 红字确认单 screen: incoming slips are confirmed or refused, the seller
+// issues the red invoice of a confirmed one; an outgoing request (as buyer: an amount of
+// another enterprise's invoice) is made and withdrawn — by keyboard, each action offered
+// only where it applies, with the reason beside it where it does not.
+func TestSlipScreenAnswersRequestsAndIssuesRed(t *testing.T) {
+	ws, _, slips := newDigitalWorkstation(t)
+	// The buyer of our invoice asks to reverse it; another seller asks us, its buyer.
+	ofOurs := slips.incoming("26357000000000000003", false, 500_00, SlipBuyerAsked)
+	ofTheirs := slips.incoming("26117000000000000777", true, 200_00, SlipSellerAsked)
+	u, w := newTestUISized(t, ws)
+	s := u.slips
+	if !u.ShowSlips(true) {
+		t.Fatal("no slip screen")
+	}
+	eventually(t, "the incoming slips", func() bool { return len(s.slips) == 2 })
+	if w.Canvas().Focused() != s.table {
+		t.Error("the list must have the focus: the arrows go through the slips at once")
+	}
+	selectSlip(t, s, ofOurs.ID)
+	if got := enabled(s); got != "确认,拒绝" {
+		t.Fatalf("a slip waiting for us: %q on", got)
+	}
+	if !strings.Contains(s.detail.Text, "购方录入待购方确认") && !strings.Contains(s.detail.Text, "购方录入待销方确认") {
+		t.Errorf("details %q", s.detail.Text)
+	}
+	if !strings.Contains(s.detail.Text, "2026-12-02 09:30 前未确认即作废") {
+		t.Errorf("the details must say when the slip expires: %q", s.detail.Text)
+	}
+	screenshot(t, w, "digital-3-slips")
+
+	// Confirm: asked first, Enter confirms; the slip stays selected, and we, the seller,
+	// may issue its red invoice now.
+	w.Canvas().Focus(s.confirmBtn)
+	key(w, fyne.KeyReturn)
+	if !strings.Contains(dialogText(w), ofOurs.ID) {
+		t.Fatalf("the confirmation names the slip: %q", dialogText(w))
+	}
+	key(w, fyne.KeyReturn)
+	eventually(t, "confirmed", func() bool { return slips.slip(t, ofOurs.ID).State == SlipConfirmed })
+	dismissDialogs(w)
+	eventually(t, "the list read again", func() bool { return s.selected != nil && s.selected.State == SlipConfirmed })
+	if got := enabled(s); got != "开具红字发票" {
+		t.Fatalf("a confirmed slip of our invoice: %q on", got)
+	}
+	w.Canvas().Focus(s.redBtn)
+	key(w, fyne.KeyReturn)
+	if txt := dialogText(w); !strings.Contains(txt, "26357000000000000003") || !strings.Contains(txt, "¥530.00") {
+		t.Fatalf("the red confirmation %q", txt)
+	}
+	key(w, fyne.KeyReturn)
+	eventually(t, "the red invoice", func() bool { return slips.slip(t, ofOurs.ID).Red != "" })
+	red := slips.slip(t, ofOurs.ID).Red
+	eventually(t, "the red invoice told", func() bool { return strings.Contains(dialogText(w), "红字发票 "+red) })
+	dismissDialogs(w)
+	eventually(t, "the red invoice shown", func() bool { return s.selected != nil && s.selected.Red == red })
+	if enabled(s) != "" || !strings.Contains(s.note.Text, "已开具红字发票 "+red) {
+		t.Fatalf("a slip used: %q on, note %q", enabled(s), s.note.Text)
+	}
+
+	// Refuse the other seller's: void, nothing to do with it any more.
+	selectSlip(t, s, ofTheirs.ID)
+	s.askAnswer(SlipRefuse)
+	key(w, fyne.KeyReturn)
+	eventually(t, "refused", func() bool { return slips.slip(t, ofTheirs.ID).State == SlipBuyerRefused })
+	dismissDialogs(w)
+	eventually(t, "the refusal shown", func() bool { return s.selected != nil && s.selected.State == SlipBuyerRefused })
+	if enabled(s) != "" || !strings.Contains(s.note.Text, "已作废") {
+		t.Fatalf("a void slip: %q on, note %q", enabled(s), s.note.Text)
+	}
+
+	// As buyer, request a slip for ¥300 of another enterprise's invoice, by keyboard: a
+	// wrong number is refused naming it and the rule; the request lands among ours.
+	u.ShowSlips(false)
+	eventually(t, "our slips", func() bool { return s.status.Text == "" && len(s.slips) == 0 })
+	w.Canvas().Focus(s.requestBtn)
+	key(w, fyne.KeyReturn)
+	number := focusedEntry(t, w)
+	typeText(w, "2611700000000000012")
+	key(w, fyne.KeyReturn)
+	if txt := dialogText(w); !strings.Contains(txt, "蓝字发票号码“2611700000000000012”无效：数电票号码为20位数字") {
+		t.Fatalf("the dialog says %q", txt)
+	}
+	number.SetText("26117000000000000123")
+	tab(w, 1) // the scope: → to 部分金额
+	key(w, fyne.KeyRight)
+	tab(w, 1) // the reason: → 开票有误 … 销售折让
+	for range 4 {
+		key(w, fyne.KeyRight)
+	}
+	tab(w, 1) // the amount
+	typeText(w, "300")
+	key(w, fyne.KeyReturn)
+	eventually(t, "the request", func() bool { return len(s.slips) == 1 && s.selected != nil })
+	mine := s.slips[0]
+	if mine.Blue != "26117000000000000123" || mine.Amount != 300_00 || mine.Reason != invoice.ReasonDiscount ||
+		mine.State != SlipBuyerAsked || mine.Whole {
+		t.Fatalf("the slip made: %+v", mine)
+	}
+	if !strings.Contains(dialogText(w), "已提交红字确认单 "+mine.ID) {
+		t.Fatalf("the request told %q", dialogText(w))
+	}
+	dismissDialogs(w)
+	if got := enabled(s); got != "撤销" || s.note.Text != "等待对方确认" {
+		t.Fatalf("our slip waiting for the seller: %q on, note %q", got, s.note.Text)
+	}
+	s.askAnswer(SlipWithdraw)
+	key(w, fyne.KeyReturn)
+	eventually(t, "withdrawn", func() bool { return slips.slip(t, mine.ID).State == SlipWithdrawn })
+}
+
+func TestSlipFormNamesFieldValueAndRule(t *testing.T) {
+	blue := &invoice.Invoice{Issued: invoice.Issued{Number: "26357000000000000003"},
+		Lines: []invoice.Line{{Name: "软件", Amount: 1000_00}, {Name: "服务", Amount: 500_00}}}
+	for _, c := range []struct {
+		f    slipForm
+		want string
+	}{
+		{slipForm{number: "123", reason: 0}, "蓝字发票号码“123”无效"},
+		{slipForm{number: "26357000000000000003", reason: -1}, "请选择冲红原因"},
+		{slipForm{number: "26357000000000000003", scope: scopeLines}, "请选择要冲红的商品行"},
+		{slipForm{number: "26357000000000000003", scope: scopeAmount, amount: "0"}, "红冲金额“0”无效"},
+		{slipForm{number: "26357000000000000003", scope: scopeAmount, amount: "1500.01"}, "超过蓝字发票的金额 ¥1,500.00"},
+	} {
+		if _, err := c.f.request(blue); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q", c.f, err, c.want)
+		}
+	}
+	r, err := slipForm{number: "26357000000000000003", scope: scopeLines, lines: []int{2}, reason: 1}.request(blue)
+	if err != nil || len(r.Lines) != 1 || r.Lines[0] != 2 || r.Reason != invoice.ReasonReturn || r.Amount != 0 {
+		t.Fatalf("%+v %v", r, err)
+	}
+	r, err = slipForm{number: "26357000000000000003", scope: scopeQuick, reason: 0}.request(blue)
+	if err != nil || !r.Quick {
+		t.Fatalf("quick: %+v %v", r, err)
+	}
+}
+
+// The actions follow the slip's state and which side this enterprise is on.
+func TestSlipActionsByStateAndSide(t *testing.T) {
+	for _, c := range []struct {
+		sl   Slip
+		want string
+	}{
+		{Slip{Incoming: true, BySeller: false, State: SlipBuyerAsked}, "confirm,refuse"},
+		{Slip{Incoming: false, BySeller: true, State: SlipSellerAsked}, "withdraw"},
+		{Slip{Incoming: false, BySeller: true, State: SlipConfirmed}, "withdraw,red"},
+		{Slip{Incoming: false, BySeller: true, State: SlipNoConfirm}, "red"},
+		{Slip{Incoming: false, BySeller: false, State: SlipConfirmed}, "withdraw"}, // the buyer: no red
+		{Slip{Incoming: true, BySeller: true, State: SlipConfirmed}, ""},           // the buyer, who confirmed
+		{Slip{Incoming: false, BySeller: true, State: SlipConfirmed, Red: "26357000000000000999"}, ""},
+		{Slip{Incoming: true, BySeller: false, State: SlipExpired}, ""},
+	} {
+		can := slipActions(c.sl)
+		var on []string
+		for _, a := range []SlipAction{SlipConfirm, SlipRefuse, SlipWithdraw, "red"} {
+			if can[a] {
+				on = append(on, string(a))
+			}
+		}
+		if got := strings.Join(on, ","); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.sl, got, c.want)
+		}
+	}
+}
