@@ -40,6 +40,19 @@ func putI64(b []byte, v int64) []byte { return binary.BigEndian.AppendUint64(b, 
 // SealTime is the issue time as sealed: YYYYMMDDhhmmss in Beijing time.
 func SealTime(t time.Time) string { return t.In(invoice.Beijing).Format("20060102150405") }
 
+// sealKind is the kind's byte in the sealed core: the device's kind codes, and 3 and 4
+// for the digital channel's kinds (docs/digital.md), which the enterprise signs over the
+// same core and which never travel to a device.
+func sealKind(k invoice.Kind) byte {
+	switch k {
+	case invoice.KindDigitalOrdinary:
+		return 3
+	case invoice.KindDigitalSpecial:
+		return 4
+	}
+	return kindCodes[k]
+}
+
 // CoreFields returns the canonical bytes the device signs (PROTOCOL.md §7.1): the invoice's
 // identity, parties' tax IDs, totals and a digest of its lines. inv.Issued must carry
 // Machine, Code, Number and IssuedAt.
@@ -50,7 +63,7 @@ func CoreFields(inv *invoice.Invoice) []byte {
 	b = putStr(b, inv.Code)
 	b = putStr(b, inv.Number)
 	b = putStr(b, SealTime(inv.IssuedAt))
-	b = append(b, kindCodes[inv.Kind])
+	b = append(b, sealKind(inv.Kind))
 	b = putStr(b, inv.Seller.TaxID)
 	b = putStr(b, inv.Buyer.Name)
 	b = putStr(b, inv.Buyer.TaxID)

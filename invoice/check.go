@@ -15,6 +15,9 @@ type Config struct {
 	Limits   Limits    // the device's capabilities
 	Seller   Party     // the enterprise issuing the invoice
 	Operator string    // the logged-in operator: the default 开票人
+	// Digital says the data folder issues through the digital channel (docs/digital.md):
+	// an order's e-ordinary/e-special becomes digital-ordinary/digital-special.
+	Digital bool
 }
 
 // Checked is a valid order, computed: the whole order as one invoice, and the invoices
@@ -38,6 +41,10 @@ const (
 const (
 	redRemarkOrdinary = "对应正数发票代码:"
 	redRemarkSpecial  = "开具红字增值税专用发票信息表编号"
+	// A digital red invoice's remark (docs/digital.md "Red invoices"):
+	// 被红冲蓝字数电票号码：<number> 红字发票信息确认单编号：<slip>.
+	redRemarkDigital = "被红冲蓝字数电票号码："
+	redRemarkSlip    = "红字发票信息确认单编号："
 )
 
 var orderIDRE = regexp.MustCompile(`^[A-Za-z0-9_.\-]{1,40}$`)
@@ -149,10 +156,17 @@ func (c *checker) header() *Invoice {
 				fmt.Sprintf("order_id %q must be 1-40 characters of A-Z a-z 0-9 _ - .", o.OrderID))
 		}
 	}
-	switch o.Type {
-	case "", string(KindOrdinary):
-	case string(KindSpecial):
+	switch Kind(o.Type) {
+	case "", KindOrdinary:
+	case KindSpecial:
 		inv.Kind = KindSpecial
+	case KindDigitalOrdinary, KindDigitalSpecial:
+		inv.Kind = Kind(o.Type)
+		if !c.cfg.Digital && !c.bad["type"] {
+			c.add("type", "type.channel", o.Type,
+				fmt.Sprintf("发票类型“%s”是数电票，本数据目录使用税控设备开票（--channel device）", o.Type),
+				fmt.Sprintf("type %q is a digital invoice, but this data folder issues through a tax-control device", o.Type))
+		}
 	default:
 		if !c.bad["type"] {
 			c.add("type", "type.unknown", o.Type,
@@ -160,8 +174,11 @@ func (c *checker) header() *Invoice {
 				fmt.Sprintf("type %q must be e-ordinary or e-special", o.Type))
 		}
 	}
+	if c.cfg.Digital {
+		inv.Kind = inv.Kind.Digitalized()
+	}
 	if o.RedOf == nil { // a red invoice's buyer is the blue invoice's
-		c.buyer(inv.Kind == KindSpecial)
+		c.buyer(inv.Kind.Special())
 	}
 	c.remark("remark", o.Remark)
 	c.text("payee", o.Payee, maxPersonBytes, false)
@@ -208,7 +225,7 @@ func validEmail(s string) bool {
 // phrases only a red invoice may carry.
 func (c *checker) remark(path, s string) {
 	c.textLimit(path, s, c.cfg.Limits.RemarkBytes, false, true)
-	for _, p := range []string{redRemarkOrdinary, strings.TrimSuffix(redRemarkOrdinary, ":"), redRemarkSpecial} {
+	for _, p := range []string{redRemarkOrdinary, strings.TrimSuffix(redRemarkOrdinary, ":"), redRemarkSpecial, redRemarkDigital, redRemarkSlip} {
 		if strings.Contains(s, p) {
 			c.add(path, "remark.reserved", s,
 				fmt.Sprintf("备注不能自行填写“%s”：红字发票的对应信息由系统生成", p),

@@ -100,7 +100,7 @@ func (e *Engine) red(ctx context.Context, o *Order) (Outcome, error) {
 		return Outcome{}, err
 	} else if found && o.OrderID != "" {
 		if !sameRedRequest(done, o.RedOf) {
-			return Outcome{}, fmt.Errorf("red order %s (invoice %s:%s): %w", o.OrderID, done.Code, done.Number, ErrOrderChanged)
+			return Outcome{}, fmt.Errorf("red order %s (invoice %s): %w", o.OrderID, Ref(done.Code, done.Number), ErrOrderChanged)
 		}
 		return Outcome{Invoice: done, Replayed: true}, nil
 	}
@@ -114,7 +114,7 @@ func (e *Engine) red(ctx context.Context, o *Order) (Outcome, error) {
 		return Outcome{}, err
 	}
 	if !found {
-		return Outcome{}, fmt.Errorf("%s:%s: %w", r.Code, r.Number, ErrBlueNotFound)
+		return Outcome{}, fmt.Errorf("%s: %w", Ref(r.Code, r.Number), ErrBlueNotFound)
 	}
 	earlier, err := e.Store.RedsOf(r.Code, r.Number)
 	if err != nil {
@@ -218,12 +218,19 @@ func (e *Engine) issueDrafts(ctx context.Context, drafts []*Invoice, committed f
 		if err != nil {
 			return issued, fmt.Errorf("reading the device's stock: %w", err)
 		}
-		if next.Code == "" || next.Remaining <= 0 {
+		if next.Number == "" || next.Remaining <= 0 {
+			if kind.Digital() {
+				return issued, fmt.Errorf("%w: no digital invoice numbers held (没有可用的数电票号码，请先获取号码：digital fetch)", ErrRefused)
+			}
 			return issued, fmt.Errorf("%w: no %s invoice numbers left in stock (%s库存不足，请领购发票)", ErrRefused, kind, kind.Title())
 		}
 		// The code must name the invoice's own kind, or its title and QR type would
-		// contradict it (docs/rules.md "Invoice code").
-		if k, ok := KindOfCode(next.Code); !ok || k != kind {
+		// contradict it (docs/rules.md "Invoice code"); a 数电票 has none.
+		if kind.Digital() {
+			if next.Code != "" || !ValidDigitalNumber(next.Number) {
+				return issued, fmt.Errorf("%w: the channel offers %s for a %s invoice (%s不是数电票号码)", ErrRefused, Ref(next.Code, next.Number), kind, Ref(next.Code, next.Number))
+			}
+		} else if k, ok := KindOfCode(next.Code); !ok || k != kind {
 			return issued, fmt.Errorf("%w: the device offers code %s for a %s invoice (发票代码%s不是%s的代码)", ErrRefused, next.Code, kind, next.Code, kind.Title())
 		}
 		n := min(window, len(todo), next.Remaining)
@@ -301,16 +308,18 @@ func (e *Engine) issueDrafts(ctx context.Context, drafts []*Invoice, committed f
 	return issued, nil
 }
 
-// planWindow gives each draft its intent with consecutive expected numbers.
+// planWindow gives each draft its intent with consecutive expected numbers (of the
+// next number's width: 8 digits on a device, 20 on the digital channel). The window
+// never runs past the roll or segment: the caller bounds it by next.Remaining.
 func (e *Engine) planWindow(drafts []*Invoice, next NextNumber) ([]Intent, error) {
-	var start int
-	if _, err := fmt.Sscanf(next.Number, "%d", &start); err != nil {
-		return nil, fmt.Errorf("the device's next number %q: %w", next.Number, err)
-	}
 	intents := make([]Intent, len(drafts))
 	for i, d := range drafts {
+		n, ok := NumberPlus(next.Number, i)
+		if !ok {
+			return nil, fmt.Errorf("the device's next number %s: not digits, or %d past it overflows", Quote(next.Number), i)
+		}
 		intents[i] = Intent{RequestID: d.RequestID, OrderID: d.OrderID, PayloadHash: PayloadHash(d),
-			ExpectedCode: next.Code, ExpectedNumber: fmt.Sprintf("%08d", start+i), Operator: e.Operator,
+			ExpectedCode: next.Code, ExpectedNumber: n, Operator: e.Operator,
 			Created: time.Now(), Draft: d}
 	}
 	return intents, nil
@@ -416,7 +425,7 @@ func sameRedRequest(red *Invoice, r *RedRequest) bool {
 	if reason == 0 {
 		reason = ReasonError
 	}
-	if red.Red == nil || red.Red.Code != r.Code || red.Red.Number != r.Number || red.Red.Reason != reason {
+	if red.Red == nil || red.Red.Code != r.Code || red.Red.Number != r.Number || red.Red.Reason != reason || red.Red.Slip != r.Slip {
 		return false
 	}
 	if len(r.Lines) == 0 {

@@ -40,12 +40,17 @@ var (
 )
 
 // NextNumber is where the device's stock stands: the code and number the next invoice
-// takes, and how many numbers remain in that roll. An empty Code means no stock.
+// takes, and how many numbers remain in that roll (for the digital channel: in that
+// segment, with an empty Code). An empty Number means no stock.
 type NextNumber struct {
 	Code      string
 	Number    string
 	Remaining int
 }
+
+// Channel is the issuing-channel port: the tax-control device, or the digital channel's
+// software device (package digital, docs/digital.md). Device is its first name.
+type Channel = Device
 
 // Device is what the issuing engine needs of the tax-control device. Implementations
 // wrap their errors around ErrOutcomeUnknown, ErrRefused or ErrNumberMismatch.
@@ -55,7 +60,8 @@ type Device interface {
 	// Limits are the device's rule limits.
 	Limits(ctx context.Context) (Limits, error)
 	// Next tells where the stock of one kind of invoice stands: each kind has its own
-	// rolls. A kind without stock has an empty Code.
+	// rolls (the digital channel's kinds share its segments). A kind without stock has
+	// an empty Number.
 	Next(ctx context.Context, kind Kind) (NextNumber, error)
 	// Issue asks the device to issue draft (blue, or red when draft.Red is set) under
 	// requestID, taking the expected code and number. A repeated request ID returns the

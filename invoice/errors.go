@@ -94,6 +94,7 @@ var fieldLabels = map[string]string{
 	"number":             "发票号码",
 	"reason":             "冲红原因",
 	"notice":             "红字信息表编号",
+	"slip":               "红字发票信息确认单编号",
 	"line":               "行号",
 	"totals":             "合计",
 }

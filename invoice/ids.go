@@ -19,9 +19,16 @@ func ValidNumber(s string) bool { return isDigits(s, 8) }
 
 // CheckIdentity returns an error naming the field and the rule when an issued invoice's
 // code, number or machine number is not of its form. An invoice not yet issued (no
-// code) passes.
+// code, no number) passes. A 数电票 has no code and no machine number and a 20-digit
+// number (docs/digital.md).
 func CheckIdentity(code, number, machine string) error {
 	if code == "" && number == "" && machine == "" {
+		return nil
+	}
+	if code == "" && machine == "" {
+		if !ValidDigitalNumber(number) {
+			return fmt.Errorf("发票号码 %s: a digital invoice's number must be 20 digits", Quote(number))
+		}
 		return nil
 	}
 	switch {

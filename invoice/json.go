@@ -38,6 +38,7 @@ type redJSON struct {
 	Number string `json:"number"`
 	Reason int    `json:"reason"`
 	Notice string `json:"notice,omitempty"`
+	Slip   string `json:"slip,omitempty"`
 }
 
 type totalsJSON struct {
@@ -147,7 +148,7 @@ func (inv *Invoice) toJSON() invoiceJSON {
 		j.Signature = hex.EncodeToString(inv.Signature)
 	}
 	if inv.Red != nil {
-		j.RedOf = &redJSON{Code: inv.Red.Code, Number: inv.Red.Number, Reason: int(inv.Red.Reason), Notice: inv.Red.Notice}
+		j.RedOf = &redJSON{Code: inv.Red.Code, Number: inv.Red.Number, Reason: int(inv.Red.Reason), Notice: inv.Red.Notice, Slip: inv.Red.Slip}
 	}
 	for i := range inv.Lines {
 		l := &inv.Lines[i]
@@ -190,7 +191,7 @@ func (inv *Invoice) UnmarshalJSON(data []byte) error {
 		inv.Signature = sig
 	}
 	if j.RedOf != nil {
-		inv.Red = &RedLink{Code: j.RedOf.Code, Number: j.RedOf.Number, Reason: RedReason(j.RedOf.Reason), Notice: j.RedOf.Notice}
+		inv.Red = &RedLink{Code: j.RedOf.Code, Number: j.RedOf.Number, Reason: RedReason(j.RedOf.Reason), Notice: j.RedOf.Notice, Slip: j.RedOf.Slip}
 	}
 	inv.Lines = make([]Line, len(j.Lines))
 	for i, lj := range j.Lines {

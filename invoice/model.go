@@ -13,38 +13,79 @@ var Beijing = time.FixedZone("CST", 8*3600)
 // Kind is the type of invoice being issued.
 type Kind string
 
-// The kinds of invoice the workstation issues.
+// The kinds of invoice the workstation issues: through a tax-control device, or through
+// the digital channel (数电, docs/digital.md), whose invoices have a 20-digit number and
+// no 发票代码.
 const (
-	KindOrdinary Kind = "e-ordinary" // 电子普通发票
-	KindSpecial  Kind = "e-special"  // 电子专用发票
+	KindOrdinary        Kind = "e-ordinary"       // 电子普通发票
+	KindSpecial         Kind = "e-special"        // 电子专用发票
+	KindDigitalOrdinary Kind = "digital-ordinary" // 电子发票（普通发票）
+	KindDigitalSpecial  Kind = "digital-special"  // 电子发票（增值税专用发票）
 )
 
 // Title is the kind's name as printed on the invoice.
 func (k Kind) Title() string {
-	if k == KindSpecial {
+	switch k {
+	case KindSpecial:
 		return "电子专用发票"
+	case KindDigitalOrdinary:
+		return "电子发票（普通发票）"
+	case KindDigitalSpecial:
+		return "电子发票（增值税专用发票）"
 	}
 	return "电子普通发票"
 }
 
-// Kinds are the kinds of invoice, in the order screens list them.
+// Digital reports whether the kind is one of the digital channel's (数电票).
+func (k Kind) Digital() bool { return k == KindDigitalOrdinary || k == KindDigitalSpecial }
+
+// Special reports whether the kind is a 专票 of either channel: its buyer needs all
+// details, and a red one needs a notice (device) or a confirmation slip (digital).
+func (k Kind) Special() bool { return k == KindSpecial || k == KindDigitalSpecial }
+
+// Digitalized is the digital channel's kind of the same type (e-ordinary →
+// digital-ordinary); a digital kind is returned as it is.
+func (k Kind) Digitalized() Kind {
+	switch k {
+	case KindOrdinary:
+		return KindDigitalOrdinary
+	case KindSpecial:
+		return KindDigitalSpecial
+	}
+	return k
+}
+
+// Kinds are the device's kinds of invoice, in the order screens list them.
 var Kinds = []Kind{KindOrdinary, KindSpecial}
 
-// QRType is the kind's two-digit type code in the QR payload (docs/rules.md "QR code").
+// DigitalKinds are the digital channel's kinds of invoice, in the order screens list them.
+var DigitalKinds = []Kind{KindDigitalOrdinary, KindDigitalSpecial}
+
+// QRType is the kind's two-digit type code in the QR payload (docs/rules.md "QR code",
+// docs/digital.md "QR code"): 10 and 08 for the device's kinds, 32 and 31 for 数电票.
 func (k Kind) QRType() string {
-	if k == KindSpecial {
+	switch k {
+	case KindSpecial:
 		return "08"
+	case KindDigitalOrdinary:
+		return "32"
+	case KindDigitalSpecial:
+		return "31"
 	}
 	return "10"
 }
 
 // CodeType is the kind's type digits, the 11th and 12th of its 12-digit 发票代码
-// (docs/rules.md "Invoice code"): 11 电子普通发票, 13 电子专用发票.
+// (docs/rules.md "Invoice code"): 11 电子普通发票, 13 电子专用发票; empty for the digital
+// kinds, which have no 发票代码.
 func (k Kind) CodeType() string {
-	if k == KindSpecial {
+	switch k {
+	case KindSpecial:
 		return "13"
+	case KindOrdinary:
+		return "11"
 	}
-	return "11"
+	return ""
 }
 
 // KindOfCode is the kind a 12-digit invoice code's type digits name; ok is false for a
@@ -178,23 +219,31 @@ func (r RedReason) Text() string {
 
 // RedLink ties a red invoice to the blue invoice it reverses.
 type RedLink struct {
-	Code   string    // 发票代码 of the blue invoice
-	Number string    // 发票号码 of the blue invoice
+	Code   string    // 发票代码 of the blue invoice; empty for a 数电票
+	Number string    // 发票号码 of the blue invoice: 8 digits, or 20 for a 数电票
 	Reason RedReason // 冲红原因
-	// Notice is the 16-digit 红字信息表编号, required to reverse a 专票.
+	// Notice is the 16-digit 红字信息表编号, required to reverse a device's 专票; empty
+	// on the digital channel.
 	Notice string
+	// Slip is the 20-digit 红字发票信息确认单编号 a digital red invoice is issued under
+	// (docs/digital.md "Red invoices"); empty on the device channel.
+	Slip string
 }
 
-// Issued holds what the tax-control device returns when it issues an invoice. The PC
-// never computes these; it stores and prints them.
+// Issued holds what the issuing channel returns when it issues an invoice: the
+// tax-control device, or the digital channel (docs/digital.md). The engine never
+// computes these; it stores and prints them. A digital invoice (数电票) has no Code,
+// Machine, CheckCode or Cipher, a 20-digit Number, and the enterprise's SM2 signature.
 type Issued struct {
-	Code      string    // 发票代码, 12 digits
-	Number    string    // 发票号码, 8 digits
-	Machine   string    // 机器编号: the device serial, 12 digits
-	IssuedAt  time.Time // 开票日期, from the device clock
-	CheckCode string    // 校验码, 20 digits
-	Cipher    string    // 密码区, 108 characters of 0-9+-*/<>
-	Signature []byte    // the device's signature over the invoice's core fields
+	Code      string    // 发票代码, 12 digits; empty for a 数电票
+	Number    string    // 发票号码, 8 digits; 20 for a 数电票
+	Machine   string    // 机器编号: the device serial, 12 digits; empty for a 数电票
+	IssuedAt  time.Time // 开票日期, from the device clock (the workstation's for a 数电票)
+	CheckCode string    // 校验码, 20 digits; empty for a 数电票
+	Cipher    string    // 密码区, 108 characters of 0-9+-*/<>; empty for a 数电票
+	// Signature is the device's signature over the invoice's core fields, or for a
+	// 数电票 the enterprise's SM2 signature (its PKI certificate) over the same core.
+	Signature []byte
 }
 
 // Invoice is one VAT electronic invoice: a draft after validation, then issued once the

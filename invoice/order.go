@@ -60,13 +60,16 @@ type OrderLine struct {
 	Discount  string `json:"discount"`
 }
 
-// RedRequest asks for a red invoice against a blue one (docs/order.md, red_of).
+// RedRequest asks for a red invoice against a blue one (docs/order.md, red_of). A
+// 数电票 is named by its 20-digit Number with an empty Code (docs/digital.md).
 type RedRequest struct {
 	Code   string `json:"code"`
 	Number string `json:"number"`
 	Reason int    `json:"reason"` // 1–4; 0 means the default, 1
-	// Notice is the 红字信息表编号, needed to reverse a 专票.
+	// Notice is the 红字信息表编号, needed to reverse a device's 专票.
 	Notice string `json:"notice"`
+	// Slip is the 红字发票信息确认单编号 (20 digits) of a digital red invoice.
+	Slip string `json:"slip"`
 	// Lines chooses what to reverse; empty reverses the whole invoice.
 	Lines []RedLineRequest `json:"lines"`
 }
@@ -196,6 +199,7 @@ func walkOrder(raw json.RawMessage) *Order {
 				"number": d.str(&r.Number),
 				"reason": d.integer(&r.Reason),
 				"notice": d.str(&r.Notice),
+				"slip":   d.str(&r.Slip),
 				"lines": func(path string, v json.RawMessage) {
 					items := d.array(path, v)
 					r.Lines = make([]RedLineRequest, len(items))

@@ -59,6 +59,9 @@ type payloadRed struct {
 	Notice string `json:"notice"`
 	Number string `json:"number"`
 	Reason int    `json:"reason"`
+	// Slip is omitted when empty so that the device channel's payloads, and the hashes
+	// stored for them, stay as they were.
+	Slip string `json:"slip,omitempty"`
 }
 
 type payload struct {
@@ -99,7 +102,7 @@ func CanonicalPayload(inv *Invoice) []byte {
 			TaxCode: l.TaxCode, Unit: l.Unit, UnitPrice: l.UnitPrice.String(), ZeroRate: string(l.ZeroRate)}
 	}
 	if inv.Red != nil {
-		p.Red = &payloadRed{Code: inv.Red.Code, Notice: inv.Red.Notice, Number: inv.Red.Number, Reason: int(inv.Red.Reason)}
+		p.Red = &payloadRed{Code: inv.Red.Code, Notice: inv.Red.Notice, Number: inv.Red.Number, Reason: int(inv.Red.Reason), Slip: inv.Red.Slip}
 	}
 	raw, err := json.Marshal(&p)
 	if err != nil {

@@ -15,22 +15,49 @@ func (c *checker) redRequest(kind Kind) {
 			"红字发票的商品行由对应的蓝字发票生成，不能另行填写 lines；部分冲红请在 red_of.lines 中指定",
 			"a red order takes its lines from the blue invoice; give partial lines in red_of.lines")
 	}
-	if !c.bad["red_of.code"] && !isDigits(r.Code, 12) && !isDigits(r.Code, 10) {
-		c.add("red_of.code", "red.code", r.Code,
-			fmt.Sprintf("蓝字发票代码“%s”应为12位（或旧版10位）数字", r.Code),
-			fmt.Sprintf("red_of.code %q must be 12 (or legacy 10) digits", r.Code))
-	}
-	if !c.bad["red_of.number"] && !isDigits(r.Number, 8) {
-		c.add("red_of.number", "red.number", r.Number,
-			fmt.Sprintf("蓝字发票号码“%s”应为8位数字", r.Number),
-			fmt.Sprintf("red_of.number %q must be 8 digits", r.Number))
+	// The blue invoice is a device's (CODE:NUMBER) or a 数电票 (no code, 20 digits);
+	// which one decides the rest of the form, whatever the data folder's channel.
+	digital := r.Code == "" && !c.bad["red_of.code"]
+	switch {
+	case digital:
+		if !c.bad["red_of.number"] && !ValidDigitalNumber(r.Number) {
+			c.add("red_of.number", "red.number", r.Number,
+				fmt.Sprintf("蓝字发票号码“%s”应为20位数电票号码（或填写发票代码及8位号码）", r.Number),
+				fmt.Sprintf("red_of.number %q must be a 20-digit digital invoice number (or give the code and an 8-digit number)", r.Number))
+		}
+		if r.Notice != "" && !c.bad["red_of.notice"] {
+			c.add("red_of.notice", "red.notice_digital", r.Notice,
+				"数电票冲红使用红字发票信息确认单（slip），不填写红字信息表编号",
+				"a digital red invoice names a confirmation slip (slip), not a red notice")
+		}
+		if r.Slip != "" && !c.bad["red_of.slip"] && !isDigits(r.Slip, 20) {
+			c.add("red_of.slip", "red.slip_format", r.Slip,
+				fmt.Sprintf("红字发票信息确认单编号“%s”应为20位数字", r.Slip),
+				fmt.Sprintf("red_of.slip %q must be 20 digits", r.Slip))
+		}
+	default:
+		if !c.bad["red_of.code"] && !isDigits(r.Code, 12) && !isDigits(r.Code, 10) {
+			c.add("red_of.code", "red.code", r.Code,
+				fmt.Sprintf("蓝字发票代码“%s”应为12位（或旧版10位）数字", r.Code),
+				fmt.Sprintf("red_of.code %q must be 12 (or legacy 10) digits", r.Code))
+		}
+		if !c.bad["red_of.number"] && !isDigits(r.Number, 8) {
+			c.add("red_of.number", "red.number", r.Number,
+				fmt.Sprintf("蓝字发票号码“%s”应为8位数字", r.Number),
+				fmt.Sprintf("red_of.number %q must be 8 digits", r.Number))
+		}
+		if r.Slip != "" && !c.bad["red_of.slip"] {
+			c.add("red_of.slip", "red.slip_device", r.Slip,
+				"红字发票信息确认单只用于数电票；税控设备开具的发票冲红不填写 slip",
+				"a confirmation slip is for digital invoices only; a device invoice's red order has no slip")
+		}
 	}
 	if !c.bad["red_of.reason"] && (r.Reason < 0 || r.Reason > 4) {
 		c.add("red_of.reason", "red.reason", fmt.Sprint(r.Reason),
 			fmt.Sprintf("冲红原因“%d”无效：应为 1 开票有误、2 销货退回、3 服务中止、4 销售折让", r.Reason),
 			fmt.Sprintf("red_of.reason %d must be 1-4", r.Reason))
 	}
-	if kind == KindSpecial && !c.bad["red_of.notice"] {
+	if !digital && kind == KindSpecial && !c.bad["red_of.notice"] {
 		c.notice("red_of.notice", r.Notice)
 	}
 	seen := map[int]bool{}
@@ -108,13 +135,13 @@ func Reverse(blue *Invoice, earlier []*Invoice, o *Order, cfg Config) (*Invoice,
 	c.redRequest(blue.Kind)
 	switch {
 	case blue.IsRed():
-		c.add("red_of", "red.of_red", blue.Code+":"+blue.Number,
-			fmt.Sprintf("发票 %s 号码 %s 本身是红字发票，不能再冲红", blue.Code, blue.Number),
-			fmt.Sprintf("invoice %s:%s is itself red", blue.Code, blue.Number))
+		c.add("red_of", "red.of_red", Ref(blue.Code, blue.Number),
+			fmt.Sprintf("发票 %s 本身是红字发票，不能再冲红", Ref(blue.Code, blue.Number)),
+			fmt.Sprintf("invoice %s is itself red", Ref(blue.Code, blue.Number)))
 	case blue.Code != o.RedOf.Code || blue.Number != o.RedOf.Number:
-		c.add("red_of", "red.blue_mismatch", o.RedOf.Code+":"+o.RedOf.Number,
-			fmt.Sprintf("红冲请求指向 %s:%s，但给出的蓝字发票是 %s:%s", o.RedOf.Code, o.RedOf.Number, blue.Code, blue.Number),
-			fmt.Sprintf("red_of names %s:%s but the blue invoice is %s:%s", o.RedOf.Code, o.RedOf.Number, blue.Code, blue.Number))
+		c.add("red_of", "red.blue_mismatch", Ref(o.RedOf.Code, o.RedOf.Number),
+			fmt.Sprintf("红冲请求指向 %s，但给出的蓝字发票是 %s", Ref(o.RedOf.Code, o.RedOf.Number), Ref(blue.Code, blue.Number)),
+			fmt.Sprintf("red_of names %s but the blue invoice is %s", Ref(o.RedOf.Code, o.RedOf.Number), Ref(blue.Code, blue.Number)))
 	}
 	if len(c.errs.es) > 0 {
 		return nil, c.result()
@@ -129,7 +156,7 @@ func Reverse(blue *Invoice, earlier []*Invoice, o *Order, cfg Config) (*Invoice,
 		RequestID: o.OrderID, OrderID: o.OrderID, Kind: blue.Kind,
 		Seller: blue.Seller, Buyer: blue.Buyer,
 		Payee: o.Payee, Reviewer: o.Reviewer, Issuer: o.Issuer,
-		Red:            &RedLink{Code: blue.Code, Number: blue.Number, Reason: reason, Notice: o.RedOf.Notice},
+		Red:            &RedLink{Code: blue.Code, Number: blue.Number, Reason: reason, Notice: o.RedOf.Notice, Slip: o.RedOf.Slip},
 		TaxCodeVersion: blue.TaxCodeVersion,
 	}
 	if red.Issuer == "" {
@@ -181,7 +208,12 @@ func Reverse(blue *Invoice, earlier []*Invoice, o *Order, cfg Config) (*Invoice,
 // user's own remark on a new line.
 func redRemark(red *Invoice, user string) string {
 	var phrase string
-	if red.Kind == KindSpecial {
+	if red.Kind.Digital() {
+		phrase = redRemarkDigital + red.Red.Number
+		if red.Red.Slip != "" {
+			phrase += " " + redRemarkSlip + red.Red.Slip
+		}
+	} else if red.Kind == KindSpecial {
 		phrase = redRemarkSpecial + red.Red.Notice
 	} else {
 		phrase = fmt.Sprintf("%s%s号码:%s", redRemarkOrdinary, red.Red.Code, red.Red.Number)

@@ -78,7 +78,7 @@ func DecodeRecord(raw []byte) (*Record, error) {
 	if err := invoice.CheckIdentity(inv.Code, inv.Number, inv.Machine); err != nil {
 		return nil, err
 	}
-	if inv.Code == "" {
+	if inv.Code == "" && !inv.Kind.Digital() {
 		return nil, errors.New("the invoice has no code")
 	}
 	return rec, nil

@@ -170,12 +170,28 @@ func (s *DB) ImportIssued(issued ...invoice.Receipt) error {
 }
 
 // numberKey is the number index's key: number first, so that a search by number alone
-// is a prefix scan; then the code, which makes it unique.
-func numberKey(code, number string) []byte { return []byte(number + code) }
+// is a prefix scan; then the code, which makes it unique. A 数电票 has no code: "-"
+// takes its place, or its 20 digits could equal a device invoice's 8-digit number and
+// 12-digit code.
+func numberKey(code, number string) []byte {
+	if code == "" {
+		return []byte(number + "-")
+	}
+	return []byte(number + code)
+}
+
+// blueKey is the reds_of index's prefix for a blue invoice: code and number, or "-" and
+// the number of a 数电票 (for the same reason as numberKey).
+func blueKey(code, number string) []byte {
+	if code == "" {
+		return []byte("-" + number)
+	}
+	return []byte(code + number)
+}
 
 func (s *DB) put(tx *bolt.Tx, is invoice.Receipt, imported bool, operator string, hash string) error {
 	inv := is.Invoice
-	if inv.Code == "" || inv.Number == "" || inv.RequestID == "" {
+	if (inv.Code == "" && !inv.Kind.Digital()) || inv.Number == "" || inv.RequestID == "" {
 		return fmt.Errorf("store: invoice %s:%s of request %s lacks its code, number or request",
 			invoice.Quote(inv.Code), invoice.Quote(inv.Number), invoice.Quote(inv.RequestID))
 	}
@@ -219,7 +235,7 @@ func (s *DB) put(tx *bolt.Tx, is invoice.Receipt, imported bool, operator string
 		{bOutbox, idk, []byte(inv.RequestID)},
 	}
 	if inv.Red != nil {
-		puts = append(puts, struct{ bucket, key, value []byte }{bRedsOf, append([]byte(inv.Red.Code+inv.Red.Number), idk...), nil})
+		puts = append(puts, struct{ bucket, key, value []byte }{bRedsOf, append(blueKey(inv.Red.Code, inv.Red.Number), idk...), nil})
 	}
 	for _, p := range puts {
 		v := p.value

@@ -73,7 +73,7 @@ func (s *DB) ByOrder(orderID string) ([]*Record, error) {
 func (s *DB) RedsOf(code, number string) ([]*invoice.Invoice, error) {
 	var out []*invoice.Invoice
 	err := s.db.View(func(tx *bolt.Tx) error {
-		prefix := []byte(code + number)
+		prefix := blueKey(code, number)
 		c := tx.Bucket(bRedsOf).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			rec, err := getRecord(tx, k[len(prefix):])
@@ -304,7 +304,7 @@ func (b *buyerHeap) Pop() any {
 // listByNumber finds an invoice by its number, or by code:number.
 func (s *DB) listByNumber(tx *bolt.Tx, q Query, page *Page) error {
 	prefix := []byte(q.Number)
-	if code, number, ok := strings.Cut(q.Number, ":"); ok {
+	if code, number, err := invoice.ParseRef(q.Number); err == nil {
 		prefix = numberKey(code, number)
 	}
 	c := tx.Bucket(bByNumber).Cursor()

@@ -54,6 +54,7 @@ type redRecord struct {
 	Number string `json:"number"`
 	Reason int    `json:"reason"`
 	Notice string `json:"notice,omitempty"`
+	Slip   string `json:"slip,omitempty"`
 }
 
 type invoiceRecord struct {
@@ -113,7 +114,7 @@ func newInvoiceRecord(inv *invoice.Invoice) *invoiceRecord {
 		r.Signature = hex.EncodeToString(inv.Signature)
 	}
 	if inv.Red != nil {
-		r.Red = &redRecord{Code: inv.Red.Code, Number: inv.Red.Number, Reason: int(inv.Red.Reason), Notice: inv.Red.Notice}
+		r.Red = &redRecord{Code: inv.Red.Code, Number: inv.Red.Number, Reason: int(inv.Red.Reason), Notice: inv.Red.Notice, Slip: inv.Red.Slip}
 	}
 	for i := range inv.Lines {
 		l := &inv.Lines[i]
@@ -149,7 +150,7 @@ func (r *invoiceRecord) invoice() (*invoice.Invoice, error) {
 		inv.Signature = sig
 	}
 	if r.Red != nil {
-		inv.Red = &invoice.RedLink{Code: r.Red.Code, Number: r.Red.Number, Reason: invoice.RedReason(r.Red.Reason), Notice: r.Red.Notice}
+		inv.Red = &invoice.RedLink{Code: r.Red.Code, Number: r.Red.Number, Reason: invoice.RedReason(r.Red.Reason), Notice: r.Red.Notice, Slip: r.Red.Slip}
 	}
 	inv.Lines = make([]invoice.Line, len(r.Lines))
 	for i, lr := range r.Lines {

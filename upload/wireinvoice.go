@@ -42,6 +42,7 @@ type wireRed struct {
 	Number string `json:"number"`
 	Reason int    `json:"reason"`
 	Notice string `json:"notice,omitempty"`
+	Slip   string `json:"slip,omitempty"`
 }
 
 type wireTotals struct {
@@ -118,7 +119,7 @@ func EncodeInvoice(inv *invoice.Invoice) (json.RawMessage, error) {
 		w.Signature = hex.EncodeToString(inv.Signature)
 	}
 	if inv.Red != nil {
-		w.RedOf = &wireRed{Code: inv.Red.Code, Number: inv.Red.Number, Reason: int(inv.Red.Reason), Notice: inv.Red.Notice}
+		w.RedOf = &wireRed{Code: inv.Red.Code, Number: inv.Red.Number, Reason: int(inv.Red.Reason), Notice: inv.Red.Notice, Slip: inv.Red.Slip}
 	}
 	for i := range inv.Lines {
 		l := &inv.Lines[i]
@@ -156,7 +157,7 @@ func DecodeInvoice(raw []byte) (*invoice.Invoice, error) {
 		inv.Signature = sig
 	}
 	if w.RedOf != nil {
-		inv.Red = &invoice.RedLink{Code: w.RedOf.Code, Number: w.RedOf.Number, Reason: invoice.RedReason(w.RedOf.Reason), Notice: w.RedOf.Notice}
+		inv.Red = &invoice.RedLink{Code: w.RedOf.Code, Number: w.RedOf.Number, Reason: invoice.RedReason(w.RedOf.Reason), Notice: w.RedOf.Notice, Slip: w.RedOf.Slip}
 	}
 	inv.Lines = make([]invoice.Line, len(w.Lines))
 	for i, wl := range w.Lines {

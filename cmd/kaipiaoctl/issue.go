@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
@@ -188,9 +187,9 @@ func runRed(e *env, args []string) int {
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
 		return exitUsage
 	}
-	code, number, ok := strings.Cut(*of, ":")
-	if !ok {
-		fmt.Fprintln(e.stderr, "usage: kaipiaoctl red --of CODE:NUMBER [--reason N] [--lines FILE]")
+	code, number, err := invoice.ParseRef(*of)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl red: --of: %v\nusage: kaipiaoctl red --of CODE:NUMBER|NUMBER20 [--reason N] [--lines FILE]\n", err)
 		return exitUsage
 	}
 	red := &invoice.RedRequest{Code: code, Number: number, Reason: *reason, Notice: *notice}

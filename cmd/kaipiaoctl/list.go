@@ -139,7 +139,9 @@ func runShow(e *env, args []string) int {
 	}
 	defer db.Close()
 	var recs []*store.Record
-	if code, number, ok := strings.Cut(args[0], ":"); ok {
+	// CODE:NUMBER or a 20-digit 数电票 number; an order ID may be 20 digits too, so a
+	// bare number that names no invoice is then tried as an order.
+	if code, number, perr := invoice.ParseRef(args[0]); perr == nil {
 		rec, err := db.ByNumber(code, number)
 		if err == nil {
 			recs = append(recs, rec)
@@ -147,9 +149,12 @@ func runShow(e *env, args []string) int {
 			fmt.Fprintf(e.stderr, "kaipiaoctl show: %v\n", err)
 			return exitUsage
 		}
-	} else if recs, err = db.ByOrder(args[0]); err != nil {
-		fmt.Fprintf(e.stderr, "kaipiaoctl show: %v\n", err)
-		return exitUsage
+	}
+	if len(recs) == 0 && !strings.Contains(args[0], ":") {
+		if recs, err = db.ByOrder(args[0]); err != nil {
+			fmt.Fprintf(e.stderr, "kaipiaoctl show: %v\n", err)
+			return exitUsage
+		}
 	}
 	if len(recs) == 0 {
 		fmt.Fprintf(e.stderr, "kaipiaoctl show: no invoice %s in %s\n", args[0], e.data)

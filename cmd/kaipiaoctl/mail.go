@@ -132,7 +132,11 @@ func mailQueue(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "usage: kaipiaoctl mail queue CODE:NUMBER [--to ADDR]")
 		return exitUsage
 	}
-	code, number, _ := strings.Cut(operand, ":")
+	code, number, err := invoice.ParseRef(operand)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl mail queue: %v\n", err)
+		return exitUsage
+	}
 	db, err := openStore(e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl mail queue: %v\n", err)

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/workstation"
 )
@@ -98,10 +98,12 @@ func refAndOut(e *env, what string, args []string) (code, number, out string, ok
 	}
 	ok = len(operands) == 1
 	if ok {
-		code, number, ok = strings.Cut(operands[0], ":")
+		var err error
+		code, number, err = invoice.ParseRef(operands[0])
+		ok = err == nil
 	}
 	if !ok || *o == "" {
-		fmt.Fprintf(e.stderr, "usage: kaipiaoctl %s CODE:NUMBER -o FILE\n", what)
+		fmt.Fprintf(e.stderr, "usage: kaipiaoctl %s CODE:NUMBER|NUMBER20 -o FILE\n", what)
 		return "", "", "", false
 	}
 	return code, number, *o, true

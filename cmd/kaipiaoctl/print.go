@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strings"
 
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/printing"
@@ -85,9 +84,9 @@ func runPrint(e *env, args []string) int {
 	defer db.Close()
 	invs := make([]*invoice.Invoice, 0, len(refs))
 	for _, ref := range refs {
-		code, number, ok := strings.Cut(ref, ":")
-		if !ok || code == "" || number == "" {
-			fmt.Fprintf(e.stderr, "kaipiaoctl print: %q: an invoice is named CODE:NUMBER\n", ref)
+		code, number, err := invoice.ParseRef(ref)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "kaipiaoctl print: %v\n", err)
 			return exitUsage
 		}
 		rec, err := db.ByNumber(code, number)
