@@ -140,9 +140,11 @@ type Slips interface {
 	IssueRed(ctx context.Context, slip string) (*invoice.Invoice, error)
 }
 
-// isDigital says an invoice came from the digital channel: it has a 20-digit number and
-// no code (docs/digital.md).
-func isDigital(inv *invoice.Invoice) bool { return inv.Code == "" && len(inv.Number) == 20 }
+// isDigital says an invoice came from the digital channel: a digital kind, or a 20-digit
+// number and no code (docs/digital.md).
+func isDigital(inv *invoice.Invoice) bool {
+	return inv.Kind.Digital() || (inv.Code == "" && invoice.ValidDigitalNumber(inv.Number))
+}
 
 // invoiceName is how the clerk reads which invoice it is: the code and the number, or a
 // digital invoice's number alone.

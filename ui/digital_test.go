@@ -205,3 +205,35 @@ func richSays(o fyne.CanvasObject, text string) bool {
 	})
 	return found
 }
+
+// The English UI is English on the digital channel too: the choice, the home card, the
+// slip screen.
+func TestDigitalScreensInEnglish(t *testing.T) {
+	if err := SetLanguage("en"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = SetLanguage("zh") })
+	ws, _, slips := newDigitalWorkstation(t)
+	slips.incoming("26357000000000000003", false, 500_00, SlipBuyerAsked)
+	u, w := newTestUISized(t, ws)
+	c := u.home.digital
+	eventually(t, "the card", func() bool { return c.numbers.Text != "" })
+	if c.numbers.Text != "96 numbers left, next 26357000000000000005" ||
+		c.quotaText.Text != "Credit quota: ¥100,000.00 held, ¥31,415.90 used, ¥68,584.10 left" ||
+		!strings.HasPrefix(c.deadline.Text, "Upload by 2026-12-15 23:59 (16 days 13 hours left)") {
+		t.Fatalf("card %q %q %q", c.numbers.Text, c.quotaText.Text, c.deadline.Text)
+	}
+	screenshot(t, w, "digital-home-english")
+	u.ShowSlips(true)
+	eventually(t, "the slips", func() bool { return len(u.slips.slips) == 1 })
+	u.slips.table.Select(widgetCell(0))
+	if u.slipsTab.Text != "Red-invoice slips" || u.slips.confirmBtn.Text != "Confirm" ||
+		!strings.Contains(u.slips.detail.Text, "Buyer's, awaiting the seller") || !strings.Contains(u.slips.detail.Text, "goods returned") {
+		t.Fatalf("slips %q %q %q", u.slipsTab.Text, u.slips.confirmBtn.Text, u.slips.detail.Text)
+	}
+	screenshot(t, w, "digital-slips-english")
+	ch := newChannelChoice(ChannelDigital, nil)
+	if ch.radio.Selected != "Digital invoices (no device)" || !strings.Contains(ch.about.String(), "no device needed") {
+		t.Fatalf("the choice %q %q", ch.radio.Selected, ch.about.String())
+	}
+}

@@ -42,12 +42,12 @@ var slipColumns = []struct {
 }{
 	{"确认单编号", 185, func(s *Slip) string { return s.ID }},
 	{"蓝字发票号码", 185, func(s *Slip) string { return s.Blue }},
-	{"对方", 200, func(s *Slip) string { return s.counterpart().Name }},
-	{"发起方", 70, func(s *Slip) string { return starterText(s) }},
+	{"对方", 190, func(s *Slip) string { return s.counterpart().Name }},
+	{"发起方", 90, func(s *Slip) string { return starterText(s) }},
 	{"金额", 100, func(s *Slip) string { return yuan(s.Amount, false) }},
 	{"税额", 90, func(s *Slip) string { return yuan(s.Tax, false) }},
-	{"原因", 80, func(s *Slip) string { return lang.L(s.Reason.Text()) }},
-	{"状态", 170, func(s *Slip) string { return lang.L(slipStateText[s.State]) }},
+	{"原因", 110, func(s *Slip) string { return lang.L(s.Reason.Text()) }},
+	{"状态", 200, func(s *Slip) string { return lang.L(slipStateText[s.State]) }},
 	{"申请时间", 130, func(s *Slip) string { return s.Created.In(invoice.Beijing).Format("2006-01-02 15:04") }},
 }
 
@@ -159,7 +159,7 @@ func (s *slipScreen) show(i int) {
 	sl := s.slips[i]
 	s.selected = &sl
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s   %s %s %s\n", lang.L("确认单"), sl.ID, lang.L("状态"), sl.State, lang.L(slipStateText[sl.State]))
+	fmt.Fprintf(&b, "%s %s   %s %s %s\n", lang.L("确认单编号"), sl.ID, lang.L("状态"), sl.State, lang.L(slipStateText[sl.State]))
 	fmt.Fprintf(&b, "%s %s\n", lang.L("蓝字发票"), sl.Blue)
 	fmt.Fprintf(&b, "%s %s %s\n%s %s %s\n", lang.L("销售方"), sl.Seller.Name, sl.Seller.TaxID, lang.L("购买方"), sl.Buyer.Name, sl.Buyer.TaxID)
 	fmt.Fprintf(&b, "%s %s   %s %s   %s %s\n", lang.L("发起方"), starterText(&sl), lang.L("原因"), lang.L(sl.Reason.Text()), lang.L("范围"), scopeText(sl))
@@ -310,7 +310,7 @@ func (u *UI) requestSlip(blue *invoice.Invoice, scope string) {
 // codeCell is the invoice list's code column: a 数电票 has no code.
 func codeCell(inv *invoice.Invoice) string {
 	if isDigital(inv) {
-		return lang.L("数电票")
+		return lang.L("数电")
 	}
 	return inv.Code
 }
@@ -335,4 +335,4 @@ func slipDeadline(sl Slip) time.Time {
 }
 
 // redSlip is the slip a digital red invoice names.
-func redSlip(r *invoice.RedLink) string { return r.Notice } // RedLink.Slip once the model has it
+func redSlip(r *invoice.RedLink) string { return r.Slip }

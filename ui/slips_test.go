@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
 )
@@ -194,5 +196,94 @@ func TestSlipActionsByStateAndSide(t *testing.T) {
 		if got := strings.Join(on, ","); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.sl, got, c.want)
 		}
+	}
+}
+
+// storeDigital stores a 数电票 made from blue (issued by the simulator) as the digital
+// channel would have issued it: no code, machine or check code, a 20-digit number.
+func storeDigital(t *testing.T, ws *Workstation, blue *invoice.Invoice, number string, red *invoice.RedLink) *invoice.Invoice {
+	t.Helper()
+	inv := *blue
+	inv.Lines = slices.Clone(blue.Lines)
+	inv.Kind, inv.Code, inv.Number, inv.Machine, inv.CheckCode, inv.Cipher = invoice.KindDigitalOrdinary, "", number, "", "", ""
+	inv.RequestID, inv.OrderID = "DIG-"+number, "DIG-"+number
+	if red != nil {
+		inv.Red = red
+		for i := range inv.Lines {
+			inv.Lines[i].Amount, inv.Lines[i].Tax = -inv.Lines[i].Amount, -inv.Lines[i].Tax
+			inv.Lines[i].Quantity = inv.Lines[i].Quantity.Neg()
+		}
+	}
+	if err := ws.Store.BeginIssue(invoice.Intent{RequestID: inv.RequestID, OrderID: inv.OrderID, PayloadHash: "h-" + inv.RequestID,
+		ExpectedNumber: number, Operator: "张三", Draft: &inv}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.Store.CommitIssued(invoice.Receipt{Invoice: &inv, Counter: 1}); err != nil {
+		t.Fatal(err)
+	}
+	return &inv
+}
+
+// Issue 18: a 数电票 in the invoice list — its 20-digit number whole, no code, found by
+// its number; its red one names the blue invoice and the slip; reversing it goes
+// through a confirmation slip (its lines offered), not straight to a red invoice.
+func TestDigitalInvoiceInTheList(t *testing.T) {
+	ws, _, slips := newDigitalWorkstation(t)
+	blue := issueBlue(t, ws)
+	dig := storeDigital(t, ws, blue, "26357000000000000005", nil)
+	storeDigital(t, ws, blue, "26357000000000000006", &invoice.RedLink{Number: "26357000000000000005", Reason: invoice.ReasonError,
+		Slip: "26350000000000000001"})
+	u, w := newTestUISized(t, ws)
+	u.ShowInvoices()
+	eventually(t, "the list", func() bool { return len(u.list.records) == 3 })
+	test.Type(u.list.number, "2635700000000000000")
+	eventually(t, "found by its number", func() bool { return len(u.list.records) == 2 })
+	u.list.number.SetText("26357000000000000005")
+	eventually(t, "found by its whole number", func() bool { return len(u.list.records) == 1 })
+	u.list.table.Select(widgetCell(0))
+	if got := listColumns[1].cell(u.list.records[0]) + "|" + listColumns[2].cell(u.list.records[0]); got != "数电|26357000000000000005" {
+		t.Fatalf("code and number cells %q", got)
+	}
+	if d := u.list.detail.Text; !strings.HasPrefix(d, "电子发票（普通发票）  号码 26357000000000000005\n") || strings.Contains(d, "校验码") {
+		t.Fatalf("details %q", d)
+	}
+	u.list.number.SetText("26357000000000000006")
+	eventually(t, "the red one", func() bool { return len(u.list.records) == 1 })
+	u.list.table.Select(widgetCell(0))
+	if d := u.list.detail.Text; !strings.Contains(d, "（红字，对应 26357000000000000005，确认单 26350000000000000001）") {
+		t.Fatalf("the red one's details %q", d)
+	}
+	u.list.number.SetText("")
+	eventually(t, "all", func() bool { return len(u.list.records) == 3 })
+	if !u.list.selectInvoice("", dig.Number) || u.list.partBtn.Disabled() {
+		t.Fatalf("the 数电票 selected, partial red off: %q", u.list.redNote.Text)
+	}
+	screenshot(t, w, "digital-4-invoices")
+
+	// 部分红冲 asks for a slip with the invoice's lines; the clerk ticks the second.
+	w.Canvas().Focus(u.list.partBtn)
+	key(w, fyne.KeyReturn)
+	var checks []*widget.Check
+	walkAll(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Check); ok {
+			checks = append(checks, c)
+		}
+	})
+	if len(checks) != 2 || !strings.Contains(checks[1].Text, "安装服务") {
+		t.Fatalf("the lines offered: %d", len(checks))
+	}
+	checks[1].SetChecked(true)
+	screenshot(t, w, "digital-5-slip-request")
+	tab(w, 1) // from the scope to the reason: 销货退回
+	key(w, fyne.KeyRight)
+	key(w, fyne.KeyRight)
+	key(w, fyne.KeyReturn)
+	eventually(t, "the slip", func() bool { return u.tabs.Selected() == u.slipsTab && len(u.slips.slips) == 1 })
+	sl := u.slips.slips[0]
+	if sl.Blue != dig.Number || !slices.Equal(sl.Lines, []int{2}) || sl.Reason != invoice.ReasonReturn || sl.State != SlipSellerAsked {
+		t.Fatalf("the slip %+v", sl)
+	}
+	if len(slips.requests) != 1 {
+		t.Fatalf("%d requests", len(slips.requests))
 	}
 }
