@@ -112,7 +112,9 @@ func TestDigitalHomeShowsNumbersQuotaAndDeadline(t *testing.T) {
 	if screenSays(u.home.content, "机器编号") || screenSays(u.home.content, "离线开票金额") {
 		t.Fatal("the digital channel's home screen must not show the device's figures")
 	}
-	eventually(t, "the figures", func() bool { return strings.Contains(c.numbers.Text, "剩余号码 96 个，下一张 26357000000000000005") })
+	eventually(t, "the figures", func() bool {
+		return strings.Contains(c.numbers.Text, "剩余号码 96 个，下一张 26357000000000000005")
+	})
 	if want := "授信额度：已领取 ¥100,000.00，已使用 ¥31,415.90，可用 ¥68,584.10"; c.quotaText.Text != want {
 		t.Errorf("quota %q, want %q", c.quotaText.Text, want)
 	}
@@ -141,7 +143,9 @@ func TestDigitalHomeShowsNumbersQuotaAndDeadline(t *testing.T) {
 	tab(w, 1)
 	typeText(w, "50000")
 	key(w, fyne.KeyReturn)
-	eventually(t, "the fetch", func() bool { return strings.Contains(dialogText(w), "现有号码 596 个，可用额度 ¥118,584.10") })
+	eventually(t, "the fetch", func() bool {
+		return strings.Contains(dialogText(w), "现有号码 596 个，可用额度 ¥118,584.10")
+	})
 	if !slices.Equal(dig.fetches, []string{"500 50000.00"}) {
 		t.Fatalf("fetched %v", dig.fetches)
 	}
@@ -161,7 +165,9 @@ func TestDigitalHomeShowsNumbersQuotaAndDeadline(t *testing.T) {
 		t.Fatalf("the confirmation says %q", txt)
 	}
 	key(w, fyne.KeyReturn)
-	eventually(t, "the return", func() bool { return strings.Contains(dialogText(w), "已退回额度 ¥118,584.10，报告未使用号码 596 个") })
+	eventually(t, "the return", func() bool {
+		return strings.Contains(dialogText(w), "已退回额度 ¥118,584.10，报告未使用号码 596 个")
+	})
 	dismissDialogs(w)
 	eventually(t, "the locks", func() bool {
 		return strings.Contains(c.locks.Text, "没有可用的发票号码") && strings.Contains(c.locks.Text, "授信额度已用完")
