@@ -14,6 +14,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/assets"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/orderfile"
 	"github.com/kaipiao/kaipiao/store"
 )
 
@@ -172,7 +173,7 @@ func example(t *testing.T, name string) *invoice.Order {
 	if err != nil {
 		t.Fatal(err)
 	}
-	orders, err := invoice.DecodeOrders(data)
+	orders, err := orderfile.DecodeOrders(data)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,11 +55,17 @@ func (es Errors) Has(field, rule string) bool {
 // errList accumulates errors during validation.
 type errList struct{ es Errors }
 
-// add records an error. The value and the messages are cut to a bounded length: an
-// error must not echo a 10 MB field back (to the clerk, the log or a JSON answer).
+// add records an error (NewError).
 func (l *errList) add(field, rule, value, zh, en string) {
-	l.es = append(l.es, &FieldError{Field: clip(field, maxMessage), Rule: rule, Value: clip(value, maxValue),
-		Message: clip(zh, maxMessage), English: clip(en, maxMessage)})
+	l.es = append(l.es, NewError(field, rule, value, zh, en))
+}
+
+// NewError returns the error for a broken rule, its value and messages cut to a bounded
+// length: an error must not echo a 10 MB field back (to the clerk, the log or a JSON
+// answer). The readers of order files (orderfile) record what they find through it.
+func NewError(field, rule, value, zh, en string) *FieldError {
+	return &FieldError{Field: clip(field, maxMessage), Rule: rule, Value: clip(value, maxValue),
+		Message: clip(zh, maxMessage), English: clip(en, maxMessage)}
 }
 
 // fieldLabels are the Chinese names of the order's fields, as in the table headers of

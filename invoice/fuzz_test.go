@@ -3,8 +3,6 @@ package invoice
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -46,57 +44,6 @@ func invariants(t *testing.T, c *Checked, limit Money) {
 	if back.Totals() != whole {
 		t.Fatalf("JSON round trip changed the totals")
 	}
-}
-
-func addExampleSeeds(f *testing.F, pattern string) {
-	files, _ := filepath.Glob(filepath.Join("../docs/examples", pattern))
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
-}
-
-// FuzzDecodeOrders feeds arbitrary bytes to the JSON order decoder and Check: no panic,
-// and anything accepted satisfies the invariants.
-func FuzzDecodeOrders(f *testing.F) {
-	addExampleSeeds(f, "*.json")
-	f.Add([]byte(`{"order_id":"A","buyer":{"name":"x"},"lines":[{"name":"y","tax_code":"3040201010000000000","quantity":"3","unit_price":"33.333","tax_rate":"0.06","discount":"1"}]}`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		orders, err := DecodeOrders(data)
-		if err != nil {
-			return
-		}
-		for _, o := range orders {
-			if c, errs := Check(o, testConfig()); errs == nil && c != nil {
-				invariants(t, c, DefaultLimits.InvoiceLimit)
-			} else {
-				for _, e := range errs {
-					if e.Rule == "" || e.Message == "" {
-						t.Fatalf("an error without rule or message: %+v", e)
-					}
-				}
-			}
-		}
-	})
-}
-
-// FuzzDecodeCSV does the same for tables.
-func FuzzDecodeCSV(f *testing.F) {
-	addExampleSeeds(f, "*.csv")
-	f.Fuzz(func(t *testing.T, data []byte) {
-		orders, err := DecodeCSV(data)
-		if err != nil {
-			return
-		}
-		for _, o := range orders {
-			if c, errs := Check(o, testConfig()); errs == nil && c != nil {
-				invariants(t, c, DefaultLimits.InvoiceLimit)
-			}
-		}
-	})
 }
 
 // decimalFrom makes a decimal string with up to 8 fractional digits from fuzz input.

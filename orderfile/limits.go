@@ -13,7 +13,7 @@ import (
 
 // Limits on an order file, so that one file cannot take the workstation's memory (the
 // adversarial review's 1.4 MB workbook unzipped to 420 MB; docs/security.md). The table
-// limits (rows, cell length) are invoice.MaxTableRows and invoice.MaxCellBytes.
+// limits (rows, cell length) are MaxTableRows and MaxCellBytes.
 const (
 	// MaxFileBytes is the largest order file read: thousands of orders fit in a few MB.
 	MaxFileBytes = 16 << 20
@@ -23,7 +23,7 @@ const (
 	// temporary file instead of holding it.
 	maxXMLInMemory = 8 << 20
 	// MaxOrders is the most orders one file may hold (JSON has no rows).
-	MaxOrders = invoice.MaxTableRows
+	MaxOrders = MaxTableRows
 )
 
 // errTooLarge is the clerk's error for a file over MaxFileBytes.
@@ -101,7 +101,7 @@ func xlsxRows(data []byte) ([][]string, error) {
 			return nil, invoice.Errors{{Rule: "table.xlsx", Value: invoice.Quote(err.Error()),
 				Message: "无法读取Excel工作表：" + err.Error(), English: "cannot read the sheet: " + err.Error()}}
 		}
-		if err := invoice.CheckRow(len(rows)+1, row); err != nil {
+		if err := CheckRow(len(rows)+1, row); err != nil {
 			return nil, err
 		}
 		rows = append(rows, row)

@@ -25,7 +25,7 @@ const Ignore = "-"
 // and false for a name that is no column.
 func Canonical(column string) (string, bool) {
 	column = strings.TrimSpace(column)
-	for _, c := range invoice.TableColumns() {
+	for _, c := range TableColumns() {
 		if column == c.EN || column == c.ZH {
 			return c.EN, true
 		}
@@ -80,7 +80,7 @@ func DecodeMapped(name string, data []byte, m Mapping) ([]*invoice.Order, error)
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return invoice.DecodeTable(rows)
+		return DecodeTable(rows)
 	}
 	written := map[string]string{} // canonical → header as written
 	header := append([]string(nil), rows[0]...)
@@ -96,7 +96,7 @@ func DecodeMapped(name string, data []byte, m Mapping) ([]*invoice.Order, error)
 		}
 	}
 	rows[0] = header
-	orders, err := invoice.DecodeTable(rows)
+	orders, err := DecodeTable(rows)
 	if errs, ok := err.(invoice.Errors); ok {
 		renameFields(errs, written)
 	}

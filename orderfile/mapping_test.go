@@ -86,7 +86,7 @@ func TestTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rows[0][0] != "订单号" || rows[0][8] != "项目名称" || len(rows[0]) != len(invoice.TableColumns()) {
+	if rows[0][0] != "订单号" || rows[0][8] != "项目名称" || len(rows[0]) != len(TableColumns()) {
 		t.Errorf("header %v", rows[0])
 	}
 	orders, err := Decode("template.xlsx", data)

@@ -51,7 +51,7 @@ func appendLines(m, o *invoice.Order) {
 			m.Places = map[string]string{}
 		}
 		for i := range o.Lines {
-			for _, c := range invoice.TableColumns() {
+			for _, c := range TableColumns() {
 				if !c.OrderLevel {
 					m.Places[fmt.Sprintf("lines[%d].%s", base+i, c.EN)] = fmt.Sprintf("%s/lines[%d].%s", o.OrderID, i, c.EN)
 				}

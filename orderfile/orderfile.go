@@ -1,7 +1,9 @@
 // Package orderfile reads order files of every kind the workstation accepts: JSON (one
-// order or an array), CSV tables (UTF-8 or GBK) and Excel workbooks, into the orders of
-// the invoice package. It is the one place that knows file formats; the GUI's import,
-// kaipiaoctl and the platform's order queue all read through it.
+// order or an array: json.go), CSV tables in UTF-8 or GBK (table.go) and Excel workbooks
+// (limits.go, XLSXRows), into the orders of the invoice package, which itself parses no
+// file. It is the one place files come in (export is where they go out, docs/DESIGN.md
+// "File formats"); the GUI's import, kaipiaoctl and the platform's queued orders all read
+// through it, and the master-data import reads its workbooks with XLSXRows.
 package orderfile
 
 import (
@@ -67,7 +69,7 @@ func Decode(name string, data []byte) ([]*invoice.Order, error) {
 	}
 	switch format {
 	case JSON:
-		orders, err := invoice.DecodeOrders(data)
+		orders, err := DecodeOrders(data)
 		if err != nil {
 			return nil, invoice.Errors{{Rule: "json.syntax", Value: invoice.Quote(err.Error()),
 				Message: "订单文件不是有效的JSON：" + err.Error(), English: err.Error()}}
@@ -78,7 +80,7 @@ func Decode(name string, data []byte) ([]*invoice.Order, error) {
 	if err != nil {
 		return nil, err
 	}
-	return invoice.DecodeTable(rows)
+	return DecodeTable(rows)
 }
 
 // checkOrders refuses a file of more than MaxOrders orders.
@@ -97,7 +99,7 @@ func tableRows(format Format, data []byte) ([][]string, error) {
 		return nil, errTooLarge("", int64(len(data)))
 	}
 	if format == CSV {
-		return invoice.CSVRows(data)
+		return CSVRows(data)
 	}
 	return xlsxRows(data)
 }

@@ -3,7 +3,6 @@ package orderfile
 import (
 	"bytes"
 
-	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -36,7 +35,7 @@ func Template() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	cols := invoice.TableColumns()
+	cols := TableColumns()
 	for i, c := range cols {
 		name, _ := excelize.ColumnNumberToName(i + 1)
 		if err := f.SetColStyle("订单", name, text); err != nil {

@@ -52,7 +52,7 @@ func OpenDB(dir string) (*DB, error) {
 		return nil, fmt.Errorf("platform store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bInvoices, bEnvelopes, bSeenAt, bOrders, bUploads} {
+		for _, b := range append([][]byte{bInvoices, bEnvelopes, bSeenAt, bOrders, bUploads}, digitalBuckets...) {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -107,6 +107,14 @@ func (d *DB) Upsert(envelopeID string, at time.Time, fresh []*Stored) ([]*Stored
 		}
 		b := tx.Bucket(bInvoices)
 		for i, s := range fresh {
+			if s.Device == "" && s.Code == "" {
+				// A 数电票's number must be its enterprise's and not given back, checked in
+				// this transaction so that a return cannot slip between (digitaldb.go).
+				if err := digitalNumberOK(tx, s.SellerTaxID, s.Number); err != nil {
+					errs[i] = err
+					continue
+				}
+			}
 			k := invoiceKey(s.Device, s.Code, s.Number)
 			if raw := b.Get(k); raw != nil {
 				var old Stored

@@ -33,6 +33,11 @@ type Server struct {
 	RequireClientCert bool
 	// ERPTokens authenticates the ERPs that post orders (see orderapi.go).
 	ERPTokens *ERPTokens
+	// Digital is the digital channel's state (digitaldb.go); DB when nil.
+	Digital DigitalStore
+	// OfflineHours, when positive, brings a fetch's upload deadline forward to that long
+	// after the fetch (docs/digital.md "The upload deadline").
+	OfflineHours time.Duration
 
 	bodies budget
 }
@@ -79,6 +84,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+upload.PathPull, s.enveloped(upload.KindPull, s.pull))
 	mux.HandleFunc("POST "+upload.PathOrderAck, s.enveloped(upload.KindOrdersAck, s.ackOrders))
 	mux.HandleFunc("POST "+upload.PathOrders, s.postOrder)
+	mux.HandleFunc("POST "+upload.PathDigitalFetch, s.enveloped(upload.KindDigitalFetch, s.digitalFetch))
+	mux.HandleFunc("POST "+upload.PathDigitalReturn, s.enveloped(upload.KindDigitalReturn, s.digitalReturn))
 	return s.accessLog(mux)
 }
 
@@ -215,7 +222,7 @@ func (s *Server) invoices(w http.ResponseWriter, r *request) {
 	for i := range r.p.Items {
 		it := &r.p.Items[i]
 		results[i].RequestID = it.RequestID
-		st, err := s.verifyItem(it, r.taxID, offered)
+		st, err := s.verifyItem(it, r.taxID, offered, r.signer)
 		if err != nil {
 			results[i].Error = err.Error()
 			continue

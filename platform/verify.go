@@ -101,7 +101,7 @@ func (s *Server) deviceCert(machine, taxID string, offered *smx509.Certificate) 
 
 // verifyItem checks one invoice of an envelope signed by the enterprise taxID and
 // returns what to store.
-func (s *Server) verifyItem(it *upload.Item, taxID string, offered *smx509.Certificate) (*Stored, error) {
+func (s *Server) verifyItem(it *upload.Item, taxID string, offered, signer *smx509.Certificate) (*Stored, error) {
 	inv, err := upload.DecodeInvoice(it.Invoice)
 	if err != nil {
 		return nil, fmt.Errorf("invoice %s: %w", it.RequestID, err)
@@ -111,6 +111,16 @@ func (s *Server) verifyItem(it *upload.Item, taxID string, offered *smx509.Certi
 	}
 	if inv.Seller.TaxID != taxID {
 		return nil, fmt.Errorf("invoice %s: seller %s, but the envelope is signed by %s", it.RequestID, inv.Seller.TaxID, taxID)
+	}
+	if inv.Kind.Digital() {
+		if err := verifyDigital(inv, signer); err != nil {
+			return nil, err
+		}
+		if err := checkArithmetic(inv, it.Invoice); err != nil {
+			return nil, fmt.Errorf("invoice %s: %w", inv.Number, err)
+		}
+		return &Stored{Number: inv.Number, OrderID: inv.OrderID, RequestID: inv.RequestID, SellerTaxID: taxID,
+			Total: inv.Totals().Total.String(), Digest: upload.InvoiceDigest(inv), Invoice: it.Invoice}, nil
 	}
 	if inv.Machine == "" || inv.Code == "" || inv.Number == "" || len(inv.Signature) == 0 {
 		return nil, fmt.Errorf("invoice %s is not issued (no device, code, number or signature)", it.RequestID)

@@ -15,6 +15,7 @@ import (
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/device/sim"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/orderfile"
 	"github.com/kaipiao/kaipiao/store"
 )
 
@@ -153,7 +154,7 @@ func TestFixtureV4Replays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	orders, err := invoice.DecodeOrders(raw)
+	orders, err := orderfile.DecodeOrders(raw)
 	if err != nil {
 		t.Fatal(err)
 	}

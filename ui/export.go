@@ -11,10 +11,10 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/ofd"
 	"github.com/kaipiao/kaipiao/pdf"
-	"github.com/kaipiao/kaipiao/report"
 	"github.com/kaipiao/kaipiao/store"
 )
 
@@ -64,26 +64,26 @@ func (l *invoiceList) exportCount(path, kind string) (int, error) {
 	case exportXLSX, exportCSV:
 		var buf bytes.Buffer
 		if kind == exportXLSX {
-			err = report.WriteListXLSX(&buf, recs, invoice.Beijing)
+			err = export.WriteListXLSX(&buf, recs, invoice.Beijing)
 		} else {
-			err = report.WriteListCSV(&buf, recs, invoice.Beijing)
+			err = export.WriteListCSV(&buf, recs, invoice.Beijing)
 		}
 		if err != nil {
 			return 0, err
 		}
 		return len(recs), writeFileAtomic(path, buf.Bytes())
 	case exportPDF:
-		_, err := report.WritePDFs(path, recs, renderer(l.u.ws))
+		_, err := export.WritePDFs(path, recs, renderer(l.u.ws))
 		return len(recs), err
 	case exportOFD:
-		_, err := report.WriteOFDs(path, recs, ofdRenderer(l.u.ws))
+		_, err := export.WriteOFDs(path, recs, ofdRenderer(l.u.ws))
 		return len(recs), err
 	}
 	return 0, fmt.Errorf("unknown export kind %q", kind)
 }
 
 // renderer is the workstation's PDF renderer, or pdf.Render with the seal drawn.
-func renderer(ws *Workstation) report.Render {
+func renderer(ws *Workstation) export.Render {
 	if ws.RenderPDF != nil {
 		return ws.RenderPDF
 	}
@@ -91,7 +91,7 @@ func renderer(ws *Workstation) report.Render {
 }
 
 // ofdRenderer is the workstation's OFD renderer, or an unsigned ofd.Write.
-func ofdRenderer(ws *Workstation) report.Render {
+func ofdRenderer(ws *Workstation) export.Render {
 	if ws.RenderOFD != nil {
 		return ws.RenderOFD
 	}

@@ -12,8 +12,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/device/sim"
+	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/report"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/xuri/excelize/v2"
 )
@@ -330,7 +330,7 @@ func TestMailText(t *testing.T) {
 
 func mustPDFName(t *testing.T, inv *invoice.Invoice) string {
 	t.Helper()
-	name, err := report.PDFName(inv)
+	name, err := export.PDFName(inv)
 	if err != nil {
 		t.Fatal(err)
 	}

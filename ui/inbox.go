@@ -214,7 +214,7 @@ func (b *inbox) loadPulled() {
 	}
 	var orders []*invoice.Order
 	for _, p := range pulled {
-		decoded, err := invoice.DecodeOrders(p.Order)
+		decoded, err := orderfile.DecodeOrders(p.Order)
 		if err != nil {
 			continue
 		}

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
-	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/orderfile"
 )
 
@@ -28,7 +27,7 @@ type mappingEditor struct {
 // name (its English one beside it).
 func columnChoices() []string {
 	out := []string{lang.L("（不导入）")}
-	for _, c := range invoice.TableColumns() {
+	for _, c := range orderfile.TableColumns() {
 		out = append(out, c.ZH+" ("+c.EN+")")
 	}
 	return out
@@ -58,7 +57,7 @@ func (b *inbox) editMapping(file string, data []byte) (*mappingEditor, error) {
 		sel := widget.NewSelect(options, nil)
 		sel.SetSelectedIndex(0)
 		if canon, ok := orderfile.Canonical(h); ok {
-			for i, c := range invoice.TableColumns() {
+			for i, c := range orderfile.TableColumns() {
 				if c.EN == canon {
 					sel.SetSelectedIndex(i + 1)
 				}
@@ -84,7 +83,7 @@ func (b *inbox) editMapping(file string, data []byte) (*mappingEditor, error) {
 // orderfile.Ignore for a column left out.
 func (ed *mappingEditor) mapping() orderfile.Mapping {
 	m := orderfile.Mapping{}
-	cols := invoice.TableColumns()
+	cols := orderfile.TableColumns()
 	for i, h := range ed.headers {
 		m[h] = orderfile.Ignore
 		if k := ed.choices[i].SelectedIndex(); k > 0 {

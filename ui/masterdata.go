@@ -11,8 +11,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/report"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/shopspring/decimal"
 )
@@ -258,14 +258,14 @@ func (m *masterScreen) deleteSelected(buyer bool) error {
 func (m *masterScreen) importData(buyer bool, data []byte) (int, error) {
 	ws := m.u.ws
 	if buyer {
-		ps, err := report.ReadBuyers(data)
+		ps, err := export.ReadBuyers(data)
 		if err != nil {
 			return 0, err
 		}
 		defer m.reload()
 		return len(ps), ws.Store.PutBuyers(ws.Operator, ps...)
 	}
-	gs, err := report.ReadGoods(data, ws.Engine.Codes)
+	gs, err := export.ReadGoods(data, ws.Engine.Codes)
 	if err != nil {
 		return 0, err
 	}
@@ -278,9 +278,9 @@ func (m *masterScreen) exportTo(buyer bool, path string) error {
 	var buf bytes.Buffer
 	var err error
 	if buyer {
-		err = report.WriteBuyers(&buf, m.buyers)
+		err = export.WriteBuyers(&buf, m.buyers)
 	} else {
-		err = report.WriteGoods(&buf, m.goods)
+		err = export.WriteGoods(&buf, m.goods)
 	}
 	if err != nil {
 		return err

@@ -10,8 +10,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/report"
 )
 
 // statsScreen is a month's invoices at a glance: counts and totals of blue and red
@@ -23,25 +23,25 @@ type statsScreen struct {
 
 	month    *entry
 	summary  *widget.Label
-	rates    []report.RateTotal
+	rates    []export.RateTotal
 	table    *selectTable
 	check    *widget.Button // 与税控设备核对; nil without a device
 	compared *widget.Label
-	stats    report.Stats // as last counted
+	stats    export.Stats // as last counted
 }
 
 var rateColumns = []struct {
 	title string
 	width float32
-	cell  func(r report.RateTotal) string
+	cell  func(r export.RateTotal) string
 }{
-	{"税率", 90, func(r report.RateTotal) string { return r.Rate }},
-	{"蓝字张数", 90, func(r report.RateTotal) string { return fmt.Sprint(r.BlueCount) }},
-	{"蓝字金额", 140, func(r report.RateTotal) string { return yuan(r.Amount, false) }},
-	{"蓝字税额", 130, func(r report.RateTotal) string { return yuan(r.Tax, false) }},
-	{"红字张数", 90, func(r report.RateTotal) string { return fmt.Sprint(r.RedCount) }},
-	{"红字金额", 140, func(r report.RateTotal) string { return yuan(r.RedAmount, false) }},
-	{"红字税额", 130, func(r report.RateTotal) string { return yuan(r.RedTax, false) }},
+	{"税率", 90, func(r export.RateTotal) string { return r.Rate }},
+	{"蓝字张数", 90, func(r export.RateTotal) string { return fmt.Sprint(r.BlueCount) }},
+	{"蓝字金额", 140, func(r export.RateTotal) string { return yuan(r.Amount, false) }},
+	{"蓝字税额", 130, func(r export.RateTotal) string { return yuan(r.Tax, false) }},
+	{"红字张数", 90, func(r export.RateTotal) string { return fmt.Sprint(r.RedCount) }},
+	{"红字金额", 140, func(r export.RateTotal) string { return yuan(r.RedAmount, false) }},
+	{"红字税额", 130, func(r export.RateTotal) string { return yuan(r.RedTax, false) }},
 }
 
 func newStatsScreen(u *UI) *statsScreen {
@@ -70,7 +70,7 @@ func newStatsScreen(u *UI) *statsScreen {
 
 // refresh counts the chosen month's invoices in the store.
 func (s *statsScreen) refresh() {
-	st, _, err := report.MonthStats(s.u.ws.Store, strings.TrimSpace(s.month.Text))
+	st, _, err := export.MonthStats(s.u.ws.Store, strings.TrimSpace(s.month.Text))
 	if err != nil {
 		s.summary.SetText(err.Error())
 		s.summary.Importance = widget.DangerImportance
@@ -120,7 +120,7 @@ func (s *statsScreen) compare() {
 				text = "无法读取抄报数据：" + clerkMessage(err)
 				break
 			}
-			text = compareText(rep.Count, rep.RedCount, st.CompareSummary(report.Summary{Period: rep.Period, Count: rep.Count,
+			text = compareText(rep.Count, rep.RedCount, st.CompareSummary(export.Summary{Period: rep.Period, Count: rep.Count,
 				RedCount: rep.RedCount, Amount: rep.Amount, Tax: rep.Tax, RedAmount: rep.RedAmount, RedTax: rep.RedTax}))
 		}
 		onUI(func() {
@@ -131,7 +131,7 @@ func (s *statsScreen) compare() {
 }
 
 // compareText says whether the store and the device agree, and where they do not.
-func compareText(count, red int, ms []report.Mismatch) string {
+func compareText(count, red int, ms []export.Mismatch) string {
 	if len(ms) == 0 {
 		return fmt.Sprintf("与税控设备抄报一致：蓝字 %d 张，红字 %d 张。", count, red)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/device/sim"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/orderfile"
 	"github.com/kaipiao/kaipiao/store"
 )
 
@@ -659,7 +660,7 @@ func TestClerkSetsUpAColumnMapping(t *testing.T) {
 		t.Fatalf("税收分类编码 is a column name and 单号 is not: %d %d", ed.choices[3].SelectedIndex(), ed.choices[0].SelectedIndex())
 	}
 	pick := func(i int, en string) {
-		for k, c := range invoice.TableColumns() {
+		for k, c := range orderfile.TableColumns() {
 			if c.EN == en {
 				ed.choices[i].SetSelectedIndex(k + 1)
 			}

@@ -56,6 +56,9 @@ type Payload struct {
 	OrderIDs   []string `json:"order_ids,omitempty"`
 	// Audit is the workstation's audit-log head, anchored at the platform with each pull.
 	Audit *AuditAnchor `json:"audit,omitempty"`
+	// DigitalFetch and DigitalReturn are the digital channel's requests (digitalwire.go).
+	DigitalFetch  *DigitalFetch  `json:"digital_fetch,omitempty"`
+	DigitalReturn *DigitalReturn `json:"digital_return,omitempty"`
 }
 
 // AuditAnchor is an audit log's head: its last entry's sequence number and chain hash.

@@ -44,11 +44,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "token" {
 		return token(args[1:], stdout, stderr)
 	}
+	if len(args) > 1 && args[0] == "quota" && args[1] == "set" {
+		return quotaSet(args[2:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("kaipiao-platform", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "the address to listen on")
 	data := fs.String("data", "", "the platform's data folder (its bbolt file)")
 	pkiDir := fs.String("pki", "", "the platform's PKI folder (kaipiaoctl pki init DIR)")
+	offline := fs.Duration("offline-hours", 0, "bring a digital fetch's upload deadline forward to this long after it (e.g. 72h); 0: the 15th of the next month")
 	anyClient := fs.Bool("no-client-cert", false, "take envelopes from workstations without an enterprise TLS client certificate (folders made before it existed)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -89,8 +93,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	logger := log.New(stderr, "kaipiao-platform: ", log.LstdFlags)
-	s := &platform.Server{DB: db, PKI: keys, Logf: logger.Printf, ERPTokens: erps, RequireClientCert: !*anyClient}
+	s := &platform.Server{DB: db, PKI: keys, Logf: logger.Printf, ERPTokens: erps, RequireClientCert: !*anyClient, OfflineHours: *offline}
 	srv := s.HTTPServer(logger)
+	go watchQuota(ctx, *data, db, logger.Printf)
 	fmt.Fprintf(stdout, "LISTEN https://%s\n", ln.Addr())
 	done := make(chan error, 1)
 	go func() { done <- srv.ServeTLS(s.Listen(ln), "", "") }()
@@ -137,6 +142,7 @@ func token(args []string, stdout, stderr io.Writer) int {
 
 // listed is one line of `list`.
 type listed struct {
+	Channel string    `json:"channel"` // device or digital
 	Device  string    `json:"device"`
 	Code    string    `json:"code"`
 	Number  string    `json:"number"`
@@ -164,7 +170,11 @@ func list(args []string, stdout, stderr io.Writer) int {
 	defer db.Close()
 	enc := json.NewEncoder(stdout)
 	err = db.Invoices("", func(s *platform.Stored) error {
-		return enc.Encode(listed{Device: s.Device, Code: s.Code, Number: s.Number, OrderID: s.OrderID, Total: s.Total, AckedAt: s.AckedAt})
+		channel := "device"
+		if s.Device == "" && s.Code == "" {
+			channel = "digital"
+		}
+		return enc.Encode(listed{Channel: channel, Device: s.Device, Code: s.Code, Number: s.Number, OrderID: s.OrderID, Total: s.Total, AckedAt: s.AckedAt})
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "kaipiao-platform list: %v\n", err)

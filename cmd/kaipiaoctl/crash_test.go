@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/orderfile"
 )
 
 // The crash test of the issuing engine: real kaipiaoctl and kaipiao-devsim processes on
@@ -334,7 +335,7 @@ func crashTest(t *testing.T, baud int) {
 	wantTotal := 0 // of the last batch, which its last run printed in full
 	for i, o := range orders {
 		raw, _ := json.Marshal(o)
-		dec, _ := invoice.DecodeOrders(raw)
+		dec, _ := orderfile.DecodeOrders(raw)
 		checked, errs := invoice.Check(dec[0], cfg)
 		if errs != nil {
 			t.Fatalf("%v: %v", o["order_id"], errs)

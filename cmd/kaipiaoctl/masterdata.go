@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/orderfile"
-	"github.com/kaipiao/kaipiao/report"
 	"github.com/kaipiao/kaipiao/store"
 )
 
@@ -94,7 +94,7 @@ func exportMasterData(db *store.DB, what, file string) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		n, err = len(ps), report.WriteBuyers(&buf, ps)
+		n, err = len(ps), export.WriteBuyers(&buf, ps)
 		if err != nil {
 			return 0, err
 		}
@@ -103,7 +103,7 @@ func exportMasterData(db *store.DB, what, file string) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		n, err = len(gs), report.WriteGoods(&buf, gs)
+		n, err = len(gs), export.WriteGoods(&buf, gs)
 		if err != nil {
 			return 0, err
 		}
@@ -113,7 +113,7 @@ func exportMasterData(db *store.DB, what, file string) (int, error) {
 
 func importMasterData(db *store.DB, what string, data []byte, operator string) (int, error) {
 	if what == "buyers" {
-		ps, err := report.ReadBuyers(data)
+		ps, err := export.ReadBuyers(data)
 		if err != nil {
 			return 0, err
 		}
@@ -123,7 +123,7 @@ func importMasterData(db *store.DB, what string, data []byte, operator string) (
 	if err != nil {
 		return 0, err
 	}
-	gs, err := report.ReadGoods(data, codes)
+	gs, err := export.ReadGoods(data, codes)
 	if err != nil {
 		return 0, err
 	}

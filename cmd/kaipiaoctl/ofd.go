@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 
 	"github.com/kaipiao/kaipiao/einvoicexml"
+	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/report"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/workstation"
 )
@@ -81,7 +81,7 @@ func runOFDs(e *env, args []string) int {
 	}
 	defer db.Close()
 	unsigned := false
-	names, err := report.WriteOFDs(out, recs, func(inv *invoice.Invoice) ([]byte, error) {
+	names, err := export.WriteOFDs(out, recs, func(inv *invoice.Invoice) ([]byte, error) {
 		doc, signed, err := workstation.RenderOFD(e.data, inv)
 		unsigned = unsigned || !signed
 		return doc, err

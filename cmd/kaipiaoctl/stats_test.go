@@ -10,8 +10,8 @@ import (
 
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/device/sim"
+	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/report"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/workstation"
 )
@@ -124,7 +124,7 @@ func TestMonthStatisticsEqualTheDevicesReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, _, err := report.MonthStats(r.db, "202603")
+	st, _, err := export.MonthStats(r.db, "202603")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestMonthStatisticsEqualTheDevicesReport(t *testing.T) {
 	if _, err := r.engine.Reconcile(ctx, true); err != nil {
 		t.Fatal(err)
 	}
-	if st, _, err = report.MonthStats(r.db, "202603"); err != nil {
+	if st, _, err = export.MonthStats(r.db, "202603"); err != nil {
 		t.Fatal(err)
 	}
 	if mism := st.Compare(rep); len(mism) != 0 {
@@ -158,7 +158,7 @@ func TestMonthStatisticsEqualTheDevicesReport(t *testing.T) {
 		t.Fatalf("by rate %s %s %s %s; device %+v", amount, tax, redAmount, redTax, rep)
 	}
 	// The next month holds nothing yet.
-	if next, _, _ := report.MonthStats(r.db, "202604"); next.Count != 0 || next.RedCount != 0 {
+	if next, _, _ := export.MonthStats(r.db, "202604"); next.Count != 0 || next.RedCount != 0 {
 		t.Fatalf("April: %+v", next)
 	}
 }

@@ -39,6 +39,51 @@ var rules = []rule{
 	{From: "ui/...", To: "device/...", Why: "the window shows its own view of the device; the wiring converts"},
 }
 
+// A library rule: an outside package (Lib, a full import path) that only the project
+// packages matching Only may import. Test files are exempt, as for rules.
+type libRule struct {
+	Lib  string
+	Only []string
+	Why  string
+}
+
+// libRules keep file formats in one place (docs/DESIGN.md, "File formats"): order files
+// are read in orderfile, the period's files written in export.
+var libRules = []libRule{
+	{Lib: "github.com/xuri/excelize/v2", Only: []string{"orderfile", "export"},
+		Why: "workbooks are read in orderfile and written in export, the one place for file formats"},
+	{Lib: "encoding/csv", Only: []string{"orderfile", "export", "invoice"},
+		Why: "CSV is read in orderfile and written in export (invoice reads only the tax-code table the program ships)"},
+}
+
+// libViolations lists every import in graph of a library outside its rule's Only, and
+// every Only pattern that matches no package.
+func libViolations(graph map[string][]string, rules []libRule) []string {
+	var out []string
+	for _, r := range rules {
+		for _, only := range r.Only {
+			seen := false
+			for pkg := range graph {
+				seen = seen || match(only, pkg)
+			}
+			if !seen {
+				out = append(out, fmt.Sprintf("library rule %q: %q matches no package", r.Lib, only))
+			}
+		}
+		for pkg, imports := range graph {
+			if matchAny(r.Only, pkg) {
+				continue
+			}
+			for _, imp := range imports {
+				if imp == r.Lib {
+					out = append(out, fmt.Sprintf("%s imports %s: %s", pkg, imp, r.Why))
+				}
+			}
+		}
+	}
+	return out
+}
+
 // headless are the packages that must not link the GUI toolkit, even through a shared
 // package: kaipiaoctl runs on servers without cgo or OpenGL.
 var headless = []string{"workstation", "cmd/kaipiaoctl"}
@@ -159,7 +204,7 @@ func TestImportRules(t *testing.T) {
 		if len(graph) < 10 {
 			t.Fatalf("GOOS=%s: go list found only %d packages", goos, len(graph))
 		}
-		for _, v := range violations(graph, rules) {
+		for _, v := range append(violations(graph, rules), libViolations(graph, libRules)...) {
 			t.Errorf("GOOS=%s: %s", goos, v)
 		}
 		for _, p := range pkgs {
@@ -230,5 +275,32 @@ func TestRulesCatchViolations(t *testing.T) {
 	}
 	if v := violations(map[string][]string{}, rules); len(v) != len(rules) {
 		t.Errorf("rules matching no package: %v", v)
+	}
+}
+
+// TestLibRulesCatchViolations: a workbook or CSV library imported outside the file-format
+// packages is reported; orderfile and export may import them.
+func TestLibRulesCatchViolations(t *testing.T) {
+	graph := map[string][]string{
+		"orderfile": {"github.com/xuri/excelize/v2", "encoding/csv"},
+		"export":    {"github.com/xuri/excelize/v2", "encoding/csv"},
+		"invoice":   {"encoding/csv", "github.com/xuri/excelize/v2"},
+		"ui":        {"github.com/xuri/excelize/v2"},
+		"store":     {"encoding/csv"},
+	}
+	got := strings.Join(libViolations(graph, libRules), "\n")
+	for _, want := range []string{"invoice imports github.com/xuri/excelize/v2", "ui imports github.com/xuri/excelize/v2",
+		"store imports encoding/csv"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("not reported: %q; got:\n%s", want, got)
+		}
+	}
+	for _, allowed := range []string{"orderfile imports", "export imports", "invoice imports encoding/csv"} {
+		if strings.Contains(got, allowed) {
+			t.Errorf("reported although allowed: %q; got:\n%s", allowed, got)
+		}
+	}
+	if v := libViolations(map[string][]string{"x": nil}, libRules); len(v) == 0 {
+		t.Errorf("an Only pattern matching no package is not reported")
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/assets"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/orderfile"
 )
 
 // Seller is the enterprise the sample invoices are issued by.
@@ -42,7 +43,7 @@ func Example(name, number string) (*invoice.Invoice, error) {
 	if err != nil {
 		return nil, err
 	}
-	orders, err := invoice.DecodeOrders(data)
+	orders, err := orderfile.DecodeOrders(data)
 	if err != nil {
 		return nil, err
 	}

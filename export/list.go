@@ -1,4 +1,4 @@
-package report
+package export
 
 import (
 	"encoding/csv"
@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/orderfile"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/xuri/excelize/v2"
 )
@@ -201,10 +200,4 @@ func writeSheet(f *excelize.File, sheet string, rows [][]string, numeric map[int
 		}
 	}
 	return nil
-}
-
-// readSheet reads a workbook's first sheet, numbers as their stored decimal text, within
-// the order import's limits (size, unzipped size, rows, cell length).
-func readSheet(data []byte) ([][]string, error) {
-	return orderfile.XLSXRows(data)
 }

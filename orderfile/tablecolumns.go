@@ -1,4 +1,4 @@
-package invoice
+package orderfile
 
 // TableColumn names one column of an order table (docs/order.md, "Tables").
 type TableColumn struct {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/report"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/workstation"
 )
@@ -61,7 +61,7 @@ func selection(e *env, name string, args []string) (db *store.DB, recs []*store.
 		fmt.Fprintf(e.stderr, "kaipiaoctl %s: %v\n", name, err)
 		return nil, nil, "", exitUsage
 	}
-	if recs, err = report.Records(db, span[0], span[1]); err != nil {
+	if recs, err = export.Records(db, span[0], span[1]); err != nil {
 		db.Close()
 		fmt.Fprintf(e.stderr, "kaipiaoctl %s: %v\n", name, err)
 		return nil, nil, "", exitUsage
@@ -79,9 +79,9 @@ func runExport(e *env, args []string) int {
 	var err error
 	switch strings.ToLower(filepath.Ext(out)) {
 	case ".xlsx":
-		err = report.WriteListXLSX(&buf, recs, time.Local)
+		err = export.WriteListXLSX(&buf, recs, time.Local)
 	case ".csv":
-		err = report.WriteListCSV(&buf, recs, time.Local)
+		err = export.WriteListCSV(&buf, recs, time.Local)
 	default:
 		fmt.Fprintf(e.stderr, "kaipiaoctl export: %s: the file must end in .xlsx or .csv\n", out)
 		return exitUsage
@@ -104,7 +104,7 @@ func runPDFs(e *env, args []string) int {
 	}
 	defer db.Close()
 	unsigned := false
-	names, err := report.WritePDFs(out, recs, func(inv *invoice.Invoice) ([]byte, error) {
+	names, err := export.WritePDFs(out, recs, func(inv *invoice.Invoice) ([]byte, error) {
 		doc, signed, err := workstation.RenderPDF(e.data, inv)
 		unsigned = unsigned || !signed
 		return doc, err
@@ -131,7 +131,7 @@ type statsJSON struct {
 	RedTax     string            `json:"red_tax"`
 	ByRate     []rateJSON        `json:"by_rate"`
 	Device     any               `json:"device,omitempty"`
-	Mismatches []report.Mismatch `json:"mismatches"`
+	Mismatches []export.Mismatch `json:"mismatches"`
 }
 
 type rateJSON struct {
@@ -153,19 +153,19 @@ func runStats(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "usage: kaipiaoctl stats --month YYYYMM [--no-device]")
 		return exitUsage
 	}
-	if _, _, err := report.MonthRange(*month); err != nil {
+	if _, _, err := export.MonthRange(*month); err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl stats: --month: %v\n", err)
 		return exitUsage
 	}
-	var st report.Stats
-	out := statsJSON{Mismatches: []report.Mismatch{}}
+	var st export.Stats
+	out := statsJSON{Mismatches: []export.Mismatch{}}
 	if *noDevice {
 		db, err := openStore(e)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl stats: %v\n", err)
 			return exitUsage
 		}
-		st, _, err = report.MonthStats(db, *month)
+		st, _, err = export.MonthStats(db, *month)
 		db.Close()
 		if err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl stats: %v\n", err)
@@ -180,7 +180,7 @@ func runStats(e *env, args []string) int {
 			return refusal(e, "stats", err)
 		}
 		defer w.Close()
-		if st, _, err = report.MonthStats(w.Store, *month); err != nil {
+		if st, _, err = export.MonthStats(w.Store, *month); err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl stats: %v\n", err)
 			return exitUsage
 		}

@@ -1,10 +1,11 @@
-package invoice
+package orderfile
 
 import (
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/kaipiao/kaipiao/invoice"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -15,6 +16,16 @@ func readExample(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// passes asserts that the order is valid and returns it computed.
+func passes(t *testing.T, o *invoice.Order) *invoice.Checked {
+	t.Helper()
+	c, errs := invoice.Check(o, checkConfig(t))
+	if errs != nil {
+		t.Fatalf("want no error, got %v", errs)
+	}
+	return c
 }
 
 func TestCSVExamplesInUTF8AndGBK(t *testing.T) {
@@ -53,7 +64,7 @@ func TestCSVWithBOMAndPercentRates(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := passes(t, orders[0])
-	if c.Invoice.Lines[0].Rate != Rate6 || c.Invoice.Lines[0].Tax != 600 {
+	if c.Invoice.Lines[0].Rate != invoice.Rate6 || c.Invoice.Lines[0].Tax != 600 {
 		t.Errorf("6%% read as %s, tax %s", c.Invoice.Lines[0].Rate, c.Invoice.Lines[0].Tax)
 	}
 }
@@ -69,11 +80,11 @@ func TestCSVErrorsNameTheirCell(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, errs := Check(orders[0], testConfig())
+	_, errs := invoice.Check(orders[0], checkConfig(t))
 	if !errs.Has("row:3/税收分类编码", "tax_code.format") || !errs.Has("row:4/购买方名称", "table.inconsistent") {
 		t.Errorf("errors of A: %v", errs)
 	}
-	_, errs = Check(orders[1], testConfig())
+	_, errs = invoice.Check(orders[1], checkConfig(t))
 	if !errs.Has("row:5/税率", "tax_rate.unknown") {
 		t.Errorf("errors of B: %v", errs)
 	}
@@ -87,7 +98,7 @@ func TestTableHeaderProblems(t *testing.T) {
 		"table.no_rows":          "order_id,name\n\n",
 	} {
 		_, err := DecodeCSV([]byte(data))
-		errs, ok := err.(Errors)
+		errs, ok := err.(invoice.Errors)
 		if !ok || errs[0].Rule != name {
 			t.Errorf("%s: got %v", name, err)
 		}
@@ -109,7 +120,7 @@ func TestTableMixedHeadersAndBooleans(t *testing.T) {
 		t.Errorf("tax-inclusive from 是: %+v", c.Invoice.Lines[0])
 	}
 	orders, _ = DecodeCSV([]byte(strings.Replace(data, ",是", ",也许", 1)))
-	if _, errs := Check(orders[0], testConfig()); !errs.Has("row:2/含税", "field.type") {
+	if _, errs := invoice.Check(orders[0], checkConfig(t)); !errs.Has("row:2/含税", "field.type") {
 		t.Errorf("bad boolean: %v", errs)
 	}
 }
@@ -121,7 +132,7 @@ func TestCSVRowNumbersCountBlankLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, errs := Check(orders[0], testConfig()); !errs.Has("row:3/tax_rate", "tax_rate.unknown") {
+	if _, errs := invoice.Check(orders[0], checkConfig(t)); !errs.Has("row:3/tax_rate", "tax_rate.unknown") {
 		t.Fatalf("the rate is on row 3 (after a blank row 2): %v", errs)
 	}
 }

@@ -1,4 +1,4 @@
-package invoice
+package orderfile
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/kaipiao/kaipiao/invoice"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -15,40 +16,40 @@ import (
 // where its value goes.
 type column struct {
 	en, zh string
-	order  func(o *Order) *string     // an order-level field, or nil
-	line   func(l *OrderLine) *string // a line field, or nil
-	path   string                     // the field path errors use
+	order  func(o *invoice.Order) *string     // an order-level field, or nil
+	line   func(l *invoice.OrderLine) *string // a line field, or nil
+	path   string                             // the field path errors use
 }
 
 var columns = []column{
-	{en: "order_id", zh: "订单号", path: "order_id", order: func(o *Order) *string { return &o.OrderID }},
-	{en: "type", zh: "发票类型", path: "type", order: func(o *Order) *string { return &o.Type }},
-	{en: "buyer_name", zh: "购买方名称", path: "buyer.name", order: func(o *Order) *string { return &o.Buyer.Name }},
-	{en: "buyer_tax_id", zh: "购买方纳税人识别号", path: "buyer.tax_id", order: func(o *Order) *string { return &o.Buyer.TaxID }},
-	{en: "buyer_address_phone", zh: "购买方地址电话", path: "buyer.address_phone", order: func(o *Order) *string { return &o.Buyer.AddressPhone }},
-	{en: "buyer_bank_account", zh: "购买方开户行及账号", path: "buyer.bank_account", order: func(o *Order) *string { return &o.Buyer.BankAccount }},
-	{en: "buyer_email", zh: "购买方邮箱", path: "buyer.email", order: func(o *Order) *string { return &o.Buyer.Email }},
+	{en: "order_id", zh: "订单号", path: "order_id", order: func(o *invoice.Order) *string { return &o.OrderID }},
+	{en: "type", zh: "发票类型", path: "type", order: func(o *invoice.Order) *string { return &o.Type }},
+	{en: "buyer_name", zh: "购买方名称", path: "buyer.name", order: func(o *invoice.Order) *string { return &o.Buyer.Name }},
+	{en: "buyer_tax_id", zh: "购买方纳税人识别号", path: "buyer.tax_id", order: func(o *invoice.Order) *string { return &o.Buyer.TaxID }},
+	{en: "buyer_address_phone", zh: "购买方地址电话", path: "buyer.address_phone", order: func(o *invoice.Order) *string { return &o.Buyer.AddressPhone }},
+	{en: "buyer_bank_account", zh: "购买方开户行及账号", path: "buyer.bank_account", order: func(o *invoice.Order) *string { return &o.Buyer.BankAccount }},
+	{en: "buyer_email", zh: "购买方邮箱", path: "buyer.email", order: func(o *invoice.Order) *string { return &o.Buyer.Email }},
 	{en: "price_includes_tax", zh: "含税", path: "price_includes_tax"},
-	{en: "name", zh: "项目名称", path: "name", line: func(l *OrderLine) *string { return &l.Name }},
-	{en: "tax_code", zh: "税收分类编码", path: "tax_code", line: func(l *OrderLine) *string { return &l.TaxCode }},
-	{en: "spec", zh: "规格型号", path: "spec", line: func(l *OrderLine) *string { return &l.Spec }},
-	{en: "unit", zh: "单位", path: "unit", line: func(l *OrderLine) *string { return &l.Unit }},
-	{en: "quantity", zh: "数量", path: "quantity", line: func(l *OrderLine) *string { return &l.Quantity }},
-	{en: "unit_price", zh: "单价", path: "unit_price", line: func(l *OrderLine) *string { return &l.UnitPrice }},
-	{en: "amount", zh: "金额", path: "amount", line: func(l *OrderLine) *string { return &l.Amount }},
-	{en: "tax_rate", zh: "税率", path: "tax_rate", line: func(l *OrderLine) *string { return &l.TaxRate }},
-	{en: "tax", zh: "税额", path: "tax", line: func(l *OrderLine) *string { return &l.Tax }},
-	{en: "zero_rate", zh: "零税率标识", path: "zero_rate", line: func(l *OrderLine) *string { return &l.ZeroRate }},
-	{en: "discount", zh: "折扣金额", path: "discount", line: func(l *OrderLine) *string { return &l.Discount }},
-	{en: "remark", zh: "备注", path: "remark", order: func(o *Order) *string { return &o.Remark }},
-	{en: "payee", zh: "收款人", path: "payee", order: func(o *Order) *string { return &o.Payee }},
-	{en: "reviewer", zh: "复核", path: "reviewer", order: func(o *Order) *string { return &o.Reviewer }},
-	{en: "issuer", zh: "开票人", path: "issuer", order: func(o *Order) *string { return &o.Issuer }},
+	{en: "name", zh: "项目名称", path: "name", line: func(l *invoice.OrderLine) *string { return &l.Name }},
+	{en: "tax_code", zh: "税收分类编码", path: "tax_code", line: func(l *invoice.OrderLine) *string { return &l.TaxCode }},
+	{en: "spec", zh: "规格型号", path: "spec", line: func(l *invoice.OrderLine) *string { return &l.Spec }},
+	{en: "unit", zh: "单位", path: "unit", line: func(l *invoice.OrderLine) *string { return &l.Unit }},
+	{en: "quantity", zh: "数量", path: "quantity", line: func(l *invoice.OrderLine) *string { return &l.Quantity }},
+	{en: "unit_price", zh: "单价", path: "unit_price", line: func(l *invoice.OrderLine) *string { return &l.UnitPrice }},
+	{en: "amount", zh: "金额", path: "amount", line: func(l *invoice.OrderLine) *string { return &l.Amount }},
+	{en: "tax_rate", zh: "税率", path: "tax_rate", line: func(l *invoice.OrderLine) *string { return &l.TaxRate }},
+	{en: "tax", zh: "税额", path: "tax", line: func(l *invoice.OrderLine) *string { return &l.Tax }},
+	{en: "zero_rate", zh: "零税率标识", path: "zero_rate", line: func(l *invoice.OrderLine) *string { return &l.ZeroRate }},
+	{en: "discount", zh: "折扣金额", path: "discount", line: func(l *invoice.OrderLine) *string { return &l.Discount }},
+	{en: "remark", zh: "备注", path: "remark", order: func(o *invoice.Order) *string { return &o.Remark }},
+	{en: "payee", zh: "收款人", path: "payee", order: func(o *invoice.Order) *string { return &o.Payee }},
+	{en: "reviewer", zh: "复核", path: "reviewer", order: func(o *invoice.Order) *string { return &o.Reviewer }},
+	{en: "issuer", zh: "开票人", path: "issuer", order: func(o *invoice.Order) *string { return &o.Issuer }},
 }
 
 // DecodeCSV reads orders from a CSV table in UTF-8 (with or without a byte-order mark) or
 // GBK, as Excel in a Chinese locale saves it. See DecodeTable.
-func DecodeCSV(data []byte) ([]*Order, error) {
+func DecodeCSV(data []byte) ([]*invoice.Order, error) {
 	rows, err := CSVRows(data)
 	if err != nil {
 		return nil, err
@@ -66,7 +67,7 @@ func CSVRows(data []byte) ([][]string, error) {
 		// substitutes U+FFFD, so that (and NUL, never in a text table) marks a wrong guess.
 		utf, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 		if err != nil || bytes.ContainsRune(utf, utf8.RuneError) || bytes.IndexByte(utf, 0) >= 0 {
-			return nil, Errors{{Rule: "table.encoding", Message: "CSV文件既不是UTF-8也不是GBK编码，请另存为UTF-8或GBK",
+			return nil, invoice.Errors{{Rule: "table.encoding", Message: "CSV文件既不是UTF-8也不是GBK编码，请另存为UTF-8或GBK",
 				English: "the CSV file is neither UTF-8 nor GBK"}}
 		}
 		data = utf
@@ -81,7 +82,7 @@ func CSVRows(data []byte) ([][]string, error) {
 			return rows, nil
 		}
 		if err != nil {
-			return nil, Errors{{Rule: "table.csv", Value: err.Error(),
+			return nil, invoice.Errors{{Rule: "table.csv", Value: err.Error(),
 				Message: fmt.Sprintf("CSV格式错误：%v", err), English: fmt.Sprintf("malformed CSV: %v", err)}}
 		}
 		// encoding/csv skips empty lines; the clerk counts them (the editor and Excel
@@ -106,9 +107,9 @@ func CSVRows(data []byte) ([][]string, error) {
 // is an error. Errors name their cell as row:N/COLUMN, N the row number counting the
 // header as row 1. A problem with the header itself is returned as the error; problems
 // with rows are recorded in each order's DecodeErrors.
-func DecodeTable(rows [][]string) ([]*Order, error) {
+func DecodeTable(rows [][]string) ([]*invoice.Order, error) {
 	if len(rows) == 0 {
-		return nil, Errors{{Rule: "table.empty", Message: "表格为空", English: "the table is empty"}}
+		return nil, invoice.Errors{{Rule: "table.empty", Message: "表格为空", English: "the table is empty"}}
 	}
 	if len(rows) > MaxTableRows {
 		return nil, errTooManyRows()
@@ -159,9 +160,9 @@ func DecodeTable(rows [][]string) ([]*Order, error) {
 		return columns[i].en
 	}
 
-	var orders []*Order
-	byID := map[string]*Order{}
-	firstRow := map[*Order][]string{}
+	var orders []*invoice.Order
+	byID := map[string]*invoice.Order{}
+	firstRow := map[*invoice.Order][]string{}
 	for r := 1; r < len(rows); r++ {
 		row := rows[r]
 		cell := func(i int) string {
@@ -177,7 +178,7 @@ func DecodeTable(rows [][]string) ([]*Order, error) {
 		id := cell(0)
 		o := byID[id]
 		if o == nil {
-			o = &Order{OrderID: id, Places: map[string]string{}}
+			o = &invoice.Order{OrderID: id, Places: map[string]string{}}
 			byID[id] = o
 			orders = append(orders, o)
 			firstRow[o] = row
@@ -202,7 +203,7 @@ func DecodeTable(rows [][]string) ([]*Order, error) {
 				}
 				b, ok := parseTableBool(v)
 				if !ok {
-					o.DecodeErrors = append(o.DecodeErrors, &FieldError{Field: place, Rule: "field.type", Value: v,
+					o.DecodeErrors = append(o.DecodeErrors, &invoice.FieldError{Field: place, Rule: "field.type", Value: v,
 						Message: fmt.Sprintf("含税列应为 true/false 或 是/否，实为“%s”", v),
 						English: fmt.Sprintf("price_includes_tax must be true/false or 是/否, got %q", v)})
 					continue
@@ -224,7 +225,7 @@ func DecodeTable(rows [][]string) ([]*Order, error) {
 		}
 		// Line values.
 		n := len(o.Lines)
-		o.Lines = append(o.Lines, OrderLine{})
+		o.Lines = append(o.Lines, invoice.OrderLine{})
 		for i, c := range columns {
 			if c.line == nil {
 				continue
@@ -234,7 +235,7 @@ func DecodeTable(rows [][]string) ([]*Order, error) {
 		}
 	}
 	if len(orders) == 0 {
-		return nil, Errors{{Field: "row:2", Rule: "table.no_rows", Message: "表格只有表头，没有订单行",
+		return nil, invoice.Errors{{Field: "row:2", Rule: "table.no_rows", Message: "表格只有表头，没有订单行",
 			English: "the table has a header but no rows"}}
 	}
 	return orders, nil
@@ -246,11 +247,11 @@ func columnIndex(en string) int {
 			return i
 		}
 	}
-	panic("invoice: no column " + en)
+	panic("orderfile: no column " + en)
 }
 
-func inconsistent(place, v, id string) *FieldError {
-	return &FieldError{Field: place, Rule: "table.inconsistent", Value: v,
+func inconsistent(place, v, id string) *invoice.FieldError {
+	return &invoice.FieldError{Field: place, Rule: "table.inconsistent", Value: v,
 		Message: fmt.Sprintf("订单“%s”的整单信息应与该订单第一行一致，此处为“%s”", id, v),
 		English: fmt.Sprintf("order %q: an order-level value differs from the order's first row: %q", id, v)}
 }

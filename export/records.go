@@ -1,10 +1,12 @@
-// Package report turns the store's invoices and master data into what leaves the
-// workstation as files: the invoice list as .xlsx or .csv with totals by rate, PDFs of a
+// Package export writes what leaves the workstation as files for a period or a
+// selection: the invoice list as .xlsx or .csv with totals by rate, PDFs and OFDs of a
 // selection in a folder or a zip, buyers and goods as workbooks the clerk edits and
-// imports again, and the month's statistics compared with the device's 抄报 figures.
+// imports again (read back through orderfile's sheet reader, the one reader of
+// workbooks), and the month's statistics compared with the device's 抄报 figures.
+// Reading order files is orderfile's (docs/DESIGN.md, "File formats").
 // Money is invoice.Money throughout; a workbook's amount cells are numbers written from
 // Money's text and read back as decimal text, never through float64.
-package report
+package export
 
 import (
 	"time"

@@ -1,6 +1,10 @@
-package invoice
+package orderfile
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/kaipiao/kaipiao/invoice"
+)
 
 // Limits on a table of orders (CSV or a workbook's sheet). A clerk's import is a few
 // hundred to a few thousand lines; these bounds keep a hostile or broken file (a million
@@ -14,16 +18,16 @@ const (
 )
 
 // errTooManyRows is the clerk's error for a table over MaxTableRows.
-func errTooManyRows() Errors {
-	return Errors{{Rule: "table.rows", Value: fmt.Sprint(MaxTableRows),
+func errTooManyRows() invoice.Errors {
+	return invoice.Errors{{Rule: "table.rows", Value: fmt.Sprint(MaxTableRows),
 		Message: fmt.Sprintf("表格超过%d行，请拆分为多个文件导入", MaxTableRows),
 		English: fmt.Sprintf("the table has more than %d rows: split it into several files", MaxTableRows)}}
 }
 
 // errLongCell is the clerk's error for a cell over MaxCellBytes at row (1-based) and
 // column (1-based).
-func errLongCell(row, col, n int) Errors {
-	return Errors{{Field: fmt.Sprintf("row:%d/col:%d", row, col), Rule: "table.cell", Value: fmt.Sprint(n),
+func errLongCell(row, col, n int) invoice.Errors {
+	return invoice.Errors{{Field: fmt.Sprintf("row:%d/col:%d", row, col), Rule: "table.cell", Value: fmt.Sprint(n),
 		Message: fmt.Sprintf("第%d行第%d列的单元格有%d字节，超过上限%d字节", row, col, n, MaxCellBytes),
 		English: fmt.Sprintf("row %d column %d: the cell is %d bytes, over the limit of %d", row, col, n, MaxCellBytes)}}
 }

@@ -1,4 +1,4 @@
-package invoice
+package orderfile
 
 import (
 	"bytes"
@@ -11,88 +11,13 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/kaipiao/kaipiao/invoice"
 )
-
-// Order is an order as an ERP, the platform, an import or the form hands it over
-// (docs/order.md), every value still as written. Check turns it into an invoice.
-type Order struct {
-	OrderID          string      `json:"order_id"`
-	Type             string      `json:"type"`
-	Buyer            OrderBuyer  `json:"buyer"`
-	PriceIncludesTax bool        `json:"price_includes_tax"`
-	Lines            []OrderLine `json:"lines"`
-	Remark           string      `json:"remark"`
-	Payee            string      `json:"payee"`
-	Reviewer         string      `json:"reviewer"`
-	Issuer           string      `json:"issuer"`
-	RedOf            *RedRequest `json:"red_of"`
-
-	// Places maps a field path ("lines[0].tax_code") to where it was read, for orders
-	// from a table ("row:5/税收分类编码"); nil for JSON, whose paths are their places.
-	Places map[string]string `json:"-"`
-	// DecodeErrors are what reading the order found wrong before any rule ran: unknown
-	// fields, values of the wrong JSON type, a table's inconsistent rows.
-	DecodeErrors Errors `json:"-"`
-}
-
-// OrderBuyer is the buyer as an order gives it.
-type OrderBuyer struct {
-	Name         string `json:"name"`
-	TaxID        string `json:"tax_id"`
-	AddressPhone string `json:"address_phone"`
-	BankAccount  string `json:"bank_account"`
-	Email        string `json:"email"`
-}
-
-// OrderLine is one line as an order gives it: money, quantities and rates as decimal
-// strings, empty when absent.
-type OrderLine struct {
-	Name      string `json:"name"`
-	TaxCode   string `json:"tax_code"`
-	Spec      string `json:"spec"`
-	Unit      string `json:"unit"`
-	Quantity  string `json:"quantity"`
-	UnitPrice string `json:"unit_price"`
-	Amount    string `json:"amount"`
-	TaxRate   string `json:"tax_rate"`
-	Tax       string `json:"tax"`
-	ZeroRate  string `json:"zero_rate"`
-	Discount  string `json:"discount"`
-}
-
-// RedRequest asks for a red invoice against a blue one (docs/order.md, red_of). A
-// 数电票 is named by its 20-digit Number with an empty Code (docs/digital.md).
-type RedRequest struct {
-	Code   string `json:"code"`
-	Number string `json:"number"`
-	Reason int    `json:"reason"` // 1–4; 0 means the default, 1
-	// Notice is the 红字信息表编号, needed to reverse a device's 专票.
-	Notice string `json:"notice"`
-	// Slip is the 红字发票信息确认单编号 (20 digits) of a digital red invoice.
-	Slip string `json:"slip"`
-	// Lines chooses what to reverse; empty reverses the whole invoice.
-	Lines []RedLineRequest `json:"lines"`
-}
-
-// RedLineRequest reverses part of one goods line of the blue invoice.
-type RedLineRequest struct {
-	Line     int    `json:"line"`     // 1-based goods line of the blue invoice (discount lines not counted)
-	Quantity string `json:"quantity"` // how many units to reverse, or empty
-	Amount   string `json:"amount"`   // how much of the amount before tax to reverse, or empty
-}
-
-// place returns where a field was read, for error messages.
-func (o *Order) place(path string) string {
-	if p, ok := o.Places[path]; ok {
-		return p
-	}
-	return path
-}
 
 // DecodeOrders reads an order file: one JSON object or an array of them. A file that is
 // not JSON at all is an error; everything wrong inside an order is recorded in that
-// order's DecodeErrors so that Check reports it with the rule errors.
-func DecodeOrders(data []byte) ([]*Order, error) {
+// order's DecodeErrors so that invoice.Check reports it with the rule errors.
+func DecodeOrders(data []byte) ([]*invoice.Order, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
@@ -104,19 +29,19 @@ func DecodeOrders(data []byte) ([]*Order, error) {
 	// names every problem, not the first.
 	strict := jsonv2.RejectUnknownMembers(true)
 	if trimmed[0] != '[' {
-		var o Order
+		var o invoice.Order
 		if jsonv2.Unmarshal(trimmed, &o, strict) == nil {
-			return []*Order{&o}, nil
+			return []*invoice.Order{&o}, nil
 		}
 		if !json.Valid(trimmed) {
 			var v any
 			return nil, fmt.Errorf("not valid JSON: %w", json.Unmarshal(trimmed, &v))
 		}
-		return []*Order{walkOrder(trimmed)}, nil
+		return []*invoice.Order{walkOrder(trimmed)}, nil
 	}
-	var all []Order
+	var all []invoice.Order
 	if jsonv2.Unmarshal(trimmed, &all, strict) == nil && len(all) > 0 {
-		orders := make([]*Order, len(all))
+		orders := make([]*invoice.Order, len(all))
 		for i := range all {
 			orders[i] = &all[i]
 		}
@@ -129,9 +54,9 @@ func DecodeOrders(data []byte) ([]*Order, error) {
 	if len(raws) == 0 {
 		return nil, fmt.Errorf("the file holds an empty list of orders")
 	}
-	orders := make([]*Order, len(raws))
+	orders := make([]*invoice.Order, len(raws))
 	for i, raw := range raws {
-		var o Order
+		var o invoice.Order
 		if jsonv2.Unmarshal(raw, &o, strict) == nil {
 			orders[i] = &o
 		} else {
@@ -147,10 +72,10 @@ type decoder struct {
 }
 
 // walkOrder decodes an order member by member, recording every problem with its path.
-func walkOrder(raw json.RawMessage) *Order {
+func walkOrder(raw json.RawMessage) *invoice.Order {
 	d := &decoder{}
 	d.duplicates(raw)
-	o := &Order{}
+	o := &invoice.Order{}
 	obj := d.object("", raw)
 	d.fields("", obj, map[string]func(string, json.RawMessage){
 		"order_id":           d.str(&o.OrderID),
@@ -172,7 +97,7 @@ func walkOrder(raw json.RawMessage) *Order {
 		},
 		"lines": func(path string, v json.RawMessage) {
 			items := d.array(path, v)
-			o.Lines = make([]OrderLine, len(items))
+			o.Lines = make([]invoice.OrderLine, len(items))
 			for i, item := range items {
 				l := &o.Lines[i]
 				p := fmt.Sprintf("%s[%d]", path, i)
@@ -192,7 +117,7 @@ func walkOrder(raw json.RawMessage) *Order {
 			}
 		},
 		"red_of": func(path string, v json.RawMessage) {
-			r := &RedRequest{}
+			r := &invoice.RedRequest{}
 			o.RedOf = r
 			d.fields(path, d.object(path, v), map[string]func(string, json.RawMessage){
 				"code":   d.str(&r.Code),
@@ -202,7 +127,7 @@ func walkOrder(raw json.RawMessage) *Order {
 				"slip":   d.str(&r.Slip),
 				"lines": func(path string, v json.RawMessage) {
 					items := d.array(path, v)
-					r.Lines = make([]RedLineRequest, len(items))
+					r.Lines = make([]invoice.RedLineRequest, len(items))
 					for i, item := range items {
 						rl := &r.Lines[i]
 						p := fmt.Sprintf("%s[%d]", path, i)
@@ -338,7 +263,7 @@ func (d *decoder) dec(dst *string) func(string, json.RawMessage) {
 			raw := string(bytes.TrimSpace(v))
 			if _, numErr := strconv.ParseFloat(raw, 64); numErr == nil {
 				d.errs.add(path, "decimal.string", raw,
-					fmt.Sprintf("%s须写成带引号的十进制字符串（如 \"%s\"），不能写成数字 %s", Label(path), raw, raw),
+					fmt.Sprintf("%s须写成带引号的十进制字符串（如 \"%s\"），不能写成数字 %s", invoice.Label(path), raw, raw),
 					fmt.Sprintf("%s must be a decimal string such as \"%s\", not the JSON number %s", path, raw, raw))
 				return
 			}
@@ -353,6 +278,6 @@ func (d *decoder) typeError(path string, v json.RawMessage, en, zh string) {
 		raw = raw[:40] + "…"
 	}
 	d.errs.add(path, "field.type", raw,
-		fmt.Sprintf("%s应为%s，实为 %s", Label(path), zh, raw),
+		fmt.Sprintf("%s应为%s，实为 %s", invoice.Label(path), zh, raw),
 		fmt.Sprintf("%s must be a %s, got %s", path, en, raw))
 }

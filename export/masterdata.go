@@ -1,4 +1,4 @@
-package report
+package export
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/orderfile"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
@@ -78,7 +79,7 @@ func cellOf(row []string, i int) string {
 // ReadBuyers reads a buyers workbook (WriteBuyers' columns, in any order). Every row is
 // checked; the error lists every bad cell as 第N行“列”.
 func ReadBuyers(data []byte) ([]invoice.Party, error) {
-	rows, err := readSheet(data)
+	rows, err := orderfile.XLSXRows(data)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +114,7 @@ func ReadBuyers(data []byte) ([]invoice.Party, error) {
 // ReadGoods reads a goods workbook. The tax code must be in codes, whose 简称 replaces
 // the file's; the rate is 13% or 0.13; the price a decimal.
 func ReadGoods(data []byte, codes *invoice.TaxCodes) ([]store.Goods, error) {
-	rows, err := readSheet(data)
+	rows, err := orderfile.XLSXRows(data)
 	if err != nil {
 		return nil, err
 	}
