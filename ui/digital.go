@@ -154,3 +154,23 @@ func invoiceName(code, number string) string {
 	}
 	return code + " " + number
 }
+
+// draftDigitalNumber stands for the number a digital draft does not have yet.
+const draftDigitalNumber = "00000000000000000000"
+
+// draftPreview gives a draft the look of an issued invoice of the workstation's channel:
+// on the digital channel the 数电票's layout, with a placeholder number and no code.
+func (u *UI) draftPreview(d *invoice.Invoice) *invoice.Invoice {
+	if channelOf(u.ws) != ChannelDigital {
+		return draftForPreview(d)
+	}
+	p := *d
+	p.Kind = p.Kind.Digitalized()
+	p.Issued = invoice.Issued{Number: draftDigitalNumber}
+	return &p
+}
+
+// isDraftPreview says the invoice is a draft dressed for the preview: it carries no seal.
+func isDraftPreview(inv *invoice.Invoice) bool {
+	return inv.Code == draftCode || (inv.Code == "" && inv.Number == draftDigitalNumber)
+}

@@ -243,3 +243,26 @@ func TestDigitalScreensInEnglish(t *testing.T) {
 		t.Fatalf("the choice %q %q", ch.radio.Selected, ch.about.String())
 	}
 }
+
+// The preview before issuing shows a draft as the channel will issue it: on the digital
+// channel a 数电票 with a placeholder 20-digit number, no code, no seal yet.
+func TestDigitalDraftPreview(t *testing.T) {
+	ws, _, _ := newDigitalWorkstation(t)
+	u, _ := newTestUISized(t, ws)
+	d := &invoice.Invoice{Kind: invoice.KindSpecial, Lines: []invoice.Line{{Name: "服务", Amount: 100_00, Tax: 6_00}}}
+	p := u.draftPreview(d)
+	if p.Kind != invoice.KindDigitalSpecial || p.Code != "" || p.Number != "00000000000000000000" || !isDraftPreview(p) {
+		t.Fatalf("the draft previewed: %s %q %q", p.Kind, p.Code, p.Number)
+	}
+	if d.Kind != invoice.KindSpecial {
+		t.Fatal("the preview changed the draft itself")
+	}
+	ws.Channel = ChannelDevice
+	if p := u.draftPreview(d); p.Code != draftCode || !isDraftPreview(p) {
+		t.Fatalf("on the device channel: %q", p.Code)
+	}
+	issued := &invoice.Invoice{Kind: invoice.KindDigitalOrdinary, Issued: invoice.Issued{Number: "26357000000000000005"}}
+	if isDraftPreview(issued) {
+		t.Fatal("an issued 数电票 is no draft: it carries the seal")
+	}
+}

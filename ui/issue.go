@@ -394,7 +394,7 @@ func (f *issueForm) preview() {
 	if !f.reveal() {
 		return
 	}
-	showPreview(f.u.win, "开具前预览", draftForPreview(f.checked.Parts[0]), f.askIssue)
+	showPreview(f.u.win, "开具前预览", f.u.draftPreview(f.checked.Parts[0]), f.askIssue)
 }
 
 // askIssue shows what is about to be issued — buyer, total, how many invoices — with
