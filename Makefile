@@ -76,7 +76,7 @@ demo: build
 
 # Screenshots of every screen, from Fyne's test driver, and of the real window under Xvfb.
 screenshots: build
-	KAIPIAO_SCREENSHOTS=1 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestClerk|TestFirstRun|TestLogInScreenShowsTheLockout|TestPreview|TestInboxImports|TestAdministrator|TestScreensInEnglish|TestInvoiceListExports|TestInvoiceMail|TestMasterData|TestMonthlyStatistics|TestNoDevice|TestPartlyIssued|TestGridShowsEightLines|TestStalePlatform' ./ui
+	KAIPIAO_SCREENSHOTS=1 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestClerk|TestFirstRun|TestLogInScreenShowsTheLockout|TestPreview|TestInboxImports|TestAdministrator|TestScreensInEnglish|TestInvoiceListExports|TestInvoiceMail|TestMasterData|TestMonthlyStatistics|TestNoDevice|TestPartlyIssued|TestGridShowsEightLines|TestStalePlatform|TestDigital|TestSlip' ./ui
 	./scripts/gui-smoke.sh docs/screens/gui-xvfb.png
 	./scripts/gui-nodevice.sh docs/screens
 	./scripts/gui-keyboard.sh docs/screens
