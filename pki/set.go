@@ -114,6 +114,11 @@ func (d *DemoSet) WritePlatform(dir string, passphrase []byte) ([]string, error)
 		return nil, err
 	}
 	files = append(files, auth)
+	roots, err := d.writeRootKeys(dir, passphrase)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, roots...)
 	if d.machine != "" && d.taxID != "" {
 		reg, err := RegisterMachine(dir, d.machine, d.taxID)
 		if err != nil {

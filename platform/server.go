@@ -33,6 +33,11 @@ type Server struct {
 	RequireClientCert bool
 	// ERPTokens authenticates the ERPs that post orders (see orderapi.go).
 	ERPTokens *ERPTokens
+	// ClockOffset moves the clock of the tax rules (slip deadlines) against Now:
+	// kaipiao-platform --clock-offset, for tests (clock.go).
+	ClockOffset time.Duration
+	// Slips keeps the confirmation slips; DB when nil (slipdb.go).
+	Slips SlipStore
 	// Digital is the digital channel's state (digitaldb.go); DB when nil.
 	Digital DigitalStore
 	// OfflineHours, when positive, brings a fetch's upload deadline forward to that long
@@ -84,6 +89,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+upload.PathPull, s.enveloped(upload.KindPull, s.pull))
 	mux.HandleFunc("POST "+upload.PathOrderAck, s.enveloped(upload.KindOrdersAck, s.ackOrders))
 	mux.HandleFunc("POST "+upload.PathOrders, s.postOrder)
+	s.routeSlips(mux)
 	mux.HandleFunc("POST "+upload.PathDigitalFetch, s.enveloped(upload.KindDigitalFetch, s.digitalFetch))
 	mux.HandleFunc("POST "+upload.PathDigitalReturn, s.enveloped(upload.KindDigitalReturn, s.digitalReturn))
 	return s.accessLog(mux)
@@ -157,6 +163,7 @@ type request struct {
 	p      *upload.Payload
 	signer *smx509.Certificate
 	taxID  string
+	http   *http.Request
 }
 
 // enveloped opens the request's envelope and hands it to h: a broken, forged or foreign
@@ -201,7 +208,7 @@ func (s *Server) enveloped(kind string, h func(http.ResponseWriter, *request)) h
 			return
 		}
 		info(r).outcome = fmt.Sprintf("envelope %s", p.ID)
-		h(w, &request{p: p, signer: signer, taxID: signer.Subject.SerialNumber})
+		h(w, &request{p: p, signer: signer, taxID: signer.Subject.SerialNumber, http: r})
 	}
 }
 

@@ -119,6 +119,10 @@ func (s *Server) verifyItem(it *upload.Item, taxID string, offered, signer *smx5
 		if err := checkArithmetic(inv, it.Invoice); err != nil {
 			return nil, fmt.Errorf("invoice %s: %w", inv.Number, err)
 		}
+		// Last: a red invoice takes its slip here (slipred.go).
+		if err := s.checkRedSlip(inv, taxID); err != nil {
+			return nil, err
+		}
 		return &Stored{Number: inv.Number, OrderID: inv.OrderID, RequestID: inv.RequestID, SellerTaxID: taxID,
 			Total: inv.Totals().Total.String(), Digest: upload.InvoiceDigest(inv), Invoice: it.Invoice}, nil
 	}

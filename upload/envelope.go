@@ -54,6 +54,8 @@ type Payload struct {
 	Items      []Item   `json:"items,omitempty"`
 	Packet     []byte   `json:"packet,omitempty"` // device.UploadPacket, binary
 	OrderIDs   []string `json:"order_ids,omitempty"`
+	// Slip is a confirmation slip's request, list or answer (slip.go), in JSON.
+	Slip json.RawMessage `json:"slip,omitempty"`
 	// Audit is the workstation's audit-log head, anchored at the platform with each pull.
 	Audit *AuditAnchor `json:"audit,omitempty"`
 	// DigitalFetch and DigitalReturn are the digital channel's requests (digitalwire.go).

@@ -52,6 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:0", "the address to listen on")
 	data := fs.String("data", "", "the platform's data folder (its bbolt file)")
 	pkiDir := fs.String("pki", "", "the platform's PKI folder (kaipiaoctl pki init DIR)")
+	offset := fs.Duration("clock-offset", 0, "move the platform's clock for slip deadlines by this much (tests: 73h lets a slip expire)")
 	offline := fs.Duration("offline-hours", 0, "bring a digital fetch's upload deadline forward to this long after it (e.g. 72h); 0: the 15th of the next month")
 	anyClient := fs.Bool("no-client-cert", false, "take envelopes from workstations without an enterprise TLS client certificate (folders made before it existed)")
 	if err := fs.Parse(args); err != nil {
@@ -93,7 +94,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	logger := log.New(stderr, "kaipiao-platform: ", log.LstdFlags)
-	s := &platform.Server{DB: db, PKI: keys, Logf: logger.Printf, ERPTokens: erps, RequireClientCert: !*anyClient, OfflineHours: *offline}
+	s := &platform.Server{DB: db, PKI: keys, Logf: logger.Printf, ERPTokens: erps, RequireClientCert: !*anyClient,
+		OfflineHours: *offline, ClockOffset: *offset}
+	if *offset != 0 {
+		logger.Printf("the clock of the tax rules runs %s off the real clock (--clock-offset)", *offset)
+	}
 	srv := s.HTTPServer(logger)
 	go watchQuota(ctx, *data, db, logger.Printf)
 	fmt.Fprintf(stdout, "LISTEN https://%s\n", ln.Addr())

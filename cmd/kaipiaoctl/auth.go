@@ -30,10 +30,11 @@ func requiredRole(name string, args []string) store.Role {
 	switch {
 	case name == "issue", name == "red", name == "print":
 		return store.RoleClerk
-	case name == "mail" && sub == "send", name == "buyers" && sub == "import", name == "goods" && sub == "import":
+	case name == "mail" && sub == "send", name == "buyers" && sub == "import", name == "goods" && sub == "import",
+		name == "redslip" && sub != "list" && sub != "show":
 		return store.RoleClerk
 	case name == "seller" && sub == "set", name == "mail" && sub == "set", name == "mapping" && (sub == "save" || sub == "delete"),
-		name == "pki" && (sub == "init" || sub == "import"):
+		name == "pki" && (sub == "init" || sub == "import" || sub == "enterprise"):
 		return store.RoleAdmin
 	}
 	return ""

@@ -22,7 +22,7 @@ func init() {
 		run:   runIssue,
 	}
 	commands["red"] = command{
-		usage: "red --of CODE:NUMBER [--reason N] [--lines FILE]",
+		usage: "red --of CODE:NUMBER [--reason N] [--lines FILE] | red --slip SLIP | red --quick --of NUMBER",
 		brief: "issue a red invoice against a blue one, in full or for the lines of FILE",
 		run:   runRed,
 	}
@@ -176,6 +176,9 @@ func runIssueRest(e *env, ids []string) int {
 }
 
 func runRed(e *env, args []string) int {
+	if bySlip(args) {
+		return runRedBySlip(e, args)
+	}
 	fs := flag.NewFlagSet("red", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	of := fs.String("of", "", "the blue invoice, CODE:NUMBER")

@@ -18,7 +18,7 @@ const pkiDir = workstation.PKIDir
 
 func init() {
 	commands["pki"] = command{
-		usage: "pki init DIR | pki show | pki import --name enterprise|enterprise-tls|seal|device --cert F --key F",
+		usage: "pki init DIR | pki enterprise DIR --tax-id ID --name NAME | pki show | pki import --name enterprise|enterprise-tls|seal|device --cert F --key F",
 		brief: "make a demo PKI (platform's part in DIR, the workstation's in --data), show certificates, import real ones",
 		run:   runPKI,
 	}
@@ -36,6 +36,8 @@ func runPKI(e *env, args []string) int {
 		return pkiShow(e)
 	case "import":
 		return pkiImport(e, args[1:])
+	case "enterprise":
+		return pkiEnterprise(e, args[1:])
 	}
 	fmt.Fprintf(e.stderr, "kaipiaoctl pki: unknown sub-command %q\n", args[0])
 	return exitUsage
@@ -129,6 +131,44 @@ func pkiImport(e *env, args []string) int {
 	files, err := workstation.ImportPKI(e.data, *name, *certFile, *keyFile, []byte(os.Getenv("KAIPIAO_IMPORT_PASSPHRASE")))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl pki import: %v\n", err)
+		return exitUsage
+	}
+	for _, f := range files {
+		writeJSON(e.stdout, map[string]string{"file": f}, false)
+	}
+	return exitOK
+}
+
+// pkiEnterprise issues another enterprise's certificates under the demo PKI whose
+// platform part is in DIR and installs them in --data: a second workstation (the buyer
+// of a confirmation slip, say) that talks to the same platform.
+func pkiEnterprise(e *env, args []string) int {
+	const use = "usage: kaipiaoctl --data DIR2 pki enterprise DIR --tax-id ID --name NAME   (DIR: the platform's --pki folder)"
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, use)
+		return exitUsage
+	}
+	dir := args[0]
+	fs := flag.NewFlagSet("pki enterprise", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	taxID := fs.String("tax-id", "", "the enterprise's 统一社会信用代码 (its certificates' serialNumber)")
+	name := fs.String("name", "", "the enterprise's name")
+	if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 || *taxID == "" || *name == "" {
+		fmt.Fprintln(e.stderr, use)
+		return exitUsage
+	}
+	if err := checkRole(e); err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pki enterprise: %v\n", err)
+		return exitUsage
+	}
+	pass, err := pki.Passphrase(dir)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pki enterprise: %v\n", err)
+		return exitUsage
+	}
+	files, err := pki.AddEnterprise(dir, filepath.Join(e.data, pkiDir), *taxID, *name, pass, time.Now())
+	if err != nil {
+		fmt.Fprintf(e.stderr, "kaipiaoctl pki enterprise: %v\n", err)
 		return exitUsage
 	}
 	for _, f := range files {

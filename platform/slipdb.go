@@ -1,0 +1,299 @@
+package platform
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/kaipiao/kaipiao/upload"
+	bolt "go.etcd.io/bbolt"
+)
+
+// SlipStore keeps the confirmation slips and finds the invoices they reverse. Each
+// method that changes a slip does it in one transaction, so that of two answers to one
+// slip arriving together exactly one wins and the other sees its result; an unanswered
+// slip past its deadline is voided (07) by whichever call meets it first. *DB is the
+// bbolt implementation; a PostgreSQL one implements the same methods with the same rules
+// (answer, useSlip and expire in slip.go).
+type SlipStore interface {
+	// HeldInvoice returns the invoice held under code and number (code empty for a
+	// digital invoice), nil when there is none.
+	HeldInvoice(code, number string) (*Stored, error)
+	// RedInvoicesOf returns the red invoices of seller held against code and number.
+	RedInvoicesOf(seller, code, number string) ([]*Stored, error)
+	// CreateSlip returns the slip requester made with requestID before (created false),
+	// or calls build with every slip of the blue invoice (expired ones voided) and
+	// stores the slip it returns under a new number (SlipNumber).
+	CreateSlip(requester, requestID, blueCode, blueNumber string, now time.Time,
+		build func(earlier []*upload.Slip) (*upload.Slip, error)) (s *upload.Slip, created bool, err error)
+	// Slip returns a slip, voided first if its deadline passed; ErrSlipNotFound.
+	Slip(number string, now time.Time) (*upload.Slip, error)
+	// Slips returns the slips taxID is a party to, oldest first, expired ones voided.
+	Slips(taxID string, now time.Time) ([]*upload.Slip, error)
+	// AnswerSlip applies taxID's action (upload.SlipConfirm, SlipRefuse, SlipWithdraw)
+	// under the rules of answer and returns the slip as it then stands. A slip past its
+	// deadline is voided and the answer refused with ErrSlipState.
+	AnswerSlip(number, taxID, action string, now time.Time) (*upload.Slip, error)
+	// UseSlip records that seller's red invoice redNumber uses the slip (useSlip).
+	UseSlip(number, seller, redNumber string, now time.Time) (*upload.Slip, error)
+}
+
+var (
+	bSlips        = []byte("slips")         // slip number → upload.Slip JSON; its sequence numbers the slips
+	bSlipRequests = []byte("slip_requests") // requester tax ID 0 request ID → slip number
+	bSlipBlue     = []byte("slip_blue")     // blue code 0 blue number 0 slip number → empty
+	bSlipParty    = []byte("slip_party")    // party tax ID 0 slip number → empty
+)
+
+var slipBuckets = [][]byte{bSlips, bSlipRequests, bSlipBlue, bSlipParty}
+
+// slipTx opens the slip buckets, creating them in a write transaction (a platform file
+// made before the slips has none; a read finds none and so no slips).
+func slipTx(tx *bolt.Tx) (map[string]*bolt.Bucket, bool) {
+	m := map[string]*bolt.Bucket{}
+	for _, name := range slipBuckets {
+		b := tx.Bucket(name)
+		if b == nil && tx.Writable() {
+			b, _ = tx.CreateBucketIfNotExists(name)
+		}
+		if b == nil {
+			return nil, false
+		}
+		m[string(name)] = b
+	}
+	return m, true
+}
+
+func getSlip(b *bolt.Bucket, number string) (*upload.Slip, error) {
+	raw := b.Get([]byte(number))
+	if raw == nil {
+		return nil, fmt.Errorf("slip %s: %w", number, ErrSlipNotFound)
+	}
+	var s upload.Slip
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, fmt.Errorf("stored slip %s: %w", number, err)
+	}
+	return &s, nil
+}
+
+func putSlip(b *bolt.Bucket, s *upload.Slip) error {
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(s.Number), raw)
+}
+
+// loadExpiring reads a slip and, when its deadline has passed, stores it voided.
+func loadExpiring(b *bolt.Bucket, number string, now time.Time) (*upload.Slip, error) {
+	s, err := getSlip(b, number)
+	if err != nil {
+		return nil, err
+	}
+	if expire(s, now) {
+		if err := putSlip(b, s); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// HeldInvoice finds an invoice by code and number whatever its device: the keys lead
+// with the device, so this scans them (the reference platform's size; an index is the
+// PostgreSQL adapter's business).
+func (d *DB) HeldInvoice(code, number string) (*Stored, error) {
+	suffix := []byte("\x00" + code + "\x00" + number)
+	var out *Stored
+	err := d.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bInvoices).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if !bytes.HasSuffix(k, suffix) || bytes.Count(k, []byte{0}) != 2 {
+				continue
+			}
+			var s Stored
+			if err := json.Unmarshal(v, &s); err != nil {
+				return err
+			}
+			if s.Code == code && s.Number == number {
+				out = &s
+				return nil
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// RedInvoicesOf scans seller's invoices for the red ones naming code and number.
+func (d *DB) RedInvoicesOf(seller, code, number string) ([]*Stored, error) {
+	var out []*Stored
+	err := d.Invoices(seller, func(s *Stored) error {
+		var w struct {
+			RedOf *struct {
+				Code   string `json:"code"`
+				Number string `json:"number"`
+			} `json:"red_of"`
+		}
+		if json.Unmarshal(s.Invoice, &w) == nil && w.RedOf != nil && w.RedOf.Code == code && w.RedOf.Number == number {
+			c := *s
+			out = append(out, &c)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// CreateSlip implements SlipStore in one bbolt transaction.
+func (d *DB) CreateSlip(requester, requestID, blueCode, blueNumber string, now time.Time,
+	build func(earlier []*upload.Slip) (*upload.Slip, error)) (*upload.Slip, bool, error) {
+	var out *upload.Slip
+	var created bool
+	err := d.db.Update(func(tx *bolt.Tx) error {
+		bs, _ := slipTx(tx)
+		slips := bs[string(bSlips)]
+		reqKey := []byte(requester + "\x00" + requestID)
+		if n := bs[string(bSlipRequests)].Get(reqKey); n != nil {
+			s, err := loadExpiring(slips, string(n), now)
+			out = s
+			return err
+		}
+		prefix := []byte(blueCode + "\x00" + blueNumber + "\x00")
+		var earlier []*upload.Slip
+		c := bs[string(bSlipBlue)].Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			s, err := loadExpiring(slips, string(k[len(prefix):]), now)
+			if err != nil {
+				return err
+			}
+			earlier = append(earlier, s)
+		}
+		s, err := build(earlier)
+		if err != nil {
+			return err
+		}
+		seq, err := slips.NextSequence()
+		if err != nil {
+			return err
+		}
+		s.Number, s.RequestID, s.CreatedAt, s.Deadline = SlipNumber(s.SellerTaxID, now, seq), requestID, now.UTC(), now.UTC().Add(SlipExpiry)
+		setState(s, s.State)
+		if slips.Get([]byte(s.Number)) != nil {
+			return fmt.Errorf("slip number %s is taken (the sequence went back?)", s.Number)
+		}
+		if err := putSlip(slips, s); err != nil {
+			return err
+		}
+		for _, p := range []struct {
+			b *bolt.Bucket
+			k string
+		}{
+			{bs[string(bSlipRequests)], string(reqKey)},
+			{bs[string(bSlipBlue)], string(prefix) + s.Number},
+			{bs[string(bSlipParty)], s.SellerTaxID + "\x00" + s.Number},
+		} {
+			v := []byte(nil)
+			if p.b == bs[string(bSlipRequests)] {
+				v = []byte(s.Number)
+			}
+			if err := p.b.Put([]byte(p.k), v); err != nil {
+				return err
+			}
+		}
+		if s.BuyerTaxID != "" && s.BuyerTaxID != s.SellerTaxID {
+			if err := bs[string(bSlipParty)].Put([]byte(s.BuyerTaxID+"\x00"+s.Number), nil); err != nil {
+				return err
+			}
+		}
+		out, created = s, true
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return out, created, nil
+}
+
+// Slip implements SlipStore.
+func (d *DB) Slip(number string, now time.Time) (*upload.Slip, error) {
+	var out *upload.Slip
+	err := d.db.Update(func(tx *bolt.Tx) error {
+		bs, _ := slipTx(tx)
+		s, err := loadExpiring(bs[string(bSlips)], number, now)
+		out = s
+		return err
+	})
+	return out, err
+}
+
+// Slips implements SlipStore.
+func (d *DB) Slips(taxID string, now time.Time) ([]*upload.Slip, error) {
+	var out []*upload.Slip
+	err := d.db.Update(func(tx *bolt.Tx) error {
+		bs, _ := slipTx(tx)
+		prefix := []byte(taxID + "\x00")
+		c := bs[string(bSlipParty)].Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			s, err := loadExpiring(bs[string(bSlips)], string(k[len(prefix):]), now)
+			if err != nil {
+				return err
+			}
+			out = append(out, s)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// AnswerSlip implements SlipStore. A slip found expired is stored voided even though the
+// answer is refused: the transaction commits and the error is returned after.
+func (d *DB) AnswerSlip(number, taxID, action string, now time.Time) (*upload.Slip, error) {
+	var out *upload.Slip
+	var refused error
+	err := d.db.Update(func(tx *bolt.Tx) error {
+		bs, _ := slipTx(tx)
+		s, err := loadExpiring(bs[string(bSlips)], number, now)
+		if err != nil {
+			return err
+		}
+		if role(s, taxID) == "" {
+			return fmt.Errorf("slip %s: %w", number, ErrSlipNotFound)
+		}
+		changed, err := answer(s, taxID, action, now.UTC())
+		if err != nil {
+			out, refused = s, err
+			return nil
+		}
+		out = s
+		if changed {
+			return putSlip(bs[string(bSlips)], s)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, refused
+}
+
+// UseSlip implements SlipStore.
+func (d *DB) UseSlip(number, seller, redNumber string, now time.Time) (*upload.Slip, error) {
+	var out *upload.Slip
+	err := d.db.Update(func(tx *bolt.Tx) error {
+		bs, _ := slipTx(tx)
+		s, err := loadExpiring(bs[string(bSlips)], number, now)
+		if err != nil {
+			return err
+		}
+		changed, err := useSlip(s, seller, redNumber)
+		if err != nil {
+			return err
+		}
+		out = s
+		if changed {
+			return putSlip(bs[string(bSlips)], s)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,113 @@
+package workstation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/pki"
+	"github.com/kaipiao/kaipiao/upload"
+)
+
+// SlipClient is the client of the confirmation slips on the platform at url, with the
+// enterprise's keys from the data folder (the window's 红字确认单 screen and kaipiaoctl
+// redslip use it).
+func SlipClient(data, url string) (*upload.SlipClient, error) {
+	dir := filepath.Join(data, PKIDir)
+	pass, err := pki.Passphrase(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w (%v)", ErrNoPKI, err)
+	}
+	keys, err := pki.LoadWorkstation(dir, pass, time.Now())
+	if err != nil {
+		return nil, fmt.Errorf("the keys in %s: %w", dir, err)
+	}
+	return upload.NewSlipClient(keys, url, nil)
+}
+
+// SlipOrderID is the order ID of the red invoice of a slip: one per slip, so that
+// issuing it again (after a crash, or a second click) replays the red invoice issued.
+func SlipOrderID(slip string) string { return "RED-SLIP-" + slip }
+
+// RedOrderOfSlip is the red order a slip asks for: the blue invoice it names, its
+// reason, and the lines and amounts it states.
+func RedOrderOfSlip(s *upload.Slip, remark string) (*invoice.Order, error) {
+	reason, err := upload.ParseSlipReason(s.Reason)
+	if err != nil {
+		return nil, err
+	}
+	return &invoice.Order{OrderID: SlipOrderID(s.Number), Remark: remark,
+		RedOf: &invoice.RedRequest{Code: s.BlueCode, Number: s.Blue, Reason: int(reason), Slip: s.Number, Lines: s.Lines}}, nil
+}
+
+// RedFromSlip issues the red invoice of a slip as the platform has it (upload.SlipClient
+// Get): the slip must be usable (01 无需确认 or 04 购销双方已确认) and not yet used by another
+// red invoice, and the red invoice this workstation would issue must reverse exactly what
+// the slip states — checked before anything is issued. The red invoice names the blue
+// invoice and the slip (its RedLink and its remark); on the digital channel it gives the
+// quota its amount used back. A slip whose red invoice this workstation issued already
+// replays it.
+func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark string) (invoice.Outcome, error) {
+	o, err := RedOrderOfSlip(s, remark)
+	if err != nil {
+		return invoice.Outcome{}, err
+	}
+	if done, _, found, err := w.Store.IssuedFor(o.OrderID); err != nil {
+		return invoice.Outcome{}, err
+	} else if found {
+		return invoice.Outcome{Invoice: done, Replayed: true}, nil
+	}
+	if !upload.SlipUsable(s.State) {
+		return invoice.Outcome{}, fmt.Errorf("%w: 确认单 %s 状态为 %s %s，不能开具红字发票（须为 01 无需确认 或 04 购销双方已确认）; slip %s is in state %s",
+			invoice.ErrRefused, s.Number, s.State, s.StateText, s.Number, s.State)
+	}
+	if s.RedNumber != "" {
+		return invoice.Outcome{}, fmt.Errorf("%w: 确认单 %s 已开具红字发票 %s; slip %s has yielded red invoice %s",
+			invoice.ErrRefused, s.Number, s.RedNumber, s.Number, s.RedNumber)
+	}
+	blue, found, err := w.Store.IssuedByNumber(s.BlueCode, s.Blue)
+	if err != nil {
+		return invoice.Outcome{}, err
+	}
+	if !found {
+		return invoice.Outcome{}, fmt.Errorf("%s: %w (红字发票由开具蓝字发票的销方开具)", s.BlueName(), invoice.ErrBlueNotFound)
+	}
+	if blue.Seller.TaxID != s.SellerTaxID {
+		return invoice.Outcome{}, fmt.Errorf("%w: 确认单 %s 的销方是 %s，本机开具的蓝字发票销方是 %s", invoice.ErrRefused, s.Number, s.SellerTaxID, blue.Seller.TaxID)
+	}
+	if err := w.checkSlipAmounts(blue, o, s); err != nil {
+		return invoice.Outcome{}, err
+	}
+	outs, err := w.Engine.Issue(ctx, o)
+	if err != nil {
+		return invoice.Outcome{}, err
+	}
+	if len(outs) != 1 {
+		return invoice.Outcome{}, errors.New("a red order gave more than one invoice")
+	}
+	return outs[0], nil
+}
+
+// checkSlipAmounts derives the red invoice from the store as the engine will and
+// compares its totals with the slip's: a red invoice the platform would refuse is never
+// issued.
+func (w *Workstation) checkSlipAmounts(blue *invoice.Invoice, o *invoice.Order, s *upload.Slip) error {
+	earlier, err := w.Store.RedsOf(s.BlueCode, s.Blue)
+	if err != nil {
+		return err
+	}
+	red, errs := invoice.Reverse(blue, earlier, o, invoice.Config{Limits: invoice.DefaultLimits})
+	if errs != nil {
+		return errs
+	}
+	t := red.Totals()
+	if t.Amount.String() != s.Amount || t.Tax.String() != s.Tax || t.Total.String() != s.Total {
+		return fmt.Errorf("%w: 本机可冲红 %s + %s = %s，与确认单 %s 的 %s + %s = %s 不符; the red invoice would be %s + %s = %s, slip %s states %s + %s = %s",
+			invoice.ErrRefused, t.Amount, t.Tax, t.Total, s.Number, s.Amount, s.Tax, s.Total,
+			t.Amount, t.Tax, t.Total, s.Number, s.Amount, s.Tax, s.Total)
+	}
+	return nil
+}
