@@ -127,6 +127,7 @@ func main() {
 			}
 		}
 	}
+	wireDigital(screens, ws, *data, *platform)
 	// The buyers' PDFs go out by e-mail in the background once the mail server is set
 	// (settings); each invoice's mail is queued when it is issued, retried on failure.
 	mailCtx, stopMail := context.WithCancel(context.Background())
