@@ -32,6 +32,9 @@ type Engine struct {
 	ResolveTries int
 	// ResolveWait is the pause between those look-ups. Default 200 ms.
 	ResolveWait time.Duration
+	// Digital says Device is the digital channel (docs/digital.md): orders' types map to
+	// the digital kinds (Config.Digital).
+	Digital bool
 
 	mu     sync.Mutex
 	limits *Limits
@@ -57,7 +60,7 @@ func (e *Engine) config(ctx context.Context) (Config, error) {
 		}
 		e.limits = &l
 	}
-	return Config{Codes: e.Codes, Limits: *e.limits, Seller: e.Seller, Operator: e.Operator}, nil
+	return Config{Codes: e.Codes, Limits: *e.limits, Seller: e.Seller, Operator: e.Operator, Digital: e.Digital}, nil
 }
 
 // Issue checks an order and issues it: one invoice, or the parts of an order over the

@@ -39,6 +39,10 @@ func (w *Workstation) Syncer(ctx context.Context, data, url string, log io.Write
 	if c := keys.Enterprise.Cert; pki.ExpiresSoon(c, time.Now()) && log != nil {
 		fmt.Fprintf(log, "kaipiao: warning: the enterprise's certificate expires on %s: renew it\n", c.NotAfter.Format(time.DateOnly))
 	}
+	if w.Digital != nil {
+		// No device: nothing to relay; the invoices carry the enterprise's signature.
+		return upload.New(upload.Config{Store: w.Store, PKI: keys, URL: url, OnPass: onPass})
+	}
 	// The device's certificate as last read from it (kept in the data folder), so that
 	// what is queued still syncs while the device is away; the relay waits for it.
 	cert, err := os.ReadFile(filepath.Join(data, DeviceCertFile))

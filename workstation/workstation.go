@@ -16,6 +16,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/assets"
 	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/digital"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
 )
@@ -67,6 +68,9 @@ type Config struct {
 	Device   string // a registered dialer's address ("sim"), or a serial port path with an optional ?baud=N
 	PIN      string // the device PIN; the dialer's default (the simulator's) when empty
 	Operator string // who works: the audit log's operator and the default 开票人
+	// Channel is the issuing channel, store.ChannelDevice or store.ChannelDigital, saved
+	// in the folder when given; empty: the one saved (the device until one is).
+	Channel string
 	// Log receives what the clerk should know about start-up (a recovery); may be nil.
 	Log io.Writer
 }
@@ -79,9 +83,13 @@ type Workstation struct {
 	Client *device.Client
 	Link   *Link
 	Engine *invoice.Engine
-	Limits invoice.Limits // as read at the last connection; see CurrentLimits
-	close  func()
-	mu     sync.Mutex
+	// Digital is the digital channel when the folder issues 数电票 (docs/digital.md), nil
+	// with a device; Channel names the one in use.
+	Digital *digital.Channel
+	Channel string
+	Limits  invoice.Limits // as read at the last connection; see CurrentLimits
+	close   func()
+	mu      sync.Mutex
 }
 
 // Close releases the device and the store.
@@ -132,6 +140,13 @@ func Open(ctx context.Context, cfg Config, reconcile bool) (*Workstation, error)
 	if err != nil {
 		return nil, err
 	}
+	if w.Digital != nil {
+		if err := w.startDigital(ctx, cfg, reconcile, true); err != nil {
+			w.Close()
+			return nil, err
+		}
+		return w, nil
+	}
 	if err := w.Link.Connect(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -148,6 +163,13 @@ func OpenWindow(ctx context.Context, cfg Config, onChange func(LinkState)) (*Wor
 	w, err := open(cfg, true, false)
 	if err != nil {
 		return nil, err
+	}
+	if w.Digital != nil {
+		if err := w.startDigital(ctx, cfg, true, false); err != nil {
+			w.Close()
+			return nil, err
+		}
+		return w, nil
 	}
 	w.Link.OnChange = onChange
 	_ = w.Link.Connect(ctx) // not fatal: the banner says why, the watcher retries
@@ -173,11 +195,25 @@ func open(cfg Config, reconcile, strict bool) (*Workstation, error) {
 		db.Close()
 		return nil, err
 	}
+	channel, err := chooseChannel(db, cfg)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	link := NewLink(cfg.Data, cfg.Device, cfg.PIN)
 	link.Log = cfg.Log
-	w := &Workstation{Store: db, Link: link}
+	w := &Workstation{Store: db, Link: link, Channel: channel}
 	w.Engine = &invoice.Engine{Device: linkDevice{link}, Store: db, Codes: codes, Seller: seller, Operator: cfg.Operator}
 	w.close = func() { link.Close(); db.Close() }
+	if channel == store.ChannelDigital {
+		// No device to connect: the link stays idle, the engine issues through the channel.
+		if err := w.openDigital(cfg); err != nil {
+			db.Close()
+			return nil, err
+		}
+		w.close = func() { w.Digital.Close(); db.Close() }
+		return w, nil
+	}
 	link.OnConnect = func(ctx context.Context, c *device.Client) error { return w.connected(ctx, c, cfg, reconcile, strict) }
 	return w, nil
 }

@@ -28,6 +28,7 @@ type env struct {
 	data     string // --data: the workstation's data folder
 	device   string // --device: "sim" or a serial path
 	platform string // --platform: the service platform's base URL
+	channel  string // --channel: device or digital, saved in the folder; empty: the saved one
 	stdin    io.Reader
 	stdout   io.Writer
 	stderr   io.Writer
@@ -55,6 +56,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&e.data, "data", workstation.DataDir(), "the workstation's data folder")
 	fs.StringVar(&e.device, "device", envOr("KAIPIAO_DEVICE", defaultDevice), "sim, or a serial port path with optional ?baud=N")
 	fs.StringVar(&e.platform, "platform", os.Getenv("KAIPIAO_PLATFORM"), "the service platform's base URL")
+	fs.StringVar(&e.channel, "channel", "", "the issuing channel, device or digital (数电票); saved in the data folder")
 	fs.Usage = func() { usage(stderr) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -76,6 +78,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kaipiaoctl: unknown command %q; run `kaipiaoctl help` for the list\n", name)
 		return exitUsage
 	}
+	if e.channel != "" && e.channel != store.ChannelDevice && e.channel != store.ChannelDigital {
+		fmt.Fprintf(stderr, "kaipiaoctl: --channel %q must be device or digital\n", e.channel)
+		return exitUsage
+	}
 	e.need = requiredRole(name, fs.Args()[1:])
 	return cmd.run(e, fs.Args()[1:])
 }
@@ -83,7 +89,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "kaipiaoctl — the Kaipiao invoicing workstation without a window")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Usage: kaipiaoctl [--data DIR] [--device ADDR] [--platform URL] COMMAND [ARGS]")
+	fmt.Fprintln(w, "Usage: kaipiaoctl [--data DIR] [--device ADDR] [--platform URL] [--channel device|digital] COMMAND [ARGS]")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
 	names := make([]string, 0, len(commands))

@@ -54,6 +54,12 @@ func runSync(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "kaipiaoctl sync: %v\n", err)
 		return exitUsage
 	}
+	if w.Digital != nil {
+		// A fetch or return an interrupted run left unanswered is settled with the sync.
+		if err := w.Digital.Settle(ctx, s); err != nil {
+			fmt.Fprintf(e.stderr, "kaipiaoctl sync: the digital channel's request from before: %v\n", err)
+		}
+	}
 	if !*once {
 		s.Start(ctx, *interval)
 		<-ctx.Done()

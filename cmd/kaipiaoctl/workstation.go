@@ -24,6 +24,12 @@ func openStore(e *env) (*store.DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if e.channel != "" { // --channel is saved in the folder by whichever command gets it
+		if err := db.SetChannel(e.channel, e.operator); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	return db, nil
 }
 
@@ -37,7 +43,7 @@ func openWorkstation(ctx context.Context, e *env, reconcile bool) (*workstation.
 	}
 	db.Close()
 	return workstation.Open(ctx, workstation.Config{Data: e.data, Device: e.device, PIN: os.Getenv("KAIPIAO_DEVICE_PIN"),
-		Operator: e.operator, Log: e.stderr}, reconcile)
+		Operator: e.operator, Channel: e.channel, Log: e.stderr}, reconcile)
 }
 
 // connectDevice reaches the --device of the command line.

@@ -1,0 +1,118 @@
+package digital
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/invoice"
+	bolt "go.etcd.io/bbolt"
+)
+
+// errNoSigner: the enterprise's signing key is not loaded.
+var errNoSigner = errors.New("the enterprise's signing certificate is not installed (kaipiaoctl pki init, or pki import --name enterprise)")
+
+// Issue issues draft under requestID with the expected number, in ONE bbolt transaction
+// (docs/digital.md "The workstation side"): a request ID seen before returns what was
+// issued for it; the number must be the next held one (else ErrNumberMismatch); no
+// number held, too little quota or a passed upload deadline refuse (ErrRefused, with the
+// clerk's message); otherwise the number and the amount are taken, the invoice signed
+// with the enterprise's key and appended to the journal.
+func (c *Channel) Issue(_ context.Context, requestID, expectedCode, expectedNumber string, draft *invoice.Invoice) (invoice.Receipt, error) {
+	var out invoice.Receipt
+	err := c.db.Update(func(tx *bolt.Tx) error {
+		if k := tx.Bucket(bByRequest).Get([]byte(requestID)); k != nil {
+			r, err := getReceipt(tx, k)
+			out = r
+			return err
+		}
+		if !draft.Kind.Digital() {
+			return refuseKind(draft.Kind)
+		}
+		if c.Signer == nil {
+			return fmt.Errorf("%w: %w", invoice.ErrRefused, errNoSigner)
+		}
+		st, err := readState(tx)
+		if err != nil {
+			return err
+		}
+		if len(st.Held) == 0 {
+			return fmt.Errorf("%w: no digital invoice numbers held (没有可用的数电票号码，请先获取号码：digital fetch)", invoice.ErrRefused)
+		}
+		next := st.Held[0].First
+		if expectedCode != "" || expectedNumber != next {
+			return fmt.Errorf("%w: expected %s, the next number held is %s", invoice.ErrNumberMismatch, invoice.Ref(expectedCode, expectedNumber), next)
+		}
+		now := c.now()
+		if lock := deadlineLock(st, now); lock != "" {
+			return fmt.Errorf("%w: %s", invoice.ErrRefused, lock)
+		}
+		period := Period(now)
+		q := st.quota(period)
+		amount := draft.Totals().Amount
+		if amount > 0 && q.Held-q.Used < amount {
+			return fmt.Errorf("%w: the quota left for %s is %s, the invoice needs %s (本月授信额度不足：剩余 ¥%s，本张发票不含税金额 ¥%s；请获取额度：digital fetch --quota)",
+				invoice.ErrRefused, period, q.Held-q.Used, amount, q.Held-q.Used, amount)
+		}
+		if amount < 0 && draft.Red != nil {
+			// A red invoice gives back what it reverses when its blue invoice was issued
+			// this month; the blue one's month is closed otherwise.
+			if k := tx.Bucket(bByNumber).Get([]byte(draft.Red.Number)); k != nil {
+				blue, err := getReceipt(tx, k)
+				if err != nil {
+					return err
+				}
+				if Period(blue.Invoice.IssuedAt) == period {
+					q.Used = max(q.Used+amount, 0)
+				}
+			}
+		} else if amount > 0 {
+			q.Used += amount
+		}
+
+		inv := *draft
+		inv.Issued = invoice.Issued{Number: next, IssuedAt: now.In(invoice.Beijing).Truncate(time.Second)}
+		sig, err := c.Signer.SignCore(device.CoreFields(&inv))
+		if err != nil {
+			return fmt.Errorf("%w: signing %s: %w", invoice.ErrRefused, next, err)
+		}
+		inv.Signature = sig
+
+		if st.Held[0].First == st.Held[0].Last {
+			st.Held = st.Held[1:]
+		} else {
+			n, ok := invoice.NumberPlus(next, 1)
+			if !ok {
+				return fmt.Errorf("the held segment %s–%s is damaged", st.Held[0].First, st.Held[0].Last)
+			}
+			st.Held[0].First = n
+		}
+		st.Counter++
+		k := be64(st.Counter)
+		raw, err := json.Marshal(&inv)
+		if err != nil {
+			return err
+		}
+		for _, p := range []struct {
+			b    []byte
+			k, v []byte
+		}{{bJournal, k, raw}, {bByRequest, []byte(requestID), k}, {bByNumber, []byte(next), k}} {
+			if err := tx.Bucket(p.b).Put(p.k, p.v); err != nil {
+				return err
+			}
+		}
+		if err := writeState(tx, st); err != nil {
+			return err
+		}
+		out = invoice.Receipt{Invoice: &inv, Counter: binary.BigEndian.Uint64(k)}
+		return nil
+	})
+	if err != nil {
+		return invoice.Receipt{}, err
+	}
+	return out, nil
+}

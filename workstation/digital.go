@@ -1,0 +1,110 @@
+package workstation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/digital"
+	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/pki"
+	"github.com/kaipiao/kaipiao/store"
+)
+
+// The digital channel's wiring (docs/digital.md): the data folder's channel is saved in
+// its store; a digital folder's engine issues through package digital's software device
+// (digital.db beside the store), signing with the enterprise's certificate, and has no
+// device to connect.
+
+// chooseChannel is the channel the folder uses: cfg.Channel when given (saved for the
+// next run), else the one saved, else the device.
+func chooseChannel(db *store.DB, cfg Config) (string, error) {
+	if cfg.Channel != "" {
+		if err := db.SetChannel(cfg.Channel, cfg.Operator); err != nil {
+			return "", err
+		}
+		return cfg.Channel, nil
+	}
+	return db.Channel()
+}
+
+// enterpriseSigner loads the enterprise's SM2 key from the data folder's PKI, and the
+// tax ID its certificate names.
+func enterpriseSigner(data string) (device.Signer, string, error) {
+	dir := filepath.Join(data, PKIDir)
+	pass, err := pki.Passphrase(dir)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w (%v)", ErrNoPKI, err)
+	}
+	keys, err := pki.LoadWorkstation(dir, pass, time.Now())
+	if err != nil {
+		return nil, "", fmt.Errorf("the keys in %s: %w", dir, err)
+	}
+	return device.SM2Signer{Key: keys.Enterprise.SM2()}, keys.Enterprise.Cert.Subject.SerialNumber, nil
+}
+
+// openDigital opens the digital channel's file and gives the engine to it.
+func (w *Workstation) openDigital(cfg Config) error {
+	ch, err := digital.Open(cfg.Data, nil)
+	if err != nil {
+		return err
+	}
+	w.Digital = ch
+	w.Channel = store.ChannelDigital
+	w.Engine.Device = ch
+	w.Engine.Digital = true
+	w.Limits, _ = ch.Limits(context.Background())
+	return nil
+}
+
+// startDigital is the digital folder's counterpart of the device's connection: the
+// enterprise's key for signing, the seller checked against its certificate, and the
+// start-up reconciliation with the channel's journal.
+func (w *Workstation) startDigital(ctx context.Context, cfg Config, reconcile, strict bool) error {
+	signer, taxID, err := enterpriseSigner(cfg.Data)
+	if err != nil && strict {
+		return fmt.Errorf("the digital channel signs with the enterprise's certificate: %w", err)
+	}
+	w.Digital.Signer = signer
+	seller := w.Engine.Seller
+	switch {
+	case seller.Name == "" && strict:
+		return errors.New("the seller is not set: run `kaipiaoctl seller set --name NAME --tax-id ID` first")
+	case seller.TaxID != "" && taxID != "" && seller.TaxID != taxID:
+		return fmt.Errorf("销方纳税人识别号 %s 与企业证书的 %s 不一致 (the seller's tax ID %s is not the enterprise certificate's %s): the platform would refuse every invoice",
+			seller.TaxID, taxID, seller.TaxID, taxID)
+	}
+	if !reconcile {
+		return nil
+	}
+	rep, err := w.Engine.Reconcile(ctx, false)
+	if err != nil {
+		return fmt.Errorf("reconciling with the digital channel's journal: %w", err)
+	}
+	if len(rep.Mismatches) > 0 {
+		return fmt.Errorf("the digital channel and the store disagree (run `kaipiaoctl reconcile` for the report): %v", rep.Mismatches)
+	}
+	if (rep.ResolvedIntents > 0 || rep.Imported > 0) && cfg.Log != nil {
+		fmt.Fprintf(cfg.Log, "kaipiao: recovered from an interrupted run: %d open request(s) resolved with the digital channel, %d invoice(s) imported from its journal\n",
+			rep.ResolvedIntents, rep.Imported)
+	}
+	return nil
+}
+
+// DigitalStatus is what the digital channel holds, with the invoices not yet
+// acknowledged by the platform.
+func (w *Workstation) DigitalStatus() (digital.Status, error) {
+	if w.Digital == nil {
+		return digital.Status{}, errors.New("this data folder issues through a tax-control device (--channel digital switches it)")
+	}
+	queued, _, err := w.Store.PendingCount()
+	if err != nil {
+		return digital.Status{}, err
+	}
+	return w.Digital.Status(queued)
+}
+
+var _ invoice.Channel = (*digital.Channel)(nil)
