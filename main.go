@@ -105,6 +105,7 @@ func main() {
 
 	screens = screensFor(ws, *data, operator)
 	screens.Platform = *platform
+	var syncer *upload.Syncer // the platform's client: the sync, and the digital channel's fetch and return
 	if *platform != "" {
 		// Sync runs in the background while the window is open; each pass refreshes the
 		// home screen.
@@ -120,6 +121,7 @@ func main() {
 		} else {
 			s.Start(context.Background(), 30*time.Second)
 			defer s.Stop()
+			syncer = s
 			screens.SyncNow = s.Kick
 			screens.Sync = func() ui.SyncState {
 				st := s.Status()
@@ -127,7 +129,7 @@ func main() {
 			}
 		}
 	}
-	wireDigital(screens, ws, *data, *platform)
+	wireDigital(screens, ws, *data, *platform, syncer)
 	// The buyers' PDFs go out by e-mail in the background once the mail server is set
 	// (settings); each invoice's mail is queued when it is issued, retried on failure.
 	mailCtx, stopMail := context.WithCancel(context.Background())

@@ -112,10 +112,23 @@ func slipView(s *upload.Slip, us string) ui.Slip {
 	return v
 }
 
-// wireDigital gives the window the digital channel's parts: the 红字确认单 screen
-// wherever the platform and the enterprise's keys are (on either channel: the enterprise
+// wireDigital gives the window the digital channel's parts: the channel in use and the
+// choice of the next one, the numbers and quota on the digital channel (fetched through
+// the sync's client), and the 红字确认单 screen wherever the platform and the enterprise's keys are (on either channel: the enterprise
 // is also the buyer of other enterprises' 数电票, whose slips it answers).
-func wireDigital(screens *ui.Workstation, ws *workstation.Workstation, data, platform string) {
+func wireDigital(screens *ui.Workstation, ws *workstation.Workstation, data, platform string, sync *upload.Syncer) {
+	screens.Channel = ui.Channel(ws.Channel)
+	screens.SetChannel = func(c ui.Channel) error { return ws.Store.SetChannel(string(c), screens.Operator) }
+	if ws.Digital != nil {
+		// No device: no banner, no device panel, no device figures on the home screen.
+		screens.Device, screens.DeviceState, screens.RetryDevice, screens.ChooseDevice = nil, nil, nil, nil
+		screens.Link = func() ui.LinkState { return ui.LinkState{Connected: true} }
+		d := windowDigital{ws: ws}
+		if sync != nil { // a nil *Syncer in the interface would not be nil
+			d.platform = sync
+		}
+		screens.Digital = d
+	}
 	if platform == "" {
 		return
 	}
