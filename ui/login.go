@@ -59,14 +59,14 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 	}
 	ch := setupChannel(ws, conn)
 	submit := func() {
-		// The channel first: saving it again on a second try is harmless, and the
-		// screens built after the log-in are the chosen channel's.
+		// The channel first: saving it again on a second try is harmless. The program
+		// opened the data folder on the channel it had (the device's, on a new folder):
+		// another takes effect when it starts next.
 		if ch != nil {
 			if err := ws.SetChannel(ch.channel()); err != nil {
 				problem.SetText(err.Error())
 				return
 			}
-			ws.Channel = ch.channel()
 		}
 		// Names, IDs and addresses are trimmed: a space around them cannot be meant, and
 		// would make the administrator's name one nobody can type again.
@@ -81,6 +81,10 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 			return
 		}
 		showLoginAs(win, ws, admin.trimmed(), done)
+		if ch != nil && ch.channel() != channelOf(ws) {
+			showInfo(win, lang.L("开票方式"), lang.L("已保存开票方式“{{.Channel}}”。请关闭并重新启动本程序，之后按此方式开票。",
+				map[string]any{"Channel": ch.radio.Selected}))
+		}
 	}
 	finish := newButton(lang.L("完成设置"), submit)
 	finish.Importance = widget.HighImportance
