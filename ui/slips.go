@@ -30,6 +30,9 @@ type slipScreen struct {
 	note     *widget.Label // why the actions are off for the selected slip
 	status   *widget.Label // the list's own state: loading, the platform's error
 	pass     int
+	// afterAnswer: the reload after an answer puts the focus on what comes next, once
+	// the message is closed (focusNext); loading: a reload is under way.
+	afterAnswer, loading bool
 
 	requestBtn, confirmBtn, refuseBtn, withdrawBtn, redBtn, reloadBtn *button
 }
@@ -112,6 +115,7 @@ func (s *slipScreen) reloadThen(id string) {
 	s.pass++
 	pass, incoming, slips := s.pass, s.incoming(), s.u.ws.Slips
 	s.status.SetText(lang.L("正在读取…"))
+	s.loading = true
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		list, err := slips.List(ctx, incoming)
@@ -127,13 +131,18 @@ func (s *slipScreen) reloadThen(id string) {
 			s.status.SetText("")
 			s.slips = list
 			s.table.Refresh()
+			s.clearSelection()
 			for i := range s.slips {
 				if s.slips[i].ID == id {
 					s.selectRow(i)
-					return
+					break
 				}
 			}
-			s.clearSelection()
+			s.loading = false
+			if s.afterAnswer && s.u.win.Canvas().Overlays().Top() == nil {
+				s.afterAnswer = false
+				s.focusNext()
+			}
 		})
 	}()
 }
@@ -254,14 +263,37 @@ func (s *slipScreen) answer(id string, a SlipAction) {
 		got, err := slips.Answer(ctx, id, a)
 		cancel()
 		onUI(func() {
+			var kd *keyDialog
 			if err != nil {
-				showError(win, errors.New(lang.L("操作失败：")+clerkMessage(err)))
+				kd = showError(win, errors.New(lang.L("操作失败：")+clerkMessage(err)))
 			} else {
-				showInfo(win, lang.L("已完成"), lang.L("红字确认单 {{.ID}}：{{.State}}", map[string]any{"ID": got.ID, "State": lang.L(slipStateText[got.State])}))
+				kd = showInfo(win, lang.L("已完成"), lang.L("红字确认单 {{.ID}}：{{.State}}", map[string]any{"ID": got.ID, "State": lang.L(slipStateText[got.State])}))
 			}
+			s.told(kd)
 			s.reloadThen(id)
 		})
 	}()
+}
+
+// told makes the message's closing hand the focus to what comes next (focusNext).
+func (s *slipScreen) told(kd *keyDialog) {
+	s.afterAnswer = true
+	kd.onClosed = func() {
+		s.focusNext()
+		if !s.loading { // else the reload's end moves the focus once more
+			s.afterAnswer = false
+		}
+	}
+}
+
+// focusNext puts the focus where the clerk goes after an answer: on 开具红字发票 when the
+// slip now allows it, else on the list.
+func (s *slipScreen) focusNext() {
+	if !s.redBtn.Disabled() {
+		s.u.win.Canvas().Focus(s.redBtn)
+		return
+	}
+	s.u.win.Canvas().Focus(s.table)
 }
 
 // askRed confirms, then issues the red invoice of the selected slip.
@@ -284,10 +316,10 @@ func (s *slipScreen) issueRed(id string) {
 		cancel()
 		onUI(func() {
 			if err != nil {
-				showError(win, errors.New(lang.L("红冲失败：")+clerkMessage(err)))
+				s.told(showError(win, errors.New(lang.L("红冲失败：")+clerkMessage(err))))
 			} else {
-				showInfo(win, lang.L("红冲成功"), lang.L("红字发票 {{.N}}，价税合计 ¥{{.Total}}",
-					map[string]any{"N": invoiceName(red.Code, red.Number), "Total": yuan(red.Totals().Total, false)}))
+				s.told(showInfo(win, lang.L("红冲成功"), lang.L("红字发票 {{.N}}，价税合计 ¥{{.Total}}",
+					map[string]any{"N": invoiceName(red.Code, red.Number), "Total": yuan(red.Totals().Total, false)})))
 				if s.u.ws.SyncNow != nil {
 					s.u.ws.SyncNow()
 				}

@@ -287,3 +287,41 @@ func TestDigitalInvoiceInTheList(t *testing.T) {
 		t.Fatalf("%d requests", len(slips.requests))
 	}
 }
+
+// The slip screen by keyboard alone, as scripts/gui-digital.sh drives the real window:
+// Ctrl+5 focuses the list, Shift+Tab reaches the direction, → shows the incoming slips,
+// Tab back to the list, ↓ selects; Tab reaches 确认, Enter asks, Enter confirms, Enter
+// closes the message and the focus is on 开具红字发票: Enter asks, Enter issues.
+func TestSlipScreenByKeyboard(t *testing.T) {
+	ws, _, slips := newDigitalWorkstation(t)
+	in := slips.incoming("26357000000000000003", false, 500_00, SlipBuyerAsked)
+	u, w := newTestUISized(t, ws)
+	ctrl(w, fyne.Key5)
+	if u.tabs.Selected() != u.slipsTab {
+		t.Fatalf("Ctrl+5 selected tab %d", u.tabs.SelectedIndex())
+	}
+	focusIs(t, w, u.slips.table, "the list after Ctrl+5")
+	for range 3 {
+		keyMod(w, fyne.KeyTab, fyne.KeyModifierShift)
+	}
+	focusIs(t, w, u.slips.dir, "the direction")
+	key(w, fyne.KeyRight)
+	tab(w, 3)
+	focusIs(t, w, u.slips.table, "the list again")
+	eventually(t, "the incoming slip", func() bool { return len(u.slips.slips) == 1 })
+	key(w, fyne.KeyDown)
+	if u.slips.selected == nil || u.slips.selected.ID != in.ID {
+		t.Fatal("↓ must select the slip")
+	}
+	tab(w, 1)
+	focusIs(t, w, u.slips.confirmBtn, "确认")
+	key(w, fyne.KeyReturn)
+	key(w, fyne.KeyReturn)
+	eventually(t, "confirmed", func() bool { return strings.Contains(dialogText(w), "购销双方已确认") })
+	key(w, fyne.KeyReturn)
+	eventually(t, "red enabled", func() bool { return !u.slips.redBtn.Disabled() })
+	focusIs(t, w, u.slips.redBtn, "开具红字发票, the next step, after the message")
+	key(w, fyne.KeyReturn)
+	key(w, fyne.KeyReturn)
+	eventually(t, "the red invoice", func() bool { return slips.slip(t, in.ID).Red != "" })
+}
