@@ -274,3 +274,23 @@ func TestDigitalDraftPreview(t *testing.T) {
 		t.Fatal("an issued 数电票 is no draft: it carries the seal")
 	}
 }
+
+// The home screen by keyboard, as scripts/gui-digital.sh drives the real window: Tab
+// from nothing focused reaches 领取号码和额度 first.
+func TestDigitalFetchByKeyboard(t *testing.T) {
+	ws, dig, _ := newDigitalWorkstation(t)
+	u, w := newTestUISized(t, ws)
+	eventually(t, "the card", func() bool { return u.home.digital.numbers.Text != "" })
+	w.Canvas().Unfocus()
+	tab(w, 1)
+	focusIs(t, w, u.home.digital.fetchBtn, "the first Tab on the home screen")
+	key(w, fyne.KeyReturn)
+	typeText(w, "200")
+	tab(w, 1)
+	typeText(w, "10000")
+	key(w, fyne.KeyReturn)
+	eventually(t, "fetched", func() bool { return strings.Contains(dialogText(w), "现有号码 296 个") })
+	if !slices.Equal(dig.fetches, []string{"200 10000.00"}) {
+		t.Fatalf("fetched %v", dig.fetches)
+	}
+}

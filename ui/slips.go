@@ -278,11 +278,15 @@ func (s *slipScreen) answer(id string, a SlipAction) {
 // told makes the message's closing hand the focus to what comes next (focusNext).
 func (s *slipScreen) told(kd *keyDialog) {
 	s.afterAnswer = true
+	// After the dialog is gone: while it closes, the window hands the focus back to
+	// what had it before the dialog (the answer's button, disabled by now).
 	kd.onClosed = func() {
-		s.focusNext()
-		if !s.loading { // else the reload's end moves the focus once more
-			s.afterAnswer = false
-		}
+		onUI(func() {
+			s.focusNext()
+			if !s.loading { // else the reload's end moves the focus once more
+				s.afterAnswer = false
+			}
+		})
 	}
 }
 
