@@ -80,6 +80,7 @@ screenshots: build
 	./scripts/gui-smoke.sh docs/screens/gui-xvfb.png
 	./scripts/gui-nodevice.sh docs/screens
 	./scripts/gui-keyboard.sh docs/screens
+	./scripts/gui-digital.sh docs/screens
 	$(MAKE) --no-print-directory windows
 	./scripts/wine-test.sh docs/screens/windows-wine.png
 
@@ -99,6 +100,7 @@ test: deps vet lint build
 	./scripts/gui-smoke.sh $$(mktemp --suffix=.png)
 	./scripts/gui-nodevice.sh $$(mktemp -d)
 	./scripts/gui-keyboard.sh $$(mktemp -d)
+	./scripts/gui-digital.sh $$(mktemp -d)
 	./scripts/gui-latency.sh 500
 	$(MAKE) --no-print-directory windows
 	./scripts/wine-test.sh
