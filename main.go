@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -25,8 +24,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/assets"
-	"github.com/kaipiao/kaipiao/device"
-	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/mail"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/ui"
@@ -73,25 +70,20 @@ func main() {
 	*dev = firstOf(*dev, saved.Device, os.Getenv("KAIPIAO_DEVICE"), builtInDevice)
 	*platform = firstOf(*platform, saved.Platform, os.Getenv("KAIPIAO_PLATFORM"))
 
-	operator := "kaipiao" // until someone logs in
 	var u *ui.UI
 	// The window opens whether or not the device is there: the link's state goes to the
 	// banner, and its watcher reconnects (and reconciles) without a restart.
-	var screens *ui.Workstation
 	var ws *workstation.Workstation
 	onLink := func(st workstation.LinkState) {
 		fyne.Do(func() {
-			if screens != nil && ws != nil {
-				screens.Limits = ws.CurrentLimits()
-			}
 			if u != nil {
-				u.SetLink(linkForUI(st))
+				u.SetLink(workstation.LinkView(st))
 			}
 		})
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	ws, err = workstation.OpenWindow(ctx, workstation.Config{Data: *data, Device: *dev, PIN: os.Getenv("KAIPIAO_DEVICE_PIN"),
-		Operator: operator, Log: os.Stderr}, onLink)
+		Operator: "kaipiao" /* until someone logs in */, Log: os.Stderr}, onLink)
 	cancel()
 	if err != nil {
 		fatal(w, *data, err)
@@ -103,7 +95,8 @@ func main() {
 	defer shutdown(ws, 3*time.Second)
 	go watchdog(ws, 10*time.Second)
 
-	screens = screensFor(ws, *data, operator)
+	svc := workstation.NewService(ws)
+	screens := ui.ForService(svc, builtInDevice)
 	screens.Platform = *platform
 	var syncer *upload.Syncer // the platform's client: the sync, and the digital channel's fetch and return
 	if *platform != "" {
@@ -122,11 +115,7 @@ func main() {
 			s.Start(context.Background(), 30*time.Second)
 			defer s.Stop()
 			syncer = s
-			screens.SyncNow = s.Kick
-			screens.Sync = func() ui.SyncState {
-				st := s.Status()
-				return ui.SyncState{Queue: st.Queue, Dead: st.Dead, LastSuccess: st.LastSuccess, LastError: st.LastError}
-			}
+			svc.AttachSync(s)
 		}
 	}
 	wireDigital(screens, ws, *data, *platform, syncer)
@@ -134,7 +123,7 @@ func main() {
 	// (settings); each invoice's mail is queued when it is issued, retried on failure.
 	mailCtx, stopMail := context.WithCancel(context.Background())
 	defer stopMail()
-	go mailLoop(mailCtx, &mail.Mailer{DB: ws.Store, Render: screens.RenderPDF, RenderOFD: screens.RenderOFD}, time.Minute)
+	go mailLoop(mailCtx, &mail.Mailer{DB: ws.Store, Render: svc.RenderPDF, RenderOFD: svc.RenderOFD}, time.Minute)
 
 	if *nodevice {
 		driveNoDevice(a, w, ws, screens, func(built *ui.UI) { u = built })
@@ -160,119 +149,6 @@ func usage() {
 		}
 		fmt.Fprintln(out)
 	})
-}
-
-// deviceState reads the device's state for the home screen: identity, stock, offline
-// counters and why it would refuse to issue now.
-func deviceState(ctx context.Context, w *workstation.Workstation) (ui.DeviceState, error) {
-	c, err := w.Link.Client()
-	if err != nil {
-		return ui.DeviceState{}, err
-	}
-	st, err := c.Status(ctx)
-	if err != nil {
-		return ui.DeviceState{}, err
-	}
-	rolls, err := c.Stock(ctx)
-	if err != nil {
-		return ui.DeviceState{}, err
-	}
-	off, err := c.Offline(ctx)
-	if err != nil {
-		return ui.DeviceState{}, err
-	}
-	s := ui.DeviceState{Machine: st.Machine, NextNumber: st.NextCode + ":" + st.NextNumber,
-		OfflineAmount: off.PendingAmount, OfflineLimit: off.AmountLimit, OldestPending: off.OldestPending,
-		OfflineHours: off.HoursLimit}
-	for _, r := range rolls {
-		s.StockLeft += int(r.Remaining)
-	}
-	for _, c := range st.Locks {
-		s.Locks = append(s.Locks, c.Message())
-	}
-	return s, nil
-}
-
-// screensFor is what the screens get of an open workstation: the engine and the store,
-// the device, signed PDFs, and the buyers and goods kept from earlier invoices for the
-// suggestions as the clerk types.
-func screensFor(ws *workstation.Workstation, data, operator string) *ui.Workstation {
-	screens := &ui.Workstation{Engine: ws.Engine, Store: ws.Store, Limits: ws.CurrentLimits(), Operator: operator, BuiltIn: builtInDevice,
-		DeviceState: func(ctx context.Context) (ui.DeviceState, error) { return deviceState(ctx, ws) },
-		RenderPDF: func(inv *invoice.Invoice) ([]byte, error) {
-			doc, _, err := workstation.RenderPDF(data, inv)
-			return doc, err
-		},
-		RenderOFD: func(inv *invoice.Invoice) ([]byte, error) {
-			doc, _, err := workstation.RenderOFD(data, inv)
-			return doc, err
-		},
-		SuggestBuyers: func(text string) []invoice.Party {
-			buyers, _ := ws.Store.SearchBuyers(text, 8)
-			return buyers
-		},
-		SuggestGoods: func(text string) []ui.Goods {
-			goods, _ := ws.Store.SearchGoods(text, 8)
-			out := make([]ui.Goods, len(goods))
-			for i, g := range goods {
-				out[i] = ui.Goods{Name: g.Name, TaxCode: g.TaxCode, ShortName: g.ShortName, Rate: g.Rate,
-					ZeroRate: g.ZeroRate, Unit: g.Unit, Spec: g.Spec}
-				if !g.Price.IsZero() {
-					out[i].Price = g.Price.String()
-				}
-			}
-			return out
-		},
-	}
-	// The device panel and the banner follow the link: the device may come and go.
-	screens.Device = devicePanel{ws.Link}
-	screens.Link = func() ui.LinkState { return linkForUI(ws.Link.State()) }
-	screens.RetryDevice = ws.Link.Retry
-	screens.ChooseDevice = func(addr string) {
-		// A port chosen in the banner is kept for the next start, as the settings would.
-		if conn, err := ws.Store.Connection(); err == nil && conn.Device != addr {
-			conn.Device = addr
-			if err := ws.Store.SetConnection(conn, operator); err != nil {
-				fmt.Fprintf(os.Stderr, "kaipiao: saving the device's port: %v\n", err)
-			}
-		}
-		ws.Link.Choose(addr)
-	}
-	screens.Ports = func() []ui.PortChoice {
-		ports, _ := device.ListPorts()
-		out := make([]ui.PortChoice, 0, len(ports))
-		for _, p := range ports {
-			addr := firstOf(p.ByID, p.Name)
-			label := addr
-			if p.IsUSB {
-				label += fmt.Sprintf(" (USB %s:%s %s %s)", p.VendorID, p.ProductID, p.Product, p.Serial)
-			}
-			out = append(out, ui.PortChoice{Address: addr, Label: label})
-		}
-		return out
-	}
-	screens.ImportPKI = func(name, certFile, keyFile, keyPass string) (string, error) {
-		files, err := workstation.ImportPKI(data, name, certFile, keyFile, []byte(keyPass))
-		if err != nil {
-			return "", err
-		}
-		return fmt.Sprintf("已导入证书（%d个文件）", len(files)), nil
-	}
-	screens.DemoPKI = func() (string, error) {
-		dir := filepath.Join(data, "platform-pki")
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		c, err := ws.Link.Client()
-		if err != nil {
-			return "", err
-		}
-		files, err := workstation.DemoPKI(ctx, c, data, dir)
-		if err != nil {
-			return "", err
-		}
-		return fmt.Sprintf("已生成演示证书（%d个文件）；服务平台的部分在 %s", len(files), dir), nil
-	}
-	return screens
 }
 
 // firstOf returns the first non-empty string.
@@ -334,11 +210,6 @@ func watchdog(ws *workstation.Workstation, grace time.Duration) {
 	fmt.Fprintf(os.Stderr, "kaipiao: still running %v after the signal; closing the data folder and exiting\n", grace)
 	ws.Store.Close()
 	os.Exit(1)
-}
-
-// linkForUI is the link's state as the banner shows it.
-func linkForUI(st workstation.LinkState) ui.LinkState {
-	return ui.LinkState{Connected: st.Connected, Port: workstation.PortName(st.Addr), Problem: st.Problem, Hint: st.Hint}
 }
 
 // fatal shows an error that stops the program in the window itself, not only on

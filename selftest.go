@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/ui"
 	"github.com/kaipiao/kaipiao/workstation"
 )
@@ -45,8 +44,8 @@ func selfTestLatency(n int) int {
 	a := app.NewWithID("com.kaipiao.selftest")
 	w := a.NewWindow("开票 Kaipiao — latency self-test")
 	w.Resize(fyne.NewSize(1280, 820))
-	screens := screensFor(ws, data, "selftest")
-	screens.Role = store.RoleAdmin
+	screens := ui.ForService(workstation.NewService(ws), builtInDevice)
+	screens.Role = workstation.RoleAdmin
 	u := ui.New(w, screens)
 
 	var (

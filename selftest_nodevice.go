@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/ui"
 	"github.com/kaipiao/kaipiao/workstation"
 )
@@ -29,7 +28,7 @@ import (
 //	issue ID                       → issued CODE:NUMBER | issue-error MESSAGE
 //	quit
 func driveNoDevice(a fyne.App, w fyne.Window, ws *workstation.Workstation, screens *ui.Workstation, set func(*ui.UI)) {
-	screens.Role = store.RoleAdmin
+	screens.Role = workstation.RoleAdmin
 	u := ui.New(w, screens)
 	set(u)
 	onUI := func(f func()) {
@@ -99,7 +98,7 @@ func driveNoDevice(a fyne.App, w fyne.Window, ws *workstation.Workstation, scree
 					Lines: []invoice.OrderLine{{Name: "技术服务费", TaxCode: "3040201010000000000", Quantity: "1",
 						UnitPrice: "1000.00", TaxRate: "0.06"}}}
 				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-				outs, err := ws.Engine.Issue(ctx, o)
+				outs, err := screens.Service.Issue(ctx, o)
 				cancel()
 				if err != nil {
 					fmt.Printf("issue-error %v\n", err)

@@ -120,9 +120,9 @@ func wireDigital(screens *ui.Workstation, ws *workstation.Workstation, data, pla
 	screens.Channel = ui.Channel(ws.Channel)
 	screens.SetChannel = func(c ui.Channel) error { return ws.Store.SetChannel(string(c), screens.Operator) }
 	if ws.Digital != nil {
-		// No device: no banner, no device panel, no device figures on the home screen.
-		screens.Device, screens.DeviceState, screens.RetryDevice, screens.ChooseDevice = nil, nil, nil, nil
-		screens.Link = func() ui.LinkState { return ui.LinkState{Connected: true} }
+		// No device panel: the service's Panel is a nil *DevicePanel there, which in the
+		// interface would not be nil.
+		screens.Device = nil
 		d := windowDigital{ws: ws}
 		if sync != nil { // a nil *Syncer in the interface would not be nil
 			d.platform = sync

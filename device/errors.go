@@ -3,6 +3,8 @@ package device
 import (
 	"errors"
 	"fmt"
+
+	"github.com/kaipiao/kaipiao/invoice"
 )
 
 // Code is an error code the device returns in a response (PROTOCOL.md §6). A Code is
@@ -38,47 +40,48 @@ const (
 	CodePayloadTooLarge Code = 25 // the frame's payload exceeds the device's maximum
 )
 
-var codeText = map[Code][2]string{
-	CodeOK:              {"ok", "成功"},
-	CodeBadRequest:      {"malformed request", "请求格式错误"},
-	CodeUnknownCommand:  {"unknown command", "设备不支持该命令"},
-	CodeNoSession:       {"no such session (device restarted)", "会话已失效（设备已重启），请重新连接"},
-	CodePINRequired:     {"PIN not verified", "请先输入设备口令"},
-	CodePINWrong:        {"wrong PIN", "设备口令错误"},
-	CodePINLocked:       {"PIN locked after five wrong tries", "设备口令连续输错五次，已锁定，请联系税务机关解锁"},
-	CodeNotFound:        {"not found", "设备中没有该发票"},
-	CodeStockExhausted:  {"invoice stock exhausted", "发票已用完，请领购发票"},
-	CodeNumberMismatch:  {"invoice number mismatch", "发票号码与设备不一致，请先同步设备"},
-	CodeRequestReused:   {"request ID reused with a different payload", "请求号已用于另一张发票"},
-	CodeInvoiceLimit:    {"over the per-invoice limit", "超过单张开票限额"},
-	CodeOfflineHours:    {"offline hours limit reached", "离线开票时长已到，请上传发票"},
-	CodeOfflineAmount:   {"offline amount limit reached", "离线开票累计金额已到上限，请上传发票"},
-	CodeMonthLocked:     {"locked past the monthly issuing deadline", "已过开票截止时间，请抄报并清卡"},
-	CodeClockBackwards:  {"device clock went backwards", "设备时钟早于上一张发票的开票时间"},
-	CodeBadAck:          {"invalid upload acknowledgement", "上传回执无效"},
-	CodeNotReported:     {"period not reported or not uploaded", "本期未抄报或发票未全部上传，不能清卡"},
-	CodePeriodOpen:      {"period has not ended", "本月尚未结束，不能抄报"},
-	CodeInternal:        {"device internal failure", "设备内部错误"},
-	CodeBadInvoice:      {"malformed invoice", "发票内容不符合设备要求"},
-	CodeBlueNotFound:    {"blue invoice not found", "设备中没有被冲红的蓝字发票"},
-	CodeSequenceStale:   {"stale sequence number", "过期的帧序号"},
-	CodePayloadTooLarge: {"payload too large", "数据超过设备上限"},
+// codeText is each code's catalogue key (invoice/catalogue.go): its English for logs,
+// its Chinese for the clerk.
+var codeText = map[Code]string{
+	CodeOK:              "device.code.ok",
+	CodeBadRequest:      "device.code.bad_request",
+	CodeUnknownCommand:  "device.code.unknown_command",
+	CodeNoSession:       "device.code.no_session",
+	CodePINRequired:     "device.code.pin_required",
+	CodePINWrong:        "device.code.pin_wrong",
+	CodePINLocked:       "device.code.pin_locked",
+	CodeNotFound:        "device.code.not_found",
+	CodeStockExhausted:  "device.code.stock_exhausted",
+	CodeNumberMismatch:  "device.code.number_mismatch",
+	CodeRequestReused:   "device.code.request_reused",
+	CodeInvoiceLimit:    "device.code.invoice_limit",
+	CodeOfflineHours:    "device.code.offline_hours",
+	CodeOfflineAmount:   "device.code.offline_amount",
+	CodeMonthLocked:     "device.code.month_locked",
+	CodeClockBackwards:  "device.code.clock_backwards",
+	CodeBadAck:          "device.code.bad_ack",
+	CodeNotReported:     "device.code.not_reported",
+	CodePeriodOpen:      "device.code.period_open",
+	CodeInternal:        "device.code.internal",
+	CodeBadInvoice:      "device.code.bad_invoice",
+	CodeBlueNotFound:    "device.code.blue_not_found",
+	CodeSequenceStale:   "device.code.sequence_stale",
+	CodePayloadTooLarge: "device.code.payload_too_large",
 }
 
 // Error returns the code's English text, for logs.
-func (c Code) Error() string {
-	if t, ok := codeText[c]; ok {
-		return t[0]
-	}
-	return fmt.Sprintf("device error %d", uint16(c))
-}
+func (c Code) Error() string { return c.Text(invoice.English) }
 
 // Message returns the code's Chinese text for the clerk.
-func (c Code) Message() string {
-	if t, ok := codeText[c]; ok {
-		return t[1]
+func (c Code) Message() string { return c.Text(invoice.Chinese) }
+
+// Text is the code's message in lang, from the catalogue (device.unknown_code for a
+// code this version does not know).
+func (c Code) Text(lang invoice.Lang) string {
+	if k, ok := codeText[c]; ok {
+		return invoice.Say(lang, k, nil)
 	}
-	return fmt.Sprintf("设备错误 %d", uint16(c))
+	return invoice.Say(lang, "device.unknown_code", invoice.Args{"code": fmt.Sprint(uint16(c))})
 }
 
 // Error is a refusal the device answered with: the command did not take effect. Detail is
@@ -101,6 +104,10 @@ func (e *Error) Error() string {
 
 // Message returns the Chinese text for the clerk.
 func (e *Error) Message() string { return e.Code.Message() }
+
+// Text is the refusal in lang, the code's message: the window and kaipiaoctl word it
+// through invoice.Explain.
+func (e *Error) Text(lang invoice.Lang) string { return e.Code.Text(lang) }
 
 // Is makes errors.Is(err, CodeXxx) true for an *Error carrying that code.
 func (e *Error) Is(target error) bool {

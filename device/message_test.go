@@ -49,9 +49,9 @@ func TestDeviceErrorsMatchTheirCode(t *testing.T) {
 	if !errors.As(err, &de) || de.Message() != "离线开票累计金额已到上限，请上传发票" {
 		t.Fatalf("clerk message %q", de.Message())
 	}
-	for c := range codeText {
-		if c.Message() == "" || c.Error() == "" {
-			t.Fatalf("code %d lacks a text", c)
+	for c, key := range codeText {
+		if c.Message() == "" || c.Error() == "" || !invoice.HasMessage(key) {
+			t.Fatalf("code %d lacks a text in the catalogue (%s)", c, key)
 		}
 	}
 }

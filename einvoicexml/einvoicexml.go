@@ -1,6 +1,6 @@
 // Package einvoicexml writes an issued invoice as its XML data file: the EInvoice
-// structure of the 数电 data file (docs/einvoice.md), which the device channel's OFD
-// carries as its attachment and the digital channel will deliver beside its layouts.
+// structure of the 数电 data file (docs/einvoice.md), which every OFD carries as its
+// attachment and the digital channel delivers beside its layouts.
 // The schema is the project's own, docs/einvoice.xsd: no official one is public.
 //
 // The output is deterministic: the same invoice gives the same bytes.
@@ -8,6 +8,7 @@ package einvoicexml
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -114,10 +115,12 @@ type Specific struct {
 // RedEInvoice names the blue invoice a red one reverses.
 type RedEInvoice struct {
 	BlueInvoiceCode   string `xml:"BlueInvoiceCode,omitempty"` // device channel only
-	BlueInvoiceNumber string `xml:"BlueInvoiceNumber"`
-	// RedNoticeNumber is the 红字信息表编号 (device channel) or the 确认单编号 (digital).
+	BlueInvoiceNumber string `xml:"BlueInvoiceNumber"`         // 8 digits, or the 20-digit 数电 number
+	// RedNoticeNumber is the device channel's 红字信息表编号 (a 专票's).
 	RedNoticeNumber string `xml:"RedNoticeNumber,omitempty"`
-	Reason          string `xml:"RedReason,omitempty"`
+	// ConfirmationNumber is the digital channel's 红字发票信息确认单编号.
+	ConfirmationNumber string `xml:"ConfirmationNumber,omitempty"`
+	Reason             string `xml:"RedReason,omitempty"`
 }
 
 // Additional holds the remark.
@@ -155,15 +158,16 @@ func New(inv *invoice.Invoice) (*EInvoice, error) {
 		return nil, ErrNotIssued
 	}
 	e := &EInvoice{}
+	digital := inv.Kind.Digital()
 	e.Header.EIid = inv.Code + inv.Number
-	e.Header.EInvoiceTag = "SWEI" + region(inv.Code)
+	e.Header.EInvoiceTag = "SWEI" + region(inv)
 	e.Header.Version = Version
 	e.Header.InherentLabel.InIssuType = Label{"Y", "蓝字发票"}
 	if inv.IsRed() {
 		e.Header.InherentLabel.InIssuType = Label{"N", "红字发票"}
 	}
 	e.Header.InherentLabel.EInvoiceType = Label{"01", "电子发票"}
-	if inv.Kind == invoice.KindSpecial {
+	if inv.Kind == invoice.KindSpecial || inv.Kind == invoice.KindDigitalSpecial {
 		e.Header.InherentLabel.GeneralOrSpecialVAT = Label{"01", "增值税专用发票"}
 	} else {
 		e.Header.InherentLabel.GeneralOrSpecialVAT = Label{"02", "普通发票"}
@@ -202,7 +206,7 @@ func New(inv *invoice.Invoice) (*EInvoice, error) {
 	if inv.Red != nil {
 		e.Data.Specific = &Specific{Red: &RedEInvoice{
 			BlueInvoiceCode: inv.Red.Code, BlueInvoiceNumber: inv.Red.Number,
-			RedNoticeNumber: inv.Red.Notice, Reason: inv.Red.Reason.Text(),
+			RedNoticeNumber: inv.Red.Notice, ConfirmationNumber: inv.Red.Slip, Reason: inv.Red.Reason.Text(),
 		}}
 	}
 	if inv.Remark != "" {
@@ -212,6 +216,15 @@ func New(inv *invoice.Invoice) (*EInvoice, error) {
 		InvoiceCode: inv.Code, InvoiceNumber: inv.Number,
 		IssueTime:     inv.IssuedAt.In(invoice.Beijing).Format(timeLayout),
 		MachineNumber: inv.Machine, CheckCode: inv.CheckCode,
+	}
+	if digital {
+		// The digital channel's invoice is signed by the enterprise (its PKI
+		// certificate) rather than by a device, and its number names the tax bureau
+		// whose segment it came from.
+		if len(inv.Signature) > 0 {
+			e.SellerAuthentication = &Authentication{SignatureValue: base64.StdEncoding.EncodeToString(inv.Signature)}
+		}
+		e.TaxSupervision.TaxBureauCode, e.TaxSupervision.TaxBureauName = TaxBureau(inv)
 	}
 	return e, nil
 }
@@ -233,7 +246,17 @@ func Marshal(inv *invoice.Invoice) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Unmarshal reads a data file Marshal wrote.
+// Rate reads the line's TaxRate: written as a fraction (0.06), as Marshal writes it, or
+// as a percentage (6%), as some data files from elsewhere have it.
+func (it Item) Rate() (invoice.Rate, error) {
+	r, err := invoice.ParseRate(strings.TrimSpace(it.TaxRate))
+	if err != nil {
+		return 0, fmt.Errorf("einvoicexml: TaxRate %q of %s: %w", it.TaxRate, it.ItemName, err)
+	}
+	return r, nil
+}
+
+// Unmarshal reads a data file: one Marshal wrote, or another EInvoice file.
 func Unmarshal(data []byte) (*EInvoice, error) {
 	var e EInvoice
 	if err := xml.Unmarshal(data, &e); err != nil {
@@ -242,10 +265,15 @@ func Unmarshal(data []byte) (*EInvoice, error) {
 	return &e, nil
 }
 
-// region is the four region digits of a 12-digit invoice code (its 2nd to 5th).
-func region(code string) string {
-	if len(code) >= 5 {
-		return code[1:5]
+// region is the four region digits: of a 12-digit invoice code its 2nd to 5th; of a
+// 20-digit 数电 number its two province digits (3rd and 4th) and 00, as SWEI3500 of a
+// Fujian invoice.
+func region(inv *invoice.Invoice) string {
+	if inv.Code == "" && len(inv.Number) == 20 {
+		return inv.Number[2:4] + "00"
+	}
+	if len(inv.Code) >= 5 {
+		return inv.Code[1:5]
 	}
 	return "0000"
 }

@@ -30,7 +30,17 @@ func samples(t *testing.T) map[string]*invoice.Invoice {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return map[string]*invoice.Invoice{"blue": blue, "red": red, "thirty-lines": long}
+	dblue := pdftest.Digitalize(blue, pdftest.DigitalNumber(42))
+	dcomputers := pdftest.Digitalize(computers, pdftest.DigitalNumber(43))
+	dred, err := pdftest.DigitalRed(dcomputers, pdftest.DigitalNumber(44), "35020026112600000007")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dspecial := pdftest.Digitalize(blue, pdftest.DigitalNumber(46))
+	dspecial.Kind = invoice.KindDigitalSpecial
+	return map[string]*invoice.Invoice{"blue": blue, "red": red, "thirty-lines": long,
+		"digital-blue": dblue, "digital-red": dred, "digital-special": dspecial,
+		"digital-thirty-lines": pdftest.Digitalize(long, pdftest.DigitalNumber(45))}
 }
 
 // TestSchema validates each sample's data file against docs/einvoice.xsd with xmllint
@@ -70,6 +80,106 @@ func TestSchema(t *testing.T) {
 		if inv.IsRed() && !strings.HasPrefix(e.Data.Basic.TotalTaxIncludedInWord, "（负数）") {
 			t.Errorf("%s: amount in words %q", name, e.Data.Basic.TotalTaxIncludedInWord)
 		}
+		sameLines(t, name, e, inv)
+		if inv.Kind.Digital() {
+			digitalFields(t, name, e, inv)
+		}
+	}
+}
+
+// sameLines checks each IssuItemInformation against the invoice's line.
+func sameLines(t *testing.T, name string, e *EInvoice, inv *invoice.Invoice) {
+	t.Helper()
+	for i, it := range e.Data.Items {
+		l := inv.Lines[i]
+		r, err := it.Rate()
+		if err != nil || r != l.Rate || it.ItemName != l.PrintedName() || it.Amount != l.Amount.String() ||
+			it.ComTaxAm != l.Tax.String() || it.TotaltaxIncludedAmount != (l.Amount+l.Tax).String() ||
+			it.TaxClassificationCode != l.TaxCode || it.Quantity != decimalOrEmpty(l) {
+			t.Errorf("%s: line %d reads %+v (rate %v, %v), want %+v", name, i+1, it, r, err, l)
+		}
+	}
+}
+
+func decimalOrEmpty(l invoice.Line) string {
+	if !l.HasQuantity() {
+		return ""
+	}
+	return l.Quantity.String()
+}
+
+// digitalFields checks what a 数电 data file has of its own: the 20-digit number with no
+// code, the tax bureau of its region, the enterprise's signature, and on a red invoice
+// the blue number and the confirmation slip.
+func digitalFields(t *testing.T, name string, e *EInvoice, inv *invoice.Invoice) {
+	t.Helper()
+	ts := e.TaxSupervision
+	if e.Header.EIid != inv.Number || len(e.Header.EIid) != 20 || ts.InvoiceNumber != inv.Number || ts.InvoiceCode != "" ||
+		ts.CheckCode != "" || ts.MachineNumber != "" || e.Header.EInvoiceTag != "SWEI3500" ||
+		ts.TaxBureauCode != "13500000000" || ts.TaxBureauName != "国家税务总局福建省税务局" {
+		t.Errorf("%s: header %+v, supervision %+v", name, e.Header, ts)
+	}
+	if e.SellerAuthentication == nil || e.SellerAuthentication.SignatureValue == "" {
+		t.Errorf("%s: no SellerAuthentication", name)
+	}
+	wantVAT := "普通发票"
+	if inv.Kind == invoice.KindDigitalSpecial {
+		wantVAT = "增值税专用发票"
+	}
+	if e.Header.InherentLabel.GeneralOrSpecialVAT.LabelName != wantVAT {
+		t.Errorf("%s: GeneralOrSpecialVAT %v", name, e.Header.InherentLabel.GeneralOrSpecialVAT)
+	}
+	if !inv.IsRed() {
+		return
+	}
+	sp := e.Data.Specific
+	if sp == nil || sp.Red == nil || sp.Red.BlueInvoiceNumber != inv.Red.Number || sp.Red.BlueInvoiceCode != "" ||
+		sp.Red.ConfirmationNumber != inv.Red.Slip || inv.Red.Slip == "" {
+		t.Fatalf("%s: SpecificInformation %+v", name, sp)
+	}
+	want := "被红冲蓝字数电票号码：" + inv.Red.Number + " 红字发票信息确认单编号：" + inv.Red.Slip
+	if e.Data.Additional == nil || e.Data.Additional.Remark != want {
+		t.Errorf("%s: remark %+v, want %q", name, e.Data.Additional, want)
+	}
+	for i, it := range e.Data.Items {
+		if !strings.HasPrefix(it.Amount, "-") || !strings.HasPrefix(it.TotaltaxIncludedAmount, "-") {
+			t.Errorf("%s: line %d is not negative: %+v", name, i+1, it)
+		}
+	}
+}
+
+// TestReadsPercentRates: a data file from elsewhere that writes its rates 6% reads as
+// one that writes 0.06, and validates.
+func TestReadsPercentRates(t *testing.T) {
+	data, err := Marshal(samples(t)["digital-blue"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	pct := strings.ReplaceAll(string(data), "<TaxRate>0.06</TaxRate>", "<TaxRate>6%</TaxRate>")
+	if pct == string(data) {
+		t.Fatal("the sample has no 0.06 rate")
+	}
+	e, err := Unmarshal([]byte(pct))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range e.Data.Items {
+		if r, err := it.Rate(); err != nil || r != invoice.Rate6 {
+			t.Errorf("%s: rate %q reads %v, %v", it.ItemName, it.TaxRate, r, err)
+		}
+	}
+	if _, err := (Item{ItemName: "x", TaxRate: "六%"}).Rate(); err == nil {
+		t.Error("a rate 六% reads")
+	}
+	xmllint, err := exec.LookPath("xmllint")
+	if err != nil {
+		t.Fatal("xmllint is missing: make deps installs libxml2-utils")
+	}
+	xsd, _ := filepath.Abs("../docs/einvoice.xsd")
+	file := filepath.Join(t.TempDir(), "pct.xml")
+	os.WriteFile(file, []byte(pct), 0o644)
+	if out, err := exec.Command(xmllint, "--noout", "--schema", xsd, file).CombinedOutput(); err != nil {
+		t.Fatalf("xmllint refuses 6%%: %v\n%s", err, out)
 	}
 }
 

@@ -20,8 +20,8 @@ const ExportMode = 0o600
 // Render makes an invoice's PDF or OFD (workstation.RenderPDF, RenderOFD in the program).
 type Render func(inv *invoice.Invoice) ([]byte, error)
 
-// PDFName is an invoice's PDF file name: 发票代码_发票号码.pdf, unique and what the clerk
-// searches by. The code and number come from the device (or a journal import): they are
+// PDFName is an invoice's PDF file name: 发票代码_发票号码.pdf, or a 数电 invoice's
+// 20-digit 发票号码.pdf, unique and what the clerk searches by. The code and number come from the device (or a journal import): they are
 // checked to be digits first, so that a name can never climb out of its folder or zip.
 func PDFName(inv *invoice.Invoice) (string, error) { return fileName(inv, ".pdf") }
 
@@ -29,6 +29,9 @@ func PDFName(inv *invoice.Invoice) (string, error) { return fileName(inv, ".pdf"
 func OFDName(inv *invoice.Invoice) (string, error) { return fileName(inv, ".ofd") }
 
 func fileName(inv *invoice.Invoice, ext string) (string, error) {
+	if inv.Code == "" && invoice.ValidDigitalNumber(inv.Number) {
+		return inv.Number + ext, nil // a 数电 invoice: its 20-digit number alone
+	}
 	if !invoice.ValidCode(inv.Code) || !invoice.ValidNumber(inv.Number) {
 		return "", fmt.Errorf("发票代码 %s / 发票号码 %s: not digits of the right length, no file name made from them",
 			invoice.Quote(inv.Code), invoice.Quote(inv.Number))

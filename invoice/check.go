@@ -76,21 +76,19 @@ func Check(o *Order, cfg Config) (*Checked, Errors) {
 	}
 	parts, err := Split(inv, cfg.Limits.InvoiceLimit)
 	if errors.Is(err, ErrPriceUnprintable) {
-		c.add("lines", "price.unprintable", "",
-			fmt.Sprintf("按单张限额%s拆分后，有商品行无法用税控设备可接受的单价（最多%d位小数、%d个字符）打印为“数量×单价=金额”（误差须小于0.01），请调整数量", cfg.Limits.InvoiceLimit, MaxPricePlaces, MaxPriceChars),
-			fmt.Sprintf("split over the limit %s, a piece has no unit price of at most %d places and %d characters giving its amount within 0.01", cfg.Limits.InvoiceLimit, MaxPricePlaces, MaxPriceChars))
+		c.add("lines", "price.unprintable/split", "", Args{"limit": cfg.Limits.InvoiceLimit.String(),
+			"places": fmt.Sprint(MaxPricePlaces), "chars": fmt.Sprint(MaxPriceChars)})
 		return nil, c.result()
 	}
 	if err != nil {
 		t := inv.Totals()
 		c.add("totals.amount", "split.too_many", t.Amount.String(),
-			fmt.Sprintf("合计金额%s远超单张限额%s，需拆分为%d张以上发票，请核对数量、单价和金额", t.Amount, cfg.Limits.InvoiceLimit, MaxSplitParts),
-			fmt.Sprintf("the total %s would need more than %d invoices of at most %s", t.Amount, MaxSplitParts, cfg.Limits.InvoiceLimit))
+			Args{"limit": cfg.Limits.InvoiceLimit.String(), "parts": fmt.Sprint(MaxSplitParts)})
 		return nil, c.result()
 	}
 	for k, p := range parts {
 		if len(parts) > 1 {
-			c.invoiceTolerance(p, fmt.Sprintf("拆分后的第%d张发票", k+1))
+			c.invoiceTolerance(p, k+1)
 		}
 	}
 	if len(c.errs.es) > 0 {
@@ -114,8 +112,8 @@ func (c *checker) result() Errors {
 	return c.errs.es
 }
 
-func (c *checker) add(field, rule, value, zh, en string) {
-	c.errs.add(field, rule, value, zh, en)
+func (c *checker) add(field, key, value string, args Args) {
+	c.errs.add(field, key, value, args)
 }
 
 // header checks the order-level fields and starts the invoice.
@@ -151,9 +149,7 @@ func (c *checker) header() *Invoice {
 		case o.OrderID == "":
 			c.required("order_id")
 		case !orderIDRE.MatchString(o.OrderID):
-			c.add("order_id", "order_id.format", o.OrderID,
-				fmt.Sprintf("订单号“%s”只能由1至40个字母、数字或 _ - . 组成", o.OrderID),
-				fmt.Sprintf("order_id %q must be 1-40 characters of A-Z a-z 0-9 _ - .", o.OrderID))
+			c.add("order_id", "order_id.format", o.OrderID, nil)
 		}
 	}
 	switch Kind(o.Type) {
@@ -163,15 +159,11 @@ func (c *checker) header() *Invoice {
 	case KindDigitalOrdinary, KindDigitalSpecial:
 		inv.Kind = Kind(o.Type)
 		if !c.cfg.Digital && !c.bad["type"] {
-			c.add("type", "type.channel", o.Type,
-				fmt.Sprintf("发票类型“%s”是数电票，本数据目录使用税控设备开票（--channel device）", o.Type),
-				fmt.Sprintf("type %q is a digital invoice, but this data folder issues through a tax-control device", o.Type))
+			c.add("type", "type.channel", o.Type, nil)
 		}
 	default:
 		if !c.bad["type"] {
-			c.add("type", "type.unknown", o.Type,
-				fmt.Sprintf("发票类型“%s”无效：应为 e-ordinary（电子普通发票）或 e-special（电子专用发票）", o.Type),
-				fmt.Sprintf("type %q must be e-ordinary or e-special", o.Type))
+			c.add("type", "type.unknown", o.Type, nil)
 		}
 	}
 	if c.cfg.Digital {
@@ -193,7 +185,7 @@ func (c *checker) buyer(special bool) {
 	c.text("buyer.name", strings.TrimSpace(o.Buyer.Name), maxPartyBytes, true)
 	if o.Buyer.TaxID == "" {
 		if special {
-			c.requiredFor("buyer.tax_id", "专票")
+			c.requiredFor("buyer.tax_id")
 		}
 	} else if !c.bad["buyer.tax_id"] {
 		c.taxID("buyer.tax_id", o.Buyer.TaxID)
@@ -202,16 +194,14 @@ func (c *checker) buyer(special bool) {
 	c.text("buyer.bank_account", o.Buyer.BankAccount, maxPartyBytes, false)
 	if special {
 		if o.Buyer.AddressPhone == "" {
-			c.requiredFor("buyer.address_phone", "专票")
+			c.requiredFor("buyer.address_phone")
 		}
 		if o.Buyer.BankAccount == "" {
-			c.requiredFor("buyer.bank_account", "专票")
+			c.requiredFor("buyer.bank_account")
 		}
 	}
 	if e := o.Buyer.Email; e != "" && !validEmail(e) {
-		c.add("buyer.email", "email.format", e,
-			fmt.Sprintf("购买方邮箱“%s”格式不正确", e),
-			fmt.Sprintf("buyer.email %q is not an e-mail address", e))
+		c.add("buyer.email", "email.format", e, nil)
 	}
 }
 
@@ -227,24 +217,19 @@ func (c *checker) remark(path, s string) {
 	c.textLimit(path, s, c.cfg.Limits.RemarkBytes, false, true)
 	for _, p := range []string{redRemarkOrdinary, strings.TrimSuffix(redRemarkOrdinary, ":"), redRemarkSpecial, redRemarkDigital, redRemarkSlip} {
 		if strings.Contains(s, p) {
-			c.add(path, "remark.reserved", s,
-				fmt.Sprintf("备注不能自行填写“%s”：红字发票的对应信息由系统生成", p),
-				fmt.Sprintf("remark may not contain the red-invoice phrase %q; it is generated", p))
+			c.add(path, "remark.reserved", s, Args{"phrase": p})
 			return
 		}
 	}
 }
 
 func (c *checker) required(path string) {
-	c.add(path, "field.required", "",
-		fmt.Sprintf("%s不能为空", Label(path)),
-		fmt.Sprintf("%s is required", path))
+	c.add(path, "field.required", "", nil)
 }
 
-func (c *checker) requiredFor(path, what string) {
-	c.add(path, "field.required", "",
-		fmt.Sprintf("开具%s时%s不能为空", what, Label(path)),
-		fmt.Sprintf("%s is required on an %s invoice", path, map[string]string{"专票": "e-special"}[what]))
+// requiredFor is a field a 专票 needs.
+func (c *checker) requiredFor(path string) {
+	c.add(path, "field.required/special", "", nil)
 }
 
 // text checks a printed text: present if required, GBK-encodable, no control
@@ -265,23 +250,18 @@ func (c *checker) textLimit(path, s string, max int, required, multiline bool) {
 	}
 	for _, r := range s {
 		if r < 0x20 && !(multiline && r == '\n') || r == 0x7f {
-			c.add(path, "text.control", s,
-				fmt.Sprintf("%s含有不可打印的控制字符（U+%04X）", Label(path), r),
-				fmt.Sprintf("%s contains the control character U+%04X", path, r))
+			c.add(path, "text.control", s, Args{"code": fmt.Sprintf("U+%04X", r)})
 			return
 		}
 	}
 	n, bad, ok := GBKLen(s)
 	if !ok {
-		c.add(path, "gbk.encodable", s,
-			fmt.Sprintf("%s中的字符“%c”（U+%04X）不在GBK字符集中，税控系统无法开具，请改用其他写法", Label(path), bad, bad),
-			fmt.Sprintf("%s: character %q (U+%04X) is not encodable in GBK", path, bad, bad))
+		c.add(path, "gbk.encodable", s, Args{"char": string(bad), "char_q": fmt.Sprintf("%q", bad),
+			"code": fmt.Sprintf("U+%04X", bad)})
 		return
 	}
 	if n > max {
-		c.add(path, "gbk.length", s,
-			fmt.Sprintf("%s最多%d字节（GBK编码，汉字占2字节），现为%d字节", Label(path), max, n),
-			fmt.Sprintf("%s is %d GBK bytes, at most %d allowed", path, n, max))
+		c.add(path, "gbk.length", s, Args{"max": fmt.Sprint(max), "n": fmt.Sprint(n)})
 	}
 }
 
@@ -289,17 +269,11 @@ func (c *checker) taxID(path, id string) {
 	switch problem, want := CheckTaxID(id); problem {
 	case "":
 	case TaxIDCheck:
-		c.add(path, string(problem), id,
-			fmt.Sprintf("纳税人识别号“%s”的校验位错误：第18位应为“%s”，请核对", id, want),
-			fmt.Sprintf("%s %q fails the credit-code check: the 18th character should be %s", path, id, want))
+		c.add(path, string(problem), id, Args{"want": want})
 	case TaxIDOrgCheck:
-		c.add(path, string(problem), id,
-			fmt.Sprintf("纳税人识别号“%s”中的组织机构代码（第9至17位）校验位错误：第17位应为“%s”", id, want),
-			fmt.Sprintf("%s %q: the organisation code in positions 9-17 fails its check; position 17 should be %s", path, id, want))
+		c.add(path, string(problem), id, Args{"want": want})
 	default:
-		c.add(path, string(problem), id,
-			fmt.Sprintf("纳税人识别号“%s”格式不正确：应为18位统一社会信用代码（数字和大写字母，不含I、O、Z、S、V），或15、17、20位旧税号", id),
-			fmt.Sprintf("%s %q is neither an 18-character credit code nor a 15/17/20-character legacy ID", path, id))
+		c.add(path, string(problem), id, nil)
 	}
 }
 
@@ -307,15 +281,11 @@ func (c *checker) taxID(path, id string) {
 func (c *checker) money(path, s string) (Money, bool) {
 	m, err := ParseMoney(s)
 	if err != nil {
-		c.add(path, "money.format", s,
-			fmt.Sprintf("%s“%s”不是有效金额：应为最多2位小数的十进制数", Label(path), s),
-			fmt.Sprintf("%s %q is not an amount with at most 2 decimals: %v", path, s, err))
+		c.add(path, "money.format", s, Args{"err": err.Error()})
 		return 0, false
 	}
 	if m.Abs() > MaxLineAmount {
-		c.add(path, "money.range", s,
-			fmt.Sprintf("%s“%s”超出可开具的范围（最大 %s）", Label(path), s, MaxLineAmount),
-			fmt.Sprintf("%s %q exceeds %s", path, s, MaxLineAmount))
+		c.add(path, "money.range", s, Args{"max": MaxLineAmount.String()})
 		return 0, false
 	}
 	return m, true
@@ -331,23 +301,15 @@ func (c *checker) positiveDecimal(path, s string) (decimal.Decimal, bool) {
 	}
 	switch {
 	case err != nil || neg || len(frac) > maxFracDigits:
-		c.add(path, "decimal.format", s,
-			fmt.Sprintf("%s“%s”应为正的十进制数，最多%d位小数", Label(path), s, maxFracDigits),
-			fmt.Sprintf("%s %q must be a positive decimal with at most %d fractional digits", path, s, maxFracDigits))
+		c.add(path, "decimal.format", s, Args{"places": fmt.Sprint(maxFracDigits)})
 	case !d.IsPositive():
-		c.add(path, "decimal.positive", s,
-			fmt.Sprintf("%s必须大于0，现为“%s”", Label(path), s),
-			fmt.Sprintf("%s must be positive, got %q", path, s))
+		c.add(path, "decimal.positive", s, nil)
 	case d.GreaterThanOrEqual(maxQuantity):
-		c.add(path, "decimal.range", s,
-			fmt.Sprintf("%s“%s”过大", Label(path), s),
-			fmt.Sprintf("%s %q is too large", path, s))
+		c.add(path, "decimal.range", s, nil)
 	case len(d.String()) > MaxPriceChars:
 		// The device's quantity and price fields hold 20 characters (docs/rules.md
 		// "Printed unit price"): 12 whole digits and 8 places would be 21.
-		c.add(path, "decimal.range", s,
-			fmt.Sprintf("%s“%s”超过税控设备可接受的%d个字符", Label(path), s, MaxPriceChars),
-			fmt.Sprintf("%s %q is longer than the device's %d characters", path, s, MaxPriceChars))
+		c.add(path, "decimal.range/chars", s, Args{"chars": fmt.Sprint(MaxPriceChars)})
 	default:
 		return d, true
 	}

@@ -1,7 +1,6 @@
 package invoice
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -27,7 +26,7 @@ func Ref(code, number string) string {
 
 // ParseRef reads an invoice's name: CODE:NUMBER (12- or 10-digit code, 8-digit number),
 // or a bare 20-digit number naming a 数电票 (code ""). The error names the value and the
-// forms accepted, in Chinese and English.
+// forms accepted (the catalogue's ref.format).
 func ParseRef(s string) (code, number string, err error) {
 	s = strings.TrimSpace(s)
 	if c, n, ok := strings.Cut(s, ":"); ok {
@@ -40,8 +39,7 @@ func ParseRef(s string) (code, number string, err error) {
 	} else if ValidDigitalNumber(s) {
 		return "", s, nil
 	}
-	return "", "", fmt.Errorf("发票“%s”应写作“发票代码:发票号码”（12位代码:8位号码）或20位数电票号码 "+
-		"(invoice %s must be CODE:NUMBER, 12 digits:8 digits, or a 20-digit digital invoice number)", clip(s, maxEcho), Quote(s))
+	return "", "", NewProblem(nil, "ref.format", Args{"value": clip(s, maxEcho), "quoted": Quote(s)}, nil)
 }
 
 // NumberPlus is the number i places after n, of n's width: the next numbers of a

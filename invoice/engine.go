@@ -47,10 +47,10 @@ type Outcome struct {
 }
 
 // ErrOrderChanged: an order ID already issued comes again with different content.
-var ErrOrderChanged = errors.New("this order was issued before with different content")
+var ErrOrderChanged = NewSentinel("order.changed")
 
 // ErrBlueNotFound: the invoice a red order names is not in the store.
-var ErrBlueNotFound = errors.New("the blue invoice to reverse is not in this workstation's store")
+var ErrBlueNotFound = NewSentinel("red.blue_not_found")
 
 func (e *Engine) config(ctx context.Context) (Config, error) {
 	if e.limits == nil {
@@ -223,18 +223,18 @@ func (e *Engine) issueDrafts(ctx context.Context, drafts []*Invoice, committed f
 		}
 		if next.Number == "" || next.Remaining <= 0 {
 			if kind.Digital() {
-				return issued, fmt.Errorf("%w: no digital invoice numbers held (没有可用的数电票号码，请先获取号码：digital fetch)", ErrRefused)
+				return issued, NewProblem(ErrRefused, "refused.digital_none", nil, nil)
 			}
-			return issued, fmt.Errorf("%w: no %s invoice numbers left in stock (%s库存不足，请领购发票)", ErrRefused, kind, kind.Title())
+			return issued, NewProblem(ErrRefused, "refused.stock", Args{"kind": string(kind), "title": kind.Title()}, nil)
 		}
 		// The code must name the invoice's own kind, or its title and QR type would
 		// contradict it (docs/rules.md "Invoice code"); a 数电票 has none.
 		if kind.Digital() {
 			if next.Code != "" || !ValidDigitalNumber(next.Number) {
-				return issued, fmt.Errorf("%w: the channel offers %s for a %s invoice (%s不是数电票号码)", ErrRefused, Ref(next.Code, next.Number), kind, Ref(next.Code, next.Number))
+				return issued, NewProblem(ErrRefused, "refused.digital_number", Args{"ref": Ref(next.Code, next.Number), "kind": string(kind)}, nil)
 			}
 		} else if k, ok := KindOfCode(next.Code); !ok || k != kind {
-			return issued, fmt.Errorf("%w: the device offers code %s for a %s invoice (发票代码%s不是%s的代码)", ErrRefused, next.Code, kind, next.Code, kind.Title())
+			return issued, NewProblem(ErrRefused, "refused.code_kind", Args{"code": next.Code, "kind": string(kind), "title": kind.Title()}, nil)
 		}
 		n := min(window, len(todo), next.Remaining)
 		for i := 1; i < n; i++ { // a window holds invoices of one kind

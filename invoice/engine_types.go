@@ -2,7 +2,6 @@ package invoice
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
@@ -30,14 +29,14 @@ type Receipt struct {
 var (
 	// ErrOutcomeUnknown: the request may or may not have been carried out (the answer
 	// was lost). Never retried blindly: resolved by asking for the request ID.
-	ErrOutcomeUnknown = errors.New("the device's answer was lost: outcome unknown")
+	ErrOutcomeUnknown = NewSentinel("device.outcome_unknown")
 	// ErrRefused: the device (or the digital channel) definitely did not issue (stock
 	// exhausted, an offline limit or the quota, locked for the month, PIN): the error
 	// wrapping it says which, for the clerk.
-	ErrRefused = errors.New("refused by the issuing channel (the tax-control device, or the digital channel)")
+	ErrRefused = NewSentinel("device.refused")
 	// ErrNumberMismatch: the device's next number is not the one expected: it issued
 	// something this store does not know yet. Reconcile, then try again.
-	ErrNumberMismatch = errors.New("the device's next invoice number is not the expected one")
+	ErrNumberMismatch = NewSentinel("device.number_mismatch")
 )
 
 // NextNumber is where the device's stock stands: the code and number the next invoice

@@ -7,16 +7,47 @@ import (
 	"strings"
 )
 
-// FieldError is one broken rule: where (Field, a path such as "lines[0].tax_code", or
-// "row:5/税收分类编码" in a table), which rule (Rule, a stable dotted name tests and
-// automation can match), the offending Value, a Chinese Message for the clerk, and an
-// English one for logs.
+// FieldError is one broken rule, the project's error type for bad input: where (Field,
+// a path such as "lines[0].tax_code", or "row:5/税收分类编码" in a table), which rule
+// (Rule, a stable dotted code tests and automation match), the offending Value, and the
+// catalogue's message (Key and Args, see catalogue.go) rendered as a Chinese Message for
+// the clerk and an English one for logs. Text renders it in either language again.
 type FieldError struct {
 	Field   string `json:"field"`
 	Rule    string `json:"rule"`
 	Value   string `json:"value,omitempty"`
 	Message string `json:"message"`
 	English string `json:"-"`
+	// Key is the catalogue's key of the message: the rule, or "rule/variant" where one
+	// rule has several wordings. Args are its parameters ("field" is the path the
+	// message names, before Field was mapped to a table's row and column).
+	Key  string `json:"-"`
+	Args Args   `json:"-"`
+}
+
+// NewFieldError is a rule error worded by the catalogue's key (the rule code, or
+// "rule/variant"): value is the offending value, args the message's other parameters
+// ("field" and "value" are filled in from the first two unless given).
+func NewFieldError(field, key, value string, args Args) *FieldError {
+	a := Args{"field": field, "value": value}
+	for k, v := range args {
+		a[k] = v
+	}
+	rule, _, _ := strings.Cut(key, "/")
+	return &FieldError{Field: clip(field, maxMessage), Rule: rule, Value: clip(value, maxValue),
+		Message: clip(Say(Chinese, key, a), maxMessage), English: clip(Say(English, key, a), maxMessage), Key: key, Args: a}
+}
+
+// Text is the message in lang: the catalogue's, or the Message and English it was made
+// with when it has no key.
+func (e *FieldError) Text(lang Lang) string {
+	switch {
+	case e.Key != "":
+		return clip(Say(lang, e.Key, e.Args), maxMessage)
+	case lang == English && e.English != "":
+		return e.English
+	}
+	return e.Message
 }
 
 // Error returns the English form, for logs: the rule, and the field where the message
@@ -55,17 +86,11 @@ func (es Errors) Has(field, rule string) bool {
 // errList accumulates errors during validation.
 type errList struct{ es Errors }
 
-// add records an error (NewError).
-func (l *errList) add(field, rule, value, zh, en string) {
-	l.es = append(l.es, NewError(field, rule, value, zh, en))
-}
-
-// NewError returns the error for a broken rule, its value and messages cut to a bounded
-// length: an error must not echo a 10 MB field back (to the clerk, the log or a JSON
-// answer). The readers of order files (orderfile) record what they find through it.
-func NewError(field, rule, value, zh, en string) *FieldError {
-	return &FieldError{Field: clip(field, maxMessage), Rule: rule, Value: clip(value, maxValue),
-		Message: clip(zh, maxMessage), English: clip(en, maxMessage)}
+// add records an error worded by the catalogue's key. The value and the messages are
+// cut to a bounded length: an error must not echo a 10 MB field back (to the clerk, the
+// log or a JSON answer).
+func (l *errList) add(field, key, value string, args Args) {
+	l.es = append(l.es, NewFieldError(field, key, value, args))
 }
 
 // fieldLabels are the Chinese names of the order's fields, as in the table headers of

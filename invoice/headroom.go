@@ -38,7 +38,7 @@ type HeadroomDevice interface {
 
 // ErrNoHeadroom: the order, taken whole, does not fit what the device has left; nothing
 // of it was issued. It wraps ErrRefused.
-var ErrNoHeadroom = fmt.Errorf("%w: the order does not fit what the device has left", ErrRefused)
+var ErrNoHeadroom = newSentinelOf(ErrRefused, "order.no_headroom")
 
 // perInvoice is how long one ISSUE may take (the protocol's deadline), for checking that
 // a long order finishes before the offline hours or the month's lock run out.
@@ -62,39 +62,37 @@ func needsOf(drafts []*Invoice) needs {
 	return n
 }
 
-// fits says whether n fits h, and if not, why, naming the limit (Chinese first, for
-// the clerk, then English for the log).
+// fits says whether n fits h, and if not, why, naming the limit: an ErrNoHeadroom
+// Problem (the catalogue's headroom.* messages).
 func (h *Headroom) fits(orderID string, parts int, n needs) error {
-	refuse := func(zh, en string) error {
-		return fmt.Errorf("订单 %s 拆分为 %d 张发票，%s；未开具任何发票 (order %s, %d invoices: %s; nothing issued): %w",
-			orderID, parts, zh, orderID, parts, en, ErrNoHeadroom)
+	refuse := func(key string, args Args) error {
+		args["order"], args["parts"] = orderID, fmt.Sprint(parts)
+		return NewProblem(ErrNoHeadroom, key, args, nil)
 	}
 	if len(h.Locks) > 0 {
-		return refuse("税控设备现在不能开票："+h.Locks[0], "the device refuses to issue now")
+		return refuse("headroom.locked", Args{"lock": h.Locks[0]})
 	}
 	if h.StockOf == nil && n.count > h.Stock {
-		return refuse(fmt.Sprintf("需要 %d 个发票号码，设备只剩 %d 个（发票库存）", n.count, h.Stock),
-			fmt.Sprintf("needs %d invoice numbers, the stock holds %d", n.count, h.Stock))
+		return refuse("headroom.stock", Args{"need": fmt.Sprint(n.count), "left": fmt.Sprint(h.Stock)})
 	}
 	for k, c := range n.kinds {
 		if left := h.StockOf[k]; h.StockOf != nil && c > left {
-			return refuse(fmt.Sprintf("需要 %d 个%s号码，设备只剩 %d 个（发票库存）", c, k.Title(), left),
-				fmt.Sprintf("needs %d %s numbers, the stock holds %d", c, k, left))
+			return refuse("headroom.stock/kind", Args{"need": fmt.Sprint(c), "left": fmt.Sprint(left),
+				"kind": string(k), "title": k.Title()})
 		}
 	}
 	if h.OfflineLimit > 0 && n.amount > h.OfflineLeft {
-		return refuse(fmt.Sprintf("合计不含税金额 ¥%s 超过离线开票剩余额度 ¥%s（离线正数累计金额上限 ¥%s），请先上传已开发票",
-			n.amount, h.OfflineLeft, h.OfflineLimit),
-			fmt.Sprintf("amount %s exceeds the offline headroom %s (offline amount limit %s)", n.amount, h.OfflineLeft, h.OfflineLimit))
+		return refuse("headroom.offline_amount", Args{"amount": n.amount.String(), "left": h.OfflineLeft.String(),
+			"limit": h.OfflineLimit.String()})
 	}
 	done := h.Now.Add(time.Duration(n.count) * perInvoice)
 	if !h.OfflineUntil.IsZero() && done.After(h.OfflineUntil) {
-		return refuse(fmt.Sprintf("离线开票时长将于 %s 用完，开完全部发票之前就会锁定，请先上传已开发票", h.OfflineUntil.Format("2006-01-02 15:04")),
-			fmt.Sprintf("the offline hours run out at %s, before the order could finish", h.OfflineUntil.Format(time.RFC3339)))
+		return refuse("headroom.offline_hours", Args{"at": h.OfflineUntil.Format("2006-01-02 15:04"),
+			"at_rfc3339": h.OfflineUntil.Format(time.RFC3339)})
 	}
 	if !h.LockAt.IsZero() && done.After(h.LockAt) {
-		return refuse(fmt.Sprintf("开票截止时间 %s 将在开完之前到达，请先抄报并清卡", h.LockAt.Format("2006-01-02 15:04")),
-			fmt.Sprintf("the month locks at %s, before the order could finish", h.LockAt.Format(time.RFC3339)))
+		return refuse("headroom.month_lock", Args{"at": h.LockAt.Format("2006-01-02 15:04"),
+			"at_rfc3339": h.LockAt.Format(time.RFC3339)})
 	}
 	return nil
 }
@@ -144,7 +142,7 @@ type PartialStore interface {
 
 // ErrPartlyIssued wraps the error that stopped an order after some of its invoices were
 // issued: those are returned beside it, and the order is kept as partly issued.
-var ErrPartlyIssued = errors.New("the order was partly issued")
+var ErrPartlyIssued = NewSentinel("order.partly_issued")
 
 // notePartial records an order's fate in the store: partly issued (issued of parts) with
 // the reason, or complete (the mark cleared).

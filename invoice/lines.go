@@ -8,8 +8,7 @@ import (
 )
 
 var (
-	oneFen   = decimal.New(1, -2)
-	rateList = "0.13、0.09、0.06、0.05、0.03、0.015、0.01 或 0"
+	oneFen = decimal.New(1, -2)
 )
 
 // lines checks and computes every line, then the invoice-wide tax tolerance.
@@ -18,12 +17,9 @@ func (c *checker) lines(inv *Invoice) {
 	if !c.bad["lines"] {
 		switch n := len(o.Lines); {
 		case n == 0:
-			c.add("lines", "lines.count", "0",
-				"订单至少需要1个商品行", "an order needs at least one line")
+			c.add("lines", "lines.count/none", "0", nil)
 		case n > MaxLines:
-			c.add("lines", "lines.count", fmt.Sprint(n),
-				fmt.Sprintf("一张订单最多%d个商品行，现有%d行，请拆分订单", MaxLines, n),
-				fmt.Sprintf("an order holds at most %d lines, this one has %d", MaxLines, n))
+			c.add("lines", "lines.count", fmt.Sprint(n), Args{"max": fmt.Sprint(MaxLines)})
 		}
 	}
 	inv.Lines = make([]Line, 0, len(o.Lines)+4)
@@ -31,7 +27,7 @@ func (c *checker) lines(inv *Invoice) {
 		inv.Lines = c.line(inv.Lines, i, &o.Lines[i], o.PriceIncludesTax)
 	}
 	if len(c.errs.es) == 0 {
-		c.invoiceTolerance(inv, "")
+		c.invoiceTolerance(inv, 0)
 	}
 }
 
@@ -47,18 +43,19 @@ func expectedTax(l *Line, inclusive bool) Money {
 }
 
 // invoiceTolerance checks that the stated taxes of an invoice's lines do not drift from
-// the computed ones by more than ±1.27 in all (docs/rules.md "Amounts and tax"). which names the invoice in
-// the message when it is one part of a split order.
-func (c *checker) invoiceTolerance(inv *Invoice, which string) {
+// the computed ones by more than ±1.27 in all (docs/rules.md "Amounts and tax"). part
+// (from 1) names the invoice in the message when it is one part of a split order.
+func (c *checker) invoiceTolerance(inv *Invoice, part int) {
 	var dev Money
 	for i := range inv.Lines {
 		dev += inv.Lines[i].Tax - expectedTax(&inv.Lines[i], inv.PriceIncludesTax)
 	}
 	if dev.Abs() > InvoiceTaxTolerance {
-		c.add("totals.tax", "tax.invoice_tolerance", dev.String(),
-			fmt.Sprintf("%s各行税额与“金额×税率”的误差合计为%s，超过整张发票允许的±%s", which, dev, InvoiceTaxTolerance),
-			fmt.Sprintf("the stated line taxes of the invoice%s differ from amount × rate by %s in all, beyond ±%s",
-				which, dev, InvoiceTaxTolerance))
+		key, args := "tax.invoice_tolerance", Args{"max": InvoiceTaxTolerance.String()}
+		if part > 0 {
+			key, args["part"] = "tax.invoice_tolerance/part", fmt.Sprint(part)
+		}
+		c.add("totals.tax", key, dev.String(), args)
 	}
 }
 
@@ -75,17 +72,13 @@ func (c *checker) line(lines []Line, i int, ol *OrderLine, inclusive bool) []Lin
 	c.text(p+"name", l.Name, maxPrintedNameBytes, true)
 	c.taxCode(p, &l)
 	if given != "" && l.ShortName != "" && given != l.ShortName && !c.bad[p+"name"] {
-		c.add(p+"name", "name.short_name", ol.Name,
-			fmt.Sprintf("%s“%s”中的简称“*%s*”与税收分类编码%s的简称“*%s*”不符：请去掉简称或改用相符的编码", Label(p+"name"), ol.Name, given, l.TaxCode, l.ShortName),
-			fmt.Sprintf("%s %q carries the short name *%s*, but tax code %s has *%s*", p+"name", ol.Name, given, l.TaxCode, l.ShortName))
+		c.add(p+"name", "name.short_name", ol.Name, Args{"given": given, "code": l.TaxCode, "short": l.ShortName})
 	}
 	c.text(p+"spec", l.Spec, maxSpecBytes, false)
 	c.text(p+"unit", l.Unit, maxUnitBytes, false)
 	rateOK := c.rate(p, ol, &l)
 	if rateOK && c.o.Type == string(KindSpecial) && (l.ZeroRate == ZeroExempt || l.ZeroRate == ZeroNotTaxable) {
-		c.add(p+"zero_rate", "special.exempt", ol.ZeroRate,
-			fmt.Sprintf("%s：免税、不征税项目不能开具增值税专用发票，请改开电子普通发票", Label(p+"zero_rate")),
-			fmt.Sprintf("%s %s: a VAT special invoice may not be issued for exempt or not-taxable sales", p+"zero_rate", ol.ZeroRate))
+		c.add(p+"zero_rate", "special.exempt", ol.ZeroRate, nil)
 		rateOK = false
 	}
 
@@ -105,9 +98,7 @@ func (c *checker) line(lines []Line, i int, ol *OrderLine, inclusive bool) []Lin
 			missing = p + "quantity"
 		}
 		if !c.bad[missing] {
-			c.add(missing, "quantity.pair", "",
-				fmt.Sprintf("%s：数量和单价须同时填写或同时不填", Label(missing)),
-				fmt.Sprintf("%s: quantity and unit_price go together or not at all", missing))
+			c.add(missing, "quantity.pair", "", nil)
 		}
 		qOK, pOK = false, false
 	}
@@ -122,31 +113,24 @@ func (c *checker) line(lines []Line, i int, ol *OrderLine, inclusive bool) []Lin
 	case hasQ && hasP && qOK && pOK && !c.bad[p+"amount"]:
 		exact := q.Mul(price)
 		if exact.GreaterThan(decimal.New(int64(MaxLineAmount), -2)) {
-			c.add(p+"amount", "money.range", exact.String(),
-				fmt.Sprintf("%s：数量×单价=%s，超出可开具的范围", Label(p+"amount"), exact),
-				fmt.Sprintf("%s: quantity × unit_price = %s is out of range", p+"amount", exact))
+			c.add(p+"amount", "money.range/product", exact.String(), nil)
 			amountOK = false
 			break
 		}
 		if ol.Amount != "" {
 			if amountOK && decimal.New(int64(gross), -2).Sub(exact).Abs().GreaterThanOrEqual(oneFen) {
 				c.add(p+"amount", "amount.mismatch", ol.Amount,
-					fmt.Sprintf("%s“%s”与数量×单价（%s×%s=%s）不符，相差须小于0.01", Label(p+"amount"), ol.Amount, ol.Quantity, ol.UnitPrice, exact),
-					fmt.Sprintf("%s %s does not match quantity × unit_price = %s within 0.01", p+"amount", ol.Amount, exact))
+					Args{"quantity": ol.Quantity, "price": ol.UnitPrice, "product": exact.String()})
 				amountOK = false
 			}
 			break
 		}
 		gross, amountOK = Money(exact.Shift(2).Round(0).IntPart()), true
 	case ol.Amount == "" && !hasQ && !hasP && !c.bad[p+"amount"]:
-		c.add(p+"amount", "amount.required", "",
-			fmt.Sprintf("%s：未填写数量和单价时必须填写金额", Label(p+"amount")),
-			fmt.Sprintf("%s is required when there is no quantity and unit_price", p+"amount"))
+		c.add(p+"amount", "amount.required", "", nil)
 	}
 	if amountOK && gross <= 0 {
-		c.add(p+"amount", "amount.positive", gross.String(),
-			fmt.Sprintf("%s必须大于0，现为%s", Label(p+"amount"), gross),
-			fmt.Sprintf("%s must be positive, got %s", p+"amount", gross))
+		c.add(p+"amount", "amount.positive", gross.String(), nil)
 		amountOK = false
 	}
 	if !amountOK || !rateOK {
@@ -168,14 +152,11 @@ func (c *checker) line(lines []Line, i int, ol *OrderLine, inclusive bool) []Lin
 		tol := c.cfg.Limits.LineTaxTolerance
 		switch dev := stated - expected; {
 		case l.Rate == 0 && stated != 0:
-			c.add(p+"tax", "tax.zero_rate", ol.Tax,
-				fmt.Sprintf("%s：税率为0时税额必须为0，现为%s", Label(p+"tax"), ol.Tax),
-				fmt.Sprintf("%s must be 0 at a zero rate, got %s", p+"tax", ol.Tax))
+			c.add(p+"tax", "tax.zero_rate", ol.Tax, nil)
 			return lines
 		case dev.Abs() > tol:
 			c.add(p+"tax", "tax.tolerance", ol.Tax,
-				fmt.Sprintf("%s“%s”与金额×税率（%s）相差%s，超过税控设备允许的±%s", Label(p+"tax"), ol.Tax, expected, dev, tol),
-				fmt.Sprintf("%s %s differs from amount × rate = %s by %s, beyond the device's ±%s", p+"tax", ol.Tax, expected, dev, tol))
+				Args{"expected": expected.String(), "diff": dev.String(), "max": tol.String()})
 			return lines
 		}
 		tax = stated
@@ -206,13 +187,9 @@ func (c *checker) line(lines []Line, i int, ol *OrderLine, inclusive bool) []Lin
 		switch {
 		case !ok:
 		case d <= 0:
-			c.add(p+"discount", "discount.positive", ol.Discount,
-				fmt.Sprintf("%s必须为正数，现为“%s”", Label(p+"discount"), ol.Discount),
-				fmt.Sprintf("%s must be a positive amount, got %q", p+"discount", ol.Discount))
+			c.add(p+"discount", "discount.positive", ol.Discount, nil)
 		case d > gross:
-			c.add(p+"discount", "discount.exceeds", ol.Discount,
-				fmt.Sprintf("%s%s超过该行金额%s", Label(p+"discount"), d, gross),
-				fmt.Sprintf("%s %s exceeds the line's amount %s", p+"discount", d, gross))
+			c.add(p+"discount", "discount.exceeds", ol.Discount, Args{"discount": d.String(), "amount": gross.String()})
 		default:
 			lines = append(lines, discountLine(&l, d, inclusive))
 		}
@@ -261,9 +238,7 @@ func (c *checker) taxCode(p string, l *Line) {
 		c.required(f)
 		return
 	case !isDigits(code, 19):
-		c.add(f, "tax_code.format", code,
-			fmt.Sprintf("税收分类编码应为19位数字，“%s”为%d位", code, len([]rune(code))),
-			fmt.Sprintf("%s %q must be 19 digits", f, code))
+		c.add(f, "tax_code.format", code, Args{"n": fmt.Sprint(len([]rune(code)))})
 		return
 	case c.cfg.Codes == nil:
 		return
@@ -271,9 +246,7 @@ func (c *checker) taxCode(p string, l *Line) {
 	tc, ok := c.cfg.Codes.Lookup(code)
 	switch {
 	case !ok:
-		c.add(f, "tax_code.unknown", code,
-			fmt.Sprintf("税收分类编码“%s”不在编码表（版本%s）中", code, c.cfg.Codes.Version),
-			fmt.Sprintf("%s %s is not in the code table version %s", f, code, c.cfg.Codes.Version))
+		c.add(f, "tax_code.unknown", code, Args{"version": c.cfg.Codes.Version})
 		return
 	case c.cfg.Codes.IsSummary(code):
 		leaves, _ := c.cfg.Codes.Leaves(code, 3)
@@ -282,14 +255,10 @@ func (c *checker) taxCode(p string, l *Line) {
 			lt, _ := c.cfg.Codes.Lookup(lc)
 			named = append(named, fmt.Sprintf("%s（%s）", lc, lt.ShortName))
 		}
-		c.add(f, "tax_code.summary", code,
-			fmt.Sprintf("税收分类编码“%s”（%s）是汇总项，不能用于开票，请选用其下的具体编码，如%s", code, tc.Name, strings.Join(named, "、")),
-			fmt.Sprintf("%s %s (%s) is a summary node of the code table, not for invoices; codes under it: %s", f, code, tc.Name, strings.Join(leaves, ", ")))
+		c.add(f, "tax_code.summary", code, Args{"name": tc.Name, "named": strings.Join(named, "、"), "leaves": strings.Join(leaves, ", ")})
 		return
 	case tc.ShortName == "":
-		c.add(f, "tax_code.superseded", code,
-			fmt.Sprintf("税收分类编码“%s”（%s）已停用，编码表中没有简称，请改用现行编码", code, tc.Name),
-			fmt.Sprintf("%s %s (%s) is superseded: it has no short name", f, code, tc.Name))
+		c.add(f, "tax_code.superseded", code, Args{"name": tc.Name})
 		return
 	}
 	l.ShortName = tc.ShortName
@@ -297,9 +266,8 @@ func (c *checker) taxCode(p string, l *Line) {
 		return
 	}
 	if n, _, ok := GBKLen(l.PrintedName()); ok && n > maxPrintedNameBytes {
-		c.add(p+"name", "gbk.length", l.Name,
-			fmt.Sprintf("打印名称“%s”最多%d字节（GBK编码，汉字占2字节），现为%d字节，请缩短项目名称", l.PrintedName(), maxPrintedNameBytes, n),
-			fmt.Sprintf("%sname: the printed name %q is %d GBK bytes, at most %d allowed", p, l.PrintedName(), n, maxPrintedNameBytes))
+		c.add(p+"name", "gbk.length/printed", l.Name,
+			Args{"printed": l.PrintedName(), "max": fmt.Sprint(maxPrintedNameBytes), "n": fmt.Sprint(n)})
 	}
 }
 
@@ -315,9 +283,7 @@ func (c *checker) rate(p string, ol *OrderLine, l *Line) bool {
 	}
 	r, err := ParseRate(ol.TaxRate)
 	if err != nil || !ValidRate(r) {
-		c.add(f, "tax_rate.unknown", ol.TaxRate,
-			fmt.Sprintf("税率“%s”不可用：应为 %s", ol.TaxRate, rateList),
-			fmt.Sprintf("%s %q is not a rate in use (%s)", f, ol.TaxRate, strings.ReplaceAll(rateList, "、", ", ")))
+		c.add(f, "tax_rate.unknown", ol.TaxRate, nil)
 		return false
 	}
 	l.Rate = r
@@ -326,19 +292,13 @@ func (c *checker) rate(p string, ol *OrderLine, l *Line) bool {
 	case c.bad[z]:
 		return false
 	case r == 0 && ol.ZeroRate == "":
-		c.add(z, "zero_rate.required", "",
-			fmt.Sprintf("%s：税率为0时必须填写零税率标识（export 出口退税、exempt 免税、not_taxable 不征税、zero_rate 普通零税率）", Label(z)),
-			fmt.Sprintf("%s is required when the rate is 0: export, exempt, not_taxable or zero_rate", z))
+		c.add(z, "zero_rate.required", "", nil)
 		return false
 	case ol.ZeroRate != "" && ZeroRate(ol.ZeroRate).Code() < 0:
-		c.add(z, "zero_rate.unknown", ol.ZeroRate,
-			fmt.Sprintf("%s“%s”无效：应为 export、exempt、not_taxable 或 zero_rate", Label(z), ol.ZeroRate),
-			fmt.Sprintf("%s %q must be export, exempt, not_taxable or zero_rate", z, ol.ZeroRate))
+		c.add(z, "zero_rate.unknown", ol.ZeroRate, nil)
 		return false
 	case ol.ZeroRate != "" && r != 0:
-		c.add(z, "zero_rate.unexpected", ol.ZeroRate,
-			fmt.Sprintf("%s：税率为%s时不能填写零税率标识", Label(z), r.Percent()),
-			fmt.Sprintf("%s is only for a zero rate, the rate is %s", z, r))
+		c.add(z, "zero_rate.unexpected", ol.ZeroRate, Args{"percent": r.Percent(), "rate": r.String()})
 		return false
 	}
 	return true

@@ -66,9 +66,6 @@ func priceFits(p decimal.Decimal) bool {
 
 // printedPriceError records the field error for a line that no printable price reproduces.
 func (c *checker) printedPriceError(field string, amount Money, q decimal.Decimal) {
-	c.add(field, "price.unprintable", q.String(),
-		fmt.Sprintf("%s：数量%s与金额%s无法用税控设备可接受的单价（最多%d位小数、%d个字符）打印为“数量×单价=金额”（误差须小于0.01），请调整数量或金额",
-			Label(field), q, amount, MaxPricePlaces, MaxPriceChars),
-		fmt.Sprintf("%s: no unit price of at most %d places and %d characters gives quantity %s × price = amount %s within 0.01",
-			field, MaxPricePlaces, MaxPriceChars, q, amount))
+	c.add(field, "price.unprintable", q.String(), Args{"amount": amount.String(),
+		"places": fmt.Sprint(MaxPricePlaces), "chars": fmt.Sprint(MaxPriceChars)})
 }

@@ -27,7 +27,7 @@ func QRPayload(inv *Invoice) string {
 		inv.Code,
 		inv.Number,
 		amount.String(),
-		inv.IssuedAt.Format("20060102"),
+		inv.IssuedAt.In(Beijing).Format("20060102"),
 		inv.CheckCode,
 		tail,
 		"",

@@ -11,9 +11,7 @@ import (
 func (c *checker) redRequest(kind Kind) {
 	r := c.o.RedOf
 	if len(c.o.Lines) > 0 && !c.bad["lines"] {
-		c.add("lines", "red.lines_given", "",
-			"红字发票的商品行由对应的蓝字发票生成，不能另行填写 lines；部分冲红请在 red_of.lines 中指定",
-			"a red order takes its lines from the blue invoice; give partial lines in red_of.lines")
+		c.add("lines", "red.lines_given", "", nil)
 	}
 	// The blue invoice is a device's (CODE:NUMBER) or a 数电票 (no code, 20 digits);
 	// which one decides the rest of the form, whatever the data folder's channel.
@@ -21,41 +19,27 @@ func (c *checker) redRequest(kind Kind) {
 	switch {
 	case digital:
 		if !c.bad["red_of.number"] && !ValidDigitalNumber(r.Number) {
-			c.add("red_of.number", "red.number", r.Number,
-				fmt.Sprintf("蓝字发票号码“%s”应为20位数电票号码（或填写发票代码及8位号码）", r.Number),
-				fmt.Sprintf("red_of.number %q must be a 20-digit digital invoice number (or give the code and an 8-digit number)", r.Number))
+			c.add("red_of.number", "red.number/digital", r.Number, nil)
 		}
 		if r.Notice != "" && !c.bad["red_of.notice"] {
-			c.add("red_of.notice", "red.notice_digital", r.Notice,
-				"数电票冲红使用红字发票信息确认单（slip），不填写红字信息表编号",
-				"a digital red invoice names a confirmation slip (slip), not a red notice")
+			c.add("red_of.notice", "red.notice_digital", r.Notice, nil)
 		}
 		if r.Slip != "" && !c.bad["red_of.slip"] && !isDigits(r.Slip, 20) {
-			c.add("red_of.slip", "red.slip_format", r.Slip,
-				fmt.Sprintf("红字发票信息确认单编号“%s”应为20位数字", r.Slip),
-				fmt.Sprintf("red_of.slip %q must be 20 digits", r.Slip))
+			c.add("red_of.slip", "red.slip_format", r.Slip, nil)
 		}
 	default:
 		if !c.bad["red_of.code"] && !isDigits(r.Code, 12) && !isDigits(r.Code, 10) {
-			c.add("red_of.code", "red.code", r.Code,
-				fmt.Sprintf("蓝字发票代码“%s”应为12位（或旧版10位）数字", r.Code),
-				fmt.Sprintf("red_of.code %q must be 12 (or legacy 10) digits", r.Code))
+			c.add("red_of.code", "red.code", r.Code, nil)
 		}
 		if !c.bad["red_of.number"] && !isDigits(r.Number, 8) {
-			c.add("red_of.number", "red.number", r.Number,
-				fmt.Sprintf("蓝字发票号码“%s”应为8位数字", r.Number),
-				fmt.Sprintf("red_of.number %q must be 8 digits", r.Number))
+			c.add("red_of.number", "red.number", r.Number, nil)
 		}
 		if r.Slip != "" && !c.bad["red_of.slip"] {
-			c.add("red_of.slip", "red.slip_device", r.Slip,
-				"红字发票信息确认单只用于数电票；税控设备开具的发票冲红不填写 slip",
-				"a confirmation slip is for digital invoices only; a device invoice's red order has no slip")
+			c.add("red_of.slip", "red.slip_device", r.Slip, nil)
 		}
 	}
 	if !c.bad["red_of.reason"] && (r.Reason < 0 || r.Reason > 4) {
-		c.add("red_of.reason", "red.reason", fmt.Sprint(r.Reason),
-			fmt.Sprintf("冲红原因“%d”无效：应为 1 开票有误、2 销货退回、3 服务中止、4 销售折让", r.Reason),
-			fmt.Sprintf("red_of.reason %d must be 1-4", r.Reason))
+		c.add("red_of.reason", "red.reason", fmt.Sprint(r.Reason), nil)
 	}
 	if !digital && kind == KindSpecial && !c.bad["red_of.notice"] {
 		c.notice("red_of.notice", r.Notice)
@@ -66,28 +50,21 @@ func (c *checker) redRequest(kind Kind) {
 		if !c.bad[p+"line"] {
 			switch {
 			case rl.Line < 1:
-				c.add(p+"line", "red.line", fmt.Sprint(rl.Line),
-					fmt.Sprintf("%s应为蓝字发票的商品行号（从1开始），现为%d", Label(p+"line"), rl.Line),
-					fmt.Sprintf("%sline must be a 1-based goods line of the blue invoice, got %d", p, rl.Line))
+				c.add(p+"line", "red.line", fmt.Sprint(rl.Line), nil)
 			case seen[rl.Line]:
-				c.add(p+"line", "red.duplicate_line", fmt.Sprint(rl.Line),
-					fmt.Sprintf("蓝字发票第%d行在红冲明细中出现了两次", rl.Line),
-					fmt.Sprintf("%sline %d is listed twice", p, rl.Line))
+				c.add(p+"line", "red.duplicate_line", fmt.Sprint(rl.Line), nil)
 			}
 			seen[rl.Line] = true
 		}
 		if rl.Quantity == "" && rl.Amount == "" {
-			c.add(p+"quantity", "red.quantity_or_amount", "",
-				fmt.Sprintf("%s：部分冲红须填写冲红数量或金额", Label(p+"quantity")),
-				fmt.Sprintf("%squantity or amount is required", p))
+			c.add(p+"quantity", "red.quantity_or_amount", "", nil)
 		}
 		if rl.Quantity != "" && !c.bad[p+"quantity"] {
 			c.positiveDecimal(p+"quantity", strings.TrimPrefix(rl.Quantity, "-"))
 		}
 		if rl.Amount != "" && !c.bad[p+"amount"] {
 			if m, ok := c.money(p+"amount", rl.Amount); ok && m == 0 {
-				c.add(p+"amount", "amount.positive", rl.Amount,
-					fmt.Sprintf("%s不能为0", Label(p+"amount")), fmt.Sprintf("%samount must not be 0", p))
+				c.add(p+"amount", "amount.positive/red", rl.Amount, nil)
 			}
 		}
 	}
@@ -97,20 +74,16 @@ func (c *checker) redRequest(kind Kind) {
 func (c *checker) notice(path, n string) {
 	switch {
 	case n == "":
-		c.add(path, "field.required", "",
-			"冲红专票须填写红字信息表编号（16位）", "a red e-special invoice needs the 16-digit red notice number")
+		c.add(path, "field.required/notice", "", nil)
 	case !isDigits(n, 16):
-		c.add(path, "red.notice_format", n,
-			fmt.Sprintf("红字信息表编号“%s”应为16位数字", n), fmt.Sprintf("%s %q must be 16 digits", path, n))
+		c.add(path, "red.notice_format", n, nil)
 	default:
 		sum := 0
 		for i := 0; i < 15; i++ {
 			sum += int(n[i] - '0')
 		}
 		if want := byte('0' + sum%10); n[15] != want {
-			c.add(path, "red.notice_check", n,
-				fmt.Sprintf("红字信息表编号“%s”校验位错误：第16位应为%c", n, want),
-				fmt.Sprintf("%s %q fails its check: the 16th digit should be %c", path, n, want))
+			c.add(path, "red.notice_check", n, Args{"want": string(want)})
 		}
 	}
 }
@@ -129,19 +102,15 @@ func Reverse(blue *Invoice, earlier []*Invoice, o *Order, cfg Config) (*Invoice,
 	}
 	c.errs.es = append(c.errs.es, o.DecodeErrors...)
 	if o.RedOf == nil {
-		c.add("red_of", "field.required", "", "红字发票须指定对应的蓝字发票（red_of）", "red_of is required")
+		c.add("red_of", "field.required/red_of", "", nil)
 		return nil, c.result()
 	}
 	c.redRequest(blue.Kind)
 	switch {
 	case blue.IsRed():
-		c.add("red_of", "red.of_red", Ref(blue.Code, blue.Number),
-			fmt.Sprintf("发票 %s 本身是红字发票，不能再冲红", Ref(blue.Code, blue.Number)),
-			fmt.Sprintf("invoice %s is itself red", Ref(blue.Code, blue.Number)))
+		c.add("red_of", "red.of_red", Ref(blue.Code, blue.Number), Args{"ref": Ref(blue.Code, blue.Number)})
 	case blue.Code != o.RedOf.Code || blue.Number != o.RedOf.Number:
-		c.add("red_of", "red.blue_mismatch", Ref(o.RedOf.Code, o.RedOf.Number),
-			fmt.Sprintf("红冲请求指向 %s，但给出的蓝字发票是 %s", Ref(o.RedOf.Code, o.RedOf.Number), Ref(blue.Code, blue.Number)),
-			fmt.Sprintf("red_of names %s but the blue invoice is %s", Ref(o.RedOf.Code, o.RedOf.Number), Ref(blue.Code, blue.Number)))
+		c.add("red_of", "red.blue_mismatch", Ref(o.RedOf.Code, o.RedOf.Number), Args{"blue": Ref(blue.Code, blue.Number)})
 	}
 	if len(c.errs.es) > 0 {
 		return nil, c.result()
@@ -180,17 +149,13 @@ func Reverse(blue *Invoice, earlier []*Invoice, o *Order, cfg Config) (*Invoice,
 			}
 		}
 		if len(red.Lines) == 0 {
-			c.add("red_of", "red.nothing_left", blue.Code+":"+blue.Number,
-				fmt.Sprintf("发票 %s 号码 %s 已全部冲红，没有可冲红的余额", blue.Code, blue.Number),
-				fmt.Sprintf("invoice %s:%s is fully reversed already", blue.Code, blue.Number))
+			c.add("red_of", "red.nothing_left", blue.Code+":"+blue.Number, Args{"code": blue.Code, "number": blue.Number})
 		}
 	}
 	for i, rl := range o.RedOf.Lines {
 		p := fmt.Sprintf("red_of.lines[%d].", i)
 		if rl.Line < 1 || rl.Line > len(rest) {
-			c.add(p+"line", "red.line", fmt.Sprint(rl.Line),
-				fmt.Sprintf("蓝字发票没有第%d个商品行（共%d行）", rl.Line, len(rest)),
-				fmt.Sprintf("%sline %d: the blue invoice has %d goods lines", p, rl.Line, len(rest)))
+			c.add(p+"line", "red.line/missing", fmt.Sprint(rl.Line), Args{"lines": fmt.Sprint(len(rest))})
 			continue
 		}
 		if l, ok := c.reversePart(p, rest[rl.Line-1], rl); ok {
@@ -333,16 +298,13 @@ func (c *checker) reversePart(p string, r lineRest, rl RedLineRequest) (Line, bo
 	var q decimal.Decimal
 	if rl.Quantity != "" {
 		if !r.goods.HasQuantity() {
-			c.add(p+"quantity", "red.no_quantity", rl.Quantity,
-				fmt.Sprintf("蓝字发票第%d行没有数量，只能按金额冲红", rl.Line),
-				fmt.Sprintf("%squantity: blue line %d has no quantity; reverse by amount", p, rl.Line))
+			c.add(p+"quantity", "red.no_quantity", rl.Quantity, Args{"line": fmt.Sprint(rl.Line)})
 			return l, false
 		}
 		q, _ = decimal.NewFromString(strings.TrimPrefix(rl.Quantity, "-"))
 		if q.GreaterThan(r.quantity) {
 			c.add(p+"quantity", "red.quantity_exceeds", rl.Quantity,
-				fmt.Sprintf("冲红数量%s超过蓝字发票第%d行尚可冲红的数量%s", q, rl.Line, r.quantity),
-				fmt.Sprintf("%squantity %s exceeds the %s left on blue line %d", p, q, r.quantity, rl.Line))
+				Args{"quantity": q.String(), "line": fmt.Sprint(rl.Line), "left": r.quantity.String()})
 			return l, false
 		}
 	}
@@ -354,9 +316,8 @@ func (c *checker) reversePart(p string, r lineRest, rl RedLineRequest) (Line, bo
 		if !q.IsZero() {
 			exact := q.Mul(r.netPrice)
 			if decimal.New(int64(a), -2).Sub(exact).Abs().GreaterThanOrEqual(oneFen) && !(q.Equal(r.quantity) && a == r.amount) {
-				c.add(p+"amount", "amount.mismatch", rl.Amount,
-					fmt.Sprintf("冲红金额%s与冲红数量×单价（%s）不符", a, exact.StringFixed(2)),
-					fmt.Sprintf("%samount %s does not match quantity × price = %s", p, a, exact))
+				c.add(p+"amount", "amount.mismatch/red", rl.Amount,
+					Args{"amount": a.String(), "product2": exact.StringFixed(2), "product": exact.String()})
 				return l, false
 			}
 		}
@@ -367,8 +328,7 @@ func (c *checker) reversePart(p string, r lineRest, rl RedLineRequest) (Line, bo
 	}
 	if amount > r.amount {
 		c.add(p+"amount", "red.amount_exceeds", amount.String(),
-			fmt.Sprintf("冲红金额%s超过蓝字发票第%d行尚可冲红的金额%s", amount, rl.Line, r.amount),
-			fmt.Sprintf("%samount %s exceeds the %s left on blue line %d", p, amount, r.amount, rl.Line))
+			Args{"line": fmt.Sprint(rl.Line), "left": r.amount.String()})
 		return l, false
 	}
 	tax := r.goods.Rate.TaxOn(amount)

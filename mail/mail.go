@@ -17,6 +17,7 @@ import (
 	"net/mail"
 	"net/textproto"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -66,7 +67,7 @@ func (m *Mailer) Once(ctx context.Context) (Counts, error) {
 		return c, err
 	}
 	if settings.Host == "" {
-		return c, errors.New("尚未设置邮件服务器（kaipiaoctl mail settings）")
+		return c, invoice.NewProblem(nil, "mail.no_server", nil, nil)
 	}
 	jobs, err := m.DB.DueMail(now(), 100)
 	if err != nil {
@@ -82,10 +83,10 @@ func (m *Mailer) Once(ctx context.Context) (Counts, error) {
 		case err == nil:
 			c.Sent++
 		case permanent(err) || job.Status.Attempts >= len(Backoff):
-			failure = err.Error()
+			failure = invoice.Explain(invoice.Chinese, err) // kept for the clerk to read
 			c.Failed++
 		default:
-			failure, next = err.Error(), now().Add(Backoff[job.Status.Attempts])
+			failure, next = invoice.Explain(invoice.Chinese, err), now().Add(Backoff[job.Status.Attempts])
 			c.Retry++
 		}
 		if err := m.DB.MailResult(job.Record.ID, failure, next); err != nil {
@@ -107,23 +108,23 @@ func (m *Mailer) send(ctx context.Context, s store.MailSettings, job store.MailJ
 	inv := job.Record.Invoice
 	doc, err := m.Render(inv)
 	if err != nil {
-		return fmt.Errorf("生成PDF失败：%w", err)
+		return invoice.NewProblem(nil, "mail.pdf_failed", nil, err)
 	}
 	from, err := mail.ParseAddress(s.From)
 	if err != nil {
-		return fmt.Errorf("发件地址“%s”无效：%w", s.From, err)
+		return invoice.NewProblem(nil, "mail.from_invalid", invoice.Args{"value": s.From}, err)
 	}
 	to, err := mail.ParseAddress(job.Status.To)
 	if err != nil {
-		return &smtp.SMTPError{Code: 553, Message: fmt.Sprintf("收件地址“%s”无效：%v", job.Status.To, err)}
+		return &smtp.SMTPError{Code: 553, Message: invoice.Say(invoice.Chinese, "mail.to_invalid", invoice.Args{"value": job.Status.To, "err": err.Error()})}
 	}
 	var extra []Attachment
 	if m.RenderOFD != nil {
 		o, err := m.RenderOFD(inv)
 		if err != nil {
-			return fmt.Errorf("生成OFD失败：%w", err)
+			return invoice.NewProblem(nil, "mail.ofd_failed", nil, err)
 		}
-		extra = append(extra, Attachment{Name: inv.Code + "_" + inv.Number + ".ofd", Type: "application/ofd", Data: o})
+		extra = append(extra, Attachment{Name: fileStem(inv) + ".ofd", Type: "application/ofd", Data: o})
 	}
 	msg, err := Message(from, to, inv, doc, m.now(), extra...)
 	if err != nil {
@@ -133,7 +134,7 @@ func (m *Mailer) send(ctx context.Context, s store.MailSettings, job store.MailJ
 	if s.CACertPEM != "" {
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM([]byte(s.CACertPEM)) {
-			return errors.New("邮件设置中的CA证书无法读取")
+			return invoice.NewProblem(nil, "mail.ca_unreadable", nil, nil)
 		}
 		tlsConf.RootCAs = pool
 	}
@@ -145,7 +146,7 @@ func (m *Mailer) send(ctx context.Context, s store.MailSettings, job store.MailJ
 	}
 	conn, err := dial(ctx, net.JoinHostPort(s.Host, strconv.Itoa(s.Port)))
 	if err != nil {
-		return fmt.Errorf("无法连接邮件服务器：%w", err)
+		return invoice.NewProblem(nil, "mail.connect_failed", nil, err)
 	}
 	if dl, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(dl)
@@ -157,12 +158,12 @@ func (m *Mailer) send(ctx context.Context, s store.MailSettings, job store.MailJ
 	c, err := smtp.NewClientStartTLS(conn, tlsConf)
 	if err != nil {
 		conn.Close()
-		return fmt.Errorf("邮件服务器STARTTLS失败：%w", err)
+		return invoice.NewProblem(nil, "mail.starttls_failed", nil, err)
 	}
 	defer c.Close()
 	if s.Username != "" {
 		if err := c.Auth(sasl.NewPlainClient("", s.Username, s.Password)); err != nil {
-			return fmt.Errorf("邮件服务器登录失败：%w", err)
+			return invoice.NewProblem(nil, "mail.login_failed", nil, err)
 		}
 	}
 	// The envelope carries the bare addresses; the names are in the headers, encoded.
@@ -191,18 +192,22 @@ type Attachment struct {
 func Message(from, to *mail.Address, inv *invoice.Invoice, pdf []byte, date time.Time, extra ...Attachment) ([]byte, error) {
 	boundary := "kaipiao-" + inv.Code + "-" + inv.Number
 	t := inv.Totals()
-	subject := fmt.Sprintf("电子发票 %s %s（%s）", inv.Code, inv.Number, inv.Seller.Name)
-	body := fmt.Sprintf("%s：\r\n\r\n您好！附件是%s开具的%s。\r\n\r\n发票代码：%s\r\n发票号码：%s\r\n开票日期：%s\r\n价税合计：%s（%s）\r\n\r\n此邮件由开票系统自动发送。\r\n",
-		inv.Buyer.Name, inv.Seller.Name, inv.Kind.Title(), inv.Code, inv.Number, inv.IssuedAt.Format("2006年01月02日"),
+	subject := fmt.Sprintf("电子发票 %s（%s）", strings.TrimSpace(inv.Code+" "+inv.Number), inv.Seller.Name)
+	codeLine := "" // a 数电 invoice has no 发票代码
+	if inv.Code != "" {
+		codeLine = "发票代码：" + inv.Code + "\r\n"
+	}
+	body := fmt.Sprintf("%s：\r\n\r\n您好！附件是%s开具的%s。\r\n\r\n%s发票号码：%s\r\n开票日期：%s\r\n价税合计：%s（%s）\r\n\r\n此邮件由开票系统自动发送。\r\n",
+		inv.Buyer.Name, inv.Seller.Name, inv.Kind.Title(), codeLine, inv.Number, inv.IssuedAt.In(invoice.Beijing).Format("2006年01月02日"),
 		t.Total, invoice.Words(t.Total))
-	name := inv.Code + "_" + inv.Number + ".pdf"
+	name := fileStem(inv) + ".pdf"
 	var b bytes.Buffer
 	h := textproto.MIMEHeader{}
 	h.Set("From", from.String()) // RFC 2047-encodes a Chinese display name
 	h.Set("To", to.String())
 	h.Set("Subject", mime.BEncoding.Encode("UTF-8", subject))
 	h.Set("Date", date.Format(time.RFC1123Z))
-	h.Set("Message-Id", fmt.Sprintf("<%s.%s.%d@kaipiao>", inv.Code, inv.Number, date.UnixNano()))
+	h.Set("Message-Id", fmt.Sprintf("<%s.%d@kaipiao>", strings.TrimPrefix(inv.Code+"."+inv.Number, "."), date.UnixNano()))
 	h.Set("MIME-Version", "1.0")
 	h.Set("Content-Type", `multipart/mixed; boundary="`+boundary+`"`)
 	writeHeader(&b, h)
@@ -243,4 +248,13 @@ func writeBase64(b *bytes.Buffer, data []byte) {
 		enc = enc[76:]
 	}
 	b.WriteString(enc + "\r\n")
+}
+
+// fileStem names an invoice's attachments: 发票代码_发票号码, or a 数电 invoice's 20-digit
+// number alone.
+func fileStem(inv *invoice.Invoice) string {
+	if inv.Code == "" {
+		return inv.Number
+	}
+	return inv.Code + "_" + inv.Number
 }

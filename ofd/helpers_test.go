@@ -20,7 +20,8 @@ type sample struct {
 }
 
 // samples are a blue invoice with a discount line, its red reversal and a 30-line one
-// (a face and two goods-list pages): the PDF tests' samples.
+// (a face and two goods-list pages): the PDF tests' samples; then the same three issued
+// on the digital channel (the 数电 layout; the red one through a confirmation slip).
 var samples = sync.OnceValues(func() ([]sample, error) {
 	blue, err := pdftest.Example("01-software-service.json", "00000042")
 	if err != nil {
@@ -38,7 +39,14 @@ var samples = sync.OnceValues(func() ([]sample, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []sample{{"blue", blue}, {"red", red}, {"thirty-lines", long}}, nil
+	dblue := pdftest.Digitalize(blue, pdftest.DigitalNumber(42))
+	dred, err := pdftest.DigitalRed(pdftest.Digitalize(computers, pdftest.DigitalNumber(43)), pdftest.DigitalNumber(44), "35020026112600000007")
+	if err != nil {
+		return nil, err
+	}
+	dlong := pdftest.Digitalize(long, pdftest.DigitalNumber(45))
+	return []sample{{"blue", blue}, {"red", red}, {"thirty-lines", long},
+		{"digital-blue", dblue}, {"digital-red", dred}, {"digital-thirty-lines", dlong}}, nil
 })
 
 func mustSamples(t testing.TB) []sample {

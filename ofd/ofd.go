@@ -221,8 +221,20 @@ func (w *writer) document(inv *invoice.Invoice, d *pdf.Document, fonts []pdf.Fon
 }
 
 // CustomData names in OFD.xml's DocInfo, as the tax authority's invoice OFDs use them.
+// A 数电 invoice has no 发票代码 and no 校验码: they are left out.
 func customData(inv *invoice.Invoice) [][2]string {
 	t := inv.Totals()
+	if inv.Kind.Digital() {
+		return [][2]string{
+			{"发票号码", inv.Number},
+			{"开票日期", inv.IssuedAt.In(invoice.Beijing).Format("2006年01月02日")},
+			{"购买方纳税人识别号", inv.Buyer.TaxID},
+			{"销售方纳税人识别号", inv.Seller.TaxID},
+			{"合计金额", t.Amount.String()},
+			{"合计税额", t.Tax.String()},
+			{"价税合计", t.Total.String()},
+		}
+	}
 	return [][2]string{
 		{"发票代码", inv.Code},
 		{"发票号码", inv.Number},
@@ -238,11 +250,15 @@ func customData(inv *invoice.Invoice) [][2]string {
 
 func ofdXML(inv *invoice.Invoice, signed bool) []byte {
 	sum := sha256.Sum256([]byte(inv.Code + ":" + inv.Number))
+	title := fmt.Sprintf("%s %s %s", inv.Kind.Title(), inv.Code, inv.Number)
+	if inv.Code == "" {
+		title = inv.Kind.Title() + " " + inv.Number
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, xmlHead+`<ofd:OFD xmlns:ofd="%s" Version="1.1" DocType="OFD"><ofd:DocBody><ofd:DocInfo>`+
 		`<ofd:DocID>%s</ofd:DocID><ofd:Title>%s</ofd:Title><ofd:Author>%s</ofd:Author>`+
 		`<ofd:CreationDate>%s</ofd:CreationDate><ofd:Creator>Kaipiao</ofd:Creator><ofd:CreatorVersion>1.0</ofd:CreatorVersion><ofd:CustomDatas>`,
-		ns, hex.EncodeToString(sum[:16]), escape(fmt.Sprintf("%s %s %s", inv.Kind.Title(), inv.Code, inv.Number)),
+		ns, hex.EncodeToString(sum[:16]), escape(title),
 		escape(inv.Seller.Name), inv.IssuedAt.In(invoice.Beijing).Format("2006-01-02"))
 	for _, c := range customData(inv) {
 		fmt.Fprintf(&b, `<ofd:CustomData Name="%s">%s</ofd:CustomData>`, c[0], escape(c[1]))

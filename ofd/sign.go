@@ -137,11 +137,19 @@ func (w *writer) sign(inv *invoice.Invoice, sealed *pdf.Document, s *Signer) err
 	if at.IsZero() {
 		at = inv.IssuedAt
 	}
-	pic, err := cachedSealPicture(inv.Seller)
-	if err != nil {
+	// A 数电 invoice has no 发票专用章: its OFD carries the enterprise's signature
+	// (Type Sign) with no stamp on the page, and the SES structure's seal picture, which
+	// the format requires, is blank.
+	digital := inv.Kind.Digital()
+	var pic []byte
+	var err error
+	sealName := inv.Seller.Name + "发票专用章"
+	if digital {
+		pic, sealName = blankPicture, inv.Seller.Name+"电子签名"
+	} else if pic, err = cachedSealPicture(inv.Seller); err != nil {
 		return err
 	}
-	seal, err := makeSeal(s, inv.Seller.Name, pic, at)
+	seal, err := makeSeal(s, sealName, pic, at)
 	if err != nil {
 		return err
 	}
@@ -173,7 +181,7 @@ func (w *writer) sign(inv *invoice.Invoice, sealed *pdf.Document, s *Signer) err
 				stamps, w.pageIDs[i], num(e.CX-w2/2), num(e.CY-h2/2), num(w2), num(h2))
 		}
 	}
-	if stamps == 0 {
+	if stamps == 0 && !digital {
 		return errors.New("ofd: the layout has no seal to stamp")
 	}
 	x.WriteString(`</ofd:SignedInfo><ofd:SignedValue>/` + SignedValuePath + `</ofd:SignedValue></ofd:Signature>`)
@@ -194,8 +202,12 @@ func (w *writer) sign(inv *invoice.Invoice, sealed *pdf.Document, s *Signer) err
 	}
 	w.files[SignaturePath] = sigXML
 	w.files[SignedValuePath] = value
+	kind := "Seal"
+	if digital {
+		kind = "Sign"
+	}
 	w.files[SignaturesPath] = []byte(fmt.Sprintf(xmlHead+`<ofd:Signatures xmlns:ofd="%s"><ofd:MaxSignId>1</ofd:MaxSignId>`+
-		`<ofd:Signature ID="1" Type="Seal" BaseLoc="/%s"/></ofd:Signatures>`, ns, SignaturePath))
+		`<ofd:Signature ID="1" Type="%s" BaseLoc="/%s"/></ofd:Signatures>`, ns, kind, SignaturePath))
 	return nil
 }
 
@@ -203,14 +215,18 @@ func (w *writer) sign(inv *invoice.Invoice, sealed *pdf.Document, s *Signer) err
 // demo PKI has no seal-making authority, so the enterprise's own certificate makes it:
 // a deployment puts the 制章单位's certificate and signature here.
 func makeSeal(s *Signer, name string, pic []byte, at time.Time) (seSeal, error) {
+	size := [2]int{int(math.Round(pdf.SealSize + 1)), int(math.Round(pdf.SealHeight + 1))}
+	if bytes.Equal(pic, blankPicture) {
+		size = [2]int{1, 1}
+	}
 	info := sesSealInfo{
 		Header: sesHeader{ID: "ES", Version: 4, Vid: "Kaipiao"},
 		EsID:   fmt.Sprintf("%X", sm3Sum(s.Cert.Raw)[:8]),
 		Property: sesPropertyInfo{
-			Type: 1, Name: name + "发票专用章", CertListType: 1, CertList: [][]byte{s.Cert.Raw},
+			Type: 1, Name: name, CertListType: 1, CertList: [][]byte{s.Cert.Raw},
 			CreateDate: s.Cert.NotBefore.UTC(), ValidStart: s.Cert.NotBefore.UTC(), ValidEnd: s.Cert.NotAfter.UTC(),
 		},
-		Picture: sesPicture{Type: "png", Data: pic, Width: int(math.Round(pdf.SealSize + 1)), Height: int(math.Round(pdf.SealHeight + 1))},
+		Picture: sesPicture{Type: "png", Data: pic, Width: size[0], Height: size[1]},
 	}
 	tbs, err := asn1.Marshal(sealTBS{SealInfo: info, Cert: s.Cert.Raw, SignAlgID: oidSM2SM3})
 	if err != nil {
@@ -222,6 +238,14 @@ func makeSeal(s *Signer, name string, pic []byte, at time.Time) (seSeal, error) 
 	}
 	return seSeal{SealInfo: info, Cert: s.Cert.Raw, SignAlgID: oidSM2SM3, SignedValue: bits(sig)}, nil
 }
+
+// blankPicture is a 1 × 1 transparent PNG: the seal picture of a signature that shows
+// no seal.
+var blankPicture = func() []byte {
+	var buf bytes.Buffer
+	png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, 1, 1)))
+	return buf.Bytes()
+}()
 
 // sealDPI is the seal picture's resolution: sharp in print, small in the file.
 const sealDPI = 130

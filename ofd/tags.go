@@ -92,6 +92,9 @@ func (w *writer) tags(inv *invoice.Invoice, d *pdf.Document, pages []*layer) ([]
 		fmt.Fprintf(&b, `</kp:%s>`, tag)
 	}
 	for _, f := range fields {
+		if f.tag == TagInvoiceCode && inv.Code == "" {
+			continue // a 数电 invoice has no code
+		}
 		page, objs := find(f.value, true)
 		if objs == nil && f.value != "" && f.tag != TagTotalTax {
 			// Every field but an all-exempt invoice's tax (printed ***) is on the face.

@@ -6,7 +6,8 @@ import "github.com/kaipiao/kaipiao/invoice"
 // a file in one pass rather than the first.
 type errList struct{ es invoice.Errors }
 
-// add records an error, its value and messages cut to a bounded length (invoice.NewError).
-func (l *errList) add(field, rule, value, zh, en string) {
-	l.es = append(l.es, invoice.NewError(field, rule, value, zh, en))
+// add records an error worded by the catalogue's key (invoice.NewFieldError), its value
+// and messages cut to a bounded length.
+func (l *errList) add(field, key, value string, args invoice.Args) {
+	l.es = append(l.es, invoice.NewFieldError(field, key, value, args))
 }

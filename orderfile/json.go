@@ -155,9 +155,7 @@ func (d *decoder) duplicates(raw json.RawMessage) {
 		return
 	}
 	path := pointerPath(string(serr.JSONPointer))
-	d.errs.add(path, "field.duplicate", path,
-		fmt.Sprintf("字段“%s”重复出现：每个字段只能给出一次", path),
-		fmt.Sprintf("member %q appears twice", path))
+	d.errs.add(path, "field.duplicate", path, nil)
 }
 
 // pointerPath turns a JSON Pointer ("/lines/0/name") into a field path ("lines[0].name").
@@ -185,7 +183,7 @@ func (d *decoder) object(path string, v json.RawMessage) map[string]json.RawMess
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(v, &m); err != nil {
-		d.typeError(path, v, "object", "对象")
+		d.typeError(path, v, "object")
 		return nil
 	}
 	return m
@@ -197,7 +195,7 @@ func (d *decoder) array(path string, v json.RawMessage) []json.RawMessage {
 	}
 	var a []json.RawMessage
 	if err := json.Unmarshal(v, &a); err != nil {
-		d.typeError(path, v, "array", "数组")
+		d.typeError(path, v, "array")
 		return nil
 	}
 	return a
@@ -218,38 +216,36 @@ func (d *decoder) fields(path string, obj map[string]json.RawMessage, handlers m
 		}
 		h, ok := handlers[name]
 		if !ok {
-			d.errs.add(p, "field.unknown", name,
-				fmt.Sprintf("未知字段“%s”：请检查拼写（订单格式见 docs/order.md）", name),
-				fmt.Sprintf("unknown field %q", name))
+			d.errs.add(p, "field.unknown", name, nil)
 			continue
 		}
 		h(p, obj[name])
 	}
 }
 
-// scalar reads a string, boolean or whole number into dst; en and zh name the expected
-// type in the error. null leaves dst as it was.
-func scalar[T any](d *decoder, dst *T, en, zh string) func(string, json.RawMessage) {
+// scalar reads a string, boolean or whole number into dst; kind names the expected type
+// in the error (the catalogue's field.type/KIND). null leaves dst as it was.
+func scalar[T any](d *decoder, dst *T, kind string) func(string, json.RawMessage) {
 	return func(path string, v json.RawMessage) {
 		if isNull(v) {
 			return
 		}
 		if err := json.Unmarshal(v, dst); err != nil {
-			d.typeError(path, v, en, zh)
+			d.typeError(path, v, kind)
 		}
 	}
 }
 
 func (d *decoder) str(dst *string) func(string, json.RawMessage) {
-	return scalar(d, dst, "string", "文本")
+	return scalar(d, dst, "string")
 }
 
 func (d *decoder) boolean(dst *bool) func(string, json.RawMessage) {
-	return scalar(d, dst, "boolean (true or false)", "布尔值（true 或 false）")
+	return scalar(d, dst, "boolean")
 }
 
 func (d *decoder) integer(dst *int) func(string, json.RawMessage) {
-	return scalar(d, dst, "whole number", "整数")
+	return scalar(d, dst, "integer")
 }
 
 // dec reads a decimal that the format requires as a JSON string, so that no parser on
@@ -262,22 +258,18 @@ func (d *decoder) dec(dst *string) func(string, json.RawMessage) {
 		if err := json.Unmarshal(v, dst); err != nil {
 			raw := string(bytes.TrimSpace(v))
 			if _, numErr := strconv.ParseFloat(raw, 64); numErr == nil {
-				d.errs.add(path, "decimal.string", raw,
-					fmt.Sprintf("%s须写成带引号的十进制字符串（如 \"%s\"），不能写成数字 %s", invoice.Label(path), raw, raw),
-					fmt.Sprintf("%s must be a decimal string such as \"%s\", not the JSON number %s", path, raw, raw))
+				d.errs.add(path, "decimal.string", raw, nil)
 				return
 			}
-			d.typeError(path, v, "decimal string", "十进制字符串")
+			d.typeError(path, v, "decimal")
 		}
 	}
 }
 
-func (d *decoder) typeError(path string, v json.RawMessage, en, zh string) {
+func (d *decoder) typeError(path string, v json.RawMessage, kind string) {
 	raw := string(bytes.TrimSpace(v))
 	if len(raw) > 40 {
 		raw = raw[:40] + "…"
 	}
-	d.errs.add(path, "field.type", raw,
-		fmt.Sprintf("%s应为%s，实为 %s", invoice.Label(path), zh, raw),
-		fmt.Sprintf("%s must be a %s, got %s", path, en, raw))
+	d.errs.add(path, "field.type/"+kind, raw, nil)
 }

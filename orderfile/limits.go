@@ -28,9 +28,8 @@ const (
 
 // errTooLarge is the clerk's error for a file over MaxFileBytes.
 func errTooLarge(name string, size int64) error {
-	return invoice.Errors{{Rule: "file.size", Value: fmt.Sprint(size),
-		Message: fmt.Sprintf("文件 %s 超过%d MB，请拆分后导入", name, MaxFileBytes>>20),
-		English: fmt.Sprintf("%s is over %d MB: split it", name, MaxFileBytes>>20)}}
+	return invoice.Errors{invoice.NewFieldError("", "file.size", fmt.Sprint(size),
+		invoice.Args{"file": name, "max": fmt.Sprint(MaxFileBytes >> 20)})}
 }
 
 // ReadAll reads an order file from r, at most MaxFileBytes: a larger one is an
@@ -80,26 +79,23 @@ func xlsxRows(data []byte) ([][]string, error) {
 		if strings.Contains(err.Error(), "unzip size exceeds") {
 			return nil, errUnzipLimit()
 		}
-		return nil, invoice.Errors{{Rule: "table.xlsx", Value: invoice.Quote(err.Error()),
-			Message: "无法读取Excel文件：" + err.Error(), English: "cannot read the workbook: " + err.Error()}}
+		return nil, invoice.Errors{invoice.NewFieldError("", "table.xlsx/book", invoice.Quote(err.Error()), invoice.Args{"err": err.Error()})}
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, invoice.Errors{{Rule: "table.empty", Message: "Excel文件没有工作表", English: "the workbook has no sheet"}}
+		return nil, invoice.Errors{invoice.NewFieldError("", "table.empty/no_sheet", "", nil)}
 	}
 	it, err := f.Rows(sheets[0])
 	if err != nil {
-		return nil, invoice.Errors{{Rule: "table.xlsx", Value: invoice.Quote(err.Error()),
-			Message: "无法读取Excel工作表：" + err.Error(), English: "cannot read the sheet: " + err.Error()}}
+		return nil, invoice.Errors{invoice.NewFieldError("", "table.xlsx", invoice.Quote(err.Error()), invoice.Args{"err": err.Error()})}
 	}
 	defer it.Close()
 	var rows [][]string
 	for it.Next() {
 		row, err := it.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, invoice.Errors{{Rule: "table.xlsx", Value: invoice.Quote(err.Error()),
-				Message: "无法读取Excel工作表：" + err.Error(), English: "cannot read the sheet: " + err.Error()}}
+			return nil, invoice.Errors{invoice.NewFieldError("", "table.xlsx", invoice.Quote(err.Error()), invoice.Args{"err": err.Error()})}
 		}
 		if err := CheckRow(len(rows)+1, row); err != nil {
 			return nil, err
@@ -107,8 +103,7 @@ func xlsxRows(data []byte) ([][]string, error) {
 		rows = append(rows, row)
 	}
 	if err := it.Error(); err != nil {
-		return nil, invoice.Errors{{Rule: "table.xlsx", Value: invoice.Quote(err.Error()),
-			Message: "无法读取Excel工作表：" + err.Error(), English: "cannot read the sheet: " + err.Error()}}
+		return nil, invoice.Errors{invoice.NewFieldError("", "table.xlsx", invoice.Quote(err.Error()), invoice.Args{"err": err.Error()})}
 	}
 	// GetRows drops trailing empty rows; the iterator gives them: drop them the same way.
 	for len(rows) > 0 && len(rows[len(rows)-1]) == 0 {
@@ -118,7 +113,6 @@ func xlsxRows(data []byte) ([][]string, error) {
 }
 
 func errUnzipLimit() error {
-	return invoice.Errors{{Rule: "file.unzip", Value: fmt.Sprint(MaxUnzipBytes),
-		Message: fmt.Sprintf("Excel文件解压后超过%d MB，无法导入", MaxUnzipBytes>>20),
-		English: fmt.Sprintf("the workbook unzips to more than %d MB", MaxUnzipBytes>>20)}}
+	return invoice.Errors{invoice.NewFieldError("", "file.unzip", fmt.Sprint(MaxUnzipBytes),
+		invoice.Args{"max": fmt.Sprint(MaxUnzipBytes >> 20)})}
 }

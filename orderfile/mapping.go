@@ -45,13 +45,10 @@ func (m Mapping) Check() invoice.Errors {
 		canon, ok := Canonical(m[header])
 		switch {
 		case !ok:
-			errs = append(errs, &invoice.FieldError{Field: "mapping/" + header, Rule: "mapping.unknown_column", Value: m[header],
-				Message: fmt.Sprintf("列“%s”对应的“%s”不是 docs/order.md 中的列名", header, m[header]),
-				English: fmt.Sprintf("header %q maps to %q, which is no column", header, m[header])})
+			errs = append(errs, invoice.NewFieldError("mapping/"+header, "mapping.unknown_column", m[header], invoice.Args{"header": header}))
 		case seen[canon] != "":
-			errs = append(errs, &invoice.FieldError{Field: "mapping/" + header, Rule: "mapping.duplicate", Value: m[header],
-				Message: fmt.Sprintf("列“%s”和“%s”都对应“%s”，每列只能对应一次", seen[canon], header, m[header]),
-				English: fmt.Sprintf("headers %q and %q both map to %q", seen[canon], header, canon)})
+			errs = append(errs, invoice.NewFieldError("mapping/"+header, "mapping.duplicate", m[header],
+				invoice.Args{"header": header, "other": seen[canon], "canon": canon}))
 		default:
 			seen[canon] = header
 		}

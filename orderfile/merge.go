@@ -71,7 +71,9 @@ func appendLines(m, o *invoice.Order) {
 		// A table's decode errors name their cell; a JSON order's name a path that
 		// moves with the merge, so say whose it was.
 		if o.Places == nil {
-			e = &invoice.FieldError{Field: o.OrderID + "/" + e.Field, Rule: e.Rule, Value: e.Value, Message: e.Message, English: e.English}
+			moved := *e
+			moved.Field = o.OrderID + "/" + e.Field
+			e = &moved
 		}
 		m.DecodeErrors = append(m.DecodeErrors, e)
 	}

@@ -71,8 +71,7 @@ func Decode(name string, data []byte) ([]*invoice.Order, error) {
 	case JSON:
 		orders, err := DecodeOrders(data)
 		if err != nil {
-			return nil, invoice.Errors{{Rule: "json.syntax", Value: invoice.Quote(err.Error()),
-				Message: "订单文件不是有效的JSON：" + err.Error(), English: err.Error()}}
+			return nil, invoice.Errors{invoice.NewFieldError("", "json.syntax", invoice.Quote(err.Error()), invoice.Args{"err": err.Error()})}
 		}
 		return orders, checkOrders(len(orders))
 	}
@@ -88,9 +87,7 @@ func checkOrders(n int) error {
 	if n <= MaxOrders {
 		return nil
 	}
-	return invoice.Errors{{Rule: "file.orders", Value: fmt.Sprint(n),
-		Message: fmt.Sprintf("文件有%d个订单，超过上限%d，请拆分后导入", n, MaxOrders),
-		English: fmt.Sprintf("the file holds %d orders, over the limit of %d: split it", n, MaxOrders)}}
+	return invoice.Errors{invoice.NewFieldError("", "file.orders", fmt.Sprint(n), invoice.Args{"max": fmt.Sprint(MaxOrders)})}
 }
 
 // tableRows reads a CSV or XLSX table's cells.

@@ -67,8 +67,7 @@ func CSVRows(data []byte) ([][]string, error) {
 		// substitutes U+FFFD, so that (and NUL, never in a text table) marks a wrong guess.
 		utf, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 		if err != nil || bytes.ContainsRune(utf, utf8.RuneError) || bytes.IndexByte(utf, 0) >= 0 {
-			return nil, invoice.Errors{{Rule: "table.encoding", Message: "CSV文件既不是UTF-8也不是GBK编码，请另存为UTF-8或GBK",
-				English: "the CSV file is neither UTF-8 nor GBK"}}
+			return nil, invoice.Errors{invoice.NewFieldError("", "table.encoding", "", nil)}
 		}
 		data = utf
 	}
@@ -82,8 +81,7 @@ func CSVRows(data []byte) ([][]string, error) {
 			return rows, nil
 		}
 		if err != nil {
-			return nil, invoice.Errors{{Rule: "table.csv", Value: err.Error(),
-				Message: fmt.Sprintf("CSV格式错误：%v", err), English: fmt.Sprintf("malformed CSV: %v", err)}}
+			return nil, invoice.Errors{invoice.NewFieldError("", "table.csv", err.Error(), nil)}
 		}
 		// encoding/csv skips empty lines; the clerk counts them (the editor and Excel
 		// show them as rows), so keep them as blank rows and row numbers stay true.
@@ -109,7 +107,7 @@ func CSVRows(data []byte) ([][]string, error) {
 // with rows are recorded in each order's DecodeErrors.
 func DecodeTable(rows [][]string) ([]*invoice.Order, error) {
 	if len(rows) == 0 {
-		return nil, invoice.Errors{{Rule: "table.empty", Message: "表格为空", English: "the table is empty"}}
+		return nil, invoice.Errors{invoice.NewFieldError("", "table.empty", "", nil)}
 	}
 	if len(rows) > MaxTableRows {
 		return nil, errTooManyRows()
@@ -130,22 +128,18 @@ func DecodeTable(rows [][]string) ([]*invoice.Order, error) {
 		for i, c := range columns {
 			if name == c.en || name == c.zh {
 				if idx[i] >= 0 {
-					headErrs.add(fmt.Sprintf("row:1/%s", name), "table.duplicate_column", name,
-						fmt.Sprintf("表头中“%s”列出现了两次", name), fmt.Sprintf("column %q appears twice", name))
+					headErrs.add(fmt.Sprintf("row:1/%s", name), "table.duplicate_column", name, nil)
 				}
 				idx[i], found = cell, true
 				chinese = chinese || name == c.zh
 			}
 		}
 		if !found {
-			headErrs.add(fmt.Sprintf("row:1/%s", name), "table.unknown_column", name,
-				fmt.Sprintf("未知的列“%s”：列名应为 docs/order.md 中的英文或中文列名", name),
-				fmt.Sprintf("unknown column %q", name))
+			headErrs.add(fmt.Sprintf("row:1/%s", name), "table.unknown_column", name, nil)
 		}
 	}
 	if idx[0] < 0 {
-		headErrs.add("row:1/order_id", "table.missing_column", "order_id",
-			"表格缺少“订单号”（order_id）列", "the table has no order_id column")
+		headErrs.add("row:1/order_id", "table.missing_column", "order_id", nil)
 	}
 	if len(headErrs.es) > 0 {
 		return nil, headErrs.es
@@ -203,9 +197,7 @@ func DecodeTable(rows [][]string) ([]*invoice.Order, error) {
 				}
 				b, ok := parseTableBool(v)
 				if !ok {
-					o.DecodeErrors = append(o.DecodeErrors, &invoice.FieldError{Field: place, Rule: "field.type", Value: v,
-						Message: fmt.Sprintf("含税列应为 true/false 或 是/否，实为“%s”", v),
-						English: fmt.Sprintf("price_includes_tax must be true/false or 是/否, got %q", v)})
+					o.DecodeErrors = append(o.DecodeErrors, invoice.NewFieldError(place, "field.type/table_bool", v, nil))
 					continue
 				}
 				if first {
@@ -235,8 +227,7 @@ func DecodeTable(rows [][]string) ([]*invoice.Order, error) {
 		}
 	}
 	if len(orders) == 0 {
-		return nil, invoice.Errors{{Field: "row:2", Rule: "table.no_rows", Message: "表格只有表头，没有订单行",
-			English: "the table has a header but no rows"}}
+		return nil, invoice.Errors{invoice.NewFieldError("row:2", "table.no_rows", "", nil)}
 	}
 	return orders, nil
 }
@@ -251,9 +242,7 @@ func columnIndex(en string) int {
 }
 
 func inconsistent(place, v, id string) *invoice.FieldError {
-	return &invoice.FieldError{Field: place, Rule: "table.inconsistent", Value: v,
-		Message: fmt.Sprintf("订单“%s”的整单信息应与该订单第一行一致，此处为“%s”", id, v),
-		English: fmt.Sprintf("order %q: an order-level value differs from the order's first row: %q", id, v)}
+	return invoice.NewFieldError(place, "table.inconsistent", v, invoice.Args{"order": id})
 }
 
 func parseTableBool(v string) (bool, bool) {

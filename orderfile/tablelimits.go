@@ -19,17 +19,14 @@ const (
 
 // errTooManyRows is the clerk's error for a table over MaxTableRows.
 func errTooManyRows() invoice.Errors {
-	return invoice.Errors{{Rule: "table.rows", Value: fmt.Sprint(MaxTableRows),
-		Message: fmt.Sprintf("表格超过%d行，请拆分为多个文件导入", MaxTableRows),
-		English: fmt.Sprintf("the table has more than %d rows: split it into several files", MaxTableRows)}}
+	return invoice.Errors{invoice.NewFieldError("", "table.rows", fmt.Sprint(MaxTableRows), nil)}
 }
 
 // errLongCell is the clerk's error for a cell over MaxCellBytes at row (1-based) and
 // column (1-based).
 func errLongCell(row, col, n int) invoice.Errors {
-	return invoice.Errors{{Field: fmt.Sprintf("row:%d/col:%d", row, col), Rule: "table.cell", Value: fmt.Sprint(n),
-		Message: fmt.Sprintf("第%d行第%d列的单元格有%d字节，超过上限%d字节", row, col, n, MaxCellBytes),
-		English: fmt.Sprintf("row %d column %d: the cell is %d bytes, over the limit of %d", row, col, n, MaxCellBytes)}}
+	return invoice.Errors{invoice.NewFieldError(fmt.Sprintf("row:%d/col:%d", row, col), "table.cell", fmt.Sprint(n),
+		invoice.Args{"row": fmt.Sprint(row), "col": fmt.Sprint(col), "max": fmt.Sprint(MaxCellBytes)})}
 }
 
 // CheckRow returns the error for the row-th row (1-based) of a table when the table is

@@ -46,3 +46,19 @@ func BenchmarkPreviewOnePage(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRenderSignedDigitalOnePage renders and signs the one-page 数电 blue sample.
+// Budget as the device layout's: ≤ 10 ms, ≤ 60 KB.
+func BenchmarkRenderSignedDigitalOnePage(b *testing.B) {
+	benchSigned(b, mustDigitalSamples(b)[0].inv)
+}
+
+// BenchmarkRenderDigital2000Lines: the largest 数电 invoice, a face and 77 goods-list
+// pages, signed. Budget: ≤ 1 s.
+func BenchmarkRenderDigital2000Lines(b *testing.B) {
+	inv, err := pdftest.DigitalLong(2000, pdftest.DigitalNumber(46))
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchSigned(b, inv)
+}

@@ -26,7 +26,7 @@ func dateText(inv *invoice.Invoice) string {
 	if inv.IssuedAt.IsZero() {
 		return ""
 	}
-	return inv.IssuedAt.Format("2006年01月02日")
+	return inv.IssuedAt.In(invoice.Beijing).Format("2006年01月02日")
 }
 
 // checkCodeText prints the 20-digit 校验码 in groups of five, as real invoices do, so a

@@ -66,7 +66,7 @@ func absDiff(a, b uint32) int {
 }
 
 func TestGoldenImages(t *testing.T) {
-	for _, s := range mustSamples(t) {
+	for _, s := range append(mustSamples(t), mustDigitalSamples(t)...) {
 		t.Run(s.name, func(t *testing.T) {
 			_, path := signed(t, s)
 			pages := 1 + s.inv.GoodsListPages()

@@ -53,7 +53,10 @@ func box(t Text) (x0, y0, x1, y1 float64) {
 
 // overflows lists the text runs that cross a vertical rule of the form or run into
 // another run: what "wrapped inside its cell, never overflowing" means on paper.
-func overflows(p Page) []string {
+func overflows(p Page) []string { return overflowsIn(p, frameL, frameTop, frameR) }
+
+// overflowsIn is overflows for a form whose frame spans left to right below top.
+func overflowsIn(p Page, frameL, frameTop, frameR float64) []string {
 	const eps = 0.05
 	var bad []string
 	var texts []Text

@@ -1,6 +1,8 @@
 // Package pdf renders an issued invoice as the printed 电子普通发票: a 240 × 140 mm face
 // page and, past 8 lines, 销货清单 pages as wide and 166 mm tall (docs/rules.md "Printed
-// layout"); on each the seal covers neither the remark nor a table cell. One layout, a display list in
+// layout"); on each the seal covers neither the remark nor a table cell. A 数电 invoice of
+// the digital channel has its own layout, 210 × 140 mm without seal (digital.go,
+// docs/einvoice.md "The 数电 layout"). One layout, a display list in
 // millimetres, feeds both the PDF (gopdf, fonts embedded as subsets) and the preview
 // image for the GUI, so the two cannot disagree. A signed PDF carries the seller's
 // 电子签章: an adbe.pkcs7.detached signature that standard readers verify, and the seal
@@ -20,10 +22,11 @@ import (
 // Options adjust the printed invoice.
 type Options struct {
 	// Region is the place in the title, e.g. 厦门 in 厦门增值税电子普通发票: the seller's
-	// setting where it has one. Empty takes it from the invoice code (RegionOf).
+	// setting where it has one. Empty takes it from the invoice code (RegionOf). The 数电
+	// layout has no region in its title and ignores it.
 	Region string
 	// Seal draws the seller's 发票专用章 at 销售方（章）. RenderSigned always draws it: the
-	// seal is what a reader sees of the signature.
+	// seal is what a reader sees of the signature. A 数电 invoice has no seal: ignored.
 	Seal bool
 }
 
@@ -42,6 +45,9 @@ func Layout(inv *invoice.Invoice, opts Options) (*Document, error) {
 func layout(fs *fontSet, inv *invoice.Invoice, o *Options) (*Document, error) {
 	if len(inv.Lines) == 0 {
 		return nil, fmt.Errorf("pdf: invoice %s:%s has no lines", inv.Code, inv.Number)
+	}
+	if inv.Kind.Digital() {
+		return digitalLayout(fs, inv)
 	}
 	face, err := facePage(fs, inv, o)
 	if err != nil {
@@ -74,6 +80,9 @@ func Render(inv *invoice.Invoice, opts Options) ([]byte, error) {
 
 // docTitle is the PDF's /Title, what a reader's window shows.
 func docTitle(inv *invoice.Invoice) string {
+	if inv.Code == "" {
+		return inv.Kind.Title() + " " + inv.Number
+	}
 	return fmt.Sprintf("%s %s %s", inv.Kind.Title(), inv.Code, inv.Number)
 }
 

@@ -21,13 +21,13 @@ const (
 // slipRig is a platform store holding one blue invoice of slipSeller to slipBuyer: lines
 // 3 × 120.50 and 99.99 at 13 %.
 type slipRig struct {
-	t    *testing.T
+	t    testing.TB
 	db   *DB
 	blue *invoice.Invoice
 	now  time.Time
 }
 
-func newSlipRig(t *testing.T) *slipRig {
+func newSlipRig(t testing.TB) *slipRig {
 	t.Helper()
 	db, err := OpenDB(t.TempDir())
 	if err != nil {
@@ -44,7 +44,7 @@ func newSlipRig(t *testing.T) *slipRig {
 
 // putDigital stores inv on the platform under the next number assigned to its seller
 // (a segment fetched as the digital channel does) and returns the number.
-func putDigital(t *testing.T, db *DB, inv *invoice.Invoice, at time.Time) string {
+func putDigital(t testing.TB, db *DB, inv *invoice.Invoice, at time.Time) string {
 	t.Helper()
 	ans, err := db.Fetch(FetchGrant{TaxID: inv.Seller.TaxID, RequestID: fmt.Sprint("F-", inv.RequestID),
 		Numbers: 1, Period: Period(at), Prefix: "26357", Deadline: at.Add(24 * time.Hour)})
@@ -225,7 +225,7 @@ func TestSlipsNeverReverseMoreThanTheInvoice(t *testing.T) {
 	if err != nil || whole.Amount != "-400.00" {
 		t.Fatalf("the rest after the refusal: %+v %v", whole, err)
 	}
-	if _, err := r.request(slipOther, "e", upload.SlipRequest{}); !errors.Is(err, ErrSlipParty) {
+	if _, err := r.request(slipOther, "e", upload.SlipRequest{}); !errors.Is(err, ErrSlipNotFound) {
 		t.Fatalf("a stranger's request: %v", err)
 	}
 }

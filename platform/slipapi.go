@@ -36,8 +36,6 @@ func (s *Server) slipFail(w http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, ErrSlipNotFound):
 		s.fail(w, http.StatusNotFound, true, err)
-	case errors.Is(err, ErrSlipParty):
-		s.fail(w, http.StatusForbidden, true, err)
 	case errors.Is(err, ErrSlipState), errors.Is(err, ErrSlipUsed):
 		s.fail(w, http.StatusConflict, true, err)
 	case errors.Is(err, ErrSlipRequest), errors.As(err, &errs):
@@ -73,7 +71,7 @@ func (s *Server) slipRequest(w http.ResponseWriter, r *request) {
 		return
 	}
 	if held == nil {
-		s.slipFail(w, fmt.Errorf("%w: 平台没有蓝字发票 %s（销方须先上传）; the platform holds no invoice %s", ErrSlipNotFound, req.Of, req.Of))
+		s.slipFail(w, errNoBlue(req.Of))
 		return
 	}
 	blue, err := upload.DecodeInvoice(held.Invoice)
@@ -181,8 +179,8 @@ func makeSlip(req *upload.SlipRequest, requester string, blue *invoice.Invoice, 
 	case blue.Buyer.TaxID:
 		sl.Initiator, sl.Lrfsf = roleBuyer, "1"
 	default:
-		return nil, fmt.Errorf("%w: %s 不是发票 %s 的销方或购方; %s is neither seller nor buyer of %s", ErrSlipParty,
-			requester, req.Of, requester, req.Of)
+		// To anyone but its two parties the invoice is not there.
+		return nil, errNoBlue(req.Of)
 	}
 	if blue.IsRed() {
 		return nil, fmt.Errorf("%w: 发票 %s 本身是红字发票; invoice %s is itself red", ErrSlipRequest, req.Of, req.Of)
@@ -289,4 +287,10 @@ func byAmount(amount string, left []invoice.LineLeft) ([]invoice.RedLineRequest,
 			a, a-rest, a, a-rest)
 	}
 	return out, nil
+}
+
+// errNoBlue: the platform holds no blue invoice of that number for the requester.
+func errNoBlue(of string) error {
+	return fmt.Errorf("%w: 平台没有本企业为销方或购方的蓝字发票 %s（销方须先上传）; the platform holds no invoice %s of this enterprise's",
+		ErrSlipNotFound, of, of)
 }

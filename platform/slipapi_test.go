@@ -3,12 +3,14 @@ package platform
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/upload"
 )
@@ -128,7 +130,7 @@ func TestSlipAPIOverHTTPS(t *testing.T) {
 	_, err = stranger.Get(ctx, s.Number)
 	permanent(t, err, http.StatusNotFound)
 	_, err = stranger.Request(ctx, upload.SlipRequest{RequestID: "r9", Of: blue, Reason: "开票有误"})
-	permanent(t, err, http.StatusForbidden)
+	permanent(t, err, http.StatusNotFound)
 	_, err = seller.Request(ctx, upload.SlipRequest{RequestID: "r8", Of: "035022600111:00000001", Reason: "开票有误"})
 	permanent(t, err, http.StatusBadRequest)
 	_, err = seller.Answer(ctx, s.Number, upload.SlipConfirm)
@@ -164,5 +166,57 @@ func TestSlipAPIOverHTTPS(t *testing.T) {
 	// The confirmed slip stays confirmed whatever the clock.
 	if c, err := n.client(n.seller, late).Get(ctx, s.Number); err != nil || c.State != upload.SlipConfirmed {
 		t.Fatalf("confirmed slip after 72 h: %+v %v", c, err)
+	}
+}
+
+// Two clerks of the buyer answer one slip at the same moment over HTTPS, one confirming,
+// one refusing: one wins, the other is refused with the state the winner left, and the
+// slip is in the winner's state.
+func TestSlipAnswersRaceOverHTTPS(t *testing.T) {
+	n := newSlipNet(t)
+	url := n.serve(0)
+	ctx := context.Background()
+	seller := n.client(n.seller, url)
+	for round := range 5 {
+		s, err := seller.Request(ctx, upload.SlipRequest{RequestID: fmt.Sprint("race-", round), Of: n.rig.blue.Number,
+			Lines: []invoice.RedLineRequest{{Line: 1, Quantity: "1"}}, Reason: "销货退回"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Amount != "-120.50" || s.Lines[0].Quantity != "1" {
+			t.Fatalf("one unit of line 1: %+v", s)
+		}
+		type result struct {
+			s   *upload.Slip
+			err error
+		}
+		results := make(chan result, 2)
+		for _, action := range []string{upload.SlipConfirm, upload.SlipRefuse} {
+			c := n.client(n.buyer, url)
+			go func() {
+				s, err := c.Answer(ctx, s.Number, action)
+				results <- result{s, err}
+			}()
+		}
+		a, b := <-results, <-results
+		if (a.err == nil) == (b.err == nil) {
+			t.Fatalf("round %d: %v and %v", round, a.err, b.err)
+		}
+		won := a
+		if a.err != nil {
+			won, b = b, a
+		}
+		permanent(t, b.err, http.StatusConflict)
+		final, err := seller.Get(ctx, s.Number)
+		if err != nil || final.State != won.s.State {
+			t.Fatalf("round %d: the winner left %s, the slip is %+v %v", round, won.s.State, final, err)
+		}
+		if final.State != upload.SlipConfirmed {
+			continue
+		}
+		// A confirmed slip is withdrawn again (09), so that the next round has units left.
+		if w, err := seller.Answer(ctx, s.Number, upload.SlipWithdraw); err != nil || w.State != upload.SlipVoidConfirmWithdraw {
+			t.Fatalf("withdraw after confirmation: %+v %v", w, err)
+		}
 	}
 }

@@ -184,21 +184,14 @@ func (d *DB) CreateSlip(requester, requestID, blueCode, blueNumber string, now t
 		if err := putSlip(slips, s); err != nil {
 			return err
 		}
-		for _, p := range []struct {
-			b *bolt.Bucket
-			k string
-		}{
-			{bs[string(bSlipRequests)], string(reqKey)},
-			{bs[string(bSlipBlue)], string(prefix) + s.Number},
-			{bs[string(bSlipParty)], s.SellerTaxID + "\x00" + s.Number},
-		} {
-			v := []byte(nil)
-			if p.b == bs[string(bSlipRequests)] {
-				v = []byte(s.Number)
-			}
-			if err := p.b.Put([]byte(p.k), v); err != nil {
-				return err
-			}
+		if err := bs[string(bSlipRequests)].Put(reqKey, []byte(s.Number)); err != nil {
+			return err
+		}
+		if err := bs[string(bSlipBlue)].Put(append(prefix, s.Number...), nil); err != nil {
+			return err
+		}
+		if err := bs[string(bSlipParty)].Put([]byte(s.SellerTaxID+"\x00"+s.Number), nil); err != nil {
+			return err
 		}
 		if s.BuyerTaxID != "" && s.BuyerTaxID != s.SellerTaxID {
 			if err := bs[string(bSlipParty)].Put([]byte(s.BuyerTaxID+"\x00"+s.Number), nil); err != nil {

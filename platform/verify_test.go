@@ -12,7 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-func checkedInvoice(t *testing.T) *invoice.Invoice {
+func checkedInvoice(t testing.TB) *invoice.Invoice {
 	t.Helper()
 	codes, err := invoice.ParseTaxCodes(bytes.NewReader(assets.TaxCodesCSV()), assets.TaxCodesVersion)
 	if err != nil {

@@ -159,38 +159,43 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Message is the clerk's (Chinese) words for a print error: what happened and what to do.
-func Message(err error) string {
+func Message(err error) string { return Text(invoice.Chinese, err) }
+
+// printKeys are the catalogue's keys of the print errors (invoice/catalogue.go).
+var printKeys = map[error]string{
+	ErrNoPrinters: "print.no_printers",
+	ErrNoDefault:  "print.no_default",
+	ErrMissing:    "print.missing",
+	ErrStopped:    "print.stopped",
+	ErrRejecting:  "print.rejecting",
+	ErrOffline:    "print.offline",
+	ErrRefused:    "print.refused",
+	ErrSpooler:    "print.spooler",
+}
+
+// Text is a print error in lang, from the catalogue: what happened and what to do, the
+// spooler's detail in brackets.
+func Text(lang invoice.Lang, err error) string {
 	var pe *Error
 	if !errors.As(err, &pe) {
-		return "打印失败：" + err.Error()
+		return invoice.Say(lang, "print.failed_detail", invoice.Args{"err": err.Error()})
 	}
-	name := "“" + pe.Printer + "”"
-	var s string
-	switch pe.Err {
-	case ErrNoPrinters:
-		s = "本机没有安装打印机。请先在系统中添加打印机。"
-	case ErrNoDefault:
-		s = "没有选择打印机，系统也没有默认打印机。请选择一台打印机。"
-	case ErrMissing:
-		s = "找不到打印机" + name + "。请重新选择打印机。"
-	case ErrStopped:
-		s = "打印机" + name + "已暂停，发票没有打印。请在系统的打印机设置中恢复（启用）该打印机后再打印。"
-	case ErrRejecting:
-		s = "打印机" + name + "拒绝接收打印任务，发票没有打印。请在系统的打印机设置中允许其接收任务。"
-	case ErrOffline:
-		s = "打印机" + name + "脱机或出错，发票没有打印。请检查打印机的电源、连接和纸张。"
-	case ErrRefused:
-		s = "打印机" + name + "的打印队列拒绝了任务，发票没有打印。"
-	case ErrSpooler:
-		s = "无法连接系统的打印服务，发票没有打印。"
-	default:
-		s = "打印失败。"
+	key, ok := printKeys[pe.Err]
+	if !ok {
+		key = "print.failed"
 	}
+	s := invoice.Say(lang, key, invoice.Args{"printer": pe.Printer})
 	if pe.Detail != "" {
+		if lang == invoice.English {
+			return s + " (" + pe.Detail + ")"
+		}
 		s += "（" + pe.Detail + "）"
 	}
 	return s
 }
+
+// Text is the error in lang (Text): the window shows it through invoice.Explain.
+func (e *Error) Text(lang invoice.Lang) string { return Text(lang, e) }
 
 // Request asks for invoices to be printed.
 type Request struct {
@@ -222,7 +227,7 @@ func Sheets(invs []*invoice.Invoice, paper Paper, progress func(done, total int)
 	for i, inv := range invs {
 		d, err := pdf.Layout(inv, pdf.Options{Seal: true})
 		if err != nil {
-			return nil, fmt.Errorf("invoice %s:%s: %w", inv.Code, inv.Number, err)
+			return nil, fmt.Errorf("invoice %s: %w", invoice.Ref(inv.Code, inv.Number), err)
 		}
 		for k := range d.Pages {
 			pg := &d.Pages[k]
@@ -307,7 +312,7 @@ func Print(ctx context.Context, sp Spooler, req Request) (*Result, error) {
 	}
 	refs := make([]string, len(req.Invoices))
 	for i, inv := range req.Invoices {
-		refs[i] = inv.Code + ":" + inv.Number
+		refs[i] = invoice.Ref(inv.Code, inv.Number) // a 数电 invoice: its number alone
 	}
 	title := "发票 " + refs[0]
 	if len(refs) > 1 {

@@ -1,10 +1,11 @@
 package store
 
 import (
+	"github.com/kaipiao/kaipiao/invoice"
+
 	"crypto/hmac"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 
 // ErrAuditBroken: the audit log's hash chain does not verify: an entry was changed,
 // removed or inserted outside the store.
-var ErrAuditBroken = errors.New("the audit log has been tampered with")
+var ErrAuditBroken = invoice.NewSentinel("audit.broken")
 
 // AuditEntry is one line of the audit log: who did what, when. Each entry's Hash is the
 // SM3 hash of the previous entry's hash and this entry's content, so changing or deleting

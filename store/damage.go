@@ -19,7 +19,7 @@ import (
 // decode). The store never panics on it: every verb returns this error, naming what it
 // found, and the way out is `kaipiaoctl store repair` — the file is kept aside and the
 // store rebuilt from what is readable, the device's journal and the platform.
-var ErrDamaged = errors.New("the data file is damaged: run `kaipiaoctl store check`, then `kaipiaoctl store repair` (数据文件已损坏：请运行 kaipiaoctl store repair，从税控设备的记录和服务平台重建)")
+var ErrDamaged = invoice.NewSentinel("store.damaged")
 
 // safeDB is bbolt with its panics turned into ErrDamaged: bbolt panics on pages it cannot
 // read (a flipped bit in a page header), and a workstation must tell the clerk, not

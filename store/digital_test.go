@@ -68,3 +68,33 @@ func TestDigitalInvoiceKeys(t *testing.T) {
 		t.Fatal("a 4-digit digital number was stored")
 	}
 }
+
+// The channel is saved, audited once, and not switched while a request is open.
+func TestChannelSwitchWaitsForOpenRequests(t *testing.T) {
+	db := openTemp(t)
+	if ch, err := db.Channel(); err != nil || ch != ChannelDevice {
+		t.Fatalf("a new folder's channel %q %v", ch, err)
+	}
+	if err := db.SetChannel("tape", "张三"); err == nil {
+		t.Fatal("an unknown channel was saved")
+	}
+	is := issued("SO-OPEN", 7, "客户", t0)
+	if err := db.BeginIssue(intentFor(is)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetChannel(ChannelDigital, "张三"); err == nil {
+		t.Fatal("switched the channel with a request open")
+	}
+	if err := db.SetChannel(ChannelDevice, "张三"); err != nil {
+		t.Fatalf("keeping the channel with a request open: %v", err)
+	}
+	if err := db.AbandonIntent("SO-OPEN", "张三", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetChannel(ChannelDigital, "张三"); err != nil {
+		t.Fatal(err)
+	}
+	if ch, _ := db.Channel(); ch != ChannelDigital {
+		t.Fatalf("channel %q", ch)
+	}
+}

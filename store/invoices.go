@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -15,10 +14,10 @@ import (
 // More errors of the issuing verbs.
 var (
 	// ErrIntentConflict: an open intent for the request ID carries a different invoice.
-	ErrIntentConflict = errors.New("an open intent for this request carries a different invoice")
+	ErrIntentConflict = invoice.NewSentinel("store.intent_conflict")
 	// ErrIssuedConflict: the request ID, or the code and number, already belong to a
 	// different invoice. It means the store and the device disagree: reconcile.
-	ErrIssuedConflict = errors.New("the store already holds a different invoice for this request or number")
+	ErrIssuedConflict = invoice.NewSentinel("store.issued_conflict")
 )
 
 // SyncState is where an invoice is on its way to the service platform.

@@ -73,7 +73,7 @@ func (s *DB) MailSettings() (MailSettings, error) {
 // logged).
 func (s *DB) SetMailSettings(m MailSettings, operator string) error {
 	if _, err := mail.ParseAddress(m.From); err != nil || m.Host == "" || m.Port <= 0 {
-		return fmt.Errorf("邮件设置不完整：须填写服务器、端口和有效的发件地址（发件地址“%s”）", m.From)
+		return invoice.NewProblem(nil, "mail.settings", invoice.Args{"field": "from", "value": m.From}, nil)
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
 		if err := putJSON(tx.Bucket(bMeta), keyMailSettings, &m); err != nil {
@@ -103,7 +103,8 @@ func (s *DB) QueueMail(id uint64, to, operator string) error {
 			to = rec.Invoice.Buyer.Email
 		}
 		if _, err := mail.ParseAddress(to); err != nil {
-			return fmt.Errorf("发票%s:%s的收件地址“%s”无效：%v", rec.Invoice.Code, rec.Invoice.Number, to, err)
+			return invoice.NewProblem(nil, "mail.address", invoice.Args{"field": "to", "value": to,
+				"code": rec.Invoice.Code, "number": rec.Invoice.Number, "err": err.Error()}, nil)
 		}
 		if err := putJSON(tx.Bucket(bMail), be64(id), &MailStatus{State: MailQueued, To: to, NextAt: s.now()}); err != nil {
 			return err

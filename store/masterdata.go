@@ -274,7 +274,7 @@ func (s *DB) PutBuyers(operator string, ps ...invoice.Party) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		for _, p := range ps {
 			if strings.TrimSpace(p.Name) == "" {
-				return fmt.Errorf("购买方名称不能为空（纳税人识别号“%s”）", p.TaxID)
+				return invoice.NewProblem(nil, "buyer.name", invoice.Args{"field": "name", "tax_id": p.TaxID}, nil)
 			}
 			k := buyerKey(p.Name, p.TaxID)
 			var e buyerEntry
@@ -328,17 +328,20 @@ func (s *DB) PutGoods(operator string, gs ...Goods) error {
 }
 
 func checkGoods(g Goods) error {
+	bad := func(key, field, value string) error {
+		return invoice.NewProblem(nil, key, invoice.Args{"field": field, "value": value, "name": g.Name, "tax_code": g.TaxCode}, nil)
+	}
 	switch {
 	case strings.TrimSpace(g.Name) == "":
-		return fmt.Errorf("商品名称不能为空（税收分类编码“%s”）", g.TaxCode)
+		return bad("goods.name", "name", "")
 	case len(g.TaxCode) != 19 || strings.Trim(g.TaxCode, "0123456789") != "":
-		return fmt.Errorf("商品“%s”的税收分类编码应为19位数字，实为“%s”", g.Name, g.TaxCode)
+		return bad("goods.tax_code", "tax_code", g.TaxCode)
 	case !invoice.ValidRate(g.Rate):
-		return fmt.Errorf("商品“%s”的税率“%s”不是可用税率（13%%、9%%、6%%、5%%、3%%、1.5%%、1%%、0）", g.Name, g.Rate)
+		return bad("goods.rate", "rate", g.Rate.String())
 	case g.Rate == 0 && g.ZeroRate.Code() < 0:
-		return fmt.Errorf("商品“%s”税率为0，须注明零税率标识（export、exempt、not_taxable、zero_rate），实为“%s”", g.Name, g.ZeroRate)
+		return bad("goods.zero_rate", "zero_rate", string(g.ZeroRate))
 	case g.Price.IsNegative():
-		return fmt.Errorf("商品“%s”的单价“%s”不能为负数", g.Name, g.Price)
+		return bad("goods.price", "price", g.Price.String())
 	}
 	return nil
 }

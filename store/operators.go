@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/kaipiao/kaipiao/invoice"
+
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/json"
@@ -26,11 +28,11 @@ const (
 
 // Errors of the operator verbs.
 var (
-	ErrBadLogin        = errors.New("wrong operator name or password")
-	ErrOperatorExists  = errors.New("an operator of that name exists")
-	ErrWeakPassword    = errors.New("the password must have at least 8 characters")
-	ErrLastAdmin       = errors.New("the last administrator cannot be removed or demoted")
-	ErrOperatorDisable = errors.New("the operator is disabled")
+	ErrBadLogin        = invoice.NewSentinel("login.bad")
+	ErrOperatorExists  = invoice.NewSentinel("operator.exists")
+	ErrWeakPassword    = invoice.NewSentinel("operator.weak_password")
+	ErrLastAdmin       = invoice.NewSentinel("operator.last_admin")
+	ErrOperatorDisable = invoice.NewSentinel("operator.disabled")
 )
 
 // Operator is a person who logs in to the workstation.
@@ -185,14 +187,14 @@ func lockoutWait(failures int) time.Duration {
 // LockedOutError: too many wrong passwords; no log-in is tried until Until.
 type LockedOutError struct{ Until time.Time }
 
-// Chinese is the clerk's message: until when the log-in is locked.
-func (e *LockedOutError) Chinese() string {
-	return fmt.Sprintf("密码错误次数过多，该操作员已被锁定，请于 %s 后再试", e.Until.Local().Format("15:04:05"))
+// Text is the message in lang (the catalogue's login.locked_out): until when the log-in
+// is locked.
+func (e *LockedOutError) Text(lang invoice.Lang) string {
+	return invoice.Say(lang, "login.locked_out", invoice.Args{"until": e.Until.Local().Format("15:04:05")})
 }
 
 func (e *LockedOutError) Error() string {
-	return fmt.Sprintf("too many wrong passwords: locked until %s (密码错误次数过多，请于%s后再试)",
-		e.Until.Local().Format("15:04:05"), e.Until.Local().Format("15:04:05"))
+	return e.Text(invoice.English) + " (" + e.Text(invoice.Chinese) + ")"
 }
 
 // Operators lists everyone, by name.

@@ -6,6 +6,8 @@
 package store
 
 import (
+	"github.com/kaipiao/kaipiao/invoice"
+
 	"errors"
 	"fmt"
 	"os"
@@ -24,11 +26,11 @@ const SchemaVersion = 5
 // Errors callers can test with errors.Is.
 var (
 	// ErrLocked: another process (a second workstation window, kaipiaoctl) has the file.
-	ErrLocked = errors.New("the workstation's data is already open in another program")
+	ErrLocked = invoice.NewSentinel("store.locked")
 	// ErrNotFound: no such invoice, intent or entry.
-	ErrNotFound = errors.New("not found")
+	ErrNotFound = invoice.NewSentinel("store.not_found")
 	// ErrNewerSchema: the file was written by a newer Kaipiao.
-	ErrNewerSchema = errors.New("the data file was written by a newer version of Kaipiao")
+	ErrNewerSchema = invoice.NewSentinel("store.newer_schema")
 )
 
 // Bucket names. The layout is documented beside each verb that uses it.

@@ -1,12 +1,13 @@
 package store
 
 import (
+	"github.com/kaipiao/kaipiao/invoice"
+
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -27,7 +28,7 @@ type APIToken struct {
 const tokenPrefix = "kpt_"
 
 // ErrBadToken: the token is no operator's (or was revoked).
-var ErrBadToken = errors.New("the API token is not valid")
+var ErrBadToken = invoice.NewSentinel("login.bad_token")
 
 // CreateToken makes an API token for operator and returns it: shown once, kept only as
 // its hash. by is who makes it, for the audit log.

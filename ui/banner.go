@@ -13,15 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// LinkState is the device connection as the banner shows it (main maps the
-// workstation's link state onto it).
-type LinkState struct {
-	Connected bool
-	Port      string // the port the device is (or should be) on, as the clerk knows it
-	Problem   string // what is wrong, in Chinese
-	Hint      string // what to do about it
-}
-
 // deviceBanner is the strip above every screen while the device is not usable: what is
 // wrong, on which port, what to do, and a retry and a port choice.
 type deviceBanner struct {
@@ -40,9 +31,7 @@ func newDeviceBanner(u *UI) *deviceBanner {
 	b.text.Wrapping = fyne.TextWrapWord
 	b.hint.Wrapping = fyne.TextWrapWord
 	retry := widget.NewButtonWithIcon(lang.L("重试"), theme.ViewRefreshIcon(), func() {
-		if u.ws.RetryDevice != nil {
-			u.ws.RetryDevice()
-		}
+		u.ws.Service.RetryDevice()
 	})
 	b.ports = widget.NewSelect(nil, nil)
 	b.ports.PlaceHolder = lang.L("选择设备端口…")
@@ -50,9 +39,7 @@ func newDeviceBanner(u *UI) *deviceBanner {
 	r, g, bl, _ := theme.Color(theme.ColorNameError).RGBA()
 	bg := canvas.NewRectangle(color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(bl >> 8), A: 0x30})
 	actions := container.NewHBox(retry)
-	if u.ws.ChooseDevice != nil {
-		actions.Add(sized(b.ports, 260))
-	}
+	actions.Add(sized(b.ports, 260))
 	b.content = container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil,
 		widget.NewIcon(theme.WarningIcon()), actions, container.NewVBox(b.text, b.hint))))
 	b.content.Hide()
@@ -61,8 +48,8 @@ func newDeviceBanner(u *UI) *deviceBanner {
 
 // chosen connects to the port the clerk picked.
 func (b *deviceBanner) chosen(label string) {
-	if addr, ok := b.addrs[label]; ok && b.u.ws.ChooseDevice != nil {
-		b.u.ws.ChooseDevice(addr)
+	if addr, ok := b.addrs[label]; ok {
+		b.u.ws.Service.ChooseDevice(addr)
 	}
 }
 
@@ -74,11 +61,9 @@ func (b *deviceBanner) loadPorts() {
 		b.addrs[lang.L("内置模拟器")] = b.u.ws.BuiltIn
 		opts = append(opts, lang.L("内置模拟器"))
 	}
-	if b.u.ws.Ports != nil {
-		for _, p := range b.u.ws.Ports() {
-			b.addrs[p.Label] = p.Address
-			opts = append(opts, p.Label)
-		}
+	for _, p := range b.u.ws.Service.Ports() {
+		b.addrs[p.Label] = p.Address
+		opts = append(opts, p.Label)
 	}
 	b.ports.Options = opts
 	b.ports.Refresh()
@@ -137,10 +122,7 @@ func linkNotice(ws *Workstation) fyne.CanvasObject {
 	l.Importance = widget.DangerImportance
 	l.Wrapping = fyne.TextWrapWord
 	l.Alignment = fyne.TextAlignCenter
-	if ws.Link == nil {
-		return l
-	}
-	if st := ws.Link(); !st.Connected {
+	if st := ws.Service.Link(); !st.Connected {
 		l.SetText(fmt.Sprintf(lang.L("%s：登录后可查询发票；设备连接后才能开票。"), st.Problem))
 	}
 	return container.NewGridWrap(fyne.NewSize(360, 60), l)

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // benchStore writes n issued invoices (three lines each, 2,000 buyers, the newest today)
@@ -66,7 +67,7 @@ func BenchmarkStartUp100k(b *testing.B) {
 		}
 		w := test.NewWindow(nil)
 		w.Resize(fyne.NewSize(1280, 820))
-		u := New(w, &Workstation{Engine: &invoice.Engine{Store: db}, Store: db, Limits: invoice.DefaultLimits, Operator: "张三"})
+		u := New(w, benchScreens(b, path, db))
 		for settle(); !strings.Contains(u.home.today.Text, "蓝字"); settle() {
 			time.Sleep(time.Millisecond)
 		}
@@ -95,7 +96,7 @@ func BenchmarkFilterMillion(b *testing.B) {
 	app.Settings().SetTheme(NewTheme(false, true))
 	w := test.NewTempWindow(b, nil)
 	w.Resize(fyne.NewSize(1280, 820))
-	u := New(w, &Workstation{Engine: &invoice.Engine{Store: db}, Store: db, Limits: invoice.DefaultLimits, Operator: "张三"})
+	u := New(w, benchScreens(b, path, db))
 	u.ShowInvoices()
 	b.ResetTimer()
 	for i := range b.N {
@@ -104,4 +105,16 @@ func BenchmarkFilterMillion(b *testing.B) {
 			b.Fatal("the filter found nothing")
 		}
 	}
+}
+
+// benchScreens are the screens' workstation over the store at path, without a device,
+// wired as the program wires it.
+func benchScreens(b *testing.B, path string, db *store.DB) *Workstation {
+	b.Helper()
+	ws, err := workstation.WithStore(filepath.Dir(path), db, "张三")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(ws.Close)
+	return ForService(workstation.NewService(ws), "")
 }

@@ -6,14 +6,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
-
-// PortChoice is a serial port the system has, for choosing the device.
-type PortChoice struct {
-	Address string // what the program opens: a path, or the stable /dev/serial/by-id name
-	Label   string // what the clerk reads: the path with the USB maker, product and serial
-}
 
 // connectionForm chooses the device (the built-in simulator, or a discovered port) and
 // the platform's address. Both take effect when the program starts next: the device is
@@ -29,16 +23,14 @@ func newConnectionForm(ws *Workstation) *connectionForm {
 	if ws.BuiltIn != "" {
 		c.choices = append(c.choices, PortChoice{Address: ws.BuiltIn, Label: lang.L("内置模拟器（演示）")})
 	}
-	if ws.Ports != nil {
-		c.choices = append(c.choices, ws.Ports()...)
-	}
+	c.choices = append(c.choices, ws.Service.Ports()...)
 	labels := make([]string, len(c.choices))
 	for i, p := range c.choices {
 		labels[i] = p.Label
 	}
 	c.device = widget.NewSelect(labels, nil)
 	c.platform.SetPlaceHolder("https://platform.example.com")
-	saved, _ := ws.Store.Connection()
+	saved, _ := ws.Service.Connection()
 	c.device.SetSelectedIndex(0)
 	for i, p := range c.choices {
 		if p.Address == saved.Device {
@@ -65,8 +57,8 @@ func (c *connectionForm) items() []*widget.FormItem {
 		widget.NewFormItem(lang.L("服务平台"), c.platform)}
 }
 
-func (c *connectionForm) connection() store.Connection {
-	conn := store.Connection{Platform: c.platform.trimmed()}
+func (c *connectionForm) connection() workstation.Connection {
+	conn := workstation.Connection{Platform: c.platform.trimmed()}
 	if i := c.device.SelectedIndex(); i >= 0 && i < len(c.choices) {
 		conn.Device = c.choices[i].Address
 	}
@@ -79,7 +71,7 @@ func (s *settingsScreen) connectionCard() fyne.CanvasObject {
 	s.conn = newConnectionForm(ws)
 	ch := setupChannel(ws, s.conn)
 	save := widget.NewButton(lang.L("保存"), func() {
-		if err := ws.Store.SetConnection(s.conn.connection(), ws.Operator); err != nil {
+		if err := ws.Service.SetConnection(s.conn.connection()); err != nil {
 			s.status.SetText(err.Error())
 			return
 		}
@@ -93,25 +85,21 @@ func (s *settingsScreen) connectionCard() fyne.CanvasObject {
 			s.status.SetText(lang.L("已保存：开票方式重新启动后生效"))
 			return
 		}
-		if ws.ChooseDevice != nil { // the device moves at once; the platform at the next start
-			ws.ChooseDevice(s.conn.connection().Device)
+		if channelOf(ws) == ChannelDevice {
+			// The device moves at once; the platform at the next start.
+			ws.Service.ChooseDevice(s.conn.connection().Device)
 			s.status.SetText(lang.L("已保存：设备已切换，服务平台重新启动后生效"))
 		}
 	})
-	buttons := container.NewHBox(save)
-	if ws.ImportPKI != nil {
-		buttons.Add(widget.NewButton(lang.L("导入证书"), s.showImport))
-	}
-	if ws.DemoPKI != nil {
-		buttons.Add(widget.NewButton(lang.L("生成演示证书"), func() {
-			msg, err := ws.DemoPKI()
+	buttons := container.NewHBox(save, widget.NewButton(lang.L("导入证书"), s.showImport),
+		widget.NewButton(lang.L("生成演示证书"), func() {
+			msg, err := ws.Service.DemoPKI()
 			if err != nil {
 				s.status.SetText(err.Error())
 				return
 			}
 			s.status.SetText(msg)
 		}))
-	}
 	form := widget.NewForm(s.conn.items()...)
 	if ch != nil {
 		form.Items = append([]*widget.FormItem{widget.NewFormItem(lang.L("开票方式"), ch.content)}, form.Items...)
@@ -144,7 +132,7 @@ func (s *settingsScreen) showImport() {
 		if !ok {
 			return
 		}
-		msg, err := s.u.ws.ImportPKI(identities[which.SelectedIndex()].name, cert.Text, key.Text, pass.Text)
+		msg, err := s.u.ws.Service.ImportPKI(identities[which.SelectedIndex()].name, cert.Text, key.Text, pass.Text)
 		if err != nil {
 			s.status.SetText(lang.L("导入失败：") + err.Error())
 			return

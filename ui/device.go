@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -17,7 +16,7 @@ import (
 )
 
 // DevicePanel is what the administrator's device panel asks of the tax-control device.
-// main wires the workstation's device through an adapter (devicepanel.go there).
+// The service's Panel (workstation.DevicePanel) converts the device's answers; nil hides the panel.
 type DevicePanel interface {
 	Status(ctx context.Context) (DeviceStatus, error)
 	Stock(ctx context.Context) ([]DeviceRoll, error)
@@ -83,16 +82,11 @@ func newDeviceScreen(u *UI) *deviceScreen {
 
 // errDeviceNotAdmin refuses a clerk the device panel: 抄报, 清卡 and the PIN are the
 // administrator's.
-var errDeviceNotAdmin = errors.New("只有管理员可以管理税控设备")
+var errDeviceNotAdmin = invoice.NewSentinel("access.device")
 
-// deviceMessage is a device error as the clerk reads it: the device's reason in Chinese.
-func deviceMessage(err error) string {
-	var de interface{ Message() string } // the device's error (device.Error), which ui does not import
-	if errors.As(err, &de) {
-		return de.Message()
-	}
-	return err.Error()
-}
+// deviceMessage is a device error as the clerk reads it: the device's reason, which
+// the device's error (device.Error, which ui does not import) words in either language.
+func deviceMessage(err error) string { return clerkMessage(err) }
 
 // refresh reads the device in the background and shows what it found.
 // setLink disables the panel, saying why, while the device is not connected.

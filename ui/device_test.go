@@ -10,9 +10,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/device/sim"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // The administrator sees the stock and when offline issuing locks, makes the month's
@@ -78,7 +77,11 @@ func TestAdministratorManagesTheDevice(t *testing.T) {
 	s.again.SetText("654321")
 	test.Tap(s.pinBtn)
 	eventually(t, "the PIN changed", func() bool { return strings.HasPrefix(s.pinResult.Text, "设备口令已修改") })
-	if err := ws.Device.(devicePanel).dev.(*device.Client).VerifyPIN(context.Background(), "654321"); err != nil {
+	c, err := parts(t, ws).Link.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.VerifyPIN(context.Background(), "654321"); err != nil {
 		t.Fatalf("the new PIN: %v", err)
 	}
 }
@@ -86,7 +89,7 @@ func TestAdministratorManagesTheDevice(t *testing.T) {
 // A clerk has no device panel.
 func TestClerkHasNoDevicePanel(t *testing.T) {
 	ws := newWorkstation(t)
-	ws.Role = store.RoleClerk
+	ws.Role = workstation.RoleClerk
 	u, _ := newTestUI(t, ws)
 	if err := u.ShowDevice(); err == nil || u.deviceTab != nil {
 		t.Fatal("a clerk must not reach the device panel")

@@ -207,7 +207,7 @@ func newDigitalWorkstation(t *testing.T) (*Workstation, *fakeDigital, *fakeSlips
 	ws := newWorkstation(t)
 	now := time.Date(2026, 11, 29, 10, 30, 0, 0, invoice.Beijing)
 	ws.Now = func() time.Time { return now }
-	ws.Device, ws.DeviceState = nil, nil
+	ws.Device = nil
 	dig := &fakeDigital{next: 1, st: DigitalStatus{NumbersHeld: 96, NextNumber: "26357000000000000005", QuotaHeld: 100000_00,
 		QuotaUsed: 31_415_90, PendingUpload: 0, UploadDeadline: time.Date(2026, 12, 15, 23, 59, 59, 0, invoice.Beijing)}}
 	slips := newFakeSlips(now)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -13,9 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/ofd"
-	"github.com/kaipiao/kaipiao/pdf"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // Export kinds of the invoice list.
@@ -27,12 +26,12 @@ const (
 )
 
 // allRecords is every invoice the list's filter selects, all pages, newest first.
-func (l *invoiceList) allRecords() ([]*store.Record, error) {
+func (l *invoiceList) allRecords() ([]*workstation.Record, error) {
 	q := l.query()
 	q.Limit = 500
-	var all []*store.Record
+	var all []*workstation.Record
 	for {
-		page, err := l.u.ws.Store.List(q)
+		page, err := l.u.ws.Service.List(q)
 		if err != nil {
 			return nil, err
 		}
@@ -58,7 +57,7 @@ func (l *invoiceList) exportCount(path, kind string) (int, error) {
 		return 0, err
 	}
 	if len(recs) == 0 {
-		return 0, fmt.Errorf("没有符合条件的发票")
+		return 0, errors.New(say("export.none", nil))
 	}
 	switch kind {
 	case exportXLSX, exportCSV:
@@ -82,21 +81,12 @@ func (l *invoiceList) exportCount(path, kind string) (int, error) {
 	return 0, fmt.Errorf("unknown export kind %q", kind)
 }
 
-// renderer is the workstation's PDF renderer, or pdf.Render with the seal drawn.
-func renderer(ws *Workstation) export.Render {
-	if ws.RenderPDF != nil {
-		return ws.RenderPDF
-	}
-	return func(inv *invoice.Invoice) ([]byte, error) { return pdf.Render(inv, pdf.Options{Seal: true}) }
-}
+// renderer is the service's PDF renderer: signed with the seller's seal where the
+// workstation has one.
+func renderer(ws *Workstation) export.Render { return ws.Service.RenderPDF }
 
-// ofdRenderer is the workstation's OFD renderer, or an unsigned ofd.Write.
-func ofdRenderer(ws *Workstation) export.Render {
-	if ws.RenderOFD != nil {
-		return ws.RenderOFD
-	}
-	return func(inv *invoice.Invoice) ([]byte, error) { return ofd.Write(inv, ofd.Options{}) }
-}
+// ofdRenderer is the service's OFD renderer: sealed where the workstation has a seal.
+func ofdRenderer(ws *Workstation) export.Render { return ws.Service.RenderOFD }
 
 // exportButtons are the list's export buttons: Excel, CSV, PDF, OFD.
 func (l *invoiceList) exportButtons() []fyne.CanvasObject {
@@ -167,7 +157,7 @@ func (l *invoiceList) askExportLayouts(kind string) {
 func (l *invoiceList) export(path, kind string) {
 	n, err := l.exportCount(path, kind)
 	if err != nil {
-		showError(l.u.win, fmt.Errorf("导出失败：%v", err))
+		showError(l.u.win, failed("export.failed", err))
 		return
 	}
 	showInfo(l.u.win, lang.L("已导出"), fmt.Sprintf("%d 张发票 → %s", n, path))

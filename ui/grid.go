@@ -227,9 +227,10 @@ func (f *issueForm) lineFigures(o *invoice.Order, i int) (tax invoice.Money, lin
 	one.Buyer = invoice.OrderBuyer{Name: "购买方"}
 	one.Lines = []invoice.OrderLine{o.Lines[i]}
 	one.Remark = ""
-	checked, errs := invoice.Check(&one, invoice.Config{Codes: f.u.ws.Engine.Codes, Limits: invoice.Limits{
-		InvoiceLimit: invoice.MaxLineAmount, LineTaxTolerance: f.u.ws.Limits.LineTaxTolerance, RemarkBytes: f.u.ws.Limits.RemarkBytes},
-		Seller: f.u.ws.Engine.Seller, Operator: f.u.ws.Operator})
+	cfg := f.u.ws.Service.Rules()
+	cfg.Limits = invoice.Limits{InvoiceLimit: invoice.MaxLineAmount, LineTaxTolerance: cfg.Limits.LineTaxTolerance,
+		RemarkBytes: cfg.Limits.RemarkBytes}
+	checked, errs := invoice.Check(&one, cfg)
 	if len(errs) > 0 || checked == nil || len(checked.Invoice.Lines) == 0 {
 		return 0, nil, false
 	}

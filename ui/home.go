@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // homeScreen shows the state of the device and of the sync at a glance, and today's
@@ -79,9 +79,9 @@ func (h *homeScreen) refresh() {
 		var offFrac, timeFrac float64
 		if !ready {
 			devText = lang.L("未连接：") + reason // the banner says what to do
-		} else if ws.DeviceState != nil {
+		} else {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			st, err := ws.DeviceState(ctx)
+			st, err := ws.Service.ChannelState(ctx)
 			cancel()
 			if err != nil {
 				devText = lang.L("未连接：") + deviceMessage(err)
@@ -109,15 +109,15 @@ func (h *homeScreen) refresh() {
 				}
 			}
 		}
-		queued, dead, qerr := ws.Store.PendingCount()
+		queued, dead, qerr := ws.Service.PendingCount()
+		st, syncOn := ws.Service.SyncStatus()
 		queueText := lang.L("待上传 {{.Queued}} 张，失败 {{.Dead}} 张", map[string]any{"Queued": queued, "Dead": dead})
 		switch {
 		case qerr != nil:
 			queueText = qerr.Error()
-		case ws.Sync == nil:
+		case !syncOn:
 			queueText += lang.L("。未配置服务平台：发票在本机排队，配置后自动上传")
 		default:
-			st := ws.Sync()
 			if !st.LastSuccess.IsZero() {
 				// Beijing time, as the invoices and their PDFs show it.
 				queueText += lang.L("。上次同步 ") + st.LastSuccess.In(invoice.Beijing).Format("15:04:05")
@@ -129,7 +129,7 @@ func (h *homeScreen) refresh() {
 		// Today as the invoices count it: the Beijing day, whatever the computer's zone.
 		now := ws.Now().In(invoice.Beijing)
 		day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, invoice.Beijing)
-		page, err := ws.Store.List(store.Query{From: day, To: day.AddDate(0, 0, 1), Limit: 10000})
+		page, err := ws.Service.List(workstation.Query{From: day, To: day.AddDate(0, 0, 1), Limit: 10000})
 		todayText := ""
 		if err != nil {
 			todayText = err.Error()
@@ -169,19 +169,7 @@ func (h *homeScreen) refresh() {
 // retryDead puts every dead letter back in the outbox (after the clerk fixed the cause,
 // say a renewed certificate) and asks the sync for a pass.
 func (h *homeScreen) retryDead() {
-	ws := h.u.ws
-	dead, err := ws.Store.DeadLetters()
-	if err != nil {
-		return
-	}
-	for _, rec := range dead {
-		if err := ws.Store.Retry(rec.ID, ws.Operator); err != nil {
-			break
-		}
-	}
-	if ws.SyncNow != nil {
-		ws.SyncNow()
-	}
+	_ = h.u.ws.Service.RetryDead()
 	h.refresh()
 }
 

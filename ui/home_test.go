@@ -16,7 +16,7 @@ func TestStalePlatformAddressIsExplainedAndWraps(t *testing.T) {
 	ws := newWorkstation(t)
 	raw := `Post "https://127.0.0.1:39847/api/v1/invoices/batch": dial tcp 127.0.0.1:39847: connect: connection refused`
 	last := time.Date(2026, 11, 29, 1, 2, 3, 0, time.UTC) // 09:02:03 in Beijing
-	ws.Sync = func() SyncState { return SyncState{Queue: 3, LastError: raw, LastSuccess: last} }
+	fake(ws).sync = func() (SyncState, bool) { return SyncState{Queue: 3, LastError: raw, LastSuccess: last}, true }
 	u, w := newTestUI(t, ws)
 	w.Resize(fyne.NewSize(1366, 728))
 	u.Refresh()
@@ -40,7 +40,7 @@ func TestStalePlatformAddressIsExplainedAndWraps(t *testing.T) {
 
 	// Errors the program does not know still wrap and keep the window's width.
 	long := strings.Repeat("unexpected platform answer ", 40)
-	ws.Sync = func() SyncState { return SyncState{LastError: long} }
+	fake(ws).sync = func() (SyncState, bool) { return SyncState{LastError: long}, true }
 	u.Refresh()
 	eventually(t, "the new state", func() bool { return strings.Contains(u.home.queue.Text, "同步出错") })
 	if min := w.Content().MinSize(); min.Width > 1366 {

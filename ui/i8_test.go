@@ -14,7 +14,7 @@ import (
 	"github.com/kaipiao/kaipiao/device/sim"
 	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -22,7 +22,7 @@ import (
 // buyer's orders merged into one.
 func TestInboxImportsThroughAMappingAndMerges(t *testing.T) {
 	ws := newWorkstation(t)
-	if err := ws.Store.SetColumnMapping("ERP", map[string]string{"单据号": "订单号", "客户名称": "购买方名称",
+	if err := dbOf(t, ws).SetColumnMapping("ERP", map[string]string{"单据号": "订单号", "客户名称": "购买方名称",
 		"客户税号": "购买方纳税人识别号", "品名": "项目名称", "编码": "税收分类编码"}, "张三"); err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestInboxImportsThroughAMappingAndMerges(t *testing.T) {
 
 func issueFor(t *testing.T, ws *Workstation, id, buyer, email string) {
 	t.Helper()
-	if _, err := ws.Engine.Issue(context.Background(), &invoice.Order{OrderID: id,
+	if _, err := engineOf(t, ws).Issue(context.Background(), &invoice.Order{OrderID: id,
 		Buyer: invoice.OrderBuyer{Name: buyer, Email: email}, Lines: []invoice.OrderLine{{Name: "服务",
 			TaxCode: "3040201010000000000", Amount: "10.00", TaxRate: "0.06"}}}); err != nil {
 		t.Fatal(err)
@@ -183,8 +183,8 @@ func TestInvoiceMail(t *testing.T) {
 	if !strings.Contains(l.detail.Text, "邮件：待发送至 finance@example.com") {
 		t.Fatalf("detail %q", l.detail.Text)
 	}
-	st, err := ws.Store.MailStatusOf(l.records[0].ID)
-	if err != nil || st.State != store.MailQueued || st.To != "finance@example.com" {
+	st, err := dbOf(t, ws).MailStatusOf(l.records[0].ID)
+	if err != nil || st.State != workstation.MailQueued || st.To != "finance@example.com" {
 		t.Fatalf("status %+v, %v", st, err)
 	}
 }
@@ -192,7 +192,7 @@ func TestInvoiceMail(t *testing.T) {
 // The administrator edits, deletes, exports and imports buyers and goods.
 func TestMasterDataEditDeleteImport(t *testing.T) {
 	ws := newWorkstation(t)
-	if err := ws.Store.PutBuyers("张三", invoice.Party{Name: "示例公司", TaxID: testSeller},
+	if err := dbOf(t, ws).PutBuyers("张三", invoice.Party{Name: "示例公司", TaxID: testSeller},
 		invoice.Party{Name: "另一家公司"}); err != nil {
 		t.Fatal(err)
 	}
@@ -313,13 +313,13 @@ func TestMonthlyStatistics(t *testing.T) {
 func TestMailText(t *testing.T) {
 	at := time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
 	for _, c := range []struct {
-		st   store.MailStatus
+		st   workstation.MailStatus
 		want string
 	}{
-		{store.MailStatus{}, "邮件：未发送"},
-		{store.MailStatus{State: store.MailSent, To: "a@b.cn", SentAt: at}, "邮件：已于 2026-11-26 10:00 发送至 a@b.cn"},
-		{store.MailStatus{State: store.MailFailed, To: "a@b.cn", Error: "550 no such user"}, "邮件：发送至 a@b.cn 失败：550 no such user"},
-		{store.MailStatus{State: store.MailQueued, To: "a@b.cn", Attempts: 2, NextAt: at, Error: "421 busy"},
+		{workstation.MailStatus{}, "邮件：未发送"},
+		{workstation.MailStatus{State: workstation.MailSent, To: "a@b.cn", SentAt: at}, "邮件：已于 2026-11-26 10:00 发送至 a@b.cn"},
+		{workstation.MailStatus{State: workstation.MailFailed, To: "a@b.cn", Error: "550 no such user"}, "邮件：发送至 a@b.cn 失败：550 no such user"},
+		{workstation.MailStatus{State: workstation.MailQueued, To: "a@b.cn", Attempts: 2, NextAt: at, Error: "421 busy"},
 			"邮件：待发送至 a@b.cn（已尝试 2 次，下次 11-26 10:00）：421 busy"},
 	} {
 		if got := mailText(c.st); got != c.want {

@@ -131,7 +131,7 @@ func (b *inbox) askImport() {
 // reloadMappings reads the saved column mappings' names for the select, keeping the
 // clerk's choice when it is still there.
 func (b *inbox) reloadMappings() {
-	names, _ := b.u.ws.Store.ColumnMappings()
+	names, _ := b.u.ws.Service.ColumnMappings()
 	old := b.mapping.Selected
 	b.mapping.SetOptions(append([]string{lang.L("文件原表头")}, names...))
 	if old != "" && slices.Contains(b.mapping.Options, old) {
@@ -150,7 +150,7 @@ func (b *inbox) askTemplate() {
 		path := w.URI().Path()
 		w.Close()
 		if err := saveTemplate(path); err != nil {
-			showError(b.u.win, fmt.Errorf("保存模板失败：%v", err))
+			showError(b.u.win, failed("template.failed", err))
 			return
 		}
 		showInfo(b.u.win, lang.L("已保存"), path)
@@ -184,9 +184,9 @@ func writeFileAtomic(path string, data []byte) error {
 func (b *inbox) importData(name string, data []byte) error {
 	var m orderfile.Mapping
 	if i := b.mapping.SelectedIndex(); i > 0 {
-		saved, err := b.u.ws.Store.ColumnMapping(b.mapping.Selected)
+		saved, err := b.u.ws.Service.ColumnMapping(b.mapping.Selected)
 		if err != nil {
-			return fmt.Errorf("无法读取列对应“%s”：%v", b.mapping.Selected, err)
+			return errors.New(say("mapping.read_failed", invoice.Args{"name": b.mapping.Selected, "err": clerkMessage(err)}))
 		}
 		m = saved
 	}
@@ -195,11 +195,7 @@ func (b *inbox) importData(name string, data []byte) error {
 		orders = orderfile.MergeByBuyer(orders)
 	}
 	if err != nil {
-		var errs invoice.Errors
-		if errors.As(err, &errs) {
-			return fmt.Errorf("无法导入 %s：%s", name, clerkMessage(errs))
-		}
-		return fmt.Errorf("无法导入 %s：%v", name, err)
+		return errors.New(say("import.failed", invoice.Args{"file": name, "err": clerkMessage(err)}))
 	}
 	b.add(orders, name)
 	return nil
@@ -207,7 +203,7 @@ func (b *inbox) importData(name string, data []byte) error {
 
 // loadPulled adds the orders pulled from the platform.
 func (b *inbox) loadPulled() {
-	pulled, err := b.u.ws.Store.PulledOrders()
+	pulled, err := b.u.ws.Service.PulledOrders()
 	if err != nil {
 		showError(b.u.win, err)
 		return
@@ -225,7 +221,7 @@ func (b *inbox) loadPulled() {
 
 func (b *inbox) add(orders []*invoice.Order, source string) {
 	ws := b.u.ws
-	cfg := invoice.Config{Codes: ws.Engine.Codes, Limits: ws.Limits, Seller: ws.Engine.Seller, Operator: ws.Operator}
+	cfg := ws.Service.Rules()
 	for _, o := range orders {
 		e := &inboxEntry{order: o, source: source}
 		e.checked, e.errs = invoice.Check(o, cfg)
@@ -259,7 +255,7 @@ func (b *inbox) refresh() {
 func (b *inbox) showDetail(e *inboxEntry) {
 	var lines []string
 	for _, fe := range e.errs {
-		lines = append(lines, fmt.Sprintf("%s：%s", fe.Field, fe.Message))
+		lines = append(lines, fmt.Sprintf("%s：%s", fe.Field, fe.Text(msgLang)))
 	}
 	if e.failed != nil {
 		lines = append(lines, clerkMessage(e.failed))
@@ -314,7 +310,7 @@ func (b *inbox) issueAll() {
 		b.table.Refresh()
 	}
 	go func() {
-		err := b.u.ws.Engine.IssueBatch(ctx, orders, func(r invoice.BatchResult) {
+		err := b.u.ws.Service.IssueBatch(ctx, orders, func(r invoice.BatchResult) {
 			mu.Lock()
 			pending = append(pending, r)
 			post := !scheduled
@@ -331,11 +327,9 @@ func (b *inbox) issueAll() {
 			b.cancel.Disable()
 			b.refresh()
 			if err != nil && !errors.Is(err, context.Canceled) {
-				showError(b.u.win, fmt.Errorf("批量开具中止：%s", clerkMessage(err)))
+				showError(b.u.win, failed("batch.stopped", err))
 			}
-			if b.u.ws.SyncNow != nil {
-				b.u.ws.SyncNow()
-			}
+			b.u.ws.Service.SyncNow()
 			b.u.home.refresh()
 			if b.batchDone != nil {
 				b.batchDone()

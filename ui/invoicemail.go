@@ -9,21 +9,21 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // mailText is an invoice's e-mail state for its detail, in the clerk's words.
-func mailText(st store.MailStatus) string {
+func mailText(st workstation.MailStatus) string {
 	switch st.State {
-	case store.MailQueued:
+	case workstation.MailQueued:
 		if st.Attempts > 0 {
 			return fmt.Sprintf("邮件：待发送至 %s（已尝试 %d 次，下次 %s）：%s", st.To, st.Attempts,
 				st.NextAt.In(invoice.Beijing).Format("01-02 15:04"), st.Error)
 		}
 		return fmt.Sprintf("邮件：待发送至 %s", st.To)
-	case store.MailSent:
+	case workstation.MailSent:
 		return fmt.Sprintf("邮件：已于 %s 发送至 %s", st.SentAt.In(invoice.Beijing).Format("2006-01-02 15:04"), st.To)
-	case store.MailFailed:
+	case workstation.MailFailed:
 		return fmt.Sprintf("邮件：发送至 %s 失败：%s", st.To, st.Error)
 	}
 	return "邮件：未发送"
@@ -38,7 +38,7 @@ func (l *invoiceList) askMail() {
 	}
 	to := newEntry()
 	to.SetText(r.Invoice.Buyer.Email)
-	if st, err := l.u.ws.Store.MailStatusOf(r.ID); err == nil && st.To != "" {
+	if st, err := l.u.ws.Service.MailStatusOf(r.ID); err == nil && st.To != "" {
 		to.SetText(st.To)
 	}
 	to.SetPlaceHolder("finance@example.com")
@@ -60,8 +60,8 @@ func (l *invoiceList) askMail() {
 }
 
 // queueMail queues the invoice's PDF for to and shows the new state.
-func (l *invoiceList) queueMail(r *store.Record, to string) error {
-	if err := l.u.ws.Store.QueueMail(r.ID, strings.TrimSpace(to), l.u.ws.Operator); err != nil {
+func (l *invoiceList) queueMail(r *workstation.Record, to string) error {
+	if err := l.u.ws.Service.QueueMail(r.ID, strings.TrimSpace(to)); err != nil {
 		return err
 	}
 	if l.selected == r {

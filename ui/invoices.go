@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // invoiceList is the invoice search: a filter, a page of invoices newest first, the
@@ -29,37 +29,39 @@ type invoiceList struct {
 	syncState        *widget.Select
 	filterErr        *widget.Label
 	table            *selectTable
-	records          []*store.Record
+	records          []*workstation.Record
 	cursor           string
 	more             *widget.Button
 	detail           *widget.Label
 	redBtn           *button
-	partBtn          *button          // partial red: only for a blue invoice
-	redsBtn          *button          // its reds: only for a blue invoice
-	actions          []*widget.Button // those that need a selected invoice
-	selected         *store.Record    // the highlighted row: what the details show and every action acts on
-	redNote          *widget.Label    // why the red actions are off for the selected invoice
-	lastAction       string           // the last action and the invoice it took (selection.go)
-	mailForm         dialog.Dialog    // the address asked for 发送邮件, while open
-	partial          *partialStrip    // the partly issued orders, with "issue the rest"
+	partBtn          *button             // partial red: only for a blue invoice
+	redsBtn          *button             // its reds: only for a blue invoice
+	actions          []*widget.Button    // those that need a selected invoice
+	selected         *workstation.Record // the highlighted row: what the details show and every action acts on
+	redNote          *widget.Label       // why the red actions are off for the selected invoice
+	lastAction       string              // the last action and the invoice it took (selection.go)
+	mailForm         dialog.Dialog       // the address asked for 发送邮件, while open
+	partial          *partialStrip       // the partly issued orders, with "issue the rest"
 }
 
 var listColumns = []struct {
 	title string
 	width float32
-	cell  func(r *store.Record) string
+	cell  func(r *workstation.Record) string
 }{
-	{"开票日期", 150, func(r *store.Record) string { return r.Invoice.IssuedAt.In(invoice.Beijing).Format("2006-01-02 15:04") }},
-	{"发票代码", 120, func(r *store.Record) string { return codeCell(r.Invoice) }},
-	{"发票号码", 185, func(r *store.Record) string { return r.Invoice.Number }}, // 20 digits for a 数电票
-	{"购买方", 220, func(r *store.Record) string { return r.Invoice.Buyer.Name }},
-	{"合计金额", 110, func(r *store.Record) string { return yuan(r.Invoice.Totals().Amount, false) }},
-	{"合计税额", 100, func(r *store.Record) string { return yuan(r.Invoice.Totals().Tax, false) }},
-	{"价税合计", 110, func(r *store.Record) string { return yuan(r.Invoice.Totals().Total, false) }},
-	{"同步", 70, func(r *store.Record) string { return syncText[r.Sync] }},
+	{"开票日期", 150, func(r *workstation.Record) string {
+		return r.Invoice.IssuedAt.In(invoice.Beijing).Format("2006-01-02 15:04")
+	}},
+	{"发票代码", 120, func(r *workstation.Record) string { return codeCell(r.Invoice) }},
+	{"发票号码", 185, func(r *workstation.Record) string { return r.Invoice.Number }}, // 20 digits for a 数电票
+	{"购买方", 220, func(r *workstation.Record) string { return r.Invoice.Buyer.Name }},
+	{"合计金额", 110, func(r *workstation.Record) string { return yuan(r.Invoice.Totals().Amount, false) }},
+	{"合计税额", 100, func(r *workstation.Record) string { return yuan(r.Invoice.Totals().Tax, false) }},
+	{"价税合计", 110, func(r *workstation.Record) string { return yuan(r.Invoice.Totals().Total, false) }},
+	{"同步", 70, func(r *workstation.Record) string { return syncText[r.Sync] }},
 }
 
-var syncText = map[store.SyncState]string{store.SyncQueued: "待上传", store.SyncAcked: "已上传", store.SyncDead: "失败"}
+var syncText = map[workstation.RecordSync]string{workstation.SyncQueued: "待上传", workstation.SyncAcked: "已上传", workstation.SyncDead: "失败"}
 
 func newInvoiceList(u *UI) *invoiceList {
 	l := &invoiceList{u: u, buyer: newEntry(), detail: widget.NewLabel(""), redNote: widget.NewLabel(""), partial: newPartialStrip(u)}
@@ -123,13 +125,13 @@ func newInvoiceList(u *UI) *invoiceList {
 	return l
 }
 
-func (l *invoiceList) query() store.Query {
-	q := store.Query{Buyer: strings.TrimSpace(l.buyer.Text), Limit: 100, Number: strings.TrimSpace(l.number.Text)}
+func (l *invoiceList) query() workstation.Query {
+	q := workstation.Query{Buyer: strings.TrimSpace(l.buyer.Text), Limit: 100, Number: strings.TrimSpace(l.number.Text)}
 	if l.redOnly.Checked {
 		red := true
 		q.Red = &red
 	}
-	q.Sync = map[int]store.SyncState{1: store.SyncQueued, 2: store.SyncAcked, 3: store.SyncDead}[l.syncState.SelectedIndex()]
+	q.Sync = map[int]workstation.RecordSync{1: workstation.SyncQueued, 2: workstation.SyncAcked, 3: workstation.SyncDead}[l.syncState.SelectedIndex()]
 	l.filterErr.SetText("")
 	for _, d := range []struct {
 		e    *entry
@@ -170,7 +172,7 @@ func (l *invoiceList) reload() {
 	}
 	l.records, l.cursor = nil, ""
 	l.fetch(l.query())
-	if id == 0 || !l.selectWhere(func(r *store.Record) bool { return r.ID == id }) {
+	if id == 0 || !l.selectWhere(func(r *workstation.Record) bool { return r.ID == id }) {
 		l.clearSelection()
 	}
 }
@@ -184,8 +186,8 @@ func (l *invoiceList) loadMore() {
 	l.fetch(q)
 }
 
-func (l *invoiceList) fetch(q store.Query) {
-	page, err := l.u.ws.Store.List(q)
+func (l *invoiceList) fetch(q workstation.Query) {
+	page, err := l.u.ws.Service.List(q)
 	if err != nil {
 		showError(l.u.win, err)
 		return
@@ -201,7 +203,7 @@ func (l *invoiceList) fetch(q store.Query) {
 }
 
 // show puts an invoice's details under the list.
-func (l *invoiceList) show(r *store.Record) {
+func (l *invoiceList) show(r *workstation.Record) {
 	l.selected = r
 	inv := r.Invoice
 	t := inv.Totals()
@@ -220,9 +222,9 @@ func (l *invoiceList) show(r *store.Record) {
 		fmt.Fprintf(&b, "  %s  %s  %s  %s\n", ln.PrintedName(), yuan(ln.Amount, false), ln.RateText(), ln.TaxText())
 	}
 	fmt.Fprintf(&b, "合计 %s  税额 %s  价税合计 %s（%s）", yuan(t.Amount, true), yuan(t.Tax, true), yuan(t.Total, true), invoice.Words(t.Total))
-	if st, err := l.u.ws.Store.MailStatusOf(r.ID); err == nil {
+	if st, err := l.u.ws.Service.MailStatusOf(r.ID); err == nil {
 		b.WriteString("\n" + mailText(st))
-		if m, err := l.u.ws.Store.MailSettings(); err == nil && m.Host == "" && st.State == store.MailQueued {
+		if m, err := l.u.ws.Service.MailSettings(); err == nil && m.Host == "" && st.State == workstation.MailQueued {
 			b.WriteString(lang.L("（尚未设置邮件服务器，邮件不会发出：请管理员在“设置 → 电子邮件”中填写）"))
 		}
 	}
@@ -268,16 +270,16 @@ func (l *invoiceList) confirmRed() {
 }
 
 // red issues a full red invoice in the background.
-func (l *invoiceList) red(r *store.Record, reason invoice.RedReason) {
+func (l *invoiceList) red(r *workstation.Record, reason invoice.RedReason) {
 	o := &invoice.Order{OrderID: "UI-RED-" + r.Invoice.Code + r.Invoice.Number + "-" + l.u.ws.Now().Format("20060102150405"),
 		RedOf:  &invoice.RedRequest{Code: r.Invoice.Code, Number: r.Invoice.Number, Reason: int(reason)},
 		Issuer: l.u.ws.Operator, Payee: r.Invoice.Payee, Reviewer: r.Invoice.Reviewer}
 	l.redBtn.Disable()
 	go func() {
-		outs, err := l.u.ws.Engine.Issue(context.Background(), o)
+		outs, err := l.u.ws.Service.Issue(context.Background(), o)
 		onUI(func() {
 			if err != nil {
-				showError(l.u.win, fmt.Errorf("红冲失败：%s", clerkMessage(err)))
+				showError(l.u.win, failed("red.failed", err))
 				if l.selected != nil {
 					l.enableActions(l.selected)
 				}

@@ -313,8 +313,7 @@ func (f *issueForm) refresh() {
 		}
 	}
 	sum.Total = sum.Amount + sum.Tax
-	checked, errs := invoice.Check(f.issueOrder(), invoice.Config{Codes: f.u.ws.Engine.Codes, Limits: f.u.ws.Limits,
-		Seller: f.u.ws.Engine.Seller, Operator: f.u.ws.Operator})
+	checked, errs := invoice.Check(f.issueOrder(), f.u.ws.Service.Rules())
 	marked := map[*entry]error{}
 	var shown []string
 	for _, e := range errs {
@@ -322,10 +321,11 @@ func (f *issueForm) refresh() {
 		if !f.asked && (w == nil || !f.left[w]) {
 			continue // not reached yet: a blank form shows no errors
 		}
+		text := e.Text(msgLang) // the language of the screens: English rule errors in English
 		if w != nil && marked[w] == nil {
-			marked[w] = errors.New(e.Message)
+			marked[w] = errors.New(text)
 		}
-		shown = append(shown, e.Message)
+		shown = append(shown, text)
 	}
 	for _, w := range f.entries() {
 		f.fieldErr[w] = marked[w]
@@ -348,7 +348,7 @@ func (f *issueForm) refresh() {
 	f.split.Hide()
 	if checked != nil && len(checked.Parts) > 1 {
 		f.split.SetText(lang.L("超过单张限额 {{.Limit}}，将拆分为 {{.N}} 张发票", map[string]any{
-			"Limit": yuan(f.u.ws.Limits.InvoiceLimit, true), "N": len(checked.Parts)}))
+			"Limit": yuan(f.u.ws.Service.Limits().InvoiceLimit, true), "N": len(checked.Parts)}))
 		f.split.Show()
 	}
 	if !f.busy && f.u.deviceReady() { // without the device the banner says why
@@ -379,8 +379,7 @@ func (f *issueForm) reveal() bool {
 
 // errorPaths are the fields of the form's errors, in the order the checker found them.
 func (f *issueForm) errorPaths() []string {
-	_, errs := invoice.Check(f.issueOrder(), invoice.Config{Codes: f.u.ws.Engine.Codes, Limits: f.u.ws.Limits,
-		Seller: f.u.ws.Engine.Seller, Operator: f.u.ws.Operator})
+	_, errs := invoice.Check(f.issueOrder(), f.u.ws.Service.Rules())
 	var out []string
 	for _, e := range errs {
 		out = append(out, e.Field)
@@ -420,7 +419,7 @@ func (f *issueForm) submit() {
 	f.issueBtn.Disable()
 	o := f.issueOrder()
 	go func() {
-		outs, err := f.u.ws.Engine.Issue(context.Background(), o)
+		outs, err := f.u.ws.Service.Issue(context.Background(), o)
 		onUI(func() {
 			f.busy = false
 			f.issued(outs, err)
@@ -435,7 +434,7 @@ func (f *issueForm) issued(outs []invoice.Outcome, err error) {
 		return
 	}
 	if err != nil {
-		showError(f.u.win, fmt.Errorf("开票失败：%s", clerkMessage(err)))
+		showError(f.u.win, failed("issue.failed", err))
 		f.refresh()
 		return
 	}
@@ -449,30 +448,8 @@ func (f *issueForm) issued(outs []invoice.Outcome, err error) {
 	// The next invoice starts in the buyer's name once 开票成功 is closed (the cell that
 	// had the focus is gone with its row).
 	done.onClosed = f.focusFirst
-	if f.u.ws.SyncNow != nil {
-		f.u.ws.SyncNow()
-	}
+	f.u.ws.Service.SyncNow()
 	f.u.home.refresh()
-}
-
-// clerkMessage is an error as the clerk should read it: rule errors' Chinese messages,
-// the device's Chinese text where it gave one.
-func clerkMessage(err error) string {
-	var errs invoice.Errors
-	if errors.As(err, &errs) {
-		var m []string
-		for _, e := range errs {
-			m = append(m, e.Message)
-		}
-		return strings.Join(m, "；")
-	}
-	switch {
-	case errors.Is(err, invoice.ErrOutcomeUnknown):
-		return "税控设备没有应答，结果未知；恢复连接后系统会自动核对，请勿重复开具。（" + err.Error() + "）"
-	case errors.Is(err, invoice.ErrOrderChanged):
-		return "该订单已开具过发票，且内容与本次不同。"
-	}
-	return err.Error()
 }
 
 // yuan is an amount as the screen shows it: thousands separated, with ¥ when sign is

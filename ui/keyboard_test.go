@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/device/sim"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // focusIs fails the test unless the focus is on want.
@@ -81,7 +81,7 @@ func TestKeyboardOnlyDay(t *testing.T) {
 	// The Space that presses the button is also typed, into whatever has the focus
 	// next: the log-in's operator field (item 4 of the issue).
 	space(w)
-	if s, _ := ws.Store.Seller(); s.Name != "厦门开票示范科技有限公司" {
+	if s, _ := dbOf(t, ws).Seller(); s.Name != "厦门开票示范科技有限公司" {
 		t.Fatalf("the seller's name is not trimmed: %q", s.Name)
 	}
 
@@ -96,7 +96,7 @@ func TestKeyboardOnlyDay(t *testing.T) {
 	if u == nil || ws.Operator != "管理员" {
 		t.Fatalf("the log-in failed after the first run: operator %q", ws.Operator)
 	}
-	audit, _ := ws.Store.AuditLog(0, 1000)
+	audit, _ := dbOf(t, ws).AuditLog(0, 1000)
 	for _, e := range audit {
 		if strings.TrimSpace(e.Operator) != e.Operator || strings.Contains(e.Subject, " 管理员") {
 			t.Errorf("the audit log records an untrimmed name: %+v", e)
@@ -209,7 +209,7 @@ func TestKeyboardOnlyDay(t *testing.T) {
 		t.Fatalf("the confirmation's focused button is %q", b.Text)
 	}
 	key(w, fyne.KeyEscape)
-	if n, _ := ws.Store.Count(); n != 0 || f.confirm != nil {
+	if n, _ := dbOf(t, ws).Count(); n != 0 || f.confirm != nil {
 		t.Fatalf("Escape must cancel: %d invoices", n)
 	}
 	// Ctrl+Enter from a text field asks the same; Enter issues.
@@ -225,7 +225,7 @@ func TestKeyboardOnlyDay(t *testing.T) {
 		}
 	}
 	key(w, fyne.KeyReturn)
-	eventually(t, "the invoice issued", func() bool { n, _ := ws.Store.Count(); return n == 1 })
+	eventually(t, "the invoice issued", func() bool { n, _ := dbOf(t, ws).Count(); return n == 1 })
 	// Not 价税合计 alone: the confirmation says it too.
 	eventually(t, "开票成功", func() bool { return strings.Contains(dialogText(w), "开票成功") })
 	key(w, fyne.KeyReturn) // 确定 has the focus
@@ -233,7 +233,7 @@ func TestKeyboardOnlyDay(t *testing.T) {
 		t.Fatal("Enter must close the information")
 	}
 	focusIs(t, w, f.buyer["buyer.name"], "the next invoice's buyer")
-	page, _ := ws.Store.List(store.Query{})
+	page, _ := dbOf(t, ws).List(workstation.Query{})
 	blue := page.Records[0].Invoice
 	if blue.Payee != "李四" || blue.Reviewer != "王五" || blue.Issuer != "管理员" || len(blue.Lines) != 6 {
 		t.Fatalf("issued: payee %q reviewer %q issuer %q, %d lines", blue.Payee, blue.Reviewer, blue.Issuer, len(blue.Lines))
@@ -266,7 +266,7 @@ func TestKeyboardOnlyDay(t *testing.T) {
 	tab(w, 1)
 	typeText(w, "0.5")
 	key(w, fyne.KeyReturn)
-	eventually(t, "the red invoice", func() bool { n, _ := ws.Store.Count(); return n == 2 })
+	eventually(t, "the red invoice", func() bool { n, _ := dbOf(t, ws).Count(); return n == 2 })
 	eventually(t, "the red selected", func() bool { return l.selected != nil && l.selected.Invoice.IsRed() })
 	red := l.selected.Invoice
 	if l.records[l.table.row] != l.selected || !strings.Contains(l.detail.Text, red.Number) {

@@ -235,7 +235,7 @@ func showInfo(win fyne.Window, title, text string) *keyDialog {
 
 // showError tells the clerk what went wrong; Enter or Escape closes it.
 func showError(win fyne.Window, err error) *keyDialog {
-	return showInfo(win, lang.L("错误"), err.Error())
+	return showInfo(win, lang.L("错误"), clerkMessage(err))
 }
 
 // showConfirm asks before doing something: Enter presses the focused yes, Escape cancels.

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"errors"
 	"os"
 	"runtime"
 
 	"fyne.io/fyne/v2/lang"
 	"github.com/kaipiao/kaipiao/assets"
+	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/ui/locale"
 )
 
@@ -20,6 +22,7 @@ func SetLanguage(code string) error {
 	if code != "en" {
 		code = "zh"
 	}
+	msgLang = invoice.LangOf(code)
 	locale.FixC()
 	os.Setenv("LANGUAGE", code)
 	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
@@ -37,6 +40,24 @@ func SetLanguage(code string) error {
 		return err
 	}
 	return lang.AddTranslationsForLocale(data, lang.SystemLocale())
+}
+
+// msgLang is the language of the message catalogue's texts on the screens (rule errors,
+// refusals): the language SetLanguage chose.
+var msgLang = invoice.Chinese
+
+// say is the catalogue's message key in the screens' language (docs/errors.md,
+// "Messages"): the screens word errors through the catalogue, as kaipiaoctl does.
+func say(key string, args invoice.Args) string { return invoice.Say(msgLang, key, args) }
+
+// clerkMessage is an error as the clerk reads it, in the screens' language: every rule
+// error's message, or the catalogue's wording of a refusal, with its detail.
+func clerkMessage(err error) string { return invoice.Explain(msgLang, err) }
+
+// failed is "what failed: why" in the screens' language: key's message with the error,
+// as the clerk reads it, for its {err}.
+func failed(key string, err error) error {
+	return errors.New(say(key, invoice.Args{"err": clerkMessage(err)}))
 }
 
 // localized translates a text that may be empty (an entry without a hint).

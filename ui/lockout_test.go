@@ -7,7 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // The lockout lives in the store; the log-in screen says until when, and the right
@@ -15,7 +15,7 @@ import (
 func TestLogInScreenShowsTheLockout(t *testing.T) {
 	ws := newWorkstation(t)
 	ws.Role = ""
-	if err := ws.Store.CreateOperator("管理员", store.RoleAdmin, "secret-pass", "setup"); err != nil {
+	if err := dbOf(t, ws).CreateOperator("管理员", workstation.RoleAdmin, "secret-pass", "setup"); err != nil {
 		t.Fatal(err)
 	}
 	test.NewTempApp(t).Settings().SetTheme(NewTheme(false, true))

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -10,14 +9,14 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // Start shows what a workstation needs before work: the first-run set-up when nobody has
 // been set up yet, otherwise the log-in; then the screens for the operator who logged in.
 // done, when not nil, hears of the main UI once it is built.
 func Start(win fyne.Window, ws *Workstation, done func(*UI)) {
-	has, err := ws.Store.HasOperators()
+	has, err := ws.Service.HasOperators()
 	if err != nil {
 		win.SetContent(widget.NewLabel(lang.L("无法读取操作员：") + err.Error()))
 		return
@@ -31,7 +30,7 @@ func Start(win fyne.Window, ws *Workstation, done func(*UI)) {
 
 // showSetup is the first run: the administrator and the seller.
 func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
-	seller, _ := ws.Store.Seller()
+	seller, _ := ws.Service.Seller()
 	admin, pass, again := newEntry(), newPasswordEntry(), newPasswordEntry()
 	admin.SetText("管理员")
 	name, taxID, addr, bank := newEntry(), newEntry(), newEntry(), newEntry()
@@ -76,7 +75,7 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 			return
 		}
 		// The device and the platform chosen take effect at the next start.
-		if err := ws.Store.SetConnection(conn.connection(), admin.trimmed()); err != nil {
+		if err := ws.Service.SetConnection(conn.connection()); err != nil {
 			problem.SetText(err.Error())
 			return
 		}
@@ -108,35 +107,24 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 func setUp(ws *Workstation, admin, pass, again string, seller invoice.Party) error {
 	switch {
 	case pass != again:
-		return errors.New("两次输入的密码不一致")
+		return errors.New(say("setup.passwords_differ", nil))
 	case seller.Name == "":
-		return errors.New("请填写销售方名称")
+		return errors.New(say("setup.seller_name", nil))
 	}
 	if problem, want := invoice.CheckTaxID(seller.TaxID); problem != "" {
 		if want != "" {
-			return fmt.Errorf("销售方纳税人识别号“%s”校验位错误，应为“%s”", seller.TaxID, want)
+			return errors.New(say("setup.seller_tax_id_check", invoice.Args{"value": seller.TaxID, "want": want}))
 		}
-		return fmt.Errorf("销售方纳税人识别号“%s”格式不正确", seller.TaxID)
+		return errors.New(say("setup.seller_tax_id", invoice.Args{"value": seller.TaxID}))
 	}
-	if err := ws.Store.CreateOperator(admin, store.RoleAdmin, pass, "setup"); err != nil {
+	if err := ws.Service.SetUp(admin, pass, seller); err != nil {
 		return operatorError(err)
 	}
-	if err := ws.Store.SetSeller(seller, admin); err != nil {
-		return err
-	}
-	ws.Engine.SetSeller(seller)
 	return nil
 }
 
-func operatorError(err error) error {
-	switch {
-	case errors.Is(err, store.ErrWeakPassword):
-		return errors.New("密码至少8个字符")
-	case errors.Is(err, store.ErrOperatorExists):
-		return errors.New("已有同名操作员")
-	}
-	return err
-}
+// operatorError is a refused new operator in the clerk's words (the catalogue's).
+func operatorError(err error) error { return errors.New(clerkMessage(err)) }
 
 // showLogin asks for a name and password.
 func showLogin(win fyne.Window, ws *Workstation, done func(*UI)) { showLoginAs(win, ws, "", done) }
@@ -152,27 +140,17 @@ func showLoginAs(win fyne.Window, ws *Workstation, who string, done func(*UI)) {
 	login := func() {
 		// The name is trimmed: a stray space (say, the Space that pressed the previous
 		// screen's button) must neither refuse the log-in nor reach the audit log.
-		op, err := ws.Store.Authenticate(name.trimmed(), pass.Text)
-		switch {
-		case errors.Is(err, store.ErrBadLogin):
-			problem.SetText("用户名或密码错误")
-			pass.SetText("")
-			return
-		case errors.Is(err, store.ErrOperatorDisable):
-			problem.SetText("该操作员已停用")
-			return
-		case errors.As(err, new(*store.LockedOutError)):
-			// The store locks an operator out after repeated wrong passwords; the screen
-			// only says until when.
-			problem.SetText(err.(*store.LockedOutError).Chinese())
-			pass.SetText("")
-			return
-		case err != nil:
-			problem.SetText(err.Error())
+		op, err := ws.Service.LogIn(name.trimmed(), pass.Text)
+		// The store locks an operator out after repeated wrong passwords; the screen
+		// only says until when. The words are the catalogue's.
+		if err != nil {
+			problem.SetText(clerkMessage(err))
+			if errors.Is(err, workstation.ErrBadLogin) || errors.As(err, new(*workstation.LockedOutError)) {
+				pass.SetText("")
+			}
 			return
 		}
 		ws.Operator, ws.Role = op.Name, op.Role
-		ws.Engine.SetOperator(op.Name)
 		u := New(win, ws)
 		if done != nil {
 			done(u)

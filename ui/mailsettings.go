@@ -9,13 +9,13 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // mailCard is the administrator's SMTP settings: where the buyers' PDFs are sent from.
 // The password field stays empty; typing one replaces the saved one.
 func (s *settingsScreen) mailCard() fyne.CanvasObject {
-	cur, _ := s.u.ws.Store.MailSettings()
+	cur, _ := s.u.ws.Service.MailSettings()
 	host, port, user, pass, from := newEntry(), newEntry(), newEntry(), newPasswordEntry(), newEntry()
 	host.SetText(cur.Host)
 	if cur.Port != 0 {
@@ -33,7 +33,7 @@ func (s *settingsScreen) mailCard() fyne.CanvasObject {
 			s.status.SetText(err.Error())
 			return
 		}
-		if err := s.u.ws.Store.SetMailSettings(m, s.u.ws.Operator); err != nil {
+		if err := s.u.ws.Service.SetMailSettings(m); err != nil {
 			s.status.SetText(err.Error())
 			return
 		}
@@ -51,8 +51,8 @@ func (s *settingsScreen) mailCard() fyne.CanvasObject {
 }
 
 // mailSettingsFrom checks the typed settings; an empty password keeps the saved one.
-func mailSettingsFrom(cur store.MailSettings, host, port, user, pass, from string) (store.MailSettings, error) {
-	m := store.MailSettings{Host: strings.TrimSpace(host), Username: strings.TrimSpace(user), From: strings.TrimSpace(from),
+func mailSettingsFrom(cur workstation.MailSettings, host, port, user, pass, from string) (workstation.MailSettings, error) {
+	m := workstation.MailSettings{Host: strings.TrimSpace(host), Username: strings.TrimSpace(user), From: strings.TrimSpace(from),
 		Password: cur.Password, CACertPEM: cur.CACertPEM}
 	if pass != "" {
 		m.Password = pass

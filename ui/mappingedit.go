@@ -103,7 +103,7 @@ func (ed *mappingEditor) save() error {
 	if errs := m.Check(); len(errs) > 0 {
 		return fmt.Errorf("%s", clerkMessage(errs))
 	}
-	if err := ed.b.u.ws.Store.SetColumnMapping(name, m, ed.b.u.ws.Operator); err != nil {
+	if err := ed.b.u.ws.Service.SetColumnMapping(name, m); err != nil {
 		return err
 	}
 	ed.b.reloadMappings()

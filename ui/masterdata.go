@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -13,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 	"github.com/shopspring/decimal"
 )
 
@@ -24,7 +25,7 @@ type masterScreen struct {
 	content fyne.CanvasObject
 
 	buyers      []invoice.Party
-	goods       []store.Goods
+	goods       []workstation.Goods
 	buyerTable  *selectTable
 	goodsTable  *selectTable
 	buyerSel    int // the selected row, -1 for none
@@ -50,15 +51,15 @@ var buyerColumns = []struct {
 var goodsColumns = []struct {
 	title string
 	width float32
-	cell  func(g store.Goods) string
+	cell  func(g workstation.Goods) string
 }{
-	{"商品名称", 220, func(g store.Goods) string { return g.Name }},
-	{"税收分类编码", 190, func(g store.Goods) string { return g.TaxCode }},
-	{"简称", 120, func(g store.Goods) string { return g.ShortName }},
-	{"税率", 70, func(g store.Goods) string { return g.Rate.Percent() }},
-	{"单位", 60, func(g store.Goods) string { return g.Unit }},
-	{"规格型号", 120, func(g store.Goods) string { return g.Spec }},
-	{"单价（不含税）", 120, func(g store.Goods) string { return g.Price.String() }},
+	{"商品名称", 220, func(g workstation.Goods) string { return g.Name }},
+	{"税收分类编码", 190, func(g workstation.Goods) string { return g.TaxCode }},
+	{"简称", 120, func(g workstation.Goods) string { return g.ShortName }},
+	{"税率", 70, func(g workstation.Goods) string { return g.Rate.Percent() }},
+	{"单位", 60, func(g workstation.Goods) string { return g.Unit }},
+	{"规格型号", 120, func(g workstation.Goods) string { return g.Spec }},
+	{"单价（不含税）", 120, func(g workstation.Goods) string { return g.Price.String() }},
 }
 
 func newMasterScreen(u *UI) *masterScreen {
@@ -109,10 +110,10 @@ func enable(bs []*widget.Button, on bool) {
 // reload reads the master data again; nothing stays selected.
 func (m *masterScreen) reload() {
 	var err error
-	if m.buyers, err = m.u.ws.Store.Buyers(); err != nil {
+	if m.buyers, err = m.u.ws.Service.Buyers(); err != nil {
 		showError(m.u.win, err)
 	}
-	if m.goods, err = m.u.ws.Store.AllGoods(); err != nil {
+	if m.goods, err = m.u.ws.Service.AllGoods(); err != nil {
 		showError(m.u.win, err)
 	}
 	m.buyerSel, m.goodsSel = -1, -1
@@ -166,11 +167,11 @@ func (m *masterScreen) askBuyer(i int) {
 		n := invoice.Party{Name: v["购买方名称"], TaxID: v["纳税人识别号"], AddressPhone: v["地址电话"],
 			BankAccount: v["开户行及账号"], Email: v["邮箱"]}
 		ws := m.u.ws
-		if err := ws.Store.PutBuyers(ws.Operator, n); err != nil {
+		if err := ws.Service.PutBuyers(n); err != nil {
 			return err
 		}
 		if old != nil && (old.Name != n.Name || old.TaxID != n.TaxID) {
-			return ws.Store.DeleteBuyer(old.Name, old.TaxID, ws.Operator)
+			return ws.Service.DeleteBuyer(old.Name, old.TaxID)
 		}
 		return nil
 	})
@@ -178,8 +179,8 @@ func (m *masterScreen) askBuyer(i int) {
 
 // askGoods edits the goods at row i, or a new item for -1.
 func (m *masterScreen) askGoods(i int) {
-	var old *store.Goods
-	var g store.Goods
+	var old *workstation.Goods
+	var g workstation.Goods
 	price := ""
 	if i >= 0 && i < len(m.goods) {
 		old = &m.goods[i]
@@ -193,29 +194,29 @@ func (m *masterScreen) askGoods(i int) {
 	m.showForm(lang.L("商品"), [][2]string{{"商品名称", g.Name}, {"税收分类编码", g.TaxCode}, {"税率", rate},
 		{"零税率标识", string(g.ZeroRate)}, {"单位", g.Unit}, {"规格型号", g.Spec}, {"单价（不含税）", price}},
 		func(v map[string]string) error {
-			n := store.Goods{Name: v["商品名称"], TaxCode: v["税收分类编码"], ZeroRate: invoice.ZeroRate(v["零税率标识"]),
+			n := workstation.Goods{Name: v["商品名称"], TaxCode: v["税收分类编码"], ZeroRate: invoice.ZeroRate(v["零税率标识"]),
 				Unit: v["单位"], Spec: v["规格型号"]}
-			tc, ok := m.u.ws.Engine.Codes.Lookup(n.TaxCode)
+			tc, ok := m.u.ws.Service.Rules().Codes.Lookup(n.TaxCode)
 			if !ok || tc.ShortName == "" {
-				return fmt.Errorf("税收分类编码“%s”不在编码表中或已停用", n.TaxCode)
+				return errors.New(say("goods.tax_code_unknown", invoice.Args{"value": n.TaxCode}))
 			}
 			n.ShortName = tc.ShortName
 			r, err := invoice.ParseRate(v["税率"])
 			if err != nil {
-				return fmt.Errorf("税率“%s”应为13%%、9%%、6%%、5%%、3%%、1.5%%、1%%或0", v["税率"])
+				return errors.New(say("goods.rate_format", invoice.Args{"value": v["税率"]}))
 			}
 			n.Rate = r
 			if v["单价（不含税）"] != "" {
 				if n.Price, err = decimal.NewFromString(v["单价（不含税）"]); err != nil {
-					return fmt.Errorf("单价“%s”应为数字", v["单价（不含税）"])
+					return errors.New(say("goods.price_format", invoice.Args{"value": v["单价（不含税）"]}))
 				}
 			}
 			ws := m.u.ws
-			if err := ws.Store.PutGoods(ws.Operator, n); err != nil {
+			if err := ws.Service.PutGoods(n); err != nil {
 				return err
 			}
 			if old != nil && (old.Name != n.Name || old.Spec != n.Spec) {
-				return ws.Store.DeleteGoods(old.Name, old.Spec, ws.Operator)
+				return ws.Service.DeleteGoods(old.Name, old.Spec)
 			}
 			return nil
 		})
@@ -245,10 +246,10 @@ func (m *masterScreen) deleteSelected(buyer bool) error {
 	var err error
 	if buyer {
 		p := m.buyers[m.buyerSel]
-		err = ws.Store.DeleteBuyer(p.Name, p.TaxID, ws.Operator)
+		err = ws.Service.DeleteBuyer(p.Name, p.TaxID)
 	} else {
 		g := m.goods[m.goodsSel]
-		err = ws.Store.DeleteGoods(g.Name, g.Spec, ws.Operator)
+		err = ws.Service.DeleteGoods(g.Name, g.Spec)
 	}
 	m.reload()
 	return err
@@ -256,21 +257,11 @@ func (m *masterScreen) deleteSelected(buyer bool) error {
 
 // importData adds the buyers (or goods) of a workbook, all or none, and returns how many.
 func (m *masterScreen) importData(buyer bool, data []byte) (int, error) {
-	ws := m.u.ws
-	if buyer {
-		ps, err := export.ReadBuyers(data)
-		if err != nil {
-			return 0, err
-		}
-		defer m.reload()
-		return len(ps), ws.Store.PutBuyers(ws.Operator, ps...)
-	}
-	gs, err := export.ReadGoods(data, ws.Engine.Codes)
-	if err != nil {
-		return 0, err
-	}
 	defer m.reload()
-	return len(gs), ws.Store.PutGoods(ws.Operator, gs...)
+	if buyer {
+		return m.u.ws.Service.ImportBuyers(data)
+	}
+	return m.u.ws.Service.ImportGoods(data)
 }
 
 // exportTo writes the buyers (or goods) to a workbook at path.
@@ -292,7 +283,7 @@ func (m *masterScreen) askImport(buyer bool) {
 	openFile(m.u.win, []string{".xlsx"}, func(name string, data []byte) error {
 		n, err := m.importData(buyer, data)
 		if err != nil {
-			return fmt.Errorf("无法导入 %s：%v", name, err)
+			return errors.New(say("import.failed", invoice.Args{"file": name, "err": clerkMessage(err)}))
 		}
 		showInfo(m.u.win, lang.L("已导入"), fmt.Sprintf("%d 条", n))
 		return nil
@@ -307,7 +298,7 @@ func (m *masterScreen) askExport(buyer bool) {
 		path := w.URI().Path()
 		w.Close()
 		if err := m.exportTo(buyer, path); err != nil {
-			showError(m.u.win, fmt.Errorf("导出失败：%v", err))
+			showError(m.u.win, failed("export.failed", err))
 			return
 		}
 		showInfo(m.u.win, lang.L("已导出"), path)

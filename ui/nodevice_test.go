@@ -17,10 +17,10 @@ func TestNoDeviceBannerOnEveryScreen(t *testing.T) {
 	blue := issueBlue(t, ws)
 	absent := LinkState{Port: "/dev/ttyNOPE", Problem: "未找到税控设备：端口 /dev/ttyNOPE 不存在",
 		Hint: "请插好税控设备的USB线；设备换了USB口时，请在“设置”中重新选择端口。"}
-	ws.Link = func() LinkState { return absent }
+	fake(ws).link = func() LinkState { return absent }
 	retried := 0
-	ws.RetryDevice = func() { retried++ }
-	ws.ChooseDevice = func(string) {}
+	fake(ws).retry = func() { retried++ }
+	fake(ws).choose = func(string) {}
 	u, w := newTestUI(t, ws)
 
 	if b := u.Banner(); !strings.Contains(b, "/dev/ttyNOPE") || !strings.Contains(b, "USB") {
@@ -79,7 +79,7 @@ func TestPartlyIssuedOrderIsShownAndCompleted(t *testing.T) {
 	o := &invoice.Order{OrderID: "PART-1", Buyer: invoice.OrderBuyer{Name: "厦门某某贸易有限公司"},
 		Lines: []invoice.OrderLine{{Name: "服务器", TaxCode: "1090509010000000000", Unit: "台", Quantity: "2",
 			UnitPrice: "90000", TaxRate: "0.13"}}}
-	if err := ws.Store.MarkPartlyIssued(invoice.PartlyIssued{OrderID: o.OrderID, Order: o, Parts: 2, Issued: 0,
+	if err := dbOf(t, ws).MarkPartlyIssued(invoice.PartlyIssued{OrderID: o.OrderID, Order: o, Parts: 2, Issued: 0,
 		Reason: "税控设备已断开"}, "张三"); err != nil {
 		t.Fatal(err)
 	}
@@ -90,10 +90,10 @@ func TestPartlyIssuedOrderIsShownAndCompleted(t *testing.T) {
 	screenshot(t, w, "partly-issued")
 	tapButton(t, u.list.partial.content, "开具剩余")
 	eventually(t, "the rest issued", func() bool {
-		left, _ := ws.Store.PartlyIssuedOrders()
+		left, _ := dbOf(t, ws).PartlyIssuedOrders()
 		return len(left) == 0
 	})
-	recs, err := ws.Store.ByOrder("PART-1")
+	recs, err := dbOf(t, ws).ByOrder("PART-1")
 	if err != nil || len(recs) != 2 {
 		t.Fatalf("order PART-1 has %d invoices, %v", len(recs), err)
 	}

@@ -41,10 +41,7 @@ func newPartialStrip(u *UI) *partialStrip {
 
 // reload reads the partly issued orders from the store.
 func (p *partialStrip) reload() {
-	if p.u.ws.Store == nil {
-		return
-	}
-	orders, err := p.u.ws.Store.PartlyIssuedOrders()
+	orders, err := p.u.ws.Service.PartlyIssuedOrders()
 	p.content.RemoveAll()
 	if err != nil {
 		p.content.Add(widget.NewLabel(fmt.Sprintf("读取部分开具的订单失败：%v", err)))
@@ -75,7 +72,7 @@ func (p *partialStrip) reload() {
 // issued again.
 func (p *partialStrip) issueRest(orderID string) {
 	go func() {
-		outs, err := p.u.ws.Engine.IssueRest(context.Background(), orderID)
+		outs, err := p.u.ws.Service.IssueRest(context.Background(), orderID)
 		onUI(func() {
 			p.reload()
 			p.u.list.reload()
@@ -83,7 +80,7 @@ func (p *partialStrip) issueRest(orderID string) {
 			case err != nil && len(outs) > 0 && errors.Is(err, invoice.ErrPartlyIssued):
 				showPartlyIssued(p.u, outs, err)
 			case err != nil:
-				showError(p.u.win, fmt.Errorf("开具剩余失败：%s", clerkMessage(err)))
+				showError(p.u.win, failed("issue_rest.failed", err))
 			default:
 				issued := 0
 				for _, o := range outs {

@@ -45,7 +45,7 @@ func previewPages(inv *invoice.Invoice) (fyne.CanvasObject, error) {
 func showPreview(win fyne.Window, title string, inv *invoice.Invoice, issue func()) *keyDialog {
 	pages, err := previewPages(inv)
 	if err != nil {
-		showError(win, fmt.Errorf("无法预览：%v", err))
+		showError(win, failed("preview.failed", err))
 		return nil
 	}
 	var kd *keyDialog
@@ -71,6 +71,16 @@ const draftCode = "000000000000"
 // fills are shown as placeholders.
 func draftForPreview(d *invoice.Invoice) *invoice.Invoice {
 	p := *d
+	if d.Kind.Digital() {
+		// A 数电 draft: a 20-digit number of zeros but for the region, the seller's
+		// province (digits 3–4 of its credit code), which the 监制 mark names.
+		region := "00"
+		if len(d.Seller.TaxID) == 18 {
+			region = d.Seller.TaxID[2:4]
+		}
+		p.Issued = invoice.Issued{Number: "00" + region + strings.Repeat("0", 16)}
+		return &p
+	}
 	p.Issued = invoice.Issued{Code: draftCode, Number: "00000000", Machine: "000000000000",
 		CheckCode: "00000000000000000000"}
 	return &p
@@ -78,10 +88,7 @@ func draftForPreview(d *invoice.Invoice) *invoice.Invoice {
 
 // savePDF writes an invoice's PDF to path, or its OFD when path ends in .ofd.
 func savePDF(ws *Workstation, inv *invoice.Invoice, path string) error {
-	render := ws.RenderPDF
-	if render == nil {
-		render = func(inv *invoice.Invoice) ([]byte, error) { return pdf.Render(inv, pdf.Options{Seal: true}) }
-	}
+	render := renderer(ws)
 	if strings.EqualFold(filepath.Ext(path), ".ofd") {
 		render = ofdRenderer(ws)
 	}
@@ -105,12 +112,16 @@ func askSavePDF(win fyne.Window, ws *Workstation, inv *invoice.Invoice) {
 		path := w.URI().Path()
 		w.Close()
 		if err := savePDF(ws, inv, path); err != nil {
-			showError(win, fmt.Errorf("保存PDF失败：%v", err))
+			showError(win, failed("pdf.save_failed", err))
 			return
 		}
 		showInfo(win, lang.L("已保存"), path)
 	}, win)
-	d.SetFileName(fmt.Sprintf("发票_%s_%s.pdf", inv.Code, inv.Number))
+	if inv.Code == "" {
+		d.SetFileName(fmt.Sprintf("发票_%s.pdf", inv.Number)) // a 数电 invoice
+	} else {
+		d.SetFileName(fmt.Sprintf("发票_%s_%s.pdf", inv.Code, inv.Number))
+	}
 	// The same dialog saves the OFD: the clerk picks the .ofd type or names the file so.
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".ofd"}))
 	inDocuments(d).Show()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"log"
@@ -17,7 +18,7 @@ import (
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pdf"
 	"github.com/kaipiao/kaipiao/printing"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // Preferences that remember the clerk's last printer and paper on this computer
@@ -35,7 +36,7 @@ const printPreviewDPI = 60
 // the first sheet; then the progress of the job and its summary.
 type printDialog struct {
 	u        *UI
-	recs     []*store.Record
+	recs     []*workstation.Record
 	picked   []bool
 	printers []printing.Printer
 	loadErr  error // why there are no printers to choose, if the spooler said
@@ -112,7 +113,7 @@ func (p *printDialog) build() {
 	p.copies.SetText("1")
 	p.copies.Validator = func(s string) error {
 		if n, err := strconv.Atoi(strings.TrimSpace(s)); err != nil || n < 1 || n > printing.MaxCopies {
-			return fmt.Errorf("份数应为 1 到 %d", printing.MaxCopies)
+			return errors.New(say("print.copies", invoice.Args{"max": fmt.Sprint(printing.MaxCopies)}))
 		}
 		return nil
 	}
@@ -178,7 +179,7 @@ func (p *printDialog) loadPrinters(last string) {
 	ps, err := p.u.spooler().Printers(context.Background())
 	if err != nil {
 		log.Printf("printers: %v", err)
-		p.status.SetText(printing.Message(err))
+		p.status.SetText(printing.Text(msgLang, err))
 	}
 	p.printers, p.loadErr = ps, err
 	names := make([]string, len(ps))
@@ -193,7 +194,7 @@ func (p *printDialog) loadPrinters(last string) {
 	if len(ps) > 0 {
 		p.printer.SetSelectedIndex(sel)
 	} else if err == nil {
-		p.status.SetText(printing.Message(&printing.Error{Err: printing.ErrNoPrinters}))
+		p.status.SetText(printing.Text(msgLang, &printing.Error{Err: printing.ErrNoPrinters}))
 	}
 }
 
@@ -279,7 +280,7 @@ func (p *printDialog) start() {
 		if err == nil {
 			err = &printing.Error{Err: printing.ErrNoPrinters}
 		}
-		p.status.SetText(printing.Message(err))
+		p.status.SetText(printing.Text(msgLang, err))
 		return
 	}
 	req := printing.Request{Invoices: invs, Printer: p.printers[i].Name, Paper: p.paperChoice(), Copies: copies}
@@ -297,7 +298,7 @@ func (p *printDialog) start() {
 	go func() {
 		res, err := printing.Print(context.Background(), spooler, req)
 		if err == nil {
-			if aerr := printing.Record(p.u.ws.Store, p.u.ws.Operator, res); aerr != nil {
+			if aerr := p.u.ws.Service.RecordPrint(res); aerr != nil {
 				log.Printf("print: job %s was printed but not recorded in the audit log: %v", res.Job, aerr)
 			}
 		} else {
@@ -315,7 +316,7 @@ func (p *printDialog) finish(req printing.Request, res *printing.Result, err err
 		p.stage = ""
 		p.progress.SetValue(0)
 		p.status.Importance = widget.DangerImportance
-		p.status.SetText(printing.Message(err))
+		p.status.SetText(printing.Text(msgLang, err))
 		p.loadPrinters(req.Printer)
 	} else {
 		p.stage = lang.L("打印机已接收")

@@ -22,7 +22,7 @@ func issueTwelveLines(t *testing.T, ws *Workstation) *invoice.Invoice {
 		o.Lines = append(o.Lines, invoice.OrderLine{Name: fmt.Sprintf("计算机配件%02d", i), TaxCode: "1090509020000000000",
 			Unit: "件", Quantity: fmt.Sprint(i), UnitPrice: "120.50", TaxRate: "0.13"})
 	}
-	outs, err := ws.Engine.Issue(context.Background(), o)
+	outs, err := engineOf(t, ws).Issue(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func issueTwelveLines(t *testing.T, ws *Workstation) *invoice.Invoice {
 // printAudits counts the audit log's print entries.
 func printAudits(t *testing.T, ws *Workstation) []string {
 	t.Helper()
-	log, err := ws.Store.AuditLog(1, 10000)
+	log, err := dbOf(t, ws).AuditLog(1, 10000)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // redReasons are the 冲红原因 in the order of their codes 1–4.
@@ -42,7 +42,7 @@ type redRow struct {
 // how much of each, and why.
 type redDialog struct {
 	l       *invoiceList
-	blue    *store.Record
+	blue    *workstation.Record
 	rows    []*redRow
 	reason  *widget.Select
 	notice  *entry // 红字信息表编号, for a 专票 only
@@ -60,7 +60,7 @@ func (l *invoiceList) showPartialRed() *redDialog {
 	if r == nil || r.Invoice.IsRed() {
 		return nil
 	}
-	reds, err := l.u.ws.Store.RedsOf(r.Invoice.Code, r.Invoice.Number)
+	reds, err := l.u.ws.Service.RedsOf(r.Invoice.Code, r.Invoice.Number)
 	if err != nil {
 		showError(l.u.win, err)
 		return nil
@@ -170,7 +170,7 @@ func (rd *redDialog) submit() {
 	rd.problem.SetText(lang.L("正在开具…"))
 	rd.ok.Disable()
 	go func() {
-		outs, err := rd.l.u.ws.Engine.Issue(context.Background(), o)
+		outs, err := rd.l.u.ws.Service.Issue(context.Background(), o)
 		onUI(func() {
 			rd.ok.Enable()
 			if err != nil {
@@ -193,7 +193,7 @@ func (l *invoiceList) showReds() string {
 	if r == nil {
 		return ""
 	}
-	reds, err := l.u.ws.Store.RedsOf(r.Invoice.Code, r.Invoice.Number)
+	reds, err := l.u.ws.Service.RedsOf(r.Invoice.Code, r.Invoice.Number)
 	if err != nil {
 		showError(l.u.win, err)
 		return ""

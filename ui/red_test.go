@@ -12,7 +12,7 @@ import (
 // issueBlue issues a two-line blue invoice: 10 units of goods at 100.00 and a service.
 func issueBlue(t *testing.T, ws *Workstation) *invoice.Invoice {
 	t.Helper()
-	outs, err := ws.Engine.Issue(context.Background(), &invoice.Order{OrderID: "B-1", Buyer: invoice.OrderBuyer{Name: "厦门示例科技有限公司"},
+	outs, err := engineOf(t, ws).Issue(context.Background(), &invoice.Order{OrderID: "B-1", Buyer: invoice.OrderBuyer{Name: "厦门示例科技有限公司"},
 		Lines: []invoice.OrderLine{
 			{Name: "工作站", TaxCode: "1090509010000000000", Unit: "台", Quantity: "10", UnitPrice: "100.00", TaxRate: "0.13"},
 			{Name: "安装服务", TaxCode: "3040201010000000000", Amount: "200.00", TaxRate: "0.06"},
@@ -55,8 +55,8 @@ func TestClerkReversesPartOfAnInvoice(t *testing.T) {
 	rd.reason.SetSelected("2 销货退回")
 	screenshot(t, w, "red-partial")
 	test.Tap(rd.ok)
-	eventually(t, "the red invoice", func() bool { n, _ := ws.Store.Count(); return n == 2 })
-	reds, _ := ws.Store.RedsOf(blue.Code, blue.Number)
+	eventually(t, "the red invoice", func() bool { n, _ := dbOf(t, ws).Count(); return n == 2 })
+	reds, _ := dbOf(t, ws).RedsOf(blue.Code, blue.Number)
 	if len(reds) != 1 || reds[0].Red.Reason != invoice.ReasonReturn || reds[0].Totals().Amount != -30000 {
 		t.Fatalf("reds %+v", reds)
 	}
@@ -80,7 +80,7 @@ func TestClerkReversesPartOfAnInvoice(t *testing.T) {
 	if !strings.Contains(rd.problem.Text, "尚可冲红的数量7") {
 		t.Errorf("the refusal must say what is left: %q", rd.problem.Text)
 	}
-	if n, _ := ws.Store.Count(); n != 2 {
+	if n, _ := dbOf(t, ws).Count(); n != 2 {
 		t.Fatalf("reversing more than is left issued an invoice: %d", n)
 	}
 	rd.d.Hide()

@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // selectTable is a table whose highlighted row is its selection: the arrow keys move the
@@ -85,7 +85,7 @@ func (l *invoiceList) selectRow(i int) {
 }
 
 // selectWhere selects the first record that matches and reports whether there was one.
-func (l *invoiceList) selectWhere(match func(*store.Record) bool) bool {
+func (l *invoiceList) selectWhere(match func(*workstation.Record) bool) bool {
 	for i, r := range l.records {
 		if match(r) {
 			l.selectRow(i)
@@ -97,7 +97,7 @@ func (l *invoiceList) selectWhere(match func(*store.Record) bool) bool {
 
 // selectInvoice selects an invoice by its code and number.
 func (l *invoiceList) selectInvoice(code, number string) bool {
-	return l.selectWhere(func(r *store.Record) bool { return r.Invoice.Code == code && r.Invoice.Number == number })
+	return l.selectWhere(func(r *workstation.Record) bool { return r.Invoice.Code == code && r.Invoice.Number == number })
 }
 
 // clearSelection leaves nothing selected: no details, no action enabled.
@@ -118,12 +118,12 @@ func (l *invoiceList) clearSelection() {
 // enableActions enables what applies to the selected invoice and says why the red
 // actions do not, when they do not: a red invoice is not reversed again, and a blue one
 // reversed in full has nothing left.
-func (l *invoiceList) enableActions(r *store.Record) {
+func (l *invoiceList) enableActions(r *workstation.Record) {
 	for _, b := range l.actions {
 		b.Enable()
 	}
 	why := ""
-	reds, err := l.u.ws.Store.RedsOf(r.Invoice.Code, r.Invoice.Number)
+	reds, err := l.u.ws.Service.RedsOf(r.Invoice.Code, r.Invoice.Number)
 	switch {
 	case r.Invoice.IsRed():
 		why = lang.L("红字发票不能再冲红")

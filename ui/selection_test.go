@@ -26,12 +26,12 @@ func TestSelectionIsWhatActionsActOn(t *testing.T) {
 	}
 	l.confirmRed()
 	key(w, fyne.KeyReturn) // no reason chosen yet: refused, in the dialog
-	if n, _ := ws.Store.Count(); n != 1 {
+	if n, _ := dbOf(t, ws).Count(); n != 1 {
 		t.Fatal("a red invoice was issued without a reason chosen")
 	}
 	key(w, fyne.KeyRight)  // the reason select has the focus: 1 开票有误
 	key(w, fyne.KeyReturn) // and Enter issues
-	eventually(t, "the red invoice", func() bool { n, _ := ws.Store.Count(); return n == 2 })
+	eventually(t, "the red invoice", func() bool { n, _ := dbOf(t, ws).Count(); return n == 2 })
 	eventually(t, "the red selected", func() bool { return l.selected != nil && l.selected.Invoice.IsRed() })
 	red := l.selected.Invoice
 	if l.table.row < 0 || l.records[l.table.row] != l.selected {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -11,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // settingsScreen is the administrator's: the seller and the operators.
@@ -32,7 +31,7 @@ type settingsScreen struct {
 func newSettingsScreen(u *UI) *settingsScreen {
 	s := &settingsScreen{u: u, name: newEntry(), taxID: newEntry(), addr: newEntry(),
 		bank: newEntry(), operators: widget.NewLabel(""), status: widget.NewLabel("")}
-	seller, _ := u.ws.Store.Seller()
+	seller, _ := u.ws.Service.Seller()
 	s.name.SetText(seller.Name)
 	s.taxID.SetText(seller.TaxID)
 	s.addr.SetText(seller.AddressPhone)
@@ -46,11 +45,11 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	opRole := widget.NewSelect([]string{"开票员", "管理员"}, nil)
 	opRole.SetSelectedIndex(0)
 	add := widget.NewButton(lang.L("添加操作员"), func() {
-		role := store.RoleClerk
+		role := workstation.RoleClerk
 		if opRole.SelectedIndex() == 1 {
-			role = store.RoleAdmin
+			role = workstation.RoleAdmin
 		}
-		if err := u.ws.Store.CreateOperator(strings.TrimSpace(opName.Text), role, opPass.Text, u.ws.Operator); err != nil {
+		if err := u.ws.Service.CreateOperator(strings.TrimSpace(opName.Text), role, opPass.Text); err != nil {
 			s.status.SetText(operatorError(err).Error())
 			return
 		}
@@ -83,16 +82,15 @@ func (s *settingsScreen) saveSeller() {
 		s.status.SetText(fmt.Sprintf("销售方名称和纳税人识别号须正确填写（%s）", problem))
 		return
 	}
-	if err := s.u.ws.Store.SetSeller(p, s.u.ws.Operator); err != nil {
+	if err := s.u.ws.Service.SetSeller(p); err != nil {
 		s.status.SetText(err.Error())
 		return
 	}
-	s.u.ws.Engine.SetSeller(p)
 	s.status.SetText("已保存销售方")
 }
 
 func (s *settingsScreen) listOperators() {
-	ops, err := s.u.ws.Store.Operators()
+	ops, err := s.u.ws.Service.Operators()
 	if err != nil {
 		s.operators.SetText(err.Error())
 		return
@@ -100,7 +98,7 @@ func (s *settingsScreen) listOperators() {
 	var lines []string
 	for _, op := range ops {
 		role := "开票员"
-		if op.Role == store.RoleAdmin {
+		if op.Role == workstation.RoleAdmin {
 			role = "管理员"
 		}
 		lines = append(lines, fmt.Sprintf("%s（%s）", op.Name, role))
@@ -110,7 +108,7 @@ func (s *settingsScreen) listOperators() {
 
 // verifyAudit walks the audit log's hash chain and shows its newest entries.
 func (s *settingsScreen) verifyAudit() {
-	n, err := s.u.ws.Store.VerifyAudit()
+	n, err := s.u.ws.Service.VerifyAudit()
 	var b strings.Builder
 	if err != nil {
 		fmt.Fprintf(&b, "审计日志校验失败：%v\n", err)
@@ -121,7 +119,7 @@ func (s *settingsScreen) verifyAudit() {
 	if n > 20 {
 		from = uint64(n - 19)
 	}
-	entries, _ := s.u.ws.Store.AuditLog(from, 20)
+	entries, _ := s.u.ws.Service.AuditLog(from, 20)
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
 		fmt.Fprintf(&b, "%d  %s  %s  %s  %s  %s\n", e.Seq, e.At.In(invoice.Beijing).Format("2006-01-02 15:04:05"), e.Operator,
@@ -130,4 +128,4 @@ func (s *settingsScreen) verifyAudit() {
 	s.audit.SetText(b.String())
 }
 
-var errNotAdmin = errors.New("只有管理员可以修改设置和操作员")
+var errNotAdmin = invoice.NewSentinel("access.settings")

@@ -324,9 +324,7 @@ func (s *slipScreen) issueRed(id string) {
 			} else {
 				s.told(showInfo(win, lang.L("红冲成功"), lang.L("红字发票 {{.N}}，价税合计 ¥{{.Total}}",
 					map[string]any{"N": invoiceName(red.Code, red.Number), "Total": yuan(red.Totals().Total, false)})))
-				if s.u.ws.SyncNow != nil {
-					s.u.ws.SyncNow()
-				}
+				s.u.ws.Service.SyncNow() // the platform learns the slip is used
 			}
 			s.reloadThen(id)
 		})

@@ -214,11 +214,11 @@ func storeDigital(t *testing.T, ws *Workstation, blue *invoice.Invoice, number s
 			inv.Lines[i].Quantity = inv.Lines[i].Quantity.Neg()
 		}
 	}
-	if err := ws.Store.BeginIssue(invoice.Intent{RequestID: inv.RequestID, OrderID: inv.OrderID, PayloadHash: "h-" + inv.RequestID,
+	if err := dbOf(t, ws).BeginIssue(invoice.Intent{RequestID: inv.RequestID, OrderID: inv.OrderID, PayloadHash: "h-" + inv.RequestID,
 		ExpectedNumber: number, Operator: "张三", Draft: &inv}); err != nil {
 		t.Fatal(err)
 	}
-	if err := ws.Store.CommitIssued(invoice.Receipt{Invoice: &inv, Counter: 1}); err != nil {
+	if err := dbOf(t, ws).CommitIssued(invoice.Receipt{Invoice: &inv, Counter: 1}); err != nil {
 		t.Fatal(err)
 	}
 	return &inv

@@ -70,7 +70,7 @@ func newStatsScreen(u *UI) *statsScreen {
 
 // refresh counts the chosen month's invoices in the store.
 func (s *statsScreen) refresh() {
-	st, _, err := export.MonthStats(s.u.ws.Store, strings.TrimSpace(s.month.Text))
+	st, _, err := s.u.ws.Service.MonthStats(strings.TrimSpace(s.month.Text))
 	if err != nil {
 		s.summary.SetText(err.Error())
 		s.summary.Importance = widget.DangerImportance

@@ -8,16 +8,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/workstation"
 )
-
-// Goods is an item saved in the master data that the clerk can pick for a line.
-type Goods struct {
-	Name, TaxCode, ShortName string
-	Rate                     invoice.Rate
-	ZeroRate                 invoice.ZeroRate
-	Unit, Spec               string
-	Price                    string // unit price before tax, as typed; empty when none is saved
-}
 
 // maxSuggestions keeps the list short enough to read at a glance.
 const maxSuggestions = 6
@@ -77,11 +69,11 @@ func (s *suggestBox) hide() {
 // offerBuyers suggests saved buyers as the clerk types the buyer's name.
 func (f *issueForm) offerBuyers(text string) {
 	text = strings.TrimSpace(text)
-	if f.filling || f.u.ws.SuggestBuyers == nil || text == "" {
+	if f.filling || text == "" {
 		f.buyerSuggest.hide()
 		return
 	}
-	parties := f.u.ws.SuggestBuyers(text)
+	parties := f.u.ws.Service.SuggestBuyers(text)
 	var labels []string
 	for _, p := range parties {
 		if p.Name == text {
@@ -107,11 +99,11 @@ func (f *issueForm) fillBuyer(p invoice.Party) {
 // offerGoods suggests saved goods as the clerk types a line's name.
 func (f *issueForm) offerGoods(l *lineRow, text string) {
 	text = strings.TrimSpace(text)
-	if f.filling || f.u.ws.SuggestGoods == nil || text == "" {
+	if f.filling || text == "" {
 		l.suggest.hide()
 		return
 	}
-	goods := f.u.ws.SuggestGoods(text)
+	goods := f.u.ws.Service.SuggestGoods(text)
 	var labels []string
 	for _, g := range goods {
 		if g.Name == text {
@@ -119,8 +111,8 @@ func (f *issueForm) offerGoods(l *lineRow, text string) {
 			return
 		}
 		label := fmt.Sprintf("*%s*%s  %s  %s", g.ShortName, g.Name, g.TaxCode, g.Rate.Percent())
-		if g.Price != "" {
-			label += fmt.Sprintf("  ¥%s/%s", g.Price, g.Unit)
+		if price := goodsPrice(g); price != "" {
+			label += fmt.Sprintf("  ¥%s/%s", price, g.Unit)
 		}
 		labels = append(labels, label)
 	}
@@ -128,10 +120,10 @@ func (f *issueForm) offerGoods(l *lineRow, text string) {
 }
 
 // fillGoods puts saved goods into a line, leaving the quantity and amount to the clerk.
-func (f *issueForm) fillGoods(l *lineRow, g Goods) {
+func (f *issueForm) fillGoods(l *lineRow, g workstation.Goods) {
 	f.filling = true
 	for key, v := range map[string]string{"name": g.Name, "tax_code": g.TaxCode, "unit": g.Unit, "spec": g.Spec,
-		"unit_price": g.Price} {
+		"unit_price": goodsPrice(g)} {
 		l.entries[key].SetText(v)
 	}
 	l.rate.SetSelected(g.Rate.Percent())
@@ -197,4 +189,12 @@ func (s *suggestBox) highlight(i int) {
 		}
 		b.Refresh()
 	}
+}
+
+// goodsPrice is a saved unit price before tax as the form shows it; empty when none is saved.
+func goodsPrice(g workstation.Goods) string {
+	if g.Price.IsZero() {
+		return ""
+	}
+	return g.Price.String()
 }

@@ -7,33 +7,23 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/workstation"
+	"github.com/shopspring/decimal"
 )
 
-// fakeMasterData stands in for the store's saved buyers and goods: a search by substring.
-func fakeMasterData(ws *Workstation) {
-	buyers := []invoice.Party{
-		{Name: "厦门示例科技有限公司", TaxID: "91350200776049653A", AddressPhone: "厦门市湖里区 0592-1234567", Email: "ap@example.com"},
-		{Name: "厦门另一家贸易有限公司", TaxID: "91350203M0001QAY9C"},
+// saveMasterData saves buyers and goods as the master-data screen or an import would.
+func saveMasterData(t *testing.T, ws *Workstation) {
+	t.Helper()
+	err := ws.Service.PutBuyers(
+		invoice.Party{Name: "厦门示例科技有限公司", TaxID: "91350200776049653A", AddressPhone: "厦门市湖里区 0592-1234567", Email: "ap@example.com"},
+		invoice.Party{Name: "厦门西岸贸易有限公司", TaxID: "91350203M0001QAY9C"})
+	if err != nil {
+		t.Fatal(err)
 	}
-	goods := []Goods{{Name: "软件开发服务", TaxCode: "3040201010000000000", ShortName: "信息技术服务", Rate: invoice.Rate6,
-		Unit: "项", Price: "5000.00"}}
-	ws.SuggestBuyers = func(text string) []invoice.Party {
-		var out []invoice.Party
-		for _, b := range buyers {
-			if strings.Contains(b.Name, text) {
-				out = append(out, b)
-			}
-		}
-		return out
-	}
-	ws.SuggestGoods = func(text string) []Goods {
-		var out []Goods
-		for _, g := range goods {
-			if strings.Contains(g.Name, text) {
-				out = append(out, g)
-			}
-		}
-		return out
+	err = ws.Service.PutGoods(workstation.Goods{Name: "软件开发服务", TaxCode: "3040201010000000000", ShortName: "信息技术服务",
+		Rate: invoice.Rate6, Unit: "项", Price: decimal.RequireFromString("5000.00")})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -41,7 +31,7 @@ func fakeMasterData(ws *Workstation) {
 // the form is filled and valid once the quantity is typed.
 func TestClerkPicksSavedBuyerAndGoods(t *testing.T) {
 	ws := newWorkstation(t)
-	fakeMasterData(ws)
+	saveMasterData(t, ws)
 	u, w := newTestUI(t, ws)
 	u.ShowIssue()
 	f := u.issue
@@ -66,7 +56,7 @@ func TestClerkPicksSavedBuyerAndGoods(t *testing.T) {
 	}
 	screenshot(t, w, "issue-suggest")
 	test.Tap(l.suggest.items[0])
-	if l.entries["tax_code"].Text != "3040201010000000000" || l.rate.Selected != "6%" || l.entries["unit_price"].Text != "5000.00" {
+	if l.entries["tax_code"].Text != "3040201010000000000" || l.rate.Selected != "6%" || l.entries["unit_price"].Text != "5000" {
 		t.Fatalf("line not filled: %q %q %q", l.entries["tax_code"].Text, l.rate.Selected, l.entries["unit_price"].Text)
 	}
 	test.Type(l.entries["quantity"], "2")
@@ -97,7 +87,7 @@ func TestClerkReordersLines(t *testing.T) {
 // Issue 15, item 6: the suggestions are chosen with the arrow keys and Enter.
 func TestSuggestionsByKeyboard(t *testing.T) {
 	ws := newWorkstation(t)
-	fakeMasterData(ws)
+	saveMasterData(t, ws)
 	u, w := newTestUI(t, ws)
 	u.ShowIssue()
 	f := u.issue

@@ -5,16 +5,14 @@
 package ui
 
 import (
-	"context"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
-	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/printing"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 // onUI hands f to the UI goroutine: fyne.Do. The tests replace it (ui_test.go), because
@@ -22,54 +20,21 @@ import (
 // the test's, where the real driver queues it for the one UI goroutine.
 var onUI = fyne.Do
 
-// Workstation is what the screens need of the rest of the program.
+// Workstation is what the screens need of the rest of the program: the application
+// service, and what the session and the program's wiring add to it.
 type Workstation struct {
-	Engine   *invoice.Engine
-	Store    *store.DB
-	Limits   invoice.Limits
-	Operator string     // who is logged in
-	Role     store.Role // their role: only an administrator sees the settings
-	// DeviceState reads the device's state for the home screen; nil when there is none.
-	DeviceState func(context.Context) (DeviceState, error)
-	// Sync reports the background sync with the platform; nil when none is configured.
-	Sync func() SyncState
-	// SyncNow asks the background sync for a pass at once (after an invoice is issued).
-	SyncNow func()
-	// RenderPDF renders an issued invoice's PDF, signed with the seller's seal where the
-	// workstation has one; pdf.Render with the seal drawn when nil.
-	RenderPDF func(*invoice.Invoice) ([]byte, error)
-	// RenderOFD renders an issued invoice's OFD, sealed with the enterprise's SM2
-	// certificate where the workstation has one; ofd.Write unsigned when nil.
-	RenderOFD func(*invoice.Invoice) ([]byte, error)
+	// Service is the application service: every use case the screens offer goes through it.
+	Service  Service
+	Operator string           // who is logged in
+	Role     workstation.Role // their role: only an administrator sees the settings
 	// Device is the tax-control device for the administrator's device panel (stock,
-	// offline counters, 抄报, 清卡, PIN); nil hides the panel. main wires ws.Client.
+	// offline counters, 抄报, 清卡, PIN); nil hides the panel (a channel without a device).
+	// main wires the service's Panel.
 	Device DevicePanel
-	// SuggestBuyers returns the saved buyers matching what the clerk types as the buyer's
-	// name (store.SearchBuyers); nil offers none.
-	SuggestBuyers func(text string) []invoice.Party
-	// SuggestGoods returns the saved goods matching what the clerk types as a line's name
-	// (store.SearchGoods); nil offers none.
-	SuggestGoods func(text string) []Goods
-	// Ports lists the serial ports the device may be on; nil offers BuiltIn only.
-	Ports func() []PortChoice
 	// BuiltIn is the device address of the built-in simulator, offered first among the
 	// ports (内置模拟器); empty when the program offers none. main sets it where it
 	// registers the simulator's dialer: ui knows no device addresses.
 	BuiltIn string
-	// DemoPKI installs demo certificates for the platform and says what it did; nil
-	// hides the button.
-	DemoPKI func() (string, error)
-	// ImportPKI installs a real certificate and key as the enterprise's, the seal's or the
-	// device's identity (name enterprise, seal or device), keyPass opening an encrypted
-	// key; it says what it did. nil hides the button.
-	ImportPKI func(name, certFile, keyFile, keyPass string) (string, error)
-	// Link reports the device's connection at start; nil means always connected (tests).
-	// main then calls UI.SetLink at every change.
-	Link func() LinkState
-	// RetryDevice asks for a new attempt to reach the device now; ChooseDevice moves it
-	// to another port (an address of Ports, or BuiltIn). nil hides the buttons.
-	RetryDevice  func()
-	ChooseDevice func(addr string)
 	// Printing is the print spooler; the system's (CUPS, or the Windows spooler) when nil.
 	Printing printing.Spooler
 	// Platform is the service platform's address the program runs with (a flag or the
@@ -86,25 +51,6 @@ type Workstation struct {
 	// red-invoice confirmation slips, for their screen. nil when the program has none.
 	Digital DigitalChannel
 	Slips   Slips
-}
-
-// SyncState is the background sync at a glance.
-type SyncState struct {
-	Queue, Dead int
-	LastSuccess time.Time
-	LastError   string
-}
-
-// DeviceState is the device at a glance.
-type DeviceState struct {
-	Machine       string
-	NextNumber    string // code:number the next invoice takes
-	StockLeft     int
-	OfflineAmount invoice.Money // un-uploaded positive total
-	OfflineLimit  invoice.Money
-	OldestPending time.Time
-	OfflineHours  int
-	Locks         []string // why issuing is refused now, in Chinese; empty when it is not
 }
 
 // UI is the main window's content.
@@ -134,9 +80,7 @@ func New(win fyne.Window, ws *Workstation) *UI {
 		ws.Now = time.Now
 	}
 	u := &UI{win: win, ws: ws, link: LinkState{Connected: true}}
-	if ws.Link != nil {
-		u.link = ws.Link()
-	}
+	u.link = ws.Service.Link()
 	u.banner = newDeviceBanner(u)
 	u.home = newHomeScreen(u)
 	u.issue = newIssueForm(u)
@@ -157,7 +101,7 @@ func New(win fyne.Window, ws *Workstation) *UI {
 		u.tabs.Append(u.slipsTab)
 	}
 	u.tabs.Append(u.statsTab)
-	if ws.Role == store.RoleAdmin {
+	if ws.Role == workstation.RoleAdmin {
 		u.settings = newSettingsScreen(u)
 		u.settingsTab = container.NewTabItemWithIcon(lang.L("设置"), theme.SettingsIcon(), u.settings.content)
 		u.tabs.Append(u.settingsTab)

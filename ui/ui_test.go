@@ -17,66 +17,10 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-	"github.com/kaipiao/kaipiao/assets"
-	"github.com/kaipiao/kaipiao/device"
-	"github.com/kaipiao/kaipiao/device/sim"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/orderfile"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
-
-const testSeller = "91350200776049653A"
-
-// newWorkstation wires real parts: the simulator on a pseudo-terminal, the serial
-// client, a bbolt store and the engine.
-func newWorkstation(t *testing.T) *Workstation {
-	t.Helper()
-	return newWorkstationAt(t, nil)
-}
-
-// newWorkstationAt is newWorkstation with the device's clock, for month ends.
-func newWorkstationAt(t *testing.T, clock *sim.Clock) *Workstation {
-	t.Helper()
-	dir := t.TempDir()
-	running, err := sim.StartPTY(sim.Config{StatePath: filepath.Join(dir, "devsim.db"), SellerTaxID: testSeller, Seed: 3, Clock: clock}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	client, err := device.Dial(ctx, device.SerialConfig{Path: running.PTY.Path}, device.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.VerifyPIN(ctx, sim.DefaultPIN); err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(dir, "kaipiao.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { client.Close(); running.Close(); db.Close() })
-	codes, err := invoice.ParseTaxCodes(bytes.NewReader(assets.TaxCodesCSV()), assets.TaxCodesVersion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng := &invoice.Engine{Device: device.EngineDevice{Client: client}, Store: db, Codes: codes, Operator: "张三",
-		Seller: invoice.Party{Name: "厦门开票示范科技有限公司", TaxID: testSeller, AddressPhone: "厦门市思明区 0592-0000000",
-			BankAccount: "中国银行厦门分行 0000000000"}}
-	return &Workstation{Engine: eng, Store: db, Limits: invoice.DefaultLimits, Operator: "张三", Role: store.RoleAdmin, Device: devicePanel{client}, BuiltIn: "sim",
-		DeviceState: func(ctx context.Context) (DeviceState, error) {
-			st, err := client.Status(ctx)
-			if err != nil {
-				return DeviceState{}, err
-			}
-			off, err := client.Offline(ctx)
-			if err != nil {
-				return DeviceState{}, err
-			}
-			return DeviceState{Machine: st.Machine, NextNumber: st.NextCode + ":" + st.NextNumber, StockLeft: 1000 - int(st.Issued),
-				OfflineAmount: off.PendingAmount, OfflineLimit: off.AmountLimit, OldestPending: off.OldestPending,
-				OfflineHours: off.HoursLimit}, nil
-		}}
-}
 
 func newTestUI(t *testing.T, ws *Workstation) (*UI, fyne.Window) {
 	t.Helper()
@@ -192,7 +136,7 @@ func TestClerkIssuesFindsAndReversesAnInvoice(t *testing.T) {
 	// Ctrl+Enter asks, Enter issues in the background; the invoice lands in the store.
 	press(w, fyne.KeyReturn)
 	key(w, fyne.KeyReturn)
-	eventually(t, "the invoice in the store", func() bool { n, _ := ws.Store.Count(); return n == 1 })
+	eventually(t, "the invoice in the store", func() bool { n, _ := dbOf(t, ws).Count(); return n == 1 })
 
 	// The invoice list finds it by buyer; the clerk reverses it in full.
 	u.ShowInvoices()
@@ -206,8 +150,8 @@ func TestClerkIssuesFindsAndReversesAnInvoice(t *testing.T) {
 	dismissDialogs(w) // the clerk has read "开票成功"
 	screenshot(t, w, "invoices")
 	u.list.red(blue, invoice.ReasonError)
-	eventually(t, "the red invoice", func() bool { n, _ := ws.Store.Count(); return n == 2 })
-	reds, _ := ws.Store.RedsOf(blue.Invoice.Code, blue.Invoice.Number)
+	eventually(t, "the red invoice", func() bool { n, _ := dbOf(t, ws).Count(); return n == 2 })
+	reds, _ := dbOf(t, ws).RedsOf(blue.Invoice.Code, blue.Invoice.Number)
 	if len(reds) != 1 || reds[0].Totals().Total != -blue.Invoice.Totals().Total {
 		t.Fatalf("reds %+v", reds)
 	}
@@ -297,8 +241,8 @@ func TestPreviewAndSavePDF(t *testing.T) {
 
 	press(w, fyne.KeyReturn)
 	key(w, fyne.KeyReturn)
-	eventually(t, "issued", func() bool { n, _ := ws.Store.Count(); return n == 1 })
-	page, _ := ws.Store.List(store.Query{})
+	eventually(t, "issued", func() bool { n, _ := dbOf(t, ws).Count(); return n == 1 })
+	page, _ := dbOf(t, ws).List(workstation.Query{})
 	file := filepath.Join(t.TempDir(), "invoice.pdf")
 	if err := savePDF(ws, page.Records[0].Invoice, file); err != nil {
 		t.Fatal(err)
@@ -329,16 +273,16 @@ func TestFirstRunLogInAndRoles(t *testing.T) {
 	entries["销售方名称"].SetText("厦门开票示范科技有限公司")
 	entries["纳税人识别号"].SetText("91350200776049653A")
 	tapButton(t, w.Content(), "完成设置")
-	if has, _ := ws.Store.HasOperators(); has {
+	if has, _ := dbOf(t, ws).HasOperators(); has {
 		t.Fatal("a mismatched password must not create the administrator")
 	}
 	entries["再次输入"].SetText("secret-pass")
 	entries["服务平台"].SetText("https://platform.example.com")
 	tapButton(t, w.Content(), "完成设置")
-	if has, _ := ws.Store.HasOperators(); !has {
+	if has, _ := dbOf(t, ws).HasOperators(); !has {
 		t.Fatal("the administrator was not created")
 	}
-	if c, _ := ws.Store.Connection(); c.Device != "sim" || c.Platform != "https://platform.example.com" {
+	if c, _ := dbOf(t, ws).Connection(); c.Device != "sim" || c.Platform != "https://platform.example.com" {
 		t.Fatalf("the first run saves the device and the platform: %+v", c)
 	}
 	screenshot(t, w, "login")
@@ -353,7 +297,7 @@ func TestFirstRunLogInAndRoles(t *testing.T) {
 	}
 	entries["密码"].SetText("secret-pass")
 	tapButton(t, w.Content(), "登录")
-	if u == nil || u.ShowSettings() != nil || ws.Engine.Operator != "管理员" {
+	if u == nil || u.ShowSettings() != nil || engineOf(t, ws).Operator != "管理员" {
 		t.Fatalf("the administrator must reach the settings: %+v", u)
 	}
 	u.settings.verifyAudit()
@@ -363,7 +307,7 @@ func TestFirstRunLogInAndRoles(t *testing.T) {
 	screenshot(t, w, "settings")
 
 	// The administrator adds a clerk; the clerk logs in and is refused the settings.
-	if err := ws.Store.CreateOperator("张三", store.RoleClerk, "clerk-pass", "管理员"); err != nil {
+	if err := dbOf(t, ws).CreateOperator("张三", workstation.RoleClerk, "clerk-pass", "管理员"); err != nil {
 		t.Fatal(err)
 	}
 	u = nil
@@ -372,7 +316,7 @@ func TestFirstRunLogInAndRoles(t *testing.T) {
 	entries["操作员"].SetText("张三")
 	entries["密码"].SetText("clerk-pass")
 	tapButton(t, w.Content(), "登录")
-	if u == nil || ws.Role != store.RoleClerk {
+	if u == nil || ws.Role != workstation.RoleClerk {
 		t.Fatal("the clerk could not log in")
 	}
 	if err := u.ShowSettings(); err == nil || u.settingsTab != nil {
@@ -475,7 +419,7 @@ func TestInboxImportsChecksAndIssuesABatch(t *testing.T) {
 	}
 	screenshot(t, w, "inbox")
 	test.Tap(b.issueBtn)
-	eventually(t, "the batch", func() bool { n, _ := ws.Store.Count(); return n == 2 && b.stop == nil })
+	eventually(t, "the batch", func() bool { n, _ := dbOf(t, ws).Count(); return n == 2 && b.stop == nil })
 	if b.progress.Value != 1 || b.entries[0].status() != "已开具 1 张" || b.entries[2].status() != "1 处错误" {
 		t.Fatalf("progress %v, statuses %q %q", b.progress.Value, b.entries[0].status(), b.entries[2].status())
 	}
@@ -494,10 +438,10 @@ func TestInboxBatchCanBeCancelledBetweenInvoices(t *testing.T) {
 		t.Fatal(err)
 	}
 	test.Tap(b.issueBtn)
-	eventually(t, "some invoices", func() bool { n, _ := ws.Store.Count(); return n >= 5 })
+	eventually(t, "some invoices", func() bool { n, _ := dbOf(t, ws).Count(); return n >= 5 })
 	test.Tap(b.cancel)
 	eventually(t, "the batch to stop", func() bool { return b.stop == nil })
-	n, _ := ws.Store.Count()
+	n, _ := dbOf(t, ws).Count()
 	if n == 0 || n >= 300 {
 		t.Fatalf("%d issued: the cancel must stop the batch between invoices", n)
 	}
@@ -510,7 +454,7 @@ func TestInboxBatchCanBeCancelledBetweenInvoices(t *testing.T) {
 	if issued != n {
 		t.Fatalf("the inbox shows %d issued, the store holds %d", issued, n)
 	}
-	if open, _ := ws.Store.OpenIntents(); len(open) != 0 {
+	if open, _ := dbOf(t, ws).OpenIntents(); len(open) != 0 {
 		t.Fatalf("%d intents left open by the cancel", len(open))
 	}
 }
@@ -519,13 +463,13 @@ func TestInboxBatchCanBeCancelledBetweenInvoices(t *testing.T) {
 func TestHomeRetriesDeadLetters(t *testing.T) {
 	ws := newWorkstation(t)
 	u, _ := newTestUI(t, ws)
-	outs, err := ws.Engine.Issue(context.Background(), &invoice.Order{OrderID: "D-1", Buyer: invoice.OrderBuyer{Name: "示例公司"},
+	outs, err := engineOf(t, ws).Issue(context.Background(), &invoice.Order{OrderID: "D-1", Buyer: invoice.OrderBuyer{Name: "示例公司"},
 		Lines: []invoice.OrderLine{{Name: "服务", TaxCode: "3040201010000000000", Amount: "10.00", TaxRate: "0.06"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, _ := ws.Store.ByRequest(outs[0].Invoice.RequestID)
-	if err := ws.Store.DeadLetter(rec.ID, "certificate expired"); err != nil {
+	rec, _ := dbOf(t, ws).ByRequest(outs[0].Invoice.RequestID)
+	if err := dbOf(t, ws).DeadLetter(rec.ID, "certificate expired"); err != nil {
 		t.Fatal(err)
 	}
 	u.Refresh()
@@ -534,7 +478,7 @@ func TestHomeRetriesDeadLetters(t *testing.T) {
 		t.Fatalf("queue %q", u.home.queue.Text)
 	}
 	test.Tap(u.home.retry)
-	eventually(t, "back in the outbox", func() bool { q, d, _ := ws.Store.PendingCount(); return q == 1 && d == 0 })
+	eventually(t, "back in the outbox", func() bool { q, d, _ := dbOf(t, ws).PendingCount(); return q == 1 && d == 0 })
 	eventually(t, "the button hidden", func() bool { return !u.home.retry.Visible() })
 }
 
@@ -543,7 +487,7 @@ func TestInvoiceListFilters(t *testing.T) {
 	ws := newWorkstation(t)
 	u, _ := newTestUI(t, ws)
 	for i := 0; i < 3; i++ {
-		if _, err := ws.Engine.Issue(context.Background(), &invoice.Order{OrderID: fmt.Sprintf("F-%d", i),
+		if _, err := engineOf(t, ws).Issue(context.Background(), &invoice.Order{OrderID: fmt.Sprintf("F-%d", i),
 			Buyer: invoice.OrderBuyer{Name: "示例公司"}, Lines: []invoice.OrderLine{{Name: "服务",
 				TaxCode: "3040201010000000000", Amount: "10.00", TaxRate: "0.06"}}}); err != nil {
 			t.Fatal(err)
@@ -597,19 +541,19 @@ func TestMailSettings(t *testing.T) {
 	f["from"].SetText("invoices@example.com")
 	f["password"].SetText("s3cret")
 	test.Tap(s.mailSave)
-	if m, _ := ws.Store.MailSettings(); m.Host != "" {
+	if m, _ := dbOf(t, ws).MailSettings(); m.Host != "" {
 		t.Fatal("a bad port must not be saved")
 	}
 	f["port"].SetText("587")
 	test.Tap(s.mailSave)
-	m, _ := ws.Store.MailSettings()
+	m, _ := dbOf(t, ws).MailSettings()
 	if m.Host != "smtp.example.com" || m.Port != 587 || m.Password != "s3cret" || f["password"].Text != "" {
 		t.Fatalf("saved %+v, password field %q", m, f["password"].Text)
 	}
 	// Saving again without typing a password keeps the saved one.
 	f["from"].SetText("fapiao@example.com")
 	test.Tap(s.mailSave)
-	if m, _ := ws.Store.MailSettings(); m.Password != "s3cret" || m.From != "fapiao@example.com" {
+	if m, _ := dbOf(t, ws).MailSettings(); m.Password != "s3cret" || m.From != "fapiao@example.com" {
 		t.Fatalf("resaved %+v", m)
 	}
 }
@@ -618,11 +562,11 @@ func TestMailSettings(t *testing.T) {
 // address; they are saved for the next start.
 func TestConnectionSettings(t *testing.T) {
 	ws := newWorkstation(t)
-	ws.Ports = func() []PortChoice {
+	fake(ws).ports = func() []PortChoice {
 		return []PortChoice{{Address: "/dev/serial/by-id/usb-Aisino_TC-1234", Label: "/dev/ttyUSB0 (USB 1a86:7523 税控盘 1234)"}}
 	}
 	pki := 0
-	ws.DemoPKI = func() (string, error) { pki++; return "已生成演示证书", nil }
+	fake(ws).demo = func() (string, error) { pki++; return "已生成演示证书", nil }
 	u, _ := newTestUI(t, ws)
 	c := u.settings.conn
 	if len(c.device.Options) != 2 || c.device.SelectedIndex() != 0 {
@@ -631,7 +575,7 @@ func TestConnectionSettings(t *testing.T) {
 	c.device.SetSelectedIndex(1)
 	c.platform.SetText("https://127.0.0.1:8443")
 	tapButton(t, u.settings.content, "保存")
-	saved, _ := ws.Store.Connection()
+	saved, _ := dbOf(t, ws).Connection()
 	if saved.Device != "/dev/serial/by-id/usb-Aisino_TC-1234" || saved.Platform != "https://127.0.0.1:8443" {
 		t.Fatalf("saved %+v", saved)
 	}

@@ -39,11 +39,15 @@ func enterpriseSigner(data string) (device.Signer, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("%w (%v)", ErrNoPKI, err)
 	}
-	keys, err := pki.LoadWorkstation(dir, pass, time.Now())
+	// The enterprise's identity alone: every key file costs a scrypt to open.
+	id, err := pki.ReadIdentity(dir, pki.FileEnterprise, pass, time.Now())
 	if err != nil {
-		return nil, "", fmt.Errorf("the keys in %s: %w", dir, err)
+		return nil, "", fmt.Errorf("the enterprise's key in %s: %w", dir, err)
 	}
-	return device.SM2Signer{Key: keys.Enterprise.SM2()}, keys.Enterprise.Cert.Subject.SerialNumber, nil
+	if id.SM2() == nil {
+		return nil, "", fmt.Errorf("the enterprise's key in %s is not SM2", dir)
+	}
+	return device.SM2Signer{Key: id.SM2()}, id.Cert.Subject.SerialNumber, nil
 }
 
 // openDigital opens the digital channel's file and gives the engine to it.
@@ -108,3 +112,28 @@ func (w *Workstation) DigitalStatus() (digital.Status, error) {
 }
 
 var _ invoice.Channel = (*digital.Channel)(nil)
+
+// digitalState is the home screen's view of the digital channel.
+func (w *Workstation) digitalState(ctx context.Context) (ChannelState, error) {
+	st, err := w.Digital.State()
+	if err != nil {
+		return ChannelState{}, err
+	}
+	h, err := w.Digital.Headroom(ctx)
+	if err != nil {
+		return ChannelState{}, err
+	}
+	period := digital.Period(h.Now)
+	v := ChannelState{Digital: true, StockLeft: st.NumbersHeld(), Period: period, UploadDeadline: st.UploadDeadline,
+		Locks: h.Locks}
+	if q := st.Quota[period]; q != nil {
+		v.QuotaHeld, v.QuotaUsed = q.Held, q.Used
+	}
+	if len(st.Held) > 0 {
+		v.NextNumber = st.Held[0].First
+	}
+	if st.NumbersHeld() == 0 {
+		v.Locks = append(v.Locks, "没有可用的数电票号码，请先获取号码")
+	}
+	return v, nil
+}

@@ -64,7 +64,7 @@ type Link struct {
 // is opened until Connect or Start.
 func NewLink(data, addr, pin string) *Link {
 	return &Link{data: data, addr: addr, pin: pin, kick: make(chan struct{}, 1),
-		state: LinkState{Addr: addr, Problem: "正在连接税控设备", Since: time.Now()}}
+		state: LinkState{Addr: addr, Problem: say("link.connecting", nil), Since: time.Now()}}
 }
 
 // State returns the connection's state now.
@@ -102,7 +102,7 @@ func (l *Link) Choose(addr string) {
 	if old != nil {
 		old()
 	}
-	l.set(LinkState{Addr: addr, Problem: "正在连接税控设备"})
+	l.set(LinkState{Addr: addr, Problem: say("link.connecting", nil)})
 	l.Retry()
 }
 
@@ -179,8 +179,8 @@ func (l *Link) watch(stop <-chan struct{}, stopped chan<- struct{}) {
 			}
 		case !c.Connected():
 			if st.Connected {
-				l.set(LinkState{Addr: addr, Machine: st.Machine, Problem: fmt.Sprintf("税控设备已断开（端口 %s）", PortName(addr)),
-					Hint: "请检查设备的USB线和电源；设备接回后会自动重新连接并对账。", Err: "device: port gone"})
+				l.set(LinkState{Addr: addr, Machine: st.Machine, Problem: say("link.gone", invoice.Args{"port": PortName(addr)}),
+					Hint: say("link.gone/hint", nil), Err: "device: port gone"})
 			}
 		case kicked || (!st.Connected && sincePing >= time.Second) || sincePing >= 5*time.Second:
 			// The port is back (or it is time to check a quiet device): a STATUS says
@@ -318,33 +318,29 @@ func PortName(addr string) string {
 	return path
 }
 
-// problemOf says, for the clerk, what is wrong and what to do.
+// problemOf says, for the clerk, what is wrong and what to do: the catalogue's link.*
+// message and its hint (link.KEY/hint).
 func problemOf(addr string, err error) LinkState {
-	st := LinkState{Addr: addr, Err: err.Error()}
-	port := PortName(addr)
+	args := invoice.Args{"port": PortName(addr), "err": err.Error()}
 	var de *device.Error
+	key := "link.unusable"
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		st.Problem = fmt.Sprintf("未找到税控设备：端口 %s 不存在", port)
-		st.Hint = "请插好税控设备的USB线；设备换了USB口时，请在“设置”中重新选择端口。"
+		key = "link.no_port"
 	case errors.Is(err, fs.ErrPermission):
-		st.Problem = fmt.Sprintf("无权打开端口 %s", port)
-		st.Hint = "请让系统管理员把当前用户加入 dialout 组（Windows：检查设备驱动），然后点“重试”。"
+		key = "link.permission"
 	case errors.Is(err, device.ErrDeviceChanged):
-		st.Problem = fmt.Sprintf("端口 %s 上是另一台税控设备", port)
-		st.Hint = "请接回本工作站的税控设备，或由管理员在“设置”中确认更换设备。"
+		key = "link.other_device"
 	case errors.As(err, &de) && (de.Code == device.CodePINWrong || de.Code == device.CodePINLocked):
-		st.Problem = "税控设备口令错误：" + de.Message()
-		st.Hint = "请设置正确的设备口令（环境变量 KAIPIAO_DEVICE_PIN）后重试。"
+		key, args["why"] = "link.pin", de.Message()
 	case errors.Is(err, device.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
-		st.Problem = fmt.Sprintf("端口 %s 上的税控设备没有应答", port)
-		st.Hint = "请确认设备已开机、端口选择正确，然后点“重试”。"
+		key = "link.silent"
 	case errors.Is(err, invoice.ErrOutcomeUnknown):
-		st.Problem = "与税控设备对账未完成"
-		st.Hint = "设备应答恢复后会自动重新对账。"
-	default:
-		st.Problem = fmt.Sprintf("无法使用端口 %s 上的税控设备", port)
-		st.Hint = "请检查设备和端口设置，然后点“重试”。详情：" + err.Error()
+		key = "link.reconcile"
 	}
-	return st
+	return LinkState{Addr: addr, Err: err.Error(), Problem: say(key, args), Hint: say(key+"/hint", args)}
 }
+
+// say is a catalogue message in the clerk's language: the link's state is shown to the
+// clerk as it is (docs/errors.md, "Messages").
+func say(key string, args invoice.Args) string { return invoice.Say(invoice.Chinese, key, args) }

@@ -77,6 +77,7 @@ type Config struct {
 
 // Workstation is an open workstation. Close it when done.
 type Workstation struct {
+	Data  string // the data folder
 	Store *store.DB
 	// Client is the device's client as connected by Open (kaipiaoctl); the window, whose
 	// device comes and goes, asks Link.Client instead.
@@ -88,6 +89,7 @@ type Workstation struct {
 	Digital *digital.Channel
 	Channel string
 	Limits  invoice.Limits // as read at the last connection; see CurrentLimits
+	log     io.Writer      // Config.Log
 	close   func()
 	mu      sync.Mutex
 }
@@ -185,36 +187,55 @@ func open(cfg Config, reconcile, strict bool) (*Workstation, error) {
 	if err != nil {
 		return nil, err
 	}
-	seller, err := db.Seller()
+	w, err := onStore(cfg, db)
 	if err != nil {
 		db.Close()
+		return nil, err
+	}
+	w.close = func() { w.Link.Close(); db.Close() }
+	if w.Channel, err = chooseChannel(db, cfg); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if w.Channel == store.ChannelDigital {
+		// No device to connect: the link stays idle, the engine issues through the channel.
+		if err := w.openDigital(cfg); err != nil {
+			w.Close()
+			return nil, err
+		}
+		w.close = func() { w.Digital.Close(); w.Link.Close(); db.Close() }
+		return w, nil
+	}
+	w.Link.OnConnect = func(ctx context.Context, c *device.Client) error { return w.connected(ctx, c, cfg, reconcile, strict) }
+	return w, nil
+}
+
+// WithStore is a workstation over a store its caller opened and keeps (Close leaves it
+// open), with no device connected: for the commands and benchmarks that only read or
+// keep data. Issuing through it fails with ErrNoDevice.
+func WithStore(data string, db *store.DB, operator string) (*Workstation, error) {
+	w, err := onStore(Config{Data: data, Operator: operator}, db)
+	if err != nil {
+		return nil, err
+	}
+	w.close = w.Link.Close
+	return w, nil
+}
+
+// onStore prepares the engine and the (not yet connected) link over an open store.
+func onStore(cfg Config, db *store.DB) (*Workstation, error) {
+	seller, err := db.Seller()
+	if err != nil {
 		return nil, err
 	}
 	codes, err := TaxCodes()
 	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	channel, err := chooseChannel(db, cfg)
-	if err != nil {
-		db.Close()
 		return nil, err
 	}
 	link := NewLink(cfg.Data, cfg.Device, cfg.PIN)
 	link.Log = cfg.Log
-	w := &Workstation{Store: db, Link: link, Channel: channel}
+	w := &Workstation{Data: cfg.Data, Store: db, Link: link, log: cfg.Log}
 	w.Engine = &invoice.Engine{Device: linkDevice{link}, Store: db, Codes: codes, Seller: seller, Operator: cfg.Operator}
-	w.close = func() { link.Close(); db.Close() }
-	if channel == store.ChannelDigital {
-		// No device to connect: the link stays idle, the engine issues through the channel.
-		if err := w.openDigital(cfg); err != nil {
-			db.Close()
-			return nil, err
-		}
-		w.close = func() { w.Digital.Close(); db.Close() }
-		return w, nil
-	}
-	link.OnConnect = func(ctx context.Context, c *device.Client) error { return w.connected(ctx, c, cfg, reconcile, strict) }
 	return w, nil
 }
 

@@ -31,8 +31,7 @@ func requiredRole(name string, args []string) store.Role {
 	case name == "issue", name == "red", name == "print":
 		return store.RoleClerk
 	case name == "mail" && sub == "send", name == "buyers" && sub == "import", name == "goods" && sub == "import",
-		name == "redslip" && sub != "list" && sub != "show",
-		name == "digital" && (sub == "fetch" || sub == "return"):
+		name == "redslip" && sub != "list" && sub != "show", name == "digital" && (sub == "fetch" || sub == "return"):
 		return store.RoleClerk
 	case name == "seller" && sub == "set", name == "mail" && sub == "set", name == "mapping" && (sub == "save" || sub == "delete"),
 		name == "pki" && (sub == "init" || sub == "import" || sub == "enterprise"):

@@ -103,13 +103,13 @@ func runIssue(e *env, args []string) int {
 		orders = orderfile.MergeByBuyer(orders)
 	}
 	ctx := context.Background()
-	w, err := openWorkstation(ctx, e, true)
+	svc, err := openService(ctx, e, true)
 	if err != nil {
 		return refusal(e, "issue", err)
 	}
-	defer w.Close()
+	defer svc.Close()
 	status := exitOK
-	err = w.Engine.IssueBatch(ctx, orders, func(r invoice.BatchResult) {
+	err = svc.IssueBatch(ctx, orders, func(r invoice.BatchResult) {
 		for _, out := range r.Outcomes {
 			writeJSON(e.stdout, issuedLine(out), false)
 		}
@@ -129,7 +129,8 @@ func runIssue(e *env, args []string) int {
 			status = exitRefused
 		case errors.Is(r.Err, invoice.ErrNoHeadroom):
 			// Refused whole before its first invoice: nothing of it was issued.
-			writeJSON(e.stdout, map[string]any{"order_id": r.Order.OrderID, "refused": r.Err.Error()}, false)
+			// The clerk's words, naming the limit (docs/cli.md): the catalogue's Chinese.
+			writeJSON(e.stdout, map[string]any{"order_id": r.Order.OrderID, "refused": invoice.Explain(invoice.Chinese, r.Err)}, false)
 			fmt.Fprintf(e.stderr, "order %q: %v\n", r.Order.OrderID, r.Err)
 			status = exitRefused
 		}
@@ -145,13 +146,13 @@ func runIssue(e *env, args []string) int {
 // are printed again with "replayed": true, never issued twice.
 func runIssueRest(e *env, ids []string) int {
 	ctx := context.Background()
-	w, err := openWorkstation(ctx, e, true)
+	svc, err := openService(ctx, e, true)
 	if err != nil {
 		return refusal(e, "issue --rest", err)
 	}
-	defer w.Close()
+	defer svc.Close()
 	if len(ids) == 0 {
-		all, err := w.Store.PartlyIssuedOrders()
+		all, err := svc.PartlyIssuedOrders()
 		if err != nil {
 			return refusal(e, "issue --rest", err)
 		}
@@ -164,7 +165,7 @@ func runIssueRest(e *env, ids []string) int {
 		}
 	}
 	for _, id := range ids {
-		outs, err := w.Engine.IssueRest(ctx, id)
+		outs, err := svc.IssueRest(ctx, id)
 		for _, out := range outs {
 			writeJSON(e.stdout, issuedLine(out), false)
 		}
@@ -212,12 +213,12 @@ func runRed(e *env, args []string) int {
 		o.OrderID = redOrderID(red, *remark)
 	}
 	ctx := context.Background()
-	w, err := openWorkstation(ctx, e, true)
+	svc, err := openService(ctx, e, true)
 	if err != nil {
 		return refusal(e, "red", err)
 	}
-	defer w.Close()
-	outs, err := w.Engine.Issue(ctx, o)
+	defer svc.Close()
+	outs, err := svc.Issue(ctx, o)
 	if err != nil {
 		var errs invoice.Errors
 		if errors.As(err, &errs) {

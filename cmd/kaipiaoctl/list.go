@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 func init() {
@@ -41,11 +41,11 @@ type listedJSON struct {
 	Mail      string `json:"mail,omitempty"` // the PDF's e-mail to the buyer: queued, sent or failed
 }
 
-func listed(rec *store.Record) listedJSON {
+func listed(rec *workstation.Record) listedJSON {
 	l := listedJSON{issuedJSON: issuedLine(invoice.Outcome{Invoice: rec.Invoice}), Status: "issued",
 		Sync: string(rec.Sync), SyncError: rec.SyncError, Buyer: rec.Invoice.Buyer.Name}
 	if r := rec.Invoice.Red; r != nil {
-		l.RedOf = r.Code + ":" + r.Number
+		l.RedOf = invoice.Ref(r.Code, r.Number)
 	}
 	return l
 }
@@ -62,7 +62,7 @@ func runList(e *env, args []string) int {
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
 		return exitUsage
 	}
-	q := store.Query{Buyer: *buyer, Limit: *limit}
+	q := workstation.Query{Buyer: *buyer, Limit: *limit}
 	for _, d := range []struct {
 		flag, value string
 		dst         *time.Time
@@ -84,8 +84,8 @@ func runList(e *env, args []string) int {
 	}
 	switch *status {
 	case "", "issued":
-	case string(store.SyncQueued), string(store.SyncAcked), string(store.SyncDead):
-		q.Sync = store.SyncState(*status)
+	case string(workstation.SyncQueued), string(workstation.SyncAcked), string(workstation.SyncDead):
+		q.Sync = workstation.RecordSync(*status)
 	default:
 		fmt.Fprintf(e.stderr, "kaipiaoctl list: --status %q: use issued, queued, acked or dead\n", *status)
 		return exitUsage
@@ -93,20 +93,20 @@ func runList(e *env, args []string) int {
 	if *red {
 		q.Red = red
 	}
-	db, err := openStore(e)
+	svc, done, err := openStoreService(e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl list: %v\n", err)
 		return exitUsage
 	}
-	defer db.Close()
-	page, err := db.List(q)
+	defer done()
+	page, err := svc.List(q)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl list: %v\n", err)
 		return exitUsage
 	}
 	for _, rec := range page.Records {
 		l := listed(rec)
-		if m, err := db.MailStatusOf(rec.ID); err == nil {
+		if m, err := svc.MailStatusOf(rec.ID); err == nil {
 			l.Mail = string(m.State)
 		}
 		writeJSON(e.stdout, l, false)
@@ -124,7 +124,7 @@ type shownJSON struct {
 	Imported  bool             `json:"imported,omitempty"`
 	Reds      []string         `json:"reds,omitempty"`
 	// Mail is the PDF's e-mail to the buyer, when there is one.
-	Mail *store.MailStatus `json:"mail,omitempty"`
+	Mail *workstation.MailStatus `json:"mail,omitempty"`
 }
 
 func runShow(e *env, args []string) int {
@@ -132,26 +132,26 @@ func runShow(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "usage: kaipiaoctl show CODE:NUMBER | ORDER_ID")
 		return exitUsage
 	}
-	db, err := openStore(e)
+	svc, done, err := openStoreService(e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl show: %v\n", err)
 		return exitUsage
 	}
-	defer db.Close()
-	var recs []*store.Record
+	defer done()
+	var recs []*workstation.Record
 	// CODE:NUMBER or a 20-digit 数电票 number; an order ID may be 20 digits too, so a
 	// bare number that names no invoice is then tried as an order.
 	if code, number, perr := invoice.ParseRef(args[0]); perr == nil {
-		rec, err := db.ByNumber(code, number)
+		rec, err := svc.ByNumber(code, number)
 		if err == nil {
 			recs = append(recs, rec)
-		} else if !errors.Is(err, store.ErrNotFound) {
+		} else if !errors.Is(err, workstation.ErrNotFound) {
 			fmt.Fprintf(e.stderr, "kaipiaoctl show: %v\n", err)
 			return exitUsage
 		}
 	}
 	if len(recs) == 0 && !strings.Contains(args[0], ":") {
-		if recs, err = db.ByOrder(args[0]); err != nil {
+		if recs, err = svc.ByOrder(args[0]); err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl show: %v\n", err)
 			return exitUsage
 		}
@@ -162,15 +162,15 @@ func runShow(e *env, args []string) int {
 	}
 	for _, rec := range recs {
 		out := shownJSON{Invoice: rec.Invoice, Status: "issued", Sync: string(rec.Sync), SyncError: rec.SyncError,
-			Mail:    mailOf(db, rec.ID),
+			Mail:    mailOf(svc, rec.ID),
 			Counter: rec.Counter, Imported: rec.Imported}
-		reds, err := db.RedsOf(rec.Invoice.Code, rec.Invoice.Number)
+		reds, err := svc.RedsOf(rec.Invoice.Code, rec.Invoice.Number)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl show: %v\n", err)
 			return exitUsage
 		}
 		for _, r := range reds {
-			out.Reds = append(out.Reds, r.Code+":"+r.Number)
+			out.Reds = append(out.Reds, invoice.Ref(r.Code, r.Number))
 		}
 		writeJSON(e.stdout, out, len(recs) == 1)
 	}
@@ -178,14 +178,14 @@ func runShow(e *env, args []string) int {
 }
 
 func runSeller(e *env, args []string) int {
-	db, err := openStore(e)
+	svc, done, err := openStoreService(e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl seller: %v\n", err)
 		return exitUsage
 	}
-	defer db.Close()
+	defer done()
 	if len(args) == 0 {
-		p, err := db.Seller()
+		p, err := svc.Seller()
 		if err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl seller: %v\n", err)
 			return exitUsage
@@ -212,7 +212,7 @@ func runSeller(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "kaipiaoctl seller set: --tax-id %q: %s\n", p.TaxID, problem)
 		return exitRefused
 	}
-	if err := db.SetSeller(p, operatorName(e)); err != nil {
+	if err := svc.SetSeller(p); err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl seller set: %v\n", err)
 		return exitUsage
 	}
@@ -221,9 +221,9 @@ func runSeller(e *env, args []string) int {
 }
 
 // mailOf is an invoice's e-mail status, nil when it has none.
-func mailOf(db *store.DB, id uint64) *store.MailStatus {
-	m, err := db.MailStatusOf(id)
-	if err != nil || m.State == store.MailNone {
+func mailOf(svc *workstation.Service, id uint64) *workstation.MailStatus {
+	m, err := svc.MailStatusOf(id)
+	if err != nil || m.State == workstation.MailNone {
 		return nil
 	}
 	return &m

@@ -13,7 +13,6 @@ import (
 
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/mail"
-	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/workstation"
 )
 
@@ -74,13 +73,13 @@ func runMail(e *env, args []string) int {
 }
 
 func mailSettings(e *env, args []string) int {
-	db, err := openStore(e)
+	svc, done, err := openStoreService(e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl mail settings: %v\n", err)
 		return exitUsage
 	}
-	defer db.Close()
-	s, err := db.MailSettings()
+	defer done()
+	s, err := svc.MailSettings()
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl mail settings: %v\n", err)
 		return exitUsage
@@ -111,7 +110,7 @@ func mailSettings(e *env, args []string) int {
 		}
 		s.CACertPEM = string(pem)
 	}
-	if err := db.SetMailSettings(s, operatorName(e)); err != nil {
+	if err := svc.SetMailSettings(s); err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl mail settings: %v\n", err)
 		return exitRefused
 	}
@@ -137,25 +136,25 @@ func mailQueue(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "kaipiaoctl mail queue: %v\n", err)
 		return exitUsage
 	}
-	db, err := openStore(e)
+	svc, done, err := openStoreService(e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl mail queue: %v\n", err)
 		return exitUsage
 	}
-	defer db.Close()
-	rec, err := db.ByNumber(code, number)
-	if errors.Is(err, store.ErrNotFound) {
+	defer done()
+	rec, err := svc.ByNumber(code, number)
+	if errors.Is(err, workstation.ErrNotFound) {
 		fmt.Fprintf(e.stderr, "kaipiaoctl mail queue: no invoice %s in %s\n", operand, e.data)
 		return exitRefused
 	}
 	if err == nil {
-		err = db.QueueMail(rec.ID, *to, operatorName(e))
+		err = svc.QueueMail(rec.ID, *to)
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl mail queue: %v\n", err)
 		return exitRefused
 	}
-	st, _ := db.MailStatusOf(rec.ID)
+	st, _ := svc.MailStatusOf(rec.ID)
 	writeJSON(e.stdout, st, false)
 	return exitOK
 }

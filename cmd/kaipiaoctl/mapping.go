@@ -8,7 +8,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/orderfile"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 func init() {
@@ -22,23 +22,23 @@ func init() {
 // runMapping lists, shows, saves or deletes the saved column mappings. A mapping file is
 // a JSON object {"客户名称": "buyer_name", ...}; it is checked before it is saved.
 func runMapping(e *env, args []string) int {
-	db, err := openStore(e)
+	svc, done, err := openStoreService(e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl mapping: %v\n", err)
 		return exitUsage
 	}
-	defer db.Close()
+	defer done()
 	switch {
 	case len(args) == 0:
-		names, err := db.ColumnMappings()
+		names, err := svc.ColumnMappings()
 		if err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl mapping: %v\n", err)
 			return exitUsage
 		}
 		writeJSON(e.stdout, append([]string{}, names...), false)
 	case len(args) == 1:
-		m, err := db.ColumnMapping(args[0])
-		if errors.Is(err, store.ErrNotFound) {
+		m, err := svc.ColumnMapping(args[0])
+		if errors.Is(err, workstation.ErrNotFound) {
 			fmt.Fprintf(e.stderr, "kaipiaoctl mapping: no mapping named %q\n", args[0])
 			return exitRefused
 		}
@@ -62,12 +62,12 @@ func runMapping(e *env, args []string) int {
 			writeJSON(e.stdout, map[string]invoice.Errors{"errors": errs}, false)
 			return exitRefused
 		}
-		if err := db.SetColumnMapping(args[1], m, operatorName(e)); err != nil {
+		if err := svc.SetColumnMapping(args[1], m); err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl mapping set: %v\n", err)
 			return exitUsage
 		}
 	case len(args) == 2 && args[0] == "delete":
-		if err := db.SetColumnMapping(args[1], nil, operatorName(e)); err != nil {
+		if err := svc.SetColumnMapping(args[1], nil); err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl mapping delete: %v\n", err)
 			return exitUsage
 		}

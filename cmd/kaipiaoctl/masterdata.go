@@ -8,7 +8,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/orderfile"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 func init() {
@@ -58,22 +58,27 @@ func runMasterData(e *env, what string, args []string) int {
 		return exitUsage
 	}
 	verb, file := args[0], args[1]
-	db, err := openStore(e)
+	svc, done, err := openStoreService(e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl %s: %v\n", what, err)
 		return exitUsage
 	}
-	defer db.Close()
+	defer done()
 	n, err := 0, error(nil)
 	if verb == "export" {
-		n, err = exportMasterData(db, what, file)
+		n, err = exportMasterData(svc, what, file)
 	} else {
 		var data []byte
 		if data, err = orderfile.ReadFile(file); err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl %s import: %v\n", what, err)
 			return exitUsage
 		}
-		if n, err = importMasterData(db, what, data, operatorName(e)); err != nil {
+		if what == "buyers" {
+			n, err = svc.ImportBuyers(data)
+		} else {
+			n, err = svc.ImportGoods(data)
+		}
+		if err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl %s import: %s: %v\n", what, file, err)
 			return exitRefused
 		}
@@ -86,11 +91,11 @@ func runMasterData(e *env, what string, args []string) int {
 	return exitOK
 }
 
-func exportMasterData(db *store.DB, what, file string) (int, error) {
+func exportMasterData(svc *workstation.Service, what, file string) (int, error) {
 	var buf bytes.Buffer
 	var n int
 	if what == "buyers" {
-		ps, err := db.Buyers()
+		ps, err := svc.Buyers()
 		if err != nil {
 			return 0, err
 		}
@@ -99,7 +104,7 @@ func exportMasterData(db *store.DB, what, file string) (int, error) {
 			return 0, err
 		}
 	} else {
-		gs, err := db.AllGoods()
+		gs, err := svc.AllGoods()
 		if err != nil {
 			return 0, err
 		}
@@ -109,25 +114,6 @@ func exportMasterData(db *store.DB, what, file string) (int, error) {
 		}
 	}
 	return n, writeFileAtomic(file, buf.Bytes())
-}
-
-func importMasterData(db *store.DB, what string, data []byte, operator string) (int, error) {
-	if what == "buyers" {
-		ps, err := export.ReadBuyers(data)
-		if err != nil {
-			return 0, err
-		}
-		return len(ps), db.PutBuyers(operator, ps...)
-	}
-	codes, err := loadTaxCodes()
-	if err != nil {
-		return 0, err
-	}
-	gs, err := export.ReadGoods(data, codes)
-	if err != nil {
-		return 0, err
-	}
-	return len(gs), db.PutGoods(operator, gs...)
 }
 
 // operatorName is who the audit log names for a command's edits: the authenticated

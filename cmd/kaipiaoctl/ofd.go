@@ -14,7 +14,7 @@ import (
 
 func init() {
 	commands["ofd"] = command{
-		usage: "ofd CODE:NUMBER -o FILE",
+		usage: "ofd CODE:NUMBER|NUMBER -o FILE",
 		brief: "write an invoice's OFD (GB/T 33190), sealed with the enterprise's SM2 certificate",
 		run:   func(e *env, args []string) int { return runLayout(e, "ofd", args) },
 	}
@@ -24,7 +24,7 @@ func init() {
 		run:   runOFDs,
 	}
 	commands["xml"] = command{
-		usage: "xml CODE:NUMBER -o FILE",
+		usage: "xml CODE:NUMBER|NUMBER -o FILE",
 		brief: "write an invoice's XML data file (EInvoice, docs/einvoice.md)",
 		run:   func(e *env, args []string) int { return runLayout(e, "xml", args) },
 	}
@@ -44,7 +44,7 @@ func runLayout(e *env, what string, args []string) int {
 	defer db.Close()
 	rec, err := db.ByNumber(code, number)
 	if errors.Is(err, store.ErrNotFound) {
-		fmt.Fprintf(e.stderr, "kaipiaoctl %s: no invoice %s:%s in %s\n", what, code, number, e.data)
+		fmt.Fprintf(e.stderr, "kaipiaoctl %s: no invoice %s in %s\n", what, invoice.Ref(code, number), e.data)
 		return exitRefused
 	}
 	if err != nil {
@@ -59,7 +59,7 @@ func runLayout(e *env, what string, args []string) int {
 		doc, signed, err = workstation.RenderOFD(e.data, rec.Invoice)
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "kaipiaoctl %s: %s:%s: %v\n", what, code, number, err)
+		fmt.Fprintf(e.stderr, "kaipiaoctl %s: %s: %v\n", what, invoice.Ref(code, number), err)
 		return exitRefused
 	}
 	if !signed {

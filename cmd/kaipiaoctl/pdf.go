@@ -14,7 +14,7 @@ import (
 
 func init() {
 	commands["pdf"] = command{
-		usage: "pdf CODE:NUMBER -o FILE",
+		usage: "pdf CODE:NUMBER|NUMBER -o FILE",
 		brief: "write an invoice's PDF (the layout of the electronic 普票, with its QR code)",
 		run:   runPDF,
 	}
@@ -36,7 +36,7 @@ func runPDF(e *env, args []string) int {
 	defer db.Close()
 	rec, err := db.ByNumber(code, number)
 	if errors.Is(err, store.ErrNotFound) {
-		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: no invoice %s:%s in %s\n", code, number, e.data)
+		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: no invoice %s in %s\n", invoice.Ref(code, number), e.data)
 		return exitRefused
 	}
 	if err != nil {
@@ -45,7 +45,7 @@ func runPDF(e *env, args []string) int {
 	}
 	doc, signed, err := workstation.RenderPDF(e.data, rec.Invoice)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: %s:%s: %v\n", code, number, err)
+		fmt.Fprintf(e.stderr, "kaipiaoctl pdf: %s: %v\n", invoice.Ref(code, number), err)
 		return exitRefused
 	}
 	if !signed {
@@ -78,7 +78,8 @@ func writeFileAtomic(path string, data []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// refAndOut reads the operands of `pdf`, `ofd` and `xml`: one CODE:NUMBER and -o FILE.
+// refAndOut reads the operands of `pdf`, `ofd` and `xml`: one CODE:NUMBER (a device
+// invoice) or a bare 20-digit NUMBER (a 数电 invoice, whose code is empty) and -o FILE.
 // Go's flag package stops at the first operand; -o is accepted on either side of it.
 // It prints the usage and reports false when they are not there.
 func refAndOut(e *env, what string, args []string) (code, number, out string, ok bool) {
@@ -103,7 +104,7 @@ func refAndOut(e *env, what string, args []string) (code, number, out string, ok
 		ok = err == nil
 	}
 	if !ok || *o == "" {
-		fmt.Fprintf(e.stderr, "usage: kaipiaoctl %s CODE:NUMBER|NUMBER20 -o FILE\n", what)
+		fmt.Fprintf(e.stderr, "usage: kaipiaoctl %s CODE:NUMBER|NUMBER -o FILE (NUMBER alone: the 20 digits of a 数电 invoice)\n", what)
 		return "", "", "", false
 	}
 	return code, number, *o, true

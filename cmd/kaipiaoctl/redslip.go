@@ -202,7 +202,10 @@ func redslipAnswer(e *env, action string, args []string) int {
 		return slipRefusal(e, "redslip "+action, err)
 	}
 	if action == "show" {
-		writeJSON(e.stdout, s, true)
+		writeJSON(e.stdout, struct {
+			slipJSON
+			Red json.RawMessage `json:"red"`
+		}{slipLine(s), s.Red}, false)
 		return exitOK
 	}
 	writeJSON(e.stdout, slipLine(s), false)

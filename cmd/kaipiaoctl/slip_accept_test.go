@@ -3,12 +3,10 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 
@@ -26,45 +24,17 @@ import (
 const (
 	acceptSeller     = "91350200MA2Y0XXK5W" // the built-in simulator's, which pki init reads
 	acceptSellerName = "厦门开票示范科技有限公司"
-	acceptBuyer      = "91110108MA01ABCD2X"
+	acceptBuyer      = "91110108MA01ABCD5T"
 	acceptBuyerName  = "北京示例买方有限公司"
 )
 
-var (
-	platformOnce sync.Once
-	platformBin  string
-	platformErr  error
-)
-
-// platformBinary builds kaipiao-platform once per test run.
-func platformBinary(t *testing.T) string {
-	t.Helper()
-	platformOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "kaipiao-platform-bin-")
-		if err != nil {
-			platformErr = err
-			return
-		}
-		platformBin = filepath.Join(dir, "kaipiao-platform")
-		cmd := exec.Command("go", "build", "-o", platformBin, "./cmd/kaipiao-platform")
-		cmd.Dir = "../.."
-		if out, err := cmd.CombinedOutput(); err != nil {
-			platformErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if platformErr != nil {
-		t.Fatal(platformErr)
-	}
-	return platformBin
-}
-
-// platformProc is a running kaipiao-platform.
-type platformProc struct {
+// slipPlatform is a running kaipiao-platform.
+type slipPlatform struct {
 	cmd *exec.Cmd
 	url string
 }
 
-func startPlatform(t *testing.T, bin, data, pkiDir string, extra ...string) *platformProc {
+func startSlipPlatform(t *testing.T, bin, data, pkiDir string, extra ...string) *slipPlatform {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0", "--data", data, "--pki", pkiDir}, extra...)...)
 	cmd.Env = append(os.Environ(), pki.DemoKeysEnv+"=1", pki.PassphraseEnv+"=")
@@ -88,12 +58,12 @@ func startPlatform(t *testing.T, bin, data, pkiDir string, extra ...string) *pla
 		log, _ := os.ReadFile(logf.Name())
 		t.Fatalf("kaipiao-platform did not start: %q %v\n%s", line, err, log)
 	}
-	p := &platformProc{cmd: cmd, url: url}
+	p := &slipPlatform{cmd: cmd, url: url}
 	t.Cleanup(p.stop)
 	return p
 }
 
-func (p *platformProc) stop() {
+func (p *slipPlatform) stop() {
 	if p.cmd.ProcessState != nil {
 		return
 	}
@@ -192,7 +162,7 @@ func TestTwoEnterprisesRedInvoiceThroughASlip(t *testing.T) {
 	seller.ok(nil, "--channel", "digital", "seller", "set", "--name", acceptSellerName, "--tax-id", acceptSeller)
 	buyer.ok(nil, "pki", "enterprise", platPKI, "--tax-id", acceptBuyer, "--name", acceptBuyerName)
 
-	p := startPlatform(t, plat, platData, platPKI)
+	p := startSlipPlatform(t, plat, platData, platPKI)
 	seller.url, buyer.url = p.url, p.url
 	cmd := exec.Command(plat, "quota", "set", "--data", platData, "--tax-id", acceptSeller, "--amount", "100000")
 	cmd.Env = append(os.Environ(), pki.DemoKeysEnv+"=1")
@@ -246,15 +216,20 @@ func TestTwoEnterprisesRedInvoiceThroughASlip(t *testing.T) {
 		t.Fatalf("red invoice %+v, remark want %q", red, wantRemark)
 	}
 	// The store holds it naming the blue invoice and the slip.
-	var shown struct {
-		Remark string `json:"remark"`
-		RedOf  struct {
-			Code   string `json:"code"`
-			Number string `json:"number"`
-			Slip   string `json:"slip"`
-		} `json:"red_of"`
+	var shownOut struct {
+		Invoice struct {
+			Remark string `json:"remark"`
+			RedOf  struct {
+				Code   string `json:"code"`
+				Number string `json:"number"`
+				Slip   string `json:"slip"`
+			} `json:"red_of"`
+		} `json:"invoice"`
 	}
-	seller.ok(&shown, "show", red.Number)
+	if err := json.Unmarshal([]byte(seller.ok(nil, "show", red.Number)), &shownOut); err != nil {
+		t.Fatal(err)
+	}
+	shown := shownOut.Invoice
 	if shown.RedOf.Number != blue.Number || shown.RedOf.Code != "" || shown.RedOf.Slip != slip.Slip || !strings.HasPrefix(shown.Remark, wantRemark) {
 		t.Fatalf("stored red invoice: %+v", shown)
 	}
@@ -278,6 +253,25 @@ func TestTwoEnterprisesRedInvoiceThroughASlip(t *testing.T) {
 		t.Fatalf("red --slip again: %+v", again)
 	}
 
+	// The buyer starts a slip too (03); the seller confirms it and issues its red invoice.
+	var bought acceptSlip
+	buyer.ok(&bought, "redslip", "request", "--of", blue.Number, "--amount", "50", "--reason", "销货退回")
+	if bought.State != "03" || bought.StartedBy != "buyer" {
+		t.Fatalf("the buyer's slip: %+v", bought)
+	}
+	var sellerIn acceptSlip
+	seller.ok(&sellerIn, "redslip", "list", "--incoming")
+	if sellerIn.Slip != bought.Slip {
+		t.Fatalf("the seller's incoming: %+v", sellerIn)
+	}
+	seller.ok(&bought, "redslip", "confirm", bought.Slip)
+	var red2 acceptRed
+	seller.ok(&red2, "red", "--slip", bought.Slip)
+	if red2.Total != "-56.50" || red2.Slip != bought.Slip {
+		t.Fatalf("the red invoice of the buyer's slip: %+v", red2)
+	}
+	seller.ok(&after, "digital", "status")
+
 	// 2. A refused slip yields no red invoice.
 	var refused acceptSlip
 	seller.ok(&refused, "redslip", "request", "--of", blue.Number, "--amount", "200", "--reason", "开票有误")
@@ -294,7 +288,7 @@ func TestTwoEnterprisesRedInvoiceThroughASlip(t *testing.T) {
 	var late acceptSlip
 	seller.ok(&late, "redslip", "request", "--of", blue.Number, "--amount", "300", "--reason", "开票有误")
 	p.stop()
-	p = startPlatform(t, plat, platData, platPKI, "--clock-offset", "73h")
+	p = startSlipPlatform(t, plat, platData, platPKI, "--clock-offset", "73h")
 	seller.url, buyer.url = p.url, p.url
 	if code, _, errs := buyer.run("redslip", "confirm", late.Slip); code != exitRefused || !strings.Contains(errs, "07") {
 		t.Fatalf("confirming after 72 hours: exit %d %s", code, errs)
@@ -314,6 +308,36 @@ func TestTwoEnterprisesRedInvoiceThroughASlip(t *testing.T) {
 	seller.ok(&final, "digital", "status")
 	if final.QuotaUsed != after.QuotaUsed {
 		t.Fatalf("quota used moved from %s to %s with no invoice issued", after.QuotaUsed, final.QuotaUsed)
+	}
+
+	// Quick full red: refused for an enterprise buyer; for a consumer the platform makes
+	// a slip needing no confirmation (01) and the whole invoice is reversed at once.
+	if code, _, errs := seller.run("red", "--quick", "--of", blue.Number); code != exitRefused || !strings.Contains(errs, "快捷全额红冲") {
+		t.Fatalf("quick red of an enterprise's invoice: exit %d %s", code, errs)
+	}
+	consumer := filepath.Join(dir, "consumer.json")
+	if err := os.WriteFile(consumer, []byte(`[{"order_id":"BLUE-2","buyer":{"name":"张三"},`+
+		`"lines":[{"name":"计算机配件","tax_code":"1090509020000000000","unit":"件","quantity":"2","unit_price":"50","tax_rate":"0.13"}]}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var blue2 acceptRed
+	seller.ok(&blue2, "issue", consumer)
+	seller.ok(nil, "sync", "--once")
+	var quick acceptRed
+	seller.ok(&quick, "red", "--quick", "--of", blue2.Number)
+	if quick.Total != "-113.00" || quick.Blue != blue2.Number || len(quick.Slip) != 20 {
+		t.Fatalf("quick red: %+v", quick)
+	}
+	var qs acceptSlip
+	seller.ok(&qs, "redslip", "show", quick.Slip)
+	if qs.State != "01" {
+		t.Fatalf("the quick red's slip: %+v", qs)
+	}
+	seller.ok(nil, "sync", "--once")
+	var last acceptStatus
+	seller.ok(&last, "digital", "status")
+	if last.QuotaUsed != final.QuotaUsed {
+		t.Fatalf("quota used %s before the consumer's invoice and its quick red, %s after", final.QuotaUsed, last.QuotaUsed)
 	}
 }
 

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 
+	"os"
+
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/workstation"
-	"os"
 )
 
 func init() {

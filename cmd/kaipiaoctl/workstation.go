@@ -46,6 +46,32 @@ func openWorkstation(ctx context.Context, e *env, reconcile bool) (*workstation.
 		Operator: e.operator, Channel: e.channel, Log: e.stderr}, reconcile)
 }
 
+// openService is the application service over the data folder's workstation with its
+// device, for the commands that issue (see openWorkstation).
+func openService(ctx context.Context, e *env, reconcile bool) (*workstation.Service, error) {
+	w, err := openWorkstation(ctx, e, reconcile)
+	if err != nil {
+		return nil, err
+	}
+	return workstation.NewService(w), nil
+}
+
+// openStoreService is the application service over the data folder's store alone (no
+// device), acting for the operator the credentials prove, for the commands that read or
+// keep data. done closes it.
+func openStoreService(e *env) (svc *workstation.Service, done func(), err error) {
+	db, err := openStore(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := workstation.WithStore(e.data, db, operatorName(e))
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return workstation.NewService(w), func() { w.Close(); db.Close() }, nil
+}
+
 // connectDevice reaches the --device of the command line.
 func connectDevice(ctx context.Context, e *env) (*device.Client, func(), error) {
 	return workstation.ConnectDevice(ctx, e.data, e.device)
@@ -54,17 +80,19 @@ func connectDevice(ctx context.Context, e *env) (*device.Client, func(), error) 
 // refusal prints an engine or device error for the clerk and returns the exit status:
 // 1 for rule and device refusals, 2 for anything that is the environment's fault.
 func refusal(e *env, what string, err error) int {
+	// Which errors are refusals is decided in one place (invoice.Refusal), as the
+	// window's wording is (invoice.Explain).
 	var errs invoice.Errors
-	switch {
-	case errors.As(err, &errs):
+	switch invoice.Refusal(err) {
+	case invoice.RefusedRules:
+		errors.As(err, &errs)
 		fmt.Fprintf(e.stderr, "kaipiaoctl %s: %v\n", what, errs)
 		return exitRefused
-	case errors.Is(err, invoice.ErrRefused), errors.Is(err, invoice.ErrNumberMismatch),
-		errors.Is(err, invoice.ErrOrderChanged), errors.Is(err, invoice.ErrBlueNotFound):
+	case invoice.RefusedByDevice:
 		fmt.Fprintf(e.stderr, "kaipiaoctl %s: refused: %v\n", what, err)
 		return exitRefused
-	case errors.Is(err, invoice.ErrOutcomeUnknown):
-		fmt.Fprintf(e.stderr, "kaipiaoctl %s: %v\nThe device may have issued it; run `kaipiaoctl reconcile` once the device answers.\n", what, err)
+	case invoice.RefusedUnknown:
+		fmt.Fprintf(e.stderr, "kaipiaoctl %s: %v\n%s\n", what, err, invoice.Say(invoice.English, "hint.reconcile", nil))
 		return exitRefused
 	}
 	if errors.Is(err, syscall.ENOSPC) {

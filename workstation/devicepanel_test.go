@@ -1,4 +1,4 @@
-package main
+package workstation
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 )
 
 // The device panel's adapter gives ui what the device said, figure for figure, each lock
-// in the device's Chinese words: ui itself does not import the device package.
+// in the device's Chinese words: ui itself imports neither the device package nor the store.
 func TestDevicePanelShowsWhatTheDeviceSaid(t *testing.T) {
 	ctx := context.Background()
 	c, closeDev, err := device.DialAddr(ctx, t.TempDir(), "sim:inprocess", device.Options{})
@@ -21,7 +21,7 @@ func TestDevicePanelShowsWhatTheDeviceSaid(t *testing.T) {
 	if err := c.VerifyPIN(ctx, sim.DefaultPIN); err != nil {
 		t.Fatal(err)
 	}
-	p := devicePanel{c}
+	p := &DevicePanel{c}
 
 	st, _ := c.Status(ctx)
 	view, err := p.Status(ctx)
@@ -52,7 +52,7 @@ func TestDevicePanelShowsWhatTheDeviceSaid(t *testing.T) {
 		t.Fatalf("report of the open period: %v", err)
 	}
 	want := device.Report{Period: "202610", Count: 3, RedCount: 1, Amount: 30000, Tax: 1800, RedAmount: -10000, RedTax: -600}
-	rep, err := devicePanel{reportOnly{c, want}}.Report(ctx, "r", "202610")
+	rep, err := (&DevicePanel{reportOnly{c, want}}).Report(ctx, "r", "202610")
 	if err != nil || rep.Period != want.Period || rep.Count != 3 || rep.RedCount != 1 || rep.Amount != want.Amount ||
 		rep.Tax != want.Tax || rep.RedAmount != want.RedAmount || rep.RedTax != want.RedTax {
 		t.Fatalf("report %+v from %+v (%v)", rep, want, err)

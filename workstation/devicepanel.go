@@ -1,0 +1,172 @@
+package workstation
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/invoice"
+)
+
+// The issuing channel as the screens show it: the home screen's figures (ChannelState),
+// the connection banner (ChannelLink) and the tax-control device's panel (DevicePanel
+// and its views). They are the service's own types, so the window needs neither the
+// device package nor the store's, and a second issuing channel can fill the same views.
+
+// ChannelState is the issuing channel at a glance, for the home screen.
+type ChannelState struct {
+	Machine       string
+	NextNumber    string // code:number the next invoice takes
+	StockLeft     int
+	OfflineAmount invoice.Money // un-uploaded positive total
+	OfflineLimit  invoice.Money
+	OldestPending time.Time
+	OfflineHours  int
+	Locks         []string // why issuing is refused now, in Chinese; empty when it is not
+	// Digital marks the digital channel (docs/digital.md): no machine; NextNumber is the
+	// 20-digit number, StockLeft the numbers held, and the quota of Period and the upload
+	// deadline are set.
+	Digital        bool
+	Period         string // the quota's month, YYYY-MM
+	QuotaHeld      invoice.Money
+	QuotaUsed      invoice.Money
+	UploadDeadline time.Time
+}
+
+// ChannelLink is the channel's connection as the banner shows it.
+type ChannelLink struct {
+	Connected bool
+	Port      string // the port the device is (or should be) on, as the clerk knows it
+	Problem   string // what is wrong, in Chinese
+	Hint      string // what to do about it
+}
+
+// LinkView is the link's state as the banner shows it.
+func LinkView(st LinkState) ChannelLink {
+	return ChannelLink{Connected: st.Connected, Port: PortName(st.Addr), Problem: st.Problem, Hint: st.Hint}
+}
+
+// PortChoice is a serial port the system has, for choosing the device.
+type PortChoice struct {
+	Address string // what the program opens: a path, or the stable /dev/serial/by-id name
+	Label   string // what the clerk reads: the path with the USB maker, product and serial
+}
+
+// DeviceStatus is the device's identity, PIN and period as the panel shows them.
+type DeviceStatus struct {
+	Machine      string
+	SellerTaxID  string
+	Clock        time.Time
+	PINVerified  bool // in this session
+	PINLocked    bool
+	PINTriesLeft int
+	Period       string   // the open month, YYYYMM
+	Reported     bool     // the open month's summary (抄报) has been made
+	Locks        []string // every reason issuing is locked now, as the device words it (Chinese)
+}
+
+// DeviceRoll is one roll of invoice numbers (发票卷) in the device.
+type DeviceRoll struct {
+	Code      string // 发票代码, 12 digits
+	Start     uint32 // first number
+	Count     uint32
+	Remaining uint32
+}
+
+// Next is the roll's next unused number, 8 digits; meaningless when Remaining is 0.
+func (r DeviceRoll) Next() string { return fmt.Sprintf("%08d", r.Start+r.Count-r.Remaining) }
+
+// Kind is the invoice type the roll's code names, empty for a code of no known type.
+func (r DeviceRoll) Kind() invoice.Kind {
+	k, _ := invoice.KindOfCode(r.Code)
+	return k
+}
+
+// DeviceOffline is the device's offline counters against their limits.
+type DeviceOffline struct {
+	HoursLimit    int           // 离线开票时长
+	AmountLimit   invoice.Money // 离线正数累计金额
+	InvoiceLimit  invoice.Money // 单张限额
+	Pending       int           // invoices not yet acknowledged as uploaded
+	PendingAmount invoice.Money // their positive total before tax
+	OldestPending time.Time     // zero when nothing is pending
+}
+
+// DeviceReport is a period's summary (抄报).
+type DeviceReport struct {
+	Period    string
+	Count     int
+	RedCount  int
+	Amount    invoice.Money // positive invoices, before tax
+	Tax       invoice.Money
+	RedAmount invoice.Money // red invoices (negative)
+	RedTax    invoice.Money
+}
+
+// deviceAPI is what the device panel needs of the device, in the device's own types:
+// *Link and *device.Client both have it.
+type deviceAPI interface {
+	Status(ctx context.Context) (device.Status, error)
+	Stock(ctx context.Context) ([]device.Roll, error)
+	Offline(ctx context.Context) (device.Offline, error)
+	Report(ctx context.Context, requestID, period string) (device.Report, error)
+	Clear(ctx context.Context, requestID, period string) (device.Status, error)
+	ChangePIN(ctx context.Context, requestID, oldPIN, newPIN string) error
+}
+
+// DevicePanel is the administrator's device panel (stock, offline counters, 抄报, 清卡,
+// PIN): the device's answers converted into the panel's views.
+type DevicePanel struct{ dev deviceAPI }
+
+// Status is the device's identity, PIN and period.
+func (p *DevicePanel) Status(ctx context.Context) (DeviceStatus, error) {
+	st, err := p.dev.Status(ctx)
+	return statusView(st), err
+}
+
+// Stock lists the device's rolls of invoice numbers.
+func (p *DevicePanel) Stock(ctx context.Context) ([]DeviceRoll, error) {
+	rolls, err := p.dev.Stock(ctx)
+	out := make([]DeviceRoll, len(rolls))
+	for i, r := range rolls {
+		out[i] = DeviceRoll{Code: r.Code, Start: r.Start, Count: r.Count, Remaining: r.Remaining}
+	}
+	return out, err
+}
+
+// Offline is the device's offline counters.
+func (p *DevicePanel) Offline(ctx context.Context) (DeviceOffline, error) {
+	o, err := p.dev.Offline(ctx)
+	return DeviceOffline{HoursLimit: o.HoursLimit, AmountLimit: o.AmountLimit, InvoiceLimit: o.InvoiceLimit,
+		Pending: o.Pending, PendingAmount: o.PendingAmount, OldestPending: o.OldestPending}, err
+}
+
+// Report makes the monthly summary (抄报) of the open period; a repeated request ID
+// returns the first answer.
+func (p *DevicePanel) Report(ctx context.Context, requestID, period string) (DeviceReport, error) {
+	r, err := p.dev.Report(ctx, requestID, period)
+	return DeviceReport{Period: r.Period, Count: r.Count, RedCount: r.RedCount, Amount: r.Amount, Tax: r.Tax,
+		RedAmount: r.RedAmount, RedTax: r.RedTax}, err
+}
+
+// Clear closes the reported period (清卡).
+func (p *DevicePanel) Clear(ctx context.Context, requestID, period string) (DeviceStatus, error) {
+	st, err := p.dev.Clear(ctx, requestID, period)
+	return statusView(st), err
+}
+
+// ChangePIN changes the device's PIN.
+func (p *DevicePanel) ChangePIN(ctx context.Context, requestID, oldPIN, newPIN string) error {
+	return p.dev.ChangePIN(ctx, requestID, oldPIN, newPIN)
+}
+
+// statusView is the device's status as the panel shows it; each lock in the device's words.
+func statusView(st device.Status) DeviceStatus {
+	v := DeviceStatus{Machine: st.Machine, SellerTaxID: st.SellerTaxID, Clock: st.Clock, PINVerified: st.PINVerified,
+		PINLocked: st.PINLocked, PINTriesLeft: st.PINTriesLeft, Period: st.Period, Reported: st.Reported}
+	for _, c := range st.Locks {
+		v.Locks = append(v.Locks, c.Message())
+	}
+	return v
+}
