@@ -91,11 +91,13 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(STATICCHECK) ./...
 
-# vet, staticcheck, every test (the print tests run their own cupsd with cups-pdf), the
+# vet, staticcheck, every test (the print tests run their own cupsd with cups-pdf; the
+# platform's tests run once more on a throw-away PostgreSQL, scripts/pgtest.sh), the
 # Windows print path under Wine, the desktop program's smoke test under Xvfb, a clerk's
 # keyboard-only day in the real window (xdotool), and each fuzz target briefly.
 test: deps vet lint build
 	$(GO) test -count=1 ./...
+	./scripts/pgtest.sh
 	$(GO) test -tags wine -count=1 -run TestPrintUnderWine ./cmd/kaipiaoctl
 	./scripts/gui-smoke.sh $$(mktemp --suffix=.png)
 	./scripts/gui-nodevice.sh $$(mktemp -d)
@@ -118,12 +120,14 @@ fuzz: deps
 soak: deps
 	$(GO) test -count=1 -run Soak ./device/sim/ -args -long
 
-# Benchmarks, six runs each, summarised by benchstat (medians); copy the figures into
+# Benchmarks, six runs each, summarised by benchstat (medians); then the platform's load
+# test on PostgreSQL and bbolt (scripts/platform-bench.sh). Copy the figures into
 # BENCHMARKS.md together with the machine line this prints.
 bench: deps
 	@echo "machine: $$(uname -srm), $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $$($(GO) version | cut -d' ' -f3)"
 	$(GO) test -run='^$$' -bench=. -benchmem -count=6 ./... | tee bench.out
 	$(BENCHSTAT) bench.out
+	./scripts/platform-bench.sh
 
 clean:
 	rm -rf bin bench.out

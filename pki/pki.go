@@ -264,7 +264,8 @@ var keyEncryption = pkcs.NewPBESEncrypter(pkcs.AES256GCM, pkcs8.ScryptOpts{SaltS
 // test binaries only: the upload and platform tests write dozens of key files per rig and
 // would take minutes at the production cost. Everything else (the format, the cipher,
 // ReadKey following the file's own parameters) stays as in production. It is exported
-// because those tests live in other packages; no production path calls it.
+// because those tests live in other packages; besides them only the load generator
+// (platform/loadgen) calls it, for the throw-away demo keys of a load test.
 func UseTestKeyCost() {
 	keyEncryption = pkcs.NewPBESEncrypter(pkcs.AES256GCM, pkcs8.ScryptOpts{SaltSize: 16,
 		CostParameter: 1 << 10, BlockSize: 8, ParallelizationParameter: 1})

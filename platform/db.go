@@ -22,17 +22,19 @@ import (
 )
 
 var (
-	bInvoices  = []byte("invoices")  // device 0 code 0 number → Stored JSON
-	bEnvelopes = []byte("envelopes") // envelope ID → unix ns (8 bytes BE): replay memory
-	bSeenAt    = []byte("seen_at")   // unix ns (8 bytes BE) + envelope ID → empty: to forget old IDs
-	bOrders    = []byte("orders")    // seller tax ID 0 order ID → Order JSON
-	bUploads   = []byte("uploads")   // machine 0 from 0 through (decimal) → UploadAck binary
+	bInvoices  = []byte("invoices")   // device 0 code 0 number → Stored JSON
+	bEnvelopes = []byte("envelopes")  // envelope ID → unix ns (8 bytes BE): replay memory
+	bSeenAt    = []byte("seen_at")    // unix ns (8 bytes BE) + envelope ID → empty: to forget old IDs
+	bOrders    = []byte("orders")     // seller tax ID 0 order ID → Order JSON
+	bUploads   = []byte("uploads")    // machine 0 from 0 through (decimal) → UploadAck binary
+	bERPTokens = []byte("erp_tokens") // SHA-256 of an ERP token → erpRecord JSON
 )
 
 // ErrLocked: another process has the platform's data file.
 var ErrLocked = errors.New("the platform's data file is open in another process")
 
-// DB is the platform's bbolt store. Each verb is one transaction.
+// DB is the platform's bbolt store, for one platform process (the file is locked). Each
+// verb is one transaction.
 type DB struct{ db *bolt.DB }
 
 // FileName is the platform's bbolt file inside its --data folder.
@@ -52,7 +54,7 @@ func OpenDB(dir string) (*DB, error) {
 		return nil, fmt.Errorf("platform store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range append([][]byte{bInvoices, bEnvelopes, bSeenAt, bOrders, bUploads}, digitalBuckets...) {
+		for _, b := range append([][]byte{bInvoices, bEnvelopes, bSeenAt, bOrders, bUploads, bERPTokens}, digitalBuckets...) {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

@@ -2,6 +2,9 @@ package platform
 
 import (
 	"bufio"
+	"encoding/json"
+	"time"
+
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -9,6 +12,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	bolt "go.etcd.io/bbolt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,18 +69,10 @@ func LoadERPTokens(dir string) (*ERPTokens, error) {
 // NewERPToken makes a token for an ERP posting orders for seller, appends its hash to
 // dir's token file, and returns the token: shown once, never stored.
 func NewERPToken(dir, seller, name string) (string, error) {
-	if !validTaxID(seller) {
-		return "", fmt.Errorf("seller tax ID %q: 15 to 20 upper-case letters and digits", seller)
-	}
-	if strings.ContainsAny(name, "\r\n") {
-		return "", fmt.Errorf("ERP name: one line")
-	}
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	token, h, err := newToken(seller, name)
+	if err != nil {
 		return "", err
 	}
-	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
-	h := sha256.Sum256([]byte(token))
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
@@ -89,6 +85,22 @@ func NewERPToken(dir, seller, name string) (string, error) {
 		return "", err
 	}
 	return token, f.Close()
+}
+
+// newToken makes a token for seller and its hash.
+func newToken(seller, name string) (string, [32]byte, error) {
+	if !validTaxID(seller) {
+		return "", [32]byte{}, fmt.Errorf("seller tax ID %q: 15 to 20 upper-case letters and digits", seller)
+	}
+	if strings.ContainsAny(name, "\r\n") {
+		return "", [32]byte{}, fmt.Errorf("ERP name: one line")
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", [32]byte{}, err
+	}
+	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	return token, sha256.Sum256([]byte(token)), nil
 }
 
 // seller returns the seller the bearer token is bound to, or false. The hash is looked
@@ -117,4 +129,47 @@ func validTaxID(s string) bool {
 		}
 	}
 	return true
+}
+
+// erpRecord is an ERP token kept in the store (kaipiao-platform token --db): every
+// instance on the database knows it at once, without a file to copy.
+type erpRecord struct {
+	Seller string    `json:"seller"`
+	Name   string    `json:"name"`
+	At     time.Time `json:"at"`
+}
+
+// NewERPTokenIn makes a token like NewERPToken but keeps its hash in the store.
+func NewERPTokenIn(st Store, seller, name string) (string, error) {
+	token, h, err := newToken(seller, name)
+	if err != nil {
+		return "", err
+	}
+	return token, st.AddERPToken(h, seller, name)
+}
+
+// AddERPToken keeps an ERP token's hash.
+func (d *DB) AddERPToken(hash [32]byte, seller, name string) error {
+	raw, err := json.Marshal(erpRecord{Seller: seller, Name: name, At: time.Now().UTC()})
+	if err != nil {
+		return err
+	}
+	return d.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bERPTokens).Put(hash[:], raw) })
+}
+
+// ERPToken finds an ERP token's hash.
+func (d *DB) ERPToken(hash [32]byte) (seller, name string, ok bool, err error) {
+	err = d.db.View(func(tx *bolt.Tx) error {
+		raw := tx.Bucket(bERPTokens).Get(hash[:])
+		if raw == nil {
+			return nil
+		}
+		var r erpRecord
+		if err := json.Unmarshal(raw, &r); err != nil {
+			return fmt.Errorf("ERP token record: %w", err)
+		}
+		seller, name, ok = r.Seller, r.Name, true
+		return nil
+	})
+	return seller, name, ok, err
 }

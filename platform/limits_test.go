@@ -18,6 +18,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/platform"
+	"github.com/kaipiao/kaipiao/platform/platformtest"
 	"github.com/kaipiao/kaipiao/upload"
 )
 
@@ -76,10 +77,7 @@ func startPlatformOpts(t *testing.T, requireClient bool, limits platform.Limits)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := platform.OpenDB(filepath.Join(dir, "data"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := platformtest.Open(t, filepath.Join(dir, "data"))
 	logs := &logBuffer{}
 	s := &platform.Server{DB: db, PKI: keys, Limits: limits, Logf: logs.Printf, RequireClientCert: requireClient}
 	srv := s.HTTPServer(log.New(io.Discard, "", 0))

@@ -1,12 +1,14 @@
 package platform
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"unicode"
 
+	"github.com/emmansun/gmsm/smx509"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/upload"
 )
@@ -24,6 +26,15 @@ const maxOrderBody = 1 << 20
 func (s *Server) postOrder(w http.ResponseWriter, r *http.Request) {
 	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	seller, name, ok := s.ERPTokens.seller(token)
+	if !ok && strings.HasPrefix(token, tokenPrefix) && s.DB != nil {
+		// A token made with `kaipiao-platform token --db` is in the store, where every
+		// instance finds it. Looked up by its hash: the token itself is never kept.
+		var err error
+		if seller, name, ok, err = s.DB.ERPToken(sha256.Sum256([]byte(token))); err != nil {
+			s.fail(w, http.StatusInternalServerError, false, err)
+			return
+		}
+	}
 	if !ok {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="kaipiao orders"`)
 		s.fail(w, http.StatusUnauthorized, true, fmt.Errorf("orders need an ERP token (Authorization: Bearer): `kaipiao-platform token`"))
@@ -82,7 +93,7 @@ func (s *Server) pull(w http.ResponseWriter, r *request) {
 	}
 	resp := upload.PullResponse{Orders: orders}
 	if r.p.Audit != nil {
-		prev, err := s.DB.AnchorAudit(r.taxID, *r.p.Audit, s.now().UTC())
+		prev, err := s.DB.AnchorAudit(anchorKey(r), *r.p.Audit, s.now().UTC())
 		if err != nil {
 			resp.AuditError = err.Error()
 			s.logf("audit anchor of %s refused: %v", r.taxID, err)
@@ -90,6 +101,19 @@ func (s *Server) pull(w http.ResponseWriter, r *request) {
 		resp.AuditAnchor = prev
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// anchorKey is whose audit log a pull anchors: each workstation keeps its own log, so an
+// enterprise with several workstations has one anchor per workstation, named by the
+// machine number of the device certificate the pull offers ("<tax ID>/<machine>"); a
+// pull without one anchors the enterprise's (one workstation, as before).
+func anchorKey(r *request) string {
+	if len(r.p.DeviceCert) > 0 {
+		if c, err := smx509.ParseCertificate(r.p.DeviceCert); err == nil && invoice.ValidMachine(c.Subject.SerialNumber) {
+			return r.taxID + "/" + c.Subject.SerialNumber
+		}
+	}
+	return r.taxID
 }
 
 func (s *Server) ackOrders(w http.ResponseWriter, r *request) {

@@ -19,7 +19,8 @@ import (
 
 // Server answers the platform's endpoints.
 type Server struct {
-	DB  *DB
+	// DB is the store: a *DB (bbolt) or a *PG (PostgreSQL, shared by instances).
+	DB  Store
 	PKI *pki.Platform
 	// Now is the platform's clock; time.Now by default.
 	Now func() time.Time

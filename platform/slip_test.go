@@ -22,18 +22,21 @@ const (
 // 3 × 120.50 and 99.99 at 13 %.
 type slipRig struct {
 	t    testing.TB
-	db   *DB
+	db   Store
 	blue *invoice.Invoice
 	now  time.Time
 }
 
 func newSlipRig(t testing.TB) *slipRig {
 	t.Helper()
-	db, err := OpenDB(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := testStore(t)
 	t.Cleanup(func() { db.Close() })
+	return newSlipRigOn(t, db)
+}
+
+// newSlipRigOn is newSlipRig on a store the caller opened.
+func newSlipRigOn(t testing.TB, db Store) *slipRig {
+	t.Helper()
 	at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	blue := checkedInvoice(t)
 	blue.Kind = invoice.KindDigitalOrdinary
@@ -44,7 +47,7 @@ func newSlipRig(t testing.TB) *slipRig {
 
 // putDigital stores inv on the platform under the next number assigned to its seller
 // (a segment fetched as the digital channel does) and returns the number.
-func putDigital(t testing.TB, db *DB, inv *invoice.Invoice, at time.Time) string {
+func putDigital(t testing.TB, db Store, inv *invoice.Invoice, at time.Time) string {
 	t.Helper()
 	ans, err := db.Fetch(FetchGrant{TaxID: inv.Seller.TaxID, RequestID: fmt.Sprint("F-", inv.RequestID),
 		Numbers: 1, Period: Period(at), Prefix: "26357", Deadline: at.Add(24 * time.Hour)})

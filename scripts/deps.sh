@@ -4,8 +4,9 @@
 # screenshots, a private CUPS scheduler with the cups-pdf virtual printer for the print
 # tests), mingw-w64 and NSIS for the Windows build and installer, Wine (64-bit only) with
 # xdotool to run the Windows programs in the tests, and debootstrap for a fresh Debian root
-# to install the .deb into. Installs as root, or through sudo; otherwise prints the exact
-# command.
+# to install the .deb into, and PostgreSQL for the platform's tests on its PostgreSQL store
+# (they start a throw-away cluster of their own; the package's default cluster is not
+# used). Installs as root, or through sudo; otherwise prints the exact command.
 set -euo pipefail
 
 packages=(
@@ -19,6 +20,7 @@ packages=(
   cups-daemon cups-client cups-filters printer-driver-cups-pdf
   gcc-mingw-w64-x86-64 nsis
   wine wine64 xdotool debootstrap
+  postgresql
 )
 
 # The OFD reader test (ofd/reader) runs the npm package ofd.js in Debian's chromium; npm

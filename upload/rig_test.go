@@ -22,6 +22,7 @@ import (
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/platform"
+	"github.com/kaipiao/kaipiao/platform/platformtest"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/upload"
 )
@@ -49,7 +50,7 @@ type rig struct {
 	erpToken, otherToken string
 
 	plat     *pki.Platform
-	pdb      *platform.DB
+	pdb      platform.Store
 	addr     string
 	srv      *http.Server
 	handler  http.Handler // the platform's handler, wrapped by a test's faults
@@ -117,9 +118,7 @@ func newRig(t testing.TB, o rigOptions) *rig {
 	if r.plat, err = pki.LoadPlatform(platDir, pass, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if r.pdb, err = platform.OpenDB(filepath.Join(dir, "platform")); err != nil {
-		t.Fatal(err)
-	}
+	r.pdb = platformtest.Open(t, filepath.Join(dir, "platform"))
 	if r.erpToken, err = platform.NewERPToken(platDir, sellerTaxID, "rig ERP"); err != nil {
 		t.Fatal(err)
 	}

@@ -313,7 +313,9 @@ func (s *Syncer) pull(ctx context.Context, c *Counts) error {
 			head = &AuditAnchor{Seq: seq, Hash: hash}
 		}
 		body, err := s.post(ctx, PathPull, func() *Payload {
-			return &Payload{ID: NewID(), Kind: KindPull, At: s.cfg.Now().UTC(), Audit: head}
+			// The device certificate names this workstation: the platform keeps one audit
+			// anchor per workstation, since each has its own log.
+			return &Payload{ID: NewID(), Kind: KindPull, At: s.cfg.Now().UTC(), Audit: head, DeviceCert: s.cfg.DeviceCert}
 		})
 		if err != nil {
 			return fmt.Errorf("sync: pulling orders: %w", err)

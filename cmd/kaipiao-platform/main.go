@@ -1,9 +1,12 @@
 // Command kaipiao-platform is the reference electronic-invoice service platform
-// (docs/cli.md): `kaipiao-platform --addr 127.0.0.1:0 --data DIR --pki DIR` serves HTTPS
-// and prints `LISTEN https://127.0.0.1:<port>` as its first stdout line;
-// `kaipiao-platform list --data DIR` (server stopped) prints the invoices it holds as JSON
-// lines; `kaipiao-platform token --pki DIR --seller TAXID` makes an ERP's token for
-// posting orders (Authorization: Bearer). The keys in --pki are read with KAIPIAO_KEY_PASSPHRASE (or the demo passphrase
+// (docs/cli.md, docs/platform.md): `kaipiao-platform --addr 127.0.0.1:0 --data DIR --pki
+// DIR` serves HTTPS on its bbolt file and prints `LISTEN https://127.0.0.1:<port>` as its
+// first stdout line; with `--db postgres://…` instead of --data it serves on PostgreSQL,
+// where any number of instances share the database; `kaipiao-platform list --data DIR`
+// (server stopped) or `list --db URL` prints the invoices it holds as JSON lines;
+// `kaipiao-platform token --pki DIR --seller TAXID [--db URL]` makes an ERP's token for
+// posting orders (Authorization: Bearer); `kaipiao-platform loadtest` drives instances
+// with simulated workstations (loadtest.go). The keys in --pki are read with KAIPIAO_KEY_PASSPHRASE (or the demo passphrase
 // for a demo set made by `kaipiaoctl pki init`).
 package main
 
@@ -44,22 +47,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "token" {
 		return token(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "loadtest" {
+		return loadtest(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) > 1 && args[0] == "quota" && args[1] == "set" {
 		return quotaSet(args[2:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("kaipiao-platform", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "the address to listen on")
-	data := fs.String("data", "", "the platform's data folder (its bbolt file)")
+	data := fs.String("data", "", "the platform's data folder (its bbolt file; one process)")
+	dbURL := fs.String("db", "", "a PostgreSQL database instead of --data, postgres://USER@HOST/DB (instances may share it)")
 	pkiDir := fs.String("pki", "", "the platform's PKI folder (kaipiaoctl pki init DIR)")
+	connsPerClient := fs.Int("conns-per-client", platform.DefaultLimits.ConnsPerClient, "connections one client address may hold open (raise it behind a load balancer or for a load test)")
 	offset := fs.Duration("clock-offset", 0, "move the platform's clock for slip deadlines by this much (tests: 73h lets a slip expire)")
 	offline := fs.Duration("offline-hours", 0, "bring a digital fetch's upload deadline forward to this long after it (e.g. 72h); 0: the 15th of the next month")
 	anyClient := fs.Bool("no-client-cert", false, "take envelopes from workstations without an enterprise TLS client certificate (folders made before it existed)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	if *data == "" || *pkiDir == "" {
-		fmt.Fprintln(stderr, "kaipiao-platform: --data and --pki are required; make a demo PKI with `kaipiaoctl pki init DIR`")
+	if (*data == "") == (*dbURL == "") || *pkiDir == "" {
+		fmt.Fprintln(stderr, "kaipiao-platform: --pki and one of --data DIR or --db postgres://… are required; make a demo PKI with `kaipiaoctl pki init DIR`")
 		return exitUsage
 	}
 	pass, err := pki.Passphrase(*pkiDir)
@@ -82,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kaipiao-platform: %v\n", err)
 		return exitUsage
 	}
-	db, err := platform.OpenDB(*data)
+	db, err := platform.Open(*data, *dbURL)
 	if err != nil {
 		fmt.Fprintf(stderr, "kaipiao-platform: %v\n", err)
 		return exitUsage
@@ -94,13 +102,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	logger := log.New(stderr, "kaipiao-platform: ", log.LstdFlags)
+	limits := platform.DefaultLimits
+	limits.ConnsPerClient = *connsPerClient
 	s := &platform.Server{DB: db, PKI: keys, Logf: logger.Printf, ERPTokens: erps, RequireClientCert: !*anyClient,
-		OfflineHours: *offline, ClockOffset: *offset}
+		OfflineHours: *offline, ClockOffset: *offset, Limits: limits}
 	if *offset != 0 {
 		logger.Printf("the clock of the tax rules runs %s off the real clock (--clock-offset)", *offset)
 	}
 	srv := s.HTTPServer(logger)
-	go watchQuota(ctx, *data, db, logger.Printf)
+	if bdb, ok := db.(*platform.DB); ok {
+		// The bbolt file is this process's alone: `quota set` hands it requests through
+		// the data folder. PostgreSQL takes them directly (quota set --db).
+		go watchQuota(ctx, *data, bdb, logger.Printf)
+	}
 	fmt.Fprintf(stdout, "LISTEN https://%s\n", ln.Addr())
 	done := make(chan error, 1)
 	go func() { done <- srv.ServeTLS(s.Listen(ln), "", "") }()
@@ -129,14 +143,25 @@ func token(args []string, stdout, stderr io.Writer) int {
 	pkiDir := fs.String("pki", "", "the platform's PKI folder")
 	seller := fs.String("seller", "", "the seller's tax ID the ERP posts orders for")
 	name := fs.String("name", "ERP", "the ERP's name, for the log")
+	dbURL := fs.String("db", "", "keep the token's hash in this PostgreSQL database (every instance knows it at once) instead of --pki")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	if *pkiDir == "" || *seller == "" {
-		fmt.Fprintln(stderr, "usage: kaipiao-platform token --pki DIR --seller TAXID [--name NAME]")
+	if (*pkiDir == "") == (*dbURL == "") || *seller == "" {
+		fmt.Fprintln(stderr, "usage: kaipiao-platform token (--pki DIR | --db postgres://…) --seller TAXID [--name NAME]")
 		return exitUsage
 	}
-	t, err := platform.NewERPToken(*pkiDir, *seller, *name)
+	var t string
+	var err error
+	if *dbURL != "" {
+		var st platform.Store
+		if st, err = platform.Open("", *dbURL); err == nil {
+			t, err = platform.NewERPTokenIn(st, *seller, *name)
+			st.Close()
+		}
+	} else {
+		t, err = platform.NewERPToken(*pkiDir, *seller, *name)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "kaipiao-platform token: %v\n", err)
 		return exitUsage
@@ -160,16 +185,21 @@ func list(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("kaipiao-platform list", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", "", "the platform's data folder")
+	dbURL := fs.String("db", "", "the platform's PostgreSQL database, postgres://…")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	if *data == "" {
-		fmt.Fprintln(stderr, "kaipiao-platform list: --data is required")
+	if (*data == "") == (*dbURL == "") {
+		fmt.Fprintln(stderr, "kaipiao-platform list: one of --data DIR or --db postgres://… is required")
 		return exitUsage
 	}
-	db, err := platform.OpenDB(*data)
+	db, err := platform.Open(*data, *dbURL)
 	if err != nil {
-		fmt.Fprintf(stderr, "kaipiao-platform list: %v (stop the server first)\n", err)
+		hint := ""
+		if errors.Is(err, platform.ErrLocked) {
+			hint = " (stop the server first)"
+		}
+		fmt.Fprintf(stderr, "kaipiao-platform list: %v%s\n", err, hint)
 		return exitUsage
 	}
 	defer db.Close()

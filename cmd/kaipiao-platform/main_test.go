@@ -14,6 +14,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/platform"
+	"github.com/kaipiao/kaipiao/platform/platformtest"
 	"github.com/kaipiao/kaipiao/upload"
 )
 
@@ -34,15 +35,22 @@ func TestServeThenList(t *testing.T) {
 	if _, err := set.WriteWorkstation(wsDir, []byte(pki.DemoPassphrase)); err != nil {
 		t.Fatal(err)
 	}
+	// The same test on bbolt (--data) and, with KAIPIAO_PLATFORM_STORE=postgres, on
+	// PostgreSQL (--db), where the ERP's token is kept in the database.
+	store, tokenStore := []string{"--data", data}, []string{"--pki", pkiDir}
+	if u := platformtest.URL(t); u != "" {
+		store = []string{"--db", u}
+		tokenStore = store
+	}
 	var tok bytes.Buffer
-	if code := run(context.Background(), []string{"token", "--pki", pkiDir, "--seller", "91350200776049653A", "--name", "test ERP"}, &tok, io.Discard); code != 0 {
+	if code := run(context.Background(), append([]string{"token", "--seller", "91350200776049653A", "--name", "test ERP"}, tokenStore...), &tok, io.Discard); code != 0 {
 		t.Fatalf("token: exit %d", code)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	exit := make(chan int, 1)
 	go func() {
-		exit <- run(ctx, []string{"--addr", "127.0.0.1:0", "--data", data, "--pki", pkiDir}, pw, io.Discard)
+		exit <- run(ctx, append([]string{"--addr", "127.0.0.1:0", "--pki", pkiDir}, store...), pw, io.Discard)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -74,7 +82,7 @@ func TestServeThenList(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 
-	db, err := platform.OpenDB(data)
+	db, err := openStore(store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +94,7 @@ func TestServeThenList(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if code := run(context.Background(), []string{"list", "--data", data}, &out, io.Discard); code != 0 {
+	if code := run(context.Background(), append([]string{"list"}, store...), &out, io.Discard); code != 0 {
 		t.Fatalf("list exit %d", code)
 	}
 	var got map[string]any
@@ -98,6 +106,14 @@ func TestServeThenList(t *testing.T) {
 			t.Fatalf("list line lacks %q: %s", k, out.Bytes())
 		}
 	}
+}
+
+// openStore opens what the flags --data DIR or --db URL name.
+func openStore(flags []string) (platform.Store, error) {
+	if flags[0] == "--db" {
+		return platform.Open("", flags[1])
+	}
+	return platform.Open(flags[1], "")
 }
 
 func TestUsage(t *testing.T) {

@@ -40,7 +40,7 @@ type quotaResult struct {
 	Error  string `json:"error,omitempty"`
 }
 
-func applyQuota(db *platform.DB, q quotaRequest) quotaResult {
+func applyQuota(db platform.DigitalStore, q quotaRequest) quotaResult {
 	res := quotaResult{TaxID: q.TaxID, Period: q.Period}
 	a, err := invoice.ParseMoney(q.Amount)
 	if err == nil {
@@ -62,6 +62,7 @@ func quotaSet(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("kaipiao-platform quota set", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", "", "the platform's data folder")
+	dbURL := fs.String("db", "", "the platform's PostgreSQL database instead of --data (applied at once, servers running or not)")
 	taxID := fs.String("tax-id", "", "the enterprise's tax ID (统一社会信用代码)")
 	amount := fs.String("amount", "", "the month's quota in yuan, e.g. 100000.00")
 	period := fs.String("period", platform.Period(time.Now()), "the month, YYYY-MM (Beijing time)")
@@ -70,8 +71,8 @@ func quotaSet(args []string, stdout, stderr io.Writer) int {
 	}
 	a, err := invoice.ParseMoney(*amount)
 	switch {
-	case *data == "" || *taxID == "" || *amount == "":
-		fmt.Fprintln(stderr, "usage: kaipiao-platform quota set --data DIR --tax-id ID --amount A [--period YYYY-MM]")
+	case (*data == "") == (*dbURL == "") || *taxID == "" || *amount == "":
+		fmt.Fprintln(stderr, "usage: kaipiao-platform quota set (--data DIR | --db postgres://…) --tax-id ID --amount A [--period YYYY-MM]")
 		return exitUsage
 	case err != nil || a < 0:
 		fmt.Fprintf(stderr, "kaipiao-platform quota set: --amount %q must be a non-negative amount in yuan, at most 2 decimals\n", *amount)
@@ -82,6 +83,17 @@ func quotaSet(args []string, stdout, stderr io.Writer) int {
 	}
 	req := quotaRequest{TaxID: *taxID, Period: *period, Amount: a.String()}
 	var res quotaResult
+	if *dbURL != "" {
+		// Every instance reads the quota from the database: nothing to hand over.
+		st, err := platform.Open("", *dbURL)
+		if err != nil {
+			fmt.Fprintf(stderr, "kaipiao-platform quota set: %v\n", err)
+			return exitUsage
+		}
+		res = applyQuota(st, req)
+		st.Close()
+		return printQuota(res, stdout, stderr)
+	}
 	db, err := platform.OpenDB(*data)
 	switch {
 	case err == nil:
@@ -96,6 +108,10 @@ func quotaSet(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kaipiao-platform quota set: %v\n", err)
 		return exitUsage
 	}
+	return printQuota(res, stdout, stderr)
+}
+
+func printQuota(res quotaResult, stdout, stderr io.Writer) int {
 	if res.Error != "" {
 		fmt.Fprintf(stderr, "kaipiao-platform quota set: %s\n", res.Error)
 		return exitUsage

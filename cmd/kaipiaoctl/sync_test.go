@@ -15,6 +15,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/platform"
+	"github.com/kaipiao/kaipiao/platform/platformtest"
 	"github.com/kaipiao/kaipiao/upload"
 )
 
@@ -35,10 +36,7 @@ func TestPKIInitIssueAndSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pdb, err := platform.OpenDB(filepath.Join(dir, "platform"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pdb := platformtest.Open(t, filepath.Join(dir, "platform"))
 	defer pdb.Close()
 	srvLogic := &platform.Server{DB: pdb, PKI: pki}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The platform's tests on PostgreSQL (make test): the same tests `go test ./...` ran on
+# the bbolt store, run again with KAIPIAO_PLATFORM_STORE=postgres against a throw-away
+# cluster that internal/pgtest/pgrun makes in a temporary folder (initdb, pg_ctl; as the
+# postgres user when run as root), stops and removes afterwards. A missing PostgreSQL
+# fails (scripts/deps.sh installs Debian's postgresql). TestTwoInstancesOneKilled runs on
+# PostgreSQL in either pass, so the second pass leaves it out.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+go run ./internal/pgtest/pgrun env KAIPIAO_PLATFORM_STORE=postgres sh -c '
+  go test -count=1 -skip TestTwoInstancesOneKilled ./platform/... ./upload/... ./cmd/kaipiao-platform/ &&
+  go test -count=1 -run TestPKIInitIssueAndSync ./cmd/kaipiaoctl/'
