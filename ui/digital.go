@@ -174,3 +174,12 @@ func (u *UI) draftPreview(d *invoice.Invoice) *invoice.Invoice {
 func isDraftPreview(inv *invoice.Invoice) bool {
 	return inv.Code == draftCode || (inv.Code == "" && inv.Number == draftDigitalNumber)
 }
+
+// issuedName is an issued invoice as the messages after issuing name it: 发票代码 and 号码,
+// or a 数电票's number alone.
+func issuedName(inv *invoice.Invoice) string {
+	if inv.Code == "" {
+		return "数电票号码 " + inv.Number
+	}
+	return "发票代码 " + inv.Code + "  号码 " + inv.Number
+}

@@ -441,7 +441,7 @@ func (f *issueForm) issued(outs []invoice.Outcome, err error) {
 	var lines []string
 	for _, o := range outs {
 		t := o.Invoice.Totals()
-		lines = append(lines, fmt.Sprintf("发票代码 %s  号码 %s  价税合计 %s", o.Invoice.Code, o.Invoice.Number, yuan(t.Total, true)))
+		lines = append(lines, fmt.Sprintf("%s  价税合计 %s", issuedName(o.Invoice), yuan(t.Total, true)))
 	}
 	done := showInfo(f.u.win, lang.L("开票成功"), strings.Join(lines, "\n"))
 	f.reset()

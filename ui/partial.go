@@ -18,7 +18,7 @@ import (
 func showPartlyIssued(u *UI, outs []invoice.Outcome, err error) {
 	var lines []string
 	for _, o := range outs {
-		lines = append(lines, fmt.Sprintf("发票代码 %s  号码 %s  价税合计 ¥%s", o.Invoice.Code, o.Invoice.Number, o.Invoice.Totals().Total))
+		lines = append(lines, fmt.Sprintf("%s  价税合计 ¥%s", issuedName(o.Invoice), o.Invoice.Totals().Total))
 	}
 	msg := fmt.Sprintf("订单只开具了一部分：已开具以下 %d 张发票，其余未开具。\n%s\n\n原因：%s\n\n问题解决后，请在“发票查询”中点“开具剩余”。",
 		len(outs), strings.Join(lines, "\n"), clerkMessage(err))
