@@ -5,7 +5,8 @@
 # the seller's folder is on the digital channel with two 数电票 issued and uploaded, and
 # the buyer has asked for a slip reversing part of the first. In the window: the first
 # run (the channel explained and chosen), the home screen (numbers, quota, deadline) with
-# more numbers and quota fetched, the incoming slip confirmed and its red invoice issued.
+# more numbers and quota fetched, a 数电票 issued from the form, the incoming slip
+# confirmed and its red invoice issued.
 # kaipiaoctl and the platform then check what the window did. Screenshots go to $1
 # (default docs/screens), named digital-xvfb-*.png.
 set -euo pipefail
@@ -91,18 +92,26 @@ k Tab; k Return; sleep 0.5
 t 200; tabs 1; t 10000; k Return; sleep 3
 k Return; sleep 1.5           # 已领取
 shot 2-home
+# Ctrl+N: a 数电票 from the issue form (one line, 13 %), Ctrl+Enter asks, Enter issues.
+k ctrl+n
+t 'Beijing Example Buyer Co., Ltd.'; tabs 1; t 91110108MA01ABCD5T; tabs 4
+t Monitor; tabs 1; t 1090509010000000000; tabs 2; t pcs; tabs 1; t 1; tabs 1; t 1000
+k ctrl+Return; sleep 1
+k Return; sleep 3
+shot 3-issued
+k Return; sleep 0.5
 # The slips: Ctrl+5 focuses the list; Shift+Tab ×3 the direction, → incoming.
 k ctrl+5; sleep 2
 k shift+Tab; k shift+Tab; k shift+Tab; k Right; sleep 2
 tabs 3; k Down; sleep 1
-shot 3-slips
+shot 4-slips
 tabs 1; k Return; sleep 0.5   # 确认, asked
 k Return; sleep 3             # confirmed
 k Return; sleep 2             # the message; the focus goes to 开具红字发票
-shot 4-confirmed
+shot 5-confirmed
 k Return; sleep 0.5           # asked
 k Return; sleep 4             # issued
-shot 5-red-issued
+shot 6-red-issued
 k Return; sleep 1
 k ctrl+q
 for _ in $(seq 1 40); do kill -0 $pid 2>/dev/null || { wait $pid 2>/dev/null || true; exit 0; }; sleep 0.25; done
@@ -114,10 +123,12 @@ LANG=C.UTF-8 xvfb-run -a -s "-screen 0 1366x728x24" bash "$dir/drive.sh" "$bin" 
 # What the window did: more numbers and quota held, the slip confirmed and used by a red
 # invoice that names the blue invoice and the slip, and the platform agreeing.
 st=$(s digital status)
-# 98 + 200 fetched − 1 for the red invoice; ¥60,000 + ¥10,000 held, ¥11,000 used by the
-# blue invoices less the ¥1,000 the red one gave back.
-grep -q '"numbers_held":297' <<<"$st" && grep -q '"quota_held":"70000.00"' <<<"$st" && grep -q '"quota_used":"10000.00"' <<<"$st" ||
+# 98 + 200 fetched − 1 for the window's invoice − 1 for the red one; ¥60,000 + ¥10,000
+# held, ¥12,000 used by the blue invoices less the ¥1,000 the red one gave back.
+grep -q '"numbers_held":296' <<<"$st" && grep -q '"quota_held":"70000.00"' <<<"$st" && grep -q '"quota_used":"11000.00"' <<<"$st" ||
   fail "after the window's fetch and red invoice the channel holds: $st"
+s list --limit 10 | grep -q '"number":"26357000000000000003".*"total":"1130.00"' ||
+  fail "the window's invoice is not the third 数电票 for 1130.00: $(s list --limit 10)"
 red=$(s list --red --limit 5)
 grep -q "$blue" <<<"$red" && grep -q '"total":"-1130.00"' <<<"$red" || fail "no red invoice of $blue for -1130.00: $red"
 s sync --once >/dev/null

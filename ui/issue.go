@@ -64,7 +64,11 @@ type issueForm struct {
 
 func newIssueForm(u *UI) *issueForm {
 	f := &issueForm{u: u, buyer: map[string]*entry{}, fieldErr: map[*entry]error{}, left: map[*entry]bool{}}
-	f.kind = widget.NewSelect([]string{"电子普通发票", "电子专用发票"}, func(string) { f.refresh() })
+	kinds := []string{"电子普通发票", "电子专用发票"}
+	if channelOf(u.ws) == ChannelDigital { // the digital channel issues its own kinds of the same types
+		kinds = []string{invoice.KindDigitalOrdinary.Title(), invoice.KindDigitalSpecial.Title()}
+	}
+	f.kind = widget.NewSelect(kinds, func(string) { f.refresh() })
 	f.kind.SetSelectedIndex(0)
 	f.inclusive = widget.NewCheck(lang.L("含税"), func(bool) { f.refresh() })
 	labelled := func(label string, o fyne.CanvasObject) fyne.CanvasObject {
