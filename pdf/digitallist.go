@@ -20,17 +20,17 @@ const (
 
 var dListColumns = []column{
 	{dFrameL, "序号", center},
-	{16, "项目名称", left},
-	{70, "规格型号", left},
-	{96, "单位", center},
+	{15, "项目名称", left},
+	{73, "规格型号", left},
+	{97, "单位", center},
 	{106, "数量", right},
-	{124, "单价", right},
-	{144, "金额", right},
-	{166, "税率/征收率", center},
-	{182, "税额", right},
+	{123, "单价", right},
+	{143, "金额", right},
+	{165, "税率/征收率", center},
+	{181, "税额", right},
 }
 
-// dListRight is the goods list's right edge, which closes its last column.
+// dListWidth is the width of the goods list's column i; dFrameR closes the last.
 func dListWidth(i int) float64 {
 	if i+1 < len(dListColumns) {
 		return dListColumns[i+1].x - dListColumns[i].x
@@ -38,6 +38,7 @@ func dListWidth(i int) float64 {
 	return dFrameR - dListColumns[i].x
 }
 
+// digitalListPages lays out the goods list of a 数电 invoice with more lines than its face holds.
 func digitalListPages(fs *fontSet, inv *invoice.Invoice) ([]Page, error) {
 	n := inv.GoodsListPages()
 	pages := make([]Page, 0, n)
@@ -55,6 +56,7 @@ func digitalListPages(fs *fontSet, inv *invoice.Invoice) ([]Page, error) {
 	return pages, nil
 }
 
+// digitalListPage draws page k of n, holding lines (the first is line first+1).
 func digitalListPage(b *builder, inv *invoice.Invoice, k, n int, lines []invoice.Line, first int) {
 	b.text(dPageW/2, 11, 14, "销售货物或者提供应税劳务、服务清单", formColor, center)
 	kv := func(x, y float64, label, value string) {

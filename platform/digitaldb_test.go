@@ -14,19 +14,18 @@ const (
 	taxB = "91440300MA5F00000X"
 )
 
-func openDigital(t *testing.T) *DB {
+// openDigital opens the store the test runs on: bbolt, or PostgreSQL with
+// KAIPIAO_PLATFORM_STORE=postgres (testStore).
+func openDigital(t *testing.T) Store {
 	t.Helper()
-	db, err := OpenDB(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := testStore(t)
 	t.Cleanup(func() { db.Close() })
 	return db
 }
 
 var at = time.Date(2026, 11, 20, 10, 0, 0, 0, invoice.Beijing)
 
-func grant(t *testing.T, db *DB, tax, id string, numbers int, quota invoice.Money) upload.DigitalFetchAnswer {
+func grant(t *testing.T, db Store, tax, id string, numbers int, quota invoice.Money) upload.DigitalFetchAnswer {
 	t.Helper()
 	prefix, err := NumberPrefix(tax, at)
 	if err != nil {

@@ -9,4 +9,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 go run ./internal/pgtest/pgrun env KAIPIAO_PLATFORM_STORE=postgres sh -c '
   go test -count=1 -skip TestTwoInstancesOneKilled ./platform/... ./upload/... ./cmd/kaipiao-platform/ &&
-  go test -count=1 -run TestPKIInitIssueAndSync ./cmd/kaipiaoctl/'
+  go test -count=1 -run '\''TestPKIInitIssueAndSync|TestRedSlipCommandsOfSellerAndBuyer'\'' ./cmd/kaipiaoctl/'

@@ -29,18 +29,7 @@ const (
 func (l *invoiceList) allRecords() ([]*workstation.Record, error) {
 	q := l.query()
 	q.Limit = 500
-	var all []*workstation.Record
-	for {
-		page, err := l.u.ws.Service.List(q)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page.Records...)
-		if page.Cursor == "" {
-			return all, nil
-		}
-		q.Before = page.Cursor
-	}
+	return l.u.ws.Service.ListAll(q)
 }
 
 // exportTo writes the filtered invoices, all pages, to path: an Excel or CSV list (kind

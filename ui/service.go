@@ -45,6 +45,7 @@ type Service interface {
 
 	// The issued invoices: search, reds, statistics, upload, mail, print and documents.
 	List(q workstation.Query) (workstation.Page, error)
+	ListAll(q workstation.Query) ([]*workstation.Record, error)
 	RedsOf(code, number string) ([]*invoice.Invoice, error)
 	MonthStats(month string) (export.Stats, []*workstation.Record, error)
 	PendingCount() (queued, dead int, err error)

@@ -12,6 +12,7 @@ import (
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 // The digital channel's wiring (docs/digital.md): the data folder's channel is saved in
@@ -102,7 +103,7 @@ func (w *Workstation) startDigital(ctx context.Context, cfg Config, reconcile, s
 // acknowledged by the platform.
 func (w *Workstation) DigitalStatus() (digital.Status, error) {
 	if w.Digital == nil {
-		return digital.Status{}, errors.New("this data folder issues through a tax-control device (--channel digital switches it)")
+		return digital.Status{}, ErrNotDigital
 	}
 	queued, _, err := w.Store.PendingCount()
 	if err != nil {
@@ -137,3 +138,40 @@ func (w *Workstation) digitalState(ctx context.Context) (ChannelState, error) {
 	}
 	return v, nil
 }
+
+// ErrNotDigital: the folder issues through a tax-control device.
+var ErrNotDigital = errors.New("this data folder issues through a tax-control device (--channel digital switches it)")
+
+// ErrNoPlatform: no platform is configured, so nothing can be fetched or given back.
+var ErrNoPlatform = errors.New("no platform configured: set its address in the settings (or --platform)")
+
+// DigitalFetch asks the platform for numbers and quota (the home screen's 获取号码和额度),
+// through the attached sync, and returns what the channel holds then.
+func (s *Service) DigitalFetch(ctx context.Context, numbers int, quota invoice.Money) (digital.Status, error) {
+	if s.w.Digital == nil {
+		return digital.Status{}, ErrNotDigital
+	}
+	sy := s.syncer()
+	if sy == nil {
+		return digital.Status{}, ErrNoPlatform
+	}
+	if _, err := s.w.Digital.Fetch(ctx, sy, numbers, quota); err != nil {
+		return digital.Status{}, err
+	}
+	return s.w.DigitalStatus()
+}
+
+// DigitalReturn gives back the numbers and quota the workstation holds unused.
+func (s *Service) DigitalReturn(ctx context.Context) (upload.DigitalReturnAnswer, error) {
+	if s.w.Digital == nil {
+		return upload.DigitalReturnAnswer{}, ErrNotDigital
+	}
+	sy := s.syncer()
+	if sy == nil {
+		return upload.DigitalReturnAnswer{}, ErrNoPlatform
+	}
+	return s.w.Digital.Return(ctx, sy)
+}
+
+// DigitalStatus is what the digital channel holds (nil error only on a digital folder).
+func (s *Service) DigitalStatus() (digital.Status, error) { return s.w.DigitalStatus() }

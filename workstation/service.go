@@ -164,7 +164,7 @@ func (s *Service) AuditLog(from uint64, n int) ([]AuditEntry, error) {
 // limits as last read, the seller and the operator.
 func (s *Service) Rules() invoice.Config {
 	return invoice.Config{Codes: s.w.Engine.Codes, Limits: s.w.CurrentLimits(), Seller: s.w.Engine.Seller,
-		Operator: s.Operator()}
+		Operator: s.Operator(), Digital: s.w.Engine.Digital}
 }
 
 // Limits are the issuing channel's limits as last read (zero before it first answered).

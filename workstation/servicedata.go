@@ -1,6 +1,8 @@
 package workstation
 
 import (
+	"time"
+
 	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/printing"
@@ -11,6 +13,29 @@ import (
 
 // List searches the issued invoices.
 func (s *Service) List(q Query) (Page, error) { return s.w.Store.List(q) }
+
+// ListAll is every invoice q selects, all pages (q.Limit is the page size), newest
+// first: an export of the list as filtered.
+func (s *Service) ListAll(q Query) ([]*Record, error) {
+	var all []*Record
+	for {
+		page, err := s.w.Store.List(q)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page.Records...)
+		if page.Cursor == "" {
+			return all, nil
+		}
+		q.Before = page.Cursor
+	}
+}
+
+// Records is every invoice issued in [from, to) (a zero bound is open), oldest first:
+// an export of a period.
+func (s *Service) Records(from, to time.Time) ([]*Record, error) {
+	return export.Records(s.w.Store, from, to)
+}
 
 // ByNumber is the invoice CODE:NUMBER names.
 func (s *Service) ByNumber(code, number string) (*Record, error) {

@@ -26,7 +26,7 @@ var twoInstanceInvoices = flag.Int("instances.invoices", 20000, "invoices of Tes
 // address. The workstations fail over to the other instance meanwhile. In the end the
 // database holds each invoice once, every outbox is empty, every receipt verifies
 // against the workstation's own invoice (loadgen's check, through each enterprise's
-// list request), and the database agrees.
+// list request, half of them answered by the restarted instance), and the database agrees.
 func TestTwoInstancesOneKilled(t *testing.T) {
 	dir := t.TempDir()
 	if err := loadgen.Setup(dir, 20, 10); err != nil {

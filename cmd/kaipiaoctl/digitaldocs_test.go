@@ -58,13 +58,33 @@ func TestDigitalDocuments(t *testing.T) {
 		t.Fatalf("pki init: %d %s", code, stderr)
 	}
 
+	run := func(args ...string) (int, string, string) {
+		return runCLI(t, "", append([]string{"--data", data}, args...)...)
+	}
+	checkDigitalDocuments(t, run, stored, blue.Number, "35020026112600000007")
+	dir := t.TempDir()
+	if code, _, _ := runCLI(t, "", "--data", data, "xml", pdftest.DigitalNumber(99), "-o", filepath.Join(dir, "x.xml")); code != exitRefused {
+		t.Errorf("an unknown 数电 number: exit %d", code)
+	}
+	if code, _, _ := runCLI(t, "", "--data", data, "pdf", "2635700000000000004", "-o", filepath.Join(dir, "x.pdf")); code != exitUsage {
+		t.Errorf("a 19-digit number: exit %d", code)
+	}
+}
+
+// checkDigitalDocuments writes the data file, PDF and OFD of each stored 数电 invoice with
+// run (kaipiaoctl on the folder) and checks them against the store's invoice: the data
+// file valid against docs/einvoice.xsd with the store's number, totals and lines, a red
+// one naming blueNumber and slip; the PDF's text and QR code with the number and 价税合计;
+// the OFD signed and carrying the same data file.
+func checkDigitalDocuments(t *testing.T, run func(args ...string) (int, string, string), stored []*invoice.Invoice, blueNumber, slip string) {
+	t.Helper()
 	xsd, _ := filepath.Abs("../../docs/einvoice.xsd")
 	dir := t.TempDir()
 	for _, inv := range stored {
 		n := inv.Number
 		xmlFile, pdfFile, ofdFile := filepath.Join(dir, n+".xml"), filepath.Join(dir, n+".pdf"), filepath.Join(dir, n+".ofd")
 		for what, file := range map[string]string{"xml": xmlFile, "pdf": pdfFile, "ofd": ofdFile} {
-			if code, out, stderr := runCLI(t, "", "--data", data, what, n, "-o", file); code != exitOK || strings.TrimSpace(out) != file {
+			if code, out, stderr := run(what, n, "-o", file); code != exitOK || strings.TrimSpace(out) != file {
 				t.Fatalf("%s %s: %d %q %s", what, n, code, out, stderr)
 			}
 		}
@@ -92,7 +112,7 @@ func TestDigitalDocuments(t *testing.T) {
 			}
 		}
 		if inv.IsRed() {
-			if sp := e.Data.Specific; sp == nil || sp.Red == nil || sp.Red.BlueInvoiceNumber != blue.Number || sp.Red.ConfirmationNumber != "35020026112600000007" {
+			if sp := e.Data.Specific; sp == nil || sp.Red == nil || sp.Red.BlueInvoiceNumber != blueNumber || sp.Red.ConfirmationNumber != slip || len(slip) != 20 {
 				t.Errorf("%s: RedEInvoice %+v", n, sp)
 			}
 			if !strings.HasPrefix(b.TotalTaxIncludedInWord, "（负数）") || !strings.HasPrefix(b.TotalTaxIncluded, "-") {
@@ -111,8 +131,8 @@ func TestDigitalDocuments(t *testing.T) {
 				t.Errorf("%s: pdftotext lacks %q", n, want)
 			}
 		}
-		if inv.IsRed() && !strings.Contains(flat, "被红冲蓝字数电票号码："+blue.Number) {
-			t.Errorf("%s: the red PDF does not name the blue invoice", n)
+		if inv.IsRed() && (!strings.Contains(flat, "被红冲蓝字数电票号码："+blueNumber) || !strings.Contains(flat, "红字发票信息确认单编号："+slip)) {
+			t.Errorf("%s: the red PDF does not name the blue invoice and the slip", n)
 		}
 		png := filepath.Join(dir, n)
 		if out, err := exec.Command("pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", "-singlefile", pdfFile, png).CombinedOutput(); err != nil {
@@ -123,7 +143,7 @@ func TestDigitalDocuments(t *testing.T) {
 			t.Fatalf("zbarimg: %v", err)
 		}
 		f := strings.Split(strings.TrimSpace(string(qr)), ",")
-		if len(f) != 9 || f[1] != "32" || f[2] != "" || f[3] != n || f[4] != tot.Total.String() || f[6] != "" {
+		if len(f) != 9 || f[1] != inv.Kind.QRType() || f[2] != "" || f[3] != n || f[4] != tot.Total.String() || f[6] != "" {
 			t.Errorf("%s: the QR code reads %q", n, f)
 		}
 
@@ -140,10 +160,61 @@ func TestDigitalDocuments(t *testing.T) {
 			t.Errorf("%s: the OFD's attached XML differs from kaipiaoctl xml's", n)
 		}
 	}
-	if code, _, _ := runCLI(t, "", "--data", data, "xml", pdftest.DigitalNumber(99), "-o", filepath.Join(dir, "x.xml")); code != exitRefused {
-		t.Errorf("an unknown 数电 number: exit %d", code)
+}
+
+// TestDigitalDocumentsEndToEnd: the same checks on 数电 invoices issued end to end — real
+// kaipiaoctl and kaipiao-platform processes, the digital channel's numbers and quota —
+// a blue invoice with a discount line to a consumer and its quick full red through the
+// slip the platform makes (01); the documents are checked against the data folder's store.
+func TestDigitalDocumentsEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the programs")
 	}
-	if code, _, _ := runCLI(t, "", "--data", data, "pdf", "2635700000000000004", "-o", filepath.Join(dir, "x.pdf")); code != exitUsage {
-		t.Errorf("a 19-digit number: exit %d", code)
+	ctl, _ := binaries(t)
+	plat := platformBinary(t)
+	dir := t.TempDir()
+	platPKI, platData := filepath.Join(dir, "platform-pki"), filepath.Join(dir, "platform")
+	seller := &station{t: t, bin: ctl, data: filepath.Join(dir, "seller")}
+	seller.ok(nil, "pki", "init", platPKI)
+	seller.ok(nil, "--channel", "digital", "seller", "set", "--name", acceptSellerName, "--tax-id", acceptSeller)
+	p := startSlipPlatform(t, plat, platData, platPKI)
+	seller.url = p.url
+	cmd := exec.Command(plat, "quota", "set", "--data", platData, "--tax-id", acceptSeller, "--amount", "100000")
+	cmd.Env = append(os.Environ(), pki.DemoKeysEnv+"=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("quota set: %v %s", err, out)
 	}
+	seller.ok(nil, "digital", "fetch", "--numbers", "10", "--quota", "50000")
+
+	orders := filepath.Join(dir, "orders.json")
+	if err := os.WriteFile(orders, []byte(`[{"order_id":"DOC-1","buyer":{"name":"张三"},"remark":"合同号 HT-2026-001",`+
+		`"lines":[{"name":"软件开发服务","tax_code":"3040201010000000000","spec":"V2.0","unit":"项","quantity":"1","unit_price":"10000","tax_rate":"0.06","discount":"500.00"},`+
+		`{"name":"计算机配件","tax_code":"1090509020000000000","unit":"件","quantity":"2","unit_price":"50","tax_rate":"0.13"}]}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var blue, red acceptRed
+	seller.ok(&blue, "issue", orders)
+	seller.ok(nil, "sync", "--once")
+	seller.ok(&red, "red", "--quick", "--of", blue.Number)
+	if len(blue.Number) != 20 || len(red.Number) != 20 || len(red.Slip) != 20 || red.Blue != blue.Number {
+		t.Fatalf("blue %+v, red %+v", blue, red)
+	}
+
+	db, err := workstation.OpenStore(seller.data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored []*invoice.Invoice
+	for _, n := range []string{blue.Number, red.Number} {
+		rec, err := db.ByNumber("", n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rec.Invoice.Kind.Digital() || rec.Invoice.Code != "" {
+			t.Fatalf("%s is stored as %s, code %q", n, rec.Invoice.Kind, rec.Invoice.Code)
+		}
+		stored = append(stored, rec.Invoice)
+	}
+	db.Close()
+	checkDigitalDocuments(t, seller.run, stored, blue.Number, red.Slip)
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/workstation"
 )
 
@@ -34,7 +33,7 @@ func init() {
 }
 
 // selection reads --from/--to/-o and the store's records in that range, oldest first.
-func selection(e *env, name string, args []string) (db *store.DB, recs []*store.Record, out string, code int) {
+func selection(e *env, name string, args []string) (recs []*workstation.Record, out string, code int) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	from := fs.String("from", "", "issued on or after this day, YYYY-MM-DD")
@@ -42,7 +41,7 @@ func selection(e *env, name string, args []string) (db *store.DB, recs []*store.
 	o := fs.String("o", "", "where to write")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 || *o == "" {
 		fmt.Fprintf(e.stderr, "usage: kaipiaoctl %s\n", commands[name].usage)
-		return nil, nil, "", exitUsage
+		return nil, "", exitUsage
 	}
 	var span [2]time.Time
 	for i, d := range []string{*from, *to} {
@@ -52,29 +51,28 @@ func selection(e *env, name string, args []string) (db *store.DB, recs []*store.
 		day, err := time.ParseInLocation("2006-01-02", d, time.Local)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl %s: %q is not a date YYYY-MM-DD\n", name, d)
-			return nil, nil, "", exitUsage
+			return nil, "", exitUsage
 		}
 		span[i] = day.AddDate(0, 0, i) // --to is inclusive
 	}
-	db, err := openStore(e)
+	svc, done, err := openStoreService(e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl %s: %v\n", name, err)
-		return nil, nil, "", exitUsage
+		return nil, "", exitUsage
 	}
-	if recs, err = export.Records(db, span[0], span[1]); err != nil {
-		db.Close()
+	defer done()
+	if recs, err = svc.Records(span[0], span[1]); err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl %s: %v\n", name, err)
-		return nil, nil, "", exitUsage
+		return nil, "", exitUsage
 	}
-	return db, recs, *o, exitOK
+	return recs, *o, exitOK
 }
 
 func runExport(e *env, args []string) int {
-	db, recs, out, code := selection(e, "export", args)
+	recs, out, code := selection(e, "export", args)
 	if code != exitOK {
 		return code
 	}
-	defer db.Close()
 	var buf bytes.Buffer
 	var err error
 	switch strings.ToLower(filepath.Ext(out)) {
@@ -98,11 +96,10 @@ func runExport(e *env, args []string) int {
 }
 
 func runPDFs(e *env, args []string) int {
-	db, recs, out, code := selection(e, "pdfs", args)
+	recs, out, code := selection(e, "pdfs", args)
 	if code != exitOK {
 		return code
 	}
-	defer db.Close()
 	unsigned := false
 	names, err := export.WritePDFs(out, recs, func(inv *invoice.Invoice) ([]byte, error) {
 		doc, signed, err := workstation.RenderPDF(e.data, inv)
@@ -160,13 +157,13 @@ func runStats(e *env, args []string) int {
 	var st export.Stats
 	out := statsJSON{Mismatches: []export.Mismatch{}}
 	if *noDevice {
-		db, err := openStore(e)
+		svc, done, err := openStoreService(e)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl stats: %v\n", err)
 			return exitUsage
 		}
-		st, _, err = export.MonthStats(db, *month)
-		db.Close()
+		st, _, err = svc.MonthStats(*month)
+		done()
 		if err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl stats: %v\n", err)
 			return exitUsage

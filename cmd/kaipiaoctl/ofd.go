@@ -75,11 +75,10 @@ func runLayout(e *env, what string, args []string) int {
 }
 
 func runOFDs(e *env, args []string) int {
-	db, recs, out, code := selection(e, "ofds", args)
+	recs, out, code := selection(e, "ofds", args)
 	if code != exitOK {
 		return code
 	}
-	defer db.Close()
 	unsigned := false
 	names, err := export.WriteOFDs(out, recs, func(inv *invoice.Invoice) ([]byte, error) {
 		doc, signed, err := workstation.RenderOFD(e.data, inv)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/printing"
-	"github.com/kaipiao/kaipiao/store"
+	"github.com/kaipiao/kaipiao/workstation"
 )
 
 func init() {
@@ -76,12 +76,12 @@ func runPrint(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "kaipiaoctl print: %v\nusage: kaipiaoctl %s\n", err, commands["print"].usage)
 		return exitUsage
 	}
-	db, err := openStore(e)
+	svc, done, err := openStoreService(e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl print: %v\n", err)
 		return exitUsage
 	}
-	defer db.Close()
+	defer done()
 	invs := make([]*invoice.Invoice, 0, len(refs))
 	for _, ref := range refs {
 		code, number, err := invoice.ParseRef(ref)
@@ -89,8 +89,8 @@ func runPrint(e *env, args []string) int {
 			fmt.Fprintf(e.stderr, "kaipiaoctl print: %v\n", err)
 			return exitUsage
 		}
-		rec, err := db.ByNumber(code, number)
-		if errors.Is(err, store.ErrNotFound) {
+		rec, err := svc.ByNumber(code, number)
+		if errors.Is(err, workstation.ErrNotFound) {
 			fmt.Fprintf(e.stderr, "kaipiaoctl print: no invoice %s in %s; nothing was printed\n", ref, e.data)
 			return exitRefused
 		}
@@ -110,7 +110,7 @@ func runPrint(e *env, args []string) int {
 		return exitRefused
 	}
 	_ = json.NewEncoder(e.stdout).Encode(res)
-	if err := printing.Record(db, operatorName(e), res); err != nil {
+	if err := svc.RecordPrint(res); err != nil {
 		fmt.Fprintf(e.stderr, "kaipiaoctl print: job %s was printed but the audit log could not record it: %v\n", res.Job, err)
 		return exitUsage
 	}

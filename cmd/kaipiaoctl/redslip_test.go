@@ -13,6 +13,7 @@ import (
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/platform"
+	"github.com/kaipiao/kaipiao/platform/platformtest"
 	"github.com/kaipiao/kaipiao/upload"
 )
 
@@ -61,10 +62,7 @@ func TestRedSlipCommandsOfSellerAndBuyer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pdb, err := platform.OpenDB(filepath.Join(dir, "platform"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pdb := platformtest.Open(t, filepath.Join(dir, "platform")) // bbolt, or PostgreSQL (scripts/pgtest.sh)
 	defer pdb.Close()
 	putBlue(t, pdb)
 	s := &platform.Server{DB: pdb, PKI: keys, RequireClientCert: true}
@@ -131,7 +129,7 @@ func TestRedSlipCommandsOfSellerAndBuyer(t *testing.T) {
 }
 
 // putBlue stores a 数电票 of slipSellerTaxID to slipBuyerTaxID on the platform.
-func putBlue(t *testing.T, pdb *platform.DB) {
+func putBlue(t *testing.T, pdb platform.Store) {
 	t.Helper()
 	blue := &invoice.Invoice{RequestID: "B-1", OrderID: "B-1", Kind: invoice.KindDigitalSpecial,
 		Seller: invoice.Party{Name: "厦门开票示范科技有限公司", TaxID: slipSellerTaxID},

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"os/signal"
 	"os/user"
 	"path/filepath"
 	"sort"
@@ -151,7 +152,19 @@ func Main(m *testing.M) int {
 		return 1
 	}
 	shared.Store(&c.URL)
+	// Interrupted (^C, go test's timeout sends SIGQUIT only after its own deadline), the
+	// cluster is stopped before the binary dies, not left running.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		if _, ok := <-sig; ok {
+			c.Stop()
+			os.Exit(1)
+		}
+	}()
 	code := m.Run()
+	signal.Stop(sig)
+	close(sig)
 	if err := c.Stop(); err != nil {
 		fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
 		if code == 0 {
