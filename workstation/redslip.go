@@ -43,14 +43,20 @@ func RedOrderOfSlip(s *upload.Slip, remark string) (*invoice.Order, error) {
 		RedOf: &invoice.RedRequest{Code: s.BlueCode, Number: s.Blue, Reason: int(reason), Slip: s.Number, Lines: s.Lines}}, nil
 }
 
-// RedFromSlip issues the red invoice of a slip as the platform has it (upload.SlipClient
-// Get): the slip must be usable (01 无需确认 or 04 购销双方已确认) and not yet used by another
-// red invoice, and the red invoice this workstation would issue must reverse exactly what
-// the slip states — checked before anything is issued. The red invoice names the blue
-// invoice and the slip (its RedLink and its remark); on the digital channel it gives the
-// quota its amount used back. A slip whose red invoice this workstation issued already
-// replays it.
-func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark string) (invoice.Outcome, error) {
+// RedFromSlip issues the red invoice of slip s, as the platform answered it just before:
+// the slip must be usable (01 无需确认 or 04 购销双方已确认), and the red invoice this
+// workstation would issue must reverse exactly what the slip states — both checked before
+// anything is issued. Then the slip is claimed on the platform for the number the red
+// invoice is about to take (from then on neither party can withdraw it, and no other red
+// invoice can use it), and the red invoice is issued: it names the blue invoice and the
+// slip (its RedLink and its remark) and, on the digital channel, gives the quota its
+// amount used back. A slip whose red invoice this workstation issued already replays it.
+// c is the client s came from; without one, the data folder's saved platform is used.
+func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark string, c ...*upload.SlipClient) (invoice.Outcome, error) {
+	client, err := w.slipClientOf(c)
+	if err != nil {
+		return invoice.Outcome{}, err
+	}
 	o, err := RedOrderOfSlip(s, remark)
 	if err != nil {
 		return invoice.Outcome{}, err
@@ -63,10 +69,6 @@ func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark st
 	if !upload.SlipUsable(s.State) {
 		return invoice.Outcome{}, fmt.Errorf("%w: 确认单 %s 状态为 %s %s，不能开具红字发票（须为 01 无需确认 或 04 购销双方已确认）; slip %s is in state %s",
 			invoice.ErrRefused, s.Number, s.State, s.StateText, s.Number, s.State)
-	}
-	if s.RedNumber != "" {
-		return invoice.Outcome{}, fmt.Errorf("%w: 确认单 %s 已开具红字发票 %s; slip %s has yielded red invoice %s",
-			invoice.ErrRefused, s.Number, s.RedNumber, s.Number, s.RedNumber)
 	}
 	blue, found, err := w.Store.IssuedByNumber(s.BlueCode, s.Blue)
 	if err != nil {
@@ -81,6 +83,16 @@ func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark st
 	if err := w.checkSlipAmounts(blue, o, s); err != nil {
 		return invoice.Outcome{}, err
 	}
+	next, err := w.Engine.Device.Next(ctx, blue.Kind)
+	if err != nil {
+		return invoice.Outcome{}, err
+	}
+	if next.Number == "" {
+		return invoice.Outcome{}, fmt.Errorf("%w: no digital invoice numbers held (没有可用的数电票号码，请先获取号码：digital fetch)", invoice.ErrRefused)
+	}
+	if _, err := client.Claim(ctx, s.Number, next.Number); err != nil {
+		return invoice.Outcome{}, err
+	}
 	outs, err := w.Engine.Issue(ctx, o)
 	if err != nil {
 		return invoice.Outcome{}, err
@@ -88,7 +100,27 @@ func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark st
 	if len(outs) != 1 {
 		return invoice.Outcome{}, errors.New("a red order gave more than one invoice")
 	}
+	if got := outs[0].Invoice.Number; got != next.Number {
+		// Another number was taken after all: the claim follows it (nothing is held
+		// under the first one), or the upload will say why not.
+		_, _ = client.Claim(ctx, s.Number, got)
+	}
 	return outs[0], nil
+}
+
+// slipClientOf is the client given, or one for the data folder's saved platform.
+func (w *Workstation) slipClientOf(given []*upload.SlipClient) (*upload.SlipClient, error) {
+	if len(given) > 0 && given[0] != nil {
+		return given[0], nil
+	}
+	conn, err := w.Store.Connection()
+	if err != nil {
+		return nil, err
+	}
+	if conn.Platform == "" {
+		return nil, errors.New("no platform set: a red invoice of a confirmation slip claims the slip there first")
+	}
+	return SlipClient(w.Data, conn.Platform)
 }
 
 // checkSlipAmounts derives the red invoice from the store as the engine will and
