@@ -79,7 +79,7 @@ func (s windowSlips) IssueRed(ctx context.Context, slip string) (*invoice.Invoic
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.ws.RedFromSlip(ctx, sl, "")
+	out, err := s.ws.RedFromSlip(ctx, sl, "", s.client) // claims the slip on the platform first
 	if err != nil {
 		return nil, err
 	}
