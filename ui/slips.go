@@ -43,13 +43,13 @@ var slipColumns = []struct {
 	width float32
 	cell  func(s *Slip) string
 }{
-	{"确认单编号", 185, func(s *Slip) string { return s.ID }},
-	{"蓝字发票号码", 185, func(s *Slip) string { return s.Blue }},
-	{"对方", 190, func(s *Slip) string { return s.counterpart().Name }},
+	{"确认单编号", 180, func(s *Slip) string { return s.ID }},
+	{"蓝字发票号码", 180, func(s *Slip) string { return s.Blue }},
+	{"对方", 200, func(s *Slip) string { return s.counterpart().Name }},
 	{"发起方", 90, func(s *Slip) string { return starterText(s) }},
 	{"金额", 100, func(s *Slip) string { return yuan(s.Amount, false) }},
-	{"税额", 90, func(s *Slip) string { return yuan(s.Tax, false) }},
-	{"原因", 110, func(s *Slip) string { return lang.L(s.Reason.Text()) }},
+	{"税额", 85, func(s *Slip) string { return yuan(s.Tax, false) }},
+	{"原因", 130, func(s *Slip) string { return lang.L(s.Reason.Text()) }},
 	{"状态", 200, func(s *Slip) string { return lang.L(slipStateText[s.State]) }},
 	{"申请时间", 130, func(s *Slip) string { return s.Created.In(invoice.Beijing).Format("2006-01-02 15:04") }},
 }
