@@ -34,6 +34,7 @@ type homeScreen struct {
 	queue, today    *widget.Label
 	retry           *widget.Button // shown when the platform refused invoices
 	digital         *digitalCard   // in place of the device's card on the digital channel
+	slips           *slipNotice    // the slips waiting for an answer, where there are slips
 }
 
 func newHomeScreen(u *UI) *homeScreen {
@@ -56,12 +57,17 @@ func newHomeScreen(u *UI) *homeScreen {
 		h.digital = newDigitalCard(u)
 		channel = h.digital.content
 	}
-	h.content = container.NewVBox(
-		channel,
+	cards := []fyne.CanvasObject{channel}
+	if u.ws.Slips != nil {
+		h.slips = newSlipNotice(u)
+		cards = append(cards, h.slips.content)
+	}
+	// Scrolled: with the slips' card the screen can be taller than a laptop's 728 pixels.
+	h.content = container.NewVScroll(container.NewVBox(append(cards,
 		widget.NewCard(lang.L("数据同步"), "", container.NewVBox(h.queue, h.retry)),
 		widget.NewCard(lang.L("今日开票"), "", h.today),
 		container.NewHBox(refresh),
-	)
+	)...))
 	return h
 }
 
@@ -70,6 +76,9 @@ func (h *homeScreen) refresh() {
 	ws := h.u.ws
 	if h.digital != nil {
 		h.digital.refresh()
+	}
+	if h.slips != nil {
+		h.slips.refresh()
 	}
 	h.pass++
 	pass := h.pass

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -324,4 +325,28 @@ func TestSlipScreenByKeyboard(t *testing.T) {
 	key(w, fyne.KeyReturn)
 	key(w, fyne.KeyReturn)
 	eventually(t, "the red invoice", func() bool { return slips.slip(t, in.ID).Red != "" })
+}
+
+// The home screen counts the slips waiting for this enterprise's answer, with the first
+// deadline, and leads to them; a slip it started or one already answered is not counted.
+func TestHomeCountsTheSlipsWaitingForUs(t *testing.T) {
+	ws, _, slips := newDigitalWorkstation(t)
+	slips.incoming("26357000000000000003", false, 500_00, SlipBuyerAsked)
+	slips.incoming("26117000000000000777", true, 200_00, SlipSellerAsked)
+	slips.incoming("26117000000000000778", true, 100_00, SlipConfirmed)
+	if _, err := slips.Request(context.Background(), SlipRequest{RequestID: "R1", Of: "26357000000000000004", Reason: invoice.ReasonError}); err != nil {
+		t.Fatal(err)
+	}
+	u, w := newTestUISized(t, ws)
+	n := u.home.slips
+	eventually(t, "the count", func() bool { return strings.Contains(n.text.Text, "待我方确认的红字确认单 2 张") })
+	if !strings.Contains(n.text.Text, "最早须于 2026-12-02 09:30 前处理") || n.show.Hidden {
+		t.Fatalf("the notice %q, button hidden %v", n.text.Text, n.show.Hidden)
+	}
+	screenshot(t, w, "digital-home-slips")
+	test.Tap(n.show)
+	if u.tabs.Selected() != u.slipsTab || !u.slips.incoming() {
+		t.Fatal("the button must open the incoming slips")
+	}
+	eventually(t, "the incoming slips", func() bool { return len(u.slips.slips) == 3 })
 }
