@@ -21,10 +21,10 @@ func (p *PG) ClaimSlip(number, seller, redNumber string, now time.Time) (*upload
 		}
 		var heldErr error
 		held := func(n string) bool {
-			var one int
-			err := tx.QueryRow(ctx, `SELECT 1 FROM invoices WHERE device = '' AND code = '' AND number = $1`, n).Scan(&one)
+			var raw []byte
+			err := tx.QueryRow(ctx, `SELECT invoice FROM invoices WHERE device = '' AND code = '' AND number = $1`, n).Scan(&raw)
 			if err == nil {
-				return true
+				return redOfSlip(raw, number)
 			}
 			if !errors.Is(err, pgx.ErrNoRows) {
 				heldErr = err

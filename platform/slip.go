@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -177,8 +178,9 @@ func useSlip(s *upload.Slip, seller, redNumber string) (bool, error) {
 
 // claimSlip reserves s for seller's red invoice redNumber before it is issued: s must be
 // the seller's and usable. A claim held by another number moves only when heldOther says
-// the platform holds no invoice under that number (the seller's workstation claimed it
-// and then issued nothing under it); it reports whether s changed.
+// the platform holds no red invoice of s under that number (the seller's workstation
+// claimed it and then issued nothing under it, or issuing was refused and the number
+// went to another invoice); it reports whether s changed.
 func claimSlip(s *upload.Slip, seller, redNumber string, heldOther func(number string) bool) (bool, error) {
 	switch {
 	case s.SellerTaxID != seller:
@@ -195,4 +197,15 @@ func claimSlip(s *upload.Slip, seller, redNumber string, heldOther func(number s
 	}
 	s.RedNumber = redNumber
 	return true, nil
+}
+
+// redOfSlip reports whether raw, an invoice in the upload's wire form, is a red invoice
+// naming slip.
+func redOfSlip(raw []byte, slip string) bool {
+	var w struct {
+		RedOf *struct {
+			Slip string `json:"slip"`
+		} `json:"red_of"`
+	}
+	return json.Unmarshal(raw, &w) == nil && w.RedOf != nil && w.RedOf.Slip == slip
 }

@@ -373,14 +373,28 @@ func TestClaimReservesTheSlip(t *testing.T) {
 	if _, err := r.db.UseSlip(s.Number, slipSeller, "26357000000000000051", r.now); err != nil {
 		t.Fatal(err)
 	}
-	// Once an invoice is held under the claimed number, the claim stays.
-	held := *r.blue
-	held.RequestID = "held"
-	n := putDigital(t, r.db, &held, r.now)
+	// A blue invoice took the claimed number (issuing the red one was refused, say): the
+	// claim may still move.
+	other := *r.blue
+	other.RequestID = "other"
+	n := putDigital(t, r.db, &other, r.now)
 	if _, err := r.db.ClaimSlip(s.Number, slipSeller, n, r.now); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.db.ClaimSlip(s.Number, slipSeller, "26357000000000000052", r.now); !errors.Is(err, ErrSlipUsed) {
-		t.Fatalf("moving a claim whose number is held: %v", err)
+	if c, err := r.db.ClaimSlip(s.Number, slipSeller, "26357000000000000052", r.now); err != nil || c.RedNumber != "26357000000000000052" {
+		t.Fatalf("moving a claim whose number a blue invoice took: %+v %v", c, err)
+	}
+	// Once the slip's red invoice is held under the claimed number, the claim stays.
+	red, errs := invoice.Reverse(r.blue, nil, &invoice.Order{OrderID: "R", RedOf: &invoice.RedRequest{Number: r.blue.Number,
+		Reason: 4, Slip: s.Number, Lines: s.Lines}}, invoice.Config{Limits: invoice.DefaultLimits})
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	rn := putDigital(t, r.db, red, r.now)
+	if _, err := r.db.ClaimSlip(s.Number, slipSeller, rn, r.now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.db.ClaimSlip(s.Number, slipSeller, "26357000000000000053", r.now); !errors.Is(err, ErrSlipUsed) {
+		t.Fatalf("moving a claim whose red invoice is held: %v", err)
 	}
 }

@@ -304,7 +304,14 @@ func (d *DB) ClaimSlip(number, seller, redNumber string, now time.Time) (*upload
 		if err != nil {
 			return err
 		}
-		held := func(n string) bool { return tx.Bucket(bInvoices).Get(invoiceKey("", "", n)) != nil }
+		held := func(n string) bool {
+			raw := tx.Bucket(bInvoices).Get(invoiceKey("", "", n))
+			if raw == nil {
+				return false
+			}
+			var st Stored
+			return json.Unmarshal(raw, &st) != nil || redOfSlip(st.Invoice, number)
+		}
 		changed, err := claimSlip(s, seller, redNumber, held)
 		if err != nil {
 			return err

@@ -51,12 +51,9 @@ func RedOrderOfSlip(s *upload.Slip, remark string) (*invoice.Order, error) {
 // invoice can use it), and the red invoice is issued: it names the blue invoice and the
 // slip (its RedLink and its remark) and, on the digital channel, gives the quota its
 // amount used back. A slip whose red invoice this workstation issued already replays it.
-// c is the client s came from; without one, the data folder's saved platform is used.
+// c is the client s came from; without one, the platform the workstation syncs with (or
+// the data folder's saved one) is used.
 func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark string, c ...*upload.SlipClient) (invoice.Outcome, error) {
-	client, err := w.slipClientOf(c)
-	if err != nil {
-		return invoice.Outcome{}, err
-	}
 	o, err := RedOrderOfSlip(s, remark)
 	if err != nil {
 		return invoice.Outcome{}, err
@@ -67,18 +64,20 @@ func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark st
 		return invoice.Outcome{Invoice: done, Replayed: true}, nil
 	}
 	if !upload.SlipUsable(s.State) {
-		return invoice.Outcome{}, fmt.Errorf("%w: 确认单 %s 状态为 %s %s，不能开具红字发票（须为 01 无需确认 或 04 购销双方已确认）; slip %s is in state %s",
-			invoice.ErrRefused, s.Number, s.State, s.StateText, s.Number, s.State)
+		return invoice.Outcome{}, invoice.NewProblem(invoice.ErrRefused, "refused.slip_state",
+			invoice.Args{"slip": s.Number, "state": s.State, "state_text": s.StateText}, nil)
 	}
 	blue, found, err := w.Store.IssuedByNumber(s.BlueCode, s.Blue)
 	if err != nil {
 		return invoice.Outcome{}, err
 	}
 	if !found {
-		return invoice.Outcome{}, fmt.Errorf("%s: %w (红字发票由开具蓝字发票的销方开具)", s.BlueName(), invoice.ErrBlueNotFound)
+		return invoice.Outcome{}, invoice.NewProblem(invoice.ErrBlueNotFound, "refused.slip_blue",
+			invoice.Args{"slip": s.Number, "blue": s.BlueName()}, nil)
 	}
 	if blue.Seller.TaxID != s.SellerTaxID {
-		return invoice.Outcome{}, fmt.Errorf("%w: 确认单 %s 的销方是 %s，本机开具的蓝字发票销方是 %s", invoice.ErrRefused, s.Number, s.SellerTaxID, blue.Seller.TaxID)
+		return invoice.Outcome{}, invoice.NewProblem(invoice.ErrRefused, "refused.slip_seller",
+			invoice.Args{"slip": s.Number, "slip_seller": s.SellerTaxID, "blue": s.BlueName(), "seller": blue.Seller.TaxID}, nil)
 	}
 	if err := w.checkSlipAmounts(blue, o, s); err != nil {
 		return invoice.Outcome{}, err
@@ -88,7 +87,11 @@ func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark st
 		return invoice.Outcome{}, err
 	}
 	if next.Number == "" {
-		return invoice.Outcome{}, fmt.Errorf("%w: no digital invoice numbers held (没有可用的数电票号码，请先获取号码：digital fetch)", invoice.ErrRefused)
+		return invoice.Outcome{}, invoice.NewProblem(invoice.ErrRefused, "refused.digital_none", nil, nil)
+	}
+	client, err := w.slipClientOf(c)
+	if err != nil {
+		return invoice.Outcome{}, err
 	}
 	if _, err := client.Claim(ctx, s.Number, next.Number); err != nil {
 		return invoice.Outcome{}, err
@@ -108,19 +111,24 @@ func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark st
 	return outs[0], nil
 }
 
-// slipClientOf is the client given, or one for the data folder's saved platform.
+// slipClientOf is the client given, else one for the platform the workstation syncs
+// with, else for the data folder's saved platform.
 func (w *Workstation) slipClientOf(given []*upload.SlipClient) (*upload.SlipClient, error) {
 	if len(given) > 0 && given[0] != nil {
 		return given[0], nil
 	}
-	conn, err := w.Store.Connection()
-	if err != nil {
-		return nil, err
+	url := w.platform
+	if url == "" {
+		conn, err := w.Store.Connection()
+		if err != nil {
+			return nil, err
+		}
+		url = conn.Platform
 	}
-	if conn.Platform == "" {
+	if url == "" {
 		return nil, errors.New("no platform set: a red invoice of a confirmation slip claims the slip there first")
 	}
-	return SlipClient(w.Data, conn.Platform)
+	return SlipClient(w.Data, url)
 }
 
 // checkSlipAmounts derives the red invoice from the store as the engine will and
@@ -137,9 +145,9 @@ func (w *Workstation) checkSlipAmounts(blue *invoice.Invoice, o *invoice.Order, 
 	}
 	t := red.Totals()
 	if t.Amount.String() != s.Amount || t.Tax.String() != s.Tax || t.Total.String() != s.Total {
-		return fmt.Errorf("%w: 本机可冲红 %s + %s = %s，与确认单 %s 的 %s + %s = %s 不符; the red invoice would be %s + %s = %s, slip %s states %s + %s = %s",
-			invoice.ErrRefused, t.Amount, t.Tax, t.Total, s.Number, s.Amount, s.Tax, s.Total,
-			t.Amount, t.Tax, t.Total, s.Number, s.Amount, s.Tax, s.Total)
+		return invoice.NewProblem(invoice.ErrRefused, "refused.slip_amounts", invoice.Args{"slip": s.Number,
+			"amount": t.Amount.String(), "tax": t.Tax.String(), "total": t.Total.String(),
+			"slip_amount": s.Amount, "slip_tax": s.Tax, "slip_total": s.Total}, nil)
 	}
 	return nil
 }
