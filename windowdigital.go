@@ -15,7 +15,9 @@ import (
 // prints it), fetched from and given back to the platform through the sync's client.
 type windowDigital struct {
 	ws       *workstation.Workstation
-	platform digital.Platform // nil without a platform: fetch and return refuse
+	platform digital.Platform // nil without a platform: fetch and return refuse with noPlatform
+	// noPlatform says why there is no platform: none set, or its client did not start.
+	noPlatform error
 }
 
 var _ ui.DigitalChannel = windowDigital{}
@@ -36,7 +38,7 @@ func (d windowDigital) Status(context.Context) (ui.DigitalStatus, error) {
 
 func (d windowDigital) Fetch(ctx context.Context, numbers int, quota invoice.Money) (ui.DigitalStatus, error) {
 	if d.platform == nil {
-		return ui.DigitalStatus{}, errNoPlatform
+		return ui.DigitalStatus{}, d.noPlatform
 	}
 	if _, err := d.ws.Digital.Fetch(ctx, d.platform, numbers, quota); err != nil {
 		return ui.DigitalStatus{}, err
@@ -46,7 +48,7 @@ func (d windowDigital) Fetch(ctx context.Context, numbers int, quota invoice.Mon
 
 func (d windowDigital) Return(ctx context.Context) (ui.DigitalReturned, error) {
 	if d.platform == nil {
-		return ui.DigitalReturned{}, errNoPlatform
+		return ui.DigitalReturned{}, d.noPlatform
 	}
 	before, err := d.ws.DigitalStatus()
 	if err != nil {

@@ -116,16 +116,18 @@ func slipView(s *upload.Slip, us string) ui.Slip {
 // choice of the next one, the numbers and quota on the digital channel (fetched through
 // the sync's client), and the 红字确认单 screen wherever the platform and the enterprise's keys are (on either channel: the enterprise
 // is also the buyer of other enterprises' 数电票, whose slips it answers).
-func wireDigital(screens *ui.Workstation, ws *workstation.Workstation, data, platform string, sync *upload.Syncer) {
+func wireDigital(screens *ui.Workstation, ws *workstation.Workstation, data, platform string, sync *upload.Syncer, syncErr error) {
 	screens.Channel = ui.Channel(ws.Channel)
 	screens.SetChannel = func(c ui.Channel) error { return ws.Store.SetChannel(string(c), screens.Operator) }
 	if ws.Digital != nil {
 		// No device panel: the service's Panel is a nil *DevicePanel there, which in the
 		// interface would not be nil.
 		screens.Device = nil
-		d := windowDigital{ws: ws}
+		d := windowDigital{ws: ws, noPlatform: errNoPlatform}
 		if sync != nil { // a nil *Syncer in the interface would not be nil
 			d.platform = sync
+		} else if syncErr != nil {
+			d.noPlatform = fmt.Errorf("与服务平台 %s 的连接未建立（%v）：请管理员在“设置”中检查服务平台地址和企业证书，重新启动后领取", platform, syncErr)
 		}
 		screens.Digital = d
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -32,5 +33,17 @@ func TestSlipViewFromEitherSide(t *testing.T) {
 	s.BlueCode, s.Blue = "035022600111", "00000001"
 	if v := slipView(s, seller); v.Blue != "035022600111 00000001" {
 		t.Fatalf("a device invoice's slip names %q", v.Blue)
+	}
+}
+
+// Without the platform's client the fetch and the return say why, before touching the
+// channel: no platform set, or the one set did not start.
+func TestDigitalWithoutPlatformSaysWhy(t *testing.T) {
+	d := windowDigital{noPlatform: errNoPlatform}
+	if _, err := d.Fetch(context.Background(), 10, 0); err != errNoPlatform {
+		t.Fatalf("fetch: %v", err)
+	}
+	if _, err := d.Return(context.Background()); err != errNoPlatform {
+		t.Fatalf("return: %v", err)
 	}
 }
