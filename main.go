@@ -24,6 +24,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/assets"
+	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/mail"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/ui"
@@ -60,6 +61,7 @@ func main() {
 	if err := ui.SetLanguage(*language); err != nil {
 		fmt.Fprintf(os.Stderr, "kaipiao: translations: %v\n", err)
 	}
+	msgLang = invoice.LangOf(*language)
 	// The device and the platform: a flag, else what the first run or the settings
 	// saved, else the environment, else the built-in simulator and no platform.
 	saved, err := workstation.ReadConnection(*data)
@@ -213,6 +215,10 @@ func watchdog(ws *workstation.Workstation, grace time.Duration) {
 // stderr (a Windows build has none): the data folder unreadable, or open in another
 // window. Closing the dialog or the window ends the program with status 2. On Windows a
 // second start on an open data folder brings the open window forward instead and exits 0.
+// msgLang is the language of the catalogue's messages this program shows itself (the
+// start-up dialog); the screens have their own (ui.SetLanguage).
+var msgLang = invoice.Chinese
+
 func fatal(w fyne.Window, data string, err error) {
 	fmt.Fprintf(os.Stderr, "kaipiao: %v\n", err)
 	// One window at a time on a data folder: where the system lets us, bring the open
@@ -221,18 +227,20 @@ func fatal(w fyne.Window, data string, err error) {
 		fmt.Fprintln(os.Stderr, "kaipiao: brought the open window forward")
 		os.Exit(0)
 	}
-	msg := fmt.Sprintf("开票程序无法启动：数据文件夹 %s 无法使用。\n请检查它的位置和权限（启动参数 --data 或环境变量 KAIPIAO_DATA）。\n\n%v", data, err)
+	key := "startup.data"
 	switch {
 	case errors.Is(err, workstation.ErrBusy):
-		msg = fmt.Sprintf("开票程序无法启动：数据文件夹 %s 已在另一个开票窗口或命令中打开。\n请先关闭它，然后重新启动。\n\n%v", data, err)
+		key = "startup.busy"
 	case errors.Is(err, store.ErrDamaged):
-		msg = damagedText(data, err)
+		key = "startup.damaged"
 	}
+	msg := invoice.Say(msgLang, key, invoice.Args{"data": data, "data_q": fmt.Sprintf("%q", data), "err": err.Error()})
 	text := widget.NewLabel(msg)
 	text.Wrapping = fyne.TextWrapWord
 	quit := func() { fyne.CurrentApp().Quit() }
 	w.SetContent(container.NewCenter(widget.NewLabel("开票 Kaipiao")))
-	d := dialog.NewCustom("无法启动", "退出", container.NewGridWrap(fyne.NewSize(640, 300), text), w)
+	d := dialog.NewCustom(invoice.Say(msgLang, "startup.title", nil), invoice.Say(msgLang, "startup.quit", nil),
+		container.NewGridWrap(fyne.NewSize(640, 300), text), w)
 	d.SetOnClosed(quit)
 	w.SetOnClosed(quit)
 	w.Resize(fyne.NewSize(760, 460))

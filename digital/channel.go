@@ -193,7 +193,7 @@ func (c *Channel) Limits(context.Context) (invoice.Limits, error) {
 }
 
 func refuseKind(kind invoice.Kind) error {
-	return fmt.Errorf("%w: this data folder issues 数电票 (--channel digital), not %s (本数据目录使用数电票渠道开票，不能开具%s)", invoice.ErrRefused, kind, kind.Title())
+	return invoice.NewProblem(invoice.ErrRefused, "refused.digital_kind", invoice.Args{"kind": string(kind), "title": kind.Title()}, nil)
 }
 
 // Next is the next held number and how many are left in its segment; an empty number
@@ -222,23 +222,24 @@ func (c *Channel) Headroom(context.Context) (invoice.Headroom, error) {
 	h := invoice.Headroom{Now: now, Stock: st.NumbersHeld(), OfflineLeft: q.Held - q.Used, OfflineLimit: q.Held,
 		OfflineUntil: st.UploadDeadline}
 	if q.Held == 0 {
-		h.Locks = append(h.Locks, fmt.Sprintf("本月（%s）没有可用的授信额度，请先获取额度（digital fetch --quota）", Period(now)))
+		h.Locks = append(h.Locks, invoice.Say(invoice.Chinese, "digital.no_quota", invoice.Args{"period": Period(now)}))
 	}
-	if lock := deadlineLock(st, now); lock != "" {
-		h.Locks = append(h.Locks, lock)
+	if key, args := deadlineLock(st, now); key != "" {
+		h.Locks = append(h.Locks, invoice.Say(invoice.Chinese, key, args))
 	}
 	return h, nil
 }
 
-func deadlineLock(st *State, now time.Time) string {
+// deadlineLock is why the upload deadline stops issuing now, as a catalogue message
+// (key and arguments), or "".
+func deadlineLock(st *State, now time.Time) (string, invoice.Args) {
 	switch {
 	case st.UploadDeadline.IsZero():
-		return "尚未从平台获取号码和额度（digital fetch）"
+		return "digital.not_fetched", nil
 	case now.After(st.UploadDeadline):
-		return fmt.Sprintf("已超过上传截止时间 %s，请先同步已开发票并重新获取（sync，digital fetch）",
-			st.UploadDeadline.In(invoice.Beijing).Format("2006-01-02 15:04:05"))
+		return "digital.deadline_passed", invoice.Args{"at": st.UploadDeadline.In(invoice.Beijing).Format("2006-01-02 15:04:05")}
 	}
-	return ""
+	return "", nil
 }
 
 func be64(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }

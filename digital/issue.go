@@ -41,22 +41,22 @@ func (c *Channel) Issue(_ context.Context, requestID, expectedCode, expectedNumb
 			return err
 		}
 		if len(st.Held) == 0 {
-			return fmt.Errorf("%w: no digital invoice numbers held (没有可用的数电票号码，请先获取号码：digital fetch)", invoice.ErrRefused)
+			return invoice.NewProblem(invoice.ErrRefused, "refused.digital_none", nil, nil)
 		}
 		next := st.Held[0].First
 		if expectedCode != "" || expectedNumber != next {
 			return fmt.Errorf("%w: expected %s, the next number held is %s", invoice.ErrNumberMismatch, invoice.Ref(expectedCode, expectedNumber), next)
 		}
 		now := c.now()
-		if lock := deadlineLock(st, now); lock != "" {
-			return fmt.Errorf("%w: %s", invoice.ErrRefused, lock)
+		if key, args := deadlineLock(st, now); key != "" {
+			return invoice.NewProblem(invoice.ErrRefused, key, args, nil)
 		}
 		period := Period(now)
 		q := st.quota(period)
 		amount := draft.Totals().Amount
 		if amount > 0 && q.Held-q.Used < amount {
-			return fmt.Errorf("%w: the quota left for %s is %s, the invoice needs %s (本月授信额度不足：剩余 ¥%s，本张发票不含税金额 ¥%s；请获取额度：digital fetch --quota)",
-				invoice.ErrRefused, period, q.Held-q.Used, amount, q.Held-q.Used, amount)
+			return invoice.NewProblem(invoice.ErrRefused, "refused.digital_quota",
+				invoice.Args{"period": period, "left": (q.Held - q.Used).String(), "amount": amount.String()}, nil)
 		}
 		if amount < 0 && draft.Red != nil {
 			// A red invoice gives back what it reverses when its blue invoice was issued

@@ -24,8 +24,8 @@ type Platform interface {
 // it, so that a crash anywhere neither loses what the platform assigned nor asks twice.
 func (c *Channel) Fetch(ctx context.Context, p Platform, numbers int, quota invoice.Money) (*State, error) {
 	if numbers < 0 || numbers > upload.MaxFetchNumbers || quota < 0 {
-		return nil, fmt.Errorf("获取号码数量应为0至%d，额度不能为负 (numbers %d must be 0–%d, quota %s not negative)",
-			upload.MaxFetchNumbers, numbers, upload.MaxFetchNumbers, quota)
+		return nil, invoice.NewProblem(nil, "digital.fetch_args", invoice.Args{"max": fmt.Sprint(upload.MaxFetchNumbers),
+			"numbers": fmt.Sprint(numbers), "quota": quota.String()}, nil)
 	}
 	if err := c.Settle(ctx, p); err != nil {
 		return nil, err

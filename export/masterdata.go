@@ -52,7 +52,7 @@ func writeBook(w io.Writer, sheet string, rows [][]string, numeric map[int]bool)
 // column is an error naming it.
 func header(rows [][]string, want []string) ([]int, error) {
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("表格为空")
+		return nil, invoice.Errors{invoice.NewFieldError("", "table.empty", "", nil)}
 	}
 	idx := make([]int, len(want))
 	for i, w := range want {
@@ -63,7 +63,7 @@ func header(rows [][]string, want []string) ([]int, error) {
 			}
 		}
 		if idx[i] < 0 {
-			return nil, fmt.Errorf("第1行：缺少“%s”列", w)
+			return nil, invoice.Errors{invoice.NewFieldError("row:1/"+w, "table.missing_column/masterdata", w, invoice.Args{"column": w})}
 		}
 	}
 	return idx, nil
@@ -88,7 +88,7 @@ func ReadBuyers(data []byte) ([]invoice.Party, error) {
 		return nil, err
 	}
 	var out []invoice.Party
-	var errs []string
+	var errs invoice.Errors
 	for r, row := range rows[1:] {
 		c := func(i int) string { return cellOf(row, idx[i]) }
 		p := invoice.Party{Name: c(0), TaxID: c(1), AddressPhone: c(2), BankAccount: c(3), Email: c(4)}
@@ -96,17 +96,17 @@ func ReadBuyers(data []byte) ([]invoice.Party, error) {
 			continue
 		}
 		if p.Name == "" {
-			errs = append(errs, fmt.Sprintf("第%d行“购买方名称”：不能为空", r+2))
+			errs = append(errs, cellError(r+2, "购买方名称", "field.required/masterdata", "", nil))
 		}
 		if p.TaxID != "" {
-			if why := taxIDProblem(p.TaxID); why != "" {
-				errs = append(errs, fmt.Sprintf("第%d行“纳税人识别号”“%s”：%s", r+2, p.TaxID, why))
+			if problem, want := invoice.CheckTaxID(p.TaxID); problem != "" {
+				errs = append(errs, cellError(r+2, "纳税人识别号", string(problem)+"/masterdata", p.TaxID, invoice.Args{"want": want}))
 			}
 		}
 		out = append(out, p)
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("%s", strings.Join(errs, "；"))
+		return nil, errs
 	}
 	return out, nil
 }
@@ -123,55 +123,49 @@ func ReadGoods(data []byte, codes *invoice.TaxCodes) ([]store.Goods, error) {
 		return nil, err
 	}
 	var out []store.Goods
-	var errs []string
+	var errs invoice.Errors
 	for r, row := range rows[1:] {
 		c := func(i int) string { return cellOf(row, idx[i]) }
 		if strings.Join(row, "") == "" {
 			continue
 		}
-		bad := func(col, v, why string) {
-			errs = append(errs, fmt.Sprintf("第%d行“%s”“%s”：%s", r+2, col, v, why))
-		}
+		bad := func(col, v, key string) { errs = append(errs, cellError(r+2, col, key, v, nil)) }
 		g := store.Goods{Name: c(0), TaxCode: c(1), ZeroRate: invoice.ZeroRate(c(4)), Unit: c(5), Spec: c(6)}
 		if g.Name == "" {
-			bad("商品名称", "", "不能为空")
+			bad("商品名称", "", "field.required/masterdata_value")
 		}
 		if tc, ok := codes.Lookup(g.TaxCode); !ok || tc.ShortName == "" {
-			bad("税收分类编码", g.TaxCode, "不在税收分类编码表中或已停用")
+			bad("税收分类编码", g.TaxCode, "tax_code.unknown/masterdata")
 		} else {
 			g.ShortName = tc.ShortName
 		}
 		rate, err := invoice.ParseRate(c(3))
 		if err != nil || !invoice.ValidRate(rate) {
-			bad("税率", c(3), "应为13%、9%、6%、5%、3%、1.5%、1%或0")
+			bad("税率", c(3), "tax_rate.unknown/masterdata")
 		}
 		g.Rate = rate
 		if g.ZeroRate != "" && g.ZeroRate.Code() < 0 {
-			bad("零税率标识", c(4), "应为 export、exempt、not_taxable 或 zero_rate")
+			bad("零税率标识", c(4), "zero_rate.unknown/masterdata")
 		}
 		if v := c(7); v != "" {
 			if g.Price, err = decimal.NewFromString(v); err != nil || g.Price.IsNegative() {
-				bad("单价（不含税）", v, "应为不小于0的数字")
+				bad("单价（不含税）", v, "decimal.format/masterdata")
 			}
 		}
 		out = append(out, g)
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("%s", strings.Join(errs, "；"))
+		return nil, errs
 	}
 	return out, nil
 }
 
-// taxIDProblem says in Chinese what is wrong with a tax ID, or "".
-func taxIDProblem(id string) string {
-	problem, want := invoice.CheckTaxID(id)
-	switch problem {
-	case "":
-		return ""
-	case invoice.TaxIDCheck:
-		return fmt.Sprintf("校验位错误，最后一位应为“%s”（%s）", want, problem)
-	case invoice.TaxIDOrgCheck:
-		return fmt.Sprintf("其中的组织机构代码校验错误（%s）", problem)
+// cellError is a bad cell of a master-data workbook, named 第N行“列”“值” (the
+// catalogue's KEY/masterdata wordings; the rule is the order rule it breaks).
+func cellError(row int, column, key, value string, args invoice.Args) *invoice.FieldError {
+	a := invoice.Args{"row": fmt.Sprint(row), "column": column}
+	for k, v := range args {
+		a[k] = v
 	}
-	return fmt.Sprintf("应为18位统一社会信用代码或15、17、20位纳税人识别号（%s）", problem)
+	return invoice.NewFieldError(fmt.Sprintf("row:%d/%s", row, column), key, value, a)
 }

@@ -67,7 +67,7 @@ func writeLayouts(dst string, recs []*store.Record, render Render, kind string) 
 		}
 		doc, err := render(rec.Invoice)
 		if err != nil {
-			return names, fmt.Errorf("发票%s:%s的%s：%w", rec.Invoice.Code, rec.Invoice.Number, kind, err)
+			return names, invoice.NewProblem(nil, "export.render_failed", invoice.Args{"ref": invoice.Ref(rec.Invoice.Code, rec.Invoice.Number), "kind": kind}, err)
 		}
 		name := filepath.Join(dst, base)
 		if err := os.WriteFile(name, doc, ExportMode); err != nil {
@@ -97,7 +97,7 @@ func writeZip(dst string, recs []*store.Record, render Render, kind string) (nam
 		}
 		doc, err := render(rec.Invoice)
 		if err != nil {
-			return nil, fmt.Errorf("发票%s:%s的%s：%w", rec.Invoice.Code, rec.Invoice.Number, kind, err)
+			return nil, invoice.NewProblem(nil, "export.render_failed", invoice.Args{"ref": invoice.Ref(rec.Invoice.Code, rec.Invoice.Number), "kind": kind}, err)
 		}
 		// Store, not deflate: a PDF's streams and an OFD's package are compressed already.
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: base, Method: zip.Store,

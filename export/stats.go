@@ -26,7 +26,7 @@ type Stats struct {
 func MonthRange(month string) (from, to time.Time, err error) {
 	from, err = time.ParseInLocation("200601", month, invoice.Beijing)
 	if err != nil || len(month) != 6 {
-		return time.Time{}, time.Time{}, fmt.Errorf("月份“%s”应为YYYYMM，如202611", month)
+		return time.Time{}, time.Time{}, invoice.NewProblem(nil, "stats.month", invoice.Args{"value": month}, nil)
 	}
 	return from, from.AddDate(0, 1, 0), nil
 }
@@ -94,7 +94,7 @@ func (s Stats) CompareSummary(rep Summary) []Mismatch {
 	add := func(field, label, store, dev string) {
 		if store != dev {
 			out = append(out, Mismatch{Field: field, Label: label, Store: store, Device: dev,
-				Message: fmt.Sprintf("%s不一致：本机记录%s，税控设备抄报%s；请先运行对账（reconcile）", label, store, dev)})
+				Message: invoice.Say(invoice.Chinese, "stats.mismatch", invoice.Args{"label": label, "field": field, "store": store, "device": dev})})
 		}
 	}
 	if rep.Period != s.Month {

@@ -19,7 +19,10 @@ package invoice
 // To add a message: add its key here with both texts, then use the key —
 // NewFieldError(field, key, value, Args{...}) for bad input, NewSentinel(key) for a
 // sentinel, NewProblem(err, key, Args{...}) for a refusal with details.
-var catalogue = map[string]Message{
+var catalogue = map[string]Message{}
+
+// ruleMessages are the rule errors' (FieldError): their codes are docs/errors.md's table.
+var ruleMessages = map[string]Message{
 	// --- The order's fields (invoice/check.go) ---
 	"order_id.format": {
 		Zh: "订单号“{value}”只能由1至40个字母、数字或 _ - . 组成",
@@ -285,6 +288,36 @@ var catalogue = map[string]Message{
 	"mapping.duplicate": {
 		Zh: "列“{other}”和“{header}”都对应“{value}”，每列只能对应一次",
 		En: "headers {other:q} and {header:q} both map to {canon:q}"},
+	"table.missing_column/masterdata": {
+		Zh: "第1行：缺少“{column}”列",
+		En: "row 1: the column {column:q} is missing"},
+	"field.required/masterdata": {
+		Zh: "第{row}行“{column}”：不能为空",
+		En: "row {row} {column:q}: required"},
+	"field.required/masterdata_value": {
+		Zh: "第{row}行“{column}”“{value}”：不能为空",
+		En: "row {row} {column:q}: required"},
+	"tax_id.check/masterdata": {
+		Zh: "第{row}行“{column}”“{value}”：校验位错误，最后一位应为“{want}”（tax_id.check）",
+		En: "row {row} {column:q} {value:q}: the check character should be {want} (tax_id.check)"},
+	"tax_id.org_check/masterdata": {
+		Zh: "第{row}行“{column}”“{value}”：其中的组织机构代码校验错误（tax_id.org_check）",
+		En: "row {row} {column:q} {value:q}: the organisation code inside it fails its check (tax_id.org_check)"},
+	"tax_id.format/masterdata": {
+		Zh: "第{row}行“{column}”“{value}”：应为18位统一社会信用代码或15、17、20位纳税人识别号（tax_id.format）",
+		En: "row {row} {column:q} {value:q}: must be an 18-character credit code or a 15/17/20-character tax ID (tax_id.format)"},
+	"tax_code.unknown/masterdata": {
+		Zh: "第{row}行“{column}”“{value}”：不在税收分类编码表中或已停用",
+		En: "row {row} {column:q} {value:q}: not in the tax code table, or superseded"},
+	"tax_rate.unknown/masterdata": {
+		Zh: "第{row}行“{column}”“{value}”：应为13%、9%、6%、5%、3%、1.5%、1%或0",
+		En: "row {row} {column:q} {value:q}: must be 13%, 9%, 6%, 5%, 3%, 1.5%, 1% or 0"},
+	"zero_rate.unknown/masterdata": {
+		Zh: "第{row}行“{column}”“{value}”：应为 export、exempt、not_taxable 或 zero_rate",
+		En: "row {row} {column:q} {value:q}: must be export, exempt, not_taxable or zero_rate"},
+	"decimal.format/masterdata": {
+		Zh: "第{row}行“{column}”“{value}”：应为不小于0的数字",
+		En: "row {row} {column:q} {value:q}: must be a number of at least 0"},
 	"table.encoding": {
 		Zh: "CSV文件既不是UTF-8也不是GBK编码，请另存为UTF-8或GBK",
 		En: "the CSV file is neither UTF-8 nor GBK"},
@@ -324,6 +357,9 @@ var sentinels = map[string]Message{
 	"device.outcome_unknown": {
 		Zh: "税控设备没有应答，结果未知；恢复连接后系统会自动核对，请勿重复开具。",
 		En: "the device's answer was lost: outcome unknown"},
+	"device.unreachable": {
+		Zh: "税控设备现在无法连接（端口已断开或设备没有应答）；设备恢复后系统会自动核对",
+		En: "the tax-control device cannot be reached now"},
 	"device.refused": {
 		Zh: "税控设备拒绝开具",
 		En: "refused by the tax-control device"},
@@ -490,6 +526,7 @@ var printMessages = map[string]Message{
 // linkMessages are the device connection's states, for the window's banner
 // (workstation.Link): what is wrong, and the hint what to do.
 var linkMessages = map[string]Message{
+	"link.with_port":       {Zh: "{problem}（端口 {port}）", En: "{problem} (port {port})"},
 	"link.connecting":      {Zh: "正在连接税控设备", En: "connecting to the tax-control device"},
 	"link.gone":            {Zh: "税控设备已断开（端口 {port}）", En: "the tax-control device is disconnected (port {port})"},
 	"link.gone/hint":       {Zh: "请检查设备的USB线和电源；设备接回后会自动重新连接并对账。", En: "Check the device's USB cable and power; once it is back it reconnects and reconciles by itself."},
@@ -514,19 +551,37 @@ var linkMessages = map[string]Message{
 // uiMessages are the window's own refusals and failures (its labels are in
 // assets/translations, Fyne's mechanism for screen texts).
 var uiMessages = map[string]Message{
-	"access.device":             {Zh: "只有管理员可以管理税控设备", En: "only an administrator manages the tax-control device"},
-	"access.settings":           {Zh: "只有管理员可以修改设置和操作员", En: "only an administrator changes the settings and the operators"},
-	"export.none":               {Zh: "没有符合条件的发票", En: "no invoice matches"},
-	"export.failed":             {Zh: "导出失败：{err}", En: "Export failed: {err}"},
-	"template.failed":           {Zh: "保存模板失败：{err}", En: "Saving the template failed: {err}"},
-	"mapping.read_failed":       {Zh: "无法读取列对应“{name}”：{err}", En: "cannot read the column mapping {name:q}: {err}"},
-	"import.failed":             {Zh: "无法导入 {file}：{err}", En: "cannot import {file}: {err}"},
-	"batch.stopped":             {Zh: "批量开具中止：{err}", En: "Issuing the batch stopped: {err}"},
-	"red.failed":                {Zh: "红冲失败：{err}", En: "Reversing failed: {err}"},
-	"issue.failed":              {Zh: "开票失败：{err}", En: "Issuing failed: {err}"},
-	"issue_rest.failed":         {Zh: "开具剩余失败：{err}", En: "Issuing the rest failed: {err}"},
-	"preview.failed":            {Zh: "无法预览：{err}", En: "Cannot preview: {err}"},
-	"pdf.save_failed":           {Zh: "保存PDF失败：{err}", En: "Saving the PDF failed: {err}"},
+	"access.device":           {Zh: "只有管理员可以管理税控设备", En: "only an administrator manages the tax-control device"},
+	"access.settings":         {Zh: "只有管理员可以修改设置和操作员", En: "only an administrator changes the settings and the operators"},
+	"export.none":             {Zh: "没有符合条件的发票", En: "no invoice matches"},
+	"export.failed":           {Zh: "导出失败：{err}", En: "Export failed: {err}"},
+	"template.failed":         {Zh: "保存模板失败：{err}", En: "Saving the template failed: {err}"},
+	"mapping.read_failed":     {Zh: "无法读取列对应“{name}”：{err}", En: "cannot read the column mapping {name:q}: {err}"},
+	"import.failed":           {Zh: "无法导入 {file}：{err}", En: "cannot import {file}: {err}"},
+	"batch.stopped":           {Zh: "批量开具中止：{err}", En: "Issuing the batch stopped: {err}"},
+	"red.failed":              {Zh: "红冲失败：{err}", En: "Reversing failed: {err}"},
+	"issue.failed":            {Zh: "开票失败：{err}", En: "Issuing failed: {err}"},
+	"issue_rest.failed":       {Zh: "开具剩余失败：{err}", En: "Issuing the rest failed: {err}"},
+	"preview.failed":          {Zh: "无法预览：{err}", En: "Cannot preview: {err}"},
+	"pdf.save_failed":         {Zh: "保存PDF失败：{err}", En: "Saving the PDF failed: {err}"},
+	"settings.seller_invalid": {Zh: "销售方名称和纳税人识别号须正确填写（{problem}）", En: "the seller's name and tax ID must be filled in correctly ({problem})"},
+	"audit.check_failed":      {Zh: "审计日志校验失败：{err}", En: "the audit log does not verify: {err}"},
+	"audit.intact":            {Zh: "审计日志完整：共 {n} 条，哈希链校验通过", En: "the audit log is intact: {n} entries, the hash chain verifies"},
+	"stats.device_failed":     {Zh: "无法读取税控设备：{err}", En: "cannot read the tax-control device: {err}"},
+	"stats.report_failed":     {Zh: "无法读取抄报数据：{err}", En: "cannot read the device's report: {err}"},
+	"stats.other_period":      {Zh: "税控设备只提供当前所属期 {period} 的抄报数据；{month} 只显示本机记录。", En: "the device reports only its current period {period}; {month} shows this workstation's records only."},
+	"stats.not_reported":      {Zh: "所属期 {month} 尚未抄报：请在“税控设备”页抄报后再核对。", En: "period {month} is not reported yet: report it on the Tax device tab, then compare."},
+	"mail.retrying":           {Zh: "邮件：待发送至 {to}（已尝试 {attempts} 次，下次 {next}）：{err}", En: "e-mail: to be sent to {to} ({attempts} tries, next {next}): {err}"},
+	"mail.queued":             {Zh: "邮件：待发送至 {to}", En: "e-mail: to be sent to {to}"},
+	"mail.sent":               {Zh: "邮件：已于 {at} 发送至 {to}", En: "e-mail: sent to {to} at {at}"},
+	"mail.failed":             {Zh: "邮件：发送至 {to} 失败：{err}", En: "e-mail: sending to {to} failed: {err}"},
+	"mail.not_sent":           {Zh: "邮件：未发送", En: "e-mail: not sent"},
+	"partial.line":            {Zh: "发票代码 {code}  号码 {number}  价税合计 ¥{total}", En: "code {code}  number {number}  total ¥{total}"},
+	"partial.issued": {
+		Zh: "订单只开具了一部分：已开具以下 {n} 张发票，其余未开具。\n{lines}\n\n原因：{err}\n\n问题解决后，请在“发票查询”中点“开具剩余”。",
+		En: "The order was issued in part: the {n} invoices below were issued, the rest was not.\n{lines}\n\nWhy: {err}\n\nOnce that is solved, press \"Issue the rest\" in Invoices."},
+	"partial.read_failed":       {Zh: "读取部分开具的订单失败：{err}", En: "reading the partly issued orders failed: {err}"},
+	"partial.order":             {Zh: "⚠ 部分开具：订单 {order} 已开 {issued} / {parts} 张。原因：{reason}", En: "⚠ Issued in part: order {order}, {issued} of {parts} invoices. Why: {reason}"},
 	"goods.tax_code_unknown":    {Zh: "税收分类编码“{value}”不在编码表中或已停用", En: "tax code {value:q} is not in the code table or is superseded"},
 	"goods.rate_format":         {Zh: "税率“{value}”应为13%、9%、6%、5%、3%、1.5%、1%或0", En: "rate {value:q} must be 13%, 9%, 6%, 5%, 3%, 1.5%, 1% or 0"},
 	"goods.price_format":        {Zh: "单价“{value}”应为数字", En: "unit price {value:q} must be a number"},
@@ -535,6 +590,83 @@ var uiMessages = map[string]Message{
 	"setup.seller_name":         {Zh: "请填写销售方名称", En: "enter the seller's name"},
 	"setup.seller_tax_id_check": {Zh: "销售方纳税人识别号“{value}”校验位错误，应为“{want}”", En: "the seller's tax ID {value:q} fails its check: the last character should be {want}"},
 	"setup.seller_tax_id":       {Zh: "销售方纳税人识别号“{value}”格式不正确", En: "the seller's tax ID {value:q} is not a tax ID"},
+}
+
+// exportMessages are the exports' and the monthly statistics' (export/).
+var exportMessages = map[string]Message{
+	"export.render_failed": {Zh: "发票{ref}的{kind}", En: "the {kind} of invoice {ref}"},
+	"stats.month":          {Zh: "月份“{value}”应为YYYYMM，如202611", En: "month {value:q} must be YYYYMM, such as 202611"},
+	"stats.mismatch": {
+		Zh: "{label}不一致：本机记录{store}，税控设备抄报{device}；请先运行对账（reconcile）",
+		En: "{field} differs: the store holds {store}, the device reported {device}; reconcile first"},
+}
+
+// startMessages are the desktop program's own (main.go): the dialog when it cannot
+// start, and the certificates' buttons.
+var startMessages = map[string]Message{
+	"startup.title": {Zh: "无法启动", En: "Cannot start"},
+	"startup.quit":  {Zh: "退出", En: "Quit"},
+	"startup.data": {
+		Zh: "开票程序无法启动：数据文件夹 {data} 无法使用。\n请检查它的位置和权限（启动参数 --data 或环境变量 KAIPIAO_DATA）。\n\n{err}",
+		En: "Kaipiao cannot start: the data folder {data} cannot be used.\nCheck where it is and its permissions (the --data flag or KAIPIAO_DATA).\n\n{err}"},
+	"startup.busy": {
+		Zh: "开票程序无法启动：数据文件夹 {data} 已在另一个开票窗口或命令中打开。\n请先关闭它，然后重新启动。\n\n{err}",
+		En: "Kaipiao cannot start: the data folder {data} is open in another Kaipiao window or command.\nClose it first, then start again.\n\n{err}"},
+	// That no issued invoice is lost, and the way out: started from an icon, the clerk
+	// would never see a message on stderr.
+	"startup.damaged": {
+		Zh: "数据文件已损坏，开票程序不能打开它。已开具的发票没有丢失：它们保存在税控设备的记录里，" +
+			"并已（或将）上传到服务平台。\n\n请按以下步骤恢复：\n" +
+			"1. 检查：kaipiaoctl --data {data_q} store check\n" +
+			"2. 修复：kaipiaoctl --data {data_q} store repair\n" +
+			"   （损坏的文件会被保留在旁边；新文件由可读的记录、税控设备的记录和服务平台重建）\n\n{err}",
+		En: "The data file is damaged and Kaipiao cannot open it. No issued invoice is lost: they are in the " +
+			"device's journal and were (or will be) uploaded to the platform.\n\nTo recover:\n" +
+			"1. Check: kaipiaoctl --data {data_q} store check\n" +
+			"2. Repair: kaipiaoctl --data {data_q} store repair\n" +
+			"   (the damaged file is kept beside it; the new one is rebuilt from what is readable, the device's journal and the platform)\n\n{err}"},
+	"pki.imported": {Zh: "已导入证书（{n}个文件）", En: "certificates imported ({n} files)"},
+	"pki.demo":     {Zh: "已生成演示证书（{n}个文件）；服务平台的部分在 {dir}", En: "demo certificates made ({n} files); the platform's part is in {dir}"},
+}
+
+// digitalMessages are the digital channel's (数电票: digital/, workstation, the slips).
+var digitalMessages = map[string]Message{
+	"refused.digital_kind": {
+		Zh: "本数据目录使用数电票渠道开票，不能开具{title}",
+		En: "this data folder issues 数电票 (--channel digital), not {kind}"},
+	"refused.digital_quota": {
+		Zh: "本月授信额度不足：剩余 ¥{left}，本张发票不含税金额 ¥{amount}；请获取额度：digital fetch --quota",
+		En: "the quota left for {period} is {left}, the invoice needs {amount}"},
+	"digital.no_quota": {
+		Zh: "本月（{period}）没有可用的授信额度，请先获取额度（digital fetch --quota）",
+		En: "no quota is held for {period}: fetch some (digital fetch --quota)"},
+	"digital.not_fetched": {
+		Zh: "尚未从平台获取号码和额度（digital fetch）",
+		En: "no numbers or quota fetched from the platform yet (digital fetch)"},
+	"digital.deadline_passed": {
+		Zh: "已超过上传截止时间 {at}，请先同步已开发票并重新获取（sync，digital fetch）",
+		En: "the upload deadline {at} has passed: sync the issued invoices and fetch again (sync, digital fetch)"},
+	"digital.no_numbers": {
+		Zh: "没有可用的数电票号码，请先获取号码",
+		En: "no digital invoice numbers held: fetch some first"},
+	"digital.fetch_args": {
+		Zh: "获取号码数量应为0至{max}，额度不能为负",
+		En: "numbers {numbers} must be 0–{max}, quota {quota} not negative"},
+	"digital.seller_mismatch": {
+		Zh: "销方纳税人识别号 {seller} 与企业证书的 {cert} 不一致",
+		En: "the seller's tax ID {seller} is not the enterprise certificate's {cert}: the platform would refuse every invoice"},
+	"channel.unknown": {
+		Zh: "开票渠道“{value}”无效：应为 device（税控设备）或 digital（数电票）",
+		En: "channel {value:q} must be device or digital"},
+	"channel.open_requests": {
+		Zh: "不能切换开票渠道：有 {n} 张发票的开具结果尚未确认，请先在原渠道下运行 reconcile",
+		En: "cannot switch from {old} to {new}: {n} request(s) are still open; run `kaipiaoctl reconcile` first"},
+	"slip.number": {
+		Zh: "确认单编号 {value} 应为20位数字",
+		En: "the slip number {value} must be 20 digits"},
+	"slip.reason": {
+		Zh: "冲红原因 {value} 应为 开票有误、销货退回、服务中止 或 销售折让（或 1–4）",
+		En: "reason {value} must be one of the four or 1-4"},
 }
 
 // hints are advice the programs add to an error.
@@ -595,7 +727,7 @@ var problems = map[string]Message{
 
 // init merges the sections into the catalogue: one map, one lookup, one test.
 func init() {
-	for _, section := range []map[string]Message{sentinels, problems, hints, storeMessages, deviceMessages, printMessages, linkMessages, uiMessages} {
+	for _, section := range []map[string]Message{ruleMessages, sentinels, problems, hints, storeMessages, deviceMessages, printMessages, linkMessages, uiMessages, exportMessages, startMessages, digitalMessages} {
 		for k, m := range section {
 			if _, dup := catalogue[k]; dup {
 				panic("invoice: catalogue key " + k + " given twice")

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -198,5 +199,40 @@ func TestSentinelsExplained(t *testing.T) {
 	errs := Errors{NewFieldError("remark", "field.required", "", nil), NewFieldError("type", "type.unknown", "x", nil)}
 	if got := Explain(English, fmt.Errorf("order 1: %w", errs)); got != `remark is required; type "x" must be e-ordinary or e-special` {
 		t.Errorf("rule errors %q", got)
+	}
+}
+
+// Every rule code a message is written for is in docs/errors.md's table, which is the
+// contract automation matches on.
+func TestEveryRuleIsDocumented(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "errors.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key := range ruleMessages {
+		rule, _, _ := strings.Cut(key, "/")
+		if !strings.Contains(string(doc), "`"+rule+"`") {
+			t.Errorf("rule %s (message %s) is not in docs/errors.md", rule, key)
+		}
+	}
+}
+
+// kaipiaoctl's exit status comes from one classification: rule errors and refusals are
+// the request's fault (exit 1), anything else the environment's (exit 2).
+func TestRefusalClassifies(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want Refused
+	}{
+		{fmt.Errorf("order 1: %w", Errors{NewFieldError("remark", "field.required", "", nil)}), RefusedRules},
+		{NewProblem(ErrRefused, "refused.stock", Args{"kind": "e-ordinary", "title": "电子普通发票"}, nil), RefusedByDevice},
+		{fmt.Errorf("x: %w", ErrNoHeadroom), RefusedByDevice},
+		{fmt.Errorf("order 1: %w", ErrOrderChanged), RefusedByDevice},
+		{fmt.Errorf("request R: %w", ErrOutcomeUnknown), RefusedUnknown},
+		{errors.New("no space left on device"), NotRefused},
+	} {
+		if got := Refusal(c.err); got != c.want {
+			t.Errorf("%v: %d, want %d", c.err, got, c.want)
+		}
 	}
 }

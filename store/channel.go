@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 
+	"github.com/kaipiao/kaipiao/invoice"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -31,7 +32,7 @@ func (s *DB) Channel() (string, error) {
 // other one never saw it.
 func (s *DB) SetChannel(ch, operator string) error {
 	if ch != ChannelDevice && ch != ChannelDigital {
-		return fmt.Errorf("开票渠道“%s”无效：应为 device（税控设备）或 digital（数电票） (channel %q must be device or digital)", ch, ch)
+		return invoice.NewProblem(nil, "channel.unknown", invoice.Args{"value": ch}, nil)
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
 		old := string(tx.Bucket(bMeta).Get(keyChannel))
@@ -43,8 +44,7 @@ func (s *DB) SetChannel(ch, operator string) error {
 				return nil
 			}
 		} else if n := tx.Bucket(bIntents).Stats().KeyN; n > 0 {
-			return fmt.Errorf("不能切换开票渠道：有 %d 张发票的开具结果尚未确认，请先在原渠道下运行 reconcile "+
-				"(cannot switch from %s to %s: %d request(s) are still open; run `kaipiaoctl reconcile` first)", n, old, ch, n)
+			return invoice.NewProblem(nil, "channel.open_requests", invoice.Args{"n": fmt.Sprint(n), "old": old, "new": ch}, nil)
 		}
 		if err := tx.Bucket(bMeta).Put(keyChannel, []byte(ch)); err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/kaipiao/kaipiao/invoice"
 )
 
 // deviceBanner is the strip above every screen while the device is not usable: what is
@@ -79,7 +80,7 @@ func (b *deviceBanner) show(st LinkState) {
 		problem = lang.L("税控设备未连接")
 	}
 	if st.Port != "" && !strings.Contains(problem, st.Port) {
-		problem = fmt.Sprintf("%s（端口 %s）", problem, st.Port)
+		problem = say("link.with_port", invoice.Args{"problem": problem, "port": st.Port})
 	}
 	b.text.SetText(problem)
 	b.hint.SetText(strings.TrimSpace(st.Hint + "\n" + lang.L("开票和税控设备管理暂不可用；发票查询、预览、PDF、打印、导出、邮件和同步照常。")))
@@ -90,6 +91,12 @@ func (b *deviceBanner) show(st LinkState) {
 // SetLink shows the device's connection: the banner while it is not usable, issuing and
 // the device panel disabled with the reason, everything else as it was.
 func (u *UI) SetLink(st LinkState) {
+	if st.Key != "" { // the catalogue's words, in the screens' language
+		st.Problem = say(st.Key, st.Args)
+		if invoice.HasMessage(st.Key + "/hint") {
+			st.Hint = say(st.Key+"/hint", st.Args)
+		}
+	}
 	prev := u.link
 	u.link = st
 	u.banner.show(st)

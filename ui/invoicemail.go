@@ -17,16 +17,16 @@ func mailText(st workstation.MailStatus) string {
 	switch st.State {
 	case workstation.MailQueued:
 		if st.Attempts > 0 {
-			return fmt.Sprintf("邮件：待发送至 %s（已尝试 %d 次，下次 %s）：%s", st.To, st.Attempts,
-				st.NextAt.In(invoice.Beijing).Format("01-02 15:04"), st.Error)
+			return say("mail.retrying", invoice.Args{"to": st.To, "attempts": fmt.Sprint(st.Attempts),
+				"next": st.NextAt.In(invoice.Beijing).Format("01-02 15:04"), "err": st.Error})
 		}
-		return fmt.Sprintf("邮件：待发送至 %s", st.To)
+		return say("mail.queued", invoice.Args{"to": st.To})
 	case workstation.MailSent:
-		return fmt.Sprintf("邮件：已于 %s 发送至 %s", st.SentAt.In(invoice.Beijing).Format("2006-01-02 15:04"), st.To)
+		return say("mail.sent", invoice.Args{"to": st.To, "at": st.SentAt.In(invoice.Beijing).Format("2006-01-02 15:04")})
 	case workstation.MailFailed:
-		return fmt.Sprintf("邮件：发送至 %s 失败：%s", st.To, st.Error)
+		return say("mail.failed", invoice.Args{"to": st.To, "err": st.Error})
 	}
-	return "邮件：未发送"
+	return say("mail.not_sent", nil)
 }
 
 // askMail asks for the address the selected invoice's PDF goes to, prefilled with the

@@ -57,6 +57,15 @@ func TestRuleErrorsInEnglish(t *testing.T) {
 		t.Errorf("refusal %q", m)
 	}
 
+	// The device's banner says what is wrong with the link in English too.
+	u.SetLink(LinkState{Port: "/dev/ttyUSB0", Problem: "端口 /dev/ttyUSB0 上的税控设备没有应答",
+		Key: "link.silent", Args: invoice.Args{"port": "/dev/ttyUSB0"}})
+	if b := u.banner.text.Text + u.banner.hint.Text; !strings.Contains(b, "the tax-control device on port /dev/ttyUSB0 does not answer") ||
+		!strings.Contains(b, "Check that the device is on") {
+		t.Errorf("banner %q", b)
+	}
+	u.SetLink(LinkState{Connected: true})
+
 	// Back in Chinese, the same mistake reads as the clerk's form names it.
 	if err := SetLanguage("zh"); err != nil {
 		t.Fatal(err)

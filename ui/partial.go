@@ -18,10 +18,11 @@ import (
 func showPartlyIssued(u *UI, outs []invoice.Outcome, err error) {
 	var lines []string
 	for _, o := range outs {
-		lines = append(lines, fmt.Sprintf("发票代码 %s  号码 %s  价税合计 ¥%s", o.Invoice.Code, o.Invoice.Number, o.Invoice.Totals().Total))
+		lines = append(lines, say("partial.line", invoice.Args{"code": o.Invoice.Code, "number": o.Invoice.Number,
+			"total": o.Invoice.Totals().Total.String()}))
 	}
-	msg := fmt.Sprintf("订单只开具了一部分：已开具以下 %d 张发票，其余未开具。\n%s\n\n原因：%s\n\n问题解决后，请在“发票查询”中点“开具剩余”。",
-		len(outs), strings.Join(lines, "\n"), clerkMessage(err))
+	msg := say("partial.issued", invoice.Args{"n": fmt.Sprint(len(outs)), "lines": strings.Join(lines, "\n"),
+		"err": clerkMessage(err)})
 	showInfo(u.win, lang.L("部分开具"), msg)
 	u.list.partial.reload()
 }
@@ -44,10 +45,11 @@ func (p *partialStrip) reload() {
 	orders, err := p.u.ws.Service.PartlyIssuedOrders()
 	p.content.RemoveAll()
 	if err != nil {
-		p.content.Add(widget.NewLabel(fmt.Sprintf("读取部分开具的订单失败：%v", err)))
+		p.content.Add(widget.NewLabel(say("partial.read_failed", invoice.Args{"err": clerkMessage(err)})))
 	}
 	for _, o := range orders {
-		text := widget.NewLabel(fmt.Sprintf("⚠ 部分开具：订单 %s 已开 %d / %d 张。原因：%s", o.OrderID, o.Issued, o.Parts, o.Reason))
+		text := widget.NewLabel(say("partial.order", invoice.Args{"order": o.OrderID, "issued": fmt.Sprint(o.Issued),
+			"parts": fmt.Sprint(o.Parts), "reason": o.Reason}))
 		text.Importance = widget.WarningImportance
 		text.Wrapping = fyne.TextWrapWord
 		id := o.OrderID

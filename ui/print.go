@@ -257,7 +257,7 @@ func (p *printDialog) redraw() {
 		}
 	}
 	if err != nil {
-		p.status.SetText(fmt.Sprintf("无法预览：%v", err))
+		p.status.SetText(say("preview.failed", invoice.Args{"err": clerkMessage(err)}))
 	}
 }
 

@@ -79,7 +79,7 @@ func (s *settingsScreen) saveSeller() {
 	p := invoice.Party{Name: strings.TrimSpace(s.name.Text), TaxID: strings.TrimSpace(s.taxID.Text),
 		AddressPhone: strings.TrimSpace(s.addr.Text), BankAccount: strings.TrimSpace(s.bank.Text)}
 	if problem, _ := invoice.CheckTaxID(p.TaxID); problem != "" || p.Name == "" {
-		s.status.SetText(fmt.Sprintf("销售方名称和纳税人识别号须正确填写（%s）", problem))
+		s.status.SetText(say("settings.seller_invalid", invoice.Args{"problem": string(problem)}))
 		return
 	}
 	if err := s.u.ws.Service.SetSeller(p); err != nil {
@@ -111,9 +111,9 @@ func (s *settingsScreen) verifyAudit() {
 	n, err := s.u.ws.Service.VerifyAudit()
 	var b strings.Builder
 	if err != nil {
-		fmt.Fprintf(&b, "审计日志校验失败：%v\n", err)
+		b.WriteString(say("audit.check_failed", invoice.Args{"err": clerkMessage(err)}) + "\n")
 	} else {
-		fmt.Fprintf(&b, "审计日志完整：共 %d 条，哈希链校验通过\n", n)
+		b.WriteString(say("audit.intact", invoice.Args{"n": fmt.Sprint(n)}) + "\n")
 	}
 	from := uint64(1)
 	if n > 20 {

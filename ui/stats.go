@@ -109,15 +109,15 @@ func (s *statsScreen) compare() {
 		status, err := dev.Status(ctx)
 		switch {
 		case err != nil:
-			text = "无法读取税控设备：" + clerkMessage(err)
+			text = say("stats.device_failed", invoice.Args{"err": clerkMessage(err)})
 		case status.Period != st.Month:
-			text = fmt.Sprintf("税控设备只提供当前所属期 %s 的抄报数据；%s 只显示本机记录。", status.Period, st.Month)
+			text = say("stats.other_period", invoice.Args{"period": status.Period, "month": st.Month})
 		case !status.Reported:
-			text = fmt.Sprintf("所属期 %s 尚未抄报：请在“税控设备”页抄报后再核对。", st.Month)
+			text = say("stats.not_reported", invoice.Args{"month": st.Month})
 		default:
 			rep, err := dev.Report(ctx, "ui-report-"+st.Month, st.Month)
 			if err != nil {
-				text = "无法读取抄报数据：" + clerkMessage(err)
+				text = say("stats.report_failed", invoice.Args{"err": clerkMessage(err)})
 				break
 			}
 			text = compareText(rep.Count, rep.RedCount, st.CompareSummary(export.Summary{Period: rep.Period, Count: rep.Count,

@@ -2,7 +2,6 @@ package upload
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -174,6 +173,5 @@ func ParseSlipReason(s string) (invoice.RedReason, error) {
 			return r, nil
 		}
 	}
-	return 0, fmt.Errorf("冲红原因 %s 应为 开票有误、销货退回、服务中止 或 销售折让（或 1–4）; reason %s must be one of the four or 1-4",
-		invoice.Quote(s), invoice.Quote(s))
+	return 0, invoice.NewProblem(nil, "slip.reason", invoice.Args{"value": invoice.Quote(s)}, nil)
 }

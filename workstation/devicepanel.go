@@ -40,11 +40,15 @@ type ChannelLink struct {
 	Port      string // the port the device is (or should be) on, as the clerk knows it
 	Problem   string // what is wrong, in Chinese
 	Hint      string // what to do about it
+	// Key and Args are Problem's catalogue message, when it has one (Hint's is
+	// Key+"/hint"): the window shows them in its own language.
+	Key  string
+	Args invoice.Args
 }
 
 // LinkView is the link's state as the banner shows it.
 func LinkView(st LinkState) ChannelLink {
-	return ChannelLink{Connected: st.Connected, Port: PortName(st.Addr), Problem: st.Problem, Hint: st.Hint}
+	return ChannelLink{Connected: st.Connected, Port: PortName(st.Addr), Problem: st.Problem, Hint: st.Hint, Key: st.Key, Args: st.Args}
 }
 
 // PortChoice is a serial port the system has, for choosing the device.

@@ -79,8 +79,7 @@ func (w *Workstation) startDigital(ctx context.Context, cfg Config, reconcile, s
 	case seller.Name == "" && strict:
 		return errors.New("the seller is not set: run `kaipiaoctl seller set --name NAME --tax-id ID` first")
 	case seller.TaxID != "" && taxID != "" && seller.TaxID != taxID:
-		return fmt.Errorf("销方纳税人识别号 %s 与企业证书的 %s 不一致 (the seller's tax ID %s is not the enterprise certificate's %s): the platform would refuse every invoice",
-			seller.TaxID, taxID, seller.TaxID, taxID)
+		return invoice.NewProblem(nil, "digital.seller_mismatch", invoice.Args{"seller": seller.TaxID, "cert": taxID}, nil)
 	}
 	if !reconcile {
 		return nil
@@ -134,7 +133,7 @@ func (w *Workstation) digitalState(ctx context.Context) (ChannelState, error) {
 		v.NextNumber = st.Held[0].First
 	}
 	if st.NumbersHeld() == 0 {
-		v.Locks = append(v.Locks, "没有可用的数电票号码，请先获取号码")
+		v.Locks = append(v.Locks, say("digital.no_numbers", nil))
 	}
 	return v, nil
 }

@@ -25,8 +25,12 @@ type LinkState struct {
 	Machine   string // the device's 机器编号, once known
 	Problem   string // what is wrong, in Chinese; empty when connected
 	Hint      string // what the clerk can do about it, in Chinese
-	Err       string // the error in English, for the log
-	Since     time.Time
+	// Key and Args are Problem's catalogue message (Hint's is Key+"/hint"), for a window
+	// in another language.
+	Key   string
+	Args  invoice.Args
+	Err   string // the error in English, for the log
+	Since time.Time
 }
 
 // Link is the workstation's connection to its device, which may be absent at start,
@@ -51,6 +55,7 @@ type Link struct {
 	state    LinkState
 	lastDial time.Time
 	lastPing time.Time
+	losses   int // the client's Losses when the watcher last looked
 	kick     chan struct{}
 	stop     chan struct{}
 	stopped  chan struct{}
@@ -64,7 +69,7 @@ type Link struct {
 // is opened until Connect or Start.
 func NewLink(data, addr, pin string) *Link {
 	return &Link{data: data, addr: addr, pin: pin, kick: make(chan struct{}, 1),
-		state: LinkState{Addr: addr, Problem: say("link.connecting", nil), Since: time.Now()}}
+		state: LinkState{Addr: addr, Problem: say("link.connecting", nil), Key: "link.connecting", Since: time.Now()}}
 }
 
 // State returns the connection's state now.
@@ -102,7 +107,7 @@ func (l *Link) Choose(addr string) {
 	if old != nil {
 		old()
 	}
-	l.set(LinkState{Addr: addr, Problem: say("link.connecting", nil)})
+	l.set(LinkState{Addr: addr, Problem: say("link.connecting", nil), Key: "link.connecting"})
 	l.Retry()
 }
 
@@ -177,10 +182,11 @@ func (l *Link) watch(stop <-chan struct{}, stopped chan<- struct{}) {
 				_ = l.dial(ctx, addr)
 				cancel()
 			}
-		case !c.Connected():
+		case !c.Connected() || l.lostAgain(c):
 			if st.Connected {
-				l.set(LinkState{Addr: addr, Machine: st.Machine, Problem: say("link.gone", invoice.Args{"port": PortName(addr)}),
-					Hint: say("link.gone/hint", nil), Err: "device: port gone"})
+				args := invoice.Args{"port": PortName(addr)}
+				l.set(LinkState{Addr: addr, Machine: st.Machine, Problem: say("link.gone", args),
+					Hint: say("link.gone/hint", nil), Err: "device: port gone", Key: "link.gone", Args: args})
 			}
 		case kicked || (!st.Connected && sincePing >= time.Second) || sincePing >= 5*time.Second:
 			// The port is back (or it is time to check a quiet device): a STATUS says
@@ -190,6 +196,19 @@ func (l *Link) watch(stop <-chan struct{}, stopped chan<- struct{}) {
 			}
 		}
 	}
+}
+
+// lostAgain reports whether c lost its port since the last look, even if it has it back
+// (then the next round pings it and, the link having been marked lost, reconciles).
+func (l *Link) lostAgain(c *device.Client) bool {
+	n := c.Losses()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.client != c || n == l.losses {
+		return false
+	}
+	l.losses = n
+	return true
 }
 
 // ping asks the device for its status; after a loss it then runs OnConnect.
@@ -254,7 +273,7 @@ func (l *Link) dial(ctx context.Context, addr string) error {
 		return ErrNoDevice
 	}
 	old := l.closeLocked()
-	l.client, l.closeDev = c, closeDev
+	l.client, l.closeDev, l.losses = c, closeDev, c.Losses()
 	l.machine = c.Hello().Machine
 	l.lastPing = time.Now()
 	l.mu.Unlock()
@@ -329,6 +348,8 @@ func problemOf(addr string, err error) LinkState {
 		key = "link.no_port"
 	case errors.Is(err, fs.ErrPermission):
 		key = "link.permission"
+	case errors.Is(err, device.ErrDisconnected):
+		key = "link.gone" // a request on a port found gone: the watcher's own words
 	case errors.Is(err, device.ErrDeviceChanged):
 		key = "link.other_device"
 	case errors.As(err, &de) && (de.Code == device.CodePINWrong || de.Code == device.CodePINLocked):
@@ -338,7 +359,7 @@ func problemOf(addr string, err error) LinkState {
 	case errors.Is(err, invoice.ErrOutcomeUnknown):
 		key = "link.reconcile"
 	}
-	return LinkState{Addr: addr, Err: err.Error(), Problem: say(key, args), Hint: say(key+"/hint", args)}
+	return LinkState{Addr: addr, Err: err.Error(), Problem: say(key, args), Hint: say(key+"/hint", args), Key: key, Args: args}
 }
 
 // say is a catalogue message in the clerk's language: the link's state is shown to the

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/upload"
 )
 
@@ -108,7 +109,7 @@ func (s *Service) ImportPKI(name, certFile, keyFile, keyPass string) (string, er
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("已导入证书（%d个文件）", len(files)), nil
+	return say("pki.imported", invoice.Args{"n": fmt.Sprint(len(files))}), nil
 }
 
 // DemoPKI installs demo certificates for the platform (its part in the data folder's
@@ -125,7 +126,7 @@ func (s *Service) DemoPKI() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("已生成演示证书（%d个文件）；服务平台的部分在 %s", len(files), dir), nil
+	return say("pki.demo", invoice.Args{"n": fmt.Sprint(len(files)), "dir": dir}), nil
 }
 
 // SyncStatus is the background sync at a glance.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/kaipiao/kaipiao/export"
+	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/orderfile"
 	"github.com/kaipiao/kaipiao/workstation"
 )
@@ -79,7 +80,8 @@ func runMasterData(e *env, what string, args []string) int {
 			n, err = svc.ImportGoods(data)
 		}
 		if err != nil {
-			fmt.Fprintf(e.stderr, "kaipiaoctl %s import: %s: %v\n", what, file, err)
+			// Every bad cell as 第N行“列”“值” (docs/cli.md): the catalogue's Chinese.
+			fmt.Fprintf(e.stderr, "kaipiaoctl %s import: %s: %s\n", what, file, invoice.Explain(invoice.Chinese, err))
 			return exitRefused
 		}
 	}

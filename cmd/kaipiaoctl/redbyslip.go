@@ -49,7 +49,7 @@ func runRedBySlip(e *env, args []string) int {
 		return exitUsage
 	}
 	if *slipNo != "" && !upload.ValidSlipNumber(*slipNo) {
-		fmt.Fprintf(e.stderr, "kaipiaoctl red: 确认单编号 %s 应为20位数字; the slip number must be 20 digits\n", invoice.Quote(*slipNo))
+		fmt.Fprintf(e.stderr, "kaipiaoctl red: %s\n", invoice.NewProblem(nil, "slip.number", invoice.Args{"value": invoice.Quote(*slipNo)}, nil))
 		return exitUsage
 	}
 	c, err := slipClient(e)

@@ -184,7 +184,7 @@ func redslipAnswer(e *env, action string, args []string) int {
 	}
 	number := args[0]
 	if !upload.ValidSlipNumber(number) {
-		fmt.Fprintf(e.stderr, "kaipiaoctl redslip %s: 确认单编号 %s 应为20位数字; the slip number must be 20 digits\n", action, invoice.Quote(number))
+		fmt.Fprintf(e.stderr, "kaipiaoctl redslip %s: %s\n", action, invoice.NewProblem(nil, "slip.number", invoice.Args{"value": invoice.Quote(number)}, nil))
 		return exitUsage
 	}
 	c, err := slipClient(e)
