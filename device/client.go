@@ -244,6 +244,11 @@ func (c *Client) handshake(ctx context.Context) error {
 			c.stats.SessionLosses++
 			continue
 		}
+		if errors.Is(err, ErrDeviceChanged) && attempt < 5 {
+			if p, ok := c.port.(interface{ Relocate() bool }); ok && p.Relocate() {
+				continue // the path names another node now: the handshake goes there
+			}
+		}
 		return err
 	}
 }

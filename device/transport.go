@@ -183,6 +183,27 @@ func (p *SerialPort) Read(b []byte) (int, error) {
 	return n, nil
 }
 
+// Relocate finds the node the configured path (or USB serial number) names now and, when
+// it is not the open one, reopens there; it reports whether the port moved. A client
+// calls it when another device answers: after a device restarts, its old node can be
+// handed to a different device before the path is re-pointed and before the next probe.
+func (p *SerialPort) Relocate() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
+	now, err := p.locate()
+	if err != nil || (p.port != nil && now == p.target) {
+		return false
+	}
+	if p.port != nil {
+		_ = p.port.Close()
+		p.port = nil
+	}
+	return p.reopenLocked() == nil
+}
+
 // Write implements Port.
 func (p *SerialPort) Write(b []byte) (int, error) {
 	sp := p.current()

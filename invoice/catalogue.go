@@ -658,21 +658,6 @@ var digitalMessages = map[string]Message{
 	"slip.number": {
 		Zh: "确认单编号 {value} 应为20位数字",
 		En: "the slip number {value} must be 20 digits"},
-	"slip.state": {
-		Zh: "确认单 {slip} 状态为 {state} {state_text}，不能开具红字发票（须为 01 无需确认 或 04 购销双方已确认）",
-		En: "slip {slip} is in state {state}: no red invoice (it must be 01 or 04)"},
-	"slip.used": {
-		Zh: "确认单 {slip} 已开具红字发票 {red}",
-		En: "slip {slip} has yielded red invoice {red}"},
-	"slip.blue_elsewhere": {
-		Zh: "蓝字发票 {blue} 不在本机：红字发票由开具蓝字发票的销方开具",
-		En: "blue invoice {blue} is not in this workstation: the seller who issued it issues the red one"},
-	"slip.seller": {
-		Zh: "确认单 {slip} 的销方是 {slip_seller}，本机开具的蓝字发票销方是 {seller}",
-		En: "slip {slip} names seller {slip_seller}, the blue invoice here was issued by {seller}"},
-	"slip.amounts": {
-		Zh: "本机可冲红 {amount} + {tax} = {total}，与确认单 {slip} 的 {slip_amount} + {slip_tax} = {slip_total} 不符",
-		En: "the red invoice would be {amount} + {tax} = {total}, slip {slip} states {slip_amount} + {slip_tax} = {slip_total}"},
 	"slip.reason": {
 		Zh: "冲红原因 {value} 应为 开票有误、销货退回、服务中止 或 销售折让（或 1–4）",
 		En: "reason {value} must be one of the four or 1-4"},
@@ -699,6 +684,18 @@ var problems = map[string]Message{
 	"refused.digital_number": {
 		Zh: "{ref}不是数电票号码",
 		En: "the channel offers {ref} for a {kind} invoice"},
+	"refused.slip_state": {
+		Zh: "红字发票信息确认单 {slip} 状态为 {state} {state_text}，不能开具红字发票（须为 01 无需确认 或 04 购销双方已确认）",
+		En: "confirmation slip {slip} is in state {state}: no red invoice (it must be 01 or 04)"},
+	"refused.slip_seller": {
+		Zh: "红字发票信息确认单 {slip} 的销方是 {slip_seller}，本机开具的蓝字发票 {blue} 的销方是 {seller}",
+		En: "confirmation slip {slip} is seller {slip_seller}'s, blue invoice {blue} here is seller {seller}'s"},
+	"refused.slip_blue": {
+		Zh: "本机没有红字发票信息确认单 {slip} 的蓝字发票 {blue}：红字发票由开具蓝字发票的销方开具",
+		En: "blue invoice {blue} of confirmation slip {slip} is not in this workstation's store: the seller that issued it issues the red invoice"},
+	"refused.slip_amounts": {
+		Zh: "本机可冲红 {amount} + {tax} = {total}，与红字发票信息确认单 {slip} 的 {slip_amount} + {slip_tax} = {slip_total} 不符；未开具",
+		En: "the red invoice would be {amount} + {tax} = {total}, confirmation slip {slip} states {slip_amount} + {slip_tax} = {slip_total}; nothing issued"},
 	"refused.code_kind": {
 		Zh: "发票代码{code}不是{title}的代码",
 		En: "the device offers code {code} for a {kind} invoice"},

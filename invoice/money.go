@@ -86,10 +86,10 @@ func (m Money) Abs() Money {
 }
 
 // Yuan and Fen split m into whole yuan and the remaining fen, both non-negative.
-func (m Money) Yuan() int64 { return int64(m.Abs()) / 100 }
+func (m Money) Yuan() int64 { return int64(absU(int64(m)) / 100) }
 
 // Fen returns the jiao and fen digits of m as a number from 0 to 99.
-func (m Money) Fen() int64 { return int64(m.Abs()) % 100 }
+func (m Money) Fen() int64 { return int64(absU(int64(m)) % 100) }
 
 // mulDivRound returns a·b/c rounded half away from zero, computed exactly in 128 bits.
 // c must be positive, and the quotient must fit in an int64 (true for every product of

@@ -2,6 +2,8 @@ package invoice
 
 import (
 	"fmt"
+	"math"
+	"strings"
 	"testing"
 )
 
@@ -73,4 +75,16 @@ func ExampleWords() {
 	// 0.05 伍分
 	// 1000000001.01 壹拾亿零壹圆零壹分
 	// -113.00 (负数)壹佰壹拾叁圆整
+}
+
+// The extremes of Money are worded, not a panic: -MinInt64 does not fit in an int64, so
+// the split into yuan and fen works on the magnitude as unsigned.
+func TestWordsExtremes(t *testing.T) {
+	lo, hi := Words(Money(math.MinInt64)), Words(Money(math.MaxInt64))
+	if !strings.HasPrefix(lo, "(负数)") || !strings.HasSuffix(lo, "零捌分") {
+		t.Errorf("Words(MinInt64) = %s", lo)
+	}
+	if !strings.HasSuffix(hi, "零柒分") || strings.TrimPrefix(lo, "(负数)")[:12] != hi[:12] {
+		t.Errorf("Words(MaxInt64) = %s, Words(MinInt64) = %s", hi, lo)
+	}
 }

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -173,4 +174,38 @@ func useSlip(s *upload.Slip, seller, redNumber string) (bool, error) {
 	}
 	s.RedNumber = redNumber
 	return true, nil
+}
+
+// claimSlip reserves s for seller's red invoice redNumber before it is issued: s must be
+// the seller's and usable. A claim held by another number moves only when heldOther says
+// the platform holds no red invoice of s under that number (the seller's workstation
+// claimed it and then issued nothing under it, or issuing was refused and the number
+// went to another invoice); it reports whether s changed.
+func claimSlip(s *upload.Slip, seller, redNumber string, heldOther func(number string) bool) (bool, error) {
+	switch {
+	case s.SellerTaxID != seller:
+		return false, fmt.Errorf("slip %s: %w", s.Number, ErrSlipNotFound)
+	case !invoice.ValidDigitalNumber(redNumber):
+		return false, fmt.Errorf("%w: red invoice number %s is not 20 digits", ErrSlipRequest, invoice.Quote(redNumber))
+	case s.RedNumber == redNumber:
+		return false, nil
+	case !upload.SlipUsable(s.State):
+		return false, fmt.Errorf("%w: 确认单 %s 状态为 %s %s，不能开具红字发票; slip %s is in state %s: no red invoice", ErrSlipState,
+			s.Number, s.State, s.StateText, s.Number, s.State)
+	case s.RedNumber != "" && heldOther(s.RedNumber):
+		return false, fmt.Errorf("%w: 确认单 %s 已开具红字发票 %s; slip %s has yielded red invoice %s", ErrSlipUsed, s.Number, s.RedNumber, s.Number, s.RedNumber)
+	}
+	s.RedNumber = redNumber
+	return true, nil
+}
+
+// redOfSlip reports whether raw, an invoice in the upload's wire form, is a red invoice
+// naming slip.
+func redOfSlip(raw []byte, slip string) bool {
+	var w struct {
+		RedOf *struct {
+			Slip string `json:"slip"`
+		} `json:"red_of"`
+	}
+	return json.Unmarshal(raw, &w) == nil && w.RedOf != nil && w.RedOf.Slip == slip
 }

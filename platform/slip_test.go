@@ -338,3 +338,63 @@ func TestRedUploadTakesItsSlipOnce(t *testing.T) {
 		t.Fatalf("red_number %q", got.RedNumber)
 	}
 }
+
+// The seller claims a usable slip for the number its red invoice is about to take: from
+// then on the slip cannot be withdrawn; the claim moves to another number only while no
+// invoice is held under the first; the upload then accepts that red invoice alone.
+func TestClaimReservesTheSlip(t *testing.T) {
+	r := newSlipRig(t)
+	s, err := r.request(slipBuyer, "c", upload.SlipRequest{Amount: "10"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.db.ClaimSlip(s.Number, slipSeller, "26357000000000000050", r.now); !errors.Is(err, ErrSlipState) {
+		t.Fatalf("claiming a slip waiting for the seller's answer: %v", err)
+	}
+	if _, err := r.db.AnswerSlip(s.Number, slipSeller, upload.SlipConfirm, r.now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.db.ClaimSlip(s.Number, slipBuyer, "26357000000000000050", r.now); !errors.Is(err, ErrSlipNotFound) {
+		t.Fatalf("the buyer claiming: %v", err)
+	}
+	if c, err := r.db.ClaimSlip(s.Number, slipSeller, "26357000000000000050", r.now); err != nil || c.RedNumber != "26357000000000000050" {
+		t.Fatalf("claim: %+v %v", c, err)
+	}
+	if _, err := r.db.AnswerSlip(s.Number, slipBuyer, upload.SlipWithdraw, r.now); !errors.Is(err, ErrSlipUsed) {
+		t.Fatalf("the buyer withdrawing a claimed slip: %v", err)
+	}
+	// Nothing is held under ...050: the claim may move (the workstation issued nothing).
+	if c, err := r.db.ClaimSlip(s.Number, slipSeller, "26357000000000000051", r.now); err != nil || c.RedNumber != "26357000000000000051" {
+		t.Fatalf("moving the claim: %+v %v", c, err)
+	}
+	if _, err := r.db.UseSlip(s.Number, slipSeller, "26357000000000000050", r.now); !errors.Is(err, ErrSlipUsed) {
+		t.Fatalf("a red invoice under the number given up: %v", err)
+	}
+	if _, err := r.db.UseSlip(s.Number, slipSeller, "26357000000000000051", r.now); err != nil {
+		t.Fatal(err)
+	}
+	// A blue invoice took the claimed number (issuing the red one was refused, say): the
+	// claim may still move.
+	other := *r.blue
+	other.RequestID = "other"
+	n := putDigital(t, r.db, &other, r.now)
+	if _, err := r.db.ClaimSlip(s.Number, slipSeller, n, r.now); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := r.db.ClaimSlip(s.Number, slipSeller, "26357000000000000052", r.now); err != nil || c.RedNumber != "26357000000000000052" {
+		t.Fatalf("moving a claim whose number a blue invoice took: %+v %v", c, err)
+	}
+	// Once the slip's red invoice is held under the claimed number, the claim stays.
+	red, errs := invoice.Reverse(r.blue, nil, &invoice.Order{OrderID: "R", RedOf: &invoice.RedRequest{Number: r.blue.Number,
+		Reason: 4, Slip: s.Number, Lines: s.Lines}}, invoice.Config{Limits: invoice.DefaultLimits})
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	rn := putDigital(t, r.db, red, r.now)
+	if _, err := r.db.ClaimSlip(s.Number, slipSeller, rn, r.now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.db.ClaimSlip(s.Number, slipSeller, "26357000000000000053", r.now); !errors.Is(err, ErrSlipUsed) {
+		t.Fatalf("moving a claim whose red invoice is held: %v", err)
+	}
+}

@@ -153,7 +153,13 @@ func (s *Server) slipAnswer(w http.ResponseWriter, r *request) {
 			invoice.Quote(a.Number), invoice.Quote(a.Action), invoice.Quote(number), invoice.Quote(action)))
 		return
 	}
-	sl, err := s.slipStore().AnswerSlip(number, r.taxID, action, s.businessNow())
+	var sl *upload.Slip
+	var err error
+	if action == upload.SlipClaim {
+		sl, err = s.slipStore().ClaimSlip(number, r.taxID, a.RedNumber, s.businessNow())
+	} else {
+		sl, err = s.slipStore().AnswerSlip(number, r.taxID, action, s.businessNow())
+	}
 	if err != nil {
 		s.slipFail(w, err)
 		return

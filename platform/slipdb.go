@@ -37,6 +37,10 @@ type SlipStore interface {
 	AnswerSlip(number, taxID, action string, now time.Time) (*upload.Slip, error)
 	// UseSlip records that seller's red invoice redNumber uses the slip (useSlip).
 	UseSlip(number, seller, redNumber string, now time.Time) (*upload.Slip, error)
+	// ClaimSlip reserves the slip for seller's red invoice redNumber before it is
+	// issued (claimSlip), in the same transaction as the check that no invoice is held
+	// under an earlier claim's number.
+	ClaimSlip(number, seller, redNumber string, now time.Time) (*upload.Slip, error)
 }
 
 var (
@@ -279,6 +283,36 @@ func (d *DB) UseSlip(number, seller, redNumber string, now time.Time) (*upload.S
 			return err
 		}
 		changed, err := useSlip(s, seller, redNumber)
+		if err != nil {
+			return err
+		}
+		out = s
+		if changed {
+			return putSlip(bs[string(bSlips)], s)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ClaimSlip implements SlipStore.
+func (d *DB) ClaimSlip(number, seller, redNumber string, now time.Time) (*upload.Slip, error) {
+	var out *upload.Slip
+	err := d.db.Update(func(tx *bolt.Tx) error {
+		bs, _ := slipTx(tx)
+		s, err := loadExpiring(bs[string(bSlips)], number, now)
+		if err != nil {
+			return err
+		}
+		held := func(n string) bool {
+			raw := tx.Bucket(bInvoices).Get(invoiceKey("", "", n))
+			if raw == nil {
+				return false
+			}
+			var st Stored
+			return json.Unmarshal(raw, &st) != nil || redOfSlip(st.Invoice, number)
+		}
+		changed, err := claimSlip(s, seller, redNumber, held)
 		if err != nil {
 			return err
 		}

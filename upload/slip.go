@@ -34,6 +34,9 @@ const (
 	SlipConfirm  = "confirm"  // Y: the other party agrees
 	SlipRefuse   = "refuse"   // N: the other party refuses
 	SlipWithdraw = "withdraw" // C: the party that started it takes it back
+	// SlipClaim: the seller reserves a usable slip for the red invoice it is about to
+	// issue under RedNumber; from then on nobody can withdraw the slip.
+	SlipClaim = "claim"
 )
 
 // The states of a slip (docs/digital.md "Confirmation slips").
@@ -92,7 +95,9 @@ type SlipListRequest struct {
 // SlipAnswer confirms, refuses or withdraws a slip.
 type SlipAnswer struct {
 	Number string `json:"number"`
-	Action string `json:"action"` // SlipConfirm, SlipRefuse or SlipWithdraw
+	Action string `json:"action"` // SlipConfirm, SlipRefuse, SlipWithdraw or SlipClaim
+	// RedNumber is the red invoice a claim reserves the slip for.
+	RedNumber string `json:"red_number,omitempty"`
 }
 
 // Slip is a confirmation slip as the platform keeps and serves it. Amounts are the red

@@ -78,3 +78,11 @@ func (c *SlipClient) Answer(ctx context.Context, number, action string) (*Slip, 
 	var s Slip
 	return &s, c.call(ctx, PathSlipPrefix+number+"/"+action, KindSlipAnswer, SlipAnswer{Number: number, Action: action}, &s)
 }
+
+// Claim reserves the slip for the seller's red invoice redNumber (before it is issued)
+// and returns the slip as it then stands.
+func (c *SlipClient) Claim(ctx context.Context, number, redNumber string) (*Slip, error) {
+	var s Slip
+	return &s, c.call(ctx, PathSlipPrefix+number+"/"+SlipClaim, KindSlipAnswer,
+		SlipAnswer{Number: number, Action: SlipClaim, RedNumber: redNumber}, &s)
+}

@@ -43,14 +43,17 @@ func RedOrderOfSlip(s *upload.Slip, remark string) (*invoice.Order, error) {
 		RedOf: &invoice.RedRequest{Code: s.BlueCode, Number: s.Blue, Reason: int(reason), Slip: s.Number, Lines: s.Lines}}, nil
 }
 
-// RedFromSlip issues the red invoice of a slip as the platform has it (upload.SlipClient
-// Get): the slip must be usable (01 无需确认 or 04 购销双方已确认) and not yet used by another
-// red invoice, and the red invoice this workstation would issue must reverse exactly what
-// the slip states — checked before anything is issued. The red invoice names the blue
-// invoice and the slip (its RedLink and its remark); on the digital channel it gives the
-// quota its amount used back. A slip whose red invoice this workstation issued already
-// replays it.
-func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark string) (invoice.Outcome, error) {
+// RedFromSlip issues the red invoice of slip s, as the platform answered it just before:
+// the slip must be usable (01 无需确认 or 04 购销双方已确认), and the red invoice this
+// workstation would issue must reverse exactly what the slip states — both checked before
+// anything is issued. Then the slip is claimed on the platform for the number the red
+// invoice is about to take (from then on neither party can withdraw it, and no other red
+// invoice can use it), and the red invoice is issued: it names the blue invoice and the
+// slip (its RedLink and its remark) and, on the digital channel, gives the quota its
+// amount used back. A slip whose red invoice this workstation issued already replays it.
+// c is the client s came from; without one, the platform the workstation syncs with (or
+// the data folder's saved one) is used.
+func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark string, c ...*upload.SlipClient) (invoice.Outcome, error) {
 	o, err := RedOrderOfSlip(s, remark)
 	if err != nil {
 		return invoice.Outcome{}, err
@@ -61,24 +64,36 @@ func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark st
 		return invoice.Outcome{Invoice: done, Replayed: true}, nil
 	}
 	if !upload.SlipUsable(s.State) {
-		return invoice.Outcome{}, invoice.NewProblem(invoice.ErrRefused, "slip.state",
+		return invoice.Outcome{}, invoice.NewProblem(invoice.ErrRefused, "refused.slip_state",
 			invoice.Args{"slip": s.Number, "state": s.State, "state_text": s.StateText}, nil)
-	}
-	if s.RedNumber != "" {
-		return invoice.Outcome{}, invoice.NewProblem(invoice.ErrRefused, "slip.used", invoice.Args{"slip": s.Number, "red": s.RedNumber}, nil)
 	}
 	blue, found, err := w.Store.IssuedByNumber(s.BlueCode, s.Blue)
 	if err != nil {
 		return invoice.Outcome{}, err
 	}
 	if !found {
-		return invoice.Outcome{}, invoice.NewProblem(invoice.ErrBlueNotFound, "slip.blue_elsewhere", invoice.Args{"blue": s.BlueName()}, nil)
+		return invoice.Outcome{}, invoice.NewProblem(invoice.ErrBlueNotFound, "refused.slip_blue",
+			invoice.Args{"slip": s.Number, "blue": s.BlueName()}, nil)
 	}
 	if blue.Seller.TaxID != s.SellerTaxID {
-		return invoice.Outcome{}, invoice.NewProblem(invoice.ErrRefused, "slip.seller",
-			invoice.Args{"slip": s.Number, "slip_seller": s.SellerTaxID, "seller": blue.Seller.TaxID}, nil)
+		return invoice.Outcome{}, invoice.NewProblem(invoice.ErrRefused, "refused.slip_seller",
+			invoice.Args{"slip": s.Number, "slip_seller": s.SellerTaxID, "blue": s.BlueName(), "seller": blue.Seller.TaxID}, nil)
 	}
 	if err := w.checkSlipAmounts(blue, o, s); err != nil {
+		return invoice.Outcome{}, err
+	}
+	next, err := w.Engine.Device.Next(ctx, blue.Kind)
+	if err != nil {
+		return invoice.Outcome{}, err
+	}
+	if next.Number == "" {
+		return invoice.Outcome{}, invoice.NewProblem(invoice.ErrRefused, "refused.digital_none", nil, nil)
+	}
+	client, err := w.slipClientOf(c)
+	if err != nil {
+		return invoice.Outcome{}, err
+	}
+	if _, err := client.Claim(ctx, s.Number, next.Number); err != nil {
 		return invoice.Outcome{}, err
 	}
 	outs, err := w.Engine.Issue(ctx, o)
@@ -88,7 +103,32 @@ func (w *Workstation) RedFromSlip(ctx context.Context, s *upload.Slip, remark st
 	if len(outs) != 1 {
 		return invoice.Outcome{}, errors.New("a red order gave more than one invoice")
 	}
+	if got := outs[0].Invoice.Number; got != next.Number {
+		// Another number was taken after all: the claim follows it (nothing is held
+		// under the first one), or the upload will say why not.
+		_, _ = client.Claim(ctx, s.Number, got)
+	}
 	return outs[0], nil
+}
+
+// slipClientOf is the client given, else one for the platform the workstation syncs
+// with, else for the data folder's saved platform.
+func (w *Workstation) slipClientOf(given []*upload.SlipClient) (*upload.SlipClient, error) {
+	if len(given) > 0 && given[0] != nil {
+		return given[0], nil
+	}
+	url := w.platform
+	if url == "" {
+		conn, err := w.Store.Connection()
+		if err != nil {
+			return nil, err
+		}
+		url = conn.Platform
+	}
+	if url == "" {
+		return nil, errors.New("no platform set: a red invoice of a confirmation slip claims the slip there first")
+	}
+	return SlipClient(w.Data, url)
 }
 
 // checkSlipAmounts derives the red invoice from the store as the engine will and
@@ -105,8 +145,9 @@ func (w *Workstation) checkSlipAmounts(blue *invoice.Invoice, o *invoice.Order, 
 	}
 	t := red.Totals()
 	if t.Amount.String() != s.Amount || t.Tax.String() != s.Tax || t.Total.String() != s.Total {
-		return invoice.NewProblem(invoice.ErrRefused, "slip.amounts", invoice.Args{"amount": t.Amount.String(), "tax": t.Tax.String(),
-			"total": t.Total.String(), "slip": s.Number, "slip_amount": s.Amount, "slip_tax": s.Tax, "slip_total": s.Total}, nil)
+		return invoice.NewProblem(invoice.ErrRefused, "refused.slip_amounts", invoice.Args{"slip": s.Number,
+			"amount": t.Amount.String(), "tax": t.Tax.String(), "total": t.Total.String(),
+			"slip_amount": s.Amount, "slip_tax": s.Tax, "slip_total": s.Total}, nil)
 	}
 	return nil
 }

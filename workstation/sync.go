@@ -27,6 +27,7 @@ var ErrNoPKI = errors.New("no certificates: run `kaipiaoctl pki init DIR` for a 
 // warning about a certificate near its expiry goes to log; onPass, when not nil, hears
 // of every pass of the background loop.
 func (w *Workstation) Syncer(ctx context.Context, data, url string, log io.Writer, onPass func(upload.Counts, error)) (*upload.Syncer, error) {
+	w.platform = url
 	dir := filepath.Join(data, PKIDir)
 	pass, err := pki.Passphrase(dir)
 	if err != nil {

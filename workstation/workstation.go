@@ -92,6 +92,10 @@ type Workstation struct {
 	log     io.Writer      // Config.Log
 	close   func()
 	mu      sync.Mutex
+
+	// platform is the URL the last Syncer was made for: where RedFromSlip claims a slip
+	// when its caller gives no client (redslip.go).
+	platform string
 }
 
 // Close releases the device and the store.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -56,22 +57,29 @@ func runRedBySlip(e *env, args []string) int {
 		return refusal(e, "red", err)
 	}
 	ctx := context.Background()
-	var s *upload.Slip
+	number := *slipNo
 	if *quick {
-		s, err = c.Request(ctx, upload.SlipRequest{Of: *of, Reason: *reason, Quick: true,
+		q, err := c.Request(ctx, upload.SlipRequest{Of: *of, Reason: *reason, Quick: true,
 			RequestID: slipRequestID(upload.SlipRequest{Of: *of, Reason: *reason, Quick: true})})
-	} else {
-		s, err = c.Get(ctx, *slipNo)
-	}
-	if err != nil {
-		return slipRefusal(e, "red", err)
+		if err != nil {
+			return slipRefusal(e, "red", err)
+		}
+		number = q.Number
 	}
 	w, err := openWorkstation(ctx, e, true)
 	if err != nil {
 		return refusal(e, "red", err)
 	}
 	defer w.Close()
-	out, err := w.RedFromSlip(ctx, s, *remark)
+	s, err := c.Get(ctx, number)
+	if err != nil {
+		return slipRefusal(e, "red", err)
+	}
+	out, err := w.RedFromSlip(ctx, s, *remark, c)
+	var pe *upload.PermanentError
+	if errors.As(err, &pe) {
+		return slipRefusal(e, "red", err)
+	}
 	if err != nil {
 		return refusal(e, "red", err)
 	}

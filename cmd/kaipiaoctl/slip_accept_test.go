@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"encoding/xml"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -215,6 +216,10 @@ func TestTwoEnterprisesRedInvoiceThroughASlip(t *testing.T) {
 		red.Slip != slip.Slip || !strings.HasPrefix(red.Remark, wantRemark) {
 		t.Fatalf("red invoice %+v, remark want %q", red, wantRemark)
 	}
+	// The slip was claimed for it before it was issued: nobody can withdraw it now.
+	if code, _, errs := seller.run("redslip", "withdraw", slip.Slip); code != exitRefused || !strings.Contains(errs, red.Number) {
+		t.Fatalf("withdrawing a slip whose red invoice is issued: exit %d %s", code, errs)
+	}
 	// The store holds it naming the blue invoice and the slip.
 	var shownOut struct {
 		Invoice struct {
@@ -233,6 +238,9 @@ func TestTwoEnterprisesRedInvoiceThroughASlip(t *testing.T) {
 	if shown.RedOf.Number != blue.Number || shown.RedOf.Code != "" || shown.RedOf.Slip != slip.Slip || !strings.HasPrefix(shown.Remark, wantRemark) {
 		t.Fatalf("stored red invoice: %+v", shown)
 	}
+	// Its XML data file and its PDF name the blue invoice and the slip: the XML in the
+	// 特定业务 block (and valid against docs/einvoice.xsd), the PDF in the remark.
+	checkRedDocuments(t, seller, dir, red.Number, blue.Number, slip.Slip)
 	// The quota its amount used is given back.
 	var after acceptStatus
 	seller.ok(&after, "digital", "status")
@@ -353,4 +361,53 @@ func usedDiff(t *testing.T, a, b string) string {
 		t.Fatalf("%q: %v", b, err)
 	}
 	return (x - y).String()
+}
+
+// checkRedDocuments writes the red invoice's XML and PDF through kaipiaoctl and reads them
+// as the buyer's software and the clerk would: xmllint against the project's schema, the
+// XML's own elements, and pdftotext.
+func checkRedDocuments(t *testing.T, seller *station, dir, red, blue, slip string) {
+	t.Helper()
+	xmlFile, pdfFile := filepath.Join(dir, red+".xml"), filepath.Join(dir, red+".pdf")
+	seller.ok(nil, "xml", red, "-o", xmlFile)
+	seller.ok(nil, "pdf", red, "-o", pdfFile)
+	xsd, err := filepath.Abs("../../docs/einvoice.xsd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("xmllint", "--noout", "--schema", xsd, xmlFile).CombinedOutput(); err != nil {
+		t.Fatalf("xmllint: %v\n%s", err, out)
+	}
+	raw, err := os.ReadFile(xmlFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Header struct {
+			EIid  string `xml:"EIid"`
+			Label string `xml:"InherentLabel>InIssuType>LabelCode"`
+		} `xml:"Header"`
+		Red struct {
+			Blue string `xml:"BlueInvoiceNumber"`
+			Slip string `xml:"ConfirmationNumber"`
+		} `xml:"EInvoiceData>SpecificInformation>RedEInvoice"`
+		Remark string `xml:"EInvoiceData>AdditionalInformation>Remark"`
+	}
+	if err := xml.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Header.EIid != red || doc.Header.Label != "N" || doc.Red.Blue != blue || doc.Red.Slip != slip ||
+		!strings.Contains(doc.Remark, blue) || !strings.Contains(doc.Remark, slip) {
+		t.Fatalf("the red invoice's XML: %+v", doc)
+	}
+	text, err := exec.Command("pdftotext", "-layout", pdfFile, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	flat := strings.Join(strings.Fields(string(text)), "")
+	for _, want := range []string{red, "被红冲蓝字数电票号码：" + blue, "红字发票信息确认单编号：" + slip} {
+		if !strings.Contains(flat, want) {
+			t.Fatalf("the red invoice's PDF lacks %q:\n%s", want, text)
+		}
+	}
 }

@@ -95,3 +95,42 @@ func TestClientRefusesAnotherDeviceOnItsPath(t *testing.T) {
 		}
 	}
 }
+
+// A device restarted under a new node while its old node went to another device (ptys
+// are reused; a USB port re-enumerated): the path already names the right node, but the
+// open port is still the old one and the next probe is far off. The handshake meets the
+// other device, looks the path up again, follows it, and talks to its own device; with
+// the path still on the other device it refuses, as before.
+func TestHandshakeFollowsItsPathPastAnotherDevice(t *testing.T) {
+	dir := t.TempDir()
+	own, err := sim.StartPTY(sim.Config{StatePath: filepath.Join(dir, "a.db")}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Close()
+	other, err := sim.StartPTY(sim.Config{StatePath: filepath.Join(dir, "b.db")}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	link := filepath.Join(dir, "by-id")
+	if err := sim.Link(link, other.PTY.Path); err != nil {
+		t.Fatal(err)
+	}
+	port, err := device.OpenSerial(device.SerialConfig{Path: link, ProbeEvery: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := device.NewClient(port, device.Options{Machine: own.Device.Machine(), ResponseTimeout: 300 * time.Millisecond})
+	defer c.Close()
+	if _, err := c.Status(t.Context()); !errors.Is(err, device.ErrDeviceChanged) {
+		t.Fatalf("Status with the path on the other device: %v, want ErrDeviceChanged", err)
+	}
+	if err := sim.Link(link, own.PTY.Path); err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.Status(t.Context())
+	if err != nil || st.Machine != own.Device.Machine() {
+		t.Fatalf("Status once the path names its own device again: %v, machine %s, want %s", err, st.Machine, own.Device.Machine())
+	}
+}
