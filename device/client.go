@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,6 +53,11 @@ type Stats struct {
 	SessionLosses int // CodeNoSession answers (the device restarted)
 	BytesRead     int // bytes received from the port
 	BytesWritten  int // bytes sent to it
+	// LinkLost counts exchanges ended at once because the port was gone (a read or
+	// write error: the pty hung up, the adapter unplugged), instead of at their deadline.
+	LinkLost int
+	// Probes counts read-only exchanges sent with the short wait after a silence.
+	Probes int
 }
 
 // Client talks to one device, one command at a time. Its methods are safe for concurrent
@@ -78,6 +84,15 @@ type Client struct {
 	lastRx   time.Time
 	rxMu     sync.Mutex
 	rxBytes  atomic.Int64 // counted by the read loop, outside mu
+	// silent: the last exchange heard nothing from the device until its deadline; the
+	// next read-only one waits only probeWait unless the device shows life (under mu).
+	silent bool
+	// down is the port's loss as the read loop last saw it (the error, or nil); lost is
+	// signalled when it goes down, so that an exchange fails at once.
+	downMu sync.Mutex
+	down   error
+	lost   chan struct{}
+	losses atomic.Int64
 }
 
 type rxFrame struct {
@@ -97,7 +112,8 @@ func NewClient(port Port, opts Options) *Client {
 	if opts.InterByteTimeout <= 0 {
 		opts.InterByteTimeout = InterByteTimeout
 	}
-	c := &Client{port: port, opts: opts, rx: make(chan rxFrame, 256), done: make(chan struct{}), readErr: make(chan struct{})}
+	c := &Client{port: port, opts: opts, rx: make(chan rxFrame, 256), done: make(chan struct{}), readErr: make(chan struct{}),
+		lost: make(chan struct{}, 1)}
 	go c.readLoop()
 	return c
 }
@@ -174,6 +190,7 @@ func (c *Client) readLoop() {
 		if errors.Is(err, ErrClosed) {
 			return
 		}
+		c.noteRead(err)
 		c.rxMu.Lock()
 		silent := time.Since(c.lastRx)
 		if n > 0 {
@@ -208,6 +225,44 @@ func (c *Client) readLoop() {
 			}
 		}
 	}
+}
+
+// noteRead records what a read said of the port: any error but io.EOF (which tarm/serial
+// returns for "nothing yet") means the port is gone (Port), until a read succeeds again.
+func (c *Client) noteRead(err error) {
+	if err != nil && errors.Is(err, io.EOF) {
+		err = nil
+	}
+	c.downMu.Lock()
+	wasDown := c.down != nil
+	c.down = err
+	c.downMu.Unlock()
+	if err == nil {
+		return
+	}
+	if !wasDown {
+		c.losses.Add(1)
+		select {
+		case c.lost <- struct{}{}:
+		default:
+		}
+	}
+	if !errors.Is(err, ErrDisconnected) {
+		// A port that does not pace its failures itself (SerialPort does): do not spin.
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Losses counts the times the port was found gone (a read error, the node vanished): a
+// watcher polling Connected may miss a port lost and found again between two looks
+// (a replug, a simulator restarted at once), and must still reconcile after it.
+func (c *Client) Losses() int { return int(c.losses.Load()) }
+
+// linkDown returns why the port is gone, or nil while it is there.
+func (c *Client) linkDown() error {
+	c.downMu.Lock()
+	defer c.downMu.Unlock()
+	return c.down
 }
 
 // receiving reports whether bytes arrived very recently: a long frame is on its way.
@@ -339,7 +394,10 @@ func (c *Client) call(ctx context.Context, cmd Command, payload []byte, requestI
 }
 
 // exchange sends one request and waits for its answer, re-sending the same sequence
-// number on silence and on NAK, until the command's deadline.
+// number on silence and on NAK, until the command's deadline. It ends at once when the
+// port is gone (PROTOCOL.md §3.3): a read or write error says so, and no answer can come
+// through a hung-up line. After an exchange that heard nothing at all, a read-only
+// request waits only probeWait unless the device shows life.
 func (c *Client) exchange(ctx context.Context, cmd Command, payload []byte, requestID string) ([]byte, error) {
 	seq := c.seq
 	c.seq++
@@ -349,29 +407,64 @@ func (c *Client) exchange(ctx context.Context, cmd Command, payload []byte, requ
 		return nil, err
 	}
 	deadline := c.deadline(cmd, len(frame), len(payload))
+	wait := deadline
+	probing := c.silent && !cmd.Mutating()
+	if probing {
+		wait = min(deadline, c.probeWait(cmd, len(frame)))
+		c.stats.Probes++
+	}
 	// A long answer still streaming when the deadline passes may finish, but never past
 	// what the largest page could take on this line.
 	maxStretch := deadline + c.wire(MaxPayload/2)
 	start := time.Now()
-	dl := time.NewTimer(deadline)
+	dl := time.NewTimer(wait)
 	defer dl.Stop()
 	retry := time.NewTimer(c.opts.ResponseTimeout + c.wire(len(frame)))
 	defer retry.Stop()
-	sent := false
-	send := func(f []byte) {
-		if n, err := c.port.Write(f); err == nil {
-			c.stats.BytesWritten += n
-			sent = true
-		} else {
-			c.logf("device: %s seq %d: %v", cmd, seq, err)
-		}
-	}
-	send(frame)
+	sent, heard := false, false
 	unknown := func(why error) error {
 		if cmd.Mutating() && sent {
 			return &OutcomeError{Cmd: cmd, RequestID: requestID, Cause: fmt.Errorf("seq %d, after %v: %w", seq, time.Since(start).Round(time.Millisecond), why)}
 		}
 		return fmt.Errorf("device: %s (seq %d) after %v: %w", cmd, seq, time.Since(start).Round(time.Millisecond), why)
+	}
+	// gone ends the exchange on a lost port: a frame not wholly written was never sent
+	// (the device cannot act on a frame whose CRC it never got), so a first send that
+	// fails leaves nothing unknown.
+	gone := func(why error) error {
+		// Nothing is known of the device on a port found again (a re-enumerated adapter,
+		// even another device's node): it must show life before a full wait is spent.
+		c.silent = true
+		c.stats.LinkLost++
+		c.logf("device: %s seq %d: the port is gone: %v", cmd, seq, why)
+		return unknown(why)
+	}
+	// write reports whether f went out whole, and the error of a port that is gone.
+	write := func(f []byte) (bool, error) {
+		n, err := c.port.Write(f)
+		c.stats.BytesWritten += n
+		if err == nil || n == len(f) {
+			return true, nil
+		}
+		if errors.Is(err, ErrDisconnected) {
+			return false, err
+		}
+		// A port that cannot tell a lost line from a hiccup: ride it with the re-sends.
+		c.logf("device: %s seq %d: %v", cmd, seq, err)
+		return false, nil
+	}
+	send := func() error {
+		ok, err := write(frame)
+		sent = sent || ok
+		return err
+	}
+	// A loss signalled before this request (and since recovered) is not this one's.
+	select {
+	case <-c.lost:
+	default:
+	}
+	if err := send(); err != nil {
+		return nil, gone(err)
 	}
 	for {
 		select {
@@ -379,12 +472,17 @@ func (c *Client) exchange(ctx context.Context, cmd Command, payload []byte, requ
 			return nil, unknown(ErrClosed)
 		case <-ctx.Done():
 			return nil, unknown(ctx.Err())
+		case <-c.lost:
+			if why := c.linkDown(); why != nil {
+				return nil, gone(why)
+			}
 		case <-dl.C:
 			// A long answer still streaming in is not late: give it its wire time.
 			if c.receiving() && time.Since(start) < maxStretch {
 				dl.Reset(200 * time.Millisecond)
 				continue
 			}
+			c.silent = !heard
 			return nil, unknown(ErrTimeout)
 		case <-retry.C:
 			if c.receiving() {
@@ -396,7 +494,9 @@ func (c *Client) exchange(ctx context.Context, cmd Command, payload []byte, requ
 			}
 			c.stats.Retransmits++
 			c.logf("device: %s seq %d: no answer, sending again", cmd, seq)
-			send(frame)
+			if err := send(); err != nil {
+				return nil, gone(err)
+			}
 			retry.Reset(c.opts.ResponseTimeout + c.wire(len(frame)))
 		case rf := <-c.rx:
 			f := rf.f
@@ -404,9 +504,17 @@ func (c *Client) exchange(ctx context.Context, cmd Command, payload []byte, requ
 				c.stats.BadFrames++
 				if f.Session == session && f.Seq == seq {
 					nak, _ := EncodeFrame(Frame{Type: TypeNAK, Cmd: cmd, Session: session, Seq: seq})
-					send(nak)
+					if _, err := write(nak); err != nil {
+						return nil, gone(err)
+					}
 				}
 				continue
+			}
+			// The device speaks: it is not silent, whatever this frame is.
+			heard, c.silent = true, false
+			if probing {
+				probing = false
+				dl.Reset(max(deadline-time.Since(start), 0))
 			}
 			if f.Session != session || f.Seq != seq || f.Cmd != cmd {
 				c.stats.StaleFrames++
@@ -419,7 +527,9 @@ func (c *Client) exchange(ctx context.Context, cmd Command, payload []byte, requ
 				retry.Reset(c.idleTimeout())
 			case TypeNAK:
 				c.stats.Retransmits++
-				send(frame)
+				if err := send(); err != nil {
+					return nil, gone(err)
+				}
 				retry.Reset(c.opts.ResponseTimeout + c.wire(len(frame)))
 			case TypeResponse:
 				code, detail, body, err := ParseResponse(f.Payload)
@@ -457,6 +567,30 @@ func (c *Client) deadline(cmd Command, frameLen, payloadLen int) time.Duration {
 	}
 	work = min(work, c.opts.MaxDeadline)
 	return work + c.opts.ResponseTimeout + c.wire(frameLen) + c.wire(frameOverhead+answerBudget(cmd, payloadLen, c.pageBytes()))
+}
+
+// MaxProbeWait caps probeWait, whatever work time the device states: a clerk whose
+// device hung waits the ISSUE's own deadline and then at most this for its lookup. A
+// device that really needs longer to find a request ID is asked again, with the full
+// wait, by the reconciliation of the next start or reconnection.
+const MaxProbeWait = 5 * time.Second
+
+// probeWait is how long a read-only request waits for a first sign of life after an
+// exchange that heard nothing until its deadline (a device hung with its cable in place,
+// PROTOCOL.md §3.3): the wire time of the request, the device's stated work time for it
+// (the longest from the request's last byte to the answer's first) and one response
+// timeout, at most MaxProbeWait. It leaves out the answer's own wire time: an answer that
+// has begun may stream to its end, and any frame from the device (a BUSY, even a stale
+// answer) gives the request its whole deadline back. With the simulator's CAPS
+// (QUERY_REQUEST 3 s) that is about 4 s at 115200 or at 9600 baud, against 4.7 s and
+// 12.6 s for the full wait, which the engine used to spend five times over.
+func (c *Client) probeWait(cmd Command, frameLen int) time.Duration {
+	work := DefaultDeadline
+	if c.haveCaps {
+		work = c.caps.Deadline(cmd)
+	}
+	work = min(work, c.opts.MaxDeadline)
+	return min(MaxProbeWait, c.wire(frameLen)+work+c.opts.ResponseTimeout)
 }
 
 // answerBudget is the most an answer to cmd is expected to carry: a JOURNAL page is

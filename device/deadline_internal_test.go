@@ -49,3 +49,33 @@ func (nopPort) Read(b []byte) (int, error) {
 }
 func (nopPort) Write(b []byte) (int, error) { return len(b), nil }
 func (nopPort) Close() error                { return nil }
+
+// TestProbeWaitAfterSilence: after a silence the short wait of a read-only request is the
+// request's wire time, the device's stated work time and one response timeout, capped at
+// MaxProbeWait; it is shorter than the full wait (which adds the answer's wire time) and
+// never longer than MaxProbeWait whatever the device claims (PROTOCOL.md §3.3).
+func TestProbeWaitAfterSilence(t *testing.T) {
+	for _, c := range []struct {
+		baud  int
+		claim time.Duration
+		want  time.Duration
+	}{
+		{115200, 3 * time.Second, 3*time.Second + time.Second},
+		{9600, 3 * time.Second, 3*time.Second + time.Second},
+		{9600, millis(1 << 40), MaxProbeWait},
+	} {
+		cl := NewClient(nopPort{}, Options{Baud: c.baud})
+		cl.caps = Caps{Deadlines: map[Command]time.Duration{CmdQueryReq: c.claim}}
+		cl.haveCaps = true
+		const frameLen = 64
+		got := cl.probeWait(CmdQueryReq, frameLen)
+		want := min(c.want+cl.wire(frameLen), MaxProbeWait)
+		if got != want {
+			t.Errorf("%d baud, QUERY_REQUEST claimed %v: probe %v, want %v", c.baud, c.claim, got, want)
+		}
+		if full := cl.deadline(CmdQueryReq, frameLen, 40); got >= full {
+			t.Errorf("%d baud: probe %v is not shorter than the full wait %v", c.baud, got, full)
+		}
+		cl.Close()
+	}
+}

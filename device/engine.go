@@ -101,10 +101,16 @@ func (d EngineDevice) Issue(ctx context.Context, requestID, code, number string,
 }
 
 // Lookup asks for the invoice issued for a request ID; CodeNotFound means never issued.
+// A port that is gone, or a device silent through the whole wait (after a silence, the
+// short probe wait: PROTOCOL.md §3.3), is invoice.ErrUnreachable: the engine does not
+// ask again.
 func (d EngineDevice) Lookup(ctx context.Context, requestID string) (invoice.Receipt, bool, error) {
 	rec, err := d.Client.QueryByRequestID(ctx, requestID)
 	if errors.Is(err, CodeNotFound) {
 		return invoice.Receipt{}, false, nil
+	}
+	if errors.Is(err, ErrDisconnected) || errors.Is(err, ErrTimeout) || errors.Is(err, ErrDeviceChanged) {
+		return invoice.Receipt{}, false, fmt.Errorf("%w: %w", invoice.ErrUnreachable, err)
 	}
 	if err != nil {
 		return invoice.Receipt{}, false, err

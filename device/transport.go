@@ -11,7 +11,9 @@ import (
 // Port is the byte stream to a device. Read must return within a short time (the port's
 // read timeout) even when nothing arrives; it may then return (0, nil) or (0, io.EOF),
 // both meaning "nothing yet" (tarm/serial returns the latter on Linux). Any other error
-// is a broken link.
+// is a broken link: the client fails the command under way at once rather than wait
+// out its deadline (PROTOCOL.md §3.3). A port that reopens itself, like SerialPort,
+// returns an error wrapping ErrDisconnected for as long as it is away.
 type Port interface {
 	io.ReadWriteCloser
 }
@@ -48,8 +50,8 @@ type SerialConfig struct {
 
 // SerialPort is a Port over a serial line that survives unplugging: when the port breaks or
 // disappears it is closed, and reopened (found again by path or USB serial number) as
-// soon as it is back. While it is away, Read reports "nothing yet" and Write fails with
-// ErrDisconnected.
+// soon as it is back. While it is away, Read and Write fail with ErrDisconnected (Read
+// after its read timeout, so that a reader does not spin).
 type SerialPort struct {
 	cfg SerialConfig
 
@@ -159,13 +161,17 @@ func (p *SerialPort) Read(b []byte) (int, error) {
 			return 0, ErrClosed
 		}
 		time.Sleep(p.cfg.ReadTimeout)
-		return 0, nil
+		return 0, fmt.Errorf("%w: %s is away", ErrDisconnected, p.cfg.Path)
 	}
 	n, err := sp.Read(b)
 	if err != nil && !errors.Is(err, io.EOF) {
+		// EIO from a hung-up pseudo-terminal (the simulator killed), ENXIO, or on Windows
+		// ERROR_BAD_COMMAND / ERROR_DEVICE_NOT_CONNECTED from an unplugged adapter, or a
+		// handle closed under us: the port is gone. Say so, so that the client stops
+		// waiting for an answer that cannot come.
+		// The next Read tries to reopen it and, failing, sleeps its read timeout: no spin.
 		p.drop(sp)
-		time.Sleep(p.cfg.ReadTimeout) // a dead pty fails at once; do not spin
-		return n, nil
+		return n, fmt.Errorf("%w: read %s: %v", ErrDisconnected, p.cfg.Path, err)
 	}
 	p.mu.Lock()
 	due := time.Since(p.lastProbe) >= p.cfg.ProbeEvery
@@ -176,7 +182,15 @@ func (p *SerialPort) Read(b []byte) (int, error) {
 	p.mu.Unlock()
 	if due {
 		// Probe even while data flows: a path re-pointed at another node must be followed.
-		if now, err := p.locate(); err != nil || now != target || !sp.present(target) {
+		now, err := p.locate()
+		switch {
+		case err != nil || !sp.present(target):
+			// The node is gone (an unplug): say so, as a read error would.
+			p.drop(sp)
+			return n, fmt.Errorf("%w: %s (%s) is gone", ErrDisconnected, p.cfg.Path, target)
+		case now != target:
+			// The path names another node now (a re-enumeration): follow it; the request
+			// under way is re-sent there.
 			p.drop(sp)
 		}
 	}

@@ -354,6 +354,9 @@ var sentinels = map[string]Message{
 	"device.outcome_unknown": {
 		Zh: "税控设备没有应答，结果未知；恢复连接后系统会自动核对，请勿重复开具。",
 		En: "the device's answer was lost: outcome unknown"},
+	"device.unreachable": {
+		Zh: "税控设备现在无法连接（端口已断开或设备没有应答）；设备恢复后系统会自动核对",
+		En: "the tax-control device cannot be reached now"},
 	"device.refused": {
 		Zh: "税控设备拒绝开具",
 		En: "refused by the tax-control device"},

@@ -28,7 +28,9 @@ type Engine struct {
 	// commit transaction. Default 32.
 	BatchWindow int
 	// ResolveTries bounds how often a lost answer is looked up before giving up and
-	// leaving the intent for the next reconciliation. Default 5.
+	// leaving the intent for the next reconciliation. Default 5; a look-up that finds
+	// the device unreachable (ErrUnreachable: the port gone, or silent through the
+	// device's own bounded wait) ends them at once.
 	ResolveTries int
 	// ResolveWait is the pause between those look-ups. Default 200 ms.
 	ResolveWait time.Duration
@@ -349,9 +351,10 @@ func (e *Engine) sendWindow(ctx context.Context, intents []Intent) (receipts []R
 }
 
 // resolve settles one intent whose answer was lost: ask the device for the request ID,
-// a few times if the link is down. It returns the invoice when the device issued it
-// (committed to the store), nil when it did not (intent abandoned), or an error when the
-// device could not be asked (intent left open).
+// again after a passing error, never again once it is unreachable (its port gone, or
+// silent through one bounded wait). It returns the invoice when the device issued it
+// (committed to the store), nil when it did not (intent abandoned), or an error saying
+// how many look-ups were made when the device could not be asked (intent left open).
 func (e *Engine) resolve(ctx context.Context, in Intent) (*Invoice, error) {
 	tries, wait := e.ResolveTries, e.ResolveWait
 	if tries <= 0 {
@@ -371,7 +374,10 @@ func (e *Engine) resolve(ctx context.Context, in Intent) (*Invoice, error) {
 		}
 		r, found, err := e.Device.Lookup(ctx, in.RequestID)
 		if err != nil {
-			lastErr = err
+			lastErr = fmt.Errorf("%d lookup(s): %w", t+1, err)
+			if errors.Is(err, ErrUnreachable) {
+				break
+			}
 			continue
 		}
 		if !found {

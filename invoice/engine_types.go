@@ -37,6 +37,11 @@ var (
 	// ErrNumberMismatch: the device's next number is not the one expected: it issued
 	// something this store does not know yet. Reconcile, then try again.
 	ErrNumberMismatch = NewSentinel("device.number_mismatch")
+	// ErrUnreachable: the device cannot be asked now — its port is gone (unplugged, the
+	// simulator killed) or it stayed silent through a whole bounded wait. Asking again at
+	// once is pointless: the engine stops looking up a lost answer, and the request stays
+	// open for the next connection's reconciliation.
+	ErrUnreachable = NewSentinel("device.unreachable")
 )
 
 // NextNumber is where the device's stock stands: the code and number the next invoice

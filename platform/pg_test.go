@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/kaipiao/kaipiao/internal/pgtest"
+	"github.com/kaipiao/kaipiao/upload"
 )
 
 // What one instance records, another sees: an envelope taken by one is a replay at the
@@ -120,5 +121,51 @@ func TestMigrationsRunOnceAndRefuseANewerSchema(t *testing.T) {
 	}
 	if _, err := OpenPG(url); err == nil || !strings.Contains(err.Error(), "newer kaipiao-platform") {
 		t.Fatalf("a newer schema opened: %v", err)
+	}
+}
+
+// Orders and audit anchors through two instances: an order posted at one is pulled at
+// the other and acknowledged once however many instances the acknowledgement reaches;
+// a workstation's first audit anchor sent to both at once is kept once, and a head
+// going back is refused at either.
+func TestInstancesShareOrdersAndAnchors(t *testing.T) {
+	insts := twoInstances(t)
+	at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	if added, err := insts[0].PutOrder(&Order{ID: "ERP-1", SellerTaxID: digitalTaxID, Order: []byte(`{"order_id":"ERP-1"}`), PostedAt: at}); err != nil || !added {
+		t.Fatalf("put: %v %v", added, err)
+	}
+	if added, _ := insts[1].PutOrder(&Order{ID: "ERP-1", SellerTaxID: digitalTaxID, Order: []byte(`{}`), PostedAt: at}); added {
+		t.Fatal("the same order added twice")
+	}
+	pending, err := insts[1].PendingOrders(digitalTaxID, 10)
+	if err != nil || len(pending) != 1 || string(pending[0].Order) != `{"order_id":"ERP-1"}` {
+		t.Fatalf("pending at the other instance: %+v %v", pending, err)
+	}
+	acked := make([]int, 2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i := range insts {
+		wg.Go(func() { acked[i], errs[i] = insts[i].AckOrders(digitalTaxID, []string{"ERP-1"}, at) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil || acked[0]+acked[1] != 1 {
+		t.Fatalf("acknowledged %v: %v", acked, err)
+	}
+
+	prev := make([]*upload.AuditAnchor, 2)
+	for i := range insts {
+		wg.Go(func() {
+			prev[i], errs[i] = insts[i].AnchorAudit(digitalTaxID+"/661234567890", upload.AuditAnchor{Seq: 5, Hash: "h5"}, at)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil || (prev[0] == nil) == (prev[1] == nil) {
+		t.Fatalf("first anchors: %v %v, %v", prev[0], prev[1], err)
+	}
+	if _, err := insts[1].AnchorAudit(digitalTaxID+"/661234567890", upload.AuditAnchor{Seq: 4, Hash: "h4"}, at); err == nil {
+		t.Fatal("a head going back was taken")
+	}
+	if p, err := insts[0].AnchorAudit(digitalTaxID+"/661234567890", upload.AuditAnchor{Seq: 6, Hash: "h6"}, at); err != nil || p.Seq != 5 {
+		t.Fatalf("anchor after: %+v %v", p, err)
 	}
 }

@@ -45,7 +45,8 @@ type Server struct {
 	// after the fetch (docs/digital.md "The upload deadline").
 	OfflineHours time.Duration
 
-	bodies budget
+	bodies   budget
+	devCerts certCache // device certificates offered that verified (verify.go)
 }
 
 func (s *Server) logf(format string, args ...any) {

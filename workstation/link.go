@@ -55,6 +55,7 @@ type Link struct {
 	state    LinkState
 	lastDial time.Time
 	lastPing time.Time
+	losses   int // the client's Losses when the watcher last looked
 	kick     chan struct{}
 	stop     chan struct{}
 	stopped  chan struct{}
@@ -181,7 +182,7 @@ func (l *Link) watch(stop <-chan struct{}, stopped chan<- struct{}) {
 				_ = l.dial(ctx, addr)
 				cancel()
 			}
-		case !c.Connected():
+		case !c.Connected() || l.lostAgain(c):
 			if st.Connected {
 				args := invoice.Args{"port": PortName(addr)}
 				l.set(LinkState{Addr: addr, Machine: st.Machine, Problem: say("link.gone", args),
@@ -195,6 +196,19 @@ func (l *Link) watch(stop <-chan struct{}, stopped chan<- struct{}) {
 			}
 		}
 	}
+}
+
+// lostAgain reports whether c lost its port since the last look, even if it has it back
+// (then the next round pings it and, the link having been marked lost, reconciles).
+func (l *Link) lostAgain(c *device.Client) bool {
+	n := c.Losses()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.client != c || n == l.losses {
+		return false
+	}
+	l.losses = n
+	return true
 }
 
 // ping asks the device for its status; after a loss it then runs OnConnect.
@@ -259,7 +273,7 @@ func (l *Link) dial(ctx context.Context, addr string) error {
 		return ErrNoDevice
 	}
 	old := l.closeLocked()
-	l.client, l.closeDev = c, closeDev
+	l.client, l.closeDev, l.losses = c, closeDev, c.Losses()
 	l.machine = c.Hello().Machine
 	l.lastPing = time.Now()
 	l.mu.Unlock()
@@ -334,6 +348,8 @@ func problemOf(addr string, err error) LinkState {
 		key = "link.no_port"
 	case errors.Is(err, fs.ErrPermission):
 		key = "link.permission"
+	case errors.Is(err, device.ErrDisconnected):
+		key = "link.gone" // a request on a port found gone: the watcher's own words
 	case errors.Is(err, device.ErrDeviceChanged):
 		key = "link.other_device"
 	case errors.As(err, &de) && (de.Code == device.CodePINWrong || de.Code == device.CodePINLocked):

@@ -2,6 +2,7 @@ package workstation
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/invoice"
@@ -59,7 +60,7 @@ func (d linkDevice) Issue(ctx context.Context, requestID, code, number string, d
 func (d linkDevice) Lookup(ctx context.Context, requestID string) (invoice.Receipt, bool, error) {
 	e, err := d.dev()
 	if err != nil {
-		return invoice.Receipt{}, false, err
+		return invoice.Receipt{}, false, fmt.Errorf("%w: %w", invoice.ErrUnreachable, err) // no device: do not ask again now
 	}
 	return e.Lookup(ctx, requestID)
 }

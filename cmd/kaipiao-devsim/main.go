@@ -59,7 +59,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kaipiao-devsim: --fault: %v\n", err)
 		return 2
 	}
-	cfg := sim.Config{StatePath: *state, SellerTaxID: *seller, Stock: *stock, SpecialStock: *special, OfflineHours: *hours, Faults: faults}
+	cfg := sim.Config{StatePath: *state, SellerTaxID: *seller, Stock: *stock, SpecialStock: *special, OfflineHours: *hours, Faults: faults,
+		Freeze: freeze}
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "seed" { // a new device's identity is reproducible only when asked
 			cfg.Seed = *seed

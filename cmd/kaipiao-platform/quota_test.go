@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/kaipiao/kaipiao/pki"
+	"github.com/kaipiao/kaipiao/platform/platformtest"
 )
 
 // quota set works with the server stopped (it opens the file itself) and running (it
@@ -27,9 +28,15 @@ func TestQuotaSetStoppedAndRunning(t *testing.T) {
 	if _, err := set.WritePlatform(pkiDir, []byte(pki.DemoPassphrase)); err != nil {
 		t.Fatal(err)
 	}
+	// On PostgreSQL (KAIPIAO_PLATFORM_STORE=postgres) the same with --db: the running
+	// server and the command share the database.
+	store := []string{"--data", data}
+	if u := platformtest.URL(t); u != "" {
+		store = []string{"--db", u}
+	}
 	quota := func(args ...string) (quotaResult, int, string) {
 		var out, errb bytes.Buffer
-		code := run(context.Background(), append([]string{"quota", "set", "--data", data}, args...), &out, &errb)
+		code := run(context.Background(), append(append([]string{"quota", "set"}, store...), args...), &out, &errb)
 		var res quotaResult
 		if code == 0 {
 			if err := json.Unmarshal(out.Bytes(), &res); err != nil {
@@ -57,7 +64,7 @@ func TestQuotaSetStoppedAndRunning(t *testing.T) {
 	pr, pw := io.Pipe()
 	exit := make(chan int, 1)
 	go func() {
-		exit <- run(ctx, []string{"--addr", "127.0.0.1:0", "--data", data, "--pki", pkiDir}, pw, io.Discard)
+		exit <- run(ctx, append([]string{"--addr", "127.0.0.1:0", "--pki", pkiDir}, store...), pw, io.Discard)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/platform"
+	"github.com/kaipiao/kaipiao/platform/platformtest"
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/workstation"
 )
@@ -47,21 +48,48 @@ func digitalResolved() int {
 // chaos runs kaipiaoctl args again and again, killing it at random instants and the
 // platform with it at one kill in four, until kills reach target; then once more to
 // completion, which it returns.
+//
+// A run spends its first few hundred milliseconds — seconds on a loaded machine — opening
+// the store and the enterprise's key (scrypt), so a kill timed from the start mostly lands
+// there. An issue run prints each window of invoices once it is stored: its kill is timed
+// from its first line, so that it lands among the windows that follow, between an
+// intent and its commit as often as not.
 func (r *digitalRig) chaos(rng *rand.Rand, kills *int, target int, args ...string) []byte {
 	r.t.Helper()
+	issuing := args[0] == "issue"
 	for *kills < target {
 		cmd := r.cmd(args...)
-		cmd.Stdout, cmd.Stderr = io.Discard, &digitalRecoveries
+		cmd.Stderr = &digitalRecoveries
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			r.t.Fatal(err)
+		}
 		if err := cmd.Start(); err != nil {
 			r.t.Fatal(err)
 		}
+		printed := make(chan struct{})
+		go func() {
+			var b [1]byte
+			if n, _ := stdout.Read(b[:]); n > 0 {
+				close(printed)
+			}
+			io.Copy(io.Discard, stdout)
+		}()
 		done := make(chan struct{})
 		go func() { cmd.Wait(); close(done) }()
+		var at <-chan time.Time
+		if issuing {
+			select {
+			case <-printed:
+			case <-done:
+			}
+			at = time.After(time.Duration(rng.IntN(400)) * time.Millisecond)
+		} else {
+			at = time.After(time.Duration(20+rng.IntN(2500)) * time.Millisecond)
+		}
 		select {
 		case <-done: // finished before the kill: run again
-		// A run spends its first few hundred milliseconds opening the store and the
-		// enterprise's key (scrypt): the kills spread well past that.
-		case <-time.After(time.Duration(20+rng.IntN(1500)) * time.Millisecond):
+		case <-at:
 			cmd.Process.Signal(syscall.SIGKILL)
 			<-done
 			*kills++
@@ -107,8 +135,8 @@ func TestDigitalChannelSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 		r.chaos(rng, &kills, kills+killsMore, "issue", file)
 	}
 
-	r.chaos(rng, &kills, kills+6, "digital", "fetch", "--numbers", "150", "--quota", "400000")
-	batch(80, 12)
+	r.chaos(rng, &kills, kills+6, "digital", "fetch", "--numbers", "300", "--quota", "400000")
+	batch(120, 12)
 	// The kills must land at least once between an intent and its commit, or the test
 	// proves little; on a loaded machine they can miss it, so fresh batches run under the
 	// same chaos until one has (three more at most).
@@ -193,10 +221,7 @@ func TestDigitalChannelSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 
 	// The platform: the same invoices, once each; every number assigned is used or
 	// given back, never both, never neither; the quota out is what the invoices used.
-	pdb, err := platform.OpenDB(r.platData)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pdb := platformtest.Open(t, r.platData)
 	defer pdb.Close()
 	held := map[string]int{}
 	if err := pdb.Invoices(r.tax, func(s *platform.Stored) error { held[s.Number]++; return nil }); err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pki"
+	"github.com/kaipiao/kaipiao/platform/platformtest"
 	"github.com/kaipiao/kaipiao/upload"
 )
 
@@ -61,7 +62,7 @@ type platformProc struct {
 
 func (p *platformProc) start() {
 	p.t.Helper()
-	p.cmd = exec.Command(p.bin, "--data", p.data, "--pki", p.pki, "--addr", "127.0.0.1:0")
+	p.cmd = exec.Command(p.bin, append(platformtest.Flags(p.t, p.data), "--pki", p.pki, "--addr", "127.0.0.1:0")...)
 	p.cmd.Env = append(os.Environ(), pki.DemoKeysEnv+"=1")
 	out, err := p.cmd.StdoutPipe()
 	if err != nil {
@@ -120,7 +121,8 @@ func newDigitalRig(t *testing.T, monthQuota string) *digitalRig {
 	}
 	r.mustRun("--channel", "digital", "seller", "set", "--name", "厦门数电示范有限公司", "--tax-id", r.tax)
 	plat := platformBinary(t)
-	out, err := exec.Command(plat, "quota", "set", "--data", r.platData, "--tax-id", r.tax, "--amount", monthQuota).CombinedOutput()
+	out, err := exec.Command(plat, append(append([]string{"quota", "set"}, platformtest.Flags(t, r.platData)...),
+		"--tax-id", r.tax, "--amount", monthQuota)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("quota set: %v %s", err, out)
 	}
@@ -209,7 +211,7 @@ func money(t *testing.T, s string) invoice.Money {
 // platformList reads `kaipiao-platform list` (the platform stopped).
 func (r *digitalRig) platformList() []map[string]string {
 	r.t.Helper()
-	out, err := exec.Command(r.plat.bin, "list", "--data", r.platData).Output()
+	out, err := exec.Command(r.plat.bin, append([]string{"list"}, platformtest.Flags(r.t, r.platData)...)...).Output()
 	if err != nil {
 		r.t.Fatalf("kaipiao-platform list: %v", err)
 	}

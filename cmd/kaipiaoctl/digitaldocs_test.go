@@ -13,6 +13,7 @@ import (
 	"github.com/kaipiao/kaipiao/ofd"
 	"github.com/kaipiao/kaipiao/pdf/pdftest"
 	"github.com/kaipiao/kaipiao/pki"
+	"github.com/kaipiao/kaipiao/platform/platformtest"
 	"github.com/kaipiao/kaipiao/workstation"
 )
 
@@ -179,7 +180,7 @@ func TestDigitalDocumentsEndToEnd(t *testing.T) {
 	seller.ok(nil, "--channel", "digital", "seller", "set", "--name", acceptSellerName, "--tax-id", acceptSeller)
 	p := startSlipPlatform(t, plat, platData, platPKI)
 	seller.url = p.url
-	cmd := exec.Command(plat, "quota", "set", "--data", platData, "--tax-id", acceptSeller, "--amount", "100000")
+	cmd := exec.Command(plat, append(append([]string{"quota", "set"}, platformtest.Flags(t, platData)...), "--tax-id", acceptSeller, "--amount", "100000")...)
 	cmd.Env = append(os.Environ(), pki.DemoKeysEnv+"=1")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("quota set: %v %s", err, out)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/pki"
+	"github.com/kaipiao/kaipiao/platform/platformtest"
 )
 
 // Acceptance 3 of the digital channel: two workstations of two enterprises — real
@@ -37,7 +38,7 @@ type slipPlatform struct {
 
 func startSlipPlatform(t *testing.T, bin, data, pkiDir string, extra ...string) *slipPlatform {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0", "--data", data, "--pki", pkiDir}, extra...)...)
+	cmd := exec.Command(bin, append(append([]string{"--addr", "127.0.0.1:0", "--pki", pkiDir}, platformtest.Flags(t, data)...), extra...)...)
 	cmd.Env = append(os.Environ(), pki.DemoKeysEnv+"=1", pki.PassphraseEnv+"=")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -165,7 +166,7 @@ func TestTwoEnterprisesRedInvoiceThroughASlip(t *testing.T) {
 
 	p := startSlipPlatform(t, plat, platData, platPKI)
 	seller.url, buyer.url = p.url, p.url
-	cmd := exec.Command(plat, "quota", "set", "--data", platData, "--tax-id", acceptSeller, "--amount", "100000")
+	cmd := exec.Command(plat, append(append([]string{"quota", "set"}, platformtest.Flags(t, platData)...), "--tax-id", acceptSeller, "--amount", "100000")...)
 	cmd.Env = append(os.Environ(), pki.DemoKeysEnv+"=1")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("quota set: %v %s", err, out)

@@ -51,6 +51,11 @@ type Config struct {
 	Deadlines    map[device.Command]time.Duration
 	// Faults injects device faults (crashes around the commit) and link faults.
 	Faults *Faults
+	// Freeze is what the freeze-before-commit fault does, inside the ISSUE's transaction
+	// before its commit: kaipiao-devsim stops its own process (SIGSTOP) and goes on when
+	// continued. nil: the fault does nothing (an in-process device cannot freeze its
+	// server, which would keep sending BUSY).
+	Freeze func()
 }
 
 // DefaultPIN is a new simulated device's PIN, as on many real devices when delivered.

@@ -43,6 +43,11 @@ const (
 	// Commit (counted per executed ISSUE).
 	FaultCrashAfterCommit  Fault = "crash-after-commit"  // power loss after the commit, before the reply
 	FaultCrashBeforeCommit Fault = "crash-before-commit" // power loss before the commit
+	// FaultFreezeBeforeCommit hangs the device before the commit (Config.Freeze):
+	// kaipiao-devsim stops its own process, so the port stays open and nothing answers —
+	// a device merely silent. SIGCONT resumes it (it then commits and answers); SIGKILL
+	// ends it with the ISSUE never executed.
+	FaultFreezeBeforeCommit Fault = "freeze-before-commit"
 	// FaultRandom picks, per request, one of the recoverable link and timing faults.
 	FaultRandom Fault = "random"
 )
@@ -60,7 +65,7 @@ var known = map[Fault]bool{}
 func init() {
 	for _, f := range append(Recoverable, FaultBusyStop, FaultLate, FaultPINLock, FaultStock,
 		FaultOfflineHours, FaultOfflineAmount, FaultMonthLock, FaultCrashAfterCommit,
-		FaultCrashBeforeCommit, FaultRandom) {
+		FaultCrashBeforeCommit, FaultFreezeBeforeCommit, FaultRandom) {
 		known[f] = true
 	}
 }
@@ -125,7 +130,9 @@ func knownList() string {
 	return strings.Join(s, ", ")
 }
 
-func isCommit(f Fault) bool { return f == FaultCrashAfterCommit || f == FaultCrashBeforeCommit }
+func isCommit(f Fault) bool {
+	return f == FaultCrashAfterCommit || f == FaultCrashBeforeCommit || f == FaultFreezeBeforeCommit
+}
 
 func (r *rule) fire(rng *rand.Rand) bool {
 	r.seen++

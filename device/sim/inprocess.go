@@ -17,7 +17,8 @@ import (
 type InProcess struct {
 	Device *Device
 	// Port is the host's end, for device.NewClient. It behaves as a serial port with a
-	// 100 ms read timeout: a read with nothing to deliver returns (0, nil).
+	// 100 ms read timeout: a read with nothing to deliver returns (0, nil); once the
+	// device's end is gone, reads and writes fail with device.ErrDisconnected.
 	Port device.Port
 	end  net.Conn // the device's end
 	done chan error
@@ -70,10 +71,9 @@ func (p *pipePort) Read(b []byte) (int, error) {
 	case errors.Is(err, io.ErrClosedPipe):
 		return n, device.ErrClosed
 	}
-	// The device's end is gone (the simulator stopped): like an unplugged port, nothing
-	// arrives; do not spin.
+	// The device's end is gone (the simulator stopped): an unplugged port; do not spin.
 	time.Sleep(pipeReadTimeout)
-	return n, nil
+	return n, errors.Join(device.ErrDisconnected, err)
 }
 
 func (p *pipePort) Write(b []byte) (int, error) {

@@ -57,6 +57,9 @@ func (d *Device) issue(session uint32, cmd device.Command, payload []byte) ([]by
 			st.PendingAmount += amount
 		}
 		st.LastIssue = now.Unix()
+		if d.cfg.Faults.commit(FaultFreezeBeforeCommit) && d.cfg.Freeze != nil {
+			d.cfg.Freeze()
+		}
 		if d.cfg.Faults.commit(FaultCrashBeforeCommit) {
 			return nil, errCrash
 		}

@@ -165,6 +165,9 @@ func check(ctx context.Context, cfg Config, wss []*workstation, m int, rep *Repo
 			}
 			key := l.Device + " " + l.Code + "/" + l.Number
 			owner := issuedBy[l.RequestID]
+			if owner == nil && earlier(wss, l) {
+				continue // an earlier run's, against the same platform
+			}
 			if owner == nil || owner.machine != l.Device && !(owner.digital && l.Device == "") {
 				rep.Extra = append(rep.Extra, key+" request "+l.RequestID)
 				continue
@@ -190,6 +193,17 @@ func check(ctx context.Context, cfg Config, wss []*workstation, m int, rep *Repo
 		}
 	}
 	return nil
+}
+
+// earlier reports whether a workstation of the run issued l in an earlier run: its store
+// has the invoice under the same request ID and number.
+func earlier(wss []*workstation, l listed) bool {
+	var w int
+	if _, err := fmt.Sscanf(l.RequestID, "LT-%03d-", &w); err != nil || w < 0 || w >= len(wss) {
+		return false
+	}
+	rec, err := wss[w].db.ByRequest(l.RequestID)
+	return err == nil && rec.Invoice.Number == l.Number && rec.Invoice.Machine == l.Device
 }
 
 // list asks the platform for the invoices it holds for ws's enterprise (a KindList

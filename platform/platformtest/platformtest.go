@@ -6,6 +6,7 @@ package platformtest
 
 import (
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/kaipiao/kaipiao/internal/pgtest"
@@ -19,11 +20,16 @@ const EnvStore = "KAIPIAO_PLATFORM_STORE"
 func Postgres() bool { return os.Getenv(EnvStore) == "postgres" }
 
 // Open opens the store for a test: the bbolt file in dir, or with $KAIPIAO_PLATFORM_STORE
-// set to postgres, a fresh PostgreSQL schema. The caller closes it.
+// set to postgres, the PostgreSQL schema that stands for dir (URLFor). The caller closes
+// it.
 func Open(t testing.TB, dir string) platform.Store {
 	t.Helper()
 	if Postgres() {
-		return OpenPG(t)
+		pg, err := platform.OpenPG(URLFor(t, dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pg
 	}
 	db, err := platform.OpenDB(dir)
 	if err != nil {
@@ -39,6 +45,30 @@ func URL(t testing.TB) string {
 		return pgtest.Schema(t)
 	}
 	return ""
+}
+
+var schemas sync.Map // data folder → its PostgreSQL URL
+
+// URLFor is the PostgreSQL URL that stands for the platform data folder dir: a fresh
+// schema the first time, the same one after, so that a test's platform processes, its
+// `quota set` and `list` meet in one store as they would in the folder.
+func URLFor(t testing.TB, dir string) string {
+	t.Helper()
+	if u, ok := schemas.Load(dir); ok {
+		return u.(string)
+	}
+	u, _ := schemas.LoadOrStore(dir, pgtest.Schema(t))
+	return u.(string)
+}
+
+// Flags are the kaipiao-platform flags naming the store of data folder dir: --data dir,
+// or on PostgreSQL --db and the schema that stands for dir.
+func Flags(t testing.TB, dir string) []string {
+	t.Helper()
+	if Postgres() {
+		return []string{"--db", URLFor(t, dir)}
+	}
+	return []string{"--data", dir}
 }
 
 // OpenPG opens a store on a fresh PostgreSQL schema, whatever $KAIPIAO_PLATFORM_STORE says.

@@ -1,0 +1,6 @@
+//go:build !unix
+
+package main
+
+// freeze: without job-control signals the freeze-before-commit fault does nothing.
+func freeze() {}
