@@ -73,7 +73,8 @@ func (c *Client) Status(ctx context.Context) (Status, error) {
 	return s, err
 }
 
-// Stock returns the device's invoice rolls, the current one last.
+// Stock returns the device's invoice rolls in the order they were opened, then each
+// type's stock not yet opened (Roll.Unopened), so the sum of Remaining is the whole stock.
 func (c *Client) Stock(ctx context.Context) ([]Roll, error) {
 	body, err := c.call(ctx, CmdStock, nil, "")
 	if err != nil {

@@ -130,15 +130,26 @@ func (s Status) NextFor(k invoice.Kind) (n NextInvoice, ok bool) {
 	return NextInvoice{}, false
 }
 
-// Roll is one invoice roll (卷) the device holds.
+// Roll is one invoice roll (卷) the device holds. An entry with Start 0 is the type's
+// stock not yet opened into rolls (PROTOCOL.md §5 STOCK): its code is ten zeros and the
+// type's two digits, Count and Remaining how many numbers it holds; the code and numbers
+// are assigned as its rolls are opened.
 type Roll struct {
 	Code      string // 发票代码, 12 digits
-	Start     uint32 // first number
+	Start     uint32 // first number; 0 for the stock not yet opened
 	Count     uint32
 	Remaining uint32
 }
 
-// Next is the roll's next unused number, 8 digits; meaningless when Remaining is 0.
+// Unopened says whether the entry is a type's stock not yet opened into rolls rather
+// than a roll: it counts in the stock but has no code or number yet.
+func (r Roll) Unopened() bool { return r.Start == 0 }
+
+// UnopenedCode is the code of the STOCK entry for kind's stock not yet opened.
+func UnopenedCode(k invoice.Kind) string { return "0000000000" + k.CodeType() }
+
+// Next is the roll's next unused number, 8 digits; meaningless when Remaining is 0 or
+// the entry is Unopened.
 func (r Roll) Next() string { return fmt.Sprintf("%08d", r.Start+r.Count-r.Remaining) }
 
 // Kind is the invoice type the roll's code names (its 11th and 12th digits), empty for

@@ -46,11 +46,12 @@ func (d EngineDevice) Next(ctx context.Context, kind invoice.Kind) (invoice.Next
 		return invoice.NextNumber{}, err
 	}
 	for _, r := range rolls {
-		if r.Code == next.Code && r.Remaining > 0 && r.Next() == next.Number {
+		if !r.Unopened() && r.Code == next.Code && r.Remaining > 0 && r.Next() == next.Number {
 			return invoice.NextNumber{Code: next.Code, Number: next.Number, Remaining: int(r.Remaining)}, nil
 		}
 	}
-	// The roll is not listed as the one in use: plan one invoice at a time.
+	// The roll is not listed as the one in use (the device opens it at this invoice):
+	// plan one invoice at a time; the next read finds it opened.
 	return invoice.NextNumber{Code: next.Code, Number: next.Number, Remaining: 1}, nil
 }
 
@@ -71,7 +72,7 @@ func (d EngineDevice) Headroom(ctx context.Context) (invoice.Headroom, error) {
 	}
 	h := invoice.Headroom{Now: st.Clock, OfflineLimit: off.AmountLimit, OfflineLeft: off.AmountLimit - off.PendingAmount}
 	h.StockOf = map[invoice.Kind]int{}
-	for _, r := range rolls {
+	for _, r := range rolls { // opened rolls and the stock not yet opened alike
 		h.Stock += int(r.Remaining)
 		h.StockOf[r.Kind()] += int(r.Remaining)
 	}

@@ -261,6 +261,13 @@ func (d *Device) rolls() []device.Roll {
 	for _, r := range d.st.Rolls {
 		out = append(out, device.Roll{Code: r.Code, Start: r.Start, Count: r.Count, Remaining: r.Count - r.Used})
 	}
+	// The numbers bought but not yet opened into rolls are stock too: a split order
+	// checked against the stock must count them (PROTOCOL.md §5 STOCK).
+	for _, k := range invoice.Kinds {
+		if left := *d.st.left(k); left > 0 {
+			out = append(out, device.Roll{Code: device.UnopenedCode(k), Count: uint32(left), Remaining: uint32(left)})
+		}
+	}
 	return out
 }
 

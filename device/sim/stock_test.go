@@ -62,16 +62,22 @@ func TestEachInvoiceTypeHasItsOwnStock(t *testing.T) {
 	if err != nil || got.Code[10:] != "11" || got.Number != "00000001" {
 		t.Fatalf("e-ordinary after 4 e-special: %v %s:%s", err, got.Code, got.Number)
 	}
-	// STOCK lists the rolls of each type: two e-special rolls used up, e-ordinary with 9 left.
+	// STOCK lists the rolls of each type, and each type's stock not yet opened: two
+	// e-special rolls used up and none unopened; e-ordinary 1 left in its roll and 8
+	// unopened, 9 in all.
 	rolls, err := r.client.Stock(r.ctx())
 	if err != nil {
 		t.Fatal(err)
 	}
-	left := map[invoice.Kind]uint32{}
+	left, unopened := map[invoice.Kind]uint32{}, map[invoice.Kind]uint32{}
 	for _, roll := range rolls {
 		left[roll.Kind()] += roll.Remaining
+		if roll.Unopened() {
+			unopened[roll.Kind()] += roll.Remaining
+		}
 	}
-	if left[invoice.KindSpecial] != 0 || left[invoice.KindOrdinary] != 1 {
+	if left[invoice.KindSpecial] != 0 || left[invoice.KindOrdinary] != 9 || unopened[invoice.KindOrdinary] != 8 ||
+		unopened[invoice.KindSpecial] != 0 {
 		t.Fatalf("rolls %+v", rolls)
 	}
 	// The e-special stock is exhausted: refused, while e-ordinary invoices still issue.
