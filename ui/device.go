@@ -185,6 +185,11 @@ func stockText(rolls []DeviceRoll) string {
 				continue
 			}
 			n++
+			if r.Unopened() {
+				lines.WriteString(lang.L("  未开卷 {{.Left}} 张", map[string]any{"Left": r.Remaining}) + "\n")
+				left += int(r.Remaining)
+				continue
+			}
 			lines.WriteString(lang.L("  代码 {{.Code}}  号码 {{.From}}–{{.To}}  剩余 {{.Left}} 张", map[string]any{"Code": r.Code,
 				"From": fmt.Sprintf("%08d", r.Start), "To": fmt.Sprintf("%08d", r.Start+r.Count-1), "Left": r.Remaining}))
 			if r.Remaining > 0 {

@@ -30,6 +30,12 @@ func TestAdministratorManagesTheDevice(t *testing.T) {
 	if !strings.Contains(s.stock.Text, "剩余 99 张  下一张 00000002") || !strings.Contains(s.stock.Text, "代码 "+blue.Code) {
 		t.Errorf("stock %q", s.stock.Text)
 	}
+	// The numbers bought but not yet opened into rolls are stock too (1000 e-ordinary,
+	// 200 e-special in rolls of 100, one issued).
+	if !strings.Contains(s.stock.Text, "未开卷 900 张") || !strings.Contains(s.stock.Text, "电子普通发票：剩余 999 张") ||
+		!strings.Contains(s.stock.Text, "共剩余 1199 张") {
+		t.Errorf("stock %q: the unopened stock is missing", s.stock.Text)
+	}
 	lock := blue.IssuedAt.Add(72 * time.Hour).Format("2006-01-02 15:04")
 	if !strings.Contains(s.offline.Text, "未上传 1 张") || !strings.Contains(s.offline.Text, lock+" 锁定开票") {
 		t.Errorf("offline %q, want the lock at %s", s.offline.Text, lock)

@@ -70,13 +70,18 @@ type DeviceStatus struct {
 	Locks        []string // every reason issuing is locked now, as the device words it (Chinese)
 }
 
-// DeviceRoll is one roll of invoice numbers (发票卷) in the device.
+// DeviceRoll is one roll of invoice numbers (发票卷) in the device, or, with Start 0, a
+// type's stock not yet opened into rolls (device.Roll.Unopened).
 type DeviceRoll struct {
 	Code      string // 发票代码, 12 digits
-	Start     uint32 // first number
+	Start     uint32 // first number; 0 for the stock not yet opened
 	Count     uint32
 	Remaining uint32
 }
+
+// Unopened says whether the entry is a type's stock not yet opened into rolls: it has no
+// code or numbers yet, only a count.
+func (r DeviceRoll) Unopened() bool { return r.Start == 0 }
 
 // Next is the roll's next unused number, 8 digits; meaningless when Remaining is 0.
 func (r DeviceRoll) Next() string { return fmt.Sprintf("%08d", r.Start+r.Count-r.Remaining) }

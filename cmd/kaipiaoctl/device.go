@@ -171,9 +171,12 @@ type statusJSON struct {
 		TriesLeft int  `json:"tries_left"`
 	} `json:"pin"`
 	// Next is, per invoice type with stock, the code and number its next invoice takes.
-	Next    []nextJSON `json:"next"`
-	Stock   []rollJSON `json:"stock"`
-	Offline struct {
+	Next  []nextJSON `json:"next"`
+	Stock []rollJSON `json:"stock"`
+	// Unopened is each type's stock not yet opened into rolls (numbers bought, code and
+	// numbers assigned as its rolls open): with the rolls' remaining, the whole stock.
+	Unopened map[string]uint32 `json:"unopened"`
+	Offline  struct {
 		HoursLimit      int    `json:"hours_limit"`
 		AmountLimit     string `json:"amount_limit"`
 		Pending         int    `json:"pending"`
@@ -211,7 +214,8 @@ func deviceStatus(ctx context.Context, c *device.Client) (*statusJSON, error) {
 	out := &statusJSON{
 		Machine: st.Machine, SellerTaxID: st.SellerTaxID, BootID: hex.EncodeToString(st.BootID[:]),
 		Clock: st.Clock.Format(time.RFC3339), Period: st.Period, Reported: st.Reported, Issued: st.Issued,
-		NextCode: st.NextCode, NextNumber: st.NextNumber, Stock: []rollJSON{}, Locks: []lockJSON{},
+		NextCode: st.NextCode, NextNumber: st.NextNumber, Stock: []rollJSON{}, Unopened: map[string]uint32{},
+		Locks: []lockJSON{},
 	}
 	out.PIN.Locked, out.PIN.TriesLeft = st.PINLocked, st.PINTriesLeft
 	out.Next = []nextJSON{}
@@ -219,6 +223,10 @@ func deviceStatus(ctx context.Context, c *device.Client) (*statusJSON, error) {
 		out.Next = append(out.Next, nextJSON{Type: string(n.Kind), Code: n.Code, Number: n.Number})
 	}
 	for _, r := range rolls {
+		if r.Unopened() {
+			out.Unopened[string(r.Kind())] += r.Remaining
+			continue
+		}
 		rj := rollJSON{Type: string(r.Kind()), Code: r.Code, Start: fmt.Sprintf("%08d", r.Start), Count: r.Count, Remaining: r.Remaining}
 		if r.Remaining > 0 {
 			rj.Next = r.Next()

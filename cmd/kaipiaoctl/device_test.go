@@ -17,7 +17,8 @@ func TestDeviceStatusOnTheBuiltInSimulator(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &st); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out.String())
 	}
-	if len(st.Machine) != 12 || st.NextNumber != "00000001" || len(st.Stock) != 2 || st.Stock[0].Remaining != 100 {
+	if len(st.Machine) != 12 || st.NextNumber != "00000001" || len(st.Stock) != 2 || st.Stock[0].Remaining != 100 ||
+		st.Unopened["e-ordinary"] != 900 || st.Unopened["e-special"] != 100 {
 		t.Fatalf("status %+v", st)
 	}
 	// Each invoice type has its own roll, its code's type digits naming it.
