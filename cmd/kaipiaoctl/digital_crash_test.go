@@ -267,8 +267,9 @@ func TestDigitalChannelSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 	if q.Out != amount || st.QuotaUsed != amount.String() {
 		t.Fatalf("quota: the platform has %s out, the workstation used %s, the invoices of %s add up to %s", q.Out, st.QuotaUsed, st.Period, amount)
 	}
-	t.Logf("%d kills, %d open requests resolved after them; %d invoices, %d numbers assigned in %d segments, %d given back; quota used %s",
-		kills, resolved, len(recs), total, len(assigned), len(back), amount)
+	resent := strings.Count(digitalRecoveries.String(), "of an interrupted run is sent again")
+	t.Logf("%d kills, %d open requests resolved after them, %d fetches or returns sent again; %d invoices, %d numbers assigned in %d segments, %d given back; quota used %s",
+		kills, resolved, resent, len(recs), total, len(assigned), len(back), amount)
 }
 
 // digitalPeriod is the quota's month of an issue time (Beijing).
