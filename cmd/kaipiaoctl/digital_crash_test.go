@@ -53,11 +53,16 @@ func digitalResolved() int {
 // the store and the enterprise's key (scrypt), so a kill timed from the start mostly lands
 // there. An issue run prints each window of invoices once it is stored: its kill is timed
 // from its first line, so that it lands among the windows that follow, between an
-// intent and its commit as often as not.
+// intent and its commit as often as not. Any other run (fetch, sync, return) talks to the
+// platform at its end: it is killed at a random point of the last quarter of the time a
+// whole run took (the first run is let finish to measure it), so that kills land in its
+// request, between the request written down and its answer applied, too.
 func (r *digitalRig) chaos(rng *rand.Rand, kills *int, target int, args ...string) []byte {
 	r.t.Helper()
 	issuing := args[0] == "issue"
+	var took time.Duration // how long a whole run took, last time one finished
 	for *kills < target {
+		began := time.Now()
 		cmd := r.cmd(args...)
 		cmd.Stderr = &digitalRecoveries
 		stdout, err := cmd.StdoutPipe()
@@ -84,11 +89,12 @@ func (r *digitalRig) chaos(rng *rand.Rand, kills *int, target int, args ...strin
 			case <-done:
 			}
 			at = time.After(time.Duration(rng.IntN(400)) * time.Millisecond)
-		} else {
-			at = time.After(time.Duration(20+rng.IntN(2500)) * time.Millisecond)
+		} else if took > 0 {
+			at = time.After(took*3/4 + time.Duration(rng.Int64N(int64(took)/4)))
 		}
 		select {
 		case <-done: // finished before the kill: run again
+			took = time.Since(began)
 		case <-at:
 			cmd.Process.Signal(syscall.SIGKILL)
 			<-done
