@@ -76,10 +76,11 @@ demo: build
 
 # Screenshots of every screen, from Fyne's test driver, and of the real window under Xvfb.
 screenshots: build
-	KAIPIAO_SCREENSHOTS=1 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestClerk|TestFirstRun|TestLogInScreenShowsTheLockout|TestPreview|TestInboxImports|TestAdministrator|TestScreensInEnglish|TestInvoiceListExports|TestInvoiceMail|TestMasterData|TestMonthlyStatistics|TestNoDevice|TestPartlyIssued|TestGridShowsEightLines|TestStalePlatform' ./ui
+	KAIPIAO_SCREENSHOTS=1 CGO_ENABLED=0 $(GO) test -count=1 -run 'TestClerk|TestFirstRun|TestLogInScreenShowsTheLockout|TestPreview|TestInboxImports|TestAdministrator|TestScreensInEnglish|TestInvoiceListExports|TestInvoiceMail|TestMasterData|TestMonthlyStatistics|TestNoDevice|TestPartlyIssued|TestGridShowsEightLines|TestStalePlatform|TestDigital|TestSlip' ./ui
 	./scripts/gui-smoke.sh docs/screens/gui-xvfb.png
 	./scripts/gui-nodevice.sh docs/screens
 	./scripts/gui-keyboard.sh docs/screens
+	./scripts/gui-digital.sh docs/screens
 	$(MAKE) --no-print-directory windows
 	./scripts/wine-test.sh docs/screens/windows-wine.png
 
@@ -101,6 +102,7 @@ test: deps vet lint build
 	./scripts/gui-smoke.sh $$(mktemp --suffix=.png)
 	./scripts/gui-nodevice.sh $$(mktemp -d)
 	./scripts/gui-keyboard.sh $$(mktemp -d)
+	./scripts/gui-digital.sh $$(mktemp -d)
 	./scripts/gui-latency.sh 500
 	$(MAKE) --no-print-directory windows
 	./scripts/wine-test.sh

@@ -100,6 +100,8 @@ func main() {
 	svc := workstation.NewService(ws)
 	screens := ui.ForService(svc, builtInDevice)
 	screens.Platform = *platform
+	var syncer *upload.Syncer // the platform's client: the sync, and the digital channel's fetch and return
+	var syncErr error         // why there is none though a platform is set
 	if *platform != "" {
 		// Sync runs in the background while the window is open; each pass refreshes the
 		// home screen.
@@ -112,12 +114,15 @@ func main() {
 		})
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "kaipiao: sync with %s is off: %v\n", *platform, err)
+			syncErr = err
 		} else {
 			s.Start(context.Background(), 30*time.Second)
 			defer s.Stop()
+			syncer = s
 			svc.AttachSync(s)
 		}
 	}
+	wireDigital(screens, ws, *data, *platform, syncer, syncErr)
 	// The buyers' PDFs go out by e-mail in the background once the mail server is set
 	// (settings); each invoice's mail is queued when it is issued, retried on failure.
 	mailCtx, stopMail := context.WithCancel(context.Background())

@@ -127,14 +127,16 @@ func (p *SerialPort) Opens() int {
 	return p.opens
 }
 
-// current returns the open port, reopening it (at most every read timeout) when away.
-func (p *SerialPort) current() rawPort {
+// current returns the open port, reopening it when away: at most every read timeout for
+// the reader, at once for a writer (a request about to fail should not fail for a device
+// that is back but not yet found again).
+func (p *SerialPort) current(now bool) rawPort {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
 		return nil
 	}
-	if p.port == nil && time.Since(p.lastTry) >= p.cfg.ReadTimeout {
+	if p.port == nil && (now || time.Since(p.lastTry) >= p.cfg.ReadTimeout) {
 		_ = p.reopenLocked()
 	}
 	return p.port
@@ -152,7 +154,7 @@ func (p *SerialPort) drop(sp rawPort) {
 
 // Read implements Port.
 func (p *SerialPort) Read(b []byte) (int, error) {
-	sp := p.current()
+	sp := p.current(false)
 	if sp == nil {
 		p.mu.Lock()
 		closed := p.closed
@@ -220,7 +222,7 @@ func (p *SerialPort) Relocate() bool {
 
 // Write implements Port.
 func (p *SerialPort) Write(b []byte) (int, error) {
-	sp := p.current()
+	sp := p.current(true)
 	if sp == nil {
 		return 0, fmt.Errorf("%w: %s", ErrDisconnected, p.cfg.Path)
 	}

@@ -181,6 +181,9 @@ var ruleMessages = map[string]Message{
 	"red.notice_digital": {
 		Zh: "数电票冲红使用红字发票信息确认单（slip），不填写红字信息表编号",
 		En: "a digital red invoice names a confirmation slip (slip), not a red notice"},
+	"red.slip_required": {
+		Zh: "数电票冲红须有红字发票信息确认单：先用“红字确认单”申请（kaipiaoctl redslip request），确认后开具（red --slip）",
+		En: "a digital red invoice needs a confirmation slip: request one (kaipiaoctl redslip request), then issue it (red --slip)"},
 	"red.slip_format": {
 		Zh: "红字发票信息确认单编号“{value}”应为20位数字",
 		En: "{field} {value:q} must be 20 digits"},

@@ -194,3 +194,17 @@ func TestDigitalQRCarriesTheTotal(t *testing.T) {
 		t.Errorf("QR %q, want %q", got, want)
 	}
 }
+
+// A red 数电票 without a confirmation slip is refused before anything is issued: the
+// platform would refuse it after the fact.
+func TestDigitalRedNeedsASlip(t *testing.T) {
+	_, errs := Check(&Order{OrderID: "R-3", RedOf: &RedRequest{Number: "26357000000000000001", Reason: 1}}, Config{Limits: DefaultLimits})
+	if !errs.Has("red_of.slip", "red.slip_required") {
+		t.Fatalf("want red.slip_required, got %v", errs)
+	}
+	for _, e := range errs {
+		if e.Field == "red_of.slip" && !strings.Contains(e.Message, "红字发票信息确认单") {
+			t.Fatalf("message %q", e.Message)
+		}
+	}
+}

@@ -24,7 +24,13 @@ func (c *checker) redRequest(kind Kind) {
 		if r.Notice != "" && !c.bad["red_of.notice"] {
 			c.add("red_of.notice", "red.notice_digital", r.Notice, nil)
 		}
-		if r.Slip != "" && !c.bad["red_of.slip"] && !isDigits(r.Slip, 20) {
+		switch {
+		case c.bad["red_of.slip"]:
+		case r.Slip == "":
+			// The platform takes a red 数电票 only under a slip (docs/digital.md): one
+			// issued without would be refused there after the fact.
+			c.add("red_of.slip", "red.slip_required", "", nil)
+		case !isDigits(r.Slip, 20):
 			c.add("red_of.slip", "red.slip_format", r.Slip, nil)
 		}
 	default:

@@ -14,7 +14,7 @@ import (
 // The slip endpoints (upload.PathSlips…): each is an envelope of the enterprise, whose
 // tax ID (the TLS client certificate's and the signer's) is the party acting.
 
-// slipStore is the server's SlipStore: Slips when set, else the bbolt DB.
+// slipStore is the server's SlipStore: Slips when set, else DB (bbolt or PostgreSQL).
 func (s *Server) slipStore() SlipStore {
 	if s.Slips != nil {
 		return s.Slips

@@ -1,7 +1,9 @@
 package platform
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -218,5 +220,35 @@ func TestSlipAnswersRaceOverHTTPS(t *testing.T) {
 		if w, err := seller.Answer(ctx, s.Number, upload.SlipWithdraw); err != nil || w.State != upload.SlipVoidConfirmWithdraw {
 			t.Fatalf("withdraw after confirmation: %+v %v", w, err)
 		}
+	}
+}
+
+// The path of an answer is not signed: an answer whose signed payload names another slip
+// or action than its path is refused and changes nothing.
+func TestSlipAnswerPathMustMatchTheSignedPayload(t *testing.T) {
+	n := newSlipNet(t)
+	url := n.serve(0)
+	ctx := context.Background()
+	s, err := n.client(n.seller, url).Request(ctx, upload.SlipRequest{RequestID: "p1", Of: n.rig.blue.Number, Amount: "5", Reason: "开票有误"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(upload.SlipAnswer{Number: s.Number, Action: upload.SlipRefuse})
+	env, err := upload.Seal(&upload.Payload{ID: upload.NewID(), Kind: upload.KindSlipAnswer, At: time.Now().UTC(), Slip: body},
+		n.buyer.Enterprise, n.buyer.PlatformEnc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := upload.NewHTTPClient(n.buyer, 10*time.Second).Post(url+upload.PathSlipPrefix+s.Number+"/"+upload.SlipConfirm,
+		"application/cms", bytes.NewReader(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("HTTP %d", resp.StatusCode)
+	}
+	if got, _ := n.client(n.seller, url).Get(ctx, s.Number); got.State != upload.SlipSellerAwaitsBuyer {
+		t.Fatalf("the slip changed: %+v", got)
 	}
 }

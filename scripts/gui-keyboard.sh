@@ -63,7 +63,7 @@ start
 # ui/keyboard_test.go).
 tabs 1; t secret-pass; tabs 1; t secret-pass
 shot 1-first-run
-tabs 7              # seller, tax ID, address, bank, device, platform, 完成设置
+tabs 9              # seller, tax ID, address, bank, device, platform, the two channels, 完成设置
 k space             # Space on the button: its character lands in the log-in's name
 sleep 1
 # Log-in: the name is filled in; Tab, password, Enter.

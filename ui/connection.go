@@ -43,6 +43,15 @@ func newConnectionForm(ws *Workstation) *connectionForm {
 	return c
 }
 
+// channelChanged turns the device field off for the digital channel, which has none.
+func (c *connectionForm) channelChanged(ch Channel) {
+	if ch == ChannelDigital {
+		c.device.Disable()
+	} else {
+		c.device.Enable()
+	}
+}
+
 func (c *connectionForm) items() []*widget.FormItem {
 	return []*widget.FormItem{widget.NewFormItem(lang.L("税控设备"), c.device),
 		widget.NewFormItem(lang.L("服务平台"), c.platform)}
@@ -60,15 +69,27 @@ func (c *connectionForm) connection() workstation.Connection {
 func (s *settingsScreen) connectionCard() fyne.CanvasObject {
 	ws := s.u.ws
 	s.conn = newConnectionForm(ws)
+	ch := setupChannel(ws, s.conn)
 	save := widget.NewButton(lang.L("保存"), func() {
 		if err := ws.Service.SetConnection(s.conn.connection()); err != nil {
 			s.status.SetText(err.Error())
 			return
 		}
 		s.status.SetText(lang.L("已保存，重新启动后生效"))
-		// The device moves at once; the platform at the next start.
-		ws.Service.ChooseDevice(s.conn.connection().Device)
-		s.status.SetText(lang.L("已保存：设备已切换，服务平台重新启动后生效"))
+		if ch != nil && ch.channel() != channelOf(ws) {
+			// The screens, the engine and the numbers are the channel's: a new start.
+			if err := ws.SetChannel(ch.channel()); err != nil {
+				s.status.SetText(err.Error())
+				return
+			}
+			s.status.SetText(lang.L("已保存：开票方式重新启动后生效"))
+			return
+		}
+		if channelOf(ws) == ChannelDevice {
+			// The device moves at once; the platform at the next start.
+			ws.Service.ChooseDevice(s.conn.connection().Device)
+			s.status.SetText(lang.L("已保存：设备已切换，服务平台重新启动后生效"))
+		}
 	})
 	buttons := container.NewHBox(save, widget.NewButton(lang.L("导入证书"), s.showImport),
 		widget.NewButton(lang.L("生成演示证书"), func() {
@@ -79,8 +100,13 @@ func (s *settingsScreen) connectionCard() fyne.CanvasObject {
 			}
 			s.status.SetText(msg)
 		}))
+	form := widget.NewForm(s.conn.items()...)
+	if ch != nil {
+		form.Items = append([]*widget.FormItem{widget.NewFormItem(lang.L("开票方式"), ch.content)}, form.Items...)
+		form.Refresh()
+	}
 	return widget.NewCard(lang.L("设备与服务平台"), lang.L("更换后重新启动生效"),
-		container.NewVBox(widget.NewForm(s.conn.items()...), buttons))
+		container.NewVBox(form, buttons))
 }
 
 // identities are what a certificate can be imported as, in the order the dialog lists.

@@ -33,6 +33,8 @@ type homeScreen struct {
 	offlineTimeText *widget.Label
 	queue, today    *widget.Label
 	retry           *widget.Button // shown when the platform refused invoices
+	digital         *digitalCard   // in place of the device's card on the digital channel
+	slips           *slipNotice    // the slips waiting for an answer, where there are slips
 }
 
 func newHomeScreen(u *UI) *homeScreen {
@@ -50,18 +52,34 @@ func newHomeScreen(u *UI) *homeScreen {
 	refresh := widget.NewButton(lang.L("刷新"), h.refresh)
 	h.retry = widget.NewButton(lang.L("重新上传失败的发票"), h.retryDead)
 	h.retry.Hide()
-	h.content = container.NewVBox(
-		widget.NewCard(lang.L("税控设备"), "", container.NewVBox(h.device, h.stock, h.offlineText, h.offline, h.offlineTimeText, h.offlineTime, h.locks)),
+	var channel fyne.CanvasObject = widget.NewCard(lang.L("税控设备"), "", container.NewVBox(h.device, h.stock, h.offlineText, h.offline, h.offlineTimeText, h.offlineTime, h.locks))
+	if channelOf(u.ws) == ChannelDigital {
+		h.digital = newDigitalCard(u)
+		channel = h.digital.content
+	}
+	cards := []fyne.CanvasObject{channel}
+	if u.ws.Slips != nil {
+		h.slips = newSlipNotice(u)
+		cards = append(cards, h.slips.content)
+	}
+	// Scrolled: with the slips' card the screen can be taller than a laptop's 728 pixels.
+	h.content = container.NewVScroll(container.NewVBox(append(cards,
 		widget.NewCard(lang.L("数据同步"), "", container.NewVBox(h.queue, h.retry)),
 		widget.NewCard(lang.L("今日开票"), "", h.today),
 		container.NewHBox(refresh),
-	)
+	)...))
 	return h
 }
 
 // refresh reads the device and the store in the background and shows what it found.
 func (h *homeScreen) refresh() {
 	ws := h.u.ws
+	if h.digital != nil {
+		h.digital.refresh()
+	}
+	if h.slips != nil {
+		h.slips.refresh()
+	}
 	h.pass++
 	pass := h.pass
 	ready, reason := h.u.deviceReady(), h.u.noDeviceReason() // read on the UI goroutine

@@ -52,8 +52,8 @@ var listColumns = []struct {
 	{"开票日期", 150, func(r *workstation.Record) string {
 		return r.Invoice.IssuedAt.In(invoice.Beijing).Format("2006-01-02 15:04")
 	}},
-	{"发票代码", 130, func(r *workstation.Record) string { return r.Invoice.Code }},
-	{"发票号码", 100, func(r *workstation.Record) string { return r.Invoice.Number }},
+	{"发票代码", 120, func(r *workstation.Record) string { return codeCell(r.Invoice) }},
+	{"发票号码", 185, func(r *workstation.Record) string { return r.Invoice.Number }}, // 20 digits for a 数电票
 	{"购买方", 220, func(r *workstation.Record) string { return r.Invoice.Buyer.Name }},
 	{"合计金额", 110, func(r *workstation.Record) string { return yuan(r.Invoice.Totals().Amount, false) }},
 	{"合计税额", 100, func(r *workstation.Record) string { return yuan(r.Invoice.Totals().Tax, false) }},
@@ -76,7 +76,13 @@ func newInvoiceList(u *UI) *invoiceList {
 	l.more = widget.NewButton(lang.L("更多"), l.loadMore)
 	l.redBtn = newButton(lang.L("全额红冲"), l.confirmRed)
 	l.redBtn.Disable()
-	l.partBtn = newButton(lang.L("部分红冲"), func() { l.showPartialRed() })
+	l.partBtn = newButton(lang.L("部分红冲"), func() {
+		if l.selected != nil && isDigital(l.selected.Invoice) {
+			l.u.requestSlip(l.selected.Invoice, "lines")
+			return
+		}
+		l.showPartialRed()
+	})
 	l.partBtn.Disable()
 	l.redsBtn = newButton(lang.L("查看红字发票"), func() { l.showReds() })
 	l.redsBtn.Disable()
@@ -85,7 +91,7 @@ func newInvoiceList(u *UI) *invoiceList {
 		widget.NewButton(lang.L("保存PDF"), func() { l.acted("pdf"); askSavePDF(u.win, u.ws, l.selected.Invoice) }),
 		widget.NewButton(lang.L("打印"), func() { l.acted("print"); l.showPrint(false) }),
 		widget.NewButton(lang.L("复制代码号码"), func() {
-			fyne.CurrentApp().Clipboard().SetContent(l.selected.Invoice.Code + " " + l.selected.Invoice.Number)
+			fyne.CurrentApp().Clipboard().SetContent(invoiceName(l.selected.Invoice.Code, l.selected.Invoice.Number))
 		}),
 		widget.NewButton(lang.L("发送邮件"), l.askMail),
 	}
@@ -202,11 +208,15 @@ func (l *invoiceList) show(r *workstation.Record) {
 	inv := r.Invoice
 	t := inv.Totals()
 	var b strings.Builder
-	title := inv.Kind.Title()
-	if inv.IsRed() {
-		title += "（红字，对应 " + inv.Red.Code + " " + inv.Red.Number + "）"
+	if isDigital(inv) {
+		b.WriteString(digitalHeading(inv))
+	} else {
+		title := inv.Kind.Title()
+		if inv.IsRed() {
+			title += "（红字，对应 " + inv.Red.Code + " " + inv.Red.Number + "）"
+		}
+		fmt.Fprintf(&b, "%s  代码 %s  号码 %s  校验码 %s\n", title, inv.Code, inv.Number, inv.CheckCode)
 	}
-	fmt.Fprintf(&b, "%s  代码 %s  号码 %s  校验码 %s\n", title, inv.Code, inv.Number, inv.CheckCode)
 	fmt.Fprintf(&b, "购买方 %s %s\n", inv.Buyer.Name, inv.Buyer.TaxID)
 	for _, ln := range inv.Lines {
 		fmt.Fprintf(&b, "  %s  %s  %s  %s\n", ln.PrintedName(), yuan(ln.Amount, false), ln.RateText(), ln.TaxText())
@@ -225,6 +235,10 @@ func (l *invoiceList) show(r *workstation.Record) {
 func (l *invoiceList) confirmRed() {
 	r := l.selected
 	if r == nil {
+		return
+	}
+	if isDigital(r.Invoice) { // a 数电票 is reversed through a confirmation slip
+		l.u.requestSlip(r.Invoice, "whole")
 		return
 	}
 	msg := fmt.Sprintf("对发票 %s %s 尚未冲红的全部余额开具红字发票？", r.Invoice.Code, r.Invoice.Number)

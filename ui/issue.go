@@ -64,7 +64,11 @@ type issueForm struct {
 
 func newIssueForm(u *UI) *issueForm {
 	f := &issueForm{u: u, buyer: map[string]*entry{}, fieldErr: map[*entry]error{}, left: map[*entry]bool{}}
-	f.kind = widget.NewSelect([]string{"电子普通发票", "电子专用发票"}, func(string) { f.refresh() })
+	kinds := []string{"电子普通发票", "电子专用发票"}
+	if channelOf(u.ws) == ChannelDigital { // the digital channel issues its own kinds of the same types
+		kinds = []string{invoice.KindDigitalOrdinary.Title(), invoice.KindDigitalSpecial.Title()}
+	}
+	f.kind = widget.NewSelect(kinds, func(string) { f.refresh() })
 	f.kind.SetSelectedIndex(0)
 	f.inclusive = widget.NewCheck(lang.L("含税"), func(bool) { f.refresh() })
 	labelled := func(label string, o fyne.CanvasObject) fyne.CanvasObject {
@@ -393,7 +397,7 @@ func (f *issueForm) preview() {
 	if !f.reveal() {
 		return
 	}
-	showPreview(f.u.win, "开具前预览", draftForPreview(f.checked.Parts[0]), f.askIssue)
+	showPreview(f.u.win, "开具前预览", f.u.draftPreview(f.checked.Parts[0]), f.askIssue)
 }
 
 // askIssue shows what is about to be issued — buyer, total, how many invoices — with
@@ -441,7 +445,7 @@ func (f *issueForm) issued(outs []invoice.Outcome, err error) {
 	var lines []string
 	for _, o := range outs {
 		t := o.Invoice.Totals()
-		lines = append(lines, fmt.Sprintf("发票代码 %s  号码 %s  价税合计 %s", o.Invoice.Code, o.Invoice.Number, yuan(t.Total, true)))
+		lines = append(lines, fmt.Sprintf("%s  价税合计 %s", issuedName(o.Invoice), yuan(t.Total, true)))
 	}
 	done := showInfo(f.u.win, lang.L("开票成功"), strings.Join(lines, "\n"))
 	f.reset()

@@ -56,7 +56,17 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 	for _, it := range conn.items() {
 		form.AppendItem(it)
 	}
+	ch := setupChannel(ws, conn)
 	submit := func() {
+		// The channel first: saving it again on a second try is harmless. The program
+		// opened the data folder on the channel it had (the device's, on a new folder):
+		// another takes effect when it starts next.
+		if ch != nil {
+			if err := ws.SetChannel(ch.channel()); err != nil {
+				problem.SetText(err.Error())
+				return
+			}
+		}
 		// Names, IDs and addresses are trimmed: a space around them cannot be meant, and
 		// would make the administrator's name one nobody can type again.
 		p := invoice.Party{Name: name.trimmed(), TaxID: taxID.trimmed(), AddressPhone: addr.trimmed(), BankAccount: bank.trimmed()}
@@ -70,6 +80,10 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 			return
 		}
 		showLoginAs(win, ws, admin.trimmed(), done)
+		if ch != nil && ch.channel() != channelOf(ws) {
+			showInfo(win, lang.L("开票方式"), lang.L("已保存开票方式“{{.Channel}}”。请关闭并重新启动本程序，之后按此方式开票。",
+				map[string]any{"Channel": ch.radio.Selected}))
+		}
 	}
 	finish := newButton(lang.L("完成设置"), submit)
 	finish.Importance = widget.HighImportance
@@ -77,9 +91,14 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 	for _, e := range []*entry{admin, pass, again, name, taxID, addr, bank, conn.platform} {
 		e.OnSubmitted = func(string) { submit() }
 	}
+	body := fyne.CanvasObject(form)
+	if ch != nil {
+		// Beside the form: the explanation is long, the window not tall (1366 × 728).
+		body = container.NewGridWithColumns(2, form, widget.NewCard(lang.L("开票方式"), "", ch.content))
+	}
 	win.SetContent(container.NewPadded(container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("首次使用：设置管理员和销售方"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		form, problem, container.NewHBox(layout.NewSpacer(), finish))))
+		body, problem, container.NewHBox(layout.NewSpacer(), finish))))
 	bindWindowKeys(win, nil)
 	win.Canvas().Focus(admin)
 }

@@ -24,7 +24,7 @@ const previewDPI = 115
 // clerk sees is what prints.
 func previewPages(inv *invoice.Invoice) (fyne.CanvasObject, error) {
 	// Only an issued invoice carries the seller's seal; a draft shows none.
-	pages, err := pdf.Preview(inv, pdf.Options{Seal: inv.Code != draftCode}, previewDPI)
+	pages, err := pdf.Preview(inv, pdf.Options{Seal: !isDraftPreview(inv)}, previewDPI)
 	if err != nil {
 		return nil, err
 	}

@@ -125,7 +125,7 @@ func (p *printDialog) build() {
 			c := o.(*widget.Check)
 			r := p.recs[i].Invoice
 			c.OnChanged = nil
-			c.SetText(fmt.Sprintf("%s %s  %s  ¥%s", r.Code, r.Number, r.Buyer.Name, r.Totals().Total))
+			c.SetText(fmt.Sprintf("%s  %s  ¥%s", invoiceName(r.Code, r.Number), r.Buyer.Name, r.Totals().Total))
 			c.SetChecked(p.picked[i])
 			c.OnChanged = func(on bool) { p.picked[i] = on; p.redraw() }
 		})

@@ -42,6 +42,15 @@ type Workstation struct {
 	Platform string
 	// Now is the clock for "today"; time.Now by default.
 	Now func() time.Time
+	// Channel is how the workstation issues (ChannelDevice when empty); SetChannel saves
+	// the clerk's choice for the data folder, at the first run and in the settings (nil
+	// offers no choice).
+	Channel    Channel
+	SetChannel func(Channel) error
+	// Digital is the digital channel's numbers and quota, for the home screen; Slips the
+	// red-invoice confirmation slips, for their screen. nil when the program has none.
+	Digital DigitalChannel
+	Slips   Slips
 }
 
 // UI is the main window's content.
@@ -57,10 +66,11 @@ type UI struct {
 	master   *masterScreen   // nil for a clerk
 	stats    *statsScreen
 	device   *deviceScreen // nil for a clerk, or without a device
+	slips    *slipScreen   // nil without the platform's slips
 	banner   *deviceBanner
 	link     LinkState
 
-	issueTab, inboxTab, listTab, settingsTab, deviceTab, masterTab, statsTab *container.TabItem
+	issueTab, inboxTab, listTab, settingsTab, deviceTab, masterTab, statsTab, slipsTab *container.TabItem
 }
 
 // New builds the screens into win and binds the keyboard shortcuts: Ctrl+N a new invoice,
@@ -83,8 +93,14 @@ func New(win fyne.Window, ws *Workstation) *UI {
 	u.statsTab = container.NewTabItemWithIcon(lang.L("月度统计"), theme.GridIcon(), u.stats.content)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("首页"), theme.HomeIcon(), u.home.content),
-		u.issueTab, u.inboxTab, u.listTab, u.statsTab,
+		u.issueTab, u.inboxTab, u.listTab,
 	)
+	if ws.Slips != nil {
+		u.slips = newSlipScreen(u)
+		u.slipsTab = container.NewTabItemWithIcon(lang.L("红字确认单"), theme.ContentUndoIcon(), u.slips.content)
+		u.tabs.Append(u.slipsTab)
+	}
+	u.tabs.Append(u.statsTab)
 	if ws.Role == workstation.RoleAdmin {
 		u.settings = newSettingsScreen(u)
 		u.settingsTab = container.NewTabItemWithIcon(lang.L("设置"), theme.SettingsIcon(), u.settings.content)
@@ -118,6 +134,10 @@ func New(win fyne.Window, ws *Workstation) *UI {
 		}
 		if u.device != nil && t == u.deviceTab {
 			u.device.refresh()
+		}
+		if u.slips != nil && t == u.slipsTab {
+			u.slips.reload()
+			u.win.Canvas().Focus(u.slips.table) // the arrows go through the slips at once
 		}
 	}
 	win.SetContent(container.NewBorder(u.banner.content, nil, nil, nil, u.tabs))
@@ -169,3 +189,14 @@ func (u *UI) ShowInbox() { u.tabs.Select(u.inboxTab) }
 
 // ShowInvoices selects the invoice list.
 func (u *UI) ShowInvoices() { u.tabs.Select(u.listTab) }
+
+// ShowSlips selects the red-invoice confirmation slips, the incoming ones (to answer)
+// or those this enterprise started; it reports whether the screen exists.
+func (u *UI) ShowSlips(incoming bool) bool {
+	if u.slips == nil {
+		return false
+	}
+	u.tabs.Select(u.slipsTab)
+	u.slips.dir.SetSelectedIndex(map[bool]int{false: dirOutgoing, true: dirIncoming}[incoming])
+	return true
+}

@@ -124,7 +124,9 @@ func resolve(t *testing.T, c *device.Client, req device.IssueRequest) invoice.Is
 		if err == nil {
 			return got
 		}
-		if attempt == 20 || !(errors.Is(err, device.ErrDeviceChanged) || errors.Is(err, device.ErrOutcomeUnknown)) {
+		// The port not back yet fails at once, sending nothing (ErrDisconnected): try again.
+		if attempt == 20 || !(errors.Is(err, device.ErrDeviceChanged) || errors.Is(err, device.ErrOutcomeUnknown) ||
+			errors.Is(err, device.ErrDisconnected)) {
 			t.Fatalf("resolving %s after the restart: %v", req.RequestID, err)
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -226,10 +228,11 @@ func TestSIGKILLWhileIssuing(t *testing.T) {
 				break issuing
 			case errors.Is(err, device.ErrDeviceChanged):
 				break issuing // only the handshake went out, to another device
-			case errors.Is(err, device.ErrTimeout):
+			case errors.Is(err, device.ErrTimeout), errors.Is(err, device.ErrDisconnected):
 				// Killed before the request could be written: the client says so with a
-				// plain timeout, never sent, nothing issued. Were that wrong, the journal
-				// would hold an invoice the client does not know, and the check below fails.
+				// plain error (the port gone, or a timeout), never sent, nothing issued.
+				// Were that wrong, the journal would hold an invoice the client does not
+				// know, and the check below fails.
 				break issuing
 			default:
 				t.Fatalf("Issue %s: %v", req.RequestID, err)
