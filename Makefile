@@ -96,7 +96,7 @@ lint:
 # Windows print path under Wine, the desktop program's smoke test under Xvfb, a clerk's
 # keyboard-only day in the real window (xdotool), and each fuzz target briefly.
 test: deps vet lint build
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 25m ./...
 	./scripts/pgtest.sh
 	$(GO) test -tags wine -count=1 -run TestPrintUnderWine ./cmd/kaipiaoctl
 	./scripts/gui-smoke.sh $$(mktemp --suffix=.png)
