@@ -112,6 +112,7 @@ func digitalWith(e *env, what string, args []string, needPlatform bool, f func(c
 		fmt.Fprintf(e.stderr, "kaipiaoctl %s: this data folder issues through a tax-control device; give --channel digital to switch it\n", what)
 		return exitUsage
 	}
+	notePending(e, w)
 	if err := f(ctx, w); err != nil {
 		var pe *upload.PermanentError
 		if errors.As(err, &pe) {
@@ -122,4 +123,17 @@ func digitalWith(e *env, what string, args []string, needPlatform bool, f func(c
 		return exitUsage
 	}
 	return exitOK
+}
+
+// notePending tells the clerk that a fetch or return an interrupted run left without its
+// answer is sent again first (under its own ID: the platform answers it as before).
+func notePending(e *env, w *workstation.Workstation) {
+	if st, err := w.Digital.State(); err == nil {
+		if st.PendingFetch != nil {
+			fmt.Fprintf(e.stderr, "kaipiao: the digital fetch %s of an interrupted run is sent again\n", st.PendingFetch.ID)
+		}
+		if st.PendingReturn != nil {
+			fmt.Fprintf(e.stderr, "kaipiao: the digital return %s of an interrupted run is sent again\n", st.PendingReturn.ID)
+		}
+	}
 }

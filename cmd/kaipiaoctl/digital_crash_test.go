@@ -53,11 +53,16 @@ func digitalResolved() int {
 // the store and the enterprise's key (scrypt), so a kill timed from the start mostly lands
 // there. An issue run prints each window of invoices once it is stored: its kill is timed
 // from its first line, so that it lands among the windows that follow, between an
-// intent and its commit as often as not.
+// intent and its commit as often as not. Any other run (fetch, sync, return) talks to the
+// platform at its end: it is killed at a random point of the last quarter of the time a
+// whole run took (the first run is let finish to measure it), so that kills land in its
+// request, between the request written down and its answer applied, too.
 func (r *digitalRig) chaos(rng *rand.Rand, kills *int, target int, args ...string) []byte {
 	r.t.Helper()
 	issuing := args[0] == "issue"
+	var took time.Duration // how long a whole run took, last time one finished
 	for *kills < target {
+		began := time.Now()
 		cmd := r.cmd(args...)
 		cmd.Stderr = &digitalRecoveries
 		stdout, err := cmd.StdoutPipe()
@@ -83,12 +88,13 @@ func (r *digitalRig) chaos(rng *rand.Rand, kills *int, target int, args ...strin
 			case <-printed:
 			case <-done:
 			}
-			at = time.After(time.Duration(rng.IntN(400)) * time.Millisecond)
-		} else {
-			at = time.After(time.Duration(20+rng.IntN(2500)) * time.Millisecond)
+			at = time.After(time.Duration(rng.IntN(150)) * time.Millisecond)
+		} else if took > 0 {
+			at = time.After(took*3/4 + time.Duration(rng.Int64N(int64(took)/4)))
 		}
 		select {
 		case <-done: // finished before the kill: run again
+			took = time.Since(began)
 		case <-at:
 			cmd.Process.Signal(syscall.SIGKILL)
 			<-done
@@ -139,8 +145,8 @@ func TestDigitalChannelSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 	batch(120, 12)
 	// The kills must land at least once between an intent and its commit, or the test
 	// proves little; on a loaded machine they can miss it, so fresh batches run under the
-	// same chaos until one has (three more at most).
-	for extra := 0; extra < 3 && digitalResolved() == 0; extra++ {
+	// same chaos until one has (six more at most).
+	for extra := 0; extra < 6 && digitalResolved() == 0; extra++ {
 		r.chaos(rng, &kills, kills+2, "digital", "fetch", "--numbers", "100", "--quota", "200000")
 		batch(40, 8)
 	}
@@ -154,7 +160,11 @@ func TestDigitalChannelSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 	}
 	resolved := digitalResolved()
 	if resolved == 0 {
-		t.Fatal("no run had to resolve an open request: the kills missed the window between intent and commit")
+		tail := digitalRecoveries.String()
+		if len(tail) > 3000 {
+			tail = tail[len(tail)-3000:]
+		}
+		t.Fatalf("no run had to resolve an open request in %d kills: the kills missed the window between intent and commit; the runs' stderr ends:\n%s", kills, tail)
 	}
 
 	// Settle: a fetch or return an interrupted run left is sent again by the sync; what a
@@ -267,8 +277,9 @@ func TestDigitalChannelSurvivesSIGKILLAtRandomInstants(t *testing.T) {
 	if q.Out != amount || st.QuotaUsed != amount.String() {
 		t.Fatalf("quota: the platform has %s out, the workstation used %s, the invoices of %s add up to %s", q.Out, st.QuotaUsed, st.Period, amount)
 	}
-	t.Logf("%d kills, %d open requests resolved after them; %d invoices, %d numbers assigned in %d segments, %d given back; quota used %s",
-		kills, resolved, len(recs), total, len(assigned), len(back), amount)
+	resent := strings.Count(digitalRecoveries.String(), "of an interrupted run is sent again")
+	t.Logf("%d kills, %d open requests resolved after them, %d fetches or returns sent again; %d invoices, %d numbers assigned in %d segments, %d given back; quota used %s",
+		kills, resolved, resent, len(recs), total, len(assigned), len(back), amount)
 }
 
 // digitalPeriod is the quota's month of an issue time (Beijing).

@@ -55,6 +55,7 @@ func runSync(e *env, args []string) int {
 		return exitUsage
 	}
 	if w.Digital != nil {
+		notePending(e, w)
 		// A fetch or return an interrupted run left unanswered is settled with the sync.
 		if err := w.Digital.Settle(ctx, s); err != nil {
 			fmt.Fprintf(e.stderr, "kaipiaoctl sync: the digital channel's request from before: %v\n", err)
