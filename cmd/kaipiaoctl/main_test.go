@@ -11,6 +11,9 @@ import (
 // TestMain keeps the audit keys of the tests' data folders (made outside each folder, as
 // in production) in a folder of their own rather than the user's configuration folder.
 func TestMain(m *testing.M) {
+	if out := os.Getenv(rusageEnv); out != "" {
+		os.Exit(runMeasured(out, os.Args[1:]))
+	}
 	dir, err := os.MkdirTemp("", "kaipiao-audit-keys-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
