@@ -37,20 +37,7 @@ func (p *PG) HeldInvoice(code, number string) (*Stored, error) {
 
 // RedInvoicesOf returns seller's red invoices naming code and number.
 func (p *PG) RedInvoicesOf(seller, code, number string) ([]*Stored, error) {
-	var out []*Stored
-	err := p.Invoices(seller, func(s *Stored) error {
-		var w struct {
-			RedOf *struct {
-				Code   string `json:"code"`
-				Number string `json:"number"`
-			} `json:"red_of"`
-		}
-		if json.Unmarshal(s.Invoice, &w) == nil && w.RedOf != nil && w.RedOf.Code == code && w.RedOf.Number == number {
-			out = append(out, s)
-		}
-		return nil
-	})
-	return out, err
+	return redInvoicesOf(p.Invoices, seller, code, number)
 }
 
 // lockSlip reads a slip FOR UPDATE and voids it when its deadline has passed.

@@ -131,8 +131,14 @@ func (d *DB) HeldInvoice(code, number string) (*Stored, error) {
 
 // RedInvoicesOf scans seller's invoices for the red ones naming code and number.
 func (d *DB) RedInvoicesOf(seller, code, number string) ([]*Stored, error) {
+	return redInvoicesOf(d.Invoices, seller, code, number)
+}
+
+// redInvoicesOf is RedInvoicesOf over either store's scan of a seller's invoices; the
+// red link is read from the stored wire JSON, which both stores keep as it came.
+func redInvoicesOf(scan func(seller string, f func(*Stored) error) error, seller, code, number string) ([]*Stored, error) {
 	var out []*Stored
-	err := d.Invoices(seller, func(s *Stored) error {
+	err := scan(seller, func(s *Stored) error {
 		var w struct {
 			RedOf *struct {
 				Code   string `json:"code"`
@@ -140,7 +146,7 @@ func (d *DB) RedInvoicesOf(seller, code, number string) ([]*Stored, error) {
 			} `json:"red_of"`
 		}
 		if json.Unmarshal(s.Invoice, &w) == nil && w.RedOf != nil && w.RedOf.Code == code && w.RedOf.Number == number {
-			c := *s
+			c := *s // the scan may reuse its value
 			out = append(out, &c)
 		}
 		return nil
