@@ -45,7 +45,7 @@ func binaries(t *testing.T) (ctl, devsim string) {
 		if buildErr != nil {
 			return
 		}
-		cmd := exec.Command("go", "build", "-o", binDir+"/", "./cmd/kaipiaoctl", "./cmd/kaipiao-devsim")
+		cmd := exec.Command("go", "build", "-tags", "crashtest", "-o", binDir+"/", "./cmd/kaipiaoctl", "./cmd/kaipiao-devsim")
 		cmd.Dir = "../.."
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)

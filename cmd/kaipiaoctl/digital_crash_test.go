@@ -64,6 +64,12 @@ func (r *digitalRig) chaos(rng *rand.Rand, kills *int, target int, args ...strin
 	for *kills < target {
 		began := time.Now()
 		cmd := r.cmd(args...)
+		if issuing {
+			// Each invoice rests 20 ms between the channel's commit and the store's (the
+			// crashtest build's hook, digital/crashhook.go): on a quiet machine that
+			// window is otherwise a few microseconds, and the kills kept missing it.
+			cmd.Env = append(cmd.Env, "KAIPIAO_CRASHTEST_ISSUE_PAUSE=20ms")
+		}
 		cmd.Stderr = &digitalRecoveries
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
