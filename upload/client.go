@@ -113,6 +113,12 @@ func (s *Syncer) postOnce(ctx context.Context, path string, p *Payload) ([]byte,
 	if err != nil {
 		return nil, err
 	}
+	return s.send(ctx, path, env)
+}
+
+// send posts a sealed envelope once and returns the platform's answer; an error is a
+// *PermanentError, errTooLarge or a transientError.
+func (s *Syncer) send(ctx context.Context, path string, env []byte) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.URL+path, bytes.NewReader(env))
 	if err != nil {
 		return nil, fmt.Errorf("platform URL %q: %w", s.cfg.URL, err)

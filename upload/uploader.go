@@ -184,18 +184,12 @@ func (s *Syncer) uploadAll(ctx context.Context, c *Counts) error {
 // verifying them against the invoice sent) in one transaction, refusals as dead letters.
 // It returns how many entries left the outbox.
 func (s *Syncer) uploadBatch(ctx context.Context, recs []*store.Record, c *Counts) (int, error) {
-	items := make([]Item, len(recs))
-	for i, r := range recs {
-		raw, err := EncodeInvoice(r.Invoice)
-		if err != nil {
-			return 0, fmt.Errorf("sync: invoice %s: %w", r.Invoice.RequestID, err)
-		}
-		items[i] = Item{RequestID: r.Invoice.RequestID, Invoice: raw}
+	items, err := itemsOf(recs)
+	if err != nil {
+		return 0, err
 	}
 	c.Uploaded += len(recs)
-	body, err := s.post(ctx, PathInvoices, func() *Payload {
-		return &Payload{ID: NewID(), Kind: KindInvoices, At: s.cfg.Now().UTC(), DeviceCert: s.cfg.DeviceCert, Items: items}
-	})
+	body, err := s.post(ctx, PathInvoices, func() *Payload { return s.invoicesPayload(items) })
 	if errors.Is(err, errTooLarge) {
 		c.Uploaded -= len(recs)
 		if len(recs) == 1 {
@@ -224,6 +218,32 @@ func (s *Syncer) uploadBatch(ctx context.Context, recs []*store.Record, c *Count
 	if err != nil {
 		return 0, err
 	}
+	return s.storeAnswer(recs, body, c)
+}
+
+// itemsOf is the envelope's items for recs.
+func itemsOf(recs []*store.Record) ([]Item, error) {
+	items := make([]Item, len(recs))
+	for i, r := range recs {
+		raw, err := EncodeInvoice(r.Invoice)
+		if err != nil {
+			return nil, fmt.Errorf("sync: invoice %s: %w", r.Invoice.RequestID, err)
+		}
+		items[i] = Item{RequestID: r.Invoice.RequestID, Invoice: raw}
+	}
+	return items, nil
+}
+
+// invoicesPayload is an upload of items: a new ID and time for every attempt, so that
+// a retry is not taken for a replay.
+func (s *Syncer) invoicesPayload(items []Item) *Payload {
+	return &Payload{ID: NewID(), Kind: KindInvoices, At: s.cfg.Now().UTC(), DeviceCert: s.cfg.DeviceCert, Items: items}
+}
+
+// storeAnswer stores the platform's answer to an upload of recs: receipts (after
+// verifying them against the invoice sent) in one transaction, refusals as dead letters.
+// It returns how many entries left the outbox.
+func (s *Syncer) storeAnswer(recs []*store.Record, body []byte, c *Counts) (int, error) {
 	var resp InvoicesResponse
 	if err := json.Unmarshal(body, &resp); err != nil {
 		return 0, fmt.Errorf("sync: the platform's answer: %w", err)

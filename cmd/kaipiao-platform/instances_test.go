@@ -183,3 +183,37 @@ func TestLoadtestCommandBothChannelsAndSlips(t *testing.T) {
 		t.Fatalf("report: %s", out.Bytes())
 	}
 }
+
+// `kaipiao-platform loadtest --presealed --rate`: two instances on PostgreSQL, both
+// channels, envelopes sealed first and offered on a schedule; the JSON report says what
+// was measured and that every invoice is held once. --rate without --presealed is a
+// usage error.
+func TestLoadtestCommandPresealed(t *testing.T) {
+	instanceEnv = []string{serveEnv + "=1"}
+	defer func() { instanceEnv = nil }()
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"loadtest", "--rate", "100"}, &out, &errb); code != exitUsage ||
+		!strings.Contains(errb.String(), "--presealed") {
+		t.Fatalf("--rate alone: exit %d, %s", code, errb.Bytes())
+	}
+	out.Reset()
+	errb.Reset()
+	code := run(context.Background(), []string{"loadtest", "--workstations", "4", "--enterprises", "2", "--invoices", "400",
+		"--digital", "2", "--batch", "20", "--instances", "2", "--db", pgtest.Schema(t), "--presealed", "--rate", "2000", "--json"}, &out, &errb)
+	var rep struct {
+		OK                bool `json:"ok"`
+		Issued, Held      int
+		Requests, Retried int
+		Presealed         bool
+		Rate              float64
+		Elapsed           time.Duration
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || code != 0 {
+		t.Fatalf("exit %d: %v\n%s\n%s", code, err, out.Bytes(), errb.Bytes())
+	}
+	// 20 envelopes of 20 at 2,000 invoices/s: the last is due 190 ms after the first.
+	if !rep.OK || rep.Issued != 400 || rep.Held != 400 || !rep.Presealed || rep.Rate != 2000 ||
+		rep.Requests+rep.Retried < 20 || rep.Elapsed < 190*time.Millisecond {
+		t.Fatalf("report: %s", out.Bytes())
+	}
+}

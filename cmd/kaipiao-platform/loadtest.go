@@ -49,10 +49,21 @@ func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	parallel := fs.Int("parallel", 2, "envelopes in flight per workstation")
 	slips := fs.Int("slips", 0, "confirmation slips asked for on the digital workstations' invoices, each confirmed and withdrawn at once")
 	digital := fs.Int("digital", 0, "workstations on the digital channel (the last ones); the enterprises get quota for them (with no --url)")
+	presealed := fs.Bool("presealed", false, "time the platform alone: the workstations seal their envelopes before the timed phase and store the receipts after it")
+	senders := fs.Int("senders", 0, "with --presealed: envelopes in flight at once, all workstations together (default 2 per instance)")
+	rate := fs.Float64("rate", 0, "with --presealed: offer the envelopes at this many invoices per second instead (latency at that load)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("v", false, "log failovers on stderr")
 	dbPID := fs.Int("db-pid", 0, "the database server's postmaster PID, to report the database's CPU time (Linux, same machine)")
 	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if (*senders != 0 || *rate != 0) && !*presealed {
+		fmt.Fprintln(stderr, "kaipiao-platform loadtest: --senders and --rate time presealed envelopes: add --presealed")
+		return exitUsage
+	}
+	if *senders < 0 || *rate < 0 {
+		fmt.Fprintln(stderr, "kaipiao-platform loadtest: --senders and --rate must not be negative")
 		return exitUsage
 	}
 	if *dir == "" {
@@ -123,7 +134,8 @@ func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		logf = func(format string, args ...any) { fmt.Fprintf(stderr, "loadtest: "+format+"\n", args...) }
 	}
 	rep, err := loadgen.Run(ctx, loadgen.Config{Dir: *dir, URLs: targets, Invoices: *invoices, Rounds: *rounds,
-		Batch: *batch, Parallel: *parallel, Digital: *digital, Slips: *slips, Logf: logf})
+		Batch: *batch, Parallel: *parallel, Digital: *digital, Slips: *slips, Logf: logf,
+		Presealed: *presealed, Senders: *senders, Rate: *rate})
 	if err != nil {
 		fmt.Fprintf(stderr, "kaipiao-platform loadtest: %v\n", err)
 		return 1

@@ -28,9 +28,13 @@ type Report struct {
 	Workstations, Enterprises, Instances int
 	Digital                              int           // workstations on the digital channel
 	Issued                               int           // invoices issued by the workstations
-	Elapsed                              time.Duration // from the first issue to the last outbox emptied
-	IssueTime                            time.Duration // of that, the time a workstation spent issuing (mean)
-	Requests                             int           // upload requests answered 200
+	Elapsed                              time.Duration // from the first issue to the last outbox emptied; presealed: the first post to the last answer
+	IssueTime                            time.Duration // of that, the time a workstation spent issuing (mean); presealed: all issuing, before the timed phase
+	SealTime                             time.Duration // presealed: sealing the outboxes, before the timed phase
+	Presealed                            bool          // Config.Presealed: Elapsed is the posting alone
+	Senders                              int           // presealed, closed loop: envelopes in flight
+	Rate                                 float64       // presealed, open loop: invoices/s offered
+	Requests                             int           // upload requests answered 200; presealed: in the timed phase
 	Retried                              int           // requests that failed (refused connection, 5xx, 409) and were retried
 	Failovers                            int           // passes that ended with invoices queued: the next instance took over
 	Latency                              Percentiles
@@ -66,7 +70,8 @@ func (r *Report) CPUPerInvoice() time.Duration {
 	return sum / time.Duration(r.Issued)
 }
 
-// Throughput is invoices synced per second over the whole run, issuing included.
+// Throughput is invoices synced per second over the whole run, issuing included;
+// presealed, over the timed phase (posting) alone.
 func (r *Report) Throughput() float64 {
 	if r.Elapsed <= 0 {
 		return 0
@@ -88,8 +93,17 @@ func (r *Report) OK() bool {
 func (r *Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "workstations %d (%d on the digital channel), enterprises %d, instances %d\n", r.Workstations, r.Digital, r.Enterprises, r.Instances)
-	fmt.Fprintf(&b, "issued %d invoices in %.1f s (issuing %.1f s of it): %.0f invoices/s\n",
-		r.Issued, r.Elapsed.Seconds(), r.IssueTime.Seconds(), r.Throughput())
+	switch {
+	case !r.Presealed:
+		fmt.Fprintf(&b, "issued %d invoices in %.1f s (issuing %.1f s of it): %.0f invoices/s\n",
+			r.Issued, r.Elapsed.Seconds(), r.IssueTime.Seconds(), r.Throughput())
+	case r.Rate > 0:
+		fmt.Fprintf(&b, "presealed (issued in %.1f s, sealed in %.1f s), offered at %.0f invoices/s: %d invoices posted in %.1f s, %.0f invoices/s\n",
+			r.IssueTime.Seconds(), r.SealTime.Seconds(), r.Rate, r.Issued, r.Elapsed.Seconds(), r.Throughput())
+	default:
+		fmt.Fprintf(&b, "presealed (issued in %.1f s, sealed in %.1f s), %d envelopes in flight: %d invoices posted in %.1f s, %.0f invoices/s\n",
+			r.IssueTime.Seconds(), r.SealTime.Seconds(), r.Senders, r.Issued, r.Elapsed.Seconds(), r.Throughput())
+	}
 	fmt.Fprintf(&b, "upload requests %d (retried %d, failovers %d): p50 %s p90 %s p99 %s max %s\n", r.Requests, r.Retried,
 		r.Failovers, r.Latency.P50.Round(time.Millisecond), r.Latency.P90.Round(time.Millisecond),
 		r.Latency.P99.Round(time.Millisecond), r.Latency.Max.Round(time.Millisecond))

@@ -49,6 +49,21 @@ type Config struct {
 	Slips int
 	// Logf, when set, logs failovers and retries.
 	Logf func(format string, args ...any)
+
+	// Presealed times the platform alone: every workstation issues its share and seals
+	// its whole outbox into envelopes first (upload.Syncer.SealOutbox), the timed phase
+	// only posts them, and the receipts are verified and stored after it — the work of
+	// twenty PCs kept off the two cores the platform is measured on. Rounds is 1.
+	Presealed bool
+	// Senders is how many presealed envelopes are in flight at once, all workstations
+	// together (a closed loop: each sender posts the next envelope when its last is
+	// answered): the platform's throughput at that concurrency. Default: 2 per
+	// platform instance.
+	Senders int
+	// Rate, when set, offers presealed envelopes at this many invoices per second,
+	// evenly spaced and each posted on time whatever the platform's pace (an open loop):
+	// the latency at that load, measured from each envelope's planned sending time.
+	Rate float64
 }
 
 // workstation is one simulated workstation.
@@ -94,24 +109,38 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		defer wss[w].db.Close()
 	}
 	share := func(w int) int { return cfg.Invoices/n + btoi(w < cfg.Invoices%n) }
-	rep := &Report{Workstations: n, Enterprises: m, Instances: len(cfg.URLs), Digital: min(cfg.Digital, n)}
+	rep := &Report{Workstations: n, Enterprises: m, Instances: len(cfg.URLs), Digital: min(cfg.Digital, n),
+		Presealed: cfg.Presealed}
+	if cfg.Presealed {
+		cfg.Rounds = 1
+		if cfg.Rate > 0 {
+			rep.Rate = cfg.Rate
+		} else {
+			cfg.Senders = orDefault(cfg.Senders, 2*len(cfg.URLs))
+			rep.Senders = cfg.Senders
+		}
+	}
 	for w := range wss {
 		wss[w].digital, wss[w].m = w >= n-rep.Digital, m
 	}
 	var issueTime atomic.Int64
-	start := time.Now()
-	stopWatch := watch(wss, cfg.Progress)
-	var wg sync.WaitGroup
 	errs := make([]error, n)
-	for w, ws := range wss {
-		wg.Go(func() {
-			errs[w] = ws.run(ctx, cfg, codes, m, share(w), rec, &issueTime)
-		})
+	if cfg.Presealed {
+		errs = append(errs, presealed(ctx, cfg, wss, codes, share, rec, rep))
+	} else {
+		start := time.Now()
+		stopWatch := watch(wss, cfg.Progress)
+		var wg sync.WaitGroup
+		for w, ws := range wss {
+			wg.Go(func() {
+				errs[w] = ws.run(ctx, cfg, codes, share(w), rec, &issueTime)
+			})
+		}
+		wg.Wait()
+		rep.Elapsed = time.Since(start)
+		stopWatch()
+		rep.IssueTime = time.Duration(issueTime.Load()) / time.Duration(n)
 	}
-	wg.Wait()
-	rep.Elapsed = time.Since(start)
-	stopWatch()
-	rep.IssueTime = time.Duration(issueTime.Load()) / time.Duration(n)
 	for _, ws := range wss {
 		rep.Issued += len(ws.issued)
 		rep.Failovers += ws.failover
@@ -160,13 +189,31 @@ func openWorkstation(dir string, w int) (*workstation, error) {
 	return ws, err
 }
 
-// run issues the workstation's share in rounds and syncs after each, failing over to
-// the next instance whenever a pass ends with the outbox not empty.
-func (ws *workstation) run(ctx context.Context, cfg Config, codes *invoice.TaxCodes, m, share int,
+// run issues the workstation's share in rounds and syncs after each.
+func (ws *workstation) run(ctx context.Context, cfg Config, codes *invoice.TaxCodes, share int,
 	rec *recorder, issueTime *atomic.Int64) error {
-	tax := TaxID(Enterprise(ws.n, m))
-	seller := invoice.Party{Name: "负载测试企业" + strconv.Itoa(Enterprise(ws.n, m)+1) + "有限公司", TaxID: tax,
-		AddressPhone: "厦门市思明区软件园二期 0592-5550000", BankAccount: "中国工商银行厦门分行 4100020009000000000"}
+	syncers, err := ws.syncers(cfg, rec)
+	if err != nil {
+		return err
+	}
+	cur := 0
+	for round := range cfg.Rounds {
+		k := share/cfg.Rounds + btoi(round < share%cfg.Rounds)
+		t0 := time.Now()
+		if err := ws.prepare(ctx, syncers, codes, k, round); err != nil {
+			return err
+		}
+		issueTime.Add(int64(time.Since(t0)))
+		if cur, err = ws.drain(ctx, cfg, syncers, cur); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// syncers are the workstation's uploaders, one per instance, starting with instance
+// n % len(URLs): the workstations are spread over the instances.
+func (ws *workstation) syncers(cfg Config, rec *recorder) ([]*upload.Syncer, error) {
 	client := &http.Client{Timeout: 60 * time.Second, Transport: &timed{next: upload.NewHTTPClient(ws.keys, time.Minute).Transport,
 		rec: rec}}
 	syncers := make([]*upload.Syncer, len(cfg.URLs))
@@ -176,47 +223,53 @@ func (ws *workstation) run(ctx context.Context, cfg Config, codes *invoice.TaxCo
 			Client: client, DeviceCert: ws.device.Cert.Raw, BatchSize: cfg.Batch, Parallel: cfg.Parallel,
 			MaxAttempts: 3, Backoff: upload.Backoff{Base: 50 * time.Millisecond, Max: time.Second}})
 		if err != nil {
+			return nil, err
+		}
+	}
+	return syncers, nil
+}
+
+// prepare issues k invoices, fetching 数电票 numbers and quota first on the digital
+// channel.
+func (ws *workstation) prepare(ctx context.Context, syncers []*upload.Syncer, codes *invoice.TaxCodes, k, round int) error {
+	tax := TaxID(Enterprise(ws.n, ws.m))
+	seller := invoice.Party{Name: "负载测试企业" + strconv.Itoa(Enterprise(ws.n, ws.m)+1) + "有限公司", TaxID: tax,
+		AddressPhone: "厦门市思明区软件园二期 0592-5550000", BankAccount: "中国工商银行厦门分行 4100020009000000000"}
+	if ws.digital {
+		if err := ws.fetch(ctx, syncers, k, round); err != nil {
 			return err
 		}
 	}
-	cur := 0
-	for round := range cfg.Rounds {
-		k := share/cfg.Rounds + btoi(round < share%cfg.Rounds)
-		t0 := time.Now()
-		if ws.digital {
-			if err := ws.fetch(ctx, syncers, k, round); err != nil {
-				return err
-			}
+	return ws.issue(codes, seller, k)
+}
+
+// drain syncs until the outbox is empty, starting with syncers[cur] and failing over
+// to the next instance whenever a pass ends with the outbox not empty. It returns the
+// instance it ended on.
+func (ws *workstation) drain(ctx context.Context, cfg Config, syncers []*upload.Syncer, cur int) (int, error) {
+	for {
+		_, err := syncers[cur].Once(ctx)
+		queued, _, qerr := ws.db.PendingCount()
+		if qerr != nil {
+			return cur, qerr
 		}
-		if err := ws.issue(codes, seller, k); err != nil {
-			return err
+		if err == nil && queued == 0 {
+			return cur, nil
 		}
-		issueTime.Add(int64(time.Since(t0)))
-		for {
-			_, err := syncers[cur].Once(ctx)
-			queued, _, qerr := ws.db.PendingCount()
-			if qerr != nil {
-				return qerr
-			}
-			if err == nil && queued == 0 {
-				break
-			}
-			if ctx.Err() != nil {
-				return fmt.Errorf("workstation %d: %d invoices still queued: %w", ws.n, queued, ctx.Err())
-			}
-			// Any instance takes any upload: on to the next one.
-			cur = (cur + 1) % len(syncers)
-			ws.failover++
-			if cfg.Logf != nil {
-				cfg.Logf("workstation %d: %d queued after %v; on to %s", ws.n, queued, err, cfg.URLs[(ws.n+cur)%len(cfg.URLs)])
-			}
-			select {
-			case <-ctx.Done():
-			case <-time.After(100 * time.Millisecond):
-			}
+		if ctx.Err() != nil {
+			return cur, fmt.Errorf("workstation %d: %d invoices still queued: %w", ws.n, queued, ctx.Err())
+		}
+		// Any instance takes any upload: on to the next one.
+		cur = (cur + 1) % len(syncers)
+		ws.failover++
+		if cfg.Logf != nil {
+			cfg.Logf("workstation %d: %d queued after %v; on to %s", ws.n, queued, err, cfg.URLs[(ws.n+cur)%len(cfg.URLs)])
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	return nil
 }
 
 // fetch asks the platform for k numbers (at most 5,000 a request) and quota enough for
@@ -305,6 +358,20 @@ func (ws *workstation) issue(codes *invoice.TaxCodes, seller invoice.Party, k in
 // watch calls progress every 50 ms with the invoices that left the workstations'
 // outboxes, until the returned function is called.
 func watch(wss []*workstation, progress func(int64)) func() {
+	return every50ms(progress, func() int64 {
+		var left int64
+		for _, ws := range wss {
+			total, _ := ws.db.Count()
+			queued, _, _ := ws.db.PendingCount()
+			left += int64(total - queued)
+		}
+		return left
+	})
+}
+
+// every50ms calls progress with count() every 50 ms until the returned function is
+// called.
+func every50ms(progress func(int64), count func() int64) func() {
 	if progress == nil {
 		return func() {}
 	}
@@ -317,13 +384,7 @@ func watch(wss []*workstation, progress func(int64)) func() {
 				return
 			case <-time.After(50 * time.Millisecond):
 			}
-			var left int64
-			for _, ws := range wss {
-				total, _ := ws.db.Count()
-				queued, _, _ := ws.db.PendingCount()
-				left += int64(total - queued)
-			}
-			progress(left)
+			progress(count())
 		}
 	}()
 	return func() { close(done); <-stopped }

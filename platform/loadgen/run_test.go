@@ -27,53 +27,34 @@ import (
 // lost and one held twice. Before the fault, the same platform passes; and a second run
 // against it does not count the first run's invoices as extra.
 func TestRunFindsLostAndDoubledInvoices(t *testing.T) {
-	dir := t.TempDir()
-	if err := loadgen.Setup(dir, 3, 2); err != nil {
-		t.Fatal(err)
-	}
-	keys, err := pki.LoadPlatform(filepath.Join(dir, loadgen.DirPlatformPKI), []byte(pki.DemoPassphrase), time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := platformtest.Open(t, t.TempDir()) // bbolt, or PostgreSQL (scripts/pgtest.sh)
-	defer db.Close()
-	s := &platform.Server{DB: db, PKI: keys}
-	h := s.Handler()
 	var tamper atomic.Bool
-	faulty := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != upload.PathList || !tamper.Load() {
-			h.ServeHTTP(w, r)
-			return
-		}
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, r)
-		var out bytes.Buffer
-		dropped, doubled := false, false
-		for _, line := range strings.SplitAfter(rec.Body.String(), "\n") {
-			switch {
-			case line == "":
-			case !dropped && strings.Contains(line, `"request_id":"LT-000-0000021"`): // of the second run
-				dropped = true
-			case !doubled && strings.Contains(line, `"request_id":"LT-002-0000035"`):
-				doubled = true
-				out.WriteString(line)
-				out.WriteString(strings.Replace(line, `"number":"00000035"`, `"number":"00000999"`, 1))
-			default:
-				out.WriteString(line)
+	dir, url := serve(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != upload.PathList || !tamper.Load() {
+				h.ServeHTTP(w, r)
+				return
 			}
-		}
-		w.WriteHeader(rec.Code)
-		w.Write(out.Bytes())
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			var out bytes.Buffer
+			dropped, doubled := false, false
+			for _, line := range strings.SplitAfter(rec.Body.String(), "\n") {
+				switch {
+				case line == "":
+				case !dropped && strings.Contains(line, `"request_id":"LT-000-0000021"`): // of the second run
+					dropped = true
+				case !doubled && strings.Contains(line, `"request_id":"LT-002-0000035"`):
+					doubled = true
+					out.WriteString(line)
+					out.WriteString(strings.Replace(line, `"number":"00000035"`, `"number":"00000999"`, 1))
+				default:
+					out.WriteString(line)
+				}
+			}
+			w.WriteHeader(rec.Code)
+			w.Write(out.Bytes())
+		})
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: faulty, TLSConfig: s.TLSConfig(), ErrorLog: log.New(io.Discard, "", 0)}
-	go srv.ServeTLS(ln, "", "")
-	defer srv.Close()
-	url := "https://" + ln.Addr().String()
-
 	rep, err := loadgen.Run(context.Background(), loadgen.Config{Dir: dir, URLs: []string{url}, Invoices: 60, Batch: 7})
 	if err != nil || !rep.OK() {
 		t.Fatalf("a sound platform: %v\n%s", err, rep)
@@ -89,4 +70,30 @@ func TestRunFindsLostAndDoubledInvoices(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(rep.Lost), "LT-000-0000021") {
 		t.Fatalf("lost %v", rep.Lost)
 	}
+}
+
+// serve makes a load test folder of 3 workstations of 2 enterprises and serves a
+// platform on its keys over HTTPS on loopback (its store bbolt, or PostgreSQL under
+// scripts/pgtest.sh), its handler wrapped by wrap; it returns the folder and the URL.
+func serve(t *testing.T, wrap func(http.Handler) http.Handler) (dir, url string) {
+	t.Helper()
+	dir = t.TempDir()
+	if err := loadgen.Setup(dir, 3, 2); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := pki.LoadPlatform(filepath.Join(dir, loadgen.DirPlatformPKI), []byte(pki.DemoPassphrase), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := platformtest.Open(t, t.TempDir())
+	t.Cleanup(func() { db.Close() })
+	s := &platform.Server{DB: db, PKI: keys}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: wrap(s.Handler()), TLSConfig: s.TLSConfig(), ErrorLog: log.New(io.Discard, "", 0)}
+	go srv.ServeTLS(ln, "", "")
+	t.Cleanup(func() { srv.Close() })
+	return dir, "https://" + ln.Addr().String()
 }
