@@ -3,6 +3,7 @@ package loadgen_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -56,4 +57,13 @@ func TestPresealedRun(t *testing.T) {
 			t.Fatalf("requests %d, retried %d, elapsed %v:\n%s", rep.Requests, rep.Retried, rep.Elapsed, rep)
 		}
 	})
+}
+
+// A schedule longer than the envelopes stay valid is refused before anything is issued.
+func TestPresealedScheduleWithinTheReplayWindow(t *testing.T) {
+	_, err := loadgen.Run(context.Background(), loadgen.Config{Dir: t.TempDir(), URLs: []string{"https://127.0.0.1:1"},
+		Invoices: 1_000_000, Presealed: true, Rate: 1000})
+	if err == nil || !strings.Contains(err.Error(), "longer than presealed envelopes stay valid") {
+		t.Fatalf("%v", err)
+	}
 }

@@ -83,6 +83,14 @@ type workstation struct {
 
 // Run issues and syncs as cfg says and checks what the platform holds.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
+	// Sealed envelopes are good for upload.MaxSkew (the platform's replay window):
+	// a schedule longer than half of it would have the last ones refused as stale.
+	if cfg.Presealed && cfg.Rate > 0 {
+		if span := time.Duration(float64(cfg.Invoices) / cfg.Rate * float64(time.Second)); span > upload.MaxSkew/2 {
+			return nil, fmt.Errorf("loadtest: %d invoices at %.0f a second take %v, longer than presealed envelopes stay valid (%v): fewer invoices or a higher rate",
+				cfg.Invoices, cfg.Rate, span.Round(time.Second), upload.MaxSkew/2)
+		}
+	}
 	n, m, err := layout(cfg.Dir)
 	if err != nil {
 		return nil, err
