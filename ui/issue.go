@@ -22,6 +22,17 @@ var rateChoices = []string{"13%", "9%", "6%", "5%", "3%", "1.5%", "1%", "0%"}
 
 var zeroRateChoices = map[string]string{"": "", "免税": "exempt", "不征税": "not_taxable", "出口退税": "export", "普通零税率": "zero_rate"}
 
+// zeroRateCode is the zero-rate flag of the choice the clerk made, which the grid shows
+// in the screens' language.
+func zeroRateCode(chosen string) string {
+	for text, code := range zeroRateChoices {
+		if localized(text) == chosen {
+			return code
+		}
+	}
+	return ""
+}
+
 // issueForm is the issue screen, laid out as the invoice: the buyer's box, the goods
 // grid, the totals with 价税合计 in words, the remark and 收款人, 复核, 开票人. A field's
 // errors show once the clerk has left it, or asked to issue: never on a blank form.
@@ -64,9 +75,9 @@ type issueForm struct {
 
 func newIssueForm(u *UI) *issueForm {
 	f := &issueForm{u: u, buyer: map[string]*entry{}, fieldErr: map[*entry]error{}, left: map[*entry]bool{}}
-	kinds := []string{"电子普通发票", "电子专用发票"}
+	kinds := []string{lang.L("电子普通发票"), lang.L("电子专用发票")} // read by index (order)
 	if channelOf(u.ws) == ChannelDigital { // the digital channel issues its own kinds of the same types
-		kinds = []string{invoice.KindDigitalOrdinary.Title(), invoice.KindDigitalSpecial.Title()}
+		kinds = []string{lang.L(invoice.KindDigitalOrdinary.Title()), lang.L(invoice.KindDigitalSpecial.Title())}
 	}
 	f.kind = widget.NewSelect(kinds, func(string) { f.refresh() })
 	f.kind.SetSelectedIndex(0)
@@ -208,7 +219,7 @@ func (f *issueForm) reset() {
 	f.addLine()
 	f.left = map[*entry]bool{}
 	f.asked = false
-	f.issuer.SetText(lang.L("开票人") + "：" + f.u.ws.Operator)
+	f.issuer.SetText(lang.L("开票人：{{.Name}}", map[string]any{"Name": f.u.ws.Operator}))
 	f.refresh()
 }
 
@@ -226,7 +237,7 @@ func (f *issueForm) order() *invoice.Order {
 		get := func(k string) string { return l.entries[k].trimmed() }
 		ol := invoice.OrderLine{Name: get("name"), TaxCode: get("tax_code"), Spec: get("spec"),
 			Unit: get("unit"), Quantity: get("quantity"), UnitPrice: get("unit_price"), Amount: get("amount"),
-			Discount: get("discount"), TaxRate: l.rate.Selected, ZeroRate: zeroRateChoices[l.zeroRate.Selected]}
+			Discount: get("discount"), TaxRate: l.rate.Selected, ZeroRate: zeroRateCode(l.zeroRate.Selected)}
 		if l.amountAuto {
 			ol.Amount = "" // the engine computes quantity × price, as the cell shows
 		}
@@ -346,7 +357,8 @@ func (f *issueForm) refresh() {
 	f.total.SetText(lang.L("价税合计") + " " + yuan(t.Total, true))
 	f.words.SetText("")
 	if t.Total != 0 {
-		f.words.SetText("（大写）" + invoice.Words(t.Total))
+		// The words stay Chinese: they are the invoice's own wording of the total.
+		f.words.SetText(lang.L("（大写）{{.Words}}", map[string]any{"Words": invoice.Words(t.Total)}))
 	}
 	f.split.SetText("")
 	f.split.Hide()
@@ -397,7 +409,7 @@ func (f *issueForm) preview() {
 	if !f.reveal() {
 		return
 	}
-	showPreview(f.u.win, "开具前预览", f.u.draftPreview(f.checked.Parts[0]), f.askIssue)
+	showPreview(f.u.win, lang.L("开具前预览"), f.u.draftPreview(f.checked.Parts[0]), f.askIssue)
 }
 
 // askIssue shows what is about to be issued — buyer, total, how many invoices — with
@@ -445,7 +457,7 @@ func (f *issueForm) issued(outs []invoice.Outcome, err error) {
 	var lines []string
 	for _, o := range outs {
 		t := o.Invoice.Totals()
-		lines = append(lines, fmt.Sprintf("%s  价税合计 %s", issuedName(o.Invoice), yuan(t.Total, true)))
+		lines = append(lines, lang.L("{{.Invoice}}  价税合计 {{.Total}}", map[string]any{"Invoice": issuedName(o.Invoice), "Total": yuan(t.Total, true)}))
 	}
 	done := showInfo(f.u.win, lang.L("开票成功"), strings.Join(lines, "\n"))
 	f.reset()

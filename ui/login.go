@@ -32,7 +32,7 @@ func Start(win fyne.Window, ws *Workstation, done func(*UI)) {
 func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 	seller, _ := ws.Service.Seller()
 	admin, pass, again := newEntry(), newPasswordEntry(), newPasswordEntry()
-	admin.SetText("管理员")
+	admin.SetText(lang.L("管理员"))
 	name, taxID, addr, bank := newEntry(), newEntry(), newEntry(), newEntry()
 	for _, e := range []*entry{admin, name, taxID, addr, bank} {
 		e.noLeadingSpace = true
