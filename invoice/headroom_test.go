@@ -33,7 +33,7 @@ func TestHeadroomChecksTheWholeOrder(t *testing.T) {
 		{"stock of the kind", nil, drafts(3, KindSpecial, 100), "电子专用发票"},
 		{"offline hours", func(h *Headroom) { h.OfflineUntil = now.Add(10 * time.Second) }, drafts(3, KindOrdinary, 100), "离线开票时长"},
 		{"month lock", func(h *Headroom) { h.LockAt = now.Add(time.Second) }, drafts(2, KindOrdinary, 100), "开票截止时间"},
-		{"locked now", func(h *Headroom) { h.Locks = []string{"已过开票截止时间，请抄报并清卡"} }, drafts(2, KindOrdinary, 100), "抄报并清卡"},
+		{"locked now", func(h *Headroom) { h.Locks = []Said{{Key: "device.code.month_locked"}} }, drafts(2, KindOrdinary, 100), "抄报并清卡"},
 	}
 	for _, c := range cases {
 		h := room()

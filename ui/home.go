@@ -114,7 +114,7 @@ func (h *homeScreen) refresh() {
 					timeText = lang.L("离线时长：没有未上传的发票")
 				}
 				if len(st.Locks) > 0 {
-					lockText = lang.L("已锁定：") + strings.Join(st.Locks, "；")
+					lockText = lang.L("已锁定：") + sayAll(st.Locks)
 				}
 			}
 		}

@@ -105,7 +105,7 @@ func TestScreensInEnglish(t *testing.T) {
 	eventually(t, "the device panel", func() bool { return u.device.stock.Text != "" })
 	// The stock per invoice type (docs/rules.md "Invoice code"), the rolls not yet opened
 	// included, then the total.
-	if !strings.HasPrefix(u.device.stock.Text, "E-ordinary invoices: 1000 left") || !strings.Contains(u.device.stock.Text, "\nE-special invoices: 200 left") ||
+	if !strings.HasPrefix(u.device.stock.Text, "E-ordinary invoice: 1000 left") || !strings.Contains(u.device.stock.Text, "\nE-special invoice: 200 left") ||
 		!strings.Contains(u.device.stock.Text, "\n  900 not yet opened into rolls\n") ||
 		!strings.HasSuffix(u.device.stock.Text, "1200 invoices left in all") || !strings.HasPrefix(u.device.period.Text, "Period ") {
 		t.Errorf("device panel %q %q", u.device.stock.Text, u.device.period.Text)

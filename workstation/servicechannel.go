@@ -43,7 +43,7 @@ func (s *Service) ChannelState(ctx context.Context) (ChannelState, error) {
 		v.StockLeft += int(r.Remaining)
 	}
 	for _, c := range st.Locks {
-		v.Locks = append(v.Locks, c.Message())
+		v.Locks = append(v.Locks, c.Said())
 	}
 	return v, nil
 }
