@@ -76,7 +76,7 @@ type issueForm struct {
 func newIssueForm(u *UI) *issueForm {
 	f := &issueForm{u: u, buyer: map[string]*entry{}, fieldErr: map[*entry]error{}, left: map[*entry]bool{}}
 	kinds := []string{lang.L("电子普通发票"), lang.L("电子专用发票")} // read by index (order)
-	if channelOf(u.ws) == ChannelDigital { // the digital channel issues its own kinds of the same types
+	if channelOf(u.ws) == ChannelDigital {                // the digital channel issues its own kinds of the same types
 		kinds = []string{lang.L(invoice.KindDigitalOrdinary.Title()), lang.L(invoice.KindDigitalSpecial.Title())}
 	}
 	f.kind = widget.NewSelect(kinds, func(string) { f.refresh() })

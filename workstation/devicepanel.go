@@ -65,8 +65,8 @@ type DeviceStatus struct {
 	PINVerified  bool // in this session
 	PINLocked    bool
 	PINTriesLeft int
-	Period       string   // the open month, YYYYMM
-	Reported     bool     // the open month's summary (抄报) has been made
+	Period       string         // the open month, YYYYMM
+	Reported     bool           // the open month's summary (抄报) has been made
 	Locks        []invoice.Said // every reason issuing is locked now, as the device words it
 }
 
