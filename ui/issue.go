@@ -75,8 +75,9 @@ type issueForm struct {
 
 func newIssueForm(u *UI) *issueForm {
 	f := &issueForm{u: u, buyer: map[string]*entry{}, fieldErr: map[*entry]error{}, left: map[*entry]bool{}}
-	kinds := []string{lang.L("电子普通发票"), lang.L("电子专用发票")} // read by index (order)
-	if channelOf(u.ws) == ChannelDigital {                // the digital channel issues its own kinds of the same types
+	// The kinds in the screens' language; order reads the choice by its index.
+	kinds := []string{lang.L("电子普通发票"), lang.L("电子专用发票")}
+	if channelOf(u.ws) == ChannelDigital { // the digital channel issues its own kinds of the same types
 		kinds = []string{lang.L(invoice.KindDigitalOrdinary.Title()), lang.L(invoice.KindDigitalSpecial.Title())}
 	}
 	f.kind = widget.NewSelect(kinds, func(string) { f.refresh() })
