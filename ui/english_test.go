@@ -207,6 +207,7 @@ func TestEnglishWindowShowsNoChinese(t *testing.T) {
 	b.showDetail(b.entries[2])
 	data = append(data, "row:4/税收分类编码") // the column as the file names it
 	seen("the inbox before issuing")
+	screenshot(t, w, "english-inbox")
 	test.Tap(b.issueBtn)
 	eventually(t, "the batch", func() bool { return b.stop == nil && len(b.entries[0].issued) > 0 })
 	b.showDetail(b.entries[1]) // refused: over the offline limit
@@ -224,6 +225,7 @@ func TestEnglishWindowShowsNoChinese(t *testing.T) {
 		}
 	}
 	seen("an invoice's details")
+	screenshot(t, w, "english-invoices")
 	l.confirmRed()
 	seen("the red confirmation")
 	escape(w.Canvas())
@@ -247,6 +249,7 @@ func TestEnglishWindowShowsNoChinese(t *testing.T) {
 	test.Tap(s.check)
 	eventually(t, "the comparison", func() bool { return !s.check.Disabled() })
 	seen("the comparison with the device")
+	screenshot(t, w, "english-statistics")
 	if got := compareText(1, 0, []export.Mismatch{{Field: "count", Label: "蓝字发票张数", Store: "2", Device: "1"}}); strings.ContainsFunc(got, isHan) {
 		t.Errorf("a mismatch in the English window: %q", got)
 	}
@@ -276,6 +279,7 @@ func TestEnglishWindowShowsNoChinese(t *testing.T) {
 	seen("the seller saved")
 	u.settings.verifyAudit()
 	seen("the audit log")
+	screenshot(t, w, "english-settings")
 
 	// Buyers and goods: the edit form, the delete confirmation, an import.
 	if err := dbOf(t, ws).PutBuyers("张三", invoice.Party{Name: "示例公司", TaxID: testSeller}); err != nil {
@@ -303,6 +307,7 @@ func TestEnglishWindowShowsNoChinese(t *testing.T) {
 	u.tabs.SelectIndex(0)
 	eventually(t, "the home screen locked", func() bool { return u.home.locks.Text != "" })
 	seen("the home screen, locked")
+	screenshot(t, w, "english-home")
 }
 
 // The first run and the log-in, in English: the administrator's name offered is English.

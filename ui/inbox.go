@@ -114,6 +114,11 @@ func newInbox(u *UI) *inbox {
 		container.NewVScroll(b.detail)))
 	split.Offset = 0.65
 	b.mapping = widget.NewSelect(nil, nil)
+	// Fyne sizes a select by its placeholder, never shown here (a choice is always made):
+	// the first choice, when wider, so that "The file's own headers" shows whole.
+	if first := lang.L("文件原表头"); textWidth(first) > textWidth(b.mapping.PlaceHolder) {
+		b.mapping.PlaceHolder = first
+	}
 	b.reloadMappings()
 	b.merge = widget.NewCheck(lang.L("按购买方合并"), nil)
 	templateBtn := widget.NewButton(lang.L("下载模板"), b.askTemplate)

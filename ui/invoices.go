@@ -71,7 +71,16 @@ func newInvoiceList(u *UI) *invoiceList {
 	l.redOnly = widget.NewCheck(lang.L("只看红字"), func(bool) { l.reload() })
 	l.table = newTable(func() int { return len(l.records) }, len(listColumns),
 		func(r, c int) string { return listColumns[c].cell(l.records[r]) },
-		func(c int) (string, float32) { return listColumns[c].title, listColumns[c].width },
+		func(c int) (string, float32) {
+			if c == len(listColumns)-1 { // the sync state: as wide as its longest word
+				w := listColumns[c].width
+				for _, s := range syncText {
+					w = max(w, textWidth(lang.L(s)))
+				}
+				return listColumns[c].title, w
+			}
+			return listColumns[c].title, listColumns[c].width
+		},
 		func(r int) { l.show(l.records[r]) })
 	l.more = widget.NewButton(lang.L("更多"), l.loadMore)
 	l.redBtn = newButton(lang.L("全额红冲"), l.confirmRed)

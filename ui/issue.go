@@ -83,18 +83,25 @@ func newIssueForm(u *UI) *issueForm {
 	f.kind = widget.NewSelect(kinds, func(string) { f.refresh() })
 	f.kind.SetSelectedIndex(0)
 	f.inclusive = widget.NewCheck(lang.L("含税"), func(bool) { f.refresh() })
-	labelled := func(label string, o fyne.CanvasObject) fyne.CanvasObject {
-		l := widget.NewLabel(lang.L(label))
-		return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(100, l.MinSize().Height), l), nil, o)
-	}
-	box := []fyne.CanvasObject{labelled("发票类型", container.NewBorder(nil, nil, nil, f.inclusive, f.kind))}
-	for _, b := range []struct{ path, label, hint string }{
+	buyerFields := []struct{ path, label, hint string }{
 		{"buyer.name", "购买方名称", "必填"},
 		{"buyer.tax_id", "纳税人识别号", "统一社会信用代码；个人可不填"},
 		{"buyer.address_phone", "地址、电话", ""},
 		{"buyer.bank_account", "开户行及账号", ""},
 		{"buyer.email", "邮箱", "发送电子发票"},
-	} {
+	}
+	// The labels' column is as wide as the widest label, 100 at least: English labels
+	// ("Bank and account") are wider than the Chinese.
+	labelWidth := float32(100)
+	for _, b := range buyerFields {
+		labelWidth = max(labelWidth, widget.NewLabel(lang.L(b.label)).MinSize().Width)
+	}
+	labelled := func(label string, o fyne.CanvasObject) fyne.CanvasObject {
+		l := widget.NewLabel(lang.L(label))
+		return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(labelWidth, l.MinSize().Height), l), nil, o)
+	}
+	box := []fyne.CanvasObject{labelled("发票类型", container.NewBorder(nil, nil, nil, f.inclusive, f.kind))}
+	for _, b := range buyerFields {
 		e := f.entry(localized(b.hint))
 		e.noLeadingSpace = true
 		f.buyer[b.path] = e
