@@ -314,11 +314,7 @@ func TestEnglishWindowShowsNoChinese(t *testing.T) {
 func TestEnglishFirstRunShowsNoChinese(t *testing.T) {
 	english(t)
 	ws := newWorkstation(t)
-	ws.Role = ""
-	app := test.NewTempApp(t)
-	app.Settings().SetTheme(NewTheme(false, true))
-	w := test.NewTempWindow(t, nil)
-	w.Resize(fyne.NewSize(1000, 700))
+	w := newStartWindow(t, ws)
 	Start(w, ws, func(*UI) {})
 	data := []string{"厦门开票示范科技有限公司", "厦门市思明区", "中国银行厦门分行"}
 	requireEnglish(t, w, "the first run", data)
