@@ -72,14 +72,14 @@ func (s *settingsScreen) connectionCard() fyne.CanvasObject {
 	ch := setupChannel(ws, s.conn)
 	save := widget.NewButton(lang.L("保存"), func() {
 		if err := ws.Service.SetConnection(s.conn.connection()); err != nil {
-			s.status.SetText(err.Error())
+			s.status.SetText(clerkMessage(err))
 			return
 		}
 		s.status.SetText(lang.L("已保存，重新启动后生效"))
 		if ch != nil && ch.channel() != channelOf(ws) {
 			// The screens, the engine and the numbers are the channel's: a new start.
 			if err := ws.SetChannel(ch.channel()); err != nil {
-				s.status.SetText(err.Error())
+				s.status.SetText(clerkMessage(err))
 				return
 			}
 			s.status.SetText(lang.L("已保存：开票方式重新启动后生效"))
@@ -95,7 +95,7 @@ func (s *settingsScreen) connectionCard() fyne.CanvasObject {
 		widget.NewButton(lang.L("生成演示证书"), func() {
 			msg, err := ws.Service.DemoPKI()
 			if err != nil {
-				s.status.SetText(err.Error())
+				s.status.SetText(clerkMessage(err))
 				return
 			}
 			s.status.SetText(msg)
@@ -134,7 +134,7 @@ func (s *settingsScreen) showImport() {
 		}
 		msg, err := s.u.ws.Service.ImportPKI(identities[which.SelectedIndex()].name, cert.Text, key.Text, pass.Text)
 		if err != nil {
-			s.status.SetText(lang.L("导入失败：") + err.Error())
+			s.status.SetText(lang.L("导入失败：") + clerkMessage(err))
 			return
 		}
 		s.status.SetText(msg)
