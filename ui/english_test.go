@@ -161,6 +161,7 @@ func TestEnglishWindowShowsNoChinese(t *testing.T) {
 	english(t)
 	clock := &sim.Clock{}
 	ws := newWorkstationAt(t, clock)
+	ws.Printing = noPrinters{} // the dialog says so
 	issueFor(t, ws, "E-1", "示例公司", "")
 	issueFor(t, ws, "E-2", "示例公司", "")
 	u, w := newTestUI(t, ws)
@@ -213,6 +214,11 @@ func TestEnglishWindowShowsNoChinese(t *testing.T) {
 	b.showDetail(b.entries[1]) // refused: over the offline limit
 	seen("the inbox after issuing")
 	dismissDialogs(w)
+	if _, err := b.editMapping("erp.csv", []byte("Doc,Customer,Item,Code,Amount,Rate\nE-1,示例公司,服务,3040201010000000000,100.00,6%\n")); err != nil {
+		t.Fatal(err)
+	}
+	seen("the column mapping editor")
+	dismissDialogs(w)
 
 	// Invoices: the details, the red confirmation, a red issued, an export.
 	u.ShowInvoices()
@@ -235,6 +241,26 @@ func TestEnglishWindowShowsNoChinese(t *testing.T) {
 	dismissDialogs(w)
 	l.export(filepath.Join(t.TempDir(), "list.csv"), exportCSV)
 	seen("the export done")
+	dismissDialogs(w)
+	l.showReds()
+	seen("an invoice's reds")
+	dismissDialogs(w)
+	for i, r := range l.records { // the first invoice: blue, two lines' worth of nothing reversed
+		if r.Invoice.Number == "00000001" {
+			l.table.Select(widgetCell(i))
+		}
+	}
+	rd := l.showPartialRed()
+	seen("the partial red dialog")
+	test.Tap(rd.ok)
+	seen("the partial red dialog, nothing chosen")
+	dismissDialogs(w)
+	l.showPrint(false)
+	eventually(t, "the print dialog", func() bool { return len(w.Canvas().Overlays().List()) > 0 })
+	seen("the print dialog")
+	dismissDialogs(w)
+	l.askMail()
+	seen("the e-mail dialog")
 	dismissDialogs(w)
 
 	// Monthly statistics: the summary, then the comparison with the device's 抄报.
@@ -279,6 +305,9 @@ func TestEnglishWindowShowsNoChinese(t *testing.T) {
 	seen("the seller saved")
 	u.settings.verifyAudit()
 	seen("the audit log")
+	u.settings.showImport()
+	seen("a certificate's import")
+	dismissDialogs(w)
 	screenshot(t, w, "english-settings")
 
 	// Buyers and goods: the edit form, the delete confirmation, an import.
@@ -346,6 +375,13 @@ func TestEnglishDigitalWindowShowsNoChinese(t *testing.T) {
 	requireEnglish(t, w, "the slips", data)
 	u.slips.askRequest(nil, "whole")
 	requireEnglish(t, w, "a slip's request", data)
+	dismissDialogs(w)
+	u.tabs.SelectIndex(0)
+	u.home.digital.askFetch()
+	requireEnglish(t, w, "the fetch dialog", data)
+	dismissDialogs(w)
+	u.home.digital.askReturn()
+	requireEnglish(t, w, "the return dialog", data)
 }
 
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
