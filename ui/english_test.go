@@ -385,3 +385,30 @@ func TestEnglishDigitalWindowShowsNoChinese(t *testing.T) {
 }
 
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// Without its device, the English window says what is wrong and what to do in English,
+// on the banner and the device panel; the device panel's confirmations too.
+func TestEnglishNoDeviceShowsNoChinese(t *testing.T) {
+	english(t)
+	ws := newWorkstation(t)
+	data := []string{"厦门开票示范科技有限公司", "厦门市思明区", "中国银行厦门分行", "张三"}
+	u, w := newTestUI(t, ws)
+	if err := u.ShowDevice(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the device panel", func() bool { return u.device.stock.Text != "" })
+	test.Tap(u.device.report)
+	requireEnglish(t, w, "the monthly report's confirmation", data)
+	escape(w.Canvas())
+	test.Tap(u.device.pinBtn)
+	eventually(t, "the PIN's answer", func() bool { return u.device.pinResult.Text != "" })
+	requireEnglish(t, w, "a PIN change refused", data)
+
+	port := "/dev/ttyNOPE"
+	u.SetLink(LinkState{Port: port, Problem: "未找到税控设备：端口 " + port + " 不存在", Key: "link.no_port",
+		Args: invoice.Args{"port": port}})
+	if !strings.Contains(u.Banner(), port) {
+		t.Fatalf("banner %q", u.Banner())
+	}
+	requireEnglish(t, w, "the banner without the device", data)
+}
