@@ -48,6 +48,17 @@ type lineRow struct {
 	amountAuto bool
 }
 
+// zeroRateCode is the zero-rate flag of the choice the clerk made, which the grid shows
+// in the screens' language.
+func zeroRateCode(chosen string) string {
+	for text, code := range zeroRateChoices {
+		if localized(text) == chosen {
+			return code
+		}
+	}
+	return ""
+}
+
 func lineHeader() fyne.CanvasObject {
 	var cells []fyne.CanvasObject
 	bold := func(s string) fyne.CanvasObject {

@@ -22,17 +22,6 @@ var rateChoices = []string{"13%", "9%", "6%", "5%", "3%", "1.5%", "1%", "0%"}
 
 var zeroRateChoices = map[string]string{"": "", "免税": "exempt", "不征税": "not_taxable", "出口退税": "export", "普通零税率": "zero_rate"}
 
-// zeroRateCode is the zero-rate flag of the choice the clerk made, which the grid shows
-// in the screens' language.
-func zeroRateCode(chosen string) string {
-	for text, code := range zeroRateChoices {
-		if localized(text) == chosen {
-			return code
-		}
-	}
-	return ""
-}
-
 // issueForm is the issue screen, laid out as the invoice: the buyer's box, the goods
 // grid, the totals with 价税合计 in words, the remark and 收款人, 复核, 开票人. A field's
 // errors show once the clerk has left it, or asked to issue: never on a blank form.
@@ -94,7 +83,7 @@ func newIssueForm(u *UI) *issueForm {
 	// ("Bank and account") are wider than the Chinese.
 	labelWidth := float32(100)
 	for _, b := range buyerFields {
-		labelWidth = max(labelWidth, widget.NewLabel(lang.L(b.label)).MinSize().Width)
+		labelWidth = max(labelWidth, textWidth(lang.L(b.label)))
 	}
 	labelled := func(label string, o fyne.CanvasObject) fyne.CanvasObject {
 		l := widget.NewLabel(lang.L(label))
