@@ -70,7 +70,7 @@ func (h *Headroom) fits(orderID string, parts int, n needs) error {
 		return NewProblem(ErrNoHeadroom, key, args, nil)
 	}
 	if len(h.Locks) > 0 {
-		return refuse("headroom.locked", Args{"lock": h.Locks[0].Text(Chinese)})
+		return refuse("headroom.locked", Args{"lock": h.Locks[0].Text(Chinese), "lock_en": h.Locks[0].Text(English)})
 	}
 	if h.StockOf == nil && n.count > h.Stock {
 		return refuse("headroom.stock", Args{"need": fmt.Sprint(n.count), "left": fmt.Sprint(h.Stock)})

@@ -59,3 +59,16 @@ func TestHeadroomChecksTheWholeOrder(t *testing.T) {
 		t.Fatalf("red invoices take no offline amount: %v", err)
 	}
 }
+
+// A lock refuses in the reader's language, naming the lock in English too.
+func TestLockedRefusalNamesTheLockInBothLanguages(t *testing.T) {
+	h := &Headroom{Now: time.Date(2026, 3, 10, 10, 0, 0, 0, Beijing), Stock: 100, OfflineLimit: 100000000, OfflineLeft: 100000000,
+		Locks: []Said{{Key: "device.code.offline_hours"}}}
+	err := h.fits("ORD-1", 1, needsOf(drafts(1, KindOrdinary, 100)))
+	if en := Explain(English, err); !strings.Contains(en, "(offline hours limit reached)") {
+		t.Errorf("English: %q", en)
+	}
+	if zh := Explain(Chinese, err); !strings.Contains(zh, "离线开票时长已到") {
+		t.Errorf("Chinese: %q", zh)
+	}
+}
