@@ -98,7 +98,7 @@ func (s *settingsScreen) connectionCard() fyne.CanvasObject {
 				s.status.SetText(clerkMessage(err))
 				return
 			}
-			s.status.SetText(msg)
+			s.status.SetText(msg.Text(msgLang))
 		}))
 	form := widget.NewForm(s.conn.items()...)
 	if ch != nil {
@@ -137,7 +137,7 @@ func (s *settingsScreen) showImport() {
 			s.status.SetText(lang.L("导入失败：") + clerkMessage(err))
 			return
 		}
-		s.status.SetText(msg)
+		s.status.SetText(msg.Text(msgLang))
 	}, s.u.win)
 	// Enter in a field imports, as the dialog's default button does.
 	for _, e := range []*entry{cert, key, pass} {

@@ -162,6 +162,9 @@ func TestEnglishWindowShowsNoChinese(t *testing.T) {
 	clock := &sim.Clock{}
 	ws := newWorkstationAt(t, clock)
 	ws.Printing = noPrinters{} // the dialog says so
+	fake(ws).demo = func() (invoice.Said, error) { // as the service says it, without the signing's wait
+		return invoice.Said{Key: "pki.demo", Args: invoice.Args{"n": "3", "dir": "platform-pki"}}, nil
+	}
 	issueFor(t, ws, "E-1", "示例公司", "")
 	issueFor(t, ws, "E-2", "示例公司", "")
 	u, w := newTestUI(t, ws)
@@ -308,6 +311,11 @@ func TestEnglishWindowShowsNoChinese(t *testing.T) {
 	u.settings.showImport()
 	seen("a certificate's import")
 	dismissDialogs(w)
+	tapButton(t, form, "Make demo certificates")
+	if !strings.Contains(u.settings.status.Text, "platform-pki") {
+		t.Fatalf("the demo certificates: %q", u.settings.status.Text)
+	}
+	seen("the demo certificates made")
 	screenshot(t, w, "english-settings")
 
 	// Buyers and goods: the edit form, the delete confirmation, an import.
