@@ -161,7 +161,7 @@ func TestEnglishWindowShowsNoChinese(t *testing.T) {
 	english(t)
 	clock := &sim.Clock{}
 	ws := newWorkstationAt(t, clock)
-	ws.Printing = noPrinters{} // the dialog says so
+	ws.Printing = noPrinters{}                     // the dialog says so
 	fake(ws).demo = func() (invoice.Said, error) { // as the service says it, without the signing's wait
 		return invoice.Said{Key: "pki.demo", Args: invoice.Args{"n": "3", "dir": "platform-pki"}}, nil
 	}

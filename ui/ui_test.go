@@ -574,7 +574,10 @@ func TestConnectionSettings(t *testing.T) {
 		return []PortChoice{{Address: "/dev/serial/by-id/usb-Aisino_TC-1234", Label: "/dev/ttyUSB0 (USB 1a86:7523 税控盘 1234)"}}
 	}
 	pki := 0
-	fake(ws).demo = func() (invoice.Said, error) { pki++; return invoice.Said{Key: "pki.demo", Args: invoice.Args{"n": "3", "dir": "platform-pki"}}, nil }
+	fake(ws).demo = func() (invoice.Said, error) {
+		pki++
+		return invoice.Said{Key: "pki.demo", Args: invoice.Args{"n": "3", "dir": "platform-pki"}}, nil
+	}
 	u, _ := newTestUI(t, ws)
 	c := u.settings.conn
 	if len(c.device.Options) != 2 || c.device.SelectedIndex() != 0 {
