@@ -158,3 +158,9 @@ var ErrClosed = errors.New("device: client closed")
 
 // ErrDisconnected is returned by a Port's Write while the device is unplugged.
 var ErrDisconnected = errors.New("device: port disconnected")
+
+// ErrPortBusy means the serial port is open in another program (or another client of
+// this one): a port serves one client, whose session a second one's HELLO would end.
+// Nothing was sent. Windows opens COM ports exclusively; elsewhere an exclusive flock
+// of the device node does the same between Kaipiao's clients.
+var ErrPortBusy = errors.New("device: the port is in use by another program")

@@ -538,6 +538,10 @@ var linkMessages = map[string]Message{
 	"link.other_device/hint": {
 		Zh: "请接回本工作站的税控设备，或由管理员在“设置”中确认更换设备。",
 		En: "Connect this workstation's device again, or have an administrator confirm the new device in Settings."},
+	"link.busy/hint": {
+		Zh: "请关闭占用该端口的程序（另一个开票软件窗口或串口工具）；端口空出后会自动连接。",
+		En: "Close the program that has the port (another invoicing window or a serial tool); it connects by itself once the port is free."},
+	"link.busy":           {Zh: "端口 {port} 正被另一个程序使用", En: "port {port} is in use by another program"},
 	"link.pin":            {Zh: "税控设备口令错误：{why}", En: "the device's PIN is wrong: {why}"},
 	"link.pin/hint":       {Zh: "请设置正确的设备口令（环境变量 KAIPIAO_DEVICE_PIN）后重试。", En: "Set the right PIN (environment variable KAIPIAO_DEVICE_PIN) and try again."},
 	"link.silent":         {Zh: "端口 {port} 上的税控设备没有应答", En: "the tax-control device on port {port} does not answer"},

@@ -350,6 +350,8 @@ func problemOf(addr string, err error) LinkState {
 		key = "link.permission"
 	case errors.Is(err, device.ErrDisconnected):
 		key = "link.gone" // a request on a port found gone: the watcher's own words
+	case errors.Is(err, device.ErrPortBusy):
+		key = "link.busy"
 	case errors.Is(err, device.ErrDeviceChanged):
 		key = "link.other_device"
 	case errors.As(err, &de) && (de.Code == device.CodePINWrong || de.Code == device.CodePINLocked):

@@ -192,3 +192,38 @@ func TestChoosingAnotherPortConnects(t *testing.T) {
 		t.Fatalf("state %+v", st)
 	}
 }
+
+// TestPortInUseElsewhere: the window started while another program has the device's port
+// (kaipiaoctl on another data folder, a serial tool) says so, sends the device nothing
+// (the other program keeps its session), and connects by itself once the port is free.
+func TestPortInUseElsewhere(t *testing.T) {
+	dir := t.TempDir()
+	r, err := sim.StartPTY(sim.Config{StatePath: filepath.Join(dir, "devsim.db")}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	other, err := device.Dial(context.Background(), device.SerialConfig{Path: r.PTY.Path}, device.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	session := r.Device.Session()
+	w, err := OpenWindow(context.Background(), Config{Data: filepath.Join(dir, "data"), Device: r.PTY.Path, PIN: sim.DefaultPIN,
+		Operator: "test"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if st := w.Link.State(); st.Connected || st.Key != "link.busy" || !strings.Contains(st.Problem, r.PTY.Path) || st.Hint == "" {
+		t.Fatalf("link state %+v, want the port in use", st)
+	}
+	if got := r.Device.Session(); got != session {
+		t.Fatalf("the device's session went from %d to %d", session, got)
+	}
+	if _, err := other.Status(context.Background()); err != nil || other.Stats().SessionLosses != 0 {
+		t.Fatalf("the other program after the window's attempt: %v, %+v", err, other.Stats())
+	}
+	other.Close()
+	eventually(t, "the link on the freed port", 20*time.Second, func() bool { return w.Link.State().Connected })
+}
