@@ -3,6 +3,7 @@ package workstation
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -117,7 +118,13 @@ func TestLinkFollowsTheDeviceAwayAndBack(t *testing.T) {
 	}
 
 	t0 := time.Now()
-	running.Close() // unplugged
+	// Unplugged: the name goes first, as a by-id link does. Left naming the dead pty, it
+	// would lead the link to whatever pseudo-terminal gets that number next (another test
+	// binary's simulator), whose session the link's pings would end.
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	running.Close()
 	eventually(t, "the link noticing the unplug", 20*time.Second, func() bool { return !w.Link.State().Connected })
 	t.Logf("the unplug noticed after %v", time.Since(t0))
 	if p := w.Link.State().Problem; !strings.Contains(p, "断开") {

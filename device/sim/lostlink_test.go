@@ -33,7 +33,7 @@ func TestPortLostMidIssueEndsAtOnce(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the device never froze in the ISSUE")
 	}
-	r.pty.Close() // the line hangs up: the client's next read fails with EIO
+	r.hangUp() // the line hangs up: the client's next read fails with EIO
 
 	select {
 	case err = <-done:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -15,12 +16,14 @@ import (
 )
 
 // rig is a simulated device served on a real pseudo-terminal and a client that opens the
-// pty's slave through tarm/serial, as it would a USB port.
+// pty's slave through tarm/serial, as it would a USB port: by a link (a by-id name), which
+// hangUp removes as an unplug does.
 type rig struct {
 	t      testing.TB
 	cfg    sim.Config
 	dev    *sim.Device
 	pty    *sim.PTY
+	link   string
 	srv    *sim.Server
 	served chan error
 	client *device.Client
@@ -43,9 +46,12 @@ func newRig(t testing.TB, cfg sim.Config, baud int) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.pty = p
+	r.pty, r.link = p, filepath.Join(t.TempDir(), "ttyKP0")
+	if err := sim.Link(r.link, p.Path); err != nil {
+		t.Fatal(err)
+	}
 	r.boot(baud)
-	r.port, err = device.OpenSerial(device.SerialConfig{Path: p.Path, Baud: 115200})
+	r.port, err = device.OpenSerial(device.SerialConfig{Path: r.link, Baud: 115200})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,6 +90,17 @@ func (r *rig) powerCycle() {
 	r.dev.Close()
 	r.cfg.Faults = nil
 	r.boot(r.srv.Baud)
+}
+
+// hangUp unplugs the device: its name goes, then its line hangs up. The name must go
+// first: the kernel gives the pty's number to the next pseudo-terminal at once (another
+// test's simulator, perhaps in another test binary), and a client still reopening it
+// would take that one for its device.
+func (r *rig) hangUp() {
+	if err := os.Remove(r.link); err != nil {
+		r.t.Fatal(err)
+	}
+	r.pty.Close()
 }
 
 func (r *rig) stop() {
