@@ -80,6 +80,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer dev.Close()
 
 	var rw io.ReadWriteCloser
+	// unlink takes --link away when the device stops, as a by-id link goes with its
+	// device: left naming a dead pty, it would lead clients to whatever pseudo-terminal
+	// gets that number next (another simulator's, a terminal's). Only a SIGKILL leaves it.
+	unlink := func() {}
 	if *usePTY {
 		p, err := sim.OpenPTY()
 		if err != nil {
@@ -90,6 +94,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			if err := sim.Link(*link, p.Path); err != nil {
 				fmt.Fprintf(stderr, "kaipiao-devsim: %v\n", err)
 				return 2
+			}
+			unlink = func() {
+				if target, err := os.Readlink(*link); err == nil && target == p.Path { // not a newer simulator's
+					_ = os.Remove(*link)
+				}
 			}
 		}
 		fmt.Fprintf(stdout, "PTY %s\n", p.Path)
@@ -111,13 +120,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	select {
 	case <-sig:
+		unlink()
 		rw.Close()
 		return 0
 	case err := <-done:
 		if errors.Is(err, sim.ErrCrashed) {
 			fmt.Fprintln(stderr, "kaipiao-devsim: injected crash: exiting without answering")
-			os.Exit(exitCrashed) // no deferred close: power loss
+			unlink() // the device is gone, as its node would be
+			// No deferred close: power loss.
+			os.Exit(exitCrashed)
 		}
+		unlink()
 		fmt.Fprintf(stderr, "kaipiao-devsim: link: %v\n", err)
 		return 1
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -177,6 +178,11 @@ func TestCrashAfterCommitThenRestart(t *testing.T) {
 	}
 	if code := p.wait(t); code != exitCrashed {
 		t.Fatalf("kaipiao-devsim exited %d, want %d", code, exitCrashed)
+	}
+	// Its link went with it: a client must not follow it to the dead pty's number, which
+	// the next pseudo-terminal takes at once.
+	if _, err := os.Lstat(link); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the crashed simulator's --link: %v, want it gone", err)
 	}
 	startSim(t, "--state", state, "--pty", "--link", link, "--baud", "0")
 	if got := resolve(t, c, req); got.Number != req.ExpectedNumber {
