@@ -55,7 +55,7 @@ func layout(fs *fontSet, inv *invoice.Invoice, o *Options) (*Document, error) {
 	}
 	d := &Document{Pages: []Page{face}}
 	if inv.NeedsGoodsList() {
-		list, err := listPages(fs, inv, o)
+		list, err := listPages(fs, inv, taxList(o))
 		if err != nil {
 			return nil, err
 		}
