@@ -2,7 +2,6 @@ package workstation
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/kaipiao/kaipiao/device"
@@ -71,7 +70,9 @@ type DeviceStatus struct {
 }
 
 // DeviceRoll is one roll of invoice numbers (发票卷) in the device, or, with Start 0, a
-// type's stock not yet opened into rolls (device.Roll.Unopened).
+// type's stock not yet opened into rolls (device.Roll.Unopened). It is the panel's view,
+// so that the window need not import the device package (internal/archtest); it has
+// device.Roll's fields, converts to it, and asks it the rules of a roll.
 type DeviceRoll struct {
 	Code      string // 发票代码, 12 digits
 	Start     uint32 // first number; 0 for the stock not yet opened
@@ -81,16 +82,13 @@ type DeviceRoll struct {
 
 // Unopened says whether the entry is a type's stock not yet opened into rolls: it has no
 // code or numbers yet, only a count.
-func (r DeviceRoll) Unopened() bool { return r.Start == 0 }
+func (r DeviceRoll) Unopened() bool { return device.Roll(r).Unopened() }
 
 // Next is the roll's next unused number, 8 digits; meaningless when Remaining is 0.
-func (r DeviceRoll) Next() string { return fmt.Sprintf("%08d", r.Start+r.Count-r.Remaining) }
+func (r DeviceRoll) Next() string { return device.Roll(r).Next() }
 
 // Kind is the invoice type the roll's code names, empty for a code of no known type.
-func (r DeviceRoll) Kind() invoice.Kind {
-	k, _ := invoice.KindOfCode(r.Code)
-	return k
-}
+func (r DeviceRoll) Kind() invoice.Kind { return device.Roll(r).Kind() }
 
 // DeviceOffline is the device's offline counters against their limits.
 type DeviceOffline struct {
@@ -139,7 +137,7 @@ func (p *DevicePanel) Stock(ctx context.Context) ([]DeviceRoll, error) {
 	rolls, err := p.dev.Stock(ctx)
 	out := make([]DeviceRoll, len(rolls))
 	for i, r := range rolls {
-		out[i] = DeviceRoll{Code: r.Code, Start: r.Start, Count: r.Count, Remaining: r.Remaining}
+		out[i] = DeviceRoll(r)
 	}
 	return out, err
 }
