@@ -153,15 +153,17 @@ func (p *PG) CreateSlip(requester, requestID, blueCode, blueNumber string, now t
 	return out, created, nil
 }
 
+// slips runs a function in one transaction of the slips (slipops.go), retried as p.tx
+// retries.
+func (p *PG) slips() slipUpdate {
+	return func(f func(slipRows) error) error {
+		return p.tx(func(ctx context.Context, tx pgx.Tx) error { return f(pgSlips{ctx, tx}) })
+	}
+}
+
 // Slip implements SlipStore.
 func (p *PG) Slip(number string, now time.Time) (*upload.Slip, error) {
-	var out *upload.Slip
-	err := p.tx(func(ctx context.Context, tx pgx.Tx) error {
-		var err error
-		out, err = loadSlip(pgSlips{ctx, tx}, number, now)
-		return err
-	})
-	return out, err
+	return p.slips().one(func(rows slipRows) (*upload.Slip, error) { return loadSlip(rows, number, now) })
 }
 
 // Slips implements SlipStore: the slips taxID is a party to, in number order.
@@ -192,38 +194,16 @@ func (p *PG) Slips(taxID string, now time.Time) ([]*upload.Slip, error) {
 // AnswerSlip implements SlipStore. A slip found expired is stored voided even though the
 // answer is refused.
 func (p *PG) AnswerSlip(number, taxID, action string, now time.Time) (*upload.Slip, error) {
-	var out *upload.Slip
-	var refused error
-	err := p.tx(func(ctx context.Context, tx pgx.Tx) error {
-		var err error
-		out, refused, err = answerIn(pgSlips{ctx, tx}, number, taxID, action, now)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, refused
+	return p.slips().answer(number, taxID, action, now)
 }
 
 // UseSlip implements SlipStore.
 func (p *PG) UseSlip(number, seller, redNumber string, now time.Time) (*upload.Slip, error) {
-	var out *upload.Slip
-	err := p.tx(func(ctx context.Context, tx pgx.Tx) error {
-		var err error
-		out, err = useIn(pgSlips{ctx, tx}, number, seller, redNumber, now)
-		return err
-	})
-	return out, err
+	return p.slips().one(func(rows slipRows) (*upload.Slip, error) { return useIn(rows, number, seller, redNumber, now) })
 }
 
 // ClaimSlip implements SlipStore on PostgreSQL: the slip read FOR UPDATE, and in the same
 // transaction the check that no invoice is held under an earlier claim's number.
 func (p *PG) ClaimSlip(number, seller, redNumber string, now time.Time) (*upload.Slip, error) {
-	var out *upload.Slip
-	err := p.tx(func(ctx context.Context, tx pgx.Tx) error {
-		var err error
-		out, err = claimIn(pgSlips{ctx, tx}, number, seller, redNumber, now)
-		return err
-	})
-	return out, err
+	return p.slips().one(func(rows slipRows) (*upload.Slip, error) { return claimIn(rows, number, seller, redNumber, now) })
 }

@@ -213,16 +213,19 @@ func (d *DB) CreateSlip(requester, requestID, blueCode, blueNumber string, now t
 	return out, created, nil
 }
 
+// slips runs a function in one bbolt transaction of the slips (slipops.go).
+func (d *DB) slips() slipUpdate {
+	return func(f func(slipRows) error) error {
+		return d.db.Update(func(tx *bolt.Tx) error {
+			_, rows := slipsOf(tx)
+			return f(rows)
+		})
+	}
+}
+
 // Slip implements SlipStore.
 func (d *DB) Slip(number string, now time.Time) (*upload.Slip, error) {
-	var out *upload.Slip
-	err := d.db.Update(func(tx *bolt.Tx) error {
-		_, rows := slipsOf(tx)
-		s, err := loadSlip(rows, number, now)
-		out = s
-		return err
-	})
-	return out, err
+	return d.slips().one(func(rows slipRows) (*upload.Slip, error) { return loadSlip(rows, number, now) })
 }
 
 // Slips implements SlipStore.
@@ -247,40 +250,15 @@ func (d *DB) Slips(taxID string, now time.Time) ([]*upload.Slip, error) {
 // AnswerSlip implements SlipStore. A slip found expired is stored voided even though the
 // answer is refused: the transaction commits and the error is returned after.
 func (d *DB) AnswerSlip(number, taxID, action string, now time.Time) (*upload.Slip, error) {
-	var out *upload.Slip
-	var refused error
-	err := d.db.Update(func(tx *bolt.Tx) error {
-		_, rows := slipsOf(tx)
-		var err error
-		out, refused, err = answerIn(rows, number, taxID, action, now)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, refused
+	return d.slips().answer(number, taxID, action, now)
 }
 
 // UseSlip implements SlipStore.
 func (d *DB) UseSlip(number, seller, redNumber string, now time.Time) (*upload.Slip, error) {
-	var out *upload.Slip
-	err := d.db.Update(func(tx *bolt.Tx) error {
-		_, rows := slipsOf(tx)
-		var err error
-		out, err = useIn(rows, number, seller, redNumber, now)
-		return err
-	})
-	return out, err
+	return d.slips().one(func(rows slipRows) (*upload.Slip, error) { return useIn(rows, number, seller, redNumber, now) })
 }
 
 // ClaimSlip implements SlipStore.
 func (d *DB) ClaimSlip(number, seller, redNumber string, now time.Time) (*upload.Slip, error) {
-	var out *upload.Slip
-	err := d.db.Update(func(tx *bolt.Tx) error {
-		_, rows := slipsOf(tx)
-		var err error
-		out, err = claimIn(rows, number, seller, redNumber, now)
-		return err
-	})
-	return out, err
+	return d.slips().one(func(rows slipRows) (*upload.Slip, error) { return claimIn(rows, number, seller, redNumber, now) })
 }

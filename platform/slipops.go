@@ -25,6 +25,36 @@ type slipRows interface {
 	heldRed(n, slip string) (bool, error)
 }
 
+// slipUpdate runs f in one writing transaction of a store's slips, which commits when f
+// returns nil.
+type slipUpdate func(f func(slipRows) error) error
+
+// one runs f in a transaction and returns its slip.
+func (u slipUpdate) one(f func(slipRows) (*upload.Slip, error)) (*upload.Slip, error) {
+	var out *upload.Slip
+	err := u(func(rows slipRows) error {
+		var err error
+		out, err = f(rows)
+		return err
+	})
+	return out, err
+}
+
+// answer is AnswerSlip: a refused answer still commits (a slip found expired is stored
+// voided) and is returned with the slip as it stands.
+func (u slipUpdate) answer(number, taxID, action string, now time.Time) (*upload.Slip, error) {
+	var refused error
+	s, err := u.one(func(rows slipRows) (*upload.Slip, error) {
+		s, r, err := answerIn(rows, number, taxID, action, now)
+		refused = r
+		return s, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, refused
+}
+
 // decodeSlip reads a slip as a store keeps it (nil raw: there is none).
 func decodeSlip(number string, raw []byte) (*upload.Slip, error) {
 	if raw == nil {
