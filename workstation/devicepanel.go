@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
 )
 
@@ -100,16 +101,10 @@ type DeviceOffline struct {
 	OldestPending time.Time     // zero when nothing is pending
 }
 
-// DeviceReport is a period's summary (抄报).
-type DeviceReport struct {
-	Period    string
-	Count     int
-	RedCount  int
-	Amount    invoice.Money // positive invoices, before tax
-	Tax       invoice.Money
-	RedAmount invoice.Money // red invoices (negative)
-	RedTax    invoice.Money
-}
+// DeviceReport is a period's summary (抄报) as the panel shows it: the summary the
+// month's statistics are compared with (export.CompareSummary), so the window can hand
+// it over as it is.
+type DeviceReport = export.Summary
 
 // deviceAPI is what the device panel needs of the device, in the device's own types:
 // *Link and *device.Client both have it.
@@ -153,8 +148,7 @@ func (p *DevicePanel) Offline(ctx context.Context) (DeviceOffline, error) {
 // returns the first answer.
 func (p *DevicePanel) Report(ctx context.Context, requestID, period string) (DeviceReport, error) {
 	r, err := p.dev.Report(ctx, requestID, period)
-	return DeviceReport{Period: r.Period, Count: r.Count, RedCount: r.RedCount, Amount: r.Amount, Tax: r.Tax,
-		RedAmount: r.RedAmount, RedTax: r.RedTax}, err
+	return export.SummaryOf(r), err
 }
 
 // Clear closes the reported period (清卡).
