@@ -29,41 +29,37 @@ func goldenLines(t *testing.T, name string) [][]byte {
 // still read and then be written as record-v0-as-v1 and intent-v0-as-v1. A change to the
 // record's code that changes any of these bytes changes what is on disk.
 func TestRecordGolden(t *testing.T) {
-	for _, name := range []string{"record-v1.jsonl", "record-v0.jsonl"} {
-		want := goldenLines(t, "record-v1.jsonl")
-		if name == "record-v0.jsonl" {
-			want = goldenLines(t, "record-v0-as-v1.jsonl")
+	rewriteRecord := func(raw []byte) ([]byte, error) {
+		rec, err := DecodeRecord(raw)
+		if err != nil {
+			return nil, err
 		}
-		for i, line := range goldenLines(t, name) {
-			rec, err := DecodeRecord(line)
-			if err != nil {
-				t.Fatalf("%s line %d: %v", name, i+1, err)
-			}
-			got, err := json.Marshal(rec)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want[i]) {
-				t.Errorf("%s line %d written as\n%s\nwant\n%s", name, i+1, got, want[i])
-			}
-		}
+		return json.Marshal(rec)
 	}
-	for _, name := range []string{"intent-v1.jsonl", "intent-v0.jsonl"} {
-		want := goldenLines(t, "intent-v1.jsonl")
-		if name == "intent-v0.jsonl" {
-			want = goldenLines(t, "intent-v0-as-v1.jsonl")
+	rewriteIntent := func(raw []byte) ([]byte, error) {
+		in, err := decodeIntent(raw)
+		if err != nil {
+			return nil, err
 		}
-		for i, line := range goldenLines(t, name) {
-			in, err := decodeIntent(line)
+		return encodeIntent(&in)
+	}
+	for _, c := range []struct {
+		in, want string
+		rewrite  func([]byte) ([]byte, error)
+	}{
+		{"record-v1.jsonl", "record-v1.jsonl", rewriteRecord},
+		{"record-v0.jsonl", "record-v0-as-v1.jsonl", rewriteRecord},
+		{"intent-v1.jsonl", "intent-v1.jsonl", rewriteIntent},
+		{"intent-v0.jsonl", "intent-v0-as-v1.jsonl", rewriteIntent},
+	} {
+		want := goldenLines(t, c.want)
+		for i, line := range goldenLines(t, c.in) {
+			got, err := c.rewrite(line)
 			if err != nil {
-				t.Fatalf("%s line %d: %v", name, i+1, err)
-			}
-			got, err := encodeIntent(&in)
-			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("%s line %d: %v", c.in, i+1, err)
 			}
 			if !bytes.Equal(got, want[i]) {
-				t.Errorf("%s line %d written as\n%s\nwant\n%s", name, i+1, got, want[i])
+				t.Errorf("%s line %d written as\n%s\nwant\n%s", c.in, i+1, got, want[i])
 			}
 		}
 	}
