@@ -84,7 +84,7 @@ func (d EngineDevice) Headroom(ctx context.Context) (invoice.Headroom, error) {
 		h.LockAt = t.AddDate(0, 1, off.DeadlineDay)
 	}
 	for _, c := range st.Locks {
-		h.Locks = append(h.Locks, c.Message())
+		h.Locks = append(h.Locks, c.Said())
 	}
 	return h, nil
 }

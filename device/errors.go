@@ -77,11 +77,14 @@ func (c Code) Message() string { return c.Text(invoice.Chinese) }
 
 // Text is the code's message in lang, from the catalogue (device.unknown_code for a
 // code this version does not know).
-func (c Code) Text(lang invoice.Lang) string {
+func (c Code) Text(lang invoice.Lang) string { return c.Said().Text(lang) }
+
+// Said is the code's message, to be worded in the reader's language.
+func (c Code) Said() invoice.Said {
 	if k, ok := codeText[c]; ok {
-		return invoice.Say(lang, k, nil)
+		return invoice.Said{Key: k}
 	}
-	return invoice.Say(lang, "device.unknown_code", invoice.Args{"code": fmt.Sprint(uint16(c))})
+	return invoice.Said{Key: "device.unknown_code", Args: invoice.Args{"code": fmt.Sprint(uint16(c))}}
 }
 
 // Error is a refusal the device answered with: the command did not take effect. Detail is

@@ -222,10 +222,10 @@ func (c *Channel) Headroom(context.Context) (invoice.Headroom, error) {
 	h := invoice.Headroom{Now: now, Stock: st.NumbersHeld(), OfflineLeft: q.Held - q.Used, OfflineLimit: q.Held,
 		OfflineUntil: st.UploadDeadline}
 	if q.Held == 0 {
-		h.Locks = append(h.Locks, invoice.Say(invoice.Chinese, "digital.no_quota", invoice.Args{"period": Period(now)}))
+		h.Locks = append(h.Locks, invoice.Said{Key: "digital.no_quota", Args: invoice.Args{"period": Period(now)}})
 	}
 	if key, args := deadlineLock(st, now); key != "" {
-		h.Locks = append(h.Locks, invoice.Say(invoice.Chinese, key, args))
+		h.Locks = append(h.Locks, invoice.Said{Key: key, Args: args})
 	}
 	return h, nil
 }

@@ -707,7 +707,7 @@ var problems = map[string]Message{
 		En: "the device offers code {code} for a {kind} invoice"},
 	"headroom.locked": {
 		Zh: "订单 {order} 拆分为 {parts} 张发票，税控设备现在不能开票：{lock}；未开具任何发票",
-		En: "order {order}, {parts} invoices: the device refuses to issue now; nothing issued"},
+		En: "order {order}, {parts} invoices: the device refuses to issue now ({lock_en}); nothing issued"},
 	"headroom.stock": {
 		Zh: "订单 {order} 拆分为 {parts} 张发票，需要 {need} 个发票号码，设备只剩 {left} 个（发票库存）；未开具任何发票",
 		En: "order {order}, {parts} invoices: needs {need} invoice numbers, the stock holds {left}; nothing issued"},

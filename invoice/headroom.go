@@ -26,8 +26,8 @@ type Headroom struct {
 	// LockAt is when the open month locks issuing (开票截止时间) unless reported and
 	// cleared; zero when unknown.
 	LockAt time.Time
-	// Locks say, in Chinese, why the device refuses to issue now; empty when it does not.
-	Locks []string
+	// Locks say why the device refuses to issue now; empty when it does not.
+	Locks []Said
 }
 
 // HeadroomDevice is a Device that can say its headroom. The engine checks split orders
@@ -70,7 +70,7 @@ func (h *Headroom) fits(orderID string, parts int, n needs) error {
 		return NewProblem(ErrNoHeadroom, key, args, nil)
 	}
 	if len(h.Locks) > 0 {
-		return refuse("headroom.locked", Args{"lock": h.Locks[0]})
+		return refuse("headroom.locked", Args{"lock": h.Locks[0].Text(Chinese), "lock_en": h.Locks[0].Text(English)})
 	}
 	if h.StockOf == nil && n.count > h.Stock {
 		return refuse("headroom.stock", Args{"need": fmt.Sprint(n.count), "left": fmt.Sprint(h.Stock)})

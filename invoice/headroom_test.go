@@ -33,7 +33,7 @@ func TestHeadroomChecksTheWholeOrder(t *testing.T) {
 		{"stock of the kind", nil, drafts(3, KindSpecial, 100), "电子专用发票"},
 		{"offline hours", func(h *Headroom) { h.OfflineUntil = now.Add(10 * time.Second) }, drafts(3, KindOrdinary, 100), "离线开票时长"},
 		{"month lock", func(h *Headroom) { h.LockAt = now.Add(time.Second) }, drafts(2, KindOrdinary, 100), "开票截止时间"},
-		{"locked now", func(h *Headroom) { h.Locks = []string{"已过开票截止时间，请抄报并清卡"} }, drafts(2, KindOrdinary, 100), "抄报并清卡"},
+		{"locked now", func(h *Headroom) { h.Locks = []Said{{Key: "device.code.month_locked"}} }, drafts(2, KindOrdinary, 100), "抄报并清卡"},
 	}
 	for _, c := range cases {
 		h := room()
@@ -57,5 +57,18 @@ func TestHeadroomChecksTheWholeOrder(t *testing.T) {
 	}
 	if err := h.fits("ORD-4", 2, needsOf(drafts(2, KindOrdinary, -100))); err != nil {
 		t.Fatalf("red invoices take no offline amount: %v", err)
+	}
+}
+
+// A lock refuses in the reader's language, naming the lock in English too.
+func TestLockedRefusalNamesTheLockInBothLanguages(t *testing.T) {
+	h := &Headroom{Now: time.Date(2026, 3, 10, 10, 0, 0, 0, Beijing), Stock: 100, OfflineLimit: 100000000, OfflineLeft: 100000000,
+		Locks: []Said{{Key: "device.code.offline_hours"}}}
+	err := h.fits("ORD-1", 1, needsOf(drafts(1, KindOrdinary, 100)))
+	if en := Explain(English, err); !strings.Contains(en, "(offline hours limit reached)") {
+		t.Errorf("English: %q", en)
+	}
+	if zh := Explain(Chinese, err); !strings.Contains(zh, "离线开票时长已到") {
+		t.Errorf("Chinese: %q", zh)
 	}
 }

@@ -134,6 +134,20 @@ func (p *Problem) Unwrap() []error {
 // Text is the message alone, in lang, without the sentinel or the cause.
 func (p *Problem) Text(lang Lang) string { return Say(lang, p.Key, p.Args) }
 
+// Said is a message of the catalogue that is not an error, worded when it is shown: in
+// the reader's language, Chinese for kaipiaoctl's JSON, the window's for the window (a
+// reason issuing is locked, shown on the home screen and the device panel).
+type Said struct {
+	Key  string
+	Args Args
+}
+
+// Text is the message in lang.
+func (s Said) Text(lang Lang) string { return Say(lang, s.Key, s.Args) }
+
+// String is the message in Chinese, as the clerk reads it by default.
+func (s Said) String() string { return s.Text(Chinese) }
+
 // sentinel is an error with a fixed catalogue key. Its Error is the catalogue's English
 // (what the error said before it had a key), so logs and tests read as before; its
 // Chinese is what the clerk reads. A sentinel may be a case of a wider one (of), which

@@ -72,14 +72,14 @@ func (s *settingsScreen) connectionCard() fyne.CanvasObject {
 	ch := setupChannel(ws, s.conn)
 	save := widget.NewButton(lang.L("保存"), func() {
 		if err := ws.Service.SetConnection(s.conn.connection()); err != nil {
-			s.status.SetText(err.Error())
+			s.status.SetText(clerkMessage(err))
 			return
 		}
 		s.status.SetText(lang.L("已保存，重新启动后生效"))
 		if ch != nil && ch.channel() != channelOf(ws) {
 			// The screens, the engine and the numbers are the channel's: a new start.
 			if err := ws.SetChannel(ch.channel()); err != nil {
-				s.status.SetText(err.Error())
+				s.status.SetText(clerkMessage(err))
 				return
 			}
 			s.status.SetText(lang.L("已保存：开票方式重新启动后生效"))
@@ -95,10 +95,10 @@ func (s *settingsScreen) connectionCard() fyne.CanvasObject {
 		widget.NewButton(lang.L("生成演示证书"), func() {
 			msg, err := ws.Service.DemoPKI()
 			if err != nil {
-				s.status.SetText(err.Error())
+				s.status.SetText(clerkMessage(err))
 				return
 			}
-			s.status.SetText(msg)
+			s.status.SetText(msg.Text(msgLang))
 		}))
 	form := widget.NewForm(s.conn.items()...)
 	if ch != nil {
@@ -134,10 +134,10 @@ func (s *settingsScreen) showImport() {
 		}
 		msg, err := s.u.ws.Service.ImportPKI(identities[which.SelectedIndex()].name, cert.Text, key.Text, pass.Text)
 		if err != nil {
-			s.status.SetText(lang.L("导入失败：") + err.Error())
+			s.status.SetText(lang.L("导入失败：") + clerkMessage(err))
 			return
 		}
-		s.status.SetText(msg)
+		s.status.SetText(msg.Text(msgLang))
 	}, s.u.win)
 	// Enter in a field imports, as the dialog's default button does.
 	for _, e := range []*entry{cert, key, pass} {

@@ -154,7 +154,7 @@ func (s *deviceScreen) show(st DeviceStatus, rolls []DeviceRoll, off DeviceOffli
 	locks := st.Locks
 	s.locks.SetText("")
 	if len(locks) > 0 {
-		s.locks.SetText(lang.L("开票已锁定：") + strings.Join(locks, "；"))
+		s.locks.SetText(lang.L("开票已锁定：") + sayAll(locks))
 	}
 	s.stock.SetText(stockText(rolls))
 	s.offline.SetText(offlineText(off))

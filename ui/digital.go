@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
 	"github.com/kaipiao/kaipiao/invoice"
 )
 
@@ -179,7 +180,7 @@ func isDraftPreview(inv *invoice.Invoice) bool {
 // or a 数电票's number alone.
 func issuedName(inv *invoice.Invoice) string {
 	if inv.Code == "" {
-		return "数电票号码 " + inv.Number
+		return lang.L("数电票号码 {{.Number}}", map[string]any{"Number": inv.Number})
 	}
-	return "发票代码 " + inv.Code + "  号码 " + inv.Number
+	return lang.L("发票代码 {{.Code}}  号码 {{.Number}}", map[string]any{"Code": inv.Code, "Number": inv.Number})
 }

@@ -167,7 +167,7 @@ func (c *digitalCard) askFetch() {
 	ok := newButton(lang.L("领取"), func() {
 		n, q, err := fetchRequest(numbers.Text, quota.Text)
 		if err != nil {
-			problem.SetText(err.Error())
+			problem.SetText(clerkMessage(err))
 			return
 		}
 		kd.d.Hide()

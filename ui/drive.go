@@ -1,6 +1,10 @@
 package ui
 
-import "strings"
+import (
+	"strings"
+
+	"fyne.io/fyne/v2/lang"
+)
 
 // What scripts/gui-nodevice.sh drives in the real window through main's hidden
 // --selftest-nodevice: the invoice list, a preview, a PDF export and whether issuing is
@@ -31,7 +35,7 @@ func (u *UI) PreviewFirst() bool {
 		return false
 	}
 	u.list.show(u.list.records[0])
-	showPreview(u.win, "发票预览", u.list.selected.Invoice, nil)
+	showPreview(u.win, lang.L("发票预览"), u.list.selected.Invoice, nil)
 	return true
 }
 

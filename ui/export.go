@@ -97,6 +97,8 @@ func (l *invoiceList) askExportFile(kind string) {
 		w.Close()
 		l.export(path, kind)
 	}, l.u.win)
+	// The file names stay Chinese in the English window too: they are what a Chinese tax
+	// office or accountant expects to receive.
 	d.SetFileName(l.u.ws.Now().In(invoice.Beijing).Format("发票清单_20060102") + "." + kind)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + kind}))
 	inDocuments(d).Show()
@@ -124,7 +126,7 @@ func (l *invoiceList) askExportLayouts(kind string) {
 			}
 			l.export(path, kind)
 		}, l.u.win)
-		d.SetFileName(l.u.ws.Now().In(invoice.Beijing).Format("发票"+name+"_20060102") + ".zip")
+		d.SetFileName(l.u.ws.Now().In(invoice.Beijing).Format("发票"+name+"_20060102") + ".zip") // Chinese, as above
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".zip"}))
 		inDocuments(d).Show()
 	})
@@ -149,5 +151,5 @@ func (l *invoiceList) export(path, kind string) {
 		showError(l.u.win, failed("export.failed", err))
 		return
 	}
-	showInfo(l.u.win, lang.L("已导出"), fmt.Sprintf("%d 张发票 → %s", n, path))
+	showInfo(l.u.win, lang.L("已导出"), lang.L("{{.N}} 张发票 → {{.Path}}", map[string]any{"N": n, "Path": path}))
 }

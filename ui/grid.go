@@ -48,6 +48,17 @@ type lineRow struct {
 	amountAuto bool
 }
 
+// zeroRateCode is the zero-rate flag of the choice the clerk made, which the grid shows
+// in the screens' language.
+func zeroRateCode(chosen string) string {
+	for text, code := range zeroRateChoices {
+		if localized(text) == chosen {
+			return code
+		}
+	}
+	return ""
+}
+
 func lineHeader() fyne.CanvasObject {
 	var cells []fyne.CanvasObject
 	bold := func(s string) fyne.CanvasObject {
@@ -80,7 +91,7 @@ func (f *issueForm) addLine() *lineRow {
 	}
 	l.rate = f.newGridSelect(l, rateChoices)
 	l.rate.SetSelected("13%")
-	l.zeroRate = f.newGridSelect(l, []string{"", "免税", "不征税", "出口退税", "普通零税率"})
+	l.zeroRate = f.newGridSelect(l, []string{"", lang.L("免税"), lang.L("不征税"), lang.L("出口退税"), lang.L("普通零税率")})
 	l.zeroRate.PlaceHolder = "—"
 	discount := f.cell(l, "discount")
 	l.entries["name"].OnChanged = func(text string) { f.refresh(); f.offerGoods(l, text) }

@@ -114,7 +114,7 @@ func (h *homeScreen) refresh() {
 					timeText = lang.L("离线时长：没有未上传的发票")
 				}
 				if len(st.Locks) > 0 {
-					lockText = lang.L("已锁定：") + strings.Join(st.Locks, "；")
+					lockText = lang.L("已锁定：") + sayAll(st.Locks)
 				}
 			}
 		}
@@ -123,7 +123,7 @@ func (h *homeScreen) refresh() {
 		queueText := lang.L("待上传 {{.Queued}} 张，失败 {{.Dead}} 张", map[string]any{"Queued": queued, "Dead": dead})
 		switch {
 		case qerr != nil:
-			queueText = qerr.Error()
+			queueText = clerkMessage(qerr)
 		case !syncOn:
 			queueText += lang.L("。未配置服务平台：发票在本机排队，配置后自动上传")
 		default:
@@ -141,7 +141,7 @@ func (h *homeScreen) refresh() {
 		page, err := ws.Service.List(workstation.Query{From: day, To: day.AddDate(0, 0, 1), Limit: 10000})
 		todayText := ""
 		if err != nil {
-			todayText = err.Error()
+			todayText = clerkMessage(err)
 		} else {
 			var red int
 			for _, r := range page.Records {

@@ -58,17 +58,17 @@ func (e *inboxEntry) status() string {
 	switch {
 	case len(e.issued) > 0:
 		if e.issued[0].Replayed {
-			return "已开具（重复订单）"
+			return lang.L("已开具（重复订单）")
 		}
-		return fmt.Sprintf("已开具 %d 张", len(e.issued))
+		return lang.L("已开具 {{.N}} 张", map[string]any{"N": len(e.issued)})
 	case e.failed != nil:
-		return "未开具"
+		return lang.L("未开具")
 	case e.errs != nil:
-		return fmt.Sprintf("%d 处错误", len(e.errs))
+		return lang.L("{{.N}} 处错误", map[string]any{"N": len(e.errs)})
 	case e.checked != nil && len(e.checked.Parts) > 1:
-		return fmt.Sprintf("待开具（拆分 %d 张）", len(e.checked.Parts))
+		return lang.L("待开具（拆分 {{.N}} 张）", map[string]any{"N": len(e.checked.Parts)})
 	}
-	return "待开具"
+	return lang.L("待开具")
 }
 
 var inboxColumns = []struct {
@@ -114,6 +114,11 @@ func newInbox(u *UI) *inbox {
 		container.NewVScroll(b.detail)))
 	split.Offset = 0.65
 	b.mapping = widget.NewSelect(nil, nil)
+	// Fyne sizes a select by its placeholder, never shown here (a choice is always made):
+	// the first choice, when wider, so that "The file's own headers" shows whole.
+	if first := lang.L("文件原表头"); textWidth(first) > textWidth(b.mapping.PlaceHolder) {
+		b.mapping.PlaceHolder = first
+	}
 	b.reloadMappings()
 	b.merge = widget.NewCheck(lang.L("按购买方合并"), nil)
 	templateBtn := widget.NewButton(lang.L("下载模板"), b.askTemplate)
@@ -216,7 +221,7 @@ func (b *inbox) loadPulled() {
 		}
 		orders = append(orders, decoded...)
 	}
-	b.add(orders, "服务平台")
+	b.add(orders, lang.L("服务平台"))
 }
 
 func (b *inbox) add(orders []*invoice.Order, source string) {
@@ -242,7 +247,8 @@ func (b *inbox) refresh() {
 			ready++
 		}
 	}
-	b.summary.SetText(fmt.Sprintf("共 %d 个订单：待开具 %d，有错误 %d，已开具 %d", len(b.entries), ready, bad, done))
+	b.summary.SetText(lang.L("共 {{.N}} 个订单：待开具 {{.Ready}}，有错误 {{.Bad}}，已开具 {{.Done}}", map[string]any{
+		"N": len(b.entries), "Ready": ready, "Bad": bad, "Done": done}))
 	if ready > 0 && b.stop == nil && b.u.deviceReady() {
 		b.issueBtn.Enable()
 	} else {
@@ -255,7 +261,7 @@ func (b *inbox) refresh() {
 func (b *inbox) showDetail(e *inboxEntry) {
 	var lines []string
 	for _, fe := range e.errs {
-		lines = append(lines, fmt.Sprintf("%s：%s", fe.Field, fe.Text(msgLang)))
+		lines = append(lines, lang.L("{{.Field}}：{{.Message}}", map[string]any{"Field": fe.Field, "Message": fe.Text(msgLang)}))
 	}
 	if e.failed != nil {
 		lines = append(lines, clerkMessage(e.failed))

@@ -58,7 +58,7 @@ var listColumns = []struct {
 	{"合计金额", 110, func(r *workstation.Record) string { return yuan(r.Invoice.Totals().Amount, false) }},
 	{"合计税额", 100, func(r *workstation.Record) string { return yuan(r.Invoice.Totals().Tax, false) }},
 	{"价税合计", 110, func(r *workstation.Record) string { return yuan(r.Invoice.Totals().Total, false) }},
-	{"同步", 70, func(r *workstation.Record) string { return syncText[r.Sync] }},
+	{"同步", 70, func(r *workstation.Record) string { return lang.L(syncText[r.Sync]) }},
 }
 
 var syncText = map[workstation.RecordSync]string{workstation.SyncQueued: "待上传", workstation.SyncAcked: "已上传", workstation.SyncDead: "失败"}
@@ -71,7 +71,16 @@ func newInvoiceList(u *UI) *invoiceList {
 	l.redOnly = widget.NewCheck(lang.L("只看红字"), func(bool) { l.reload() })
 	l.table = newTable(func() int { return len(l.records) }, len(listColumns),
 		func(r, c int) string { return listColumns[c].cell(l.records[r]) },
-		func(c int) (string, float32) { return listColumns[c].title, listColumns[c].width },
+		func(c int) (string, float32) {
+			if c == len(listColumns)-1 { // the sync state: as wide as its longest word
+				w := listColumns[c].width
+				for _, s := range syncText {
+					w = max(w, textWidth(lang.L(s)))
+				}
+				return listColumns[c].title, w
+			}
+			return listColumns[c].title, listColumns[c].width
+		},
 		func(r int) { l.show(l.records[r]) })
 	l.more = widget.NewButton(lang.L("更多"), l.loadMore)
 	l.redBtn = newButton(lang.L("全额红冲"), l.confirmRed)
@@ -87,7 +96,7 @@ func newInvoiceList(u *UI) *invoiceList {
 	l.redsBtn = newButton(lang.L("查看红字发票"), func() { l.showReds() })
 	l.redsBtn.Disable()
 	l.actions = []*widget.Button{
-		widget.NewButton(lang.L("预览"), func() { l.acted("preview"); showPreview(u.win, "发票预览", l.selected.Invoice, nil) }),
+		widget.NewButton(lang.L("预览"), func() { l.acted("preview"); showPreview(u.win, lang.L("发票预览"), l.selected.Invoice, nil) }),
 		widget.NewButton(lang.L("保存PDF"), func() { l.acted("pdf"); askSavePDF(u.win, u.ws, l.selected.Invoice) }),
 		widget.NewButton(lang.L("打印"), func() { l.acted("print"); l.showPrint(false) }),
 		widget.NewButton(lang.L("复制代码号码"), func() {
@@ -211,17 +220,21 @@ func (l *invoiceList) show(r *workstation.Record) {
 	if isDigital(inv) {
 		b.WriteString(digitalHeading(inv))
 	} else {
-		title := inv.Kind.Title()
+		title := lang.L(inv.Kind.Title())
 		if inv.IsRed() {
-			title += "（红字，对应 " + inv.Red.Code + " " + inv.Red.Number + "）"
+			title += lang.L("（红字，对应 {{.Code}} {{.Number}}）", map[string]any{"Code": inv.Red.Code, "Number": inv.Red.Number})
 		}
-		fmt.Fprintf(&b, "%s  代码 %s  号码 %s  校验码 %s\n", title, inv.Code, inv.Number, inv.CheckCode)
+		b.WriteString(lang.L("{{.Title}}  代码 {{.Code}}  号码 {{.Number}}  校验码 {{.Check}}", map[string]any{
+			"Title": title, "Code": inv.Code, "Number": inv.Number, "Check": inv.CheckCode}) + "\n")
 	}
-	fmt.Fprintf(&b, "购买方 %s %s\n", inv.Buyer.Name, inv.Buyer.TaxID)
+	b.WriteString(lang.L("购买方 {{.Name}} {{.TaxID}}", map[string]any{"Name": inv.Buyer.Name, "TaxID": inv.Buyer.TaxID}) + "\n")
 	for _, ln := range inv.Lines {
 		fmt.Fprintf(&b, "  %s  %s  %s  %s\n", ln.PrintedName(), yuan(ln.Amount, false), ln.RateText(), ln.TaxText())
 	}
-	fmt.Fprintf(&b, "合计 %s  税额 %s  价税合计 %s（%s）", yuan(t.Amount, true), yuan(t.Tax, true), yuan(t.Total, true), invoice.Words(t.Total))
+	// The total in capitals stays Chinese in English too: it is the invoice's own wording
+	// of the amount, which the clerk checks against the printed invoice.
+	b.WriteString(lang.L("合计 {{.Amount}}  税额 {{.Tax}}  价税合计 {{.Total}}（{{.Words}}）", map[string]any{
+		"Amount": yuan(t.Amount, true), "Tax": yuan(t.Tax, true), "Total": yuan(t.Total, true), "Words": invoice.Words(t.Total)}))
 	if st, err := l.u.ws.Service.MailStatusOf(r.ID); err == nil {
 		b.WriteString("\n" + mailText(st))
 		if m, err := l.u.ws.Service.MailSettings(); err == nil && m.Host == "" && st.State == workstation.MailQueued {
@@ -241,7 +254,7 @@ func (l *invoiceList) confirmRed() {
 		l.u.requestSlip(r.Invoice, "whole")
 		return
 	}
-	msg := fmt.Sprintf("对发票 %s %s 尚未冲红的全部余额开具红字发票？", r.Invoice.Code, r.Invoice.Number)
+	msg := lang.L("对发票 {{.Code}} {{.Number}} 尚未冲红的全部余额开具红字发票？", map[string]any{"Code": r.Invoice.Code, "Number": r.Invoice.Number})
 	// The reason is the clerk's to choose (it is printed and reported): none is preset.
 	reason := newKeySelect(nil)
 	for _, rs := range redReasons {
@@ -285,7 +298,7 @@ func (l *invoiceList) red(r *workstation.Record, reason invoice.RedReason) {
 				}
 				return
 			}
-			showInfo(l.u.win, lang.L("红冲成功"), fmt.Sprintf("红字发票 %s %s", outs[0].Invoice.Code, outs[0].Invoice.Number))
+			showInfo(l.u.win, lang.L("红冲成功"), lang.L("红字发票 {{.Code}} {{.Number}}", map[string]any{"Code": outs[0].Invoice.Code, "Number": outs[0].Invoice.Number}))
 			l.reload()
 			// The new red invoice is what the clerk looks at next: select it, so that the
 			// details and every action are the red one's.

@@ -64,25 +64,33 @@ type issueForm struct {
 
 func newIssueForm(u *UI) *issueForm {
 	f := &issueForm{u: u, buyer: map[string]*entry{}, fieldErr: map[*entry]error{}, left: map[*entry]bool{}}
-	kinds := []string{"电子普通发票", "电子专用发票"}
+	// The kinds in the screens' language; order reads the choice by its index.
+	kinds := []string{lang.L("电子普通发票"), lang.L("电子专用发票")}
 	if channelOf(u.ws) == ChannelDigital { // the digital channel issues its own kinds of the same types
-		kinds = []string{invoice.KindDigitalOrdinary.Title(), invoice.KindDigitalSpecial.Title()}
+		kinds = []string{lang.L(invoice.KindDigitalOrdinary.Title()), lang.L(invoice.KindDigitalSpecial.Title())}
 	}
 	f.kind = widget.NewSelect(kinds, func(string) { f.refresh() })
 	f.kind.SetSelectedIndex(0)
 	f.inclusive = widget.NewCheck(lang.L("含税"), func(bool) { f.refresh() })
-	labelled := func(label string, o fyne.CanvasObject) fyne.CanvasObject {
-		l := widget.NewLabel(lang.L(label))
-		return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(100, l.MinSize().Height), l), nil, o)
-	}
-	box := []fyne.CanvasObject{labelled("发票类型", container.NewBorder(nil, nil, nil, f.inclusive, f.kind))}
-	for _, b := range []struct{ path, label, hint string }{
+	buyerFields := []struct{ path, label, hint string }{
 		{"buyer.name", "购买方名称", "必填"},
 		{"buyer.tax_id", "纳税人识别号", "统一社会信用代码；个人可不填"},
 		{"buyer.address_phone", "地址、电话", ""},
 		{"buyer.bank_account", "开户行及账号", ""},
 		{"buyer.email", "邮箱", "发送电子发票"},
-	} {
+	}
+	// The labels' column is as wide as the widest label, 100 at least: English labels
+	// ("Bank and account") are wider than the Chinese.
+	labelWidth := float32(100)
+	for _, b := range buyerFields {
+		labelWidth = max(labelWidth, textWidth(lang.L(b.label)))
+	}
+	labelled := func(label string, o fyne.CanvasObject) fyne.CanvasObject {
+		l := widget.NewLabel(lang.L(label))
+		return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(labelWidth, l.MinSize().Height), l), nil, o)
+	}
+	box := []fyne.CanvasObject{labelled("发票类型", container.NewBorder(nil, nil, nil, f.inclusive, f.kind))}
+	for _, b := range buyerFields {
 		e := f.entry(localized(b.hint))
 		e.noLeadingSpace = true
 		f.buyer[b.path] = e
@@ -208,7 +216,7 @@ func (f *issueForm) reset() {
 	f.addLine()
 	f.left = map[*entry]bool{}
 	f.asked = false
-	f.issuer.SetText(lang.L("开票人") + "：" + f.u.ws.Operator)
+	f.issuer.SetText(lang.L("开票人：{{.Name}}", map[string]any{"Name": f.u.ws.Operator}))
 	f.refresh()
 }
 
@@ -226,7 +234,7 @@ func (f *issueForm) order() *invoice.Order {
 		get := func(k string) string { return l.entries[k].trimmed() }
 		ol := invoice.OrderLine{Name: get("name"), TaxCode: get("tax_code"), Spec: get("spec"),
 			Unit: get("unit"), Quantity: get("quantity"), UnitPrice: get("unit_price"), Amount: get("amount"),
-			Discount: get("discount"), TaxRate: l.rate.Selected, ZeroRate: zeroRateChoices[l.zeroRate.Selected]}
+			Discount: get("discount"), TaxRate: l.rate.Selected, ZeroRate: zeroRateCode(l.zeroRate.Selected)}
 		if l.amountAuto {
 			ol.Amount = "" // the engine computes quantity × price, as the cell shows
 		}
@@ -346,7 +354,8 @@ func (f *issueForm) refresh() {
 	f.total.SetText(lang.L("价税合计") + " " + yuan(t.Total, true))
 	f.words.SetText("")
 	if t.Total != 0 {
-		f.words.SetText("（大写）" + invoice.Words(t.Total))
+		// The words stay Chinese: they are the invoice's own wording of the total.
+		f.words.SetText(lang.L("（大写）{{.Words}}", map[string]any{"Words": invoice.Words(t.Total)}))
 	}
 	f.split.SetText("")
 	f.split.Hide()
@@ -397,7 +406,7 @@ func (f *issueForm) preview() {
 	if !f.reveal() {
 		return
 	}
-	showPreview(f.u.win, "开具前预览", f.u.draftPreview(f.checked.Parts[0]), f.askIssue)
+	showPreview(f.u.win, lang.L("开具前预览"), f.u.draftPreview(f.checked.Parts[0]), f.askIssue)
 }
 
 // askIssue shows what is about to be issued — buyer, total, how many invoices — with
@@ -445,7 +454,7 @@ func (f *issueForm) issued(outs []invoice.Outcome, err error) {
 	var lines []string
 	for _, o := range outs {
 		t := o.Invoice.Totals()
-		lines = append(lines, fmt.Sprintf("%s  价税合计 %s", issuedName(o.Invoice), yuan(t.Total, true)))
+		lines = append(lines, lang.L("{{.Invoice}}  价税合计 {{.Total}}", map[string]any{"Invoice": issuedName(o.Invoice), "Total": yuan(t.Total, true)}))
 	}
 	done := showInfo(f.u.win, lang.L("开票成功"), strings.Join(lines, "\n"))
 	f.reset()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"runtime"
+	"strings"
 
 	"fyne.io/fyne/v2/lang"
 	"github.com/kaipiao/kaipiao/assets"
@@ -53,6 +54,19 @@ func say(key string, args invoice.Args) string { return invoice.Say(msgLang, key
 // clerkMessage is an error as the clerk reads it, in the screens' language: every rule
 // error's message, or the catalogue's wording of a refusal, with its detail.
 func clerkMessage(err error) string { return invoice.Explain(msgLang, err) }
+
+// sayAll words the catalogue's messages in the screens' language, as one line.
+func sayAll(msgs []invoice.Said) string {
+	sep := "；"
+	if msgLang == invoice.English {
+		sep = "; "
+	}
+	texts := make([]string, len(msgs))
+	for i, m := range msgs {
+		texts[i] = m.Text(msgLang)
+	}
+	return strings.Join(texts, sep)
+}
 
 // failed is "what failed: why" in the screens' language: key's message with the error,
 // as the clerk reads it, for its {err}.

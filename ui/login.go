@@ -18,7 +18,7 @@ import (
 func Start(win fyne.Window, ws *Workstation, done func(*UI)) {
 	has, err := ws.Service.HasOperators()
 	if err != nil {
-		win.SetContent(widget.NewLabel(lang.L("无法读取操作员：") + err.Error()))
+		win.SetContent(widget.NewLabel(lang.L("无法读取操作员：") + clerkMessage(err)))
 		return
 	}
 	if !has {
@@ -32,7 +32,7 @@ func Start(win fyne.Window, ws *Workstation, done func(*UI)) {
 func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 	seller, _ := ws.Service.Seller()
 	admin, pass, again := newEntry(), newPasswordEntry(), newPasswordEntry()
-	admin.SetText("管理员")
+	admin.SetText(lang.L("管理员"))
 	name, taxID, addr, bank := newEntry(), newEntry(), newEntry(), newEntry()
 	for _, e := range []*entry{admin, name, taxID, addr, bank} {
 		e.noLeadingSpace = true
@@ -63,7 +63,7 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 		// another takes effect when it starts next.
 		if ch != nil {
 			if err := ws.SetChannel(ch.channel()); err != nil {
-				problem.SetText(err.Error())
+				problem.SetText(clerkMessage(err))
 				return
 			}
 		}
@@ -71,12 +71,12 @@ func showSetup(win fyne.Window, ws *Workstation, done func(*UI)) {
 		// would make the administrator's name one nobody can type again.
 		p := invoice.Party{Name: name.trimmed(), TaxID: taxID.trimmed(), AddressPhone: addr.trimmed(), BankAccount: bank.trimmed()}
 		if err := setUp(ws, admin.trimmed(), pass.Text, again.Text, p); err != nil {
-			problem.SetText(err.Error())
+			problem.SetText(clerkMessage(err))
 			return
 		}
 		// The device and the platform chosen take effect at the next start.
 		if err := ws.Service.SetConnection(conn.connection()); err != nil {
-			problem.SetText(err.Error())
+			problem.SetText(clerkMessage(err))
 			return
 		}
 		showLoginAs(win, ws, admin.trimmed(), done)

@@ -30,11 +30,11 @@ func (s *settingsScreen) mailCard() fyne.CanvasObject {
 	save := widget.NewButton(lang.L("保存邮件设置"), func() {
 		m, err := mailSettingsFrom(cur, host.Text, port.Text, user.Text, pass.Text, from.Text)
 		if err != nil {
-			s.status.SetText(err.Error())
+			s.status.SetText(clerkMessage(err))
 			return
 		}
 		if err := s.u.ws.Service.SetMailSettings(m); err != nil {
-			s.status.SetText(err.Error())
+			s.status.SetText(clerkMessage(err))
 			return
 		}
 		cur = m

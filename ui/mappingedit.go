@@ -23,12 +23,13 @@ type mappingEditor struct {
 	status  *widget.Label
 }
 
-// columnChoices are what a header can be mapped to: nothing, or a column by its Chinese
-// name (its English one beside it).
+// columnChoices are what a header can be mapped to: nothing, or a column by its name in
+// the screens' language (its Chinese header in the Chinese window), with its English
+// header beside it.
 func columnChoices() []string {
 	out := []string{lang.L("（不导入）")}
 	for _, c := range orderfile.TableColumns() {
-		out = append(out, c.ZH+" ("+c.EN+")")
+		out = append(out, lang.L(c.ZH)+" ("+c.EN+")")
 	}
 	return out
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -233,7 +232,7 @@ func (m *masterScreen) confirmDelete(buyer bool) {
 	default:
 		return
 	}
-	showConfirm(m.u.win, lang.L("删除"), fmt.Sprintf("删除“%s”？已开具的发票不受影响。", what), lang.L("删除"), nil, func() {
+	showConfirm(m.u.win, lang.L("删除"), lang.L("删除“{{.Name}}”？已开具的发票不受影响。", map[string]any{"Name": what}), lang.L("删除"), nil, func() {
 		if err := m.deleteSelected(buyer); err != nil {
 			showError(m.u.win, err)
 		}
@@ -285,7 +284,7 @@ func (m *masterScreen) askImport(buyer bool) {
 		if err != nil {
 			return errors.New(say("import.failed", invoice.Args{"file": name, "err": clerkMessage(err)}))
 		}
-		showInfo(m.u.win, lang.L("已导入"), fmt.Sprintf("%d 条", n))
+		showInfo(m.u.win, lang.L("已导入"), lang.L("{{.N}} 条", map[string]any{"N": n}))
 		return nil
 	})
 }

@@ -90,7 +90,7 @@ func (p *partialStrip) issueRest(orderID string) {
 						issued++
 					}
 				}
-				showInfo(p.u.win, lang.L("开具剩余"), fmt.Sprintf("订单 %s 已全部开具：本次开具 %d 张，共 %d 张。", orderID, issued, len(outs)))
+				showInfo(p.u.win, lang.L("开具剩余"), lang.L("订单 {{.Order}} 已全部开具：本次开具 {{.Now}} 张，共 {{.All}} 张。", map[string]any{"Order": orderID, "Now": issued, "All": len(outs)}))
 			}
 		})
 	}()

@@ -117,6 +117,8 @@ func askSavePDF(win fyne.Window, ws *Workstation, inv *invoice.Invoice) {
 		}
 		showInfo(win, lang.L("已保存"), path)
 	}, win)
+	// The name stays Chinese in the English window too: it is what the buyer and a
+	// Chinese tax office expect of an invoice's file.
 	if inv.Code == "" {
 		d.SetFileName(fmt.Sprintf("发票_%s.pdf", inv.Number)) // a 数电 invoice
 	} else {

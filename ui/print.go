@@ -270,7 +270,7 @@ func (p *printDialog) start() {
 		return
 	}
 	if err := p.copies.Validate(); err != nil {
-		p.status.SetText(err.Error())
+		p.status.SetText(clerkMessage(err))
 		return
 	}
 	copies, _ := strconv.Atoi(strings.TrimSpace(p.copies.Text))

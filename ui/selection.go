@@ -128,7 +128,7 @@ func (l *invoiceList) enableActions(r *workstation.Record) {
 	case r.Invoice.IsRed():
 		why = lang.L("红字发票不能再冲红")
 	case err != nil:
-		why = err.Error()
+		why = clerkMessage(err)
 	default:
 		var left invoice.Money
 		for _, ll := range invoice.Remaining(r.Invoice, reds) {

@@ -30,9 +30,9 @@ type Service interface {
 	SetMailSettings(workstation.MailSettings) error
 	VerifyAudit() (int, error)
 	AuditLog(from uint64, n int) ([]workstation.AuditEntry, error)
-	// ImportPKI and DemoPKI install certificates and say, in Chinese, what they did.
-	ImportPKI(name, certFile, keyFile, keyPass string) (string, error)
-	DemoPKI() (string, error)
+	// ImportPKI and DemoPKI install certificates and say what they did.
+	ImportPKI(name, certFile, keyFile, keyPass string) (invoice.Said, error)
+	DemoPKI() (invoice.Said, error)
 
 	// Issuing: the rules an order is checked against, blue and red invoices, batches and
 	// the rest of a partly issued order.

@@ -42,7 +42,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	save := widget.NewButton(lang.L("保存销售方"), s.saveSeller)
 
 	opName, opPass := newEntry(), newPasswordEntry()
-	opRole := widget.NewSelect([]string{"开票员", "管理员"}, nil)
+	opRole := widget.NewSelect([]string{lang.L("开票员"), lang.L("管理员")}, nil)
 	opRole.SetSelectedIndex(0)
 	add := widget.NewButton(lang.L("添加操作员"), func() {
 		role := workstation.RoleClerk
@@ -53,7 +53,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 			s.status.SetText(operatorError(err).Error())
 			return
 		}
-		s.status.SetText("已添加操作员 " + strings.TrimSpace(opName.Text))
+		s.status.SetText(lang.L("已添加操作员 {{.Name}}", map[string]any{"Name": strings.TrimSpace(opName.Text)}))
 		opName.SetText("")
 		opPass.SetText("")
 		s.listOperators()
@@ -63,13 +63,13 @@ func newSettingsScreen(u *UI) *settingsScreen {
 	s.audit.Wrapping = fyne.TextWrapWord
 	verify := widget.NewButton(lang.L("验证审计日志"), s.verifyAudit)
 	s.content = container.NewVScroll(container.NewVBox(
-		widget.NewCard(lang.L("销售方"), "打印在发票上的开票单位信息", container.NewVBox(sellerForm, container.NewHBox(save))),
+		widget.NewCard(lang.L("销售方"), lang.L("打印在发票上的开票单位信息"), container.NewVBox(sellerForm, container.NewHBox(save))),
 		widget.NewCard(lang.L("操作员"), "", container.NewVBox(s.operators,
 			widget.NewForm(widget.NewFormItem(lang.L("姓名"), opName), widget.NewFormItem(lang.L("密码"), opPass),
 				widget.NewFormItem(lang.L("角色"), opRole)), container.NewHBox(add))),
 		s.connectionCard(),
 		s.mailCard(),
-		widget.NewCard(lang.L("审计日志"), "每条记录以SM3哈希链接：修改或删除任何一条都会被发现",
+		widget.NewCard(lang.L("审计日志"), lang.L("每条记录以SM3哈希链接：修改或删除任何一条都会被发现"),
 			container.NewVBox(container.NewHBox(verify), s.audit)),
 		s.status))
 	return s
@@ -83,25 +83,25 @@ func (s *settingsScreen) saveSeller() {
 		return
 	}
 	if err := s.u.ws.Service.SetSeller(p); err != nil {
-		s.status.SetText(err.Error())
+		s.status.SetText(clerkMessage(err))
 		return
 	}
-	s.status.SetText("已保存销售方")
+	s.status.SetText(lang.L("已保存销售方"))
 }
 
 func (s *settingsScreen) listOperators() {
 	ops, err := s.u.ws.Service.Operators()
 	if err != nil {
-		s.operators.SetText(err.Error())
+		s.operators.SetText(clerkMessage(err))
 		return
 	}
 	var lines []string
 	for _, op := range ops {
-		role := "开票员"
+		role := lang.L("开票员")
 		if op.Role == workstation.RoleAdmin {
-			role = "管理员"
+			role = lang.L("管理员")
 		}
-		lines = append(lines, fmt.Sprintf("%s（%s）", op.Name, role))
+		lines = append(lines, lang.L("{{.Name}}（{{.Role}}）", map[string]any{"Name": op.Name, "Role": role}))
 	}
 	s.operators.SetText(strings.Join(lines, "\n"))
 }

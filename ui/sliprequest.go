@@ -143,7 +143,7 @@ func (s *slipScreen) askRequest(blue *invoice.Invoice, scope string) {
 		}
 		req, err := f.request(blue)
 		if err != nil {
-			problem.SetText(err.Error())
+			problem.SetText(clerkMessage(err))
 			return
 		}
 		req.RequestID = requestID

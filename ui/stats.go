@@ -72,7 +72,7 @@ func newStatsScreen(u *UI) *statsScreen {
 func (s *statsScreen) refresh() {
 	st, _, err := s.u.ws.Service.MonthStats(strings.TrimSpace(s.month.Text))
 	if err != nil {
-		s.summary.SetText(err.Error())
+		s.summary.SetText(clerkMessage(err))
 		s.summary.Importance = widget.DangerImportance
 		s.rates = nil
 		s.table.Refresh()
@@ -80,8 +80,9 @@ func (s *statsScreen) refresh() {
 	}
 	s.stats = st
 	s.summary.Importance = widget.MediumImportance
-	s.summary.SetText(fmt.Sprintf("%s 本机记录：蓝字 %d 张，金额 ¥%s，税额 ¥%s，价税合计 ¥%s；红字 %d 张，金额 ¥%s，税额 ¥%s，价税合计 ¥%s",
-		st.Month, st.Count, st.Amount, st.Tax, st.Amount+st.Tax, st.RedCount, st.RedAmount, st.RedTax, st.RedAmount+st.RedTax))
+	s.summary.SetText(lang.L("{{.Month}} 本机记录：蓝字 {{.Count}} 张，金额 ¥{{.Amount}}，税额 ¥{{.Tax}}，价税合计 ¥{{.Total}}；红字 {{.RedCount}} 张，金额 ¥{{.RedAmount}}，税额 ¥{{.RedTax}}，价税合计 ¥{{.RedTotal}}", map[string]any{
+		"Month": st.Month, "Count": st.Count, "Amount": st.Amount, "Tax": st.Tax, "Total": st.Amount + st.Tax,
+		"RedCount": st.RedCount, "RedAmount": st.RedAmount, "RedTax": st.RedTax, "RedTotal": st.RedAmount + st.RedTax}))
 	s.rates = st.ByRate
 	s.table.Refresh()
 	if s.check != nil {
@@ -133,11 +134,11 @@ func (s *statsScreen) compare() {
 // compareText says whether the store and the device agree, and where they do not.
 func compareText(count, red int, ms []export.Mismatch) string {
 	if len(ms) == 0 {
-		return fmt.Sprintf("与税控设备抄报一致：蓝字 %d 张，红字 %d 张。", count, red)
+		return lang.L("与税控设备抄报一致：蓝字 {{.Count}} 张，红字 {{.RedCount}} 张。", map[string]any{"Count": count, "RedCount": red})
 	}
-	lines := []string{"与税控设备抄报不一致："}
-	for _, m := range ms {
-		lines = append(lines, m.Message)
+	lines := []string{lang.L("与税控设备抄报不一致：")}
+	for _, m := range ms { // export words the mismatch in Chinese (kaipiaoctl's JSON): again in the screens' language
+		lines = append(lines, say("stats.mismatch", invoice.Args{"label": m.Label, "field": m.Field, "store": m.Store, "device": m.Device}))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -130,7 +130,7 @@ func (f *issueForm) fillGoods(l *lineRow, g workstation.Goods) {
 	zero := ""
 	for text, code := range zeroRateChoices {
 		if code == string(g.ZeroRate) {
-			zero = text
+			zero = localized(text)
 		}
 	}
 	l.zeroRate.SetSelected(zero)

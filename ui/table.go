@@ -33,8 +33,8 @@ func setupTable(t *widget.Table, rows func() int, cols int, cell func(r, c int) 
 		}
 	}
 	for c := 0; c < cols; c++ {
-		_, w := head(c)
-		t.SetColumnWidth(c, w)
+		title, w := head(c)
+		t.SetColumnWidth(c, max(w, textWidth(lang.L(title))))
 	}
 	t.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < rows() {
@@ -42,3 +42,7 @@ func setupTable(t *widget.Table, rows func() int, cols int, cell func(r, c int) 
 		}
 	}
 }
+
+// textWidth is how wide a label showing s is: a column or a select at least that wide
+// shows it whole (the widths are the Chinese texts'; English ones are often longer).
+func textWidth(s string) float32 { return widget.NewLabel(s).MinSize().Width }

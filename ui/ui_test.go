@@ -31,6 +31,18 @@ func newTestUI(t *testing.T, ws *Workstation) (*UI, fyne.Window) {
 	return New(w, ws), w
 }
 
+// newStartWindow is a window for Start on ws, as nobody has logged in yet: the first
+// run or the log-in.
+func newStartWindow(t *testing.T, ws *Workstation) fyne.Window {
+	t.Helper()
+	ws.Role = ""
+	app := test.NewTempApp(t)
+	app.Settings().SetTheme(NewTheme(false, true))
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1000, 700))
+	return w
+}
+
 // uiQueue is the UI goroutine of the tests: what the screens' background work hands to
 // onUI waits here until the test's goroutine runs it (settle). Fyne's test driver would
 // run it at once on the background goroutine, while the test reads and types into the
@@ -257,11 +269,7 @@ func TestPreviewAndSavePDF(t *testing.T) {
 // clerk is refused the settings.
 func TestFirstRunLogInAndRoles(t *testing.T) {
 	ws := newWorkstation(t)
-	ws.Role = ""
-	app := test.NewTempApp(t)
-	app.Settings().SetTheme(NewTheme(false, true))
-	w := test.NewTempWindow(t, nil)
-	w.Resize(fyne.NewSize(1000, 700))
+	w := newStartWindow(t, ws)
 	var u *UI
 	Start(w, ws, func(built *UI) { u = built })
 
@@ -566,7 +574,10 @@ func TestConnectionSettings(t *testing.T) {
 		return []PortChoice{{Address: "/dev/serial/by-id/usb-Aisino_TC-1234", Label: "/dev/ttyUSB0 (USB 1a86:7523 税控盘 1234)"}}
 	}
 	pki := 0
-	fake(ws).demo = func() (string, error) { pki++; return "已生成演示证书", nil }
+	fake(ws).demo = func() (invoice.Said, error) {
+		pki++
+		return invoice.Said{Key: "pki.demo", Args: invoice.Args{"n": "3", "dir": "platform-pki"}}, nil
+	}
 	u, _ := newTestUI(t, ws)
 	c := u.settings.conn
 	if len(c.device.Options) != 2 || c.device.SelectedIndex() != 0 {

@@ -89,7 +89,7 @@ type fakeService struct {
 	retry  func()
 	choose func(string)
 	ports  func() []PortChoice
-	demo   func() (string, error)
+	demo   func() (invoice.Said, error)
 }
 
 // fake puts a fakeService in front of ws's service (once) and returns it.
@@ -139,7 +139,7 @@ func (f *fakeService) Ports() []PortChoice {
 	return f.Service.Ports()
 }
 
-func (f *fakeService) DemoPKI() (string, error) {
+func (f *fakeService) DemoPKI() (invoice.Said, error) {
 	if f.demo != nil {
 		return f.demo()
 	}

@@ -23,7 +23,7 @@ type ChannelState struct {
 	OfflineLimit  invoice.Money
 	OldestPending time.Time
 	OfflineHours  int
-	Locks         []string // why issuing is refused now, in Chinese; empty when it is not
+	Locks         []invoice.Said // why issuing is refused now; empty when it is not
 	// Digital marks the digital channel (docs/digital.md): no machine; NextNumber is the
 	// 20-digit number, StockLeft the numbers held, and the quota of Period and the upload
 	// deadline are set.
@@ -65,9 +65,9 @@ type DeviceStatus struct {
 	PINVerified  bool // in this session
 	PINLocked    bool
 	PINTriesLeft int
-	Period       string   // the open month, YYYYMM
-	Reported     bool     // the open month's summary (抄报) has been made
-	Locks        []string // every reason issuing is locked now, as the device words it (Chinese)
+	Period       string         // the open month, YYYYMM
+	Reported     bool           // the open month's summary (抄报) has been made
+	Locks        []invoice.Said // every reason issuing is locked now, as the device words it
 }
 
 // DeviceRoll is one roll of invoice numbers (发票卷) in the device, or, with Start 0, a
@@ -167,7 +167,7 @@ func statusView(st device.Status) DeviceStatus {
 	v := DeviceStatus{Machine: st.Machine, SellerTaxID: st.SellerTaxID, Clock: st.Clock, PINVerified: st.PINVerified,
 		PINLocked: st.PINLocked, PINTriesLeft: st.PINTriesLeft, Period: st.Period, Reported: st.Reported}
 	for _, c := range st.Locks {
-		v.Locks = append(v.Locks, c.Message())
+		v.Locks = append(v.Locks, c.Said())
 	}
 	return v
 }

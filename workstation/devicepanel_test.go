@@ -59,7 +59,7 @@ func TestDevicePanelShowsWhatTheDeviceSaid(t *testing.T) {
 	}
 
 	locks := statusView(device.Status{Locks: []device.Code{device.CodeOfflineHours, device.CodeMonthLocked}}).Locks
-	if len(locks) != 2 || locks[0] != device.CodeOfflineHours.Message() || locks[0] != "离线开票时长已到，请上传发票" {
+	if len(locks) != 2 || locks[0].Key != "device.code.offline_hours" || locks[0].String() != "离线开票时长已到，请上传发票" {
 		t.Fatalf("locks %q", locks)
 	}
 }

@@ -133,7 +133,7 @@ func (w *Workstation) digitalState(ctx context.Context) (ChannelState, error) {
 		v.NextNumber = st.Held[0].First
 	}
 	if st.NumbersHeld() == 0 {
-		v.Locks = append(v.Locks, say("digital.no_numbers", nil))
+		v.Locks = append(v.Locks, invoice.Said{Key: "digital.no_numbers"})
 	}
 	return v, nil
 }

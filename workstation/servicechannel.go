@@ -43,7 +43,7 @@ func (s *Service) ChannelState(ctx context.Context) (ChannelState, error) {
 		v.StockLeft += int(r.Remaining)
 	}
 	for _, c := range st.Locks {
-		v.Locks = append(v.Locks, c.Message())
+		v.Locks = append(v.Locks, c.Said())
 	}
 	return v, nil
 }
@@ -103,30 +103,30 @@ func (s *Service) Ports() []PortChoice {
 
 // ImportPKI installs a real certificate and key as the enterprise's, the seal's or the
 // device's identity (name enterprise, seal or device), keyPass opening an encrypted key;
-// it says what it did, in Chinese.
-func (s *Service) ImportPKI(name, certFile, keyFile, keyPass string) (string, error) {
+// it says what it did, to be worded in the reader's language.
+func (s *Service) ImportPKI(name, certFile, keyFile, keyPass string) (invoice.Said, error) {
 	files, err := ImportPKI(s.w.Data, name, certFile, keyFile, []byte(keyPass))
 	if err != nil {
-		return "", err
+		return invoice.Said{}, err
 	}
-	return say("pki.imported", invoice.Args{"n": fmt.Sprint(len(files))}), nil
+	return invoice.Said{Key: "pki.imported", Args: invoice.Args{"n": fmt.Sprint(len(files))}}, nil
 }
 
 // DemoPKI installs demo certificates for the platform (its part in the data folder's
-// platform-pki) and says what it did, in Chinese.
-func (s *Service) DemoPKI() (string, error) {
+// platform-pki) and says what it did, to be worded in the reader's language.
+func (s *Service) DemoPKI() (invoice.Said, error) {
 	dir := filepath.Join(s.w.Data, "platform-pki")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	c, err := s.w.Link.Client()
 	if err != nil {
-		return "", err
+		return invoice.Said{}, err
 	}
 	files, err := DemoPKI(ctx, c, s.w.Data, dir)
 	if err != nil {
-		return "", err
+		return invoice.Said{}, err
 	}
-	return say("pki.demo", invoice.Args{"n": fmt.Sprint(len(files)), "dir": dir}), nil
+	return invoice.Said{Key: "pki.demo", Args: invoice.Args{"n": fmt.Sprint(len(files)), "dir": dir}}, nil
 }
 
 // SyncStatus is the background sync at a glance.
