@@ -258,8 +258,13 @@ func getReceipt(tx *bolt.Tx, counter []byte) (invoice.Receipt, error) {
 
 // Lookup returns what the channel issued for a request ID.
 func (c *Channel) Lookup(_ context.Context, requestID string) (r invoice.Receipt, found bool, err error) {
+	return c.receiptBy(bByRequest, requestID)
+}
+
+// receiptBy returns the journal entry that the index bucket names under key.
+func (c *Channel) receiptBy(index []byte, key string) (r invoice.Receipt, found bool, err error) {
 	err = c.db.View(func(tx *bolt.Tx) error {
-		k := tx.Bucket(bByRequest).Get([]byte(requestID))
+		k := tx.Bucket(index).Get([]byte(key))
 		if k == nil {
 			return nil
 		}
@@ -288,14 +293,5 @@ func (c *Channel) Journal(_ context.Context, from uint64, n int) (out []invoice.
 
 // ByNumber returns the journal's invoice of a number.
 func (c *Channel) ByNumber(number string) (r invoice.Receipt, found bool, err error) {
-	err = c.db.View(func(tx *bolt.Tx) error {
-		k := tx.Bucket(bByNumber).Get([]byte(number))
-		if k == nil {
-			return nil
-		}
-		found = true
-		r, err = getReceipt(tx, k)
-		return err
-	})
-	return r, found, err
+	return c.receiptBy(bByNumber, number)
 }

@@ -82,8 +82,13 @@ type Summary struct {
 // Compare sets the month's statistics against the device's report of the same period
 // (CompareSummary).
 func (s Stats) Compare(rep device.Report) []Mismatch {
-	return s.CompareSummary(Summary{Period: rep.Period, Count: rep.Count, RedCount: rep.RedCount,
-		Amount: rep.Amount, Tax: rep.Tax, RedAmount: rep.RedAmount, RedTax: rep.RedTax})
+	return s.CompareSummary(SummaryOf(rep))
+}
+
+// SummaryOf is the device's report as a Summary: its period, counts and totals.
+func SummaryOf(rep device.Report) Summary {
+	return Summary{Period: rep.Period, Count: rep.Count, RedCount: rep.RedCount,
+		Amount: rep.Amount, Tax: rep.Tax, RedAmount: rep.RedAmount, RedTax: rep.RedTax}
 }
 
 // CompareSummary sets the month's statistics against a period's summary. Every differing

@@ -10,6 +10,21 @@ import "fmt"
 // ValidMachine reports whether s is a machine number (机器编号): 12 digits.
 func ValidMachine(s string) bool { return isDigits(s, 12) }
 
+// ValidTaxIDForm reports whether s has the form of a tax ID (纳税人识别号) that may name a
+// file or a key: 15 to 20 upper-case letters and digits (a 统一社会信用代码 is 18). It
+// checks no check character: CheckTaxID does, where a clerk types the ID.
+func ValidTaxIDForm(s string) bool {
+	if len(s) < 15 || len(s) > 20 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
 // ValidCode reports whether s is an invoice code (发票代码): 12 digits, or 10 for a
 // legacy code.
 func ValidCode(s string) bool { return isDigits(s, 12) || isDigits(s, 10) }

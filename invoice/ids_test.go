@@ -47,3 +47,16 @@ func FuzzQuote(f *testing.F) {
 		}
 	})
 }
+
+// A tax ID that names a file or a key is 15 to 20 capitals and digits, nothing else.
+func TestValidTaxIDForm(t *testing.T) {
+	for s, want := range map[string]bool{
+		"913502000728319549": true, "91350200776049653A": true, "123456789012345": true, "12345678901234567890": true,
+		"12345678901234": false, "123456789012345678901": false, "91350200776049653a": false,
+		"9135020077604965/A": false, "../../etc/passwd00": false, "": false, "9135020077604965３A": false,
+	} {
+		if got := ValidTaxIDForm(s); got != want {
+			t.Errorf("ValidTaxIDForm(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -6,15 +6,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-
-	"github.com/shopspring/decimal"
 )
 
 // The JSON form of an invoice: what `kaipiaoctl check` and `show` print (docs/cli.md).
-// It is the CLI's output only: the store keeps its own record (store/record.go), the
-// platform gets its own wire form (upload.EncodeInvoice), and whether an order is the same
-// order is decided by the canonical payload (payload.go), not by this form. Money,
-// quantities and rates are decimal strings.
+// The store keeps its own record (store/record.go), the platform gets its own wire form
+// (upload.EncodeInvoice), and whether an order is the same order is decided by the
+// canonical payload (payload.go), not by this form. But the digital channel's journal
+// (digital/issue.go) keeps invoices in this form on disk, so it must keep reading what it
+// wrote (testdata/invoice-json.jsonl). Money, quantities and rates are decimal strings;
+// lines' figures and printed names are written and read by linetext.go, as in the other
+// two forms.
 
 type lineJSON struct {
 	Name             string `json:"name"`
@@ -70,13 +71,6 @@ type invoiceJSON struct {
 	Issuer           string     `json:"issuer,omitempty"`
 	RedOf            *redJSON   `json:"red_of,omitempty"`
 	TaxCodeVersion   string     `json:"tax_code_version,omitempty"`
-}
-
-func decString(d decimal.Decimal) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.String()
 }
 
 // MarshalJSON writes the invoice with its lines, computed totals and 价税合计 in words.
@@ -152,11 +146,11 @@ func (inv *Invoice) toJSON() invoiceJSON {
 	}
 	for i := range inv.Lines {
 		l := &inv.Lines[i]
+		f := l.Figures()
 		j.Lines[i] = lineJSON{
 			Name: l.Name, PrintedName: l.PrintedName(), TaxCode: l.TaxCode, Spec: l.Spec, Unit: l.Unit,
-			Quantity: decString(l.Quantity), UnitPrice: decString(l.UnitPrice),
-			UnitPriceWithTax: decString(l.GrossUnitPrice),
-			Amount:           l.Amount.String(), TaxRate: l.Rate.String(), Tax: l.Tax.String(),
+			Quantity: f.Quantity, UnitPrice: f.UnitPrice, UnitPriceWithTax: f.GrossUnitPrice,
+			Amount: f.Amount, TaxRate: f.Rate, Tax: f.Tax,
 			ZeroRate: string(l.ZeroRate), DiscountLine: l.Discount, Of: l.Of,
 		}
 	}
@@ -197,51 +191,17 @@ func (inv *Invoice) UnmarshalJSON(data []byte) error {
 	for i, lj := range j.Lines {
 		l := Line{Name: lj.Name, TaxCode: lj.TaxCode, Spec: lj.Spec, Unit: lj.Unit,
 			ZeroRate: ZeroRate(lj.ZeroRate), Discount: lj.DiscountLine, Of: lj.Of}
-		short, _, ok := cutPrinted(lj.PrintedName, lj.Name)
-		if !ok {
-			return fmt.Errorf("line %d: printed name %q is not *简称*%s", i+1, lj.PrintedName, lj.Name)
+		short, err := ShortNameOf(lj.PrintedName, lj.Name)
+		if err != nil {
+			return fmt.Errorf("line %d: %w", i+1, err)
 		}
 		l.ShortName = short
-		var err error
-		if l.Quantity, err = optDecimal(lj.Quantity); err != nil {
-			return fmt.Errorf("line %d quantity: %w", i+1, err)
-		}
-		if l.UnitPrice, err = optDecimal(lj.UnitPrice); err != nil {
-			return fmt.Errorf("line %d unit price: %w", i+1, err)
-		}
-		if l.GrossUnitPrice, err = optDecimal(lj.UnitPriceWithTax); err != nil {
-			return fmt.Errorf("line %d unit price with tax: %w", i+1, err)
-		}
-		if l.Amount, err = ParseMoney(lj.Amount); err != nil {
-			return fmt.Errorf("line %d amount: %w", i+1, err)
-		}
-		if l.Tax, err = ParseMoney(lj.Tax); err != nil {
-			return fmt.Errorf("line %d tax: %w", i+1, err)
-		}
-		if l.Rate, err = ParseRate(lj.TaxRate); err != nil {
-			return fmt.Errorf("line %d rate: %w", i+1, err)
+		// "line 1 quantity: …": this form's errors have no colon after the line.
+		if err := l.SetFigures(LineFigures{Quantity: lj.Quantity, UnitPrice: lj.UnitPrice, GrossUnitPrice: lj.UnitPriceWithTax,
+			Amount: lj.Amount, Rate: lj.TaxRate, Tax: lj.Tax}); err != nil {
+			return fmt.Errorf("line %d %w", i+1, err)
 		}
 		inv.Lines[i] = l
 	}
 	return nil
-}
-
-func optDecimal(s string) (decimal.Decimal, error) {
-	if s == "" {
-		return decimal.Decimal{}, nil
-	}
-	return decimal.NewFromString(s)
-}
-
-// cutPrinted splits "*简称*name" into its 简称.
-func cutPrinted(printed, name string) (short, rest string, ok bool) {
-	if len(printed) < 2 || printed[0] != '*' {
-		return "", "", false
-	}
-	body := printed[1:]
-	suffix := "*" + name
-	if len(body) < len(suffix) || body[len(body)-len(suffix):] != suffix {
-		return "", "", false
-	}
-	return body[:len(body)-len(suffix)], name, true
 }

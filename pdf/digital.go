@@ -68,7 +68,7 @@ func digitalLayout(fs *fontSet, inv *invoice.Invoice) (*Document, error) {
 	}
 	d := &Document{Pages: []Page{face}}
 	if inv.NeedsGoodsList() {
-		list, err := digitalListPages(fs, inv)
+		list, err := listPages(fs, inv, digitalList)
 		if err != nil {
 			return nil, err
 		}

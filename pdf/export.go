@@ -1,8 +1,6 @@
 package pdf
 
 import (
-	"slices"
-
 	"github.com/kaipiao/kaipiao/invoice"
 )
 
@@ -37,36 +35,13 @@ func Fonts(d *Document) ([]Font, error) {
 	if err != nil {
 		return nil, err
 	}
-	used := make([]map[rune]bool, len(fs.faces))
-	for _, p := range d.Pages {
-		for _, t := range p.Texts {
-			if used[t.Face] == nil {
-				used[t.Face] = map[rune]bool{}
-			}
-			for _, r := range t.S {
-				used[t.Face][r] = true
-			}
-		}
-	}
 	var out []Font
-	for i, f := range fs.faces {
-		if used[i] == nil {
-			continue
-		}
-		runes := make([]rune, 0, len(used[i]))
-		for r := range used[i] {
-			runes = append(runes, r)
-		}
-		slices.Sort(runes)
-		gids := make([]uint16, len(runes))
-		for k, r := range runes {
-			gids[k] = uint16(fs.glyphs[r].index)
-		}
+	for _, sub := range fs.subsets(d) {
 		family := "Noto Serif SC"
-		if i > 0 {
+		if sub.face > 0 {
 			family = "Kaipiao Symbols"
 		}
-		out = append(out, Font{Face: i, Name: f.name, Family: family, Data: subsetFont(f.tables, runes, gids)})
+		out = append(out, Font{Face: sub.face, Name: fs.faces[sub.face].name, Family: family, Data: sub.data})
 	}
 	return out, nil
 }

@@ -35,14 +35,21 @@ type Options struct {
 // character of the invoice is in none of the embedded fonts: the invoice would otherwise
 // print a blank where that character belongs.
 func Layout(inv *invoice.Invoice, opts Options) (*Document, error) {
-	fs, err := loadFonts()
-	if err != nil {
-		return nil, err
-	}
-	return layout(fs, inv, &opts)
+	_, d, err := layout(inv, &opts)
+	return d, err
 }
 
-func layout(fs *fontSet, inv *invoice.Invoice, o *Options) (*Document, error) {
+// layout is Layout with the fonts it measured with, which drawing the document needs.
+func layout(inv *invoice.Invoice, o *Options) (*fontSet, *Document, error) {
+	fs, err := loadFonts()
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := layoutWith(fs, inv, o)
+	return fs, d, err
+}
+
+func layoutWith(fs *fontSet, inv *invoice.Invoice, o *Options) (*Document, error) {
 	if len(inv.Lines) == 0 {
 		return nil, fmt.Errorf("pdf: invoice %s:%s has no lines", inv.Code, inv.Number)
 	}
@@ -55,7 +62,7 @@ func layout(fs *fontSet, inv *invoice.Invoice, o *Options) (*Document, error) {
 	}
 	d := &Document{Pages: []Page{face}}
 	if inv.NeedsGoodsList() {
-		list, err := listPages(fs, inv, o)
+		list, err := listPages(fs, inv, taxList(o))
 		if err != nil {
 			return nil, err
 		}
@@ -67,11 +74,7 @@ func layout(fs *fontSet, inv *invoice.Invoice, o *Options) (*Document, error) {
 // Render returns the invoice as an unsigned PDF. The same invoice and options give the
 // same bytes: every date in the file is the invoice's IssuedAt.
 func Render(inv *invoice.Invoice, opts Options) ([]byte, error) {
-	fs, err := loadFonts()
-	if err != nil {
-		return nil, err
-	}
-	d, err := layout(fs, inv, &opts)
+	fs, d, err := layout(inv, &opts)
 	if err != nil {
 		return nil, err
 	}
@@ -90,11 +93,7 @@ func docTitle(inv *invoice.Invoice) string {
 // same layout as the PDF, drawn from the same glyph outlines, so what the clerk sees is
 // what prints. It fails as Layout does.
 func Preview(inv *invoice.Invoice, opts Options, dpi float64) ([]*image.RGBA, error) {
-	fs, err := loadFonts()
-	if err != nil {
-		return nil, err
-	}
-	d, err := layout(fs, inv, &opts)
+	fs, d, err := layout(inv, &opts)
 	if err != nil {
 		return nil, err
 	}

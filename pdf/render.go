@@ -64,6 +64,35 @@ func drawPDF(fs *fontSet, d *Document, title string, created time.Time) ([]byte,
 // (ISO 32000-1 9.6.4); the tag is derived from the characters, so equal documents get
 // equal names and different subsets different ones.
 func embedFonts(gp *gopdf.GoPdf, fs *fontSet, d *Document) ([]string, error) {
+	names := make([]string, len(fs.faces))
+	for _, sub := range fs.subsets(d) {
+		f := fs.faces[sub.face]
+		names[sub.face] = subsetTag(sub.runes) + "+" + f.name
+		var missing []rune
+		opt := gopdf.TtfOption{OnGlyphNotFound: func(r rune) { missing = append(missing, r) }}
+		if err := gp.AddTTFFontDataWithOption(names[sub.face], sub.data, opt); err != nil {
+			return nil, fmt.Errorf("pdf: font %s: %w", f.name, err)
+		}
+		if len(missing) > 0 {
+			// Unreachable while runs() checks every rune: kept so that gopdf can never
+			// print a substitute silently.
+			return nil, fmt.Errorf("%w: %q", ErrMissingGlyph, string(missing))
+		}
+	}
+	return names, nil
+}
+
+// faceSubset is one face cut down to a document's characters.
+type faceSubset struct {
+	face  int    // index into fontSet.faces and the display list's Text.Face
+	runes []rune // the characters, in order
+	data  []byte // TrueType of exactly those (subsetFont)
+}
+
+// subsets are the subsets of the faces d's texts use, in face order: what the PDF embeds
+// and the OFD writer gets from Fonts, the same for both. An unused face has none (it
+// would add an empty font to the file).
+func (fs *fontSet) subsets(d *Document) []faceSubset {
 	used := make([]map[rune]bool, len(fs.faces))
 	for _, p := range d.Pages {
 		for _, t := range p.Texts {
@@ -75,10 +104,10 @@ func embedFonts(gp *gopdf.GoPdf, fs *fontSet, d *Document) ([]string, error) {
 			}
 		}
 	}
-	names := make([]string, len(fs.faces))
+	var out []faceSubset
 	for i, f := range fs.faces {
 		if used[i] == nil {
-			continue // an unused face would add an empty font to the file
+			continue
 		}
 		runes := make([]rune, 0, len(used[i]))
 		for r := range used[i] {
@@ -89,19 +118,9 @@ func embedFonts(gp *gopdf.GoPdf, fs *fontSet, d *Document) ([]string, error) {
 		for k, r := range runes {
 			gids[k] = uint16(fs.glyphs[r].index)
 		}
-		names[i] = subsetTag(runes) + "+" + f.name
-		var missing []rune
-		opt := gopdf.TtfOption{OnGlyphNotFound: func(r rune) { missing = append(missing, r) }}
-		if err := gp.AddTTFFontDataWithOption(names[i], subsetFont(f.tables, runes, gids), opt); err != nil {
-			return nil, fmt.Errorf("pdf: font %s: %w", f.name, err)
-		}
-		if len(missing) > 0 {
-			// Unreachable while runs() checks every rune: kept so that gopdf can never
-			// print a substitute silently.
-			return nil, fmt.Errorf("%w: %q", ErrMissingGlyph, string(missing))
-		}
+		out = append(out, faceSubset{face: i, runes: runes, data: subsetFont(f.tables, runes, gids)})
 	}
-	return names, nil
+	return out
 }
 
 // subsetTag is six capital letters derived from the subset's characters.

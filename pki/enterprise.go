@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/emmansun/gmsm/smx509"
+	"github.com/kaipiao/kaipiao/invoice"
 )
 
 // A demo set keeps its two roots' keys in the platform's folder (FileCAKey,
@@ -65,7 +66,7 @@ func readRoot(dir, certName, keyName string, passphrase []byte, now time.Time) (
 // with the roots and the platform's certificates, keys encrypted with passphrase. The
 // platform needs no restart: it trusts whatever chains to its roots.
 func AddEnterprise(platformDir, wsDir, taxID, name string, passphrase []byte, now time.Time) ([]string, error) {
-	if !validTaxID(taxID) {
+	if !invoice.ValidTaxIDForm(taxID) {
 		return nil, fmt.Errorf("tax ID %q: 15 to 20 digits and capital letters", taxID)
 	}
 	if name == "" {

@@ -42,7 +42,7 @@ func ReadRegistry(dir string) (map[string]string, error) {
 		if len(fields) == 0 {
 			continue
 		}
-		if len(fields) != 2 || !invoice.ValidMachine(fields[0]) || !validTaxID(fields[1]) {
+		if len(fields) != 2 || !invoice.ValidMachine(fields[0]) || !invoice.ValidTaxIDForm(fields[1]) {
 			return nil, fmt.Errorf("machine registry %s line %d: want \"<12-digit machine number> <tax ID>\", got %s",
 				path, n, invoice.Quote(sc.Text()))
 		}
@@ -60,7 +60,7 @@ func RegisterMachine(dir, machine, taxID string) (string, error) {
 	if !invoice.ValidMachine(machine) {
 		return "", fmt.Errorf("machine number %s: must be 12 digits", invoice.Quote(machine))
 	}
-	if !validTaxID(taxID) {
+	if !invoice.ValidTaxIDForm(taxID) {
 		return "", fmt.Errorf("tax ID %s: must be 15 to 20 letters and digits", invoice.Quote(taxID))
 	}
 	reg, err := ReadRegistry(dir)
@@ -83,18 +83,4 @@ func RegisterMachine(dir, machine, taxID string) (string, error) {
 		return "", err
 	}
 	return path, os.WriteFile(path, []byte(b.String()), 0o600)
-}
-
-// validTaxID: a 统一社会信用代码 (18) or an older 纳税人识别号 (15 to 20), upper-case
-// letters and digits.
-func validTaxID(s string) bool {
-	if len(s) < 15 || len(s) > 20 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
-			return false
-		}
-	}
-	return true
 }

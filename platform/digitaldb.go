@@ -183,27 +183,47 @@ func segmentOf(b *bolt.Bucket, number string) (first string, rec segmentRecord, 
 	return string(k), rec, string(k) <= number && number <= rec.Last, nil
 }
 
-// digitalNumberOK says whether number may carry an invoice of taxID: assigned to it, in
-// a segment, and not given back as unused.
+// digitalNumberOK says whether number may carry an invoice of taxID (digitalNumberIn);
+// on bbolt a failure to read the segments refuses the invoice, as a refusal does.
 func digitalNumberOK(tx *bolt.Tx, taxID, number string) error {
-	if !invoice.ValidDigitalNumber(number) {
-		return fmt.Errorf("number %s is not 20 digits", invoice.Quote(number))
-	}
-	_, seg, ok, err := segmentOf(tx.Bucket(bDigitalSegments), number)
-	switch {
-	case err != nil:
+	refused, err := digitalNumberIn(boltDigital{tx}, taxID, number)
+	if err != nil {
 		return err
-	case !ok:
-		return fmt.Errorf("number %s was never assigned", number)
-	case seg.TaxID != taxID:
-		return fmt.Errorf("number %s is assigned to %s, not to %s", number, seg.TaxID, taxID)
 	}
-	if _, _, back, err := segmentOf(tx.Bucket(bDigitalReturned), number); err != nil {
-		return err
-	} else if back {
-		return fmt.Errorf("number %s was given back unused (未使用)", number)
+	return refused
+}
+
+// boltDigital are a bbolt transaction's segments and quota (digitalops.go).
+type boltDigital struct{ tx *bolt.Tx }
+
+func (b boltDigital) assigned(number string, _ bool) (string, segmentRecord, bool, error) {
+	return segmentOf(b.tx.Bucket(bDigitalSegments), number)
+}
+
+func (b boltDigital) returned(number string) (string, segmentRecord, bool, error) {
+	return segmentOf(b.tx.Bucket(bDigitalReturned), number)
+}
+
+// invoiceIn: digital invoices are keyed by number alone (invoiceKey("", "", number)).
+func (b boltDigital) invoiceIn(first, last string) (string, bool, error) {
+	lo, hi := invoiceKey("", "", first), invoiceKey("", "", last)
+	if k, _ := b.tx.Bucket(bInvoices).Cursor().Seek(lo); k != nil && bytes.Compare(k, hi) <= 0 {
+		return string(k[2:]), true, nil
 	}
-	return nil
+	return "", false, nil
+}
+
+func (b boltDigital) giveBack(taxID string, s upload.Segment) error {
+	return putJSON(b.tx.Bucket(bDigitalReturned), []byte(s.First), segmentRecord{Last: s.Last, TaxID: taxID})
+}
+
+func (b boltDigital) quota(taxID, period string) (QuotaState, error) {
+	return getQuota(b.tx, taxID, period)
+}
+
+func (b boltDigital) takeBack(taxID, period string, q QuotaState, amount invoice.Money) error {
+	q.Out -= amount
+	return putJSON(b.tx.Bucket(bDigitalQuota), idKey(taxID, period), q)
 }
 
 // Return records r for taxID in one transaction: every unused range must lie in one
@@ -215,70 +235,13 @@ func (d *DB) Return(taxID string, r *upload.DigitalReturn) (ans upload.DigitalRe
 		if raw := returns.Get(idKey(taxID, r.ID)); raw != nil {
 			return json.Unmarshal(raw, &ans)
 		}
-		ans = upload.DigitalReturnAnswer{ID: r.ID, Quota: []upload.PeriodAmount{}, Unused: []upload.Segment{}}
-		for _, s := range r.Unused {
-			if err := returnRange(tx, taxID, s); err != nil {
-				return err
-			}
-			ans.Unused = append(ans.Unused, s)
-		}
-		for _, pa := range r.Quota {
-			amount, err := invoice.ParseMoney(pa.Amount)
-			if err != nil || amount < 0 {
-				return fmt.Errorf("%w: quota %s of %s", ErrDigitalRequest, invoice.Quote(pa.Amount), invoice.Quote(pa.Period))
-			}
-			q, err := getQuota(tx, taxID, pa.Period)
-			if err != nil {
-				return err
-			}
-			if amount > q.Out {
-				return fmt.Errorf("%w: giving back %s of %s, but %s holds %s", ErrDigitalRequest, amount, pa.Period, taxID, q.Out)
-			}
-			q.Out -= amount
-			if err := putJSON(tx.Bucket(bDigitalQuota), idKey(taxID, pa.Period), q); err != nil {
-				return err
-			}
-			ans.Quota = append(ans.Quota, upload.PeriodAmount{Period: pa.Period, Amount: amount.String()})
+		var err error
+		if ans, err = returnIn(boltDigital{tx}, taxID, r); err != nil {
+			return err
 		}
 		return putJSON(returns, idKey(taxID, r.ID), ans)
 	})
 	return ans, err
-}
-
-func returnRange(tx *bolt.Tx, taxID string, s upload.Segment) error {
-	if !invoice.ValidDigitalNumber(s.First) || !invoice.ValidDigitalNumber(s.Last) || s.First > s.Last {
-		return fmt.Errorf("%w: unused range %s–%s", ErrDigitalRequest, invoice.Quote(s.First), invoice.Quote(s.Last))
-	}
-	_, seg, ok, err := segmentOf(tx.Bucket(bDigitalSegments), s.First)
-	if err != nil {
-		return err
-	}
-	if !ok || seg.TaxID != taxID || s.Last > seg.Last {
-		return fmt.Errorf("%w: unused range %s–%s is not within one segment assigned to %s", ErrDigitalRequest, s.First, s.Last, taxID)
-	}
-	// Nothing given back already overlaps it: the returned segment before s.Last ends
-	// before s.First.
-	c := tx.Bucket(bDigitalReturned).Cursor()
-	k, v := c.Seek([]byte(s.Last))
-	if k == nil || string(k) != s.Last {
-		k, v = c.Prev()
-	}
-	if k != nil {
-		var prev segmentRecord
-		if err := json.Unmarshal(v, &prev); err != nil {
-			return err
-		}
-		if prev.Last >= s.First {
-			return fmt.Errorf("%w: numbers %s–%s overlap %s–%s given back before", ErrDigitalRequest, s.First, s.Last, k, prev.Last)
-		}
-	}
-	// No invoice is held under a number of the range (digital invoices are keyed by
-	// number alone: invoiceKey("", "", number)).
-	lo, hi := invoiceKey("", "", s.First), invoiceKey("", "", s.Last)
-	if k, _ := tx.Bucket(bInvoices).Cursor().Seek(lo); k != nil && bytes.Compare(k, hi) <= 0 {
-		return fmt.Errorf("%w: number %s of the range %s–%s carries an invoice", ErrDigitalRequest, k[2:], s.First, s.Last)
-	}
-	return putJSON(tx.Bucket(bDigitalReturned), []byte(s.First), segmentRecord{Last: s.Last, TaxID: taxID})
 }
 
 // Segments lists the segments assigned to taxID and those it gave back, in number order.

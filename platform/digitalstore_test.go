@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -71,11 +72,20 @@ func TestDigitalStore(t *testing.T) {
 		if ans, err := st.Return(digitalTaxID, ret); err != nil || len(ans.Unused) != 1 {
 			t.Fatalf("repeated return: %+v %v", ans, err)
 		}
-		for _, bad := range []upload.Segment{{First: "26357000000000000095", Last: "26357000000000000096"},
-			{First: "26357000000000000001", Last: "26357000000000000005"}} {
-			if _, err := st.Return(digitalTaxID, &upload.DigitalReturn{ID: "R-" + bad.First, Unused: []upload.Segment{bad}}); !errors.Is(err, ErrDigitalRequest) {
-				t.Errorf("return %v: %v", bad, err)
+		for bad, why := range map[upload.Segment]string{
+			{First: "26357000000000000095", Last: "26357000000000000096"}: "numbers 26357000000000000095–26357000000000000096 overlap 26357000000000000090–26357000000000000100 given back before",
+			{First: "26357000000000000001", Last: "26357000000000000005"}: "number 26357000000000000005 of the range 26357000000000000001–26357000000000000005 carries an invoice",
+			{First: "26357000000000000140", Last: "26357000000000000160"}: "unused range 26357000000000000140–26357000000000000160 is not within one segment assigned to " + digitalTaxID,
+			{First: "26357000000000000002", Last: "26357000000000000001"}: `unused range "26357000000000000002"–"26357000000000000001"`,
+		} {
+			_, err := st.Return(digitalTaxID, &upload.DigitalReturn{ID: "R-" + bad.First, Unused: []upload.Segment{bad}})
+			if !errors.Is(err, ErrDigitalRequest) || !strings.HasSuffix(err.Error(), ": "+why) {
+				t.Errorf("return %v: %v, want …: %s", bad, err, why)
 			}
+		}
+		_, err = st.Return(digitalTaxID, &upload.DigitalReturn{ID: "R-Q", Quota: []upload.PeriodAmount{{Period: period, Amount: "800.00"}}})
+		if want := "giving back 800.00 of " + period + ", but " + digitalTaxID + " holds 700.00"; !errors.Is(err, ErrDigitalRequest) || !strings.HasSuffix(err.Error(), want) {
+			t.Errorf("returning more quota than is out: %v, want …%s", err, want)
 		}
 		if q, _ := st.Quota(digitalTaxID, period); q.Out != 700_00 {
 			t.Fatalf("quota after return %+v", q)

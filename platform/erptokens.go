@@ -16,6 +16,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/kaipiao/kaipiao/invoice"
 )
 
 // FileERPTokens holds, in the platform's --pki folder, the tokens of the ERPs allowed to
@@ -89,7 +91,7 @@ func NewERPToken(dir, seller, name string) (string, error) {
 
 // newToken makes a token for seller and its hash.
 func newToken(seller, name string) (string, [32]byte, error) {
-	if !validTaxID(seller) {
+	if !invoice.ValidTaxIDForm(seller) {
 		return "", [32]byte{}, fmt.Errorf("seller tax ID %q: 15 to 20 upper-case letters and digits", seller)
 	}
 	if strings.ContainsAny(name, "\r\n") {
@@ -116,19 +118,6 @@ func (t *ERPTokens) seller(token string) (string, string, bool) {
 		}
 	}
 	return "", "", false
-}
-
-// validTaxID: 15 to 20 upper-case letters and digits (a 统一社会信用代码 is 18).
-func validTaxID(s string) bool {
-	if len(s) < 15 || len(s) > 20 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
-			return false
-		}
-	}
-	return true
 }
 
 // erpRecord is an ERP token kept in the store (kaipiao-platform token --db): every

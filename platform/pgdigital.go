@@ -146,28 +146,11 @@ func segmentPG(ctx context.Context, tx pgx.Tx, table, number, lock string) (firs
 	return first, rec, err == nil && number <= rec.Last, err
 }
 
-// digitalNumberOKPG is digitalNumberOK in a PostgreSQL transaction: the segment is
+// digitalNumberOKPG is digitalNumberIn in a PostgreSQL transaction: the segment is
 // share-locked until the invoice is stored. refused is the item's refusal; err a
 // failure of the transaction.
 func digitalNumberOKPG(ctx context.Context, tx pgx.Tx, taxID, number string) (refused, err error) {
-	if !invoice.ValidDigitalNumber(number) {
-		return fmt.Errorf("number %s is not 20 digits", invoice.Quote(number)), nil
-	}
-	_, seg, ok, err := segmentPG(ctx, tx, "digital_segments", number, "FOR SHARE")
-	switch {
-	case err != nil:
-		return nil, err
-	case !ok:
-		return fmt.Errorf("number %s was never assigned", number), nil
-	case seg.TaxID != taxID:
-		return fmt.Errorf("number %s is assigned to %s, not to %s", number, seg.TaxID, taxID), nil
-	}
-	if _, _, back, err := segmentPG(ctx, tx, "digital_returned", number, ""); err != nil {
-		return nil, err
-	} else if back {
-		return fmt.Errorf("number %s was given back unused (未使用)", number), nil
-	}
-	return nil, nil
+	return digitalNumberIn(pgDigital{ctx, tx}, taxID, number)
 }
 
 // Return records r for taxID in one transaction, once per (enterprise, request ID).
@@ -177,65 +160,60 @@ func (p *PG) Return(taxID string, r *upload.DigitalReturn) (ans upload.DigitalRe
 		if found, err := claim(ctx, tx, "digital_returns", taxID, r.ID, &ans); found || err != nil {
 			return err
 		}
-		ans = upload.DigitalReturnAnswer{ID: r.ID, Quota: []upload.PeriodAmount{}, Unused: []upload.Segment{}}
-		for _, s := range r.Unused {
-			if err := returnRangePG(ctx, tx, taxID, s); err != nil {
-				return err
-			}
-			ans.Unused = append(ans.Unused, s)
-		}
-		for _, pa := range r.Quota {
-			amount, err := invoice.ParseMoney(pa.Amount)
-			if err != nil || amount < 0 {
-				return fmt.Errorf("%w: quota %s of %s", ErrDigitalRequest, invoice.Quote(pa.Amount), invoice.Quote(pa.Period))
-			}
-			q, err := quotaPG(ctx, tx, taxID, pa.Period, true)
-			if err != nil {
-				return err
-			}
-			if amount > q.Out {
-				return fmt.Errorf("%w: giving back %s of %s, but %s holds %s", ErrDigitalRequest, amount, pa.Period, taxID, q.Out)
-			}
-			if _, err := tx.Exec(ctx, `UPDATE digital_quota SET out_fen = out_fen - $3 WHERE tax_id = $1 AND period = $2`,
-				taxID, pa.Period, int64(amount)); err != nil {
-				return err
-			}
-			ans.Quota = append(ans.Quota, upload.PeriodAmount{Period: pa.Period, Amount: amount.String()})
+		var err error
+		if ans, err = returnIn(pgDigital{ctx, tx}, taxID, r); err != nil {
+			return err
 		}
 		return putAnswer(ctx, tx, "digital_returns", taxID, r.ID, ans)
 	})
 	return ans, err
 }
 
-func returnRangePG(ctx context.Context, tx pgx.Tx, taxID string, s upload.Segment) error {
-	if !invoice.ValidDigitalNumber(s.First) || !invoice.ValidDigitalNumber(s.Last) || s.First > s.Last {
-		return fmt.Errorf("%w: unused range %s–%s", ErrDigitalRequest, invoice.Quote(s.First), invoice.Quote(s.Last))
+// pgDigital are a PostgreSQL transaction's segments and quota (digitalops.go).
+type pgDigital struct {
+	ctx context.Context
+	tx  pgx.Tx
+}
+
+// assigned locks the segment: FOR SHARE while an invoice is stored under a number of
+// it, FOR UPDATE when numbers of it are given back, so that the two are ordered.
+func (p pgDigital) assigned(number string, forReturn bool) (string, segmentRecord, bool, error) {
+	lock := "FOR SHARE"
+	if forReturn {
+		lock = "FOR UPDATE"
 	}
-	// The segment's row lock orders this return after any upload or return in it.
-	_, seg, ok, err := segmentPG(ctx, tx, "digital_segments", s.First, "FOR UPDATE")
-	if err != nil {
-		return err
-	}
-	if !ok || seg.TaxID != taxID || s.Last > seg.Last {
-		return fmt.Errorf("%w: unused range %s–%s is not within one segment assigned to %s", ErrDigitalRequest, s.First, s.Last, taxID)
-	}
-	prevFirst, prev, _, err := segmentPG(ctx, tx, "digital_returned", s.Last, "")
-	if err != nil {
-		return err
-	}
-	if prevFirst != "" && prev.Last >= s.First {
-		return fmt.Errorf("%w: numbers %s–%s overlap %s–%s given back before", ErrDigitalRequest, s.First, s.Last, prevFirst, prev.Last)
-	}
+	return segmentPG(p.ctx, p.tx, "digital_segments", number, lock)
+}
+
+func (p pgDigital) returned(number string) (string, segmentRecord, bool, error) {
+	return segmentPG(p.ctx, p.tx, "digital_returned", number, "")
+}
+
+func (p pgDigital) invoiceIn(first, last string) (string, bool, error) {
 	var used string
-	err = tx.QueryRow(ctx, `SELECT number FROM invoices WHERE device = '' AND code = '' AND number BETWEEN $1 AND $2
-		ORDER BY number LIMIT 1`, s.First, s.Last).Scan(&used)
+	err := p.tx.QueryRow(p.ctx, `SELECT number FROM invoices WHERE device = '' AND code = '' AND number BETWEEN $1 AND $2
+		ORDER BY number LIMIT 1`, first, last).Scan(&used)
 	switch {
 	case err == nil:
-		return fmt.Errorf("%w: number %s of the range %s–%s carries an invoice", ErrDigitalRequest, used, s.First, s.Last)
-	case !errors.Is(err, pgx.ErrNoRows):
-		return err
+		return used, true, nil
+	case errors.Is(err, pgx.ErrNoRows):
+		return "", false, nil
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO digital_returned (first, last, tax_id) VALUES ($1, $2, $3)`, s.First, s.Last, taxID)
+	return "", false, err
+}
+
+func (p pgDigital) giveBack(taxID string, s upload.Segment) error {
+	_, err := p.tx.Exec(p.ctx, `INSERT INTO digital_returned (first, last, tax_id) VALUES ($1, $2, $3)`, s.First, s.Last, taxID)
+	return err
+}
+
+func (p pgDigital) quota(taxID, period string) (QuotaState, error) {
+	return quotaPG(p.ctx, p.tx, taxID, period, true)
+}
+
+func (p pgDigital) takeBack(taxID, period string, _ QuotaState, amount invoice.Money) error {
+	_, err := p.tx.Exec(p.ctx, `UPDATE digital_quota SET out_fen = out_fen - $3 WHERE tax_id = $1 AND period = $2`,
+		taxID, period, int64(amount))
 	return err
 }
 

@@ -2,7 +2,6 @@ package platform
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -40,35 +39,43 @@ func (p *PG) RedInvoicesOf(seller, code, number string) ([]*Stored, error) {
 	return redInvoicesOf(p.Invoices, seller, code, number)
 }
 
-// lockSlip reads a slip FOR UPDATE and voids it when its deadline has passed.
-func lockSlip(ctx context.Context, tx pgx.Tx, number string, now time.Time) (*upload.Slip, error) {
-	var raw []byte
-	err := tx.QueryRow(ctx, `SELECT body FROM slips WHERE number = $1 FOR UPDATE`, number).Scan(&raw)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, fmt.Errorf("slip %s: %w", number, ErrSlipNotFound)
-	}
-	if err != nil {
-		return nil, err
-	}
-	var s upload.Slip
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return nil, fmt.Errorf("stored slip %s: %w", number, err)
-	}
-	if expire(&s, now) {
-		if err := saveSlip(ctx, tx, &s); err != nil {
-			return nil, err
-		}
-	}
-	return &s, nil
+// pgSlips are a PostgreSQL transaction's slips (slipops.go), each read FOR UPDATE.
+type pgSlips struct {
+	ctx context.Context
+	tx  pgx.Tx
 }
 
-func saveSlip(ctx context.Context, tx pgx.Tx, s *upload.Slip) error {
-	raw, err := json.Marshal(s)
+func (p pgSlips) raw(number string) ([]byte, error) {
+	var raw []byte
+	err := p.tx.QueryRow(p.ctx, `SELECT body FROM slips WHERE number = $1 FOR UPDATE`, number).Scan(&raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err == nil && raw == nil {
+		raw = []byte{} // a row whose body does not decode, not a missing row
+	}
+	return raw, err
+}
+
+func (p pgSlips) put(s *upload.Slip) error {
+	raw, err := encodeSlip(s)
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `UPDATE slips SET body = $2 WHERE number = $1`, s.Number, raw)
+	_, err = p.tx.Exec(p.ctx, `UPDATE slips SET body = $2 WHERE number = $1`, s.Number, raw)
 	return err
+}
+
+func (p pgSlips) heldRed(n, slip string) (bool, error) {
+	var raw []byte
+	err := p.tx.QueryRow(p.ctx, `SELECT invoice FROM invoices WHERE device = '' AND code = '' AND number = $1`, n).Scan(&raw)
+	if err == nil {
+		return redOfSlip(raw, slip), nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return false, err
 }
 
 // CreateSlip implements SlipStore in one transaction.
@@ -92,7 +99,7 @@ func (p *PG) CreateSlip(requester, requestID, blueCode, blueNumber string, now t
 			if number == nil {
 				return fmt.Errorf("slip request %s of %s has no slip", requestID, requester)
 			}
-			out, err = lockSlip(ctx, tx, *number, now)
+			out, err = loadSlip(pgSlips{ctx, tx}, *number, now)
 			return err
 		}
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('slip ' || $1 || ' ' || $2, 0))`,
@@ -110,7 +117,7 @@ func (p *PG) CreateSlip(requester, requestID, blueCode, blueNumber string, now t
 		}
 		var earlier []*upload.Slip
 		for _, n := range numbers {
-			s, err := lockSlip(ctx, tx, n, now)
+			s, err := loadSlip(pgSlips{ctx, tx}, n, now)
 			if err != nil {
 				return err
 			}
@@ -124,9 +131,8 @@ func (p *PG) CreateSlip(requester, requestID, blueCode, blueNumber string, now t
 		if err := tx.QueryRow(ctx, `SELECT nextval('slip_seq')`).Scan(&seq); err != nil {
 			return err
 		}
-		s.Number, s.RequestID, s.CreatedAt, s.Deadline = SlipNumber(s.SellerTaxID, now, uint64(seq)), requestID, now.UTC(), now.UTC().Add(SlipExpiry)
-		setState(s, s.State)
-		raw, err := json.Marshal(s)
+		numberSlip(s, requestID, now, uint64(seq))
+		raw, err := encodeSlip(s)
 		if err != nil {
 			return err
 		}
@@ -147,15 +153,17 @@ func (p *PG) CreateSlip(requester, requestID, blueCode, blueNumber string, now t
 	return out, created, nil
 }
 
+// slips runs a function in one transaction of the slips (slipops.go), retried as p.tx
+// retries.
+func (p *PG) slips() slipUpdate {
+	return func(f func(slipRows) error) error {
+		return p.tx(func(ctx context.Context, tx pgx.Tx) error { return f(pgSlips{ctx, tx}) })
+	}
+}
+
 // Slip implements SlipStore.
 func (p *PG) Slip(number string, now time.Time) (*upload.Slip, error) {
-	var out *upload.Slip
-	err := p.tx(func(ctx context.Context, tx pgx.Tx) error {
-		var err error
-		out, err = lockSlip(ctx, tx, number, now)
-		return err
-	})
-	return out, err
+	return p.slips().one(func(rows slipRows) (*upload.Slip, error) { return loadSlip(rows, number, now) })
 }
 
 // Slips implements SlipStore: the slips taxID is a party to, in number order.
@@ -172,7 +180,7 @@ func (p *PG) Slips(taxID string, now time.Time) ([]*upload.Slip, error) {
 			return err
 		}
 		for _, n := range numbers {
-			s, err := lockSlip(ctx, tx, n, now)
+			s, err := loadSlip(pgSlips{ctx, tx}, n, now)
 			if err != nil {
 				return err
 			}
@@ -186,51 +194,16 @@ func (p *PG) Slips(taxID string, now time.Time) ([]*upload.Slip, error) {
 // AnswerSlip implements SlipStore. A slip found expired is stored voided even though the
 // answer is refused.
 func (p *PG) AnswerSlip(number, taxID, action string, now time.Time) (*upload.Slip, error) {
-	var out *upload.Slip
-	var refused error
-	err := p.tx(func(ctx context.Context, tx pgx.Tx) error {
-		out, refused = nil, nil
-		s, err := lockSlip(ctx, tx, number, now)
-		if err != nil {
-			return err
-		}
-		if role(s, taxID) == "" {
-			return fmt.Errorf("slip %s: %w", number, ErrSlipNotFound)
-		}
-		changed, err := answer(s, taxID, action, now.UTC())
-		out = s
-		if err != nil {
-			refused = err
-			return nil
-		}
-		if changed {
-			return saveSlip(ctx, tx, s)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, refused
+	return p.slips().answer(number, taxID, action, now)
 }
 
 // UseSlip implements SlipStore.
 func (p *PG) UseSlip(number, seller, redNumber string, now time.Time) (*upload.Slip, error) {
-	var out *upload.Slip
-	err := p.tx(func(ctx context.Context, tx pgx.Tx) error {
-		s, err := lockSlip(ctx, tx, number, now)
-		if err != nil {
-			return err
-		}
-		changed, err := useSlip(s, seller, redNumber)
-		if err != nil {
-			return err
-		}
-		out = s
-		if changed {
-			return saveSlip(ctx, tx, s)
-		}
-		return nil
-	})
-	return out, err
+	return p.slips().one(func(rows slipRows) (*upload.Slip, error) { return useIn(rows, number, seller, redNumber, now) })
+}
+
+// ClaimSlip implements SlipStore on PostgreSQL: the slip read FOR UPDATE, and in the same
+// transaction the check that no invoice is held under an earlier claim's number.
+func (p *PG) ClaimSlip(number, seller, redNumber string, now time.Time) (*upload.Slip, error) {
+	return p.slips().one(func(rows slipRows) (*upload.Slip, error) { return claimIn(rows, number, seller, redNumber, now) })
 }

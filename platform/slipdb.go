@@ -69,38 +69,36 @@ func slipTx(tx *bolt.Tx) (map[string]*bolt.Bucket, bool) {
 	return m, true
 }
 
-func getSlip(b *bolt.Bucket, number string) (*upload.Slip, error) {
-	raw := b.Get([]byte(number))
-	if raw == nil {
-		return nil, fmt.Errorf("slip %s: %w", number, ErrSlipNotFound)
-	}
-	var s upload.Slip
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return nil, fmt.Errorf("stored slip %s: %w", number, err)
-	}
-	return &s, nil
+// boltSlips are a bbolt transaction's slips (slipops.go).
+type boltSlips struct {
+	tx    *bolt.Tx
+	slips *bolt.Bucket
 }
 
-func putSlip(b *bolt.Bucket, s *upload.Slip) error {
-	raw, err := json.Marshal(s)
+// slipsOf opens the slip buckets of tx (slipTx) and its slips.
+func slipsOf(tx *bolt.Tx) (map[string]*bolt.Bucket, boltSlips) {
+	bs, _ := slipTx(tx)
+	return bs, boltSlips{tx: tx, slips: bs[string(bSlips)]}
+}
+
+func (b boltSlips) raw(number string) ([]byte, error) { return b.slips.Get([]byte(number)), nil }
+
+func (b boltSlips) put(s *upload.Slip) error {
+	raw, err := encodeSlip(s)
 	if err != nil {
 		return err
 	}
-	return b.Put([]byte(s.Number), raw)
+	return b.slips.Put([]byte(s.Number), raw)
 }
 
-// loadExpiring reads a slip and, when its deadline has passed, stores it voided.
-func loadExpiring(b *bolt.Bucket, number string, now time.Time) (*upload.Slip, error) {
-	s, err := getSlip(b, number)
-	if err != nil {
-		return nil, err
+// heldRed never fails: an invoice that does not decode counts as held.
+func (b boltSlips) heldRed(n, slip string) (bool, error) {
+	raw := b.tx.Bucket(bInvoices).Get(invoiceKey("", "", n))
+	if raw == nil {
+		return false, nil
 	}
-	if expire(s, now) {
-		if err := putSlip(b, s); err != nil {
-			return nil, err
-		}
-	}
-	return s, nil
+	var st Stored
+	return json.Unmarshal(raw, &st) != nil || redOfSlip(st.Invoice, slip), nil
 }
 
 // HeldInvoice finds an invoice by code and number whatever its device: the keys lead
@@ -160,11 +158,10 @@ func (d *DB) CreateSlip(requester, requestID, blueCode, blueNumber string, now t
 	var out *upload.Slip
 	var created bool
 	err := d.db.Update(func(tx *bolt.Tx) error {
-		bs, _ := slipTx(tx)
-		slips := bs[string(bSlips)]
+		bs, rows := slipsOf(tx)
 		reqKey := []byte(requester + "\x00" + requestID)
 		if n := bs[string(bSlipRequests)].Get(reqKey); n != nil {
-			s, err := loadExpiring(slips, string(n), now)
+			s, err := loadSlip(rows, string(n), now)
 			out = s
 			return err
 		}
@@ -172,7 +169,7 @@ func (d *DB) CreateSlip(requester, requestID, blueCode, blueNumber string, now t
 		var earlier []*upload.Slip
 		c := bs[string(bSlipBlue)].Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			s, err := loadExpiring(slips, string(k[len(prefix):]), now)
+			s, err := loadSlip(rows, string(k[len(prefix):]), now)
 			if err != nil {
 				return err
 			}
@@ -182,16 +179,15 @@ func (d *DB) CreateSlip(requester, requestID, blueCode, blueNumber string, now t
 		if err != nil {
 			return err
 		}
-		seq, err := slips.NextSequence()
+		seq, err := rows.slips.NextSequence()
 		if err != nil {
 			return err
 		}
-		s.Number, s.RequestID, s.CreatedAt, s.Deadline = SlipNumber(s.SellerTaxID, now, seq), requestID, now.UTC(), now.UTC().Add(SlipExpiry)
-		setState(s, s.State)
-		if slips.Get([]byte(s.Number)) != nil {
+		numberSlip(s, requestID, now, seq)
+		if rows.slips.Get([]byte(s.Number)) != nil {
 			return fmt.Errorf("slip number %s is taken (the sequence went back?)", s.Number)
 		}
-		if err := putSlip(slips, s); err != nil {
+		if err := rows.put(s); err != nil {
 			return err
 		}
 		if err := bs[string(bSlipRequests)].Put(reqKey, []byte(s.Number)); err != nil {
@@ -217,27 +213,30 @@ func (d *DB) CreateSlip(requester, requestID, blueCode, blueNumber string, now t
 	return out, created, nil
 }
 
+// slips runs a function in one bbolt transaction of the slips (slipops.go).
+func (d *DB) slips() slipUpdate {
+	return func(f func(slipRows) error) error {
+		return d.db.Update(func(tx *bolt.Tx) error {
+			_, rows := slipsOf(tx)
+			return f(rows)
+		})
+	}
+}
+
 // Slip implements SlipStore.
 func (d *DB) Slip(number string, now time.Time) (*upload.Slip, error) {
-	var out *upload.Slip
-	err := d.db.Update(func(tx *bolt.Tx) error {
-		bs, _ := slipTx(tx)
-		s, err := loadExpiring(bs[string(bSlips)], number, now)
-		out = s
-		return err
-	})
-	return out, err
+	return d.slips().one(func(rows slipRows) (*upload.Slip, error) { return loadSlip(rows, number, now) })
 }
 
 // Slips implements SlipStore.
 func (d *DB) Slips(taxID string, now time.Time) ([]*upload.Slip, error) {
 	var out []*upload.Slip
 	err := d.db.Update(func(tx *bolt.Tx) error {
-		bs, _ := slipTx(tx)
+		bs, rows := slipsOf(tx)
 		prefix := []byte(taxID + "\x00")
 		c := bs[string(bSlipParty)].Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			s, err := loadExpiring(bs[string(bSlips)], string(k[len(prefix):]), now)
+			s, err := loadSlip(rows, string(k[len(prefix):]), now)
 			if err != nil {
 				return err
 			}
@@ -251,82 +250,15 @@ func (d *DB) Slips(taxID string, now time.Time) ([]*upload.Slip, error) {
 // AnswerSlip implements SlipStore. A slip found expired is stored voided even though the
 // answer is refused: the transaction commits and the error is returned after.
 func (d *DB) AnswerSlip(number, taxID, action string, now time.Time) (*upload.Slip, error) {
-	var out *upload.Slip
-	var refused error
-	err := d.db.Update(func(tx *bolt.Tx) error {
-		bs, _ := slipTx(tx)
-		s, err := loadExpiring(bs[string(bSlips)], number, now)
-		if err != nil {
-			return err
-		}
-		if role(s, taxID) == "" {
-			return fmt.Errorf("slip %s: %w", number, ErrSlipNotFound)
-		}
-		changed, err := answer(s, taxID, action, now.UTC())
-		if err != nil {
-			out, refused = s, err
-			return nil
-		}
-		out = s
-		if changed {
-			return putSlip(bs[string(bSlips)], s)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, refused
+	return d.slips().answer(number, taxID, action, now)
 }
 
 // UseSlip implements SlipStore.
 func (d *DB) UseSlip(number, seller, redNumber string, now time.Time) (*upload.Slip, error) {
-	var out *upload.Slip
-	err := d.db.Update(func(tx *bolt.Tx) error {
-		bs, _ := slipTx(tx)
-		s, err := loadExpiring(bs[string(bSlips)], number, now)
-		if err != nil {
-			return err
-		}
-		changed, err := useSlip(s, seller, redNumber)
-		if err != nil {
-			return err
-		}
-		out = s
-		if changed {
-			return putSlip(bs[string(bSlips)], s)
-		}
-		return nil
-	})
-	return out, err
+	return d.slips().one(func(rows slipRows) (*upload.Slip, error) { return useIn(rows, number, seller, redNumber, now) })
 }
 
 // ClaimSlip implements SlipStore.
 func (d *DB) ClaimSlip(number, seller, redNumber string, now time.Time) (*upload.Slip, error) {
-	var out *upload.Slip
-	err := d.db.Update(func(tx *bolt.Tx) error {
-		bs, _ := slipTx(tx)
-		s, err := loadExpiring(bs[string(bSlips)], number, now)
-		if err != nil {
-			return err
-		}
-		held := func(n string) bool {
-			raw := tx.Bucket(bInvoices).Get(invoiceKey("", "", n))
-			if raw == nil {
-				return false
-			}
-			var st Stored
-			return json.Unmarshal(raw, &st) != nil || redOfSlip(st.Invoice, number)
-		}
-		changed, err := claimSlip(s, seller, redNumber, held)
-		if err != nil {
-			return err
-		}
-		out = s
-		if changed {
-			return putSlip(bs[string(bSlips)], s)
-		}
-		return nil
-	})
-	return out, err
+	return d.slips().one(func(rows slipRows) (*upload.Slip, error) { return claimIn(rows, number, seller, redNumber, now) })
 }

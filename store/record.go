@@ -4,11 +4,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/shopspring/decimal"
 )
 
 // The store's own record of an invoice (docs/DESIGN.md "Three records and one hash"):
@@ -22,6 +20,9 @@ import (
 // — which this file still reads, and migration 4 → 5 rewrites.
 const invoiceRecordVersion = 1
 
+// partyRecord has invoice.Party's fields, so that each converts to the other (a field
+// added to invoice.Party stops the build here until the record decides how to keep it);
+// its JSON keys are the record's own.
 type partyRecord struct {
 	Name         string `json:"name"`
 	TaxID        string `json:"tax_id,omitempty"`
@@ -81,29 +82,13 @@ type invoiceRecord struct {
 	TaxCodeVersion   string       `json:"tax_code_version,omitempty"`
 }
 
-func partyRecordOf(p invoice.Party) partyRecord {
-	return partyRecord{Name: p.Name, TaxID: p.TaxID, AddressPhone: p.AddressPhone, BankAccount: p.BankAccount, Email: p.Email}
-}
-
-func (p partyRecord) party() invoice.Party {
-	return invoice.Party{Name: p.Name, TaxID: p.TaxID, AddressPhone: p.AddressPhone, BankAccount: p.BankAccount, Email: p.Email}
-}
-
-// optDec is a decimal's exact string, empty for zero (absent).
-func optDec(d decimal.Decimal) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.String()
-}
-
 func newInvoiceRecord(inv *invoice.Invoice) *invoiceRecord {
 	r := &invoiceRecord{V: invoiceRecordVersion, RequestID: inv.RequestID, OrderID: inv.OrderID, Kind: string(inv.Kind),
 		Code: inv.Code, Number: inv.Number, Machine: inv.Machine, CheckCode: inv.CheckCode, Cipher: inv.Cipher,
-		Buyer: partyRecordOf(inv.Buyer), PriceIncludesTax: inv.PriceIncludesTax, Lines: make([]lineRecord, len(inv.Lines)),
+		Buyer: partyRecord(inv.Buyer), PriceIncludesTax: inv.PriceIncludesTax, Lines: make([]lineRecord, len(inv.Lines)),
 		Remark: inv.Remark, Payee: inv.Payee, Reviewer: inv.Reviewer, Issuer: inv.Issuer, TaxCodeVersion: inv.TaxCodeVersion}
 	if inv.Seller != (invoice.Party{}) {
-		s := partyRecordOf(inv.Seller)
+		s := partyRecord(inv.Seller)
 		r.Seller = &s
 	}
 	if !inv.IssuedAt.IsZero() {
@@ -118,9 +103,10 @@ func newInvoiceRecord(inv *invoice.Invoice) *invoiceRecord {
 	}
 	for i := range inv.Lines {
 		l := &inv.Lines[i]
+		f := l.Figures()
 		r.Lines[i] = lineRecord{Name: l.Name, ShortName: l.ShortName, TaxCode: l.TaxCode, Spec: l.Spec, Unit: l.Unit,
-			Quantity: optDec(l.Quantity), UnitPrice: optDec(l.UnitPrice), GrossUnitPrice: optDec(l.GrossUnitPrice),
-			Amount: l.Amount.String(), Rate: l.Rate.String(), Tax: l.Tax.String(), ZeroRate: string(l.ZeroRate),
+			Quantity: f.Quantity, UnitPrice: f.UnitPrice, GrossUnitPrice: f.GrossUnitPrice,
+			Amount: f.Amount, Rate: f.Rate, Tax: f.Tax, ZeroRate: string(l.ZeroRate),
 			Discount: l.Discount, Of: l.Of}
 	}
 	return r
@@ -133,11 +119,11 @@ func (r *invoiceRecord) invoice() (*invoice.Invoice, error) {
 		return nil, fmt.Errorf("invoice record version %d, this program knows %d", r.V, invoiceRecordVersion)
 	}
 	inv := &invoice.Invoice{RequestID: r.RequestID, OrderID: r.OrderID, Kind: invoice.Kind(r.Kind),
-		Buyer: r.Buyer.party(), PriceIncludesTax: r.PriceIncludesTax, Remark: r.Remark, Payee: r.Payee,
+		Buyer: invoice.Party(r.Buyer), PriceIncludesTax: r.PriceIncludesTax, Remark: r.Remark, Payee: r.Payee,
 		Reviewer: r.Reviewer, Issuer: r.Issuer, TaxCodeVersion: r.TaxCodeVersion,
 		Issued: invoice.Issued{Code: r.Code, Number: r.Number, Machine: r.Machine, CheckCode: r.CheckCode, Cipher: r.Cipher}}
 	if r.Seller != nil {
-		inv.Seller = r.Seller.party()
+		inv.Seller = invoice.Party(*r.Seller)
 	}
 	if r.IssuedAt != nil {
 		inv.IssuedAt = *r.IssuedAt
@@ -168,35 +154,15 @@ func (lr *lineRecord) line(v int) (invoice.Line, error) {
 		ZeroRate: invoice.ZeroRate(lr.ZeroRate), Discount: lr.Discount, Of: lr.Of}
 	if v == 0 {
 		// Schema 4 and before: "*简称*名称".
-		short, ok := strings.CutSuffix(lr.PrintedName, "*"+lr.Name)
-		if !ok || !strings.HasPrefix(short, "*") {
-			return l, fmt.Errorf("printed name %q is not *简称*%s", lr.PrintedName, lr.Name)
+		short, err := invoice.ShortNameOf(lr.PrintedName, lr.Name)
+		if err != nil {
+			return l, err
 		}
-		l.ShortName = short[1:]
+		l.ShortName = short
 	}
-	var err error
-	for _, f := range []struct {
-		name string
-		s    string
-		d    *decimal.Decimal
-	}{{"quantity", lr.Quantity, &l.Quantity}, {"unit price", lr.UnitPrice, &l.UnitPrice}, {"unit price with tax", lr.GrossUnitPrice, &l.GrossUnitPrice}} {
-		if f.s == "" {
-			continue
-		}
-		if *f.d, err = decimal.NewFromString(f.s); err != nil {
-			return l, fmt.Errorf("%s: %w", f.name, err)
-		}
-	}
-	if l.Amount, err = invoice.ParseMoney(lr.Amount); err != nil {
-		return l, fmt.Errorf("amount: %w", err)
-	}
-	if l.Tax, err = invoice.ParseMoney(lr.Tax); err != nil {
-		return l, fmt.Errorf("tax: %w", err)
-	}
-	if l.Rate, err = invoice.ParseRate(lr.Rate); err != nil {
-		return l, fmt.Errorf("rate: %w", err)
-	}
-	return l, nil
+	err := l.SetFigures(invoice.LineFigures{Quantity: lr.Quantity, UnitPrice: lr.UnitPrice, GrossUnitPrice: lr.GrossUnitPrice,
+		Amount: lr.Amount, Rate: lr.Rate, Tax: lr.Tax})
+	return l, err
 }
 
 // recordJSON is a Record as the invoices bucket keeps it.

@@ -121,8 +121,7 @@ func (s *statsScreen) compare() {
 				text = say("stats.report_failed", invoice.Args{"err": clerkMessage(err)})
 				break
 			}
-			text = compareText(rep.Count, rep.RedCount, st.CompareSummary(export.Summary{Period: rep.Period, Count: rep.Count,
-				RedCount: rep.RedCount, Amount: rep.Amount, Tax: rep.Tax, RedAmount: rep.RedAmount, RedTax: rep.RedTax}))
+			text = compareText(rep.Count, rep.RedCount, st.CompareSummary(rep))
 		}
 		onUI(func() {
 			s.compared.SetText(text)

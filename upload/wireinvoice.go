@@ -4,11 +4,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/shopspring/decimal"
 )
 
 // The platform's wire form of an issued invoice (docs/DESIGN.md "Three records and one
@@ -52,6 +50,9 @@ type wireTotals struct {
 	TotalInWords string `json:"total_in_words"`
 }
 
+// wireParty has invoice.Party's fields, so that each converts to the other (a field
+// added to invoice.Party stops the build here until the wire form decides whether to
+// carry it); its JSON keys are the wire form's own.
 type wireParty struct {
 	Name         string `json:"name"`
 	TaxID        string `json:"tax_id,omitempty"`
@@ -84,31 +85,16 @@ type wireInvoice struct {
 	TaxCodeVersion   string     `json:"tax_code_version,omitempty"`
 }
 
-func wirePartyOf(p invoice.Party) wireParty {
-	return wireParty{Name: p.Name, TaxID: p.TaxID, AddressPhone: p.AddressPhone, BankAccount: p.BankAccount, Email: p.Email}
-}
-
-func (p wireParty) party() invoice.Party {
-	return invoice.Party{Name: p.Name, TaxID: p.TaxID, AddressPhone: p.AddressPhone, BankAccount: p.BankAccount, Email: p.Email}
-}
-
-func wireDec(d decimal.Decimal) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.String()
-}
-
 // EncodeInvoice writes an issued invoice in the wire form an Item carries.
 func EncodeInvoice(inv *invoice.Invoice) (json.RawMessage, error) {
 	t := inv.Totals()
 	w := wireInvoice{RequestID: inv.RequestID, OrderID: inv.OrderID, Type: string(inv.Kind),
 		Code: inv.Code, Number: inv.Number, Machine: inv.Machine, CheckCode: inv.CheckCode, Cipher: inv.Cipher,
-		Buyer: wirePartyOf(inv.Buyer), PriceIncludesTax: inv.PriceIncludesTax, Lines: make([]wireLine, len(inv.Lines)),
+		Buyer: wireParty(inv.Buyer), PriceIncludesTax: inv.PriceIncludesTax, Lines: make([]wireLine, len(inv.Lines)),
 		Totals: wireTotals{Amount: t.Amount.String(), Tax: t.Tax.String(), Total: t.Total.String(), TotalInWords: invoice.Words(t.Total)},
 		Remark: inv.Remark, Payee: inv.Payee, Reviewer: inv.Reviewer, Issuer: inv.Issuer, TaxCodeVersion: inv.TaxCodeVersion}
 	if inv.Seller != (invoice.Party{}) {
-		s := wirePartyOf(inv.Seller)
+		s := wireParty(inv.Seller)
 		w.Seller = &s
 	}
 	if !inv.IssuedAt.IsZero() {
@@ -123,10 +109,11 @@ func EncodeInvoice(inv *invoice.Invoice) (json.RawMessage, error) {
 	}
 	for i := range inv.Lines {
 		l := &inv.Lines[i]
-		w.Lines[i] = wireLine{Name: l.Name, PrintedName: "*" + l.ShortName + "*" + l.Name, TaxCode: l.TaxCode,
-			Spec: l.Spec, Unit: l.Unit, Quantity: wireDec(l.Quantity), UnitPrice: wireDec(l.UnitPrice),
-			UnitPriceWithTax: wireDec(l.GrossUnitPrice), Amount: l.Amount.String(), TaxRate: l.Rate.String(),
-			Tax: l.Tax.String(), ZeroRate: string(l.ZeroRate), DiscountLine: l.Discount, Of: l.Of}
+		f := l.Figures()
+		w.Lines[i] = wireLine{Name: l.Name, PrintedName: l.PrintedName(), TaxCode: l.TaxCode,
+			Spec: l.Spec, Unit: l.Unit, Quantity: f.Quantity, UnitPrice: f.UnitPrice,
+			UnitPriceWithTax: f.GrossUnitPrice, Amount: f.Amount, TaxRate: f.Rate,
+			Tax: f.Tax, ZeroRate: string(l.ZeroRate), DiscountLine: l.Discount, Of: l.Of}
 	}
 	return json.Marshal(&w)
 }
@@ -140,11 +127,11 @@ func DecodeInvoice(raw []byte) (*invoice.Invoice, error) {
 		return nil, err
 	}
 	inv := &invoice.Invoice{RequestID: w.RequestID, OrderID: w.OrderID, Kind: invoice.Kind(w.Type),
-		Buyer: w.Buyer.party(), PriceIncludesTax: w.PriceIncludesTax, Remark: w.Remark, Payee: w.Payee,
+		Buyer: invoice.Party(w.Buyer), PriceIncludesTax: w.PriceIncludesTax, Remark: w.Remark, Payee: w.Payee,
 		Reviewer: w.Reviewer, Issuer: w.Issuer, TaxCodeVersion: w.TaxCodeVersion,
 		Issued: invoice.Issued{Code: w.Code, Number: w.Number, Machine: w.Machine, CheckCode: w.CheckCode, Cipher: w.Cipher}}
 	if w.Seller != nil {
-		inv.Seller = w.Seller.party()
+		inv.Seller = invoice.Party(*w.Seller)
 	}
 	if w.IssuedAt != nil {
 		inv.IssuedAt = *w.IssuedAt
@@ -173,34 +160,14 @@ func DecodeInvoice(raw []byte) (*invoice.Invoice, error) {
 func (wl *wireLine) line() (invoice.Line, error) {
 	l := invoice.Line{Name: wl.Name, TaxCode: wl.TaxCode, Spec: wl.Spec, Unit: wl.Unit,
 		ZeroRate: invoice.ZeroRate(wl.ZeroRate), Discount: wl.DiscountLine, Of: wl.Of}
-	short, ok := strings.CutSuffix(wl.PrintedName, "*"+wl.Name)
-	if !ok || !strings.HasPrefix(short, "*") {
-		return l, fmt.Errorf("printed name %q is not *简称*%s", wl.PrintedName, wl.Name)
+	short, err := invoice.ShortNameOf(wl.PrintedName, wl.Name)
+	if err != nil {
+		return l, err
 	}
-	l.ShortName = short[1:]
-	var err error
-	for _, f := range []struct {
-		name string
-		s    string
-		d    *decimal.Decimal
-	}{{"quantity", wl.Quantity, &l.Quantity}, {"unit price", wl.UnitPrice, &l.UnitPrice}, {"unit price with tax", wl.UnitPriceWithTax, &l.GrossUnitPrice}} {
-		if f.s == "" {
-			continue
-		}
-		if *f.d, err = decimal.NewFromString(f.s); err != nil {
-			return l, fmt.Errorf("%s: %w", f.name, err)
-		}
-	}
-	if l.Amount, err = invoice.ParseMoney(wl.Amount); err != nil {
-		return l, fmt.Errorf("amount: %w", err)
-	}
-	if l.Tax, err = invoice.ParseMoney(wl.Tax); err != nil {
-		return l, fmt.Errorf("tax: %w", err)
-	}
-	if l.Rate, err = invoice.ParseRate(wl.TaxRate); err != nil {
-		return l, fmt.Errorf("rate: %w", err)
-	}
-	return l, nil
+	l.ShortName = short
+	err = l.SetFigures(invoice.LineFigures{Quantity: wl.Quantity, UnitPrice: wl.UnitPrice, GrossUnitPrice: wl.UnitPriceWithTax,
+		Amount: wl.Amount, Rate: wl.TaxRate, Tax: wl.Tax})
+	return l, err
 }
 
 // WireTotals are the totals a wire invoice states: 合计金额, 合计税额 and 价税合计, as

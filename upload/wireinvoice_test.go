@@ -57,3 +57,24 @@ func TestWireInvoiceBadPrintedName(t *testing.T) {
 		t.Fatalf("got %v, want an error naming line 1", err)
 	}
 }
+
+// A bad figure is refused, naming the line and the field.
+func TestWireInvoiceBadFigure(t *testing.T) {
+	const head = `{"request_id":"R","order_id":"R","type":"e-ordinary","buyer":{"name":"B"},"lines":[{"name":"服务","printed_name":"*a*服务","tax_code":"3040201010000000000",`
+	for fields, want := range map[string]string{
+		`"quantity":"x","amount":"1.00","tax_rate":"0.06","tax":"0.06"`:          `line 1: quantity: `,
+		`"unit_price_with_tax":"1e","amount":"1","tax_rate":"0.06","tax":"0.06"`: `line 1: unit price with tax: `,
+		`"amount":"1.001","tax_rate":"0.06","tax":"0.06"`:                        `line 1: amount: `,
+		`"amount":"1.00","tax_rate":"0.06","tax":"x"`:                            `line 1: tax: `,
+		`"amount":"1.00","tax_rate":"6%%","tax":"0.06"`:                          `line 1: rate: `,
+	} {
+		raw := []byte(head + fields + `}]}`)
+		if _, err := DecodeInvoice(raw); err == nil || !bytes.HasPrefix([]byte(err.Error()), []byte(want)) {
+			t.Errorf("%s: got %v, want %s…", raw, err, want)
+		}
+	}
+	if _, err := DecodeInvoice([]byte(`{"lines":[{"name":"服务","printed_name":"*服务","amount":"1","tax_rate":"0","tax":"0"}]}`)); err == nil ||
+		err.Error() != `line 1: printed name "*服务" is not *简称*服务` {
+		t.Errorf("got %v", err)
+	}
+}

@@ -2,10 +2,10 @@ package workstation
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/kaipiao/kaipiao/device"
+	"github.com/kaipiao/kaipiao/export"
 	"github.com/kaipiao/kaipiao/invoice"
 )
 
@@ -71,7 +71,9 @@ type DeviceStatus struct {
 }
 
 // DeviceRoll is one roll of invoice numbers (发票卷) in the device, or, with Start 0, a
-// type's stock not yet opened into rolls (device.Roll.Unopened).
+// type's stock not yet opened into rolls (device.Roll.Unopened). It is the panel's view,
+// so that the window need not import the device package (internal/archtest); it has
+// device.Roll's fields, converts to it, and asks it the rules of a roll.
 type DeviceRoll struct {
 	Code      string // 发票代码, 12 digits
 	Start     uint32 // first number; 0 for the stock not yet opened
@@ -81,16 +83,13 @@ type DeviceRoll struct {
 
 // Unopened says whether the entry is a type's stock not yet opened into rolls: it has no
 // code or numbers yet, only a count.
-func (r DeviceRoll) Unopened() bool { return r.Start == 0 }
+func (r DeviceRoll) Unopened() bool { return device.Roll(r).Unopened() }
 
 // Next is the roll's next unused number, 8 digits; meaningless when Remaining is 0.
-func (r DeviceRoll) Next() string { return fmt.Sprintf("%08d", r.Start+r.Count-r.Remaining) }
+func (r DeviceRoll) Next() string { return device.Roll(r).Next() }
 
 // Kind is the invoice type the roll's code names, empty for a code of no known type.
-func (r DeviceRoll) Kind() invoice.Kind {
-	k, _ := invoice.KindOfCode(r.Code)
-	return k
-}
+func (r DeviceRoll) Kind() invoice.Kind { return device.Roll(r).Kind() }
 
 // DeviceOffline is the device's offline counters against their limits.
 type DeviceOffline struct {
@@ -102,16 +101,10 @@ type DeviceOffline struct {
 	OldestPending time.Time     // zero when nothing is pending
 }
 
-// DeviceReport is a period's summary (抄报).
-type DeviceReport struct {
-	Period    string
-	Count     int
-	RedCount  int
-	Amount    invoice.Money // positive invoices, before tax
-	Tax       invoice.Money
-	RedAmount invoice.Money // red invoices (negative)
-	RedTax    invoice.Money
-}
+// DeviceReport is a period's summary (抄报) as the panel shows it: the summary the
+// month's statistics are compared with (export.CompareSummary), so the window can hand
+// it over as it is.
+type DeviceReport = export.Summary
 
 // deviceAPI is what the device panel needs of the device, in the device's own types:
 // *Link and *device.Client both have it.
@@ -139,7 +132,7 @@ func (p *DevicePanel) Stock(ctx context.Context) ([]DeviceRoll, error) {
 	rolls, err := p.dev.Stock(ctx)
 	out := make([]DeviceRoll, len(rolls))
 	for i, r := range rolls {
-		out[i] = DeviceRoll{Code: r.Code, Start: r.Start, Count: r.Count, Remaining: r.Remaining}
+		out[i] = DeviceRoll(r)
 	}
 	return out, err
 }
@@ -155,8 +148,7 @@ func (p *DevicePanel) Offline(ctx context.Context) (DeviceOffline, error) {
 // returns the first answer.
 func (p *DevicePanel) Report(ctx context.Context, requestID, period string) (DeviceReport, error) {
 	r, err := p.dev.Report(ctx, requestID, period)
-	return DeviceReport{Period: r.Period, Count: r.Count, RedCount: r.RedCount, Amount: r.Amount, Tax: r.Tax,
-		RedAmount: r.RedAmount, RedTax: r.RedTax}, err
+	return export.SummaryOf(r), err
 }
 
 // Clear closes the reported period (清卡).

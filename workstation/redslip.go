@@ -3,12 +3,8 @@ package workstation
 import (
 	"context"
 	"errors"
-	"fmt"
-	"path/filepath"
-	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
-	"github.com/kaipiao/kaipiao/pki"
 	"github.com/kaipiao/kaipiao/upload"
 )
 
@@ -16,14 +12,9 @@ import (
 // enterprise's keys from the data folder (the window's 红字确认单 screen and kaipiaoctl
 // redslip use it).
 func SlipClient(data, url string) (*upload.SlipClient, error) {
-	dir := filepath.Join(data, PKIDir)
-	pass, err := pki.Passphrase(dir)
+	keys, err := loadKeys(data)
 	if err != nil {
-		return nil, fmt.Errorf("%w (%v)", ErrNoPKI, err)
-	}
-	keys, err := pki.LoadWorkstation(dir, pass, time.Now())
-	if err != nil {
-		return nil, fmt.Errorf("the keys in %s: %w", dir, err)
+		return nil, err
 	}
 	return upload.NewSlipClient(keys, url, nil)
 }

@@ -22,12 +22,9 @@ const PKIDir = "pki"
 // platform; invoices stay queued.
 var ErrNoPKI = errors.New("no certificates: run `kaipiaoctl pki init DIR` for a demo set, or `kaipiaoctl pki import`")
 
-// Syncer builds the background sync with the platform at url: the enterprise's keys
-// from the data folder, the outbox, and the device for the tax-authority relay. A
-// warning about a certificate near its expiry goes to log; onPass, when not nil, hears
-// of every pass of the background loop.
-func (w *Workstation) Syncer(ctx context.Context, data, url string, log io.Writer, onPass func(upload.Counts, error)) (*upload.Syncer, error) {
-	w.platform = url
+// loadKeys loads the enterprise's keys from the data folder's PKI (ErrNoPKI when it has
+// no passphrase to open them with): what the sync and the slip client sign with.
+func loadKeys(data string) (*pki.Workstation, error) {
 	dir := filepath.Join(data, PKIDir)
 	pass, err := pki.Passphrase(dir)
 	if err != nil {
@@ -36,6 +33,19 @@ func (w *Workstation) Syncer(ctx context.Context, data, url string, log io.Write
 	keys, err := pki.LoadWorkstation(dir, pass, time.Now())
 	if err != nil {
 		return nil, fmt.Errorf("the keys in %s: %w", dir, err)
+	}
+	return keys, nil
+}
+
+// Syncer builds the background sync with the platform at url: the enterprise's keys
+// from the data folder, the outbox, and the device for the tax-authority relay. A
+// warning about a certificate near its expiry goes to log; onPass, when not nil, hears
+// of every pass of the background loop.
+func (w *Workstation) Syncer(ctx context.Context, data, url string, log io.Writer, onPass func(upload.Counts, error)) (*upload.Syncer, error) {
+	w.platform = url
+	keys, err := loadKeys(data)
+	if err != nil {
+		return nil, err
 	}
 	if c := keys.Enterprise.Cert; pki.ExpiresSoon(c, time.Now()) && log != nil {
 		fmt.Fprintf(log, "kaipiao: warning: the enterprise's certificate expires on %s: renew it\n", c.NotAfter.Format(time.DateOnly))

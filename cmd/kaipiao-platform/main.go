@@ -154,11 +154,10 @@ func token(args []string, stdout, stderr io.Writer) int {
 	var t string
 	var err error
 	if *dbURL != "" {
-		var st platform.Store
-		if st, err = platform.Open("", *dbURL); err == nil {
+		err = withStore("", *dbURL, func(st platform.Store) (err error) {
 			t, err = platform.NewERPTokenIn(st, *seller, *name)
-			st.Close()
-		}
+			return err
+		})
 	} else {
 		t, err = platform.NewERPToken(*pkiDir, *seller, *name)
 	}
@@ -193,7 +192,16 @@ func list(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kaipiao-platform list: one of --data DIR or --db postgres://… is required")
 		return exitUsage
 	}
-	db, err := platform.Open(*data, *dbURL)
+	enc := json.NewEncoder(stdout)
+	err := withStore(*data, *dbURL, func(db platform.Store) error {
+		return db.Invoices("", func(s *platform.Stored) error {
+			channel := "device"
+			if s.Device == "" && s.Code == "" {
+				channel = "digital"
+			}
+			return enc.Encode(listed{Channel: channel, Device: s.Device, Code: s.Code, Number: s.Number, OrderID: s.OrderID, Total: s.Total, AckedAt: s.AckedAt})
+		})
+	})
 	if err != nil {
 		hint := ""
 		if errors.Is(err, platform.ErrLocked) {
@@ -202,18 +210,16 @@ func list(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kaipiao-platform list: %v%s\n", err, hint)
 		return exitUsage
 	}
-	defer db.Close()
-	enc := json.NewEncoder(stdout)
-	err = db.Invoices("", func(s *platform.Stored) error {
-		channel := "device"
-		if s.Device == "" && s.Code == "" {
-			channel = "digital"
-		}
-		return enc.Encode(listed{Channel: channel, Device: s.Device, Code: s.Code, Number: s.Number, OrderID: s.OrderID, Total: s.Total, AckedAt: s.AckedAt})
-	})
-	if err != nil {
-		fmt.Fprintf(stderr, "kaipiao-platform list: %v\n", err)
-		return exitUsage
-	}
 	return exitOK
+}
+
+// withStore opens the platform's store of --data or --db (platform.Open), runs f on it
+// and closes it: what the commands that do not serve do with it.
+func withStore(data, dbURL string, f func(platform.Store) error) error {
+	st, err := platform.Open(data, dbURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return f(st)
 }

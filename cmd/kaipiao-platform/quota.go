@@ -85,13 +85,14 @@ func quotaSet(args []string, stdout, stderr io.Writer) int {
 	var res quotaResult
 	if *dbURL != "" {
 		// Every instance reads the quota from the database: nothing to hand over.
-		st, err := platform.Open("", *dbURL)
+		err := withStore("", *dbURL, func(st platform.Store) error {
+			res = applyQuota(st, req)
+			return nil
+		})
 		if err != nil {
 			fmt.Fprintf(stderr, "kaipiao-platform quota set: %v\n", err)
 			return exitUsage
 		}
-		res = applyQuota(st, req)
-		st.Close()
 		return printQuota(res, stdout, stderr)
 	}
 	db, err := platform.OpenDB(*data)
