@@ -149,6 +149,7 @@ func (p *printDialog) build() {
 	p.preview.SetMinSize(fyne.NewSize(440, 300))
 	p.progress = widget.NewProgressBar()
 	p.progress.TextFormatter = func() string { return p.stage }
+	p.progress.Hide() // an empty bar before a print reads as something stuck
 	p.ok = widget.NewButton(lang.L("打印"), p.start)
 	p.ok.Importance = widget.HighImportance
 
@@ -287,6 +288,7 @@ func (p *printDialog) start() {
 	p.ok.Disable()
 	p.status.SetText(lang.L("正在排版……"))
 	p.progress.SetValue(0)
+	p.progress.Show()
 	req.Progress = func(done, total int) {
 		// Laying out is most of the work; the last step is the spooler's.
 		onUI(func() {
@@ -315,6 +317,7 @@ func (p *printDialog) finish(req printing.Request, res *printing.Result, err err
 	if err != nil {
 		p.stage = ""
 		p.progress.SetValue(0)
+		p.progress.Hide()
 		p.status.Importance = widget.DangerImportance
 		p.status.SetText(printing.Text(msgLang, err))
 		p.loadPrinters(req.Printer)
