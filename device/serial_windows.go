@@ -71,7 +71,7 @@ func openRaw(name string, baud int, timeout time.Duration) (rawPort, error) {
 	h, err := windows.CreateFile(p16, windows.GENERIC_READ|windows.GENERIC_WRITE, 0, nil,
 		windows.OPEN_EXISTING, windows.FILE_ATTRIBUTE_NORMAL|windows.FILE_FLAG_OVERLAPPED, 0)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", name, err)
+		return nil, openFailure(name, err)
 	}
 	p := &winPort{h: h, timeout: timeout, rbuf: make([]byte, 4096), closed: make(chan struct{})}
 	if err := p.setUp(baud); err != nil {
@@ -79,6 +79,19 @@ func openRaw(name string, baud int, timeout time.Duration) (rawPort, error) {
 		return nil, fmt.Errorf("set up %s: %w", name, err)
 	}
 	return p, nil
+}
+
+// openFailure words a failed CreateFile of a COM port. Windows opens a COM port for one
+// program at a time and refuses the next with ERROR_ACCESS_DENIED (Microsoft's
+// "Communications Resources" documentation), which Go reads as a permission error; a port
+// has no other access control in practice, so it is ErrPortBusy, as the flock makes it on
+// Linux: the clerk is told to close the other program, not to ask for rights.
+// ERROR_SHARING_VIOLATION is taken the same way (Wine's file sharing check).
+func openFailure(name string, err error) error {
+	if errors.Is(err, windows.ERROR_ACCESS_DENIED) || errors.Is(err, windows.ERROR_SHARING_VIOLATION) {
+		return fmt.Errorf("%w: %s (%v)", ErrPortBusy, name, err)
+	}
+	return fmt.Errorf("open %s: %w", name, err)
 }
 
 func (p *winPort) setUp(baud int) error {

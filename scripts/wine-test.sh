@@ -112,6 +112,15 @@ wine bin/kaipiaoctl.exe --device 'COM1?baud=115200' list >"$W/list.jsonl" 2>"$W/
 rm -rf "$localdir/Kaipiao" # the desktop program's test starts on a fresh profile
 kill "$devsim"; wait "$devsim" 2>/dev/null || true
 step "COM1: 24 issued, 24 replayed, reconcile clean, PDF of $code:$number read back, old store moved"
+
+# The Windows serial code's own tests, run as a Windows program: a COM port held by
+# another program (ERROR_ACCESS_DENIED) is a busy port, not a missing right. Wine does not
+# hold COM ports exclusively, so the refusal itself cannot be staged here.
+step "the device package's Windows tests (busy COM port)"
+GOOS=windows go test -c -o "$W/device.test.exe" ./device/
+wine "$W/device.test.exe" -test.run 'TestBusyCOMPortIsPortBusy' -test.v >"$W/device-test.out" 2>&1 ||
+  fail "device tests under Wine: $(tail -20 "$W/device-test.out")"
+grep -q -- '--- PASS: TestBusyCOMPortIsPortBusy' "$W/device-test.out" || fail "device tests under Wine ran nothing: $(tail -5 "$W/device-test.out")"
 fi
 
 # ---- 2. kaipiao.exe on a fresh profile ----------------------------------------------
