@@ -146,26 +146,7 @@ func lostMidOrder(t *testing.T, kill bool) {
 	if !strings.Contains(stderr.String(), "1 open request(s) resolved with the device") {
 		t.Errorf("issue --rest stderr %q: want the open request resolved at start-up", stderr.String())
 	}
-	all, _ := issuedLines(t, out)
-	if len(all) != 5 {
-		t.Fatalf("issue --rest printed %d invoices, want 5:\n%s", len(all), out)
-	}
-	seen := map[string]bool{}
-	for i, l := range all {
-		if seen[l.Number] {
-			t.Fatalf("number %s used twice", l.Number)
-		}
-		seen[l.Number] = true
-		if i < 3 && l.Number != issued[i].Number {
-			t.Errorf("part %d: %s, first issued as %s", i+1, l.Number, issued[i].Number)
-		}
-		if i > 0 && num(l.Number) != num(all[i-1].Number)+1 {
-			t.Errorf("numbers %s then %s", all[i-1].Number, l.Number)
-		}
-	}
-	if n := deviceIssued(t, ctl, data, dev.link); n != 5 {
-		t.Fatalf("the device issued %d invoices, want 5", n)
-	}
+	checkRestOfFive(t, out, issued, deviceIssued(t, ctl, data, dev.link))
 	rep := reconcile(t, ctl, data, dev.link)
 	if rep.DeviceCount != 5 || rep.StoreCount != 5 || len(rep.Mismatches) != 0 {
 		t.Fatalf("reconcile: %+v", rep)

@@ -159,26 +159,7 @@ func TestSplitOrderDeviceKilledAfterThirdOfFive(t *testing.T) {
 	if err != nil {
 		t.Fatalf("issue --rest: %v\n%s", err, out)
 	}
-	all, _ := issuedLines(t, out)
-	if len(all) != 5 {
-		t.Fatalf("issue --rest printed %d invoices, want 5:\n%s", len(all), out)
-	}
-	seen := map[string]bool{}
-	for i, l := range all {
-		if seen[l.Number] {
-			t.Fatalf("number %s used twice", l.Number)
-		}
-		seen[l.Number] = true
-		if i < 3 && l.Number != issued[i].Number {
-			t.Errorf("part %d: %s, first issued as %s", i+1, l.Number, issued[i].Number)
-		}
-		if i > 0 && num(l.Number) != num(all[i-1].Number)+1 {
-			t.Errorf("numbers %s then %s", all[i-1].Number, l.Number)
-		}
-	}
-	if n := deviceIssued(t, ctl, data, dev.link); n != 5 {
-		t.Fatalf("the device issued %d invoices, want 5", n)
-	}
+	checkRestOfFive(t, out, issued, deviceIssued(t, ctl, data, dev.link))
 	// Complete now: nothing left to issue.
 	cmd = ctlCmd(ctl, data, dev.link, "issue", "--rest")
 	stderr.Reset()
@@ -224,4 +205,31 @@ func deviceIssued(t *testing.T, ctl, data, link string) int {
 		t.Fatal(err)
 	}
 	return st.Issued
+}
+
+// checkRestOfFive checks what `issue --rest` printed for a five-part order of which the
+// first three were issued before (issued): all five, each number once, the first three
+// as first issued, the numbers consecutive; and that the device counts five (onDevice).
+func checkRestOfFive(t *testing.T, out []byte, issued []listLine, onDevice int) {
+	t.Helper()
+	all, _ := issuedLines(t, out)
+	if len(all) != 5 {
+		t.Fatalf("issue --rest printed %d invoices, want 5:\n%s", len(all), out)
+	}
+	seen := map[string]bool{}
+	for i, l := range all {
+		if seen[l.Number] {
+			t.Fatalf("number %s used twice", l.Number)
+		}
+		seen[l.Number] = true
+		if i < 3 && l.Number != issued[i].Number {
+			t.Errorf("part %d: %s, first issued as %s", i+1, l.Number, issued[i].Number)
+		}
+		if i > 0 && num(l.Number) != num(all[i-1].Number)+1 {
+			t.Errorf("numbers %s then %s", all[i-1].Number, l.Number)
+		}
+	}
+	if onDevice != 5 {
+		t.Fatalf("the device issued %d invoices, want 5", onDevice)
+	}
 }
