@@ -1,13 +1,9 @@
 package store
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
-	"io"
-	"math"
 	"os"
 	"runtime/debug"
 
@@ -84,16 +80,6 @@ func DecodeRecord(raw []byte) (*Record, error) {
 	return rec, nil
 }
 
-// bbolt's meta page (go.etcd.io/bbolt/internal/common): after the 16-byte page header,
-// magic, version, page size, flags, root bucket (16), freelist, pgid (the high-water
-// mark: pages in use), txid, checksum (FNV-64a of what precedes it).
-const (
-	boltMagic     = 0xED0CDAED
-	metaOffset    = 16
-	metaLen       = 64
-	metaChecksumN = 56
-)
-
 // preflight checks the file against its own meta pages before bbolt maps it: a file
 // shorter than the pages its meta says are in use would be read past its end through the
 // mapping, and the process dies of SIGBUS. A missing or empty file passes (a new store).
@@ -110,40 +96,14 @@ func preflight(path string) error {
 	if err != nil || st.Size() == 0 {
 		return err
 	}
-	best, found := uint64(0), false
-	var need uint64
-	buf := make([]byte, metaOffset+metaLen)
-	for _, off := range []int64{0, -1} {
-		if off == -1 {
-			// The second meta page sits one page in: its size is in the first meta, or
-			// the common 4096 when that one is unreadable.
-			pageSize := int64(4096)
-			if found {
-				pageSize = int64(binary.LittleEndian.Uint32(buf[metaOffset+8:]))
-			}
-			off = pageSize
-		}
-		if _, err := f.ReadAt(buf, off); err != nil && !errors.Is(err, io.EOF) {
-			return err
-		}
-		m := buf[metaOffset:]
-		h := fnv.New64a()
-		h.Write(m[:metaChecksumN])
-		if binary.LittleEndian.Uint32(m[0:]) != boltMagic || h.Sum64() != binary.LittleEndian.Uint64(m[metaChecksumN:]) {
-			continue
-		}
-		pageSize, pgid, txid := binary.LittleEndian.Uint32(m[8:]), binary.LittleEndian.Uint64(m[40:]), binary.LittleEndian.Uint64(m[48:])
-		if !found || txid > best {
-			if pageSize == 0 || pgid > math.MaxInt64/uint64(pageSize) {
-				continue // a checksummed meta with absurd numbers: treat as unreadable
-			}
-			best, found, need = txid, true, pgid*uint64(pageSize)
-		}
+	m, ok, err := readMeta(f)
+	if err != nil {
+		return err
 	}
-	if !found {
+	if !ok {
 		return fmt.Errorf("store: %s: neither meta page is valid: %w", path, ErrDamaged)
 	}
-	if uint64(st.Size()) < need { // #nosec G115 -- a file's size is not negative
+	if need := m.hwm * m.pageSize; uint64(st.Size()) < need { // #nosec G115 -- a file's size is not negative
 		return fmt.Errorf("store: %s is %d bytes, its pages reach %d (the file was cut short): %w", path, st.Size(), need, ErrDamaged)
 	}
 	return nil
@@ -156,20 +116,40 @@ type Problem struct {
 	What   string `json:"what"`
 }
 
-// Check reads the whole file: every bucket's every page (each key and value read, which
-// is where a damaged page shows), every invoice record decoded and checked, and the
-// audit log's chain. It returns what it found; none means the file is sound. (bbolt's
-// own Tx.Check reads pages on a goroutine of its own, where a fault on a damaged page
-// cannot be recovered, so it is not used.)
+// Check reads the whole file: every page of every bucket, read from the file itself and
+// checked to be in use, of its kind and reached once (pages.go); then every bucket that
+// is sound read through bbolt (each key and value), every invoice record decoded and
+// checked, and the audit log's chain. It returns what it found; none means the file is
+// sound. (bbolt's own Tx.Check follows a looping tree for ever, and reads pages on a
+// goroutine of its own, where a fault on a damaged page cannot be recovered; it is not
+// used.)
 func (s *DB) Check() ([]Problem, error) {
 	var out []Problem
+	p, err := openPageFile(s.Path())
+	if errors.Is(err, ErrDamaged) {
+		return []Problem{{What: err.Error()}}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer p.Close()
+	damaged := map[string]bool{}
+	for _, d := range p.walk(true, nil) {
+		damaged[d.bucket] = true
+		out = append(out, Problem{Bucket: d.bucket, What: d.err.Error()})
+	}
+	if damaged[""] {
+		// The list of buckets itself is damaged: bbolt would follow it into the damage.
+		return out, nil
+	}
 	for _, name := range allBucketNames() {
+		if damaged[string(name)] {
+			continue
+		}
 		err := s.db.View(func(tx *bolt.Tx) error {
 			b := tx.Bucket(name)
 			if b == nil {
-				{
-					out = append(out, Problem{Bucket: string(name), What: "the bucket is missing"})
-				}
+				out = append(out, Problem{Bucket: string(name), What: "the bucket is missing"})
 				return nil
 			}
 			return b.ForEach(func(k, v []byte) error {
@@ -186,8 +166,38 @@ func (s *DB) Check() ([]Problem, error) {
 			out = append(out, Problem{Bucket: string(name), What: err.Error()})
 		}
 	}
-	if _, err := s.VerifyAudit(); err != nil {
-		out = append(out, Problem{Bucket: string(bAudit), What: err.Error()})
+	if !damaged[string(bAudit)] {
+		if _, err := s.VerifyAudit(); err != nil {
+			out = append(out, Problem{Bucket: string(bAudit), What: err.Error()})
+		}
+	}
+	return out, nil
+}
+
+// CheckFile checks the file at path without opening it as a store: for a file that Open
+// refuses as damaged, it lists every problem the page walk finds and every invoice record
+// it can read that does not decode. (Check, on an open store, also verifies the audit
+// log.) The file is only read; a program that has it open may be writing it meanwhile,
+// so run it on a file no program has open.
+func CheckFile(path string) ([]Problem, error) {
+	p, err := openPageFile(path)
+	if errors.Is(err, ErrDamaged) {
+		return []Problem{{What: err.Error()}}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer p.Close()
+	var out []Problem
+	for _, d := range p.walk(true, func(bucket string, k, v []byte) {
+		if bucket != string(bInvoices) {
+			return
+		}
+		if _, err := DecodeRecord(v); err != nil {
+			out = append(out, Problem{Bucket: bucket, Key: fmt.Sprint(u64(k)), What: err.Error()})
+		}
+	}) {
+		out = append(out, Problem{Bucket: d.bucket, What: d.err.Error()})
 	}
 	return out, nil
 }

@@ -1,9 +1,7 @@
 package store
 
 import (
-	"errors"
 	"fmt"
-	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
 	bolt "go.etcd.io/bbolt"
@@ -28,103 +26,90 @@ var salvagedMeta = [][]byte{keySeller, keyConnection, keyMailSettings}
 // Salvage copies what is readable of the damaged file from into the store s (a new,
 // empty one): every invoice record that decodes (imported as from the device's journal,
 // so the platform's receipts come back on the next sync), the settings, operators,
-// master data, column mappings and pulled orders. A bucket that faults is reported in
-// Lost and skipped; nothing panics.
+// master data, column mappings and pulled orders. The damaged file is read page by page
+// without bbolt (pages.go), so a page that is damaged costs what hangs below it, reported
+// in Lost, and nothing else: no fault, no loop.
 func (s *DB) Salvage(from string, operator string) (SalvageReport, error) {
 	var rep SalvageReport
-	if err := preflight(from); err != nil {
+	lost := func(err error) (SalvageReport, error) {
 		rep.Lost = append(rep.Lost, "everything: "+err.Error())
 		return rep, s.Audit(operator, "store.repair", from, "nothing salvaged: "+err.Error())
 	}
-	old, err := openBolt(from, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	p, err := openPageFile(from)
 	if err != nil {
-		rep.Lost = append(rep.Lost, "everything: "+err.Error())
-		return rep, s.Audit(operator, "store.repair", from, "nothing salvaged: "+err.Error())
+		return lost(err)
 	}
-	defer old.Close()
-	src := safeDB{old}
-	var receipts []invoice.Receipt
-	err = src.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bInvoices)
-		if b == nil {
-			return errors.New("no invoices bucket")
+	defer p.Close()
+	type kv struct{ k, v []byte }
+	entries := map[string][]kv{}
+	for _, d := range p.walk(true, func(bucket string, k, v []byte) {
+		// The walk's pages are its own fresh reads: k and v may be kept as they are.
+		entries[bucket] = append(entries[bucket], kv{k, v})
+	}) {
+		rep.Lost = append(rep.Lost, d.String())
+	}
+	for _, e := range entries[string(bInvoices)] {
+		rec, err := DecodeRecord(e.v)
+		if err != nil {
+			rep.Lost = append(rep.Lost, fmt.Sprintf("invoices key %d: %v", u64(e.k), err))
+			continue
 		}
-		return b.ForEach(func(k, v []byte) error {
-			rec, err := DecodeRecord(v)
-			if err != nil {
-				rep.Lost = append(rep.Lost, fmt.Sprintf("invoices key %d: %v", u64(k), err))
-				return nil
-			}
-			receipts = append(receipts, invoice.Receipt{Invoice: rec.Invoice, Counter: rec.Counter})
-			return nil
-		})
-	})
-	if err != nil {
-		rep.Lost = append(rep.Lost, "invoices (some): "+err.Error())
-	}
-	for _, r := range receipts {
 		// One by one: a record that conflicts with one already taken is reported, not fatal.
+		r := invoice.Receipt{Invoice: rec.Invoice, Counter: rec.Counter}
 		if err := s.ImportIssued(r); err != nil {
 			rep.Lost = append(rep.Lost, fmt.Sprintf("invoice %s:%s: %v", r.Invoice.Code, r.Invoice.Number, err))
 			continue
 		}
 		rep.Invoices++
 	}
-	for _, name := range salvaged {
-		n, err := copyBucket(src, s, name, nil)
+	keep := map[string]bool{}
+	for _, k := range salvagedMeta {
+		keep[string(k)] = true
+	}
+	for _, name := range append(append([][]byte{}, salvaged...), bMeta) {
+		var got []kv
+		for _, e := range entries[string(name)] {
+			if string(name) != string(bMeta) || keep[string(e.k)] {
+				got = append(got, e)
+			}
+		}
+		n, err := s.putMissing(name, func(put func(k, v []byte) error) error {
+			for _, e := range got {
+				if err := put(e.k, e.v); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 		rep.Entries += n
 		if err != nil {
 			rep.Lost = append(rep.Lost, fmt.Sprintf("%s: %v", name, err))
 		}
 	}
-	n, err := copyBucket(src, s, bMeta, salvagedMeta)
-	rep.Entries += n
-	if err != nil {
-		rep.Lost = append(rep.Lost, fmt.Sprintf("settings: %v", err))
-	}
 	return rep, s.Audit(operator, "store.repair", from,
 		fmt.Sprintf("salvaged %d invoices and %d other entries; %d losses", rep.Invoices, rep.Entries, len(rep.Lost)))
 }
 
-// copyBucket copies a bucket's readable entries (only keys, when given) from src to dst;
-// entries dst already has are left.
-func copyBucket(src safeDB, dst *DB, name []byte, keys [][]byte) (int, error) {
-	type kv struct{ k, v []byte }
-	var got []kv
-	err := src.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(name)
-		if b == nil {
-			return nil
-		}
-		if keys != nil {
-			for _, k := range keys {
-				if v := b.Get(k); v != nil {
-					got = append(got, kv{k, append([]byte(nil), v...)})
-				}
-			}
-			return nil
-		}
-		return b.ForEach(func(k, v []byte) error {
-			got = append(got, kv{append([]byte(nil), k...), append([]byte(nil), v...)})
-			return nil
-		})
-	})
+// putMissing puts the entries each yields into bucket name, leaving those the bucket
+// already has; it returns how many it put.
+func (s *DB) putMissing(name []byte, each func(put func(k, v []byte) error) error) (int, error) {
 	n := 0
-	werr := dst.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		n = 0 // Update does not retry, but the count must match what committed
 		b, err := tx.CreateBucketIfNotExists(name)
 		if err != nil {
 			return err
 		}
-		for _, e := range got {
-			if b.Get(e.k) != nil {
-				continue
-			}
-			if err := b.Put(e.k, e.v); err != nil {
-				return err
+		return each(func(k, v []byte) error {
+			if b.Get(k) != nil {
+				return nil
 			}
 			n++
-		}
-		return nil
+			return b.Put(k, v)
+		})
 	})
-	return n, errors.Join(err, werr)
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
 }

@@ -104,6 +104,13 @@ func Open(path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: opening %s: %w", path, err)
 	}
+	// Every open, not only after a crash: bbolt follows whatever page numbers it finds,
+	// and one flipped bit can make its tree a loop that eats all memory (pages.go). The
+	// walk reads each page once (BENCHMARKS.md: the cost for a year's file).
+	if err := checkPages(path); err != nil {
+		db.Close()
+		return nil, err
+	}
 	// bbolt creates the file with the mode given, but an existing file keeps its own:
 	// the data holds every customer's details, so tighten it either way.
 	if err := os.Chmod(path, 0o600); err != nil {

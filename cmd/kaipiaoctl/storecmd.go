@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"os"
+	"path/filepath"
 
 	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/workstation"
@@ -29,7 +30,13 @@ func runStore(e *env, args []string) int {
 	}
 	db, err := workstation.OpenStore(e.data)
 	if errors.Is(err, store.ErrDamaged) {
-		writeJSON(e.stdout, map[string]any{"sound": false, "problems": []store.Problem{{What: err.Error()}}}, true)
+		// Refused at open: the rest of what is wrong comes from reading the file page by
+		// page, without opening it as a store.
+		problems := []store.Problem{{What: err.Error()}}
+		if more, cerr := store.CheckFile(filepath.Join(e.data, workstation.StoreFile)); cerr == nil {
+			problems = append(problems, more...)
+		}
+		writeJSON(e.stdout, map[string]any{"sound": false, "problems": problems}, true)
 		fmt.Fprintf(e.stderr, "kaipiaoctl store check: %v\n", err)
 		return exitRefused
 	}
