@@ -20,6 +20,7 @@ import (
 
 	"github.com/kaipiao/kaipiao/device"
 	"github.com/kaipiao/kaipiao/invoice"
+	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/upload"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -35,6 +36,11 @@ var (
 	bByNumber  = []byte("by_number")  // number → counter
 	keyState   = []byte("state")
 )
+
+// ErrDamaged: the channel's file is damaged (cut short, bits flipped). The invoices it
+// issued are also in the store and on the service platform; the file is left as it is
+// for support to recover, and the channel issues nothing until it is.
+var ErrDamaged = invoice.NewSentinel("digital.damaged")
 
 // ErrLocked: another process has the channel's file open.
 var ErrLocked = errors.New("the digital channel's file is open in another Kaipiao window or command")
@@ -65,7 +71,7 @@ type State struct {
 
 // Channel is an open digital channel.
 type Channel struct {
-	db *bolt.DB
+	db store.Guarded
 	// Signer is the enterprise's SM2 signing key (its PKI certificate); without it the
 	// channel can fetch and report but not issue.
 	Signer device.Signer
@@ -82,7 +88,11 @@ func Open(data string, signer device.Signer) (*Channel, error) {
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		return nil, err
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	// With the store's guards: a damaged file is refused at open, and a page bbolt cannot
+	// read later is an error, never a crash or a loop (store/pages.go).
+	// Damage is this package's ErrDamaged, not the store's: `store repair` rebuilds the
+	// store, not this file.
+	db, err := store.OpenGuarded(path, &bolt.Options{Timeout: time.Second}, ErrDamaged)
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("%s: %w", path, ErrLocked)
 	}

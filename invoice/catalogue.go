@@ -394,6 +394,9 @@ var storeMessages = map[string]Message{
 	"store.damaged": {
 		Zh: "数据文件已损坏：请运行 kaipiaoctl store repair，从税控设备的记录和服务平台重建",
 		En: "the data file is damaged: run `kaipiaoctl store check`, then `kaipiaoctl store repair`"},
+	"digital.damaged": {
+		Zh: "数电通道文件（digital.db）已损坏，暂不能开具数电发票：已开的发票仍保存在本机数据和服务平台中；请保留该文件并联系技术支持",
+		En: "the digital channel's file (digital.db) is damaged: no digital invoice can be issued until it is recovered; the invoices it issued are in the store and on the platform"},
 	"store.intent_conflict": {
 		Zh: "本请求未完成的开票记录对应另一张发票，请先对账",
 		En: "an open intent for this request carries a different invoice"},

@@ -17,14 +17,27 @@ import (
 // store rebuilt from what is readable, the device's journal and the platform.
 var ErrDamaged = invoice.NewSentinel("store.damaged")
 
-// safeDB is bbolt with its panics turned into ErrDamaged: bbolt panics on pages it cannot
-// read (a flipped bit in a page header), and a workstation must tell the clerk, not
-// crash. bbolt rolls the transaction back on a panic, so the file is as it was.
-type safeDB struct{ *bolt.DB }
+// Guarded is a bbolt file with its panics turned into ErrDamaged: bbolt panics on pages
+// it cannot read (a flipped bit in a page header), and a workstation must tell the clerk,
+// not crash. bbolt rolls the transaction back on a panic, so the file is as it was.
+// OpenGuarded opens one; the store's own file is one, and so is the digital channel's.
+type Guarded struct {
+	*bolt.DB
+	as error // what damage is: ErrDamaged, or the owner's sentinel given to OpenGuarded
+}
 
-func recovered(err *error) {
+func (d Guarded) damaged() error {
+	if d.as == nil {
+		return ErrDamaged
+	}
+	return d.as
+}
+
+// recovered turns a panic into an error wrapping as (ErrDamaged, or the file's owner's
+// own sentinel).
+func recovered(err *error, as error) {
 	if r := recover(); r != nil {
-		*err = fmt.Errorf("store: %v: %w", r, ErrDamaged)
+		*err = fmt.Errorf("store: %v: %w", r, as)
 		if os.Getenv("KAIPIAO_DEBUG") != "" {
 			debug.PrintStack()
 		}
@@ -36,23 +49,25 @@ func recovered(err *error) {
 // or SIGBUS. It returns the setting to restore.
 func guard() bool { return debug.SetPanicOnFault(true) }
 
-func (d safeDB) View(fn func(*bolt.Tx) error) (err error) {
+// View is bolt.DB.View, a panic or fault inside it an ErrDamaged.
+func (d Guarded) View(fn func(*bolt.Tx) error) (err error) {
 	defer debug.SetPanicOnFault(guard())
-	defer recovered(&err)
+	defer recovered(&err, d.damaged())
 	return d.DB.View(fn)
 }
 
-func (d safeDB) Update(fn func(*bolt.Tx) error) (err error) {
+// Update is bolt.DB.Update, a panic or fault inside it an ErrDamaged.
+func (d Guarded) Update(fn func(*bolt.Tx) error) (err error) {
 	defer debug.SetPanicOnFault(guard())
-	defer recovered(&err)
+	defer recovered(&err, d.damaged())
 	return d.DB.Update(fn)
 }
 
 // Batch runs fn in one of bbolt's shared transactions; bbolt itself turns a panic in fn
 // into an error.
-func (d safeDB) Batch(fn func(*bolt.Tx) error) (err error) {
+func (d Guarded) Batch(fn func(*bolt.Tx) error) (err error) {
 	defer debug.SetPanicOnFault(guard())
-	defer recovered(&err)
+	defer recovered(&err, d.damaged())
 	return d.DB.Batch(fn)
 }
 
@@ -83,7 +98,7 @@ func DecodeRecord(raw []byte) (*Record, error) {
 // preflight checks the file against its own meta pages before bbolt maps it: a file
 // shorter than the pages its meta says are in use would be read past its end through the
 // mapping, and the process dies of SIGBUS. A missing or empty file passes (a new store).
-func preflight(path string) error {
+func preflight(path string, as error) error {
 	f, err := os.Open(path) // #nosec G304 -- the store's own path
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -101,10 +116,10 @@ func preflight(path string) error {
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("store: %s: neither meta page is valid: %w", path, ErrDamaged)
+		return fmt.Errorf("store: %s: neither meta page is valid: %w", path, as)
 	}
 	if need := m.hwm * m.pageSize; uint64(st.Size()) < need { // #nosec G115 -- a file's size is not negative
-		return fmt.Errorf("store: %s is %d bytes, its pages reach %d (the file was cut short): %w", path, st.Size(), need, ErrDamaged)
+		return fmt.Errorf("store: %s is %d bytes, its pages reach %d (the file was cut short): %w", path, st.Size(), need, as)
 	}
 	return nil
 }
@@ -125,7 +140,7 @@ type Problem struct {
 // used.)
 func (s *DB) Check() ([]Problem, error) {
 	var out []Problem
-	p, err := openPageFile(s.Path())
+	p, err := openPageFile(s.Path(), ErrDamaged)
 	if errors.Is(err, ErrDamaged) {
 		return []Problem{{What: err.Error()}}, nil
 	}
@@ -180,7 +195,7 @@ func (s *DB) Check() ([]Problem, error) {
 // log.) The file is only read; a program that has it open may be writing it meanwhile,
 // so run it on a file no program has open.
 func CheckFile(path string) ([]Problem, error) {
-	p, err := openPageFile(path)
+	p, err := openPageFile(path, ErrDamaged)
 	if errors.Is(err, ErrDamaged) {
 		return []Problem{{What: err.Error()}}, nil
 	}

@@ -379,8 +379,8 @@ type pageFile struct {
 }
 
 // openPageFile opens the file at path and reads its meta; a file with no valid meta page
-// is ErrDamaged.
-func openPageFile(path string) (*pageFile, error) {
+// wraps as (ErrDamaged, or the file's owner's sentinel).
+func openPageFile(path string, as error) (*pageFile, error) {
 	f, err := os.Open(path) // #nosec G304 -- the store's own path, or the damaged one being repaired
 	if err != nil {
 		return nil, err
@@ -392,7 +392,7 @@ func openPageFile(path string) (*pageFile, error) {
 	}
 	m, ok, err := readMeta(f)
 	if err == nil && !ok {
-		err = fmt.Errorf("store: %s: neither meta page is valid: %w", path, ErrDamaged)
+		err = fmt.Errorf("store: %s: neither meta page is valid: %w", path, as)
 	}
 	if err != nil {
 		f.Close()
@@ -409,16 +409,17 @@ func (p *pageFile) walk(full bool, each func(bucket string, k, v []byte)) []page
 func (p *pageFile) Close() error { return p.f.Close() }
 
 // checkPages reads the file at path (held open, and locked, by bbolt: nothing else
-// writes it meanwhile) and returns its damage as an ErrDamaged naming the bucket and
-// page, or nil when every page bbolt will follow is sound.
-func checkPages(path string) error {
-	p, err := openPageFile(path)
+// writes it meanwhile) and returns its damage as an error wrapping as (ErrDamaged, or the
+// owner's sentinel) naming the bucket and page, or nil when every page bbolt will follow
+// is sound.
+func checkPages(path string, as error) error {
+	p, err := openPageFile(path, as)
 	if err != nil {
 		return err
 	}
 	defer p.Close()
 	if d := p.walk(false, nil); len(d) > 0 {
-		return fmt.Errorf("store: %s: %s: %w", path, d[0], ErrDamaged)
+		return fmt.Errorf("store: %s: %s: %w", path, d[0], as)
 	}
 	return nil
 }

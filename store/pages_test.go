@@ -141,7 +141,7 @@ func TestSalvageOfALoopingTree(t *testing.T) {
 // A sound file walks clean, and the walk sees every record bbolt sees.
 func TestWalkSeesWhatBboltSees(t *testing.T) {
 	path := filled(t, 500)
-	p, err := openPageFile(path)
+	p, err := openPageFile(path, ErrDamaged)
 	if err != nil {
 		t.Fatal(err)
 	}

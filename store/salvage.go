@@ -35,7 +35,7 @@ func (s *DB) Salvage(from string, operator string) (SalvageReport, error) {
 		rep.Lost = append(rep.Lost, "everything: "+err.Error())
 		return rep, s.Audit(operator, "store.repair", from, "nothing salvaged: "+err.Error())
 	}
-	p, err := openPageFile(from)
+	p, err := openPageFile(from, ErrDamaged)
 	if err != nil {
 		return lost(err)
 	}

@@ -71,7 +71,7 @@ type Options struct {
 
 // DB is an open store. It is safe for concurrent use.
 type DB struct {
-	db       safeDB
+	db       Guarded
 	now      func() time.Time
 	auditKey []byte
 }
@@ -88,27 +88,14 @@ func Open(path string, opts Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: creating the data folder: %w", err)
 	}
-	if err := preflight(path); err != nil {
-		return nil, err
-	}
-	db, err := openBolt(path, &bolt.Options{Timeout: opts.LockTimeout, NoSync: opts.NoSync,
+	db, err := OpenGuarded(path, &bolt.Options{Timeout: opts.LockTimeout, NoSync: opts.NoSync,
 		// Freelist as a hash map: the file of a busy year has many free pages, and the
 		// array type makes each commit scan them all.
-		FreelistType: bolt.FreelistMapType})
+		FreelistType: bolt.FreelistMapType}, ErrDamaged)
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("store: %s: %w", path, ErrLocked)
 	}
-	if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) || errors.Is(err, bolterrors.ErrVersionMismatch) {
-		return nil, fmt.Errorf("store: opening %s: %v: %w", path, err, ErrDamaged)
-	}
 	if err != nil {
-		return nil, fmt.Errorf("store: opening %s: %w", path, err)
-	}
-	// Every open, not only after a crash: bbolt follows whatever page numbers it finds,
-	// and one flipped bit can make its tree a loop that eats all memory (pages.go). The
-	// walk reads each page once (BENCHMARKS.md: the cost for a year's file).
-	if err := checkPages(path); err != nil {
-		db.Close()
 		return nil, err
 	}
 	// bbolt creates the file with the mode given, but an existing file keeps its own:
@@ -117,7 +104,7 @@ func Open(path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	s := &DB{db: safeDB{db}, now: opts.Now, auditKey: opts.AuditKey}
+	s := &DB{db: db, now: opts.Now, auditKey: opts.AuditKey}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
@@ -133,10 +120,41 @@ func Open(path string, opts Options) (*DB, error) {
 	return s, nil
 }
 
-// openBolt is bolt.Open with its panics (a damaged meta or freelist page) as ErrDamaged.
-func openBolt(path string, o *bolt.Options) (db *bolt.DB, err error) {
+// OpenGuarded opens the bbolt file at path (creating it) with the store's guards against
+// damage: its size checked against its meta pages before bbolt maps it (a short file
+// would be read past its end: SIGBUS), bbolt's panics at open turned into errors, and
+// its tree of pages read from the file before anything follows it (pages.go: a looping
+// tree would run bbolt's cursor out of memory). Damage, at open or in a transaction
+// later, is an error naming what is wrong and wrapping damaged: ErrDamaged for the
+// store's own file, the owner's sentinel for another's (the digital channel's, which
+// `store repair` does not rebuild). A file another process holds is bbolt's ErrTimeout,
+// as bolt.Open returns it.
+func OpenGuarded(path string, o *bolt.Options, damaged error) (Guarded, error) {
+	if err := preflight(path, damaged); err != nil {
+		return Guarded{}, err
+	}
+	db, err := openBolt(path, o, damaged)
+	if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) || errors.Is(err, bolterrors.ErrVersionMismatch) {
+		return Guarded{}, fmt.Errorf("store: opening %s: %v: %w", path, err, damaged)
+	}
+	if err != nil {
+		return Guarded{}, fmt.Errorf("store: opening %s: %w", path, err)
+	}
+	// Every open, not only after a crash: bbolt follows whatever page numbers it finds,
+	// and one flipped bit can make its tree a loop that eats all memory (pages.go). The
+	// quick walk reads about one page in a hundred (BENCHMARKS.md: 35 ms for a million
+	// invoices).
+	if err := checkPages(path, damaged); err != nil {
+		db.Close()
+		return Guarded{}, err
+	}
+	return Guarded{DB: db, as: damaged}, nil
+}
+
+// openBolt is bolt.Open with its panics (a damaged meta or freelist page) as damaged.
+func openBolt(path string, o *bolt.Options, damaged error) (db *bolt.DB, err error) {
 	defer debug.SetPanicOnFault(guard())
-	defer recovered(&err)
+	defer recovered(&err, damaged)
 	return bolt.Open(path, 0o600, o)
 }
 
