@@ -12,7 +12,22 @@ while IFS= read -r file; do
   for target in $(grep -oE '^func (Fuzz[A-Za-z0-9_]+)\(' "$file" | sed -E 's/^func (Fuzz[A-Za-z0-9_]+)\(/\1/'); do
     echo "fuzz: $pkg $target for $fuzztime"
     log=$(mktemp)
-    if go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" "$pkg" >"$log" 2>&1; then
+    ok=0
+    for try in 1 2 3; do
+      if go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" "$pkg" >"$log" 2>&1; then
+        ok=1
+        break
+      fi
+      # Go 1.26's fuzz coordinator can report "context deadline exceeded" when -fuzztime
+      # ends while a worker is mid-call (golang/go#75804, fixed in Go 1.27): no input
+      # failed, none is written. That alone is run again; anything else is a finding.
+      if grep -q 'context deadline exceeded' "$log" && ! grep -qE 'Failing input written|panic:|_test\.go:[0-9]+:' "$log"; then
+        echo "fuzz: $pkg $target: the fuzztime deadline race of golang/go#75804, no failing input; again ($try)"
+        continue
+      fi
+      break
+    done
+    if [ $ok = 1 ]; then
       passed=$((passed + 1))
     else
       cat "$log"
