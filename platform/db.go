@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/kaipiao/kaipiao/store"
 	"github.com/kaipiao/kaipiao/upload"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -33,9 +34,12 @@ var (
 // ErrLocked: another process has the platform's data file.
 var ErrLocked = errors.New("the platform's data file is open in another process")
 
+// ErrDamaged: the platform's bbolt file is damaged (cut short, bits flipped).
+var ErrDamaged = errors.New("the platform's store is damaged")
+
 // DB is the platform's bbolt store, for one platform process (the file is locked). Each
 // verb is one transaction.
-type DB struct{ db *bolt.DB }
+type DB struct{ db store.Guarded }
 
 // FileName is the platform's bbolt file inside its --data folder.
 const FileName = "platform.db"
@@ -46,7 +50,9 @@ func OpenDB(dir string) (*DB, error) {
 		return nil, fmt.Errorf("platform data folder %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, FileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType})
+	// With the workstation store's guards: a damaged file is refused at open, and a page
+	// bbolt cannot read later is an error, never a crash or a loop (store/pages.go).
+	db, err := store.OpenGuarded(path, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType}, ErrDamaged)
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("platform store %s: %w", path, ErrLocked)
 	}

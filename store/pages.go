@@ -271,9 +271,10 @@ func leafElements(p []byte, fn func(k, v []byte, flags uint32) error) error {
 	return nil
 }
 
-// walkFile walks the whole file as this store lays it out: the freelist page, the root
-// bucket (always read whole: it lists the others) and each bucket it lists (inline or on
-// pages of its own). each, when not nil, is called with every entry read that is not
+// walkFile walks the whole file as the program's bbolt files lay it out: the freelist
+// page, the root bucket (always read whole: it lists the others) and each bucket it lists
+// (inline or on pages of its own). A bucket inside a bucket is not followed: none of the
+// program's files has one (the store, the digital channel's, the platform's). each, when not nil, is called with every entry read that is not
 // itself a bucket. It returns what is damaged; none means every page bbolt will follow
 // is sound.
 func walkFile(f io.ReaderAt, size int64, m boltMeta, full bool, each func(bucket string, k, v []byte)) []pageDamage {
@@ -313,13 +314,18 @@ func walkFile(f io.ReaderAt, size int64, m boltMeta, full bool, each func(bucket
 		out = append(out, pageDamage{err: err})
 	}
 	for _, c := range buckets {
+		w.soft = nil
 		fn := func(k, v []byte, flags uint32) error {
-			if each != nil && flags&bucketLeafFlag == 0 {
+			if flags&bucketLeafFlag != 0 {
+				// Not followed (above): a flipped flag, or a file laid out otherwise.
+				w.soft = append(w.soft, fmt.Errorf("key %x is marked as a bucket inside a bucket", k))
+				return nil
+			}
+			if each != nil {
 				each(c.name, k, v)
 			}
 			return nil
 		}
-		w.soft = nil
 		var errs []error
 		if c.root == 0 {
 			if len(c.inline) >= pageHeaderLen && le16(c.inline[8:]) != leafPageFlag {
