@@ -24,6 +24,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 	"github.com/kaipiao/kaipiao/assets"
+	"github.com/kaipiao/kaipiao/digital"
 	"github.com/kaipiao/kaipiao/invoice"
 	"github.com/kaipiao/kaipiao/mail"
 	"github.com/kaipiao/kaipiao/store"
@@ -238,6 +239,8 @@ func fatal(w fyne.Window, data string, err error) {
 		key = "startup.busy"
 	case errors.Is(err, store.ErrDamaged):
 		key = "startup.damaged"
+	case errors.Is(err, digital.ErrDamaged):
+		key = "startup.digital_damaged"
 	}
 	msg := invoice.Say(msgLang, key, invoice.Args{"data": data, "data_q": fmt.Sprintf("%q", data), "err": err.Error()})
 	text := widget.NewLabel(msg)

@@ -7,8 +7,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"runtime/metrics"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/kaipiao/kaipiao/invoice"
 	bolt "go.etcd.io/bbolt"
@@ -82,7 +86,12 @@ func TestBitFlippedStoreNeverPanics(t *testing.T) {
 		t.Fatal(err)
 	}
 	damaged := 0
+	var current atomic.Int64
+	defer watchMemory(2<<30, func() string {
+		return fmt.Sprintf("run %d of TestBitFlippedStoreNeverPanics", current.Load())
+	})()
 	for run := range bitFlipRuns {
+		current.Store(int64(run))
 		rng := rand.New(rand.NewPCG(uint64(run), 16))
 		b := append([]byte(nil), orig...)
 		for range 20 {
@@ -146,6 +155,32 @@ func FuzzDecodeRecord(f *testing.F) {
 
 func invoiceIdentityOK(rec *Record) bool {
 	return invoice.ValidCode(rec.Invoice.Code) && invoice.ValidNumber(rec.Invoice.Number)
+}
+
+// watchMemory panics, with every goroutine's stack, when the heap passes limit bytes
+// until the returned stop is called: a damaged file followed without end grows memory
+// until the process is killed, and a killed test binary says nothing of where it was
+// (a CI run ended "signal: killed" that way). what names the work under way.
+func watchMemory(limit uint64, what func() string) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			metrics.Read(sample)
+			if heap := sample[0].Value.Uint64(); heap > limit {
+				debug.SetTraceback("all")
+				panic(fmt.Sprintf("%s: the heap is %d bytes, past %d: a damaged file is being followed without end", what(), heap, limit))
+			}
+		}
+	}()
+	return func() { close(done) }
 }
 
 // bitFlipRuns is how many damaged copies TestBitFlippedStoreNeverPanics tries (the
