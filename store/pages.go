@@ -86,7 +86,10 @@ func readMeta(f io.ReaderAt) (m boltMeta, ok bool, err error) {
 // their numbers are checked. That is enough to find any page number that points back up
 // the tree, or anywhere else in use, or free: each is then reached twice, or free. It
 // reads about one page in a hundred, which keeps the open of a year's file in
-// milliseconds (BENCHMARKS.md).
+// milliseconds (BENCHMARKS.md). What it does not see: a leaf page below a branch whose
+// flags were turned into a branch's (two bits at once), which bbolt would follow into
+// its elements' bytes read as page numbers; a full walk (Check, `store check`, the check
+// at open after a crash) reads that page and reports it.
 type pageWalk struct {
 	f    io.ReaderAt
 	size uint64 // the file's: a page past its end is not allocated for, let alone read
