@@ -17,10 +17,11 @@ import (
 // store rebuilt from what is readable, the device's journal and the platform.
 var ErrDamaged = invoice.NewSentinel("store.damaged")
 
-// Guarded is a bbolt file with its panics turned into ErrDamaged: bbolt panics on pages
-// it cannot read (a flipped bit in a page header), and a workstation must tell the clerk,
-// not crash. bbolt rolls the transaction back on a panic, so the file is as it was.
-// OpenGuarded opens one; the store's own file is one, and so is the digital channel's.
+// Guarded is a bbolt file with its panics and faults turned into errors (ErrDamaged, or
+// its owner's sentinel): bbolt panics on pages it cannot read (a flipped bit in a page
+// header), and a workstation must tell the clerk, not crash. bbolt rolls the transaction
+// back on a panic, so the file is as it was. OpenGuarded opens one: the store's own file,
+// the digital channel's and the reference platform's are each one.
 type Guarded struct {
 	*bolt.DB
 	as error // what damage is: ErrDamaged, or the owner's sentinel given to OpenGuarded
@@ -49,14 +50,14 @@ func recovered(err *error, as error) {
 // or SIGBUS. It returns the setting to restore.
 func guard() bool { return debug.SetPanicOnFault(true) }
 
-// View is bolt.DB.View, a panic or fault inside it an ErrDamaged.
+// View is bolt.DB.View, a panic or fault inside it the file's damage error.
 func (d Guarded) View(fn func(*bolt.Tx) error) (err error) {
 	defer debug.SetPanicOnFault(guard())
 	defer recovered(&err, d.damaged())
 	return d.DB.View(fn)
 }
 
-// Update is bolt.DB.Update, a panic or fault inside it an ErrDamaged.
+// Update is bolt.DB.Update, a panic or fault inside it the file's damage error.
 func (d Guarded) Update(fn func(*bolt.Tx) error) (err error) {
 	defer debug.SetPanicOnFault(guard())
 	defer recovered(&err, d.damaged())
