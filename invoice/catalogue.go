@@ -633,9 +633,9 @@ var startMessages = map[string]Message{
 			"2. Repair: kaipiaoctl --data {data_q} store repair\n" +
 			"   (the damaged file is kept beside it; the new one is rebuilt from what is readable, the device's journal and the platform)\n\n{err}"},
 	"startup.digital_damaged": {
-		Zh: "数电通道文件（{data}里的 digital.db）已损坏，开票程序不能打开它。已开具的数电发票没有丢失：它们保存在本机数据文件中，" +
+		Zh: "数据文件夹 {data} 中的数电通道文件 digital.db 已损坏，开票程序不能打开它。已开具的数电发票没有丢失：它们保存在本机数据文件中，" +
 			"并已（或将）上传到服务平台。\n\n请保留该文件（不要删除或移动），联系技术支持恢复；恢复前不能开具数电发票。\n\n{err}",
-		En: "The digital channel's file (digital.db in {data}) is damaged and Kaipiao cannot open it. No issued digital invoice is lost: " +
+		En: "The digital channel's file digital.db in the data folder {data} is damaged and Kaipiao cannot open it. No issued digital invoice is lost: " +
 			"they are in the data file and were (or will be) uploaded to the platform.\n\nKeep the file (do not delete or move it) and contact support " +
 			"to recover it; no digital invoice can be issued until then.\n\n{err}"},
 	"pki.imported": {Zh: "已导入证书（{n}个文件）", En: "certificates imported ({n} files)"},

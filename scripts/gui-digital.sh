@@ -6,7 +6,8 @@
 # the buyer has asked for a slip reversing part of the first. In the window: the first
 # run (the channel explained and chosen), the home screen (numbers, quota, deadline) with
 # more numbers and quota fetched, a 数电票 issued from the form, the incoming slip
-# confirmed and its red invoice issued.
+# confirmed and its red invoice issued. Last, a copy of the folder with digital.db cut
+# short: the channel's own start-up dialog.
 # kaipiaoctl and the platform then check what the window did. Screenshots go to $1
 # (default docs/screens), named digital-xvfb-*.png.
 set -euo pipefail
@@ -144,4 +145,27 @@ s sync --once >/dev/null
 slips=$("$ctl" --platform "$url" --data "$dir/buyer" redslip list)
 grep -q '"state":"04"' <<<"$slips" && grep -q '"red_number":"[0-9]\{20\}"' <<<"$slips" ||
   fail "the buyer sees the slip as: $slips"
-echo "gui-digital: first run, home (298 numbers, ¥70,000 held after the fetch), the buyer's slip confirmed and its red invoice issued in the real window; screenshots in $shots/digital-xvfb-*.png"
+
+# The channel's file damaged (a copy of the folder, digital.db cut short): the window
+# shows the digital channel's own start-up dialog (keep the file, contact support), not
+# the store's (which would send the clerk to `store repair`), and stays up for it.
+cp -a "$dir/seller" "$dir/damaged"
+truncate -s 8192 "$dir/damaged/digital.db"
+cat >"$dir/damaged.sh" <<'DAMAGED'
+set -euo pipefail
+bin=$1 data=$2 shots=$3
+"$bin" --data "$data" --light 2>"$data/stderr.damaged" &
+pid=$!
+sleep 5
+kill -0 $pid 2>/dev/null || { echo "gui-digital: the window exited on a damaged digital.db: $(cat "$data/stderr.damaged")" >&2; exit 1; }
+xwd -root -silent | xwdtopnm 2>/dev/null | pnmtopng > "$shots/digital-xvfb-7-damaged.png"
+kill $pid; wait $pid 2>/dev/null || true
+DAMAGED
+LANG=C.UTF-8 xvfb-run -a -s "-screen 0 1366x728x24" bash "$dir/damaged.sh" "$bin" "$dir/damaged" "$shots"
+grep -q "digital channel's file (digital.db) is damaged" "$dir/damaged/stderr.damaged" ||
+  fail "a damaged digital.db: $(cat "$dir/damaged/stderr.damaged")"
+grep -q "store repair" "$dir/damaged/stderr.damaged" && fail "a damaged digital.db was sent to store repair: $(cat "$dir/damaged/stderr.damaged")"
+[ "$(cmp -n 8192 "$dir/damaged/digital.db" "$dir/seller/digital.db" && stat -c %s "$dir/damaged/digital.db")" = 8192 ] ||
+  fail "the damaged digital.db was changed"
+
+echo "gui-digital: first run, home (298 numbers, ¥70,000 held after the fetch), the buyer's slip confirmed and its red invoice issued in the real window; a damaged digital.db shown in its own start-up dialog; screenshots in $shots/digital-xvfb-*.png"

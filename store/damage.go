@@ -141,16 +141,32 @@ type Problem struct {
 // used.)
 func (s *DB) Check() ([]Problem, error) {
 	var out []Problem
-	p, err := openPageFile(s.Path(), ErrDamaged)
+	var walked []pageDamage
+	// The walk reads the file beside bbolt, so it is pinned to one read transaction: the
+	// pages of that transaction's tree are not reused while it is open, whatever this
+	// process commits meanwhile.
+	err := s.db.View(func(tx *bolt.Tx) error {
+		p, err := openPageFile(s.Path(), ErrDamaged)
+		if err != nil {
+			return err
+		}
+		defer p.Close()
+		m := p.m
+		if m.txid != uint64(tx.ID()) { // #nosec G115 -- a transaction ID is not negative
+			m.freelist = noFreelist // a later commit's freelist: not this tree's
+		}
+		m.root, m.hwm = uint64(tx.Cursor().Bucket().Root()), uint64(tx.Size())/m.pageSize // #nosec G115 -- as above
+		walked = walkFile(p.f, p.size, m, true, nil)
+		return nil
+	})
 	if errors.Is(err, ErrDamaged) {
 		return []Problem{{What: err.Error()}}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	defer p.Close()
 	damaged := map[string]bool{}
-	for _, d := range p.walk(true, nil) {
+	for _, d := range walked {
 		damaged[d.bucket] = true
 		out = append(out, Problem{Bucket: d.bucket, What: d.err.Error()})
 	}

@@ -263,3 +263,37 @@ func TestCheckFileListsWhatOpenRefuses(t *testing.T) {
 		t.Fatalf("a sound file: %+v %v", probs, err)
 	}
 }
+
+// Check reads the file beside bbolt; while this process commits, it must not mistake
+// pages being rewritten for damage.
+func TestCheckBesideCommitsFindsNothing(t *testing.T) {
+	db := openTemp(t)
+	for i := 1; i <= 200; i++ {
+		if err := db.ImportIssued(issued(fmt.Sprintf("A-%d", i), i, "买方", t0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan error)
+	go func() {
+		var err error
+		for i := 201; i <= 600 && err == nil; i++ {
+			err = db.ImportIssued(issued(fmt.Sprintf("A-%d", i), i, "买方", t0))
+		}
+		done <- err
+	}()
+	checks := 0
+	for running := true; running; checks++ {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			running = false
+		default:
+		}
+		if probs, err := db.Check(); err != nil || len(probs) > 0 {
+			t.Fatalf("check %d beside commits: %+v %v", checks, probs, err)
+		}
+	}
+	t.Logf("%d checks beside 400 commits", checks)
+}
