@@ -137,38 +137,51 @@ func (w *pageWalk) reach(id, overflow uint64) error {
 	return nil
 }
 
-// header reads page id's header and checks that the page says it is page id.
-func (w *pageWalk) header(id uint64) (flags uint16, overflow uint64, err error) {
+// inUse checks that page id is one of the file's pages in use (not a meta page).
+func (w *pageWalk) inUse(id uint64) error {
 	if id < 2 || id >= w.m.hwm {
-		return 0, 0, fmt.Errorf("page %d is outside the pages in use (2 to %d)", id, w.m.hwm-1)
+		return fmt.Errorf("page %d is outside the pages in use (2 to %d)", id, w.m.hwm-1)
+	}
+	return nil
+}
+
+// read reads p from page id on and checks that the page says it is page id.
+func (w *pageWalk) read(id uint64, p []byte) error {
+	if _, err := w.f.ReadAt(p, int64(id*w.m.pageSize)); err != nil { // #nosec G115 -- id < hwm ≤ size / pageSize
+		return fmt.Errorf("page %d: %w", id, err)
+	}
+	if got := le64(p[0:]); got != id {
+		return fmt.Errorf("page %d says it is page %d", id, got)
+	}
+	return nil
+}
+
+// flags reads page id's header alone: the kind of page it says it is.
+func (w *pageWalk) flags(id uint64) (uint16, error) {
+	if err := w.inUse(id); err != nil {
+		return 0, err
 	}
 	var head [pageHeaderLen]byte
-	if _, err := w.f.ReadAt(head[:], int64(id*w.m.pageSize)); err != nil { // #nosec G115 -- id < hwm ≤ size / pageSize
-		return 0, 0, fmt.Errorf("page %d: %w", id, err)
+	if err := w.read(id, head[:]); err != nil {
+		return 0, err
 	}
-	if got := le64(head[0:]); got != id {
-		return 0, 0, fmt.Errorf("page %d says it is page %d", id, got)
-	}
-	return le16(head[8:]), uint64(le32(head[12:])), nil
+	return le16(head[8:]), nil
 }
 
 // page reads page id whole, with its overflow pages, and marks it reached. In a quick
 // walk the bytes are the walk's own buffer, good until the next call; in a full walk
 // they are fresh (Salvage keeps what it is given).
 func (w *pageWalk) page(id uint64) ([]byte, error) {
-	if id < 2 || id >= w.m.hwm {
-		return nil, fmt.Errorf("page %d is outside the pages in use (2 to %d)", id, w.m.hwm-1)
+	if err := w.inUse(id); err != nil {
+		return nil, err
 	}
 	p := w.buf
 	if w.full || uint64(len(p)) < w.m.pageSize {
 		p = make([]byte, w.m.pageSize)
 	}
 	p = p[:w.m.pageSize]
-	if _, err := w.f.ReadAt(p, int64(id*w.m.pageSize)); err != nil { // #nosec G115 -- id < hwm ≤ size / pageSize
-		return nil, fmt.Errorf("page %d: %w", id, err)
-	}
-	if got := le64(p[0:]); got != id {
-		return nil, fmt.Errorf("page %d says it is page %d", id, got)
+	if err := w.read(id, p); err != nil {
+		return nil, err
 	}
 	overflow := uint64(le32(p[12:]))
 	if err := w.reach(id, overflow); err != nil {
@@ -209,7 +222,7 @@ func (w *pageWalk) bucket(root uint64, full bool, fn func(k, v []byte, flags uin
 				continue
 			}
 			if !full && len(children) > 0 {
-				if flags, _, err := w.header(children[0]); err == nil && flags == leafPageFlag {
+				if flags, err := w.flags(children[0]); err == nil && flags == leafPageFlag {
 					for _, c := range children {
 						if err := w.reach(c, 0); err != nil {
 							errs = append(errs, fmt.Errorf("page %d points to %w", id, err))
